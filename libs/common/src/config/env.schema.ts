@@ -1,0 +1,87 @@
+import * as Joi from 'joi';
+
+/**
+ * Every environment variable the product reads, with its default. Validated once at boot:
+ * a bad value stops the process with a message naming the variable (fail fast).
+ * The README's configuration table mirrors this list.
+ */
+export const envSchema = Joi.object({
+  NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
+  PORT: Joi.number().port().default(3000),
+  PUBLIC_URL: Joi.string().uri().default('http://localhost:3000'),
+  LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
+
+  DATABASE_URL: Joi.string()
+    .uri({ scheme: ['postgres', 'postgresql'] })
+    .required(),
+  DATABASE_POOL_SIZE: Joi.number().integer().min(1).max(200).default(10),
+  REDIS_URL: Joi.string()
+    .uri({ scheme: ['redis', 'rediss'] })
+    .required(),
+
+  JWT_SECRET: Joi.string().min(32).required(),
+  JWT_ACCESS_TTL_SECONDS: Joi.number().integer().min(60).max(3600).default(900),
+  REFRESH_TOKEN_TTL_DAYS: Joi.number().integer().min(1).max(90).default(30),
+  PASSWORD_SETUP_TTL_HOURS: Joi.number().integer().min(1).max(720).default(72),
+
+  LOGIN_MAX_FAILURES: Joi.number().integer().min(1).max(20).default(5),
+  LOGIN_LOCK_BASE_SECONDS: Joi.number().integer().min(1).default(30),
+  LOGIN_LOCK_MAX_SECONDS: Joi.number().integer().min(1).default(1800),
+
+  CORS_ORIGINS: Joi.string().allow('').default(''),
+  BODY_LIMIT_BYTES: Joi.number().integer().min(1024).default(1_048_576),
+  AUTH_RATE_LIMIT: Joi.number().integer().min(1).default(20),
+  AUTH_RATE_TTL_SECONDS: Joi.number().integer().min(1).default(60),
+
+  MAIL_FROM: Joi.string().default('Hai Phong Solution Marketplace <no-reply@marketplace.haiphong.local>'),
+  SMTP_URL: Joi.string()
+    .uri({ scheme: ['smtp', 'smtps'] })
+    .optional(),
+  MAIL_DIR: Joi.string().default('.data/mail'),
+
+  OUTBOX_POLL_INTERVAL_MS: Joi.number().integer().min(50).default(1000),
+  JOB_ATTEMPTS: Joi.number().integer().min(1).max(50).default(8),
+  JOB_BACKOFF_MS: Joi.number().integer().min(10).default(2000),
+
+  ADMIN_EMAIL: Joi.string().email({ tlds: false }).default('admin@marketplace.haiphong.local'),
+  ADMIN_PASSWORD: Joi.string().min(8).max(128).optional(),
+}).unknown(true);
+
+export interface AppEnv {
+  NODE_ENV: 'development' | 'test' | 'production';
+  PORT: number;
+  PUBLIC_URL: string;
+  LOG_LEVEL: string;
+  DATABASE_URL: string;
+  DATABASE_POOL_SIZE: number;
+  REDIS_URL: string;
+  JWT_SECRET: string;
+  JWT_ACCESS_TTL_SECONDS: number;
+  REFRESH_TOKEN_TTL_DAYS: number;
+  PASSWORD_SETUP_TTL_HOURS: number;
+  LOGIN_MAX_FAILURES: number;
+  LOGIN_LOCK_BASE_SECONDS: number;
+  LOGIN_LOCK_MAX_SECONDS: number;
+  CORS_ORIGINS: string;
+  BODY_LIMIT_BYTES: number;
+  AUTH_RATE_LIMIT: number;
+  AUTH_RATE_TTL_SECONDS: number;
+  MAIL_FROM: string;
+  SMTP_URL?: string;
+  MAIL_DIR: string;
+  OUTBOX_POLL_INTERVAL_MS: number;
+  JOB_ATTEMPTS: number;
+  JOB_BACKOFF_MS: number;
+  ADMIN_EMAIL: string;
+  ADMIN_PASSWORD?: string;
+}
+
+/** Validates the environment; throws one error listing every bad variable. */
+export function validateEnv(raw: Record<string, unknown>): AppEnv {
+  const { error, value } = envSchema.validate(raw, { abortEarly: false, convert: true });
+  if (error) {
+    const lines = error.details.map((d) => `  - ${d.message}`).join('\n');
+    throw new Error(`Invalid configuration, refusing to start:\n${lines}`);
+  }
+  return value as AppEnv;
+}

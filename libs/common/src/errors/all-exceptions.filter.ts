@@ -1,0 +1,75 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import type { FastifyReply } from 'fastify';
+import { AppError, ErrorBody } from './app-error';
+import { ErrorCode, httpStatusOf } from './error-codes';
+
+/** Maps any thrown value to the one error shape. Used by Nest and by Fastify's own error handler. */
+export function toErrorBody(exception: unknown): { body: ErrorBody; headers?: Record<string, string> } {
+  if (exception instanceof AppError) {
+    const body: ErrorBody = { statusCode: httpStatusOf(exception.code), code: exception.code, message: exception.message };
+    if (exception.details !== undefined) body.details = exception.details;
+    return { body, headers: exception.headers };
+  }
+  if (exception instanceof ThrottlerException) {
+    return { body: { statusCode: 429, code: ErrorCode.RATE_LIMITED, message: 'Too many requests, slow down.' } };
+  }
+  if (exception instanceof HttpException) {
+    const statusCode = exception.getStatus();
+    // Nest turns Fastify's body-parser errors into plain HttpExceptions; keep bad JSON recognisable.
+    const code = statusCode === 400 && /JSON/.test(exception.message) ? ErrorCode.INVALID_JSON : codeForStatus(statusCode);
+    const body: ErrorBody = { statusCode, code, message: exception.message };
+    const response = exception.getResponse();
+    // Keep structured payloads (e.g. the health check's per-part status) as details.
+    if (typeof response === 'object' && response !== null && !('message' in response)) body.details = response;
+    return { body };
+  }
+  // Errors raised by Fastify itself (bad JSON, body too large, wrong content type).
+  const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
+  if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
+    const code = fastifyCode(fastifyError.code) ?? codeForStatus(fastifyError.statusCode);
+    return { body: { statusCode: fastifyError.statusCode, code, message: fastifyError.message ?? 'Bad request' } };
+  }
+  return { body: { statusCode: 500, code: ErrorCode.INTERNAL_ERROR, message: 'Internal server error' } };
+}
+
+function fastifyCode(code?: string): ErrorCode | undefined {
+  switch (code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return ErrorCode.INVALID_JSON;
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return ErrorCode.PAYLOAD_TOO_LARGE;
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+    default:
+      return undefined;
+  }
+}
+
+function codeForStatus(status: number): ErrorCode {
+  if (status === 400) return ErrorCode.VALIDATION_FAILED;
+  if (status === 401) return ErrorCode.UNAUTHENTICATED;
+  if (status === 403) return ErrorCode.FORBIDDEN;
+  if (status === 404) return ErrorCode.ROUTE_NOT_FOUND;
+  if (status === 413) return ErrorCode.PAYLOAD_TOO_LARGE;
+  if (status === 415) return ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+  if (status === 429) return ErrorCode.RATE_LIMITED;
+  if (status === 503) return ErrorCode.SERVICE_UNAVAILABLE;
+  return status < 500 ? ErrorCode.VALIDATION_FAILED : ErrorCode.INTERNAL_ERROR;
+}
+
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { body, headers } = toErrorBody(exception);
+    if (body.statusCode >= 500) {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    }
+    if (headers) void reply.headers(headers);
+    void reply.status(body.statusCode).send(body);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './database.module';
+export * from './typeorm-options';
+export * from './migrate';
