@@ -1,0 +1,211 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { AppConfig, AppError, AuthUser, ErrorCode } from '@app/common';
+import { AuditService } from '@app/audit';
+import { User } from './entities/user.entity';
+import { RefreshToken } from './entities/refresh-token.entity';
+import { PasswordSetupToken } from './entities/password-setup-token.entity';
+import { hashPassword, verifyPassword } from './password-hasher';
+import { newOpaqueToken, parseOpaqueToken } from './tokens';
+import type { TokenPair } from './dto/auth.dto';
+
+export interface AccessTokenPayload {
+  sub: string;
+  role: string;
+  org: string | null;
+}
+
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jwt: JwtService,
+    private readonly config: AppConfig,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Checks e-mail and password. Consecutive failures lock the account for a time that doubles
+   * with each further failure (LOGIN_LOCK_BASE_SECONDS up to LOGIN_LOCK_MAX_SECONDS), which keeps
+   * guessing to a dozen tries an hour per account; a locked account is refused even with the
+   * right password until the lock ends.
+   */
+  async validateCredentials(email: string, password: string): Promise<User> {
+    const user = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('lower(u.email) = lower(:email)', { email: email.trim() })
+      .getOne();
+    if (user?.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
+      throw this.lockedError(user.lockedUntil);
+    }
+    const ok = await verifyPassword(user?.passwordHash ?? null, password);
+    if (!user) throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'E-mail or password is wrong.');
+    if (!ok) {
+      await this.recordFailure(user);
+      throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'E-mail or password is wrong.');
+    }
+    if (user.status !== 'active') throw new AppError(ErrorCode.ACCOUNT_DISABLED, 'This account is disabled.');
+    await this.dataSource.getRepository(User).update(user.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: new Date() });
+    return user;
+  }
+
+  private async recordFailure(user: User): Promise<void> {
+    const max = this.config.get('LOGIN_MAX_FAILURES');
+    const base = this.config.get('LOGIN_LOCK_BASE_SECONDS');
+    const cap = this.config.get('LOGIN_LOCK_MAX_SECONDS');
+    await this.dataSource.transaction(async (manager) => {
+      // One atomic statement, so concurrent failures are all counted.
+      const rows = await manager.query<{ failed_login_count: number; locked_until: Date | null }[]>(
+        // (wrapped in a CTE so the driver hands back the rows, as for a SELECT)
+        `WITH changed AS (
+           UPDATE users SET failed_login_count = failed_login_count + 1,
+             locked_until = CASE WHEN failed_login_count + 1 >= $2
+               THEN now() + make_interval(secs => least($3::float8 * power(2, failed_login_count + 1 - $2), $4::float8))
+               ELSE locked_until END
+           WHERE id = $1 RETURNING failed_login_count, locked_until)
+         SELECT * FROM changed`,
+        [user.id, max, base, cap],
+      );
+      const row = rows[0];
+      if (row?.locked_until) {
+        await this.audit.record(manager, {
+          actor: null,
+          action: 'auth.account_locked',
+          entityType: 'user',
+          entityId: user.id,
+          after: { failedLoginCount: row.failed_login_count, lockedUntil: row.locked_until },
+        });
+      }
+    });
+  }
+
+  private lockedError(until: Date): AppError {
+    const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
+    return new AppError(
+      ErrorCode.ACCOUNT_LOCKED,
+      `Too many failed logins; try again after ${until.toISOString()}.`,
+      { lockedUntil: until.toISOString(), retryAfterSeconds: seconds },
+      { 'Retry-After': String(seconds) },
+    );
+  }
+
+  async login(user: User): Promise<TokenPair> {
+    return this.dataSource.transaction((manager) => this.issueTokens(manager, user, randomUUID()));
+  }
+
+  /**
+   * Rotates a refresh token. Presenting a token that was already rotated or revoked means it
+   * leaked: the whole family is revoked, and every holder must log in again.
+   */
+  async refresh(token: string): Promise<TokenPair> {
+    const parsed = parseOpaqueToken(token);
+    if (!parsed) throw new AppError(ErrorCode.REFRESH_TOKEN_INVALID, 'The refresh token is not valid.');
+    type Outcome = { pair: TokenPair } | { error: ErrorCode };
+    const result = await this.dataSource.transaction(async (manager): Promise<Outcome> => {
+      const row = await manager.getRepository(RefreshToken).findOne({ where: { id: parsed.id }, lock: { mode: 'pessimistic_write' } });
+      if (!row || !sameHash(row.tokenHash, parsed.hash)) return { error: ErrorCode.REFRESH_TOKEN_INVALID };
+      if (row.usedAt || row.revokedAt) {
+        await manager.update(RefreshToken, { familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+        await this.audit.record(manager, {
+          actor: null,
+          action: 'auth.refresh_token_reused',
+          entityType: 'user',
+          entityId: row.userId,
+          after: { familyId: row.familyId },
+        });
+        return { error: ErrorCode.REFRESH_TOKEN_REUSED };
+      }
+      if (row.expiresAt.getTime() <= Date.now()) return { error: ErrorCode.REFRESH_TOKEN_INVALID };
+      const user = await manager.getRepository(User).findOneBy({ id: row.userId });
+      if (!user || user.status !== 'active') return { error: ErrorCode.ACCOUNT_DISABLED };
+      await manager.update(RefreshToken, { id: row.id }, { usedAt: new Date() });
+      return { pair: await this.issueTokens(manager, user, row.familyId) };
+    });
+    if ('pair' in result) return result.pair;
+    switch (result.error) {
+      case ErrorCode.REFRESH_TOKEN_REUSED:
+        throw new AppError(result.error, 'This refresh token was already used; all sessions from it are revoked. Log in again.');
+      case ErrorCode.ACCOUNT_DISABLED:
+        throw new AppError(result.error, 'This account is disabled.');
+      default:
+        throw new AppError(ErrorCode.REFRESH_TOKEN_INVALID, 'The refresh token is not valid or has expired.');
+    }
+  }
+
+  /** Ends the session the refresh token belongs to (its whole family). Unknown tokens are ignored. */
+  async logout(token: string): Promise<void> {
+    const parsed = parseOpaqueToken(token);
+    if (!parsed) return;
+    const row = await this.dataSource.getRepository(RefreshToken).findOneBy({ id: parsed.id });
+    if (!row || !sameHash(row.tokenHash, parsed.hash)) return;
+    await this.dataSource
+      .getRepository(RefreshToken)
+      .update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+
+  /** Sets the first password from the one-time token mailed with a new account. */
+  async setPasswordWithToken(token: string, password: string): Promise<void> {
+    const parsed = parseOpaqueToken(token);
+    const invalid = new AppError(ErrorCode.PASSWORD_SETUP_TOKEN_INVALID, 'The link is not valid or has expired.');
+    if (!parsed) throw invalid;
+    const passwordHash = await hashPassword(password);
+    const ok = await this.dataSource.transaction(async (manager) => {
+      const row = await manager.getRepository(PasswordSetupToken).findOne({ where: { id: parsed.id }, lock: { mode: 'pessimistic_write' } });
+      if (!row || row.usedAt || row.expiresAt.getTime() <= Date.now() || !sameHash(row.tokenHash, parsed.hash)) return false;
+      await manager.update(PasswordSetupToken, { id: row.id }, { usedAt: new Date() });
+      await manager.update(User, { id: row.userId }, { passwordHash, failedLoginCount: 0, lockedUntil: null });
+      await this.audit.record(manager, { actor: null, action: 'user.password_set', entityType: 'user', entityId: row.userId });
+      return true;
+    });
+    if (!ok) throw invalid;
+  }
+
+  /** Creates a one-time set-password token for a user; returns the token to mail. */
+  async createPasswordSetupToken(manager: EntityManager, userId: string): Promise<string> {
+    const id = randomUUID();
+    const { token, hash } = newOpaqueToken(id);
+    const hours = this.config.get('PASSWORD_SETUP_TTL_HOURS');
+    await manager.insert(PasswordSetupToken, { id, userId, tokenHash: hash, expiresAt: new Date(Date.now() + hours * 3600_000) });
+    return token;
+  }
+
+  /** Resolves an access token's subject to a live user; disabled accounts lose access at once. */
+  async userForAccessToken(payload: AccessTokenPayload): Promise<AuthUser | null> {
+    const user = await this.dataSource.getRepository(User).findOneBy({ id: payload.sub });
+    if (!user || user.status !== 'active') return null;
+    return { id: user.id, email: user.email, role: user.role, organizationId: user.organizationId };
+  }
+
+  private async issueTokens(manager: EntityManager, user: User, familyId: string): Promise<TokenPair> {
+    const expiresIn = this.config.get('JWT_ACCESS_TTL_SECONDS');
+    const payload: AccessTokenPayload = { sub: user.id, role: user.role, org: user.organizationId };
+    const accessToken = await this.jwt.signAsync(payload, { expiresIn });
+    const id = randomUUID();
+    const { token, hash } = newOpaqueToken(id);
+    const days = this.config.get('REFRESH_TOKEN_TTL_DAYS');
+    await manager.insert(RefreshToken, {
+      id,
+      familyId,
+      userId: user.id,
+      tokenHash: hash,
+      expiresAt: new Date(Date.now() + days * 86_400_000),
+    });
+    return {
+      accessToken,
+      refreshToken: token,
+      expiresIn,
+      user: { id: user.id, email: user.email, fullName: user.fullName, role: user.role, organizationId: user.organizationId },
+    };
+  }
+}

@@ -1,0 +1,10 @@
+export * from './identity.module';
+export * from './auth.service';
+export * from './users.service';
+export * from './departments.service';
+export * from './account-mailer.service';
+export * from './entities/organization.entity';
+export * from './entities/user.entity';
+export * from './dto/auth.dto';
+export * from './dto/user.dto';
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, hashPassword } from './password-hasher';

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy as JwtStrategyBase } from 'passport-jwt';
+import { Strategy as LocalStrategyBase } from 'passport-local';
+import { AppConfig, AuthUser } from '@app/common';
+import { AccessTokenPayload, AuthService } from './auth.service';
+import { User } from './entities/user.entity';
+
+@Injectable()
+export class LocalStrategy extends PassportStrategy(LocalStrategyBase, 'local') {
+  constructor(private readonly auth: AuthService) {
+    super({ usernameField: 'email', passwordField: 'password' });
+  }
+
+  validate(email: string, password: string): Promise<User> {
+    return this.auth.validateCredentials(email, password);
+  }
+}
+
+@Injectable()
+export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
+  constructor(
+    config: AppConfig,
+    private readonly auth: AuthService,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.get('JWT_SECRET'),
+      algorithms: ['HS256'],
+      issuer: 'haiphong-marketplace',
+      ignoreExpiration: false,
+    });
+  }
+
+  validate(payload: AccessTokenPayload): Promise<AuthUser | null> {
+    return this.auth.userForAccessToken(payload);
+  }
+}

@@ -1,0 +1,19 @@
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '@app/common';
+
+/** Opaque token `<row id>.<secret>`; only the SHA-256 of the secret is stored. */
+export function newOpaqueToken(id: string): { token: string; hash: string } {
+  const secret = randomBytes(32).toString('base64url');
+  return { token: `${id}.${secret}`, hash: sha256Hex(secret) };
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function parseOpaqueToken(token: string): { id: string; hash: string } | null {
+  const dot = token.indexOf('.');
+  if (dot < 0) return null;
+  const id = token.slice(0, dot);
+  const secret = token.slice(dot + 1);
+  if (!UUID_RE.test(id) || secret.length < 20) return null;
+  return { id, hash: sha256Hex(secret) };
+}

@@ -1,0 +1,5 @@
+export * from './queues';
+export * from './jobs.module';
+export * from './outbox.service';
+export * from './outbox-relay.service';
+export * from './outbox-message.entity';
