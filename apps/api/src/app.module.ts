@@ -1,0 +1,61 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { AllExceptionsFilter, AppConfig, AppConfigModule, JwtAuthGuard, RolesGuard } from '@app/common';
+import { DatabaseModule } from '@app/database';
+import { AuditModule } from '@app/audit';
+import { JobsModule } from '@app/jobs';
+import { IdentityModule } from '@app/identity';
+import { AuthController, MeController } from './auth/auth.controller';
+import { DepartmentsController, UsersController } from './users/users.controller';
+import { AuditController } from './audit/audit.controller';
+import { HealthController } from './health/health.controller';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** A client-sent request id is kept when it looks sane, otherwise a new one is made. */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  return typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+}
+
+@Module({
+  imports: [
+    AppConfigModule,
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.get('LOG_LEVEL'),
+          // Fastify already gave the request its id (see bootstrap.ts); log under the same one.
+          genReqId: (req) => (req as IncomingMessage & { id?: string }).id ?? requestIdOf(req),
+          redact: ['req.headers.authorization', 'req.headers.cookie'],
+          customProps: () => ({ service: 'api' }),
+        },
+      }),
+    }),
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => [
+        { name: 'default', ttl: config.get('AUTH_RATE_TTL_SECONDS') * 1000, limit: config.get('AUTH_RATE_LIMIT') },
+      ],
+    }),
+    TerminusModule,
+    DatabaseModule,
+    AuditModule,
+    JobsModule,
+    IdentityModule,
+  ],
+  controllers: [HealthController, AuthController, MeController, UsersController, DepartmentsController, AuditController],
+  providers: [
+    { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    // Order matters: authenticate first, then check roles.
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: RolesGuard },
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,23 @@
+import { INestApplicationContext, Module } from '@nestjs/common';
+import { AppConfig, AppConfigModule } from '@app/common';
+import { DatabaseModule, runMigrations } from '@app/database';
+import { AuditModule } from '@app/audit';
+import { JobsModule } from '@app/jobs';
+import { IdentityModule, UsersService } from '@app/identity';
+
+/** Just what seeding needs: no HTTP, no queue workers. */
+@Module({ imports: [AppConfigModule, DatabaseModule, AuditModule, JobsModule, IdentityModule] })
+export class SeedModule {}
+
+/** Migrates, then seeds. Safe to run on every start: each step does nothing when already done. */
+export async function runSeed(ctx: INestApplicationContext): Promise<void> {
+  const config = ctx.get(AppConfig);
+  const applied = await runMigrations(config.get('DATABASE_URL'));
+  console.log(applied.length ? `[migrate] applied: ${applied.join(', ')}` : '[migrate] schema is up to date');
+  const admin = await ctx.get(UsersService).ensureFirstAdmin(config.get('ADMIN_EMAIL'), config.get('ADMIN_PASSWORD'));
+  if (admin.created && admin.generatedPassword) {
+    console.log(`[seed] first admin created — shown once, keep it safe:\n[seed]   e-mail:   ${admin.email}\n[seed]   password: ${admin.generatedPassword}`);
+  } else if (admin.created) {
+    console.log(`[seed] first admin created: ${admin.email} (password from ADMIN_PASSWORD)`);
+  }
+}

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig, AppConfigModule } from '@app/common';
+import { DatabaseModule } from '@app/database';
+import { AuditModule } from '@app/audit';
+import { JobsModule } from '@app/jobs';
+import { IdentityModule } from '@app/identity';
+import { MailProcessor } from './processors/mail.processor';
+
+@Module({
+  imports: [
+    AppConfigModule,
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: { level: config.get('LOG_LEVEL'), customProps: () => ({ service: 'worker' }) },
+      }),
+    }),
+    DatabaseModule,
+    AuditModule,
+    JobsModule.withRelay(),
+    IdentityModule,
+  ],
+  providers: [MailProcessor],
+})
+export class WorkerModule {}

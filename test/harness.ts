@@ -1,0 +1,98 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Redis } from 'ioredis';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { hashPassword, UsersService } from '@app/identity';
+import { createApp } from '../apps/api/src/bootstrap';
+import { WorkerModule } from '../apps/worker/src/worker.module';
+import { assertTestDatabase } from './test-database-guard';
+
+/** Tables emptied before each spec file. The audit log is append-only by trigger and is kept. */
+const TABLES = ['outbox', 'password_setup_tokens', 'refresh_tokens', 'users', 'organizations'];
+
+export interface TestContext {
+  app: NestFastifyApplication;
+  worker: INestApplicationContext | null;
+  dataSource: DataSource;
+  http: ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real AppModule in-process (and the real worker when asked) against the test
+ * Postgres and Redis, after emptying the tables and the Redis database.
+ */
+export async function startApp(options: { worker?: boolean } = {}): Promise<TestContext> {
+  assertTestDatabase(process.env.DATABASE_URL);
+  await resetRedis();
+  const app = await createApp();
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const dataSource = app.get(DataSource);
+  await dataSource.query(`TRUNCATE ${TABLES.join(', ')} CASCADE`);
+  const worker = options.worker ? await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] }) : null;
+  await worker?.init();
+  return {
+    app,
+    worker,
+    dataSource,
+    http: request(app.getHttpServer()),
+    async close() {
+      await worker?.close();
+      await app.close();
+    },
+  };
+}
+
+async function resetRedis(): Promise<void> {
+  const redis = new Redis(process.env.REDIS_URL as string, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  await redis.flushdb();
+  redis.disconnect();
+}
+
+export const PASSWORD = 'correct horse battery staple';
+
+/** Creates a user directly (no mail, no audit) and returns its id. */
+export async function createUser(
+  ctx: TestContext,
+  fields: { email: string; role: 'admin' | 'officer' | 'evaluator' | 'enterprise'; organizationId?: string | null; fullName?: string },
+): Promise<string> {
+  const user = await ctx.app.get(UsersService).insertUser(ctx.dataSource.manager, {
+    email: fields.email,
+    fullName: fields.fullName ?? fields.email.split('@')[0],
+    role: fields.role,
+    organizationId: fields.organizationId ?? null,
+    passwordHash: await hashPassword(PASSWORD),
+  });
+  return user.id;
+}
+
+export async function createDepartment(ctx: TestContext, name = 'Sở Khoa học và Công nghệ', code?: string): Promise<string> {
+  const rows = await ctx.dataSource.query<{ id: string }[]>(
+    `INSERT INTO organizations (kind, name, code) VALUES ('department', $1, $2) RETURNING id`,
+    [name, code ?? null],
+  );
+  return rows[0].id;
+}
+
+export async function login(ctx: TestContext, email: string, password = PASSWORD): Promise<string> {
+  const res = await ctx.http.post('/api/v1/auth/login').send({ email, password });
+  if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return (res.body as { accessToken: string }).accessToken;
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** Polls until `check` returns a value or the time runs out; for work done by background jobs. */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, stepMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
