@@ -10,7 +10,17 @@ import { WorkerModule } from '../apps/worker/src/worker.module';
 import { assertTestDatabase } from './test-database-guard';
 
 /** Tables emptied before each spec file. The audit log is append-only by trigger and is kept. */
-const TABLES = ['outbox', 'password_setup_tokens', 'refresh_tokens', 'users', 'organizations'];
+const TABLES = [
+  'outbox',
+  'enterprise_activity_deltas',
+  'enterprise_status_history',
+  'enterprises',
+  'area_populations',
+  'password_setup_tokens',
+  'refresh_tokens',
+  'users',
+  'organizations',
+];
 
 export interface TestContext {
   app: NestFastifyApplication;

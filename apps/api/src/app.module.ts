@@ -5,11 +5,15 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import { AllExceptionsFilter, AppConfig, AppConfigModule, JwtAuthGuard, RolesGuard } from '@app/common';
 import { DatabaseModule } from '@app/database';
 import { AuditModule } from '@app/audit';
 import { JobsModule } from '@app/jobs';
 import { IdentityModule } from '@app/identity';
+import { AreasModule } from '@app/areas';
+import { EnterprisesModule } from '@app/enterprises';
+import { IndicatorsModule } from '@app/indicators';
 import { AuthController, MeController } from './auth/auth.controller';
 import { DepartmentsController, UsersController } from './users/users.controller';
 import { AuditController } from './audit/audit.controller';
@@ -29,6 +33,7 @@ export function requestIdOf(req: IncomingMessage): string {
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
+        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         pinoHttp: {
           level: config.get('LOG_LEVEL'),
           // Fastify already gave the request its id (see bootstrap.ts); log under the same one.
@@ -49,6 +54,9 @@ export function requestIdOf(req: IncomingMessage): string {
     AuditModule,
     JobsModule,
     IdentityModule,
+    AreasModule,
+    EnterprisesModule,
+    IndicatorsModule,
   ],
   controllers: [HealthController, AuthController, MeController, UsersController, DepartmentsController, AuditController],
   providers: [

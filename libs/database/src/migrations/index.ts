@@ -1,4 +1,6 @@
 import { Foundation1763800000000 } from './1763800000000-foundation';
+import { Areas1763800000001 } from './1763800000001-areas';
+import { Enterprises1763800000002 } from './1763800000002-enterprises';
 
 /** Every migration, in order. Listed by hand so the bundled apps need no file globbing. */
-export const MIGRATIONS = [Foundation1763800000000];
+export const MIGRATIONS = [Foundation1763800000000, Areas1763800000001, Enterprises1763800000002];

@@ -1,0 +1,2 @@
+export * from './enterprises.module';
+export * from './tax-code';
