@@ -2,7 +2,7 @@
 // The one launcher behind `npm start`, `npm test` and `npm run bench`.
 //
 //   node scripts/run.mjs start          build, migrate + seed, run api and worker (Ctrl-C stops all)
-//   node scripts/run.mjs test [args]    type-check, then jest --runInBand [args] on a clean test db
+//   node scripts/run.mjs test [args]    tsc + eslint, then jest --runInBand [args] on a clean test db
 //   node scripts/run.mjs bench [args]   ts-node bench/run.ts [args] against the bench db
 //   node scripts/run.mjs infra [--test] only Postgres + Redis; prints their URLs and waits
 //
@@ -254,6 +254,7 @@ async function test(args) {
   installSignalHandlers(mode.exitOnInterrupt);
   const tsc = localBin('tsc');
   const jest = localBin('jest');
+  const eslint = localBin('eslint');
   const infraEnv = await setupInfra(mode);
   const mailDir = path.join(ROOT, '.data', 'test', 'mail');
   fs.rmSync(mailDir, { recursive: true, force: true });
@@ -267,15 +268,23 @@ async function test(args) {
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
   };
 
-  if (process.env.SKIP_TYPECHECK === '1') {
-    log('SKIP_TYPECHECK=1: skipping tsc');
+  // Static checks first: a type error or a lint error (floating promise, non-exhaustive
+  // switch) fails the run like a failing test. SKIP_CHECKS=1 skips them for quick local runs.
+  if (process.env.SKIP_CHECKS === '1') {
+    log('SKIP_CHECKS=1: skipping tsc and eslint');
   } else {
-    log('type-checking: tsc -p tsconfig.json --noEmit');
-    const code = await runStep('tsc', process.execPath, [tsc, '-p', 'tsconfig.json', '--noEmit'], { env });
-    if (isClosing()) return finishing;
-    if (code !== 0) {
-      log(`type-check failed (exit ${code})`);
-      return finish(code);
+    const checks = [
+      ['tsc', [tsc, '-p', 'tsconfig.json', '--noEmit']],
+      ['eslint', [eslint, '{apps,libs,test,bench}/**/*.ts']],
+    ];
+    for (const [name, argv] of checks) {
+      log(`checking: ${name}`);
+      const code = await runStep(name, process.execPath, argv, { env });
+      if (isClosing()) return finishing;
+      if (code !== 0) {
+        log(`${name} failed (exit ${code})`);
+        return finish(code);
+      }
     }
   }
   log(`testing: jest --config jest.config.js --runInBand${args.length ? ' ' + args.join(' ') : ''}`);

@@ -9,7 +9,7 @@ import { AuthService, LoginDto, RefreshDto, SetPasswordDto, User, UsersService }
 @Injectable()
 class LocalAuthGuard extends AuthGuard('local') {
   override handleRequest<TUser = User>(err: unknown, user: TUser | false): TUser {
-    if (err) throw err;
+    if (err instanceof Error) throw err;
     if (!user) throw new AppError(ErrorCode.VALIDATION_FAILED, 'email and password are required.');
     return user;
   }

@@ -20,7 +20,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<TUser = AuthUser>(err: unknown, user: TUser | false): TUser {
-    if (err) throw err;
+    if (err instanceof Error) throw err;
     if (!user) throw new AppError(ErrorCode.UNAUTHENTICATED, 'A valid access token is required.');
     return user;
   }

@@ -24,7 +24,7 @@ export class CreateUserDto {
   fullName: string;
 
   @ApiProperty({ enum: STAFF_ROLES })
-  @IsIn(STAFF_ROLES as unknown as string[])
+  @IsIn([...STAFF_ROLES])
   role: StaffRole;
 
   @ApiPropertyOptional({ description: 'Required for officers' })
@@ -49,7 +49,7 @@ export class UpdateUserDto {
 
   @ApiPropertyOptional({ enum: STAFF_ROLES })
   @IsOptional()
-  @IsIn(STAFF_ROLES as unknown as string[])
+  @IsIn([...STAFF_ROLES])
   role?: StaffRole;
 
   @ApiPropertyOptional({ description: 'Department for an officer or evaluator; null to clear (not for officers)', nullable: true })
