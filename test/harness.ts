@@ -12,6 +12,17 @@ import { assertTestDatabase } from './test-database-guard';
 /** Tables emptied before each spec file. The audit log is append-only by trigger and is kept. */
 const TABLES = [
   'outbox',
+  'notifications',
+  'idempotency_keys',
+  'proposal_attachments',
+  'proposal_versions',
+  'proposals',
+  'enterprise_subscriptions',
+  'problem_invitations',
+  'problem_followers',
+  'problem_questions',
+  'problem_amendments',
+  'problems',
   'enterprise_activity_deltas',
   'enterprise_status_history',
   'enterprises',

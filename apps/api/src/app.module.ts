@@ -14,6 +14,10 @@ import { IdentityModule } from '@app/identity';
 import { AreasModule } from '@app/areas';
 import { EnterprisesModule } from '@app/enterprises';
 import { IndicatorsModule } from '@app/indicators';
+import { NotificationsModule } from '@app/notifications';
+import { ProblemsModule } from '@app/problems';
+import { ProposalsModule } from '@app/proposals';
+import { NotificationsController } from './notifications/notifications.controller';
 import { AuthController, MeController } from './auth/auth.controller';
 import { DepartmentsController, UsersController } from './users/users.controller';
 import { AuditController } from './audit/audit.controller';
@@ -57,8 +61,19 @@ export function requestIdOf(req: IncomingMessage): string {
     AreasModule,
     EnterprisesModule,
     IndicatorsModule,
+    NotificationsModule,
+    ProblemsModule,
+    ProposalsModule,
   ],
-  controllers: [HealthController, AuthController, MeController, UsersController, DepartmentsController, AuditController],
+  controllers: [
+    HealthController,
+    AuthController,
+    MeController,
+    UsersController,
+    DepartmentsController,
+    AuditController,
+    NotificationsController,
+  ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
     // Order matters: authenticate first, then check roles.

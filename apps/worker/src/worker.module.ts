@@ -5,6 +5,10 @@ import { DatabaseModule } from '@app/database';
 import { AuditModule } from '@app/audit';
 import { JobsModule } from '@app/jobs';
 import { IdentityModule } from '@app/identity';
+import { NotificationsModule } from '@app/notifications';
+import { ProblemsModule } from '@app/problems';
+import { ProposalsModule } from '@app/proposals';
+import { NotificationsProcessor } from './processors/notifications.processor';
 import { MailProcessor } from './processors/mail.processor';
 
 @Module({
@@ -20,7 +24,10 @@ import { MailProcessor } from './processors/mail.processor';
     AuditModule,
     JobsModule.withRelay(),
     IdentityModule,
+    NotificationsModule,
+    ProblemsModule,
+    ProposalsModule,
   ],
-  providers: [MailProcessor],
+  providers: [MailProcessor, NotificationsProcessor],
 })
 export class WorkerModule {}

@@ -1,6 +1,7 @@
 /** Queue and job names are constants; payload types are shared by producers and processors. */
 export const QUEUES = {
   mail: 'mail',
+  notifications: 'notifications',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
