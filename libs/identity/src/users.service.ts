@@ -52,11 +52,12 @@ export class UsersService {
   /** Inserts a user row; shared by staff creation, enterprise registration and the first-admin seed. */
   async insertUser(
     manager: EntityManager,
-    fields: Pick<User, 'email' | 'fullName' | 'role' | 'organizationId' | 'passwordHash'>,
+    fields: Pick<User, 'email' | 'fullName' | 'role' | 'organizationId' | 'passwordHash'> & Partial<Pick<User, 'orgRole'>>,
   ): Promise<User> {
     const repo = manager.getRepository(User);
     const user = repo.create({
       ...fields,
+      orgRole: fields.orgRole ?? null,
       email: fields.email.trim().toLowerCase(),
       fullName: nfc(fields.fullName),
       status: 'active',

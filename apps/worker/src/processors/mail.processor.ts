@@ -1,15 +1,19 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { AccountCreatedPayload, MAIL_JOBS, MailJobName, QUEUES } from '@app/jobs';
+import { AccountCreatedPayload, EnterpriseStatusChangedPayload, MAIL_JOBS, MailJobName, QUEUES } from '@app/jobs';
 import { AccountMailer } from '@app/identity';
+import { EnterpriseMailer } from '@app/enterprises';
 
 /** Thin: picks the mailer for the job; retries and backoff are set when the job is relayed. */
 @Processor(QUEUES.mail)
 export class MailProcessor extends WorkerHost {
   private readonly logger = new Logger(MailProcessor.name);
 
-  constructor(private readonly accounts: AccountMailer) {
+  constructor(
+    private readonly accounts: AccountMailer,
+    private readonly enterprises: EnterpriseMailer,
+  ) {
     super();
   }
 
@@ -18,6 +22,8 @@ export class MailProcessor extends WorkerHost {
     switch (name) {
       case MAIL_JOBS.accountCreated:
         return this.accounts.sendAccountCreated(job.data as AccountCreatedPayload);
+      case MAIL_JOBS.enterpriseStatusChanged:
+        return this.enterprises.sendStatusChanged(job.data as EnterpriseStatusChangedPayload);
       default: {
         const unknown: never = name;
         this.logger.error(`Unknown mail job ${String(unknown)}`);

@@ -10,6 +10,7 @@ export class Enterprises1763800000002 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     // Enterprise members: the owner (who registered the firm) and the members they invited.
     await q.query(`ALTER TABLE users ADD COLUMN org_role text NULL CHECK (org_role IN ('owner', 'member'))`);
+    await q.query(`ALTER TABLE users ADD CONSTRAINT users_org_role_enterprise CHECK (org_role IS NULL OR role = 'enterprise')`);
 
     // Declared IMMUTABLE (array_to_string is only STABLE, but is immutable for text[]) so a
     // generated column and its trigram index can use it.
@@ -31,7 +32,10 @@ export class Enterprises1763800000002 implements MigrationInterface {
         founded_on date NULL,
         address text NOT NULL,
         area_code text NOT NULL REFERENCES areas (code),
-        sectors text[] NOT NULL CHECK (cardinality(sectors) > 0),
+        -- the sector codes of PRODUCT.md (SECTORS in libs/enterprises); rows inserted directly must use them too
+        sectors text[] NOT NULL CHECK (cardinality(sectors) > 0) CHECK (sectors <@ ARRAY[
+          'ecommerce', 'smart_tourism', 'smart_agriculture', 'smart_manufacturing', 'ict', 'logistics_seaport',
+          'health', 'education', 'public_administration', 'environment', 'other']::text[]),
         tags text[] NOT NULL DEFAULT '{}',
         headcount_band text NULL,
         website text NULL,
@@ -42,6 +46,9 @@ export class Enterprises1763800000002 implements MigrationInterface {
           CHECK (status IN ('pending', 'verified', 'suspended', 'ceased', 'rejected')),
         status_reason text NULL,
         status_effective_date date NULL,
+        -- the day the counted footprint (area, sectors) last moved while verified; a backdated
+        -- transition may not precede it, or its deltas would land where the firm was not yet counted
+        activity_moved_on date NULL,
         -- accent-free, lower-case text searched by the directory (names, tags, products)
         search_document text GENERATED ALWAYS AS (enterprise_search_document(legal_name, short_name, tags, products)) STORED,
         created_at timestamptz NOT NULL DEFAULT now(),
@@ -89,6 +96,7 @@ export class Enterprises1763800000002 implements MigrationInterface {
     await q.query(`DROP TABLE IF EXISTS enterprise_status_history`);
     await q.query(`DROP TABLE IF EXISTS enterprises`);
     await q.query(`DROP FUNCTION IF EXISTS enterprise_search_document(text, text, text[], jsonb)`);
+    await q.query(`ALTER TABLE users DROP CONSTRAINT IF EXISTS users_org_role_enterprise`);
     await q.query(`ALTER TABLE users DROP COLUMN IF EXISTS org_role`);
   }
 }

@@ -3,6 +3,9 @@ import type { Role } from '@app/common';
 
 export type UserStatus = 'active' | 'disabled';
 
+/** An enterprise member's place in their firm: the owner registered it and edits it. */
+export type OrgRole = 'owner' | 'member';
+
 @Entity({ name: 'users' })
 export class User {
   @PrimaryGeneratedColumn('uuid')
@@ -22,6 +25,9 @@ export class User {
 
   @Column({ name: 'organization_id', type: 'uuid', nullable: true })
   organizationId: string | null;
+
+  @Column({ name: 'org_role', type: 'text', nullable: true })
+  orgRole: OrgRole | null;
 
   @Column('text')
   status: UserStatus;
@@ -49,6 +55,7 @@ export interface UserView {
   fullName: string;
   role: Role;
   organizationId: string | null;
+  orgRole: OrgRole | null;
   status: UserStatus;
   createdAt: string;
 }
@@ -60,6 +67,7 @@ export function toUserView(user: User): UserView {
     fullName: user.fullName,
     role: user.role,
     organizationId: user.organizationId,
+    orgRole: user.orgRole ?? null,
     status: user.status,
     createdAt: user.createdAt.toISOString(),
   };

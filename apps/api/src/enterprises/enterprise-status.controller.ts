@@ -1,0 +1,48 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AuthUser, CurrentUser, Roles } from '@app/common';
+import { ChangeEnterpriseStatusDto, EnterpriseStatusService } from '@app/enterprises';
+
+/** The registry decisions, each dated (effectiveDate) and kept in the firm's history. Admins only. */
+@ApiTags('enterprises')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller({ path: 'enterprises', version: '1' })
+export class EnterpriseStatusController {
+  constructor(private readonly status: EnterpriseStatusService) {}
+
+  /** pending → verified */
+  @Post(':id/verify')
+  @HttpCode(200)
+  verify(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
+    return this.status.change(actor, id, 'verify', dto);
+  }
+
+  /** pending → rejected (reason required) */
+  @Post(':id/reject')
+  @HttpCode(200)
+  reject(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
+    return this.status.change(actor, id, 'reject', dto);
+  }
+
+  /** verified → suspended (reason required) */
+  @Post(':id/suspend')
+  @HttpCode(200)
+  suspend(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
+    return this.status.change(actor, id, 'suspend', dto);
+  }
+
+  /** suspended → verified */
+  @Post(':id/reinstate')
+  @HttpCode(200)
+  reinstate(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
+    return this.status.change(actor, id, 'reinstate', dto);
+  }
+
+  /** verified or suspended → ceased (reason required) */
+  @Post(':id/cease')
+  @HttpCode(200)
+  cease(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
+    return this.status.change(actor, id, 'cease', dto);
+  }
+}

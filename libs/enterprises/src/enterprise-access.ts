@@ -1,0 +1,76 @@
+import type { EntityManager } from 'typeorm';
+import { AppError, AuthUser, ErrorCode } from '@app/common';
+import { ACTIVE_STATUS, COMMUNE_LEVEL_UNIT_TYPES } from './enterprise.constants';
+import { Enterprise } from './entities/enterprise.entity';
+
+/** Who is looking: a signed-in user, or nobody (the public). */
+export type Viewer = AuthUser | null | undefined;
+
+export const enterpriseNotFound = () => new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, 'No such enterprise.');
+
+export function isMemberOf(viewer: Viewer, enterpriseId: string): boolean {
+  return viewer?.role === 'enterprise' && viewer.organizationId === enterpriseId;
+}
+
+/**
+ * Admins and officers see firms in every status (officers check registrations before inviting);
+ * a firm's own members see it whatever its status; everyone else sees verified firms only.
+ */
+export function seesEveryStatus(viewer: Viewer, enterpriseId: string): boolean {
+  return viewer?.role === 'admin' || viewer?.role === 'officer' || isMemberOf(viewer, enterpriseId);
+}
+
+/** A firm the viewer may not see does not exist for them: 404, so its existence does not leak. */
+export function assertVisible(viewer: Viewer, firm: Pick<Enterprise, 'id' | 'status'>): void {
+  if (firm.status !== ACTIVE_STATUS && !seesEveryStatus(viewer, firm.id)) throw enterpriseNotFound();
+}
+
+export async function findEnterprise(manager: EntityManager, id: string, lock = false): Promise<Enterprise> {
+  const firm = await manager
+    .getRepository(Enterprise)
+    .findOne({ where: { id }, lock: lock ? { mode: 'pessimistic_write' } : undefined });
+  if (!firm) throw enterpriseNotFound();
+  return firm;
+}
+
+/**
+ * Only the firm's owner (and the platform admin) may change the firm. The owner flag is read from
+ * the database, not the token, so a demotion takes effect at once.
+ */
+export async function assertOwnerOrAdmin(manager: EntityManager, actor: AuthUser, firm: Enterprise, what: string): Promise<void> {
+  if (actor.role === 'admin') return;
+  assertVisible(actor, firm);
+  if (isMemberOf(actor, firm.id)) {
+    const rows = await manager.query<{ org_role: string | null }[]>(
+      `SELECT org_role FROM users WHERE id = $1 AND organization_id = $2`,
+      [actor.id, firm.id],
+    );
+    if (rows[0]?.org_role === 'owner') return;
+    throw new AppError(ErrorCode.ENTERPRISE_FORBIDDEN, `Only the firm's owner may ${what}.`);
+  }
+  throw new AppError(ErrorCode.ENTERPRISE_FORBIDDEN, `Only the firm's owner or an admin may ${what}.`);
+}
+
+/** The head office must sit in a ward, commune or special zone that the reference data knows. */
+export async function assertCommuneLevelArea(manager: EntityManager, areaCode: string, field: string): Promise<string> {
+  const rows = await manager.query<{ name: string; unit_type: string }[]>(`SELECT name, unit_type FROM areas WHERE code = $1`, [
+    areaCode,
+  ]);
+  const area = rows[0];
+  if (!area) {
+    throw new AppError(ErrorCode.AREA_NOT_FOUND, `No area has the code ${areaCode}.`, { field, areaCode, problem: 'unknown' });
+  }
+  if (!(COMMUNE_LEVEL_UNIT_TYPES as readonly string[]).includes(area.unit_type)) {
+    throw new AppError(ErrorCode.AREA_NOT_FOUND, `${area.name} (${areaCode}) is not a ward, commune or special zone.`, {
+      field,
+      areaCode,
+      problem: 'not_commune_level',
+    });
+  }
+  return area.name;
+}
+
+export async function areaNameOf(manager: EntityManager, areaCode: string): Promise<string | null> {
+  const rows = await manager.query<{ name: string }[]>(`SELECT name FROM areas WHERE code = $1`, [areaCode]);
+  return rows[0]?.name ?? null;
+}

@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppError, AuthUser, ErrorCode } from '@app/common';
+import { AuditService } from '@app/audit';
+import { MAIL_JOBS, OutboxService } from '@app/jobs';
+import { Enterprise } from './entities/enterprise.entity';
+import { areaNameOf, findEnterprise } from './enterprise-access';
+import { EnterpriseView, toEnterpriseView } from './enterprise-views';
+import { activityChange, nextStatus, StatusAction, STATUS_TRANSITIONS } from './status-transitions';
+import { applyActivityDeltas, footprintDeltas } from './activity-deltas';
+import { registryToday } from './registry-calendar';
+import { insertStatusHistory, latestEffectiveDate } from './status-history';
+import { ChangeEnterpriseStatusDto } from './dto/change-enterprise-status.dto';
+
+const PAST_TENSE: Record<StatusAction, string> = {
+  verify: 'verified',
+  reject: 'rejected',
+  suspend: 'suspended',
+  reinstate: 'reinstated',
+  cease: 'ceased',
+};
+
+const statusSnapshot = (e: Enterprise) => ({
+  status: e.status,
+  statusReason: e.statusReason,
+  statusEffectiveDate: e.statusEffectiveDate,
+});
+
+/** The admin's decisions on a registration: verify, reject, suspend, reinstate, cease. */
+@Injectable()
+export class EnterpriseStatusService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /**
+   * One transition, in one transaction: the firm row (locked, so two admins cannot race), its dated
+   * history row, the indicator's deltas on the effective date, the audit entry and the mail job.
+   */
+  async change(actor: AuthUser, id: string, action: StatusAction, dto: ChangeEnterpriseStatusDto): Promise<EnterpriseView> {
+    const rule = STATUS_TRANSITIONS[action];
+    if (rule.reasonRequired && !dto.reason) {
+      throw new AppError(ErrorCode.VALIDATION_FAILED, 'The request is not valid.', [
+        { field: 'reason', errors: [`a reason is required to ${action} an enterprise; the firm is told it`] },
+      ]);
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const firm = await findEnterprise(manager, id, true);
+      const from = firm.status;
+      const to = nextStatus(from, action);
+      if (!to) {
+        throw new AppError(
+          ErrorCode.ENTERPRISE_STATUS_CONFLICT,
+          `The enterprise is ${from}; it cannot be ${PAST_TENSE[action]}.`,
+          {
+            currentStatus: from,
+            action,
+            allowedFrom: rule.from,
+          },
+        );
+      }
+
+      const today = await registryToday(manager);
+      const effectiveDate = dto.effectiveDate ?? today;
+      if (effectiveDate > today) {
+        throw new AppError(
+          ErrorCode.EFFECTIVE_DATE_INVALID,
+          `The effective date ${effectiveDate} is in the future (today is ${today}).`,
+          {
+            field: 'effectiveDate',
+            effectiveDate,
+            today,
+          },
+        );
+      }
+      // Deltas already written on later days would otherwise be undercut: history stays in date order.
+      const latest = await latestEffectiveDate(manager, id);
+      const earliest =
+        [latest, firm.activityMovedOn]
+          .filter((d): d is string => d !== null)
+          .sort()
+          .pop() ?? null;
+      if (earliest && effectiveDate < earliest) {
+        throw new AppError(
+          ErrorCode.EFFECTIVE_DATE_INVALID,
+          `The effective date ${effectiveDate} is before ${earliest}, the firm's latest recorded change.`,
+          { field: 'effectiveDate', effectiveDate, earliest },
+        );
+      }
+
+      const before = statusSnapshot(firm);
+      firm.status = to;
+      firm.statusReason = dto.reason ?? null;
+      firm.statusEffectiveDate = effectiveDate;
+      const saved = await manager.getRepository(Enterprise).save(firm);
+      const historyId = await insertStatusHistory(manager, {
+        enterpriseId: id,
+        fromStatus: from,
+        toStatus: to,
+        effectiveDate,
+        reason: dto.reason ?? null,
+        actorId: actor.id,
+      });
+      const change = activityChange(from, to);
+      if (change !== 0) await applyActivityDeltas(manager, effectiveDate, footprintDeltas(firm, change));
+      await this.audit.record(manager, {
+        actor,
+        action: `enterprise.${PAST_TENSE[action]}`,
+        entityType: 'enterprise',
+        entityId: id,
+        before,
+        after: { ...statusSnapshot(saved), historyId },
+      });
+      await this.outbox.enqueueMail(manager, MAIL_JOBS.enterpriseStatusChanged, { enterpriseId: id, historyId });
+      return toEnterpriseView(saved, { areaName: await areaNameOf(manager, saved.areaCode), privileged: true });
+    });
+  }
+}

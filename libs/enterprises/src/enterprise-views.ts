@@ -1,0 +1,90 @@
+import type { EnterpriseStatus, HeadcountBand, Sector } from './enterprise.constants';
+import type { Enterprise, EnterpriseProduct } from './entities/enterprise.entity';
+import type { EnterpriseStatusHistory } from './entities/enterprise-status-history.entity';
+
+/** A firm's profile as the API shows it. */
+export interface EnterpriseView {
+  id: string;
+  taxCode: string;
+  legalName: string;
+  shortName: string | null;
+  foundedOn: string | null;
+  address: string;
+  areaCode: string;
+  areaName: string | null;
+  sectors: Sector[];
+  tags: string[];
+  headcountBand: HeadcountBand | null;
+  website: string | null;
+  phone: string | null;
+  contactEmail: string | null;
+  products: EnterpriseProduct[];
+  status: EnterpriseStatus;
+  statusEffectiveDate: string | null;
+  /** Only for the firm itself, officers and admins: a suspension's reason is not for the public. */
+  statusReason?: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One row of the directory: enough to pick a firm, without its products and contacts. */
+export interface EnterpriseSummary {
+  id: string;
+  taxCode: string;
+  legalName: string;
+  shortName: string | null;
+  areaCode: string;
+  areaName: string | null;
+  sectors: Sector[];
+  tags: string[];
+  headcountBand: HeadcountBand | null;
+  website: string | null;
+  status: EnterpriseStatus;
+  statusEffectiveDate: string | null;
+}
+
+export interface StatusHistoryView {
+  id: string;
+  fromStatus: EnterpriseStatus | null;
+  toStatus: EnterpriseStatus;
+  effectiveDate: string;
+  reason: string | null;
+  recordedAt: string;
+}
+
+export function toEnterpriseView(e: Enterprise, options: { areaName: string | null; privileged: boolean }): EnterpriseView {
+  const view: EnterpriseView = {
+    id: e.id,
+    taxCode: e.taxCode,
+    legalName: e.legalName,
+    shortName: e.shortName,
+    foundedOn: e.foundedOn,
+    address: e.address,
+    areaCode: e.areaCode,
+    areaName: options.areaName,
+    sectors: e.sectors,
+    tags: e.tags,
+    headcountBand: e.headcountBand,
+    website: e.website,
+    phone: e.phone,
+    contactEmail: e.contactEmail,
+    products: e.products,
+    status: e.status,
+    statusEffectiveDate: e.statusEffectiveDate,
+    createdAt: e.createdAt.toISOString(),
+    updatedAt: e.updatedAt.toISOString(),
+  };
+  if (options.privileged) view.statusReason = e.statusReason;
+  return view;
+}
+
+export function toStatusHistoryView(h: EnterpriseStatusHistory): StatusHistoryView {
+  return {
+    id: String(h.id),
+    fromStatus: h.fromStatus,
+    toStatus: h.toStatus,
+    effectiveDate: h.effectiveDate,
+    reason: h.reason,
+    recordedAt: h.recordedAt.toISOString(),
+  };
+}

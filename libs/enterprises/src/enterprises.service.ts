@@ -1,0 +1,381 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppError, AuthUser, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, Page, PageQueryDto, toPage } from '@app/common';
+import { AuditService } from '@app/audit';
+import { MAIL_JOBS, OutboxService } from '@app/jobs';
+import {
+  escapeLike,
+  hashPassword,
+  isUniqueViolation,
+  Organization,
+  toUserView,
+  User,
+  UsersService,
+  UserView,
+} from '@app/identity';
+import { ACTIVE_STATUS, EnterpriseStatus, HeadcountBand, Sector } from './enterprise.constants';
+import { Enterprise } from './entities/enterprise.entity';
+import { EnterpriseStatusHistory } from './entities/enterprise-status-history.entity';
+import {
+  areaNameOf,
+  assertCommuneLevelArea,
+  assertOwnerOrAdmin,
+  assertVisible,
+  findEnterprise,
+  isMemberOf,
+  seesEveryStatus,
+  Viewer,
+} from './enterprise-access';
+import { EnterpriseSummary, EnterpriseView, StatusHistoryView, toEnterpriseView, toStatusHistoryView } from './enterprise-views';
+import { applyActivityDeltas, footprintMove } from './activity-deltas';
+import { registryToday } from './registry-calendar';
+import { insertStatusHistory } from './status-history';
+import { normalizeTaxCodeOrFail } from './tax-code-errors';
+import { RegisterEnterpriseDto } from './dto/register-enterprise.dto';
+import { UpdateEnterpriseDto } from './dto/update-enterprise.dto';
+import { ListEnterprisesQueryDto } from './dto/list-enterprises-query.dto';
+
+export interface RegistrationResult {
+  user: UserView;
+  enterprise: { id: string; status: EnterpriseStatus; taxCode: string };
+}
+
+/** At most this many words of a directory query are matched. */
+const MAX_SEARCH_TERMS = 8;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface DirectoryRow {
+  id: string;
+  tax_code: string;
+  legal_name: string;
+  short_name: string | null;
+  area_code: string;
+  area_name: string | null;
+  sectors: Sector[];
+  tags: string[];
+  headcount_band: HeadcountBand | null;
+  website: string | null;
+  status: EnterpriseStatus;
+  status_effective_date: string | null;
+}
+
+const toSummary = (r: DirectoryRow): EnterpriseSummary => ({
+  id: r.id,
+  taxCode: r.tax_code,
+  legalName: r.legal_name,
+  shortName: r.short_name,
+  areaCode: r.area_code,
+  areaName: r.area_name,
+  sectors: r.sectors,
+  tags: r.tags,
+  headcountBand: r.headcount_band,
+  website: r.website,
+  status: r.status,
+  statusEffectiveDate: r.status_effective_date,
+});
+
+function notInFuture(date: string | null | undefined, today: string, field: string): void {
+  if (date && date > today) {
+    throw new AppError(ErrorCode.VALIDATION_FAILED, 'The request is not valid.', [
+      { field, errors: [`${field} may not be in the future`] },
+    ]);
+  }
+}
+
+@Injectable()
+export class EnterprisesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /**
+   * Registers a firm with its first member, the owner: organisation, enterprise, user, the first
+   * history row (→ pending), the audit entry and the acknowledgement mail commit together or not at all.
+   */
+  async register(dto: RegisterEnterpriseDto): Promise<RegistrationResult> {
+    const profile = dto.enterprise;
+    const taxCode = normalizeTaxCodeOrFail(profile.taxCode, 'enterprise.taxCode');
+    const passwordHash = await hashPassword(dto.password);
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const today = await registryToday(manager);
+        notInFuture(profile.foundedOn, today, 'enterprise.foundedOn');
+        await assertCommuneLevelArea(manager, profile.areaCode, 'enterprise.areaCode');
+        if (await manager.getRepository(Enterprise).existsBy({ taxCode })) throw taxCodeTaken(taxCode);
+        const emailRows = await manager.query<unknown[]>(`SELECT 1 FROM users WHERE lower(email) = lower($1)`, [dto.email]);
+        if (emailRows.length > 0) throw emailTaken();
+
+        const org = await manager
+          .getRepository(Organization)
+          .save({ kind: 'enterprise' as const, name: profile.legalName, code: null });
+        const firm = await manager.getRepository(Enterprise).save(
+          manager.getRepository(Enterprise).create({
+            id: org.id,
+            taxCode,
+            legalName: profile.legalName,
+            shortName: profile.shortName ?? null,
+            foundedOn: profile.foundedOn ?? null,
+            address: profile.address,
+            areaCode: profile.areaCode,
+            sectors: profile.sectors,
+            tags: profile.tags ?? [],
+            headcountBand: profile.headcountBand ?? null,
+            website: profile.website ?? null,
+            phone: profile.phone ?? null,
+            contactEmail: profile.contactEmail ?? null,
+            products: profile.products ?? [],
+            status: 'pending',
+            statusReason: null,
+            statusEffectiveDate: today,
+            activityMovedOn: null,
+          }),
+        );
+        const owner = await this.users.insertUser(manager, {
+          email: dto.email,
+          fullName: dto.fullName,
+          role: 'enterprise',
+          organizationId: org.id,
+          passwordHash,
+          orgRole: 'owner',
+        });
+        const historyId = await insertStatusHistory(manager, {
+          enterpriseId: firm.id,
+          fromStatus: null,
+          toStatus: 'pending',
+          effectiveDate: today,
+          reason: null,
+          actorId: owner.id,
+        });
+        const areaName = await areaNameOf(manager, firm.areaCode);
+        await this.audit.record(manager, {
+          actor: { id: owner.id, role: owner.role },
+          action: 'enterprise.registered',
+          entityType: 'enterprise',
+          entityId: firm.id,
+          after: { enterprise: toEnterpriseView(firm, { areaName, privileged: true }), owner: toUserView(owner) },
+        });
+        // The same job as every later decision: it acknowledges the registration (→ pending).
+        await this.outbox.enqueueMail(manager, MAIL_JOBS.enterpriseStatusChanged, { enterpriseId: firm.id, historyId });
+        return { user: toUserView(owner), enterprise: { id: firm.id, status: firm.status, taxCode: firm.taxCode } };
+      });
+    } catch (err) {
+      // Two registrations racing past the checks above: the unique indexes decide.
+      if (isUniqueViolation(err, 'enterprises_tax_code_uq')) throw taxCodeTaken(taxCode);
+      if (isUniqueViolation(err, 'users_email_uq')) throw emailTaken();
+      throw err;
+    }
+  }
+
+  async get(viewer: Viewer, id: string): Promise<EnterpriseView> {
+    const manager = this.dataSource.manager;
+    const firm = await findEnterprise(manager, id);
+    assertVisible(viewer, firm);
+    return toEnterpriseView(firm, {
+      areaName: await areaNameOf(manager, firm.areaCode),
+      privileged: seesEveryStatus(viewer, id),
+    });
+  }
+
+  /**
+   * Edits the profile (owner or admin). While the firm is active, moving its head office or
+   * changing its sectors moves its count in the indicator's aggregate, dated today.
+   */
+  async update(actor: AuthUser, id: string, dto: UpdateEnterpriseDto): Promise<EnterpriseView> {
+    return this.dataSource.transaction(async (manager) => {
+      const firm = await findEnterprise(manager, id, true);
+      await assertOwnerOrAdmin(manager, actor, firm, 'edit its profile');
+      const today = await registryToday(manager);
+      notInFuture(dto.foundedOn, today, 'foundedOn');
+      const before = toEnterpriseView(firm, { areaName: await areaNameOf(manager, firm.areaCode), privileged: true });
+      const footprintBefore = { areaCode: firm.areaCode, sectors: [...firm.sectors] };
+
+      let areaName = before.areaName;
+      if (dto.areaCode !== undefined && dto.areaCode !== firm.areaCode) {
+        areaName = await assertCommuneLevelArea(manager, dto.areaCode, 'areaCode');
+      }
+      if (dto.legalName !== undefined) firm.legalName = dto.legalName;
+      if (dto.shortName !== undefined) firm.shortName = dto.shortName;
+      if (dto.foundedOn !== undefined) firm.foundedOn = dto.foundedOn;
+      if (dto.address !== undefined) firm.address = dto.address;
+      if (dto.areaCode !== undefined) firm.areaCode = dto.areaCode;
+      if (dto.sectors !== undefined) firm.sectors = dto.sectors;
+      if (dto.tags !== undefined) firm.tags = dto.tags;
+      if (dto.headcountBand !== undefined) firm.headcountBand = dto.headcountBand;
+      if (dto.website !== undefined) firm.website = dto.website;
+      if (dto.phone !== undefined) firm.phone = dto.phone;
+      if (dto.contactEmail !== undefined) firm.contactEmail = dto.contactEmail;
+      if (dto.products !== undefined) firm.products = dto.products.map((p) => ({ ...p }));
+
+      // Nothing to change: no write, no audit entry.
+      const comparable = (v: EnterpriseView) => JSON.stringify({ ...v, updatedAt: undefined });
+      if (comparable(before) === comparable(toEnterpriseView(firm, { areaName, privileged: true }))) return before;
+
+      if (firm.status === ACTIVE_STATUS) {
+        const moves = footprintMove(footprintBefore, firm);
+        if (moves.length > 0) {
+          await applyActivityDeltas(manager, today, moves);
+          firm.activityMovedOn = today;
+        }
+      }
+      const saved = await manager.getRepository(Enterprise).save(firm);
+      if (firm.legalName !== before.legalName) await manager.update(Organization, { id }, { name: firm.legalName });
+      const after = toEnterpriseView(saved, { areaName, privileged: true });
+      await this.audit.record(manager, {
+        actor,
+        action: 'enterprise.updated',
+        entityType: 'enterprise',
+        entityId: id,
+        before,
+        after,
+      });
+      return after;
+    });
+  }
+
+  /**
+   * The public directory: verified firms only, unless an admin asks for another status. `q` is
+   * matched, accents and case ignored, against the search document (names, tags, products) through
+   * its trigram index; the order is by legal name then id, so cursors are stable.
+   */
+  async list(viewer: Viewer, query: ListEnterprisesQueryDto): Promise<Page<EnterpriseSummary>> {
+    const status = query.status ?? ACTIVE_STATUS;
+    if (status !== ACTIVE_STATUS && viewer?.role !== 'admin') {
+      throw new AppError(ErrorCode.ROLE_FORBIDDEN, 'Only admins may list enterprises that are not verified.');
+    }
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = decodeCursor<{ name: string; id: string }>(query.cursor, ['name', 'id']);
+    if (after && (typeof after.name !== 'string' || typeof after.id !== 'string' || !UUID_RE.test(after.id)))
+      throw invalidCursor();
+    const params: unknown[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where = [`e.status = ${param(status)}`];
+    const terms = searchTerms(query.q);
+    if (terms.length > 0) {
+      // One pattern, words in the order typed with anything between ("dien tu hai phong" finds "Điện tử
+      // Cảng Hải Phòng"). One LIKE rather than one per word: the planner estimates a single pattern well
+      // and picks the trigram index for rare words; per-word LIKEs multiply into bad estimates.
+      where.push(`e.search_document LIKE '%' || f_search_norm(${param(terms.map(escapeLike).join('%'))}) || '%'`);
+    }
+    if (query.sector) where.push(`e.sectors @> ARRAY[${param(query.sector)}]::text[]`);
+    if (query.areaCode) where.push(`e.area_code = ${param(query.areaCode)}`);
+    if (after) where.push(`(e.legal_name, e.id) > (${param(after.name)}, ${param(after.id)}::uuid)`);
+    const rows = await this.dataSource.query<DirectoryRow[]>(
+      `SELECT e.id, e.tax_code, e.legal_name, e.short_name, e.area_code, a.name AS area_name, e.sectors, e.tags,
+              e.headcount_band, e.website, e.status, e.status_effective_date::text AS status_effective_date
+         FROM enterprises e LEFT JOIN areas a ON a.code = e.area_code
+        WHERE ${where.join(' AND ')}
+        ORDER BY e.legal_name, e.id
+        LIMIT ${param(limit + 1)}`,
+      params,
+    );
+    return toPage(rows, limit, (r) => ({ name: r.legal_name, id: r.id }), toSummary);
+  }
+
+  /** The dated transitions, oldest first: for the firm's own members, officers and admins. */
+  async history(actor: AuthUser, id: string, query: PageQueryDto): Promise<Page<StatusHistoryView>> {
+    const manager = this.dataSource.manager;
+    const firm = await findEnterprise(manager, id);
+    assertMayReadInternals(actor, firm, ['admin', 'officer']);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = decodeCursor<{ id: string }>(query.cursor, ['id']);
+    if (after && !/^\d{1,18}$/.test(String(after.id))) throw invalidCursor();
+    const qb = manager
+      .getRepository(EnterpriseStatusHistory)
+      .createQueryBuilder('h')
+      .where('h.enterpriseId = :id', { id })
+      .orderBy('h.id', 'ASC')
+      .limit(limit + 1);
+    if (after) qb.andWhere('h.id > :after', { after: after.id });
+    const rows = await qb.getMany();
+    return toPage(rows, limit, (h) => ({ id: String(h.id) }), toStatusHistoryView);
+  }
+
+  /** The firm's accounts: for its own members and admins. */
+  async members(actor: AuthUser, id: string, query: PageQueryDto): Promise<Page<UserView>> {
+    const manager = this.dataSource.manager;
+    const firm = await findEnterprise(manager, id);
+    assertMayReadInternals(actor, firm, ['admin']);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = decodeCursor<{ createdAt: string; id: string }>(query.cursor, ['createdAt', 'id']);
+    if (after && (Number.isNaN(Date.parse(after.createdAt)) || !UUID_RE.test(after.id))) throw invalidCursor();
+    // Ordered at millisecond precision, the precision the cursor carries, so no row repeats or goes missing.
+    const createdMs = `date_trunc('milliseconds', u.created_at)`;
+    const qb = manager
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('u.organizationId = :id', { id })
+      .orderBy(createdMs, 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .limit(limit + 1);
+    if (after)
+      qb.andWhere(`(${createdMs}, u.id) > (:createdAt::timestamptz, :afterId::uuid)`, {
+        createdAt: after.createdAt,
+        afterId: after.id,
+      });
+    const rows = await qb.getMany();
+    return toPage(rows, limit, (u) => ({ createdAt: u.createdAt.toISOString(), id: u.id }), toUserView);
+  }
+
+  /** Adds a colleague to the firm (owner or admin); they set their password from the mailed link. */
+  async addMember(actor: AuthUser, id: string, dto: { email: string; fullName: string }): Promise<UserView> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const firm = await findEnterprise(manager, id, true);
+        await assertOwnerOrAdmin(manager, actor, firm, 'add members');
+        const user = await this.users.insertUser(manager, {
+          email: dto.email,
+          fullName: dto.fullName,
+          role: 'enterprise',
+          organizationId: firm.id,
+          passwordHash: null,
+          orgRole: 'member',
+        });
+        const view = toUserView(user);
+        await this.audit.record(manager, {
+          actor,
+          action: 'enterprise.member_added',
+          entityType: 'enterprise',
+          entityId: id,
+          after: view,
+        });
+        await this.outbox.enqueueMail(manager, MAIL_JOBS.accountCreated, { userId: user.id, needsPasswordSetup: true });
+        return view;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'users_email_uq')) throw emailTaken();
+      throw err;
+    }
+  }
+}
+
+function taxCodeTaken(taxCode: string): AppError {
+  return new AppError(ErrorCode.TAX_CODE_TAKEN, `An enterprise with tax code ${taxCode} is already registered.`, { taxCode });
+}
+
+function invalidCursor(): AppError {
+  return new AppError(ErrorCode.INVALID_CURSOR, 'The cursor is not valid; start again without it.');
+}
+
+function emailTaken(): AppError {
+  return new AppError(ErrorCode.EMAIL_TAKEN, 'An account with this e-mail already exists.');
+}
+
+/** The words of a query, in order, at most MAX_SEARCH_TERMS of them. */
+export function searchTerms(q: string | undefined): string[] {
+  if (!q) return [];
+  return q.split(/\s+/).filter(Boolean).slice(0, MAX_SEARCH_TERMS);
+}
+
+/** Firm internals (history, members): its own members and the given staff roles; others are refused. */
+function assertMayReadInternals(actor: AuthUser, firm: Enterprise, staff: AuthUser['role'][]): void {
+  if (staff.includes(actor.role) || isMemberOf(actor, firm.id)) return;
+  assertVisible(actor, firm);
+  throw new AppError(ErrorCode.ENTERPRISE_FORBIDDEN, 'Only the firm itself and the platform staff may see this.');
+}
