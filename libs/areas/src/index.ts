@@ -1,1 +1,11 @@
 export * from './areas.module';
+export * from './areas.service';
+export * from './area.entity';
+export * from './area-population.entity';
+export * from './area-types';
+export * from './city-date';
+export * from './csv';
+export * from './dto/area.dto';
+export * from './population-figure';
+export * from './reference-data.seed';
+export { HAIPHONG_CITY, HAIPHONG_COMMUNES, REFERENCE_POPULATIONS } from './reference-data.generated';

@@ -1,4 +1,10 @@
 import { Module } from '@nestjs/common';
+import { AreasModule } from '@app/areas';
+import { IndicatorsService } from './indicators.service';
 
-@Module({})
+@Module({
+  imports: [AreasModule],
+  providers: [IndicatorsService],
+  exports: [IndicatorsService],
+})
 export class IndicatorsModule {}

@@ -1,0 +1,33 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { AreaUnitType } from './area-types';
+
+/** numeric comes back from pg as a string; these are small decimals, safe as numbers. */
+const numericAsNumber = {
+  to: (v: number | null) => v,
+  from: (v: string | null) => (v === null ? null : Number(v)),
+};
+
+/** The city or one of its commune-level units (reference data, loaded by the seed). */
+@Entity({ name: 'areas' })
+export class Area {
+  @PrimaryColumn('text')
+  code: string;
+
+  @Column('text')
+  name: string;
+
+  @Column({ name: 'unit_type', type: 'text' })
+  unitType: AreaUnitType;
+
+  @Column({ name: 'parent_code', type: 'text', nullable: true })
+  parentCode: string | null;
+
+  @Column({ name: 'area_km2', type: 'numeric', precision: 10, scale: 2, nullable: true, transformer: numericAsNumber })
+  areaKm2: number | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,116 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { nfc, PageQueryDto } from '@app/common';
+import { AREA_UNIT_TYPES, AreaUnitType } from '../area-types';
+import { IsCalendarDate } from '../city-date';
+
+const AREA_CODE = /^\d{2,5}$/;
+const toNfc = ({ value }: { value: unknown }) => (typeof value === 'string' ? nfc(value) : value);
+
+export class ListAreasQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Part of the name, accents optional ("hong bang" finds "Hồng Bàng")' })
+  @IsOptional()
+  @Transform(toNfc)
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: AREA_UNIT_TYPES })
+  @IsOptional()
+  @IsIn(AREA_UNIT_TYPES)
+  unitType?: AreaUnitType;
+
+  @ApiPropertyOptional({ example: '31', description: 'Only the units of this parent (31: the city)' })
+  @IsOptional()
+  @Matches(AREA_CODE, { message: 'parentCode must be an area code' })
+  parentCode?: string;
+}
+
+export class AreaCodeParamDto {
+  @ApiProperty({ example: '11311', description: 'Area code: 31 for the city, 5 digits for a commune-level unit' })
+  @Matches(AREA_CODE, { message: 'code must be an area code' })
+  code: string;
+}
+
+export class PopulationParamsDto extends AreaCodeParamDto {
+  @ApiProperty({ example: '2024-12-31', description: 'The date the figure describes' })
+  @IsCalendarDate()
+  asOf: string;
+}
+
+export class SetPopulationDto {
+  @ApiProperty({ example: 4664124, minimum: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  population: number;
+
+  @ApiProperty({ example: 'Cục Thống kê Hải Phòng, Niên giám thống kê 2024', description: 'Where the figure comes from' })
+  @Transform(toNfc)
+  @IsString()
+  @MinLength(1, { message: 'source must name where the figure comes from' })
+  @MaxLength(500)
+  source: string;
+}
+
+export class PopulationFigureView {
+  @ApiProperty({ example: 4664124 })
+  value: number;
+
+  @ApiProperty({ example: '2024-12-31' })
+  asOf: string;
+
+  @ApiProperty()
+  source: string;
+}
+
+export class PopulationRecordView extends PopulationFigureView {
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The admin who entered or last corrected it; null for reference data',
+  })
+  recordedBy: string | null;
+
+  @ApiProperty()
+  updatedAt: string;
+}
+
+export class AreaView {
+  @ApiProperty({ example: '11311' })
+  code: string;
+
+  @ApiProperty({ example: 'Phường Hồng Bàng' })
+  name: string;
+
+  @ApiProperty({ enum: AREA_UNIT_TYPES })
+  unitType: AreaUnitType;
+
+  @ApiProperty({ nullable: true, type: String, example: '31' })
+  parentCode: string | null;
+
+  @ApiProperty({ nullable: true, type: Number })
+  areaKm2: number | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: PopulationFigureView,
+    description:
+      'The figure in use today: the latest dated on or before today, else the earliest after; null when none is recorded',
+  })
+  population: PopulationFigureView | null;
+}
+
+export class AreaDetailView extends AreaView {
+  @ApiProperty({ type: [PopulationRecordView], description: 'Every recorded figure, newest first' })
+  populations: PopulationRecordView[];
+}
+
+export class AreaPage {
+  @ApiProperty({ type: [AreaView] })
+  items: AreaView[];
+
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor: string | null;
+}
