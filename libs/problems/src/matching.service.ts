@@ -1,0 +1,275 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppError, AuthUser, ErrorCode, nfc } from '@app/common';
+import { AuditService } from '@app/audit';
+import { NotificationsService } from '@app/notifications';
+import { InviteEnterprisesDto, UpdateSubscriptionsDto } from './dto/matching.dto';
+import type { ProblemSector } from './problem.constants';
+import { assertDepartmentOfficer, assertVisible, enterpriseOf, findProblem } from './problem-access';
+import { ProblemSummary, SUMMARY_COLUMNS, toProblemSummary } from './problem-search.service';
+import { localTime } from './problem-views';
+
+/** Why a problem and a firm fit; the score is their weighted sum, 0..1. */
+export interface FitReasons {
+  sectorMatch: boolean;
+  matchedTags: string[];
+  textSimilarity: number;
+  sameArea: boolean;
+}
+
+/** Weights of the fit score: a shared sector counts most, then shared capability tags, then wording, then place. */
+export const FIT_WEIGHTS = { sector: 0.4, tags: 0.3, text: 0.2, area: 0.1 } as const;
+
+/**
+ * The fit score in SQL, from the columns both rankings compute: sector_match, matched_tags,
+ * tag_base (the smaller tag list), text_similarity, same_area. One expression, so firms and officers
+ * see the same ranking from either side.
+ */
+const FIT_SCORE_SQL = `round((
+    ${FIT_WEIGHTS.sector} * sector_match::int
+  + ${FIT_WEIGHTS.tags} * cardinality(matched_tags)::numeric / greatest(tag_base, 1)
+  + ${FIT_WEIGHTS.text} * text_similarity
+  + ${FIT_WEIGHTS.area} * same_area::int)::numeric, 4)`;
+
+/** Enterprise members of a firm are notified in batches of this many firms. */
+const NOTIFY_BATCH = 500;
+
+interface FitRow {
+  sector_match: boolean;
+  matched_tags: string[];
+  text_similarity: number;
+  same_area: boolean;
+  score: string;
+}
+
+const reasonsOf = (r: FitRow): FitReasons => ({
+  sectorMatch: r.sector_match,
+  matchedTags: r.matched_tags,
+  textSimilarity: Math.round(Number(r.text_similarity) * 1000) / 1000,
+  sameArea: r.same_area,
+});
+
+export interface SuggestedEnterprise {
+  enterpriseId: string;
+  legalName: string;
+  shortName: string | null;
+  areaCode: string;
+  sectors: ProblemSector[];
+  tags: string[];
+  invited: boolean;
+  score: number;
+  reasons: FitReasons;
+}
+
+export interface Subscriptions {
+  sectors: ProblemSector[];
+  keywords: string[];
+  updatedAt: string | null;
+}
+
+/** Matching firms and problems, invitations, follows and subscriptions (with the fan-out on publish). */
+@Injectable()
+export class MatchingService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  /** Open problems ranked for the caller's firm. */
+  async recommendedProblems(actor: AuthUser, limit = 20): Promise<{ items: (ProblemSummary & { score: number; reasons: FitReasons })[] }> {
+    const enterpriseId = enterpriseOf(actor);
+    const firm = await this.dataSource.query<{ id: string }[]>(`SELECT id FROM enterprises WHERE id = $1`, [enterpriseId]);
+    if (!firm[0]) throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, 'Your enterprise has no registry entry yet.');
+    const rows = await this.dataSource.query<(FitRow & Parameters<typeof toProblemSummary>[0])[]>(
+      `WITH firm AS (
+         SELECT sectors, area_code, search_document, ARRAY(SELECT f_search_norm(t) FROM unnest(tags) t) AS ntags
+           FROM enterprises WHERE id = $1),
+       fit AS (
+         SELECT ${SUMMARY_COLUMNS},
+                p.sector = ANY(f.sectors) AS sector_match,
+                ARRAY(SELECT t FROM unnest(p.tags) t WHERE f_search_norm(t) = ANY(f.ntags)) AS matched_tags,
+                least(cardinality(p.tags), cardinality(f.ntags)) AS tag_base,
+                similarity(f.search_document, p.search_document) AS text_similarity,
+                coalesce(p.area_code = f.area_code, false) AS same_area
+           FROM problems p CROSS JOIN firm f JOIN organizations o ON o.id = p.department_id
+          WHERE p.status = 'published' AND p.deadline > now())
+       SELECT *, ${FIT_SCORE_SQL} AS score FROM fit ORDER BY score DESC, deadline ASC, id LIMIT $2`,
+      [enterpriseId, limit],
+    );
+    return { items: rows.map((r) => ({ ...toProblemSummary(r), score: Number(r.score), reasons: reasonsOf(r) })) };
+  }
+
+  /** Verified firms ranked for a problem, for its department's officers. */
+  async suggestedEnterprises(actor: AuthUser, problemId: string, limit = 20): Promise<{ items: SuggestedEnterprise[] }> {
+    const problem = await findProblem(this.dataSource.manager, problemId);
+    assertDepartmentOfficer(actor, problem, 'see firms suggested for it');
+    const rows = await this.dataSource.query<
+      (FitRow & { id: string; legal_name: string; short_name: string | null; area_code: string; sectors: ProblemSector[]; tags: string[]; invited: boolean })[]
+    >(
+      `WITH prob AS (
+         SELECT id, sector, area_code, search_document, ARRAY(SELECT f_search_norm(t) FROM unnest(tags) t) AS ntags
+           FROM problems WHERE id = $1),
+       fit AS (
+         SELECT e.id, e.legal_name, e.short_name, e.area_code, e.sectors, e.tags,
+                pr.sector = ANY(e.sectors) AS sector_match,
+                ARRAY(SELECT t FROM unnest(e.tags) t WHERE f_search_norm(t) = ANY(pr.ntags)) AS matched_tags,
+                least(cardinality(e.tags), cardinality(pr.ntags)) AS tag_base,
+                similarity(e.search_document, pr.search_document) AS text_similarity,
+                coalesce(e.area_code = pr.area_code, false) AS same_area,
+                EXISTS (SELECT 1 FROM problem_invitations i WHERE i.problem_id = pr.id AND i.enterprise_id = e.id) AS invited
+           FROM enterprises e CROSS JOIN prob pr
+          WHERE e.status = 'verified')
+       SELECT *, ${FIT_SCORE_SQL} AS score FROM fit ORDER BY score DESC, legal_name, id LIMIT $2`,
+      [problemId, limit],
+    );
+    return {
+      items: rows.map((r) => ({
+        enterpriseId: r.id,
+        legalName: r.legal_name,
+        shortName: r.short_name,
+        areaCode: r.area_code,
+        sectors: r.sectors,
+        tags: r.tags,
+        invited: r.invited,
+        score: Number(r.score),
+        reasons: reasonsOf(r),
+      })),
+    };
+  }
+
+  /** Invites verified firms to a published problem; a firm already invited is not invited (or notified) twice. */
+  async invite(actor: AuthUser, problemId: string, dto: InviteEnterprisesDto): Promise<{ invited: string[]; alreadyInvited: string[] }> {
+    const ids = [...new Set(dto.enterpriseIds.map((id) => id.toLowerCase()))];
+    const message = dto.message ? nfc(dto.message) : null;
+    return this.dataSource.transaction(async (manager) => {
+      const problem = await findProblem(manager, problemId);
+      assertDepartmentOfficer(actor, problem, 'invite firms to it');
+      if (problem.status !== 'published') {
+        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, `Firms can be invited only while the problem is published; it is ${problem.status}.`, {
+          status: problem.status,
+        });
+      }
+      const verified = await manager.query<{ id: string }[]>(`SELECT id FROM enterprises WHERE id = ANY($1::uuid[]) AND status = 'verified'`, [ids]);
+      const notVerified = ids.filter((id) => !verified.some((v) => v.id === id));
+      if (notVerified.length > 0) {
+        throw new AppError(ErrorCode.ENTERPRISE_NOT_VERIFIED, 'Only verified enterprises can be invited.', { enterpriseIds: notVerified });
+      }
+      const inserted = await manager.query<{ enterprise_id: string }[]>(
+        `INSERT INTO problem_invitations (problem_id, enterprise_id, invited_by, message)
+         SELECT $1, unnest($2::uuid[]), $3, $4 ON CONFLICT DO NOTHING RETURNING enterprise_id`,
+        [problemId, ids, actor.id, message],
+      );
+      const invited = inserted.map((r) => r.enterprise_id);
+      if (invited.length > 0) {
+        await this.audit.record(manager, {
+          actor,
+          action: 'problem.invited',
+          entityType: 'problem',
+          entityId: problemId,
+          after: { enterpriseIds: invited, message },
+        });
+        await this.notifications.notifyEnterprises(manager, invited, {
+          kind: 'problem.invitation',
+          title: `Lời mời tham gia: ${problem.title}`,
+          body:
+            `Doanh nghiệp được mời gửi đề xuất cho bài toán "${problem.title}". Hạn nộp hồ sơ: ${localTime(problem.deadline)}.` +
+            (message ? `\n\n${message}` : ''),
+          data: { problemId },
+        });
+      }
+      return { invited, alreadyInvited: ids.filter((id) => !invited.includes(id)) };
+    });
+  }
+
+  async follow(actor: AuthUser, problemId: string): Promise<{ problemId: string; following: boolean }> {
+    const enterpriseId = enterpriseOf(actor);
+    const problem = await findProblem(this.dataSource.manager, problemId);
+    assertVisible(actor, problem);
+    await this.dataSource.query(`INSERT INTO problem_followers (problem_id, enterprise_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+      problemId,
+      enterpriseId,
+    ]);
+    return { problemId, following: true };
+  }
+
+  async unfollow(actor: AuthUser, problemId: string): Promise<{ problemId: string; following: boolean }> {
+    const enterpriseId = enterpriseOf(actor);
+    const problem = await findProblem(this.dataSource.manager, problemId);
+    assertVisible(actor, problem);
+    await this.dataSource.query(`DELETE FROM problem_followers WHERE problem_id = $1 AND enterprise_id = $2`, [problemId, enterpriseId]);
+    return { problemId, following: false };
+  }
+
+  async getSubscriptions(actor: AuthUser): Promise<Subscriptions> {
+    const enterpriseId = enterpriseOf(actor);
+    const rows = await this.dataSource.query<{ sectors: ProblemSector[]; keywords: string[]; updated_at: Date }[]>(
+      `SELECT sectors, keywords, updated_at FROM enterprise_subscriptions WHERE enterprise_id = $1`,
+      [enterpriseId],
+    );
+    const row = rows[0];
+    return row ? { sectors: row.sectors, keywords: row.keywords, updatedAt: row.updated_at.toISOString() } : { sectors: [], keywords: [], updatedAt: null };
+  }
+
+  async putSubscriptions(actor: AuthUser, dto: UpdateSubscriptionsDto): Promise<Subscriptions> {
+    const enterpriseId = enterpriseOf(actor);
+    const sectors = [...new Set(dto.sectors)];
+    const seen = new Set<string>();
+    const keywords = dto.keywords.map((k) => nfc(k)).filter((k) => k.length > 0 && !seen.has(k.toLowerCase()) && seen.add(k.toLowerCase()));
+    await this.dataSource.transaction(async (manager) => {
+      const firm = await manager.query<{ id: string }[]>(`SELECT id FROM enterprises WHERE id = $1`, [enterpriseId]);
+      if (!firm[0]) throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, 'Your enterprise has no registry entry yet.');
+      await manager.query(
+        `INSERT INTO enterprise_subscriptions (enterprise_id, sectors, keywords, updated_at) VALUES ($1, $2, $3, now())
+         ON CONFLICT (enterprise_id) DO UPDATE SET sectors = EXCLUDED.sectors, keywords = EXCLUDED.keywords, updated_at = now()`,
+        [enterpriseId, sectors, keywords],
+      );
+      await this.audit.record(manager, {
+        actor,
+        action: 'subscriptions.updated',
+        entityType: 'enterprise',
+        entityId: enterpriseId,
+        after: { sectors, keywords },
+      });
+    });
+    return this.getSubscriptions(actor);
+  }
+
+  /**
+   * The fan-out job on publish: every active firm whose subscription matches (sector, or a keyword
+   * found accent-insensitively in the problem's text) is notified, in batches, in one transaction
+   * so a retried job does not notify twice.
+   */
+  async notifyMatchingSubscribers(problemId: string): Promise<{ notified: number }> {
+    return this.dataSource.transaction(async (manager) => {
+      const problems = await manager.query<{ title: string; status: string; deadline: Date }[]>(
+        `SELECT title, status, deadline FROM problems WHERE id = $1`,
+        [problemId],
+      );
+      const problem = problems[0];
+      if (problem?.status !== 'published') return { notified: 0 };
+      const rows = await manager.query<{ enterprise_id: string }[]>(
+        `SELECT s.enterprise_id
+           FROM enterprise_subscriptions s
+           JOIN enterprises e ON e.id = s.enterprise_id AND e.status IN ('pending', 'verified')
+           JOIN problems p ON p.id = $1
+          WHERE p.sector = ANY(s.sectors)
+             OR EXISTS (SELECT 1 FROM unnest(s.keywords) k
+                         WHERE length(f_search_norm(k)) > 0 AND strpos(p.search_document, f_search_norm(k)) > 0)
+          ORDER BY s.enterprise_id`,
+        [problemId],
+      );
+      const ids = rows.map((r) => r.enterprise_id);
+      for (let i = 0; i < ids.length; i += NOTIFY_BATCH) {
+        await this.notifications.notifyEnterprises(manager, ids.slice(i, i + NOTIFY_BATCH), {
+          kind: 'problem.matching',
+          title: `Bài toán mới phù hợp: ${problem.title}`,
+          body: `Một bài toán mới phù hợp với lĩnh vực hoặc từ khóa doanh nghiệp theo dõi: "${problem.title}". Hạn nộp hồ sơ: ${localTime(problem.deadline)}.`,
+          data: { problemId },
+        });
+      }
+      return { notified: ids.length };
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import type { EntityManager } from 'typeorm';
+import { AppError, AuthUser, ErrorCode } from '@app/common';
+import { Problem } from './entities/problem.entity';
+import { COMMUNE_LEVEL_UNIT_TYPES } from '@app/enterprises';
+
+/** Who is looking: a signed-in user, or nobody (the public). */
+export type Viewer = AuthUser | null | undefined;
+
+export const problemNotFound = () => new AppError(ErrorCode.PROBLEM_NOT_FOUND, 'No such problem.');
+
+export function isDepartmentOfficer(viewer: Viewer, problem: Pick<Problem, 'departmentId'>): boolean {
+  return viewer?.role === 'officer' && viewer.organizationId === problem.departmentId;
+}
+
+/** Drafts are the department's working papers: its officers and the platform admins see them. */
+export function canSeeDraft(viewer: Viewer, problem: Pick<Problem, 'departmentId'>): boolean {
+  return viewer?.role === 'admin' || isDepartmentOfficer(viewer, problem);
+}
+
+/** A draft the viewer may not see does not exist for them: 404, so nothing leaks. */
+export function assertVisible(viewer: Viewer, problem: Pick<Problem, 'departmentId' | 'status'>): void {
+  if (problem.status === 'draft' && !canSeeDraft(viewer, problem)) throw problemNotFound();
+}
+
+/** Every write on a problem is its own department's officers' business. */
+export function assertDepartmentOfficer(actor: AuthUser, problem: Pick<Problem, 'departmentId'>, what: string): void {
+  if (!isDepartmentOfficer(actor, problem)) {
+    throw new AppError(ErrorCode.PROBLEM_FORBIDDEN, `Only an officer of the problem's department may ${what}.`);
+  }
+}
+
+export async function findProblem(manager: EntityManager, id: string, lock = false): Promise<Problem> {
+  const problem = await manager
+    .getRepository(Problem)
+    .findOne({ where: { id }, lock: lock ? { mode: 'pessimistic_write' } : undefined });
+  if (!problem) throw problemNotFound();
+  return problem;
+}
+
+/** The firm the user acts for; only enterprise members have one. */
+export function enterpriseOf(actor: AuthUser): string {
+  if (actor.role !== 'enterprise' || !actor.organizationId) {
+    throw new AppError(ErrorCode.ROLE_FORBIDDEN, 'Only members of an enterprise may do this.');
+  }
+  return actor.organizationId;
+}
+
+/** A problem's location is a ward, commune or special zone the reference data knows. */
+export async function assertCommuneLevelArea(manager: EntityManager, areaCode: string): Promise<void> {
+  const rows = await manager.query<{ name: string; unit_type: string }[]>(`SELECT name, unit_type FROM areas WHERE code = $1`, [areaCode]);
+  const area = rows[0];
+  if (!area) throw new AppError(ErrorCode.AREA_NOT_FOUND, `No area has the code ${areaCode}.`, { field: 'areaCode', areaCode, problem: 'unknown' });
+  if (!(COMMUNE_LEVEL_UNIT_TYPES as readonly string[]).includes(area.unit_type)) {
+    throw new AppError(ErrorCode.AREA_NOT_FOUND, `${area.name} (${areaCode}) is not a ward, commune or special zone.`, {
+      field: 'areaCode',
+      areaCode,
+      problem: 'not_commune_level',
+    });
+  }
+}

@@ -1,0 +1,138 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '@app/common';
+import { AuditService } from '@app/audit';
+import { DeadlineReminderPayload, OutboxService, PROBLEM_JOBS, QUEUES } from '@app/jobs';
+import { NotificationsService } from '@app/notifications';
+import { parseReminderHours, reminderTimes } from './deadline-rules';
+import { audienceOf } from './problem-audience';
+import { localTime } from './problem-views';
+
+const SWEEP_BATCH = 200;
+/** A close job that fires this close before the deadline (clock skew between worker and database) is retried, not dropped. */
+const EARLY_FIRE_RETRY_MS = 10 * 60 * 1000;
+
+export type CloseOutcome = 'closed' | 'not_due' | 'not_published';
+
+/**
+ * Deadlines by the database clock: the delayed close job (planned on publish and on every
+ * amendment that moves the deadline), the periodic sweep that backs it up when a job is lost,
+ * and the reminders before the deadline.
+ */
+@Injectable()
+export class ProblemDeadlinesService {
+  private readonly logger = new Logger(ProblemDeadlinesService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** In the transaction that publishes or moves the deadline: the close job and the reminders for it. */
+  async planDeadlineJobs(manager: EntityManager, problemId: string, deadline: Date, now: Date): Promise<void> {
+    await this.outbox.enqueue(manager, { queue: QUEUES.problems, name: PROBLEM_JOBS.closeProblem, payload: { problemId }, runAt: deadline });
+    for (const r of reminderTimes(now, deadline, parseReminderHours(this.config.get('DEADLINE_REMINDER_HOURS')))) {
+      const payload: DeadlineReminderPayload = { problemId, hoursBefore: r.hoursBefore, deadline: deadline.toISOString() };
+      await this.outbox.enqueue(manager, { queue: QUEUES.problems, name: PROBLEM_JOBS.deadlineReminder, payload, runAt: r.runAt });
+    }
+  }
+
+  /**
+   * Closes the problem if it is published and its deadline has passed by the database clock.
+   * Idempotent: the conditional UPDATE lets exactly one caller (job, sweep, second worker) win.
+   */
+  async close(problemId: string): Promise<CloseOutcome> {
+    return this.dataSource.transaction(async (manager) => {
+      // (an UPDATE through manager.query() answers [rows, affected count])
+      const [rows] = await manager.query<[{ id: string; department_id: string; title: string; deadline: Date; closed_at: Date }[], number]>(
+        `UPDATE problems SET status = 'closed', closed_at = now(), updated_at = now()
+          WHERE id = $1 AND status = 'published' AND deadline <= now()
+          RETURNING id, department_id, title, deadline, closed_at`,
+        [problemId],
+      );
+      const row = rows[0];
+      if (!row) {
+        const state = await manager.query<{ status: string }[]>(`SELECT status FROM problems WHERE id = $1`, [problemId]);
+        return state[0]?.status === 'published' ? 'not_due' : 'not_published';
+      }
+      await this.audit.record(manager, {
+        actor: null,
+        action: 'problem.closed',
+        entityType: 'problem',
+        entityId: row.id,
+        before: { status: 'published' },
+        after: { status: 'closed', closedAt: row.closed_at, deadline: row.deadline },
+      });
+      const bidders = await audienceOf(manager, row.id, ['bidders']);
+      const data = { problemId: row.id };
+      await this.notifications.notifyDepartment(manager, row.department_id, {
+        kind: 'problem.closed',
+        title: `Đã hết hạn nộp hồ sơ: ${row.title}`,
+        body: `Bài toán "${row.title}" đã đóng nhận hồ sơ. Số hồ sơ đề xuất hợp lệ nhận được: ${bidders.length}.`,
+        data: { ...data, proposals: bidders.length },
+      });
+      await this.notifications.notifyEnterprises(manager, bidders, {
+        kind: 'problem.closed',
+        title: `Đã hết hạn nộp hồ sơ: ${row.title}`,
+        body: `Bài toán "${row.title}" đã đóng nhận hồ sơ. Hồ sơ của doanh nghiệp đã được niêm phong và sẽ được đánh giá.`,
+        data,
+      });
+      return 'closed';
+    });
+  }
+
+  /** The close job: a job that fired a little early (clock skew) throws so the queue retries it. */
+  async closeOnDeadline(problemId: string): Promise<CloseOutcome> {
+    const outcome = await this.close(problemId);
+    if (outcome === 'not_due') {
+      const rows = await this.dataSource.query<{ remaining_ms: number }[]>(
+        `SELECT extract(epoch FROM deadline - now()) * 1000 AS remaining_ms FROM problems WHERE id = $1`,
+        [problemId],
+      );
+      // A deadline moved by an amendment has its own close job; only a near miss is retried.
+      if (Number(rows[0]?.remaining_ms) < EARLY_FIRE_RETRY_MS) throw new Error(`Problem ${problemId} is not due yet; retrying`);
+    }
+    return outcome;
+  }
+
+  /** Closes every published problem whose deadline has passed. Returns the ids it closed. */
+  async sweep(): Promise<string[]> {
+    const closed: string[] = [];
+    for (;;) {
+      const due = await this.dataSource.query<{ id: string }[]>(
+        `SELECT id FROM problems WHERE status = 'published' AND deadline <= now() ORDER BY deadline, id LIMIT $1`,
+        [SWEEP_BATCH],
+      );
+      for (const { id } of due) {
+        if ((await this.close(id)) === 'closed') closed.push(id);
+      }
+      if (due.length < SWEEP_BATCH) break;
+    }
+    if (closed.length > 0) this.logger.log(`Deadline sweep closed ${closed.length} problem(s)`);
+    return closed;
+  }
+
+  /** A reminder fires only if the problem is still open with the deadline it was planned for. */
+  async remind(payload: DeadlineReminderPayload): Promise<{ sent: boolean }> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = await manager.query<{ title: string; current: boolean }[]>(
+        `SELECT title, (status = 'published' AND deadline = $2::timestamptz AND deadline > now()) AS current
+           FROM problems WHERE id = $1`,
+        [payload.problemId, payload.deadline],
+      );
+      if (!rows[0]?.current) return { sent: false };
+      const firms = await audienceOf(manager, payload.problemId, ['followers', 'bidders']);
+      await this.notifications.notifyEnterprises(manager, firms, {
+        kind: 'deadline.reminder',
+        title: `Còn ${payload.hoursBefore} giờ: ${rows[0].title}`,
+        body: `Hạn nộp hồ sơ cho bài toán "${rows[0].title}" là ${localTime(payload.deadline)} (còn khoảng ${payload.hoursBefore} giờ).`,
+        data: { problemId: payload.problemId, deadline: payload.deadline, hoursBefore: payload.hoursBefore },
+      });
+      return { sent: true };
+    });
+  }
+}

@@ -1,0 +1,164 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppError, DEFAULT_PAGE_SIZE, decodeCursor, ErrorCode, nfc, Page, toPage } from '@app/common';
+import { ListProblemsQueryDto, ProblemSort } from './dto/list-problems-query.dto';
+import type { ProblemSector, ProblemStatus } from './problem.constants';
+import type { Viewer } from './problem-access';
+
+export interface ProblemSummary {
+  id: string;
+  departmentId: string;
+  departmentName: string;
+  status: ProblemStatus;
+  title: string;
+  summary: string;
+  sector: ProblemSector;
+  tags: string[];
+  areaCode: string | null;
+  budgetCeiling: number | null;
+  durationMonths: number | null;
+  deadline: string;
+  clarificationDeadline: string;
+  publishedAt: string | null;
+  amendmentCount: number;
+  /** Only when searching with q: how well the problem matches (higher is better). */
+  relevance?: number;
+}
+
+interface SummaryRow {
+  id: string;
+  department_id: string;
+  department_name: string;
+  status: ProblemStatus;
+  title: string;
+  summary: string;
+  sector: ProblemSector;
+  tags: string[];
+  area_code: string | null;
+  budget_ceiling: string | null;
+  duration_months: number | null;
+  deadline: Date;
+  clarification_deadline: Date;
+  published_at: Date | null;
+  amendment_count: number;
+  sort_key: string;
+  relevance: string | null;
+}
+
+/** The columns a list shows, shared by search and the recommendations. */
+export const SUMMARY_COLUMNS = `p.id, p.department_id, o.name AS department_name, p.status, p.title, p.summary, p.sector, p.tags,
+  p.area_code, p.budget_ceiling::text AS budget_ceiling, p.duration_months, p.deadline, p.clarification_deadline, p.published_at,
+  p.amendment_count`;
+
+export function toProblemSummary(r: Omit<SummaryRow, 'sort_key' | 'relevance'> & { relevance?: string | null }): ProblemSummary {
+  const summary: ProblemSummary = {
+    id: r.id,
+    departmentId: r.department_id,
+    departmentName: r.department_name,
+    status: r.status,
+    title: r.title,
+    summary: r.summary,
+    sector: r.sector,
+    tags: r.tags,
+    areaCode: r.area_code,
+    budgetCeiling: r.budget_ceiling === null ? null : Number(r.budget_ceiling),
+    durationMonths: r.duration_months,
+    deadline: r.deadline.toISOString(),
+    clarificationDeadline: r.clarification_deadline.toISOString(),
+    publishedAt: r.published_at?.toISOString() ?? null,
+    amendmentCount: r.amendment_count,
+  };
+  if (r.relevance !== undefined && r.relevance !== null) summary.relevance = Number(r.relevance);
+  return summary;
+}
+
+/** LIKE treats % and _ as wildcards; a search for "100%" means the characters. */
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Public search. Text is matched accent-insensitively on the generated columns: the tsvector for
+ * whole words, the trigram index for parts of words (3+ characters). Sort keys are read back as text
+ * so the cursor keeps full (microsecond) precision and paging is stable.
+ */
+@Injectable()
+export class ProblemSearchService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async search(viewer: Viewer, query: ListProblemsQueryDto): Promise<Page<ProblemSummary>> {
+    const params: unknown[] = [];
+    const param = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const status = query.status ?? 'published';
+    const where = [`p.status = ${param(status)}`];
+    if (status === 'draft') {
+      // Drafts are no one's business but their department's (and the platform admins').
+      if (viewer?.role === 'officer' && viewer.organizationId) where.push(`p.department_id = ${param(viewer.organizationId)}`);
+      else if (viewer?.role !== 'admin') throw new AppError(ErrorCode.PROBLEM_FORBIDDEN, 'Drafts are visible only to their department.');
+    }
+    if (query.sector) where.push(`p.sector = ${param(query.sector)}`);
+    if (query.departmentId) where.push(`p.department_id = ${param(query.departmentId)}`);
+    if (query.areaCode) where.push(`p.area_code = ${param(query.areaCode)}`);
+    if (query.budgetMin !== undefined) where.push(`p.budget_ceiling >= ${param(query.budgetMin)}`);
+    if (query.budgetMax !== undefined) where.push(`p.budget_ceiling <= ${param(query.budgetMax)}`);
+    if (query.deadlineFrom) where.push(`p.deadline >= ${param(query.deadlineFrom)}::timestamptz`);
+    if (query.deadlineTo) where.push(`p.deadline <= ${param(query.deadlineTo)}::timestamptz`);
+
+    const text = nfc(query.q ?? '');
+    let relevance = 'NULL::numeric';
+    if (text) {
+      const q = param(text);
+      const tsquery = `plainto_tsquery('simple', f_search_norm(${q}))`;
+      // Parts of words need the trigram index, which needs at least three characters to help.
+      const like = text.length >= 3 ? ` OR p.search_document LIKE '%' || f_search_norm(${param(escapeLike(text))}) || '%'` : '';
+      where.push(`(p.search_vector @@ ${tsquery}${like})`);
+      relevance = `round((ts_rank(p.search_vector, ${tsquery}) + word_similarity(f_search_norm(${q}), p.search_document))::numeric, 6)`;
+    }
+
+    const sort: ProblemSort = query.sort ?? (text ? 'relevance' : 'newest');
+    const { key, direction } = this.sortKey(sort === 'relevance' && !text ? 'newest' : sort, status, relevance);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = decodeCursor<{ s: string; k: string; id: string }>(query.cursor, ['s', 'k', 'id']);
+    if (after) {
+      if (after.s !== sort) throw new AppError(ErrorCode.INVALID_CURSOR, 'The cursor belongs to another sort order; start again without it.');
+      const cast = sort === 'relevance' ? 'numeric' : 'timestamptz';
+      where.push(`(${key}, p.id) ${direction === 'ASC' ? '>' : '<'} (${param(after.k)}::${cast}, ${param(after.id)}::uuid)`);
+    }
+    const sql = `
+      SELECT ${SUMMARY_COLUMNS}, (${key})::text AS sort_key, ${relevance}::text AS relevance
+        FROM problems p JOIN organizations o ON o.id = p.department_id
+       WHERE ${where.join(' AND ')}
+       ORDER BY ${key} ${direction}, p.id ${direction}
+       LIMIT ${param(limit + 1)}`;
+    const rows = await this.dataSource.query<SummaryRow[]>(sql, params);
+    return toPage(rows, limit, (r) => ({ s: sort, k: r.sort_key, id: r.id }), toProblemSummary);
+  }
+
+  /** EXPLAIN of the query search() would run; for checking that the indexes are used. */
+  async explain(viewer: Viewer, query: ListProblemsQueryDto): Promise<string[]> {
+    const original = this.dataSource.query.bind(this.dataSource);
+    let plan: string[] = [];
+    const spy = async (sql: string, params?: unknown[]) => {
+      const rows = await original<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${sql}`, params);
+      plan = rows.map((r) => r['QUERY PLAN']);
+      return [];
+    };
+    const searcher = new ProblemSearchService({ query: spy } as unknown as DataSource);
+    await searcher.search(viewer, query);
+    return plan;
+  }
+
+  private sortKey(sort: ProblemSort, status: ProblemStatus, relevance: string): { key: string; direction: 'ASC' | 'DESC' } {
+    switch (sort) {
+      case 'deadline':
+        return { key: 'p.deadline', direction: 'ASC' };
+      case 'relevance':
+        return { key: relevance, direction: 'DESC' };
+      case 'newest':
+        // published problems all have published_at (and an index on it); others may never have been published
+        return { key: status === 'published' ? 'p.published_at' : 'coalesce(p.published_at, p.created_at)', direction: 'DESC' };
+    }
+  }
+}
