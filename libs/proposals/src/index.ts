@@ -1,1 +1,15 @@
 export * from './proposals.module';
+export * from './proposals.service';
+export { SealedKeyring } from './crypto/sealed-keyring';
+export type { DataKeyOpener } from './crypto/crypto-envelope';
+export { isOpened } from './sealing';
+export { receiptSha256 } from './receipt';
+export type { ProposalContent, ProposalReference, Receipt } from './receipt';
+export { SubmitProposalDto } from './dto/submit-proposal.dto';
+export { ATTACHMENT_TYPES, sniffAttachmentType } from './attachment-types';
+export type { AttachmentMediaType } from './attachment-types';
+export { BLOB_STORAGE, LocalDiskBlobStorage } from './storage/blob-storage';
+export type { BlobStorage } from './storage/blob-storage';
+export type { Outcome } from './idempotency';
+export { sealVersion, versionAad } from './sealed-content';
+export type { SealedVersion } from './sealed-content';

@@ -1,0 +1,95 @@
+import {
+  decrypt,
+  deriveKey,
+  encrypt,
+  newProblemKeyPair,
+  openParts,
+  openWithPrivateKey,
+  pack,
+  randomKey,
+  sealParts,
+  sealToPublicKey,
+  unpack,
+  unwrapKey,
+  wrapKey,
+} from './crypto-envelope';
+
+const flip = (buf: Buffer, index = 0): Buffer => {
+  const copy = Buffer.from(buf);
+  copy[index] ^= 0x01;
+  return copy;
+};
+
+describe('crypto envelope', () => {
+  const plaintext = Buffer.from('Giá đề xuất 1.234.567.890 VND — phương án bí mật', 'utf8');
+
+  it('round-trips with AES-256-GCM and never writes the plaintext into the ciphertext', () => {
+    const key = randomKey();
+    const sealed = encrypt(key, plaintext, 'row-1');
+    expect(sealed.iv).toHaveLength(12);
+    expect(sealed.tag).toHaveLength(16);
+    expect(sealed.ciphertext.includes(Buffer.from('1.234.567.890'))).toBe(false);
+    expect(decrypt(key, sealed, 'row-1').equals(plaintext)).toBe(true);
+    expect(decrypt(key, unpack(pack(sealed)), 'row-1').equals(plaintext)).toBe(true);
+  });
+
+  it('detects tampering with the ciphertext, tag, IV, AAD or key', () => {
+    const key = randomKey();
+    const sealed = encrypt(key, plaintext, 'row-1');
+    expect(() => decrypt(key, { ...sealed, ciphertext: flip(sealed.ciphertext, 5) }, 'row-1')).toThrow();
+    expect(() => decrypt(key, { ...sealed, tag: flip(sealed.tag) }, 'row-1')).toThrow();
+    expect(() => decrypt(key, { ...sealed, iv: flip(sealed.iv) }, 'row-1')).toThrow();
+    expect(() => decrypt(key, sealed, 'row-2')).toThrow();
+    expect(() => decrypt(randomKey(), sealed, 'row-1')).toThrow();
+  });
+
+  it('wraps and unwraps a key, bound to its AAD', () => {
+    const kek = randomKey();
+    const dek = randomKey();
+    const wrapped = wrapKey(kek, dek, 'proposal-version:a:1');
+    expect(unwrapKey(kek, wrapped, 'proposal-version:a:1').equals(dek)).toBe(true);
+    expect(() => unwrapKey(kek, wrapped, 'proposal-version:b:1')).toThrow();
+    expect(() => unwrapKey(kek, flip(wrapped, 30), 'proposal-version:a:1')).toThrow();
+  });
+
+  it('derives distinct, stable keys per purpose (HKDF-SHA256)', () => {
+    const master = Buffer.alloc(32, 9);
+    expect(deriveKey(master, 'bidder:x').equals(deriveKey(master, 'bidder:x'))).toBe(true);
+    expect(deriveKey(master, 'bidder:x').equals(deriveKey(master, 'bidder:y'))).toBe(false);
+    expect(deriveKey(master, 'bidder:x')).toHaveLength(32);
+  });
+
+  it('seals to a problem public key that only the private key opens', () => {
+    const pair = newProblemKeyPair();
+    const other = newProblemKeyPair();
+    expect(pair.privateKey).toHaveLength(32);
+    expect(pair.publicKey).toHaveLength(32);
+    const dek = randomKey();
+    const blob = sealToPublicKey(pair.publicKey, dek, 'aad');
+    expect(openWithPrivateKey(pair, blob, 'aad').equals(dek)).toBe(true);
+    expect(() => openWithPrivateKey(other, blob, 'aad')).toThrow();
+    expect(() => openWithPrivateKey(pair, blob, 'other-aad')).toThrow();
+    expect(() => openWithPrivateKey(pair, flip(blob, 40), 'aad')).toThrow();
+  });
+
+  it('seals several parts under one data key that both the problem and the bidder can open', () => {
+    const pair = newProblemKeyPair();
+    const bidderKey = randomKey();
+    const { keys, parts } = sealParts({ problemPublicKey: pair.publicKey, bidderKey }, 'att:1', [
+      plaintext,
+      Buffer.from('hồ-sơ.pdf'),
+    ]);
+    const asBidder = { openDataKey: (k: typeof keys, aad: string) => unwrapKey(bidderKey, k.keyForBidder, aad) };
+    const asProblem = { openDataKey: (k: typeof keys, aad: string) => openWithPrivateKey(pair, k.keyForProblem, aad) };
+    for (const opener of [asBidder, asProblem]) {
+      const [file, name] = openParts(opener, keys, 'att:1', parts);
+      expect(file?.equals(plaintext)).toBe(true);
+      expect(name?.toString('utf8')).toBe('hồ-sơ.pdf');
+    }
+    // Parts cannot be swapped: each has its own AAD.
+    expect(() => openParts(asBidder, keys, 'att:1', [parts[1], parts[0]])).toThrow();
+    // Another firm's key opens nothing.
+    const intruder = { openDataKey: (k: typeof keys, aad: string) => unwrapKey(randomKey(), k.keyForBidder, aad) };
+    expect(() => openParts(intruder, keys, 'att:1', parts)).toThrow();
+  });
+});

@@ -1,0 +1,180 @@
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  hkdfSync,
+  KeyObject,
+  randomBytes,
+} from 'node:crypto';
+
+/**
+ * The one envelope used for everything sealed (a version's content, an attachment's bytes and
+ * its file name): AES-256-GCM under a fresh data key (DEK) per item, the DEK then wrapped twice —
+ * for the problem (opened after the deadline) and for the bidding firm (its own read-back).
+ *
+ * The problem key is an X25519 key pair: its 32-byte random private half is stored wrapped by the
+ * master key and is unwrapped only by SealedKeyring.openProblemKey after the deadline. Wrapping a
+ * DEK for the problem needs only the public half (ECDH with a fresh ephemeral key, HKDF, AES-GCM),
+ * so the API never holds a key able to open bids before the deadline — not even while it seals them.
+ */
+
+const CIPHER = 'aes-256-gcm';
+export const KEY_BYTES = 32;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const X25519_BYTES = 32;
+/** DER wrappers of raw X25519 keys (RFC 8410). */
+const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+
+export interface Sealed {
+  iv: Buffer;
+  tag: Buffer;
+  ciphertext: Buffer;
+}
+
+/** The two wrapped copies of an item's data key, as stored beside it. */
+export interface WrappedKeys {
+  keyForProblem: Buffer;
+  keyForBidder: Buffer;
+}
+
+/** Who can open what is sealed: the problem (public half only) and the bidding firm. */
+export interface Recipients {
+  problemPublicKey: Buffer;
+  bidderKey: Buffer;
+}
+
+/** Turns one of the wrapped copies back into the data key; see SealedKeyring. */
+export interface DataKeyOpener {
+  openDataKey(keys: WrappedKeys, aad: string): Buffer;
+}
+
+export function randomKey(): Buffer {
+  return randomBytes(KEY_BYTES);
+}
+
+/** AES-256-GCM with a random IV; the AAD binds the ciphertext to the row it belongs to. */
+export function encrypt(key: Buffer, plaintext: Buffer, aad: string): Sealed {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv(CIPHER, key, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(Buffer.from(aad, 'utf8'));
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return { iv, tag: cipher.getAuthTag(), ciphertext };
+}
+
+/** Throws when the key, the AAD, the IV, the tag or a single ciphertext bit is wrong. */
+export function decrypt(key: Buffer, sealed: Sealed, aad: string): Buffer {
+  const decipher = createDecipheriv(CIPHER, key, sealed.iv, { authTagLength: TAG_BYTES });
+  decipher.setAAD(Buffer.from(aad, 'utf8'));
+  decipher.setAuthTag(sealed.tag);
+  return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
+}
+
+/** iv | tag | ciphertext in one column. */
+export function pack(sealed: Sealed): Buffer {
+  return Buffer.concat([sealed.iv, sealed.tag, sealed.ciphertext]);
+}
+
+export function unpack(blob: Buffer): Sealed {
+  if (blob.length < IV_BYTES + TAG_BYTES) throw new Error('Sealed blob is truncated');
+  return {
+    iv: blob.subarray(0, IV_BYTES),
+    tag: blob.subarray(IV_BYTES, IV_BYTES + TAG_BYTES),
+    ciphertext: blob.subarray(IV_BYTES + TAG_BYTES),
+  };
+}
+
+export function wrapKey(kek: Buffer, key: Buffer, aad: string): Buffer {
+  return pack(encrypt(kek, key, aad));
+}
+
+export function unwrapKey(kek: Buffer, blob: Buffer, aad: string): Buffer {
+  return decrypt(kek, unpack(blob), aad);
+}
+
+/** HKDF-SHA256: purpose-bound keys from one master key (bidder keys, the problem-key wrapping key). */
+export function deriveKey(master: Buffer, info: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', master, Buffer.from('hpsm-proposals-v1'), Buffer.from(info, 'utf8'), KEY_BYTES));
+}
+
+export interface ProblemKeyPair {
+  privateKey: Buffer;
+  publicKey: Buffer;
+}
+
+/**
+ * Any 32 random bytes are an X25519 private key (the scalar is clamped when used). Keys are made
+ * this way, not with generateKeyPairSync, and exported as DER, not JWK: on Node 20 a JWK export
+ * racing the garbage collection of a key-generation job deadlocks the process (seen in the bench).
+ */
+export function newProblemKeyPair(): ProblemKeyPair {
+  const privateKey = randomBytes(X25519_BYTES);
+  return { privateKey, publicKey: publicKeyOf(privateKey) };
+}
+
+/** ECIES-style: ephemeral public key | AES-GCM(HKDF(ECDH(eph, recipient)), secret). */
+export function sealToPublicKey(recipientPublicKey: Buffer, secret: Buffer, aad: string): Buffer {
+  const eph = newProblemKeyPair();
+  const kek = ecdhKek(privateKeyObject(eph.privateKey), publicKeyObject(recipientPublicKey), eph.publicKey, recipientPublicKey);
+  eph.privateKey.fill(0);
+  return Buffer.concat([eph.publicKey, wrapKey(kek, secret, aad)]);
+}
+
+export function openWithPrivateKey(pair: ProblemKeyPair, blob: Buffer, aad: string): Buffer {
+  if (blob.length <= X25519_BYTES) throw new Error('Sealed blob is truncated');
+  const ephPublic = blob.subarray(0, X25519_BYTES);
+  const kek = ecdhKek(privateKeyObject(pair.privateKey), publicKeyObject(ephPublic), ephPublic, pair.publicKey);
+  return unwrapKey(kek, blob.subarray(X25519_BYTES), aad);
+}
+
+/**
+ * Seals several parts of one item (e.g. a file and its name) under one fresh data key, each part
+ * with its own IV and AAD `${aad}#${index}`; the data key itself is bound to `aad`.
+ */
+export function sealParts(recipients: Recipients, aad: string, parts: Buffer[]): { keys: WrappedKeys; parts: Sealed[] } {
+  const dek = randomKey();
+  try {
+    return {
+      keys: {
+        keyForProblem: sealToPublicKey(recipients.problemPublicKey, dek, aad),
+        keyForBidder: wrapKey(recipients.bidderKey, dek, aad),
+      },
+      parts: parts.map((part, i) => encrypt(dek, part, `${aad}#${i}`)),
+    };
+  } finally {
+    dek.fill(0);
+  }
+}
+
+/** Opens the parts given; pass null for a part not needed (indices keep their AAD). */
+export function openParts(opener: DataKeyOpener, keys: WrappedKeys, aad: string, parts: (Sealed | null)[]): (Buffer | null)[] {
+  const dek = opener.openDataKey(keys, aad);
+  try {
+    return parts.map((part, i) => (part ? decrypt(dek, part, `${aad}#${i}`) : null));
+  } finally {
+    dek.fill(0);
+  }
+}
+
+function ecdhKek(privateKey: KeyObject, publicKey: KeyObject, ephPublic: Buffer, recipientPublic: Buffer): Buffer {
+  const shared = diffieHellman({ privateKey, publicKey });
+  return Buffer.from(
+    hkdfSync('sha256', shared, Buffer.concat([ephPublic, recipientPublic]), Buffer.from('hpsm-problem-seal-v1'), KEY_BYTES),
+  );
+}
+
+function publicKeyOf(privateKey: Buffer): Buffer {
+  const der = createPublicKey(privateKeyObject(privateKey)).export({ format: 'der', type: 'spki' });
+  return Buffer.from(der.subarray(X25519_SPKI_PREFIX.length));
+}
+
+function publicKeyObject(raw: Buffer): KeyObject {
+  return createPublicKey({ key: Buffer.concat([X25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+}
+
+function privateKeyObject(raw: Buffer): KeyObject {
+  return createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, raw]), format: 'der', type: 'pkcs8' });
+}

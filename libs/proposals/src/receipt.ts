@@ -1,0 +1,39 @@
+// The hashing module directly: the @app/common barrel also loads the config module, which
+// validates the environment on import, and this file is used by environment-free unit specs too.
+import { canonicalJson, sha256Hex } from '@app/common/hashing';
+
+export type ProposalReference = string | { title: string; url: string };
+
+/**
+ * The sealed content of one version, exactly as encrypted and as returned to readers.
+ * Its receipt hash is SHA-256 (lower-case hex) over canonicalJson (keys sorted, no whitespace)
+ * of this object, with these fields only:
+ *   approach, solution, plan, team — the texts, NFC-normalised and trimmed;
+ *   price — integer VND; durationMonths — integer;
+ *   references — [] when none, each a string or {title, url} (texts NFC-normalised and trimmed);
+ *   attachments — [{id, sha256}] in the order of attachmentIds, sha256 being the hex SHA-256
+ *   of the file's bytes as uploaded (returned by the upload), [] when none.
+ * GET /proposals/:id returns this object as `content`, so a firm can recompute its receipt.
+ */
+export interface ProposalContent {
+  approach: string;
+  solution: string;
+  plan: string;
+  team: string;
+  price: number;
+  durationMonths: number;
+  references: ProposalReference[];
+  attachments: { id: string; sha256: string }[];
+}
+
+export function receiptSha256(content: ProposalContent): string {
+  return sha256Hex(canonicalJson(content));
+}
+
+export interface Receipt {
+  proposalId: string;
+  version: number;
+  /** The database time (clock_timestamp()) of the version row, ISO 8601 in Asia/Ho_Chi_Minh. */
+  submittedAt: string;
+  sha256: string;
+}

@@ -1,0 +1,23 @@
+import { canonicalJson } from '@app/common/hashing';
+import { Recipients, sealParts } from './crypto/crypto-envelope';
+import { ProposalContent, receiptSha256 } from './receipt';
+
+/** AADs bind each ciphertext and wrapped key to its row, so none can be moved to another. */
+export const versionAad = (proposalId: string, version: number) => `proposal-version:${proposalId}:${version}`;
+export const attachmentAad = (attachmentId: string) => `proposal-attachment:${attachmentId}`;
+
+/** What proposal_versions stores for one version's content. */
+export interface SealedVersion {
+  sha256: string;
+  ciphertext: Buffer;
+  iv: Buffer;
+  tag: Buffer;
+  keyForProblem: Buffer;
+  keyForBidder: Buffer;
+}
+
+/** Encrypts a version's canonical content under a fresh data key, wrapped for the problem and the firm. */
+export function sealVersion(recipients: Recipients, proposalId: string, version: number, content: ProposalContent): SealedVersion {
+  const { keys, parts } = sealParts(recipients, versionAad(proposalId, version), [Buffer.from(canonicalJson(content), 'utf8')]);
+  return { sha256: receiptSha256(content), ciphertext: parts[0].ciphertext, iv: parts[0].iv, tag: parts[0].tag, ...keys };
+}
