@@ -11,8 +11,20 @@ const PUBLIC_ROUTES = [
   'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/logout',
   'POST /api/v1/auth/password-setup',
+  'POST /api/v1/auth/register-enterprise',
   'GET /api/v1/departments',
   'GET /api/v1/departments/:id',
+  'GET /api/v1/problems',
+  'GET /api/v1/problems/:id',
+  'GET /api/v1/problems/:id/amendments',
+  'GET /api/v1/problems/:id/questions',
+  'GET /api/v1/areas',
+  'GET /api/v1/areas/:code',
+  'GET /api/v1/indicators/enterprise-density',
+  'GET /api/v1/indicators/enterprise-density/series',
+  'GET /api/v1/indicators/enterprise-density/chart',
+  'GET /api/v1/enterprises',
+  'GET /api/v1/enterprises/:id',
 ];
 
 interface RouteInfo {

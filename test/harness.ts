@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { hashPassword, UsersService } from '@app/identity';
+import { seedAreaReferenceData } from '@app/areas';
 import { createApp } from '../apps/api/src/bootstrap';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { assertTestDatabase } from './test-database-guard';
@@ -53,6 +54,8 @@ export async function startApp(options: { worker?: boolean } = {}): Promise<Test
   await app.getHttpAdapter().getInstance().ready();
   const dataSource = app.get(DataSource);
   await dataSource.query(`TRUNCATE ${TABLES.join(', ')} CASCADE`);
+  // area_populations was emptied with the rest: every spec file starts from the reference data.
+  await dataSource.transaction((manager) => seedAreaReferenceData(manager));
   const worker = options.worker ? await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] }) : null;
   await worker?.init();
   return {

@@ -22,6 +22,13 @@ import { AuthController, MeController } from './auth/auth.controller';
 import { DepartmentsController, UsersController } from './users/users.controller';
 import { AuditController } from './audit/audit.controller';
 import { HealthController } from './health/health.controller';
+import { ProblemMatchingController, ProblemQuestionsController, ProblemsController } from './problems/problems.controller';
+import { MeMatchingController } from './problems/me-matching.controller';
+import { ProposalsController } from './proposals/proposals.controller';
+import { AreasController } from './areas/areas.controller';
+import { IndicatorsController } from './indicators/indicators.controller';
+import { EnterprisesController } from './enterprises/enterprises.controller';
+import { EnterpriseStatusController } from './enterprises/enterprise-status.controller';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -67,12 +74,21 @@ export function requestIdOf(req: IncomingMessage): string {
   ],
   controllers: [
     HealthController,
+    ProblemsController,
+    ProblemQuestionsController,
+    ProblemMatchingController,
+    MeMatchingController,
     AuthController,
     MeController,
     UsersController,
     DepartmentsController,
     AuditController,
+    AreasController,
+    IndicatorsController,
     NotificationsController,
+    ProposalsController,
+    EnterprisesController,
+    EnterpriseStatusController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -1,4 +1,5 @@
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import { VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -44,6 +45,11 @@ export async function createApp(): Promise<NestFastifyApplication> {
         scriptSrc: [`'self'`, `https: 'unsafe-inline'`],
       },
     },
+  });
+
+  // Uploads (proposal attachments): one file per request, bounded; JSON bodies keep BODY_LIMIT_BYTES.
+  await app.register(multipart, {
+    limits: { fileSize: config.get('ATTACHMENT_MAX_BYTES'), files: 1, fields: 5, parts: 6, fieldSize: 1024, headerPairs: 100 },
   });
 
   app.setGlobalPrefix('api');

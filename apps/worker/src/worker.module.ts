@@ -5,11 +5,13 @@ import { DatabaseModule } from '@app/database';
 import { AuditModule } from '@app/audit';
 import { JobsModule } from '@app/jobs';
 import { IdentityModule } from '@app/identity';
+import { EnterprisesModule } from '@app/enterprises';
 import { NotificationsModule } from '@app/notifications';
 import { ProblemsModule } from '@app/problems';
 import { ProposalsModule } from '@app/proposals';
 import { NotificationsProcessor } from './processors/notifications.processor';
 import { MailProcessor } from './processors/mail.processor';
+import { ProblemsProcessor } from './processors/problems.processor';
 
 @Module({
   imports: [
@@ -24,10 +26,11 @@ import { MailProcessor } from './processors/mail.processor';
     AuditModule,
     JobsModule.withRelay(),
     IdentityModule,
+    EnterprisesModule,
     NotificationsModule,
     ProblemsModule,
     ProposalsModule,
   ],
-  providers: [MailProcessor, NotificationsProcessor],
+  providers: [MailProcessor, NotificationsProcessor, ProblemsProcessor],
 })
 export class WorkerModule {}

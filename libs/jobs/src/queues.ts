@@ -2,11 +2,13 @@
 export const QUEUES = {
   mail: 'mail',
   notifications: 'notifications',
+  problems: 'problems',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const MAIL_JOBS = {
   accountCreated: 'account-created',
+  enterpriseStatusChanged: 'enterprise-status-changed',
 } as const;
 export type MailJobName = (typeof MAIL_JOBS)[keyof typeof MAIL_JOBS];
 
@@ -16,6 +18,45 @@ export interface AccountCreatedPayload {
   needsPasswordSetup: boolean;
 }
 
+/** A firm's registration was received or decided on; its members are told. */
+export interface EnterpriseStatusChangedPayload {
+  enterpriseId: string;
+  /** enterprise_status_history.id (a bigint, as text) of the change to announce. */
+  historyId: string;
+}
+
 export interface MailJobPayloads {
   [MAIL_JOBS.accountCreated]: AccountCreatedPayload;
+  [MAIL_JOBS.enterpriseStatusChanged]: EnterpriseStatusChangedPayload;
+}
+
+/** Jobs on the problems queue (libs/problems); the worker's ProblemsProcessor routes them. */
+export const PROBLEM_JOBS = {
+  /** Delayed to the deadline: closes the problem if it is still published and the deadline has passed. */
+  closeProblem: 'close-problem',
+  /** Periodic (job scheduler): closes every published problem whose deadline has passed. */
+  sweepDeadlines: 'sweep-deadlines',
+  /** Delayed to deadline − N hours: reminds followers and bidders, unless the deadline moved. */
+  deadlineReminder: 'deadline-reminder',
+  /** On publish: finds the firms whose subscriptions match and notifies them in batches. */
+  notifyMatchingSubscribers: 'notify-matching-subscribers',
+} as const;
+export type ProblemJobName = (typeof PROBLEM_JOBS)[keyof typeof PROBLEM_JOBS];
+
+export interface ProblemJobPayload {
+  problemId: string;
+}
+
+export interface DeadlineReminderPayload {
+  problemId: string;
+  hoursBefore: number;
+  /** The deadline the reminder was planned for (ISO); a moved deadline makes the reminder stale. */
+  deadline: string;
+}
+
+export interface ProblemJobPayloads {
+  [PROBLEM_JOBS.closeProblem]: ProblemJobPayload;
+  [PROBLEM_JOBS.sweepDeadlines]: Record<string, never>;
+  [PROBLEM_JOBS.deadlineReminder]: DeadlineReminderPayload;
+  [PROBLEM_JOBS.notifyMatchingSubscribers]: ProblemJobPayload;
 }

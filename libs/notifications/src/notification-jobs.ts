@@ -18,6 +18,8 @@ export const NOTIFICATION_KINDS = [
   'problem.invitation',
   'problem.amended',
   'problem.closed',
+  'problem.cancelled',
+  'question.asked',
   'question.answered',
   'deadline.reminder',
   'proposal.received',

@@ -4,6 +4,7 @@ import { AuthGuard } from '@nestjs/passport';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { AppError, AuthUser, CurrentUser, ErrorCode, Public } from '@app/common';
 import { AuthService, LoginDto, RefreshDto, SetPasswordDto, User, UsersService } from '@app/identity';
+import { EnterprisesService, RegisterEnterpriseDto } from '@app/enterprises';
 
 /** passport-local, with the one error shape for missing fields. */
 @Injectable()
@@ -20,7 +21,17 @@ class LocalAuthGuard extends AuthGuard('local') {
 // Per-IP rate limit (AUTH_RATE_LIMIT per AUTH_RATE_TTL_SECONDS) on the auth routes only.
 @UseGuards(ThrottlerGuard)
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly enterprises: EnterprisesService,
+  ) {}
+
+  /** A firm registers itself and its owner's account; it stays pending until an admin verifies it. */
+  @Public()
+  @Post('register-enterprise')
+  registerEnterprise(@Body() body: RegisterEnterpriseDto) {
+    return this.enterprises.register(body);
+  }
 
   @Public()
   @Post('login')

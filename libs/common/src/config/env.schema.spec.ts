@@ -4,6 +4,7 @@ const minimal = {
   DATABASE_URL: 'postgres://u:p@localhost:5432/marketplace',
   REDIS_URL: 'redis://localhost:6379',
   JWT_SECRET: 'x'.repeat(32),
+  DATA_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
 };
 
 describe('validateEnv', () => {
@@ -18,6 +19,11 @@ describe('validateEnv', () => {
     expect(() => validateEnv({ JWT_SECRET: 'short', REDIS_URL: 'http://nope' })).toThrow(
       /DATABASE_URL[\s\S]*required[\s\S]*REDIS_URL[\s\S]*JWT_SECRET/,
     );
+  });
+
+  it('refuses a master key that is not 32 bytes of base64', () => {
+    expect(() => validateEnv({ ...minimal, DATA_MASTER_KEY: Buffer.alloc(16, 1).toString('base64') })).toThrow(/DATA_MASTER_KEY/);
+    expect(() => validateEnv({ ...minimal, DATA_MASTER_KEY: undefined })).toThrow(/DATA_MASTER_KEY[\s\S]*required/);
   });
 
   it('refuses a weak JWT secret', () => {

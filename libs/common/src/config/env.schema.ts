@@ -20,6 +20,17 @@ export const envSchema = Joi.object({
     .required(),
 
   JWT_SECRET: Joi.string().min(32).required(),
+  // Wraps the per-problem keys that seal proposals (libs/proposals): exactly 32 bytes, base64.
+  DATA_MASTER_KEY: Joi.string()
+    .base64()
+    .required()
+    .custom((value: string, helpers) => (Buffer.from(value, 'base64').length === 32 ? value : helpers.error('any.invalid')))
+    .messages({ 'any.invalid': '"DATA_MASTER_KEY" must be the base64 of exactly 32 bytes' }),
+  STORAGE_DIR: Joi.string().default('.data/storage'),
+  ATTACHMENT_MAX_BYTES: Joi.number()
+    .integer()
+    .min(1024)
+    .default(20 * 1024 * 1024),
   JWT_ACCESS_TTL_SECONDS: Joi.number().integer().min(60).max(3600).default(900),
   REFRESH_TOKEN_TTL_DAYS: Joi.number().integer().min(1).max(90).default(30),
   PASSWORD_SETUP_TTL_HOURS: Joi.number().integer().min(1).max(720).default(72),
@@ -45,6 +56,19 @@ export const envSchema = Joi.object({
 
   ADMIN_EMAIL: Joi.string().email({ tlds: false }).default('admin@marketplace.haiphong.local'),
   ADMIN_PASSWORD: Joi.string().min(8).max(128).optional(),
+
+  // Plan 106/KH-UBND: above 0.7 digital-technology enterprises per 1,000 population by end of 2025.
+  INDICATOR_TARGET_PER_1000: Joi.number().positive().max(1000).default(0.7),
+
+  // Problems (defaults follow Decree 214/2025/NĐ-CP for small packages).
+  PROBLEM_MIN_OPEN_DAYS: Joi.number().integer().min(0).max(365).default(9),
+  CLARIFICATION_CLOSE_DAYS: Joi.number().integer().min(0).max(365).default(3),
+  AMENDMENT_MIN_REMAINING_DAYS: Joi.number().integer().min(0).max(365).default(3),
+  DEADLINE_SWEEP_INTERVAL_MS: Joi.number().integer().min(1000).default(60_000),
+  DEADLINE_REMINDER_HOURS: Joi.string()
+    .pattern(/^\s*\d+(\s*,\s*\d+)*\s*$/)
+    .allow('')
+    .default('48,24'),
 }).unknown(true);
 
 export interface AppEnv {
@@ -56,6 +80,9 @@ export interface AppEnv {
   DATABASE_POOL_SIZE: number;
   REDIS_URL: string;
   JWT_SECRET: string;
+  DATA_MASTER_KEY: string;
+  STORAGE_DIR: string;
+  ATTACHMENT_MAX_BYTES: number;
   JWT_ACCESS_TTL_SECONDS: number;
   REFRESH_TOKEN_TTL_DAYS: number;
   PASSWORD_SETUP_TTL_HOURS: number;
@@ -74,6 +101,13 @@ export interface AppEnv {
   JOB_BACKOFF_MS: number;
   ADMIN_EMAIL: string;
   ADMIN_PASSWORD?: string;
+  INDICATOR_TARGET_PER_1000: number;
+  PROBLEM_MIN_OPEN_DAYS: number;
+  CLARIFICATION_CLOSE_DAYS: number;
+  AMENDMENT_MIN_REMAINING_DAYS: number;
+  DEADLINE_SWEEP_INTERVAL_MS: number;
+  /** Comma-separated hours before the deadline at which followers and bidders are reminded. */
+  DEADLINE_REMINDER_HOURS: string;
 }
 
 /** Validates the environment; throws one error listing every bad variable. */
