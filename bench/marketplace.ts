@@ -10,7 +10,7 @@
  * firm, AAD bound to its id) through sealVersion, the code path submissions use; only the
  * plaintexts repeat (a few hundred distinct payloads).
  *
- *   npx ts-node -r tsconfig-paths/register bench/marketplace.ts     (or npm run bench:marketplace)
+ *   npx ts-node -r tsconfig-paths/register bench/marketplace.ts     (or all benches: npm run bench)
  * Needs DATABASE_URL (its name must contain "bench"), REDIS_URL, JWT_SECRET, DATA_MASTER_KEY.
  * Environment: BENCH_PROBLEMS (10000), BENCH_PROPOSALS (100000), BENCH_FIRMS (2000),
  * BENCH_DURATION_S per measured route (10), BENCH_CONNECTIONS (20).

@@ -191,14 +191,14 @@ describe('enterprise registry: registration, profile, members, directory', () =>
         .send(registrationBody({ enterprise: { areaCode: '99999' } }))
         .expect(400);
       expect(unknown.body).toMatchObject({
-        code: 'AREA_NOT_FOUND',
+        code: 'AREA_CODE_INVALID',
         details: { field: 'enterprise.areaCode', problem: 'unknown' },
       });
       const city = await ctx.http
         .post('/api/v1/auth/register-enterprise')
         .send(registrationBody({ enterprise: { areaCode: '31' } }))
         .expect(400);
-      expect(city.body).toMatchObject({ code: 'AREA_NOT_FOUND', details: { problem: 'not_commune_level' } });
+      expect(city.body).toMatchObject({ code: 'AREA_CODE_INVALID', details: { problem: 'not_commune_level' } });
       expect(await snapshot()).toEqual(before);
       // a commune is fine
       await registerFirm(ctx, { enterprise: { areaCode: '11674' } });
@@ -441,7 +441,7 @@ describe('enterprise registry: registration, profile, members, directory', () =>
     it('an admin may edit any firm; an unknown area is refused', async () => {
       await ctx.http.patch(`/api/v1/enterprises/${firmB.id}`).set(bearer(admin)).send({ headcountBand: '50-199' }).expect(200);
       const bad = await ctx.http.patch(`/api/v1/enterprises/${firmB.id}`).set(bearer(admin)).send({ areaCode: '31' }).expect(400);
-      expect(bad.body).toMatchObject({ code: 'AREA_NOT_FOUND', details: { field: 'areaCode', problem: 'not_commune_level' } });
+      expect(bad.body).toMatchObject({ code: 'AREA_CODE_INVALID', details: { field: 'areaCode', problem: 'not_commune_level' } });
     });
   });
 

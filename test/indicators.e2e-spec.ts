@@ -1,4 +1,4 @@
-import { parseCsv } from '@app/areas';
+import { parseCsv } from '@app/common';
 import { activeFromHistory, insertFirm } from './density-fixtures';
 import { bearer, createDepartment, createUser, login, startApp, TestContext } from './harness';
 

@@ -177,9 +177,9 @@ describe('problems: drafting, publishing, clarifications, amendments, closing', 
       'VALIDATION_FAILED',
     );
     expect((await ctx.http.post('/api/v1/problems').set(bearer(deptA.token)).send(draftBody({ sector: 'mining' })).expect(400)).body.code).toBe('VALIDATION_FAILED');
-    expect((await ctx.http.post('/api/v1/problems').set(bearer(deptA.token)).send(draftBody({ areaCode: '99999' })).expect(400)).body.code).toBe('AREA_NOT_FOUND');
+    expect((await ctx.http.post('/api/v1/problems').set(bearer(deptA.token)).send(draftBody({ areaCode: '99999' })).expect(400)).body.code).toBe('AREA_CODE_INVALID');
     // The city as a whole is not a commune-level unit.
-    expect((await ctx.http.post('/api/v1/problems').set(bearer(deptA.token)).send(draftBody({ areaCode: '31' })).expect(400)).body.code).toBe('AREA_NOT_FOUND');
+    expect((await ctx.http.post('/api/v1/problems').set(bearer(deptA.token)).send(draftBody({ areaCode: '31' })).expect(400)).body.code).toBe('AREA_CODE_INVALID');
     const clar = await ctx.http.post('/api/v1/problems').set(bearer(deptA.token)).send(draftBody({ deadline: inDays(20), clarificationDeadline: inDays(21) })).expect(400);
     expect(clar.body.code).toBe('CLARIFICATION_DEADLINE_INVALID');
     expect((await ctx.http.post('/api/v1/problems').set(bearer(deptA.token)).send({ ...draftBody(), isApproved: true }).expect(400)).body.code).toBe('VALIDATION_FAILED');

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AREA_UNIT_TYPES, AreaUnitType, ReferenceArea, ReferencePopulation } from '../src/area-types';
-import { parseCsvRecords } from '../src/csv';
+import { parseCsvRecords } from '../../common/src/csv/csv';
 
 export const DATA_DIR = join(__dirname, '..', 'data');
 export const MODULE_PATH = join(__dirname, '..', 'src', 'reference-data.generated.ts');

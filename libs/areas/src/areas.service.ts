@@ -1,23 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, AppError, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, Page, toPage } from '@app/common';
+import { Actor, AppError, cityToday, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, Page, toPage } from '@app/common';
 import { AuditService } from '@app/audit';
 import { Area } from './area.entity';
 import { AreaPopulation } from './area-population.entity';
 import type { PopulationFigure } from './area-types';
-import { cityToday } from './city-date';
 import { AreaDetailView, AreaView, ListAreasQueryDto, PopulationRecordView, SetPopulationDto } from './dto/area.dto';
 import { choosePopulationFigure } from './population-figure';
 import { POPULATION_AUDIT_ACTIONS, POPULATION_AUDIT_ENTITY, populationAuditId } from './population-audit';
 import { ReferenceSeedResult, seedAreaReferenceData } from './reference-data.seed';
 
-/**
- * AREA_NOT_FOUND is mapped to 400 for a body field naming an unknown area (enterprise
- * registration); an unknown area in a path or query is a missing resource, hence NOT_FOUND (404).
- */
+/** An unknown area in a path or query is a missing resource (404); in a body, see assertCommuneLevelArea. */
 export function unknownArea(code: string): AppError {
-  return new AppError(ErrorCode.NOT_FOUND, `No area has the code ${code}.`, { areaCode: code });
+  return new AppError(ErrorCode.AREA_NOT_FOUND, `No area has the code ${code}.`, { areaCode: code });
 }
 
 const figureOf = (p: AreaPopulation): PopulationFigure => ({ value: p.population, asOf: p.asOf, source: p.source });

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { AppError, AuthUser, ErrorCode } from '@app/common';
-import { ACTIVE_STATUS, COMMUNE_LEVEL_UNIT_TYPES } from './enterprise.constants';
+import { ACTIVE_STATUS } from './enterprise.constants';
 import { Enterprise } from './entities/enterprise.entity';
 
 /** Who is looking: a signed-in user, or nobody (the public). */
@@ -49,25 +49,6 @@ export async function assertOwnerOrAdmin(manager: EntityManager, actor: AuthUser
     throw new AppError(ErrorCode.ENTERPRISE_FORBIDDEN, `Only the firm's owner may ${what}.`);
   }
   throw new AppError(ErrorCode.ENTERPRISE_FORBIDDEN, `Only the firm's owner or an admin may ${what}.`);
-}
-
-/** The head office must sit in a ward, commune or special zone that the reference data knows. */
-export async function assertCommuneLevelArea(manager: EntityManager, areaCode: string, field: string): Promise<string> {
-  const rows = await manager.query<{ name: string; unit_type: string }[]>(`SELECT name, unit_type FROM areas WHERE code = $1`, [
-    areaCode,
-  ]);
-  const area = rows[0];
-  if (!area) {
-    throw new AppError(ErrorCode.AREA_NOT_FOUND, `No area has the code ${areaCode}.`, { field, areaCode, problem: 'unknown' });
-  }
-  if (!(COMMUNE_LEVEL_UNIT_TYPES as readonly string[]).includes(area.unit_type)) {
-    throw new AppError(ErrorCode.AREA_NOT_FOUND, `${area.name} (${areaCode}) is not a ward, commune or special zone.`, {
-      field,
-      areaCode,
-      problem: 'not_commune_level',
-    });
-  }
-  return area.name;
 }
 
 export async function areaNameOf(manager: EntityManager, areaCode: string): Promise<string | null> {

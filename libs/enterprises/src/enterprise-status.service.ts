@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, AuthUser, ErrorCode } from '@app/common';
+import { AppError, AuthUser, cityTodayByDb, ErrorCode } from '@app/common';
 import { AuditService } from '@app/audit';
 import { MAIL_JOBS, OutboxService } from '@app/jobs';
 import { Enterprise } from './entities/enterprise.entity';
@@ -9,7 +9,6 @@ import { areaNameOf, findEnterprise } from './enterprise-access';
 import { EnterpriseView, toEnterpriseView } from './enterprise-views';
 import { activityChange, nextStatus, StatusAction, STATUS_TRANSITIONS } from './status-transitions';
 import { applyActivityDeltas, footprintDeltas } from './activity-deltas';
-import { registryToday } from './registry-calendar';
 import { insertStatusHistory, latestEffectiveDate } from './status-history';
 import { ChangeEnterpriseStatusDto } from './dto/change-enterprise-status.dto';
 
@@ -63,7 +62,7 @@ export class EnterpriseStatusService {
         );
       }
 
-      const today = await registryToday(manager);
+      const today = await cityTodayByDb(manager);
       const effectiveDate = dto.effectiveDate ?? today;
       if (effectiveDate > today) {
         throw new AppError(

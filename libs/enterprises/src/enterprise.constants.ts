@@ -24,8 +24,4 @@ export type EnterpriseStatus = (typeof ENTERPRISE_STATUSES)[number];
 /** The status in which a firm is active: listed publicly, counted by the indicator, allowed to bid. */
 export const ACTIVE_STATUS: EnterpriseStatus = 'verified';
 
-/** A head office sits in a commune-level unit, never in the city as a whole. */
-export const COMMUNE_LEVEL_UNIT_TYPES = ['ward', 'commune', 'special_zone'] as const;
 
-/** Vietnam has one time zone and no daylight saving; "today" and effective dates are its calendar days. */
-export const REGISTRY_TIME_ZONE = 'Asia/Ho_Chi_Minh';

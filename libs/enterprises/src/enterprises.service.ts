@@ -1,7 +1,8 @@
+import { assertCommuneLevelArea } from '@app/areas';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, AuthUser, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, Page, PageQueryDto, toPage } from '@app/common';
+import { AppError, AuthUser, cityTodayByDb, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, Page, PageQueryDto, toPage } from '@app/common';
 import { AuditService } from '@app/audit';
 import { MAIL_JOBS, OutboxService } from '@app/jobs';
 import {
@@ -19,7 +20,6 @@ import { Enterprise } from './entities/enterprise.entity';
 import { EnterpriseStatusHistory } from './entities/enterprise-status-history.entity';
 import {
   areaNameOf,
-  assertCommuneLevelArea,
   assertOwnerOrAdmin,
   assertVisible,
   findEnterprise,
@@ -29,7 +29,6 @@ import {
 } from './enterprise-access';
 import { EnterpriseSummary, EnterpriseView, StatusHistoryView, toEnterpriseView, toStatusHistoryView } from './enterprise-views';
 import { applyActivityDeltas, footprintMove } from './activity-deltas';
-import { registryToday } from './registry-calendar';
 import { insertStatusHistory } from './status-history';
 import { normalizeTaxCodeOrFail } from './tax-code-errors';
 import { RegisterEnterpriseDto } from './dto/register-enterprise.dto';
@@ -102,7 +101,7 @@ export class EnterprisesService {
     const passwordHash = await hashPassword(dto.password);
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const today = await registryToday(manager);
+        const today = await cityTodayByDb(manager);
         notInFuture(profile.foundedOn, today, 'enterprise.foundedOn');
         await assertCommuneLevelArea(manager, profile.areaCode, 'enterprise.areaCode');
         if (await manager.getRepository(Enterprise).existsBy({ taxCode })) throw taxCodeTaken(taxCode);
@@ -188,7 +187,7 @@ export class EnterprisesService {
     return this.dataSource.transaction(async (manager) => {
       const firm = await findEnterprise(manager, id, true);
       await assertOwnerOrAdmin(manager, actor, firm, 'edit its profile');
-      const today = await registryToday(manager);
+      const today = await cityTodayByDb(manager);
       notInFuture(dto.foundedOn, today, 'foundedOn');
       const before = toEnterpriseView(firm, { areaName: await areaNameOf(manager, firm.areaCode), privileged: true });
       const footprintBefore = { areaCode: firm.areaCode, sectors: [...firm.sectors] };

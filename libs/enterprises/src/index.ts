@@ -4,7 +4,6 @@ export * from './enterprise.constants';
 export * from './status-transitions';
 export { applyActivityDeltas, footprintDeltas, footprintMove, netDeltas } from './activity-deltas';
 export type { ActivityDelta, ActivityDimension, ActivityFootprint } from './activity-deltas';
-export { registryToday } from './registry-calendar';
 export { assertVerifiedEnterprise } from './assert-verified-enterprise';
 export * from './entities/enterprise.entity';
 export * from './entities/enterprise-status-history.entity';

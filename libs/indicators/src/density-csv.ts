@@ -1,4 +1,5 @@
-import { CsvValue, PopulationFigure, toCsv, UTF8_BOM } from '@app/areas';
+import type { PopulationFigure } from '@app/areas';
+import { CsvValue, toCsv, UTF8_BOM } from '@app/common';
 import type { DensitySeriesView, DensitySnapshotView } from './dto/density.dto';
 
 export interface CsvExport {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, AppError, ErrorCode } from '@app/common';
-import { AreasService, AreaUnitType, choosePopulationFigure, cityToday, HAIPHONG_CITY, unknownArea } from '@app/areas';
+import { AppConfig, AppError, cityToday, ErrorCode } from '@app/common';
+import { AreasService, AreaUnitType, choosePopulationFigure, HAIPHONG_CITY, unknownArea } from '@app/areas';
 import { SECTORS } from '@app/enterprises';
 import { measure } from './density';
 import { AREA_COUNTS_SQL, SECTOR_COUNTS_SQL, seriesSql } from './density-queries';

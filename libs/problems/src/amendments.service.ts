@@ -1,18 +1,19 @@
+import { assertCommuneLevelArea } from '@app/areas';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, AppError, AuthUser, ErrorCode, nfc } from '@app/common';
+import { AppConfig, AppError, AuthUser, ErrorCode, localTime, nfc } from '@app/common';
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
 import { amendDeadlines } from './deadline-rules';
 import { AmendProblemDto } from './dto/amend-problem.dto';
 import { Problem } from './entities/problem.entity';
 import { ProblemAmendment } from './entities/problem-amendment.entity';
-import { assertCommuneLevelArea, assertDepartmentOfficer, assertVisible, findProblem, Viewer } from './problem-access';
+import { assertDepartmentOfficer, assertVisible, findProblem, Viewer } from './problem-access';
 import { audienceOf } from './problem-audience';
 import { ProblemDeadlinesService } from './problem-deadlines.service';
 import { diffFields, normaliseFields } from './problem-fields';
-import { AmendmentView, localTime, ProblemView, toAmendmentView } from './problem-views';
+import { AmendmentView, ProblemView, toAmendmentView } from './problem-views';
 import { assertClarificationBeforeDeadline, databaseNow, ProblemsService } from './problems.service';
 
 export interface AmendmentResult {

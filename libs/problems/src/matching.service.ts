@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, AuthUser, ErrorCode, nfc } from '@app/common';
+import { AppError, AuthUser, ErrorCode, localTime, nfc } from '@app/common';
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
 import { InviteEnterprisesDto, UpdateSubscriptionsDto } from './dto/matching.dto';
 import type { ProblemSector } from './problem.constants';
 import { assertDepartmentOfficer, assertVisible, enterpriseOf, findProblem } from './problem-access';
 import { ProblemSummary, SUMMARY_COLUMNS, toProblemSummary } from './problem-search.service';
-import { localTime } from './problem-views';
 
 /** Why a problem and a firm fit; the score is their weighted sum, 0..1. */
 export interface FitReasons {

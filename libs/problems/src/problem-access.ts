@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { AppError, AuthUser, ErrorCode } from '@app/common';
 import { Problem } from './entities/problem.entity';
-import { COMMUNE_LEVEL_UNIT_TYPES } from '@app/enterprises';
 
 /** Who is looking: a signed-in user, or nobody (the public). */
 export type Viewer = AuthUser | null | undefined;
@@ -45,16 +44,3 @@ export function enterpriseOf(actor: AuthUser): string {
   return actor.organizationId;
 }
 
-/** A problem's location is a ward, commune or special zone the reference data knows. */
-export async function assertCommuneLevelArea(manager: EntityManager, areaCode: string): Promise<void> {
-  const rows = await manager.query<{ name: string; unit_type: string }[]>(`SELECT name, unit_type FROM areas WHERE code = $1`, [areaCode]);
-  const area = rows[0];
-  if (!area) throw new AppError(ErrorCode.AREA_NOT_FOUND, `No area has the code ${areaCode}.`, { field: 'areaCode', areaCode, problem: 'unknown' });
-  if (!(COMMUNE_LEVEL_UNIT_TYPES as readonly string[]).includes(area.unit_type)) {
-    throw new AppError(ErrorCode.AREA_NOT_FOUND, `${area.name} (${areaCode}) is not a ward, commune or special zone.`, {
-      field: 'areaCode',
-      areaCode,
-      problem: 'not_commune_level',
-    });
-  }
-}

@@ -1,13 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig } from '@app/common';
+import { AppConfig, localTime } from '@app/common';
 import { AuditService } from '@app/audit';
 import { DeadlineReminderPayload, OutboxService, PROBLEM_JOBS, QUEUES } from '@app/jobs';
 import { NotificationsService } from '@app/notifications';
 import { parseReminderHours, reminderTimes } from './deadline-rules';
 import { audienceOf } from './problem-audience';
-import { localTime } from './problem-views';
 
 const SWEEP_BATCH = 200;
 /** A close job that fires this close before the deadline (clock skew between worker and database) is retried, not dropped. */

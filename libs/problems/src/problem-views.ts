@@ -90,14 +90,3 @@ export function toAmendmentView(a: ProblemAmendment): AmendmentView {
     createdAt: a.createdAt.toISOString(),
   };
 }
-
-const LOCAL_TIME = new Intl.DateTimeFormat('vi-VN', {
-  timeZone: 'Asia/Ho_Chi_Minh',
-  dateStyle: 'short',
-  timeStyle: 'short',
-});
-
-/** For notification texts: people read times in Hai Phong's own zone. */
-export function localTime(at: Date | string): string {
-  return `${LOCAL_TIME.format(new Date(at))} (giờ Việt Nam)`;
-}

@@ -1,3 +1,4 @@
+import { assertCommuneLevelArea } from '@app/areas';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -10,7 +11,7 @@ import { CreateProblemDto } from './dto/create-problem.dto';
 import { UpdateProblemDto } from './dto/update-problem.dto';
 import { Problem } from './entities/problem.entity';
 import { CANCELLABLE_STATUSES } from './problem.constants';
-import { assertCommuneLevelArea, assertDepartmentOfficer, assertVisible, findProblem, Viewer } from './problem-access';
+import { assertDepartmentOfficer, assertVisible, findProblem, Viewer } from './problem-access';
 import { audienceOf } from './problem-audience';
 import { ProblemDeadlinesService } from './problem-deadlines.service';
 import { diffFields, normaliseFields, ProblemFields } from './problem-fields';

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, PageQueryDto, Public, Roles } from '@app/common';
+import { AuthUser, CurrentUser, OptionalJwtAuthGuard, PageQueryDto, Public, Roles } from '@app/common';
 import { AddEnterpriseMemberDto, EnterprisesService, ListEnterprisesQueryDto, UpdateEnterpriseDto } from '@app/enterprises';
-import { OptionalJwtAuthGuard } from './optional-jwt-auth.guard';
 
 @ApiTags('enterprises')
 @Controller({ path: 'enterprises', version: '1' })

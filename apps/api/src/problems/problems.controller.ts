@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, PageQueryDto, Public, Roles } from '@app/common';
+import { AuthUser, CurrentUser, OptionalJwtAuthGuard, PageQueryDto, Public, Roles } from '@app/common';
 import {
   AmendmentsService,
   AmendProblemDto,
@@ -17,7 +17,6 @@ import {
   RankingQueryDto,
   UpdateProblemDto,
 } from '@app/problems';
-import { OptionalJwtAuthGuard } from '../enterprises/optional-jwt-auth.guard';
 
 @ApiTags('problems')
 @Controller({ path: 'problems', version: '1' })

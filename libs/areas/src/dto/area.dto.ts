@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { nfc, PageQueryDto } from '@app/common';
+import { IsCalendarDate, nfc, PageQueryDto } from '@app/common';
 import { AREA_UNIT_TYPES, AreaUnitType } from '../area-types';
-import { IsCalendarDate } from '../city-date';
 
 const AREA_CODE = /^\d{2,5}$/;
 const toNfc = ({ value }: { value: unknown }) => (typeof value === 'string' ? nfc(value) : value);

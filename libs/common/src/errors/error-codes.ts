@@ -32,6 +32,7 @@ export enum ErrorCode {
   TAX_CODE_INVALID = 'TAX_CODE_INVALID',
   TAX_CODE_TAKEN = 'TAX_CODE_TAKEN',
   AREA_NOT_FOUND = 'AREA_NOT_FOUND',
+  AREA_CODE_INVALID = 'AREA_CODE_INVALID',
   EFFECTIVE_DATE_INVALID = 'EFFECTIVE_DATE_INVALID',
   ENTERPRISE_NOT_FOUND = 'ENTERPRISE_NOT_FOUND',
   ENTERPRISE_FORBIDDEN = 'ENTERPRISE_FORBIDDEN',
@@ -76,7 +77,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.SERIES_RANGE_INVALID:
     case ErrorCode.TAX_CODE_INVALID:
     // A body field naming an area that is not a commune-level unit: bad input, not a missing page.
-    case ErrorCode.AREA_NOT_FOUND:
+    case ErrorCode.AREA_CODE_INVALID:
     case ErrorCode.EFFECTIVE_DATE_INVALID:
     case ErrorCode.DEADLINE_TOO_SOON:
     case ErrorCode.CLARIFICATION_DEADLINE_INVALID:
@@ -108,6 +109,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.QUESTION_NOT_FOUND:
     case ErrorCode.PROPOSAL_NOT_FOUND:
     case ErrorCode.ATTACHMENT_NOT_FOUND:
+    case ErrorCode.AREA_NOT_FOUND:
       return 404;
     case ErrorCode.EMAIL_TAKEN:
     case ErrorCode.DEPARTMENT_CODE_TAKEN:

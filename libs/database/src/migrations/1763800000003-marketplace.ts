@@ -151,10 +151,14 @@ export class Marketplace1763800000003 implements MigrationInterface {
         PRIMARY KEY (proposal_id, version)
       )`);
 
+    // Uploaded before the proposal that cites them exists: an attachment belongs to a problem and
+    // a firm first, and to a proposal (and the version that first cited it) once submitted.
     await q.query(`
       CREATE TABLE proposal_attachments (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-        proposal_id uuid NOT NULL REFERENCES proposals (id),
+        problem_id uuid NOT NULL REFERENCES problems (id),
+        enterprise_id uuid NOT NULL REFERENCES enterprises (id),
+        proposal_id uuid NULL REFERENCES proposals (id),
         version integer NULL,
         uploaded_by uuid NOT NULL REFERENCES users (id),
         file_name_ciphertext bytea NOT NULL,
@@ -169,6 +173,7 @@ export class Marketplace1763800000003 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT clock_timestamp()
       )`);
     await q.query(`CREATE INDEX proposal_attachments_proposal_idx ON proposal_attachments (proposal_id)`);
+    await q.query(`CREATE INDEX proposal_attachments_owner_idx ON proposal_attachments (problem_id, enterprise_id)`);
 
     /*
      * The deadline is kept by the database clock at COMMIT: a deferred constraint trigger
@@ -183,13 +188,14 @@ export class Marketplace1763800000003 implements MigrationInterface {
         v_deadline timestamptz;
         v_status text;
       BEGIN
-        IF TG_TABLE_NAME = 'proposals' THEN
+        IF TG_TABLE_NAME IN ('proposals', 'proposal_attachments') THEN
           v_problem := NEW.problem_id;
         ELSE
           SELECT problem_id INTO v_problem FROM proposals WHERE id = NEW.proposal_id;
         END IF;
         SELECT deadline, status INTO v_deadline, v_status FROM problems WHERE id = v_problem;
-        IF v_status <> 'published' OR clock_timestamp() >= v_deadline THEN
+        -- IS DISTINCT FROM / IS NULL: a row whose problem cannot be found is refused too.
+        IF v_status IS DISTINCT FROM 'published' OR v_deadline IS NULL OR clock_timestamp() >= v_deadline THEN
           RAISE EXCEPTION 'PROPOSAL_DEADLINE_PASSED' USING ERRCODE = 'P0001',
             DETAIL = format('deadline %s, now %s, status %s', v_deadline, clock_timestamp(), v_status);
         END IF;

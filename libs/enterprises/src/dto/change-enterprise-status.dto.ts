@@ -1,8 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Length } from 'class-validator';
-import { nfc } from '@app/common';
-import { IsCalendarDate } from './enterprise-fields';
+import { IsCalendarDate, nfc } from '@app/common';
 
 export class ChangeEnterpriseStatusDto {
   @ApiPropertyOptional({

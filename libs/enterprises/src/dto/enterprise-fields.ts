@@ -7,7 +7,6 @@ import {
   IsArray,
   IsEmail,
   IsIn,
-  IsISO8601,
   IsString,
   IsUrl,
   Length,
@@ -33,12 +32,6 @@ const toNfcEach = () =>
 
 /** For PATCH fields the row cannot do without: absent means "keep", null is refused. */
 export const UnlessOmitted = () => ValidateIf((_o: object, value: unknown) => value !== undefined);
-
-export const IsCalendarDate = () =>
-  applyDecorators(
-    Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date as YYYY-MM-DD' }),
-    IsISO8601({ strict: true }, { message: '$property must be a real calendar date' }),
-  );
 
 export class EnterpriseProductDto {
   @ApiProperty({ example: 'Cổng thanh toán điện tử' })

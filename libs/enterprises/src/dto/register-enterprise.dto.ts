@@ -1,3 +1,4 @@
+import { IsCalendarDate } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsDefined, IsEmail, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
@@ -10,7 +11,6 @@ import {
   EnterpriseProductDto,
   HEADCOUNT_API,
   HeadcountBandRules,
-  IsCalendarDate,
   LegalNameRules,
   PhoneRules,
   ProductsRules,

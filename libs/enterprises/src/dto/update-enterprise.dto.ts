@@ -1,3 +1,4 @@
+import { IsCalendarDate } from '@app/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import type { HeadcountBand, Sector } from '../enterprise.constants';
@@ -8,7 +9,6 @@ import {
   EnterpriseProductDto,
   HEADCOUNT_API,
   HeadcountBandRules,
-  IsCalendarDate,
   LegalNameRules,
   PhoneRules,
   ProductsRules,

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { AREA_UNIT_TYPES, AreaUnitType, IsCalendarDate, PopulationFigureView } from '@app/areas';
+import { IsCalendarDate } from '@app/common';
+import { AREA_UNIT_TYPES, AreaUnitType, PopulationFigureView } from '@app/areas';
 import { MONTH_PATTERN } from '../months';
 
 export const EXPORT_FORMATS = ['json', 'csv'] as const;

@@ -1,4 +1,4 @@
-import { cityToday } from './city-date';
+import { cityToday } from './city-calendar';
 
 describe('cityToday', () => {
   it('is the calendar day in Hai Phong (UTC+7), not on the server', () => {

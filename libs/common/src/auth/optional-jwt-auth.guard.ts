@@ -1,6 +1,8 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { AppError, AuthUser, ErrorCode } from '@app/common';
+import { AppError } from '../errors/app-error';
+import { ErrorCode } from '../errors/error-codes';
+import type { AuthUser } from './roles';
 
 /**
  * For public routes whose answer depends on who asks (a firm sees its own pending profile).

@@ -1,0 +1,25 @@
+import type { EntityManager } from 'typeorm';
+import { AppError, ErrorCode } from '@app/common';
+
+/** Head offices and problem locations sit in a commune-level unit, never in the city as a whole. */
+export const COMMUNE_LEVEL_UNIT_TYPES = ['ward', 'commune', 'special_zone'] as const;
+
+/**
+ * Checks a body field naming an area: it must be a ward, commune or special zone the reference
+ * data knows (400 AREA_CODE_INVALID otherwise, with the field and the problem). Returns its name.
+ */
+export async function assertCommuneLevelArea(manager: EntityManager, areaCode: string, field = 'areaCode'): Promise<string> {
+  const rows = await manager.query<{ name: string; unit_type: string }[]>(`SELECT name, unit_type FROM areas WHERE code = $1`, [areaCode]);
+  const area = rows[0];
+  if (!area) {
+    throw new AppError(ErrorCode.AREA_CODE_INVALID, `No area has the code ${areaCode}.`, { field, areaCode, problem: 'unknown' });
+  }
+  if (!(COMMUNE_LEVEL_UNIT_TYPES as readonly string[]).includes(area.unit_type)) {
+    throw new AppError(ErrorCode.AREA_CODE_INVALID, `${area.name} (${areaCode}) is not a ward, commune or special zone.`, {
+      field,
+      areaCode,
+      problem: 'not_commune_level',
+    });
+  }
+  return area.name;
+}
