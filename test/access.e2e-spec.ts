@@ -25,6 +25,9 @@ const PUBLIC_ROUTES = [
   'GET /api/v1/indicators/enterprise-density/chart',
   'GET /api/v1/enterprises',
   'GET /api/v1/enterprises/:id',
+  'GET /api/v1/problems/:id/result',
+  'GET /api/v1/ocds/releases',
+  'GET /api/v1/ocds/release-packages',
 ];
 
 interface RouteInfo {

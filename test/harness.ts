@@ -12,6 +12,13 @@ import { assertTestDatabase } from './test-database-guard';
 
 /** Tables emptied before each spec file. The audit log is append-only by trigger and is kept. */
 const TABLES = [
+  'ocds_releases',
+  'problem_outcomes',
+  'proposal_consensus_scores',
+  'proposal_score_submissions',
+  'proposal_scores',
+  'conflict_declarations',
+  'problem_panel_members',
   'outbox',
   'notifications',
   'idempotency_keys',

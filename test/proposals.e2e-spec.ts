@@ -391,8 +391,11 @@ describe('sealed proposals', () => {
     await ctx.http.get(`/api/v1/proposals/${proposalId}`).set(bearer(adminToken)).expect(200);
 
     // An officer of another department, an evaluator without a panel, and another firm still cannot.
-    for (const token of [deptB.token, evaluatorToken]) {
-      expect((await ctx.http.get(`/api/v1/proposals/${proposalId}`).set(bearer(token)).expect(403)).body.code).toBe('FORBIDDEN');
+    for (const [token, code] of [
+      [deptB.token, 'FORBIDDEN'],
+      [evaluatorToken, 'NOT_ON_PANEL'],
+    ]) {
+      expect((await ctx.http.get(`/api/v1/proposals/${proposalId}`).set(bearer(token)).expect(403)).body.code).toBe(code);
       await ctx.http.get(`/api/v1/proposals/${proposalId}/attachments/${att.body.id}`).set(bearer(token)).expect(403);
       await ctx.http.get(`/api/v1/problems/${problemId}/proposals`).set(bearer(token)).expect(403);
     }

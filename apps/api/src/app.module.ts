@@ -17,6 +17,8 @@ import { IndicatorsModule } from '@app/indicators';
 import { NotificationsModule } from '@app/notifications';
 import { ProblemsModule } from '@app/problems';
 import { ProposalsModule } from '@app/proposals';
+import { EvaluationModule } from '@app/evaluation';
+import { OcdsModule } from '@app/ocds';
 import { NotificationsController } from './notifications/notifications.controller';
 import { AuthController, MeController } from './auth/auth.controller';
 import { DepartmentsController, UsersController } from './users/users.controller';
@@ -25,6 +27,8 @@ import { HealthController } from './health/health.controller';
 import { ProblemMatchingController, ProblemQuestionsController, ProblemsController } from './problems/problems.controller';
 import { MeMatchingController } from './problems/me-matching.controller';
 import { ProposalsController } from './proposals/proposals.controller';
+import { EvaluationController } from './evaluation/evaluation.controller';
+import { OcdsController } from './ocds/ocds.controller';
 import { AreasController } from './areas/areas.controller';
 import { IndicatorsController } from './indicators/indicators.controller';
 import { EnterprisesController } from './enterprises/enterprises.controller';
@@ -71,6 +75,8 @@ export function requestIdOf(req: IncomingMessage): string {
     NotificationsModule,
     ProblemsModule,
     ProposalsModule,
+    OcdsModule,
+    EvaluationModule,
   ],
   controllers: [
     HealthController,
@@ -87,6 +93,8 @@ export function requestIdOf(req: IncomingMessage): string {
     IndicatorsController,
     NotificationsController,
     ProposalsController,
+    EvaluationController,
+    OcdsController,
     EnterprisesController,
     EnterpriseStatusController,
   ],

@@ -9,9 +9,12 @@ import { EnterprisesModule } from '@app/enterprises';
 import { NotificationsModule } from '@app/notifications';
 import { ProblemsModule } from '@app/problems';
 import { ProposalsModule } from '@app/proposals';
+import { EvaluationModule } from '@app/evaluation';
+import { OcdsModule } from '@app/ocds';
 import { NotificationsProcessor } from './processors/notifications.processor';
 import { MailProcessor } from './processors/mail.processor';
 import { ProblemsProcessor } from './processors/problems.processor';
+import { EvaluationProcessor } from './processors/evaluation.processor';
 
 @Module({
   imports: [
@@ -30,7 +33,9 @@ import { ProblemsProcessor } from './processors/problems.processor';
     NotificationsModule,
     ProblemsModule,
     ProposalsModule,
+    OcdsModule,
+    EvaluationModule,
   ],
-  providers: [MailProcessor, NotificationsProcessor, ProblemsProcessor],
+  providers: [MailProcessor, NotificationsProcessor, ProblemsProcessor, EvaluationProcessor],
 })
 export class WorkerModule {}

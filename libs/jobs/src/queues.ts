@@ -3,6 +3,7 @@ export const QUEUES = {
   mail: 'mail',
   notifications: 'notifications',
   problems: 'problems',
+  evaluation: 'evaluation',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -60,3 +61,10 @@ export interface ProblemJobPayloads {
   [PROBLEM_JOBS.deadlineReminder]: DeadlineReminderPayload;
   [PROBLEM_JOBS.notifyMatchingSubscribers]: ProblemJobPayload;
 }
+
+/** Jobs on the evaluation queue (libs/evaluation); the worker's EvaluationProcessor routes them. */
+export const EVALUATION_JOBS = {
+  /** Periodic (job scheduler): reminds evaluators who owe scores and departments that owe a decision. */
+  sweepReminders: 'sweep-evaluation-reminders',
+} as const;
+export type EvaluationJobName = (typeof EVALUATION_JOBS)[keyof typeof EVALUATION_JOBS];

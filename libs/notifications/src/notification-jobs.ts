@@ -26,6 +26,7 @@ export const NOTIFICATION_KINDS = [
   'proposal.confirm_or_revise',
   'enterprise.status_changed',
   'panel.assigned',
+  'panel.short',
   'evaluation.reminder',
   'award.outcome',
 ] as const;

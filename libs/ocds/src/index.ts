@@ -1,1 +1,4 @@
 export * from './ocds-release.builder';
+export * from './ocds.service';
+export * from './ocds.module';
+export * from './dto/ocds-query.dto';

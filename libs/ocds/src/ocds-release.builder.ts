@@ -82,7 +82,7 @@ const buyerPartyId = (d: OcdsProblemSnapshot['department']) => `HP-DEPT-${d.code
 const firmPartyId = (f: OcdsFirm) => `${TAX_CODE_SCHEME}-${f.taxCode}`;
 const vnd = (amount: number) => ({ amount, currency: 'VND' });
 
-function tags(event: OcdsEvent): string[] {
+export function tagsOf(event: OcdsEvent): string[] {
   switch (event) {
     case 'tender':
       return ['tender'];
@@ -149,7 +149,7 @@ export function buildRelease(event: OcdsEvent, snapshot: OcdsProblemSnapshot, op
     ocid,
     id: releaseIdOf(ocid, event, amendmentNumber),
     date: eventDate.toISOString(),
-    tag: tags(event),
+    tag: tagsOf(event),
     initiationType: 'tender',
     language: 'vi',
     parties,

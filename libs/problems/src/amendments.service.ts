@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig, AppError, AuthUser, ErrorCode, localTime, nfc } from '@app/common';
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
+import { OcdsService } from '@app/ocds';
 import { amendDeadlines } from './deadline-rules';
 import { AmendProblemDto } from './dto/amend-problem.dto';
 import { Problem } from './entities/problem.entity';
@@ -35,6 +36,7 @@ export class AmendmentsService {
     private readonly deadlines: ProblemDeadlinesService,
     private readonly problems: ProblemsService,
     private readonly config: AppConfig,
+    private readonly ocds: OcdsService,
   ) {}
 
   async amend(actor: AuthUser, id: string, dto: AmendProblemDto): Promise<AmendmentResult> {
@@ -73,6 +75,7 @@ export class AmendmentsService {
       const amendment = await repo.save(
         repo.create({ problemId: id, number, changes: diff, reason, previousDeadline: problem.deadline, newDeadline: dates.deadline, createdBy: actor.id }),
       );
+      await this.ocds.record(manager, id, 'tenderAmendment', { amendmentNumber: number });
       await this.audit.record(manager, {
         actor,
         action: 'problem.amended',

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OcdsModule } from '@app/ocds';
 import { AmendmentsService } from './amendments.service';
 import { ClarificationsService } from './clarifications.service';
 import { Problem } from './entities/problem.entity';
@@ -14,7 +15,7 @@ const services = [ProblemsService, ProblemDeadlinesService, AmendmentsService, C
 
 /** Problems: drafting to closing, clarifications, amendments, search, matching and the jobs they plan. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Problem, ProblemAmendment, ProblemQuestion])],
+  imports: [TypeOrmModule.forFeature([Problem, ProblemAmendment, ProblemQuestion]), OcdsModule],
   providers: services,
   exports: services,
 })

@@ -6,6 +6,7 @@ import { AppConfig, AppError, AuthUser, ErrorCode, nfc } from '@app/common';
 import { AuditService } from '@app/audit';
 import { OutboxService, PROBLEM_JOBS, QUEUES } from '@app/jobs';
 import { NotificationsService } from '@app/notifications';
+import { OcdsService } from '@app/ocds';
 import { checkPublishable, defaultClarificationDeadline, movedClarificationDeadline } from './deadline-rules';
 import { CreateProblemDto } from './dto/create-problem.dto';
 import { UpdateProblemDto } from './dto/update-problem.dto';
@@ -46,6 +47,7 @@ export class ProblemsService {
     private readonly notifications: NotificationsService,
     private readonly deadlines: ProblemDeadlinesService,
     private readonly config: AppConfig,
+    private readonly ocds: OcdsService,
   ) {}
 
   async create(actor: AuthUser, dto: CreateProblemDto): Promise<ProblemView> {
@@ -148,6 +150,7 @@ export class ProblemsService {
       await this.deadlines.planDeadlineJobs(manager, id, problem.deadline, now);
       await this.outbox.enqueue(manager, { queue: QUEUES.problems, name: PROBLEM_JOBS.notifyMatchingSubscribers, payload: { problemId: id } });
       const view = await this.view(manager, await findProblem(manager, id));
+      await this.ocds.record(manager, id, 'tender');
       await this.audit.record(manager, {
         actor,
         action: 'problem.published',
@@ -173,6 +176,8 @@ export class ProblemsService {
       }
       const now = await databaseNow(manager);
       await manager.getRepository(Problem).update({ id }, { status: 'cancelled', cancelledAt: now, cancelReason: text });
+      // A draft was never public, so its cancellation is not an OCDS event.
+      if (problem.status !== 'draft') await this.ocds.record(manager, id, 'tenderCancellation');
       await this.audit.record(manager, {
         actor,
         action: 'problem.cancelled',

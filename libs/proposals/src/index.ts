@@ -13,3 +13,5 @@ export type { BlobStorage } from './storage/blob-storage';
 export type { Outcome } from './idempotency';
 export { sealVersion, versionAad } from './sealed-content';
 export type { SealedVersion } from './sealed-content';
+export { assertEvaluatorMayRead, isOnPanel } from './evaluator-access';
+export type { OpenedVersion } from './proposals.service';

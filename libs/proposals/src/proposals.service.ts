@@ -24,6 +24,7 @@ import { SubmitProposalDto } from './dto/submit-proposal.dto';
 import { assertIdempotencyKey, Outcome, withIdempotency } from './idempotency';
 import { ProposalContent, ProposalReference, Receipt, receiptSha256 } from './receipt';
 import { attachmentAad, sealVersion, versionAad } from './sealed-content';
+import { assertEvaluatorMayRead, isOnPanel, notOnPanel } from './evaluator-access';
 import { isOpened } from './sealing';
 import { BLOB_STORAGE, BlobStorage } from './storage/blob-storage';
 
@@ -65,6 +66,15 @@ export interface ProposalReceipts {
   problemId: string;
   status: string;
   receipts: Receipt[];
+}
+
+export interface OpenedVersion {
+  proposalId: string;
+  enterpriseId: string;
+  version: number;
+  /** The database time of the final (latest) version. */
+  submittedAt: Date;
+  content: ProposalContent;
 }
 
 export interface DownloadedAttachment {
@@ -324,6 +334,16 @@ export class ProposalsService {
       if (!(await this.mayReadOpened(manager, user, problem.id, problem.department_id))) {
         throw new AppError(ErrorCode.FORBIDDEN, "Only the problem's department may read its proposals.");
       }
+      if (user.role === 'evaluator') {
+        // The panel lists the firms it may open: declared, without a conflict.
+        return this.summaries(
+          manager,
+          query,
+          `p.problem_id = $1 AND p.status <> 'withdrawn' AND EXISTS (SELECT 1 FROM conflict_declarations cd
+             WHERE cd.problem_id = p.problem_id AND cd.evaluator_id = $2 AND cd.enterprise_id = p.enterprise_id AND NOT cd.conflict)`,
+          [problemId, user.id],
+        );
+      }
       return this.summaries(manager, query, `p.problem_id = $1 AND p.status <> 'withdrawn'`, [problemId]);
     });
   }
@@ -414,22 +434,45 @@ export class ProposalsService {
     });
   }
 
+  /**
+   * The latest version of every live proposal of a problem, decrypted with the problem key (so
+   * only after the deadline: openProblemKey refuses before it). For ranking and the award, which
+   * need each bid's price and the time of its final submission.
+   */
+  async openLatestVersions(manager: EntityManager, problemId: string): Promise<OpenedVersion[]> {
+    const opener = await this.keyring.openProblemKey(manager, problemId);
+    const rows = await manager.query<(VersionRow & { proposal_id: string; enterprise_id: string; submitted_at_raw: Date })[]>(
+      `SELECT p.id AS proposal_id, p.enterprise_id, v.version, ${cityTime('v.submitted_at')} AS submitted_at, v.submitted_at AS submitted_at_raw,
+              v.content_sha256, v.ciphertext, v.iv, v.auth_tag, v.key_for_problem, v.key_for_bidder
+       FROM proposals p JOIN proposal_versions v ON v.proposal_id = p.id AND v.version = p.current_version
+       WHERE p.problem_id = $1 AND p.status <> 'withdrawn' ORDER BY p.created_at, p.id`,
+      [problemId],
+    );
+    return rows.map((r) => {
+      const [plain] = openParts(opener, keysOf(r), versionAad(r.proposal_id, r.version), [{ iv: r.iv, tag: r.auth_tag, ciphertext: r.ciphertext }]);
+      const content = JSON.parse((plain as Buffer).toString('utf8')) as ProposalContent;
+      if (receiptSha256(content) !== r.content_sha256) throw new Error(`Proposal ${r.proposal_id} v${r.version} fails its receipt hash`);
+      return { proposalId: r.proposal_id, enterpriseId: r.enterprise_id, version: r.version, submittedAt: r.submitted_at_raw, content };
+    });
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   /**
-   * Who, besides the firm, may read a problem's proposals once they are opened. Evaluators get
-   * nothing until panels exist (a later issue): this is where panel membership and declared
-   * conflicts of interest will be checked.
+   * Who, besides the firm, may read a problem's proposals once they are opened: admins, the
+   * department's officers, and the members of its panel (per firm, see assertEvaluatorMayRead).
    */
-  private mayReadOpened(_manager: EntityManager, user: AuthUser, _problemId: string, departmentId: string): Promise<boolean> {
+  private async mayReadOpened(manager: EntityManager, user: AuthUser, problemId: string, departmentId: string): Promise<boolean> {
     switch (user.role) {
       case 'admin':
-        return Promise.resolve(true);
+        return true;
       case 'officer':
-        return Promise.resolve(user.organizationId === departmentId);
+        return user.organizationId === departmentId;
       case 'evaluator':
+        if (!(await isOnPanel(manager, problemId, user.id))) throw notOnPanel();
+        return true;
       case 'enterprise':
-        return Promise.resolve(false);
+        return false;
     }
   }
 
@@ -458,6 +501,7 @@ export class ProposalsService {
     }
     // A withdrawn bid never counted; it stays closed.
     if (row.status === 'withdrawn') throw proposalNotFound();
+    if (user.role === 'evaluator') await assertEvaluatorMayRead(manager, row.problem_id, user.id, row.enterprise_id);
     return { row, as: 'staff' };
   }
 

@@ -17,6 +17,7 @@ import { ApiBearerAuth, ApiConsumes, ApiBody, ApiHeader, ApiOperation, ApiTags }
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig, AuthUser, CurrentUser, PageQueryDto, Roles } from '@app/common';
 import { Outcome, ProposalsService, SubmissionResult, SubmitProposalDto } from '@app/proposals';
+import { AwardService } from '@app/evaluation';
 import { readSingleFile } from './multipart-upload';
 
 const RECEIPT_HASH =
@@ -43,6 +44,7 @@ export class ProposalsController {
   constructor(
     private readonly proposals: ProposalsService,
     private readonly config: AppConfig,
+    private readonly award: AwardService,
   ) {}
 
   @Post('problems/:id/proposals')
@@ -84,10 +86,16 @@ export class ProposalsController {
   @Get('proposals/:id')
   @ApiOperation({
     summary: 'Read a proposal, decrypted',
-    description: `${SEALED_NOTE} After it: the department's officers and admins.`,
+    description:
+      `${SEALED_NOTE} After it: the department's officers, admins, and panel members who declared no conflict with the firm. ` +
+      'Once an outcome is decided, the firm also gets `evaluation`: its own per-criterion scores, comments and rank ' +
+      '(evaluators shown as "Evaluator 1, 2, …").',
   })
-  get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string) {
-    return this.proposals.get(user, proposalId);
+  async get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string) {
+    const view = await this.proposals.get(user, proposalId);
+    // Only the firm itself gets here with role 'enterprise' (another firm's proposal is a 404).
+    if (user.role !== 'enterprise') return view;
+    return { ...view, evaluation: await this.award.bidderEvaluation(proposalId) };
   }
 
   @Get('proposals/:id/receipt')

@@ -69,6 +69,19 @@ export const envSchema = Joi.object({
     .pattern(/^\s*\d+(\s*,\s*\d+)*\s*$/)
     .allow('')
     .default('48,24'),
+
+  // Evaluation and award.
+  PANEL_MIN_SIZE: Joi.number().integer().min(1).max(50).default(3),
+  SCORE_DISAGREEMENT_THRESHOLD: Joi.number().min(0).max(100).default(20),
+  EVALUATION_REMINDER_DAYS: Joi.number().integer().min(1).max(365).default(3),
+  EVALUATION_REMINDER_SWEEP_INTERVAL_MS: Joi.number().integer().min(1000).default(3_600_000),
+
+  // Open Contracting Data Standard export.
+  OCDS_OCID_PREFIX: Joi.string()
+    .pattern(/^ocds-[a-z0-9]{6}$/)
+    .default('ocds-hpsm01'),
+  OCDS_PUBLISHER_NAME: Joi.string().default('Ủy ban nhân dân thành phố Hải Phòng'),
+  OCDS_PACKAGE_MAX_RELEASES: Joi.number().integer().min(1).max(10_000).default(1000),
 }).unknown(true);
 
 export interface AppEnv {
@@ -108,6 +121,16 @@ export interface AppEnv {
   DEADLINE_SWEEP_INTERVAL_MS: number;
   /** Comma-separated hours before the deadline at which followers and bidders are reminded. */
   DEADLINE_REMINDER_HOURS: string;
+  /** Smallest panel, and fewest evaluators without a conflict each proposal must keep. */
+  PANEL_MIN_SIZE: number;
+  /** Spread of evaluators' weighted totals (0–100 points) above which a proposal is flagged. */
+  SCORE_DISAGREEMENT_THRESHOLD: number;
+  /** Days after closing (or after scoring completes, for the officer) before a reminder, and between reminders. */
+  EVALUATION_REMINDER_DAYS: number;
+  EVALUATION_REMINDER_SWEEP_INTERVAL_MS: number;
+  OCDS_OCID_PREFIX: string;
+  OCDS_PUBLISHER_NAME: string;
+  OCDS_PACKAGE_MAX_RELEASES: number;
 }
 
 /** Validates the environment; throws one error listing every bad variable. */

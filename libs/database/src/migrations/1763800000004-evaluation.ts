@@ -71,6 +71,8 @@ export class Evaluation1763800000004 implements MigrationInterface {
         proposal_id uuid NULL REFERENCES proposals (id),
         justification text NULL,
         reason text NULL,
+        -- the ranking as it stood at the decision (scores, prices, ranks), so later panel changes cannot alter it
+        ranking jsonb NULL,
         decided_by uuid NOT NULL REFERENCES users (id),
         decided_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT problem_outcomes_awarded_has_proposal CHECK (outcome <> 'awarded' OR proposal_id IS NOT NULL)
@@ -89,6 +91,14 @@ export class Evaluation1763800000004 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX ocds_releases_problem_idx ON ocds_releases (problem_id, date)`);
     await q.query(`CREATE INDEX ocds_releases_date_idx ON ocds_releases (date, id)`);
+    await q.query(`
+      CREATE FUNCTION ocds_releases_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'ocds_releases is append-only';
+      END $$`);
+    await q.query(`
+      CREATE TRIGGER ocds_releases_no_change BEFORE UPDATE OR DELETE ON ocds_releases
+      FOR EACH ROW EXECUTE FUNCTION ocds_releases_immutable()`);
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -103,5 +113,6 @@ export class Evaluation1763800000004 implements MigrationInterface {
     ]) {
       await q.query(`DROP TABLE IF EXISTS ${table}`);
     }
+    await q.query(`DROP FUNCTION IF EXISTS ocds_releases_immutable()`);
   }
 }

@@ -1,0 +1,197 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig, AppError, AuthUser, ErrorCode, nfc } from '@app/common';
+import { AuditService } from '@app/audit';
+import { findProblem } from '@app/problems';
+import { assertEvaluatorMayRead, ProposalsService } from '@app/proposals';
+import { rankProposals, ProposalScores, weightedTotal } from './scoring';
+import { ConsensusDto } from './dto/evaluation.dto';
+import {
+  assertEvaluating,
+  assertMayFollow,
+  eligibleFor,
+  EvaluationState,
+  findProposal,
+  key,
+  loadState,
+  proposalComplete,
+  scoringComplete,
+} from './evaluation-state';
+
+export interface RankingItem {
+  proposalId: string;
+  enterprise: { id: string; name: string; taxCode: string };
+  price: number;
+  durationMonths: number;
+  /** The final (latest) version's submission time: the second tie-break. */
+  submittedAt: string;
+  evaluators: { evaluatorId: string; fullName: string; total: number }[];
+  average: number | null;
+  spread: number | null;
+  disagreement: boolean;
+  consensus: { score: number; reason: string } | null;
+  finalScore: number | null;
+  passed: boolean;
+  rank: number | null;
+}
+
+export interface RankingView {
+  problemId: string;
+  passMark: number;
+  disagreementThreshold: number;
+  items: RankingItem[];
+}
+
+/**
+ * Aggregation once scoring has ended: each evaluator's weighted total, the mean, the spread and
+ * the disagreement flag, the chair's consensus where recorded; price and final submission time
+ * come from decrypting each live proposal's latest version (after the deadline only).
+ */
+@Injectable()
+export class RankingService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly proposals: ProposalsService,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async ranking(user: AuthUser, problemId: string): Promise<RankingView> {
+    return this.dataSource.transaction(async (manager) => {
+      const problem = await findProblem(manager, problemId);
+      const as = await assertMayFollow(manager, problem, user, true);
+      const view = await this.compute(manager, problemId);
+      if (as === 'panel') {
+        // A conflicted evaluator never sees that firm's proposal, nor its scores.
+        const state = await loadState(manager, problemId, this.config.get('PANEL_MIN_SIZE'));
+        view.items = view.items.filter((i) => state.declarations.get(key(user.id, i.enterprise.id)) === false);
+      }
+      return view;
+    });
+  }
+
+  /** The ranking as it stands; refuses while any eligible evaluator has not submitted. */
+  async compute(manager: EntityManager, problemId: string, state?: EvaluationState): Promise<RankingView> {
+    const s = state ?? (await loadState(manager, problemId, this.config.get('PANEL_MIN_SIZE')));
+    if (!['evaluating', 'closed', 'awarded', 'unsuccessful'].includes(s.problem.status) || !scoringComplete(s)) {
+      throw new AppError(ErrorCode.SCORING_INCOMPLETE, 'The ranking is shown once every eligible evaluator has submitted for every proposal.');
+    }
+    const opened = new Map((await this.proposals.openLatestVersions(manager, problemId)).map((o) => [o.proposalId, o]));
+    const scores = await manager.query<{ proposal_id: string; evaluator_id: string; criterion_key: string; score: string }[]>(
+      `SELECT sc.proposal_id, sc.evaluator_id, sc.criterion_key, sc.score::text AS score FROM proposal_scores sc
+       JOIN proposals p ON p.id = sc.proposal_id WHERE p.problem_id = $1`,
+      [problemId],
+    );
+    const consensus = await manager.query<{ proposal_id: string; score: string; reason: string }[]>(
+      `SELECT c.proposal_id, c.score::text AS score, c.reason FROM proposal_consensus_scores c JOIN proposals p ON p.id = c.proposal_id
+       WHERE p.problem_id = $1`,
+      [problemId],
+    );
+    const consensusOf = new Map(consensus.map((c) => [c.proposal_id, { score: Number(c.score), reason: c.reason }]));
+    const input: ProposalScores[] = s.proposals.map((p) => {
+      const o = opened.get(p.proposalId);
+      if (!o) throw new Error(`Proposal ${p.proposalId} has no opened version`);
+      return {
+        proposalId: p.proposalId,
+        price: o.content.price,
+        submittedAt: o.submittedAt,
+        consensus: consensusOf.get(p.proposalId) ?? null,
+        evaluations: eligibleFor(s, p).map((m) => ({
+          evaluatorId: m.userId,
+          scores: Object.fromEntries(
+            scores.filter((r) => r.proposal_id === p.proposalId && r.evaluator_id === m.userId).map((r) => [r.criterion_key, Number(r.score)]),
+          ),
+        })),
+      };
+    });
+    const threshold = this.config.get('SCORE_DISAGREEMENT_THRESHOLD');
+    const ranked = rankProposals(s.problem.rubric.criteria, s.problem.rubric.passMark, input, threshold);
+    const names = new Map(s.members.map((m) => [m.userId, m.fullName]));
+    return {
+      problemId,
+      passMark: s.problem.rubric.passMark,
+      disagreementThreshold: threshold,
+      items: ranked.map((r) => {
+        const p = findProposal(s, r.proposalId);
+        const o = opened.get(r.proposalId);
+        return {
+          proposalId: r.proposalId,
+          enterprise: { id: p.enterpriseId, name: p.legalName, taxCode: p.taxCode },
+          price: r.price,
+          durationMonths: o?.content.durationMonths ?? 0,
+          submittedAt: r.submittedAt.toISOString(),
+          evaluators: r.evaluatorTotals.map((t) => ({ evaluatorId: t.evaluatorId, fullName: names.get(t.evaluatorId) ?? '', total: t.total })),
+          average: r.average,
+          spread: r.spread,
+          disagreement: r.disagreement,
+          consensus: r.consensus,
+          finalScore: r.finalScore,
+          passed: r.passed,
+          rank: r.rank,
+        };
+      }),
+    };
+  }
+
+  /** The chair, for a flagged proposal whose eligible evaluators have all submitted. */
+  async recordConsensus(user: AuthUser, proposalId: string, dto: ConsensusDto): Promise<{ proposalId: string; score: number; reason: string }> {
+    const reason = nfc(dto.reason);
+    return this.dataSource.transaction(async (manager) => {
+      const rows = await manager.query<{ problem_id: string }[]>(`SELECT problem_id FROM proposals WHERE id = $1 AND status <> 'withdrawn'`, [
+        proposalId,
+      ]);
+      if (!rows[0]) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND, 'No such proposal.');
+      const state = await loadState(manager, rows[0].problem_id, this.config.get('PANEL_MIN_SIZE'), true);
+      const proposal = findProposal(state, proposalId);
+      await assertEvaluatorMayRead(manager, state.problem.id, user.id, proposal.enterpriseId);
+      assertEvaluating(state.problem);
+      if (!state.members.find((m) => m.userId === user.id)?.chair) {
+        throw new AppError(ErrorCode.CONSENSUS_NOT_ALLOWED, 'Only the panel chair records a consensus score.');
+      }
+      if (!proposalComplete(state, proposal)) {
+        throw new AppError(ErrorCode.CONSENSUS_NOT_ALLOWED, 'Every eligible evaluator must submit for this proposal first.');
+      }
+      const totals = await this.totalsFor(manager, state, proposalId, proposal.enterpriseId);
+      const spread = Math.round((Math.max(...totals) - Math.min(...totals)) * 100) / 100;
+      const threshold = this.config.get('SCORE_DISAGREEMENT_THRESHOLD');
+      if (!(spread > threshold)) {
+        throw new AppError(ErrorCode.CONSENSUS_NOT_ALLOWED, `A consensus score is recorded only where evaluators disagree by more than ${threshold} points.`, {
+          spread,
+        });
+      }
+      const before = await manager.query<{ score: string; reason: string }[]>(
+        `SELECT score::text AS score, reason FROM proposal_consensus_scores WHERE proposal_id = $1`,
+        [proposalId],
+      );
+      await manager.query(
+        `INSERT INTO proposal_consensus_scores (proposal_id, score, reason, recorded_by) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (proposal_id) DO UPDATE SET score = EXCLUDED.score, reason = EXCLUDED.reason, recorded_by = EXCLUDED.recorded_by, recorded_at = now()`,
+        [proposalId, dto.score, reason, user.id],
+      );
+      await this.audit.record(manager, {
+        actor: user,
+        action: 'consensus.recorded',
+        entityType: 'proposal',
+        entityId: proposalId,
+        before: before[0] ? { score: Number(before[0].score), reason: before[0].reason } : null,
+        after: { score: dto.score, reason, spread },
+      });
+      return { proposalId, score: dto.score, reason };
+    });
+  }
+
+  private async totalsFor(manager: EntityManager, state: EvaluationState, proposalId: string, enterpriseId: string): Promise<number[]> {
+    const proposal = { proposalId, enterpriseId, legalName: '', taxCode: '' };
+    const rows = await manager.query<{ evaluator_id: string; criterion_key: string; score: string }[]>(
+      `SELECT evaluator_id, criterion_key, score::text AS score FROM proposal_scores WHERE proposal_id = $1`,
+      [proposalId],
+    );
+    return eligibleFor(state, proposal).map((m) =>
+      weightedTotal(
+        state.problem.rubric.criteria,
+        Object.fromEntries(rows.filter((r) => r.evaluator_id === m.userId).map((r) => [r.criterion_key, Number(r.score)])),
+      ),
+    );
+  }
+}
