@@ -338,7 +338,9 @@ describe('problems: drafting, publishing, clarifications, amendments, closing', 
     const forB = (await notificationsOf(ctx, firmB.token)).filter((n) => n.data.problemId === id).map((n) => n.kind);
     expect(forB).toEqual(['problem.amended']); // asked (and so follows); its withdrawn proposal needs nothing
 
-    // A second amendment is number 2; the list is public.
+    // A second amendment is number 2; the list is public. With ten days left it moves no deadline.
+    // (Straight after the first one, a hair under 3 days remain, which would rightly push again.)
+    await ctx.dataSource.query(`UPDATE problems SET deadline = now() + interval '10 days', clarification_deadline = now() + interval '9 days' WHERE id = $1`, [id]);
     await ctx.http.post(`/api/v1/problems/${id}/amendments`).set(bearer(deptA.token)).send({ reason: 'Sửa tiêu đề', changes: { title: 'Điều phối giao thông cảng Đình Vũ (sửa đổi)' } }).expect(201);
     const list = await ctx.http.get(`/api/v1/problems/${id}/amendments`).expect(200);
     expect(list.body.items.map((a: { number: number }) => a.number)).toEqual([1, 2]);

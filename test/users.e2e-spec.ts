@@ -18,7 +18,13 @@ describe('admin: departments and staff accounts', () => {
     const dup = await ctx.http.post('/api/v1/departments').set(bearer(admin)).send({ name: 'Sở Y tế 2', code: 'SYT' }).expect(409);
     expect(dup.body.code).toBe('DEPARTMENT_CODE_TAKEN');
     const list = await ctx.http.get('/api/v1/departments').expect(200);
-    expect(list.body.map((d: { code: string }) => d.code)).toContain('SYT');
+    expect(list.body.items.map((d: { code: string }) => d.code)).toContain('SYT');
+    expect(list.body.nextCursor).toBeNull();
+    await ctx.http.post('/api/v1/departments').set(bearer(admin)).send({ name: 'Ban Quản lý Khu kinh tế' }).expect(201);
+    const page = await ctx.http.get('/api/v1/departments?limit=1').expect(200);
+    expect(page.body.items.map((d: { name: string }) => d.name)).toEqual(['Ban Quản lý Khu kinh tế']);
+    const next = await ctx.http.get(`/api/v1/departments?limit=1&cursor=${page.body.nextCursor}`).expect(200);
+    expect(next.body).toEqual({ items: [expect.objectContaining({ name: 'Sở Y tế' })], nextCursor: null });
   });
 
   it('creates an officer in a department; an officer without one is refused', async () => {

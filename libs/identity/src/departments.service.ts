@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, AuthUser, ErrorCode, nfc } from '@app/common';
+import { AppError, AuthUser, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Page, PageQueryDto, toPage } from '@app/common';
 import { AuditService } from '@app/audit';
 import { Organization } from './entities/organization.entity';
 import { CreateDepartmentDto, UpdateDepartmentDto } from './dto/user.dto';
@@ -52,9 +52,20 @@ export class DepartmentsService {
     );
   }
 
-  async list(): Promise<DepartmentView[]> {
-    const rows = await this.dataSource.getRepository(Organization).find({ where: { kind: 'department' }, order: { name: 'ASC' } });
-    return rows.map(toView);
+  /** By name, in the one list shape `{ items, nextCursor }`. */
+  async list(query: PageQueryDto): Promise<Page<DepartmentView>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = decodeCursor<{ name: string; id: string }>(query.cursor, ['name', 'id']);
+    const qb = this.dataSource
+      .getRepository(Organization)
+      .createQueryBuilder('o')
+      .where(`o.kind = 'department'`)
+      .orderBy('o.name', 'ASC')
+      .addOrderBy('o.id', 'ASC')
+      .limit(limit + 1);
+    if (after) qb.andWhere('(o.name, o.id) > (:name, :id)', after);
+    const rows = await qb.getMany();
+    return toPage(rows, limit, (o) => ({ name: o.name, id: o.id }), toView);
   }
 
   async get(id: string): Promise<DepartmentView> {

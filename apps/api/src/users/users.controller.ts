@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, Public, Roles } from '@app/common';
+import { AuthUser, CurrentUser, PageQueryDto, Public, Roles } from '@app/common';
 import {
   CreateDepartmentDto,
   CreateUserDto,
@@ -59,8 +59,8 @@ export class DepartmentsController {
   /** Department names are public: the portal filters problems by them. */
   @Public()
   @Get()
-  list() {
-    return this.departments.list();
+  list(@Query() query: PageQueryDto) {
+    return this.departments.list(query);
   }
 
   @Public()
