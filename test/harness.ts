@@ -117,6 +117,12 @@ export async function login(ctx: TestContext, email: string, password = PASSWORD
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
+/** How the API writes every instant: Hai Phong time with its offset, e.g. 2026-11-22T17:30:00.000+07:00 (cityIso). */
+export const CITY_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+07:00$/;
+
+/** An instant's time value, whatever offset it is written with: compare these, not the strings. */
+export const instant = (at: string | Date) => new Date(at).getTime();
+
 /** Polls until `check` returns a value or the time runs out; for work done by background jobs. */
 export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, stepMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs;

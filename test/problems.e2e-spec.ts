@@ -1,10 +1,11 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { cityIso } from '@app/common';
 import { ProblemDeadlinesService } from '@app/problems';
 import { DEADLINE_SWEEP_SCHEDULER_ID, ProblemsProcessor } from '../apps/worker/src/processors/problems.processor';
 import { createDepartmentWithOfficer, createVerifiedEnterprise, TestDepartment, TestFirm } from './factories';
-import { bearer, createUser, eventually, login, startApp, TestContext } from './harness';
+import { bearer, CITY_TIME, createUser, eventually, instant, login, startApp, TestContext } from './harness';
 
 const DAY = 24 * 3600 * 1000;
 const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString();
@@ -97,6 +98,11 @@ describe('problems: drafting, publishing, clarifications, amendments, closing', 
     expect(created.body).toMatchObject({ status: 'draft', title: 'Giao thông cảng', departmentId: deptA.id, departmentName: 'Sở Giao thông Vận tải' });
     expect(created.body.title).toBe(created.body.title.normalize('NFC'));
     expect(new Date(created.body.clarificationDeadline).getTime()).toBe(new Date(deadline).getTime() - 3 * DAY);
+    // Sent in UTC, shown in Hai Phong time (+07:00): the same instant.
+    expect(created.body.deadline).toMatch(CITY_TIME);
+    expect(created.body.deadline).toBe(cityIso(deadline));
+    expect(instant(created.body.deadline)).toBe(instant(deadline));
+    for (const field of ['clarificationDeadline', 'createdAt', 'updatedAt']) expect(created.body[field]).toMatch(CITY_TIME);
 
     // Drafts: only the department (and admins) see them.
     await ctx.http.get(`/api/v1/problems/${id}`).expect(404);
@@ -129,12 +135,19 @@ describe('problems: drafting, publishing, clarifications, amendments, closing', 
     // Published: public, and no longer editable except by amendment.
     const pubView = await ctx.http.get(`/api/v1/problems/${id}`).expect(200);
     expect(pubView.body.rubric).toEqual(RUBRIC);
+    expect(pubView.body.deadline).toBe(cityIso(later));
+    expect(pubView.body.publishedAt).toMatch(CITY_TIME);
+    const listed = (await ctx.http.get('/api/v1/problems').expect(200)).body.items.find((p: { id: string }) => p.id === id);
+    expect(listed).toMatchObject({ deadline: cityIso(later), publishedAt: pubView.body.publishedAt });
     const locked = await ctx.http.patch(`/api/v1/problems/${id}`).set(bearer(deptA.token)).send({ title: 'Khác' }).expect(409);
     expect(locked.body.code).toBe('PROBLEM_NOT_EDITABLE');
     expect((await publish(id).expect(409)).body.code).toBe('PROBLEM_STATUS_CONFLICT');
 
     const audit = await ctx.dataSource.query(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY seq`, [id]);
     expect(audit.map((a: { action: string }) => a.action)).toEqual(['problem.created', 'problem.updated', 'problem.published']);
+    // The audit log stores instants as it always has, in UTC.
+    const [published] = await ctx.dataSource.query(`SELECT after FROM audit_log WHERE entity_id = $1 AND action = 'problem.published'`, [id]);
+    expect(published.after.deadline).toBe(new Date(later).toISOString());
   });
 
   it('officers of another department are refused every write; firms cannot draft', async () => {
@@ -310,7 +323,9 @@ describe('problems: drafting, publishing, clarifications, amendments, closing', 
       .expect(201);
     expect(res.body.amendment).toMatchObject({ number: 1, deadlinePushed: true, reason: 'Bổ sung ngân sách phần cứng' });
     expect(res.body.amendment.changes.budgetCeiling).toEqual({ before: 800_000_000, after: 900_000_000 });
-    expect(res.body.amendment.changes.deadline.after).toBe(res.body.problem.deadline);
+    // The amendment's stored changes keep UTC; the problem is shown in Hai Phong time: the same instant.
+    expect(instant(res.body.amendment.changes.deadline.after)).toBe(instant(res.body.problem.deadline));
+    expect(res.body.problem.deadline).toMatch(CITY_TIME);
     expect(res.body.problem).toMatchObject({ budgetCeiling: 900_000_000, amendmentCount: 1, rubric: RUBRIC, sector: 'logistics_seaport' });
 
     // The deadline is now exactly 3 days after the amendment (database clock), clarifications shifted alike.
@@ -327,7 +342,7 @@ describe('problems: drafting, publishing, clarifications, amendments, closing', 
     // A new close job for the new deadline; the live proposal must be confirmed, the withdrawn one not.
     const closeJobs = await ctx.dataSource.query(`SELECT run_at FROM outbox WHERE job_name = 'close-problem' AND payload->>'problemId' = $1 ORDER BY id`, [id]);
     expect(closeJobs).toHaveLength(2);
-    expect(new Date(closeJobs[1].run_at).toISOString()).toBe(res.body.problem.deadline);
+    expect(instant(closeJobs[1].run_at)).toBe(instant(res.body.problem.deadline));
     const proposals = await ctx.dataSource.query(`SELECT enterprise_id, needs_confirmation FROM proposals WHERE problem_id = $1`, [id]);
     expect(Object.fromEntries(proposals.map((p: { enterprise_id: string; needs_confirmation: boolean }) => [p.enterprise_id, p.needs_confirmation]))).toEqual({
       [firmA.id]: true,

@@ -1,4 +1,5 @@
-import { bearer, createUser, login, PASSWORD, startApp, TestContext } from './harness';
+import { cityIso } from '@app/common';
+import { bearer, CITY_TIME, createUser, instant, login, PASSWORD, startApp, TestContext } from './harness';
 
 describe('admin: departments and staff accounts', () => {
   let ctx: TestContext;
@@ -71,6 +72,16 @@ describe('admin: departments and staff accounts', () => {
     expect(actions).toEqual(['user.role_changed', 'user.created']);
     const roleChange = audit.body.items[0];
     expect(roleChange).toMatchObject({ actorId: adminId, before: { role: 'evaluator' }, after: { role: 'admin' } });
+
+    // Every instant the API returns is Hai Phong time with its offset (+07:00), not UTC ("Z").
+    const [row] = await ctx.dataSource.query(`SELECT created_at FROM users WHERE id = $1`, [user.id]);
+    expect(user.createdAt).toMatch(CITY_TIME);
+    expect(user.createdAt).toBe(cityIso(row.created_at));
+    expect(changed.body.createdAt).toBe(user.createdAt);
+    expect(roleChange.occurredAt).toMatch(CITY_TIME);
+    // The audit log's stored snapshots keep the UTC form they were written with: the same instant.
+    expect(roleChange.before.createdAt).toMatch(/Z$/);
+    expect(instant(roleChange.before.createdAt)).toBe(instant(user.createdAt));
   });
 
   it('disables an account: login refused, live tokens refused, sessions revoked', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, AppError, cityToday, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, Page, toPage } from '@app/common';
+import { Actor, AppError, cityIso, cityToday, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, Page, toPage } from '@app/common';
 import { AuditService } from '@app/audit';
 import { Area } from './area.entity';
 import { AreaPopulation } from './area-population.entity';
@@ -20,7 +20,7 @@ const figureOf = (p: AreaPopulation): PopulationFigure => ({ value: p.population
 const recordOf = (p: AreaPopulation): PopulationRecordView => ({
   ...figureOf(p),
   recordedBy: p.recordedBy,
-  updatedAt: p.updatedAt.toISOString(),
+  updatedAt: cityIso(p.updatedAt),
 });
 const auditView = (p: AreaPopulation) => ({ areaCode: p.areaCode, ...figureOf(p) });
 

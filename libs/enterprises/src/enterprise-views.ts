@@ -1,3 +1,4 @@
+import { cityIso, utcIso } from '@app/common';
 import type { EnterpriseStatus, HeadcountBand, Sector } from './enterprise.constants';
 import type { Enterprise, EnterpriseProduct } from './entities/enterprise.entity';
 import type { EnterpriseStatusHistory } from './entities/enterprise-status-history.entity';
@@ -52,7 +53,13 @@ export interface StatusHistoryView {
   recordedAt: string;
 }
 
+/** The firm's profile as the API shows it: times in Hai Phong (+07:00). */
 export function toEnterpriseView(e: Enterprise, options: { areaName: string | null; privileged: boolean }): EnterpriseView {
+  return { ...toEnterpriseSnapshot(e, options), createdAt: cityIso(e.createdAt), updatedAt: cityIso(e.updatedAt) };
+}
+
+/** The same fields as the audit log stores them (before/after): times in UTC, as always. */
+export function toEnterpriseSnapshot(e: Enterprise, options: { areaName: string | null; privileged: boolean }): EnterpriseView {
   const view: EnterpriseView = {
     id: e.id,
     taxCode: e.taxCode,
@@ -71,8 +78,8 @@ export function toEnterpriseView(e: Enterprise, options: { areaName: string | nu
     products: e.products,
     status: e.status,
     statusEffectiveDate: e.statusEffectiveDate,
-    createdAt: e.createdAt.toISOString(),
-    updatedAt: e.updatedAt.toISOString(),
+    createdAt: utcIso(e.createdAt),
+    updatedAt: utcIso(e.updatedAt),
   };
   if (options.privileged) view.statusReason = e.statusReason;
   return view;
@@ -85,6 +92,6 @@ export function toStatusHistoryView(h: EnterpriseStatusHistory): StatusHistoryVi
     toStatus: h.toStatus,
     effectiveDate: h.effectiveDate,
     reason: h.reason,
-    recordedAt: h.recordedAt.toISOString(),
+    recordedAt: cityIso(h.recordedAt),
   };
 }

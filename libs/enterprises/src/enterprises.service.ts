@@ -10,6 +10,7 @@ import {
   hashPassword,
   isUniqueViolation,
   Organization,
+  toUserSnapshot,
   toUserView,
   User,
   UsersService,
@@ -27,7 +28,7 @@ import {
   seesEveryStatus,
   Viewer,
 } from './enterprise-access';
-import { EnterpriseSummary, EnterpriseView, StatusHistoryView, toEnterpriseView, toStatusHistoryView } from './enterprise-views';
+import { EnterpriseSummary, EnterpriseView, StatusHistoryView, toEnterpriseSnapshot, toEnterpriseView, toStatusHistoryView } from './enterprise-views';
 import { applyActivityDeltas, footprintMove } from './activity-deltas';
 import { insertStatusHistory } from './status-history';
 import { normalizeTaxCodeOrFail } from './tax-code-errors';
@@ -155,7 +156,7 @@ export class EnterprisesService {
           action: 'enterprise.registered',
           entityType: 'enterprise',
           entityId: firm.id,
-          after: { enterprise: toEnterpriseView(firm, { areaName, privileged: true }), owner: toUserView(owner) },
+          after: { enterprise: toEnterpriseSnapshot(firm, { areaName, privileged: true }), owner: toUserSnapshot(owner) },
         });
         // The same job as every later decision: it acknowledges the registration (→ pending).
         await this.outbox.enqueueMail(manager, MAIL_JOBS.enterpriseStatusChanged, { enterpriseId: firm.id, historyId });
@@ -189,7 +190,7 @@ export class EnterprisesService {
       await assertOwnerOrAdmin(manager, actor, firm, 'edit its profile');
       const today = await cityTodayByDb(manager);
       notInFuture(dto.foundedOn, today, 'foundedOn');
-      const before = toEnterpriseView(firm, { areaName: await areaNameOf(manager, firm.areaCode), privileged: true });
+      const before = toEnterpriseSnapshot(firm, { areaName: await areaNameOf(manager, firm.areaCode), privileged: true });
       const footprintBefore = { areaCode: firm.areaCode, sectors: [...firm.sectors] };
 
       let areaName = before.areaName;
@@ -211,7 +212,9 @@ export class EnterprisesService {
 
       // Nothing to change: no write, no audit entry.
       const comparable = (v: EnterpriseView) => JSON.stringify({ ...v, updatedAt: undefined });
-      if (comparable(before) === comparable(toEnterpriseView(firm, { areaName, privileged: true }))) return before;
+      if (comparable(before) === comparable(toEnterpriseSnapshot(firm, { areaName, privileged: true }))) {
+        return toEnterpriseView(firm, { areaName, privileged: true });
+      }
 
       if (firm.status === ACTIVE_STATUS) {
         const moves = footprintMove(footprintBefore, firm);
@@ -222,16 +225,15 @@ export class EnterprisesService {
       }
       const saved = await manager.getRepository(Enterprise).save(firm);
       if (firm.legalName !== before.legalName) await manager.update(Organization, { id }, { name: firm.legalName });
-      const after = toEnterpriseView(saved, { areaName, privileged: true });
       await this.audit.record(manager, {
         actor,
         action: 'enterprise.updated',
         entityType: 'enterprise',
         entityId: id,
         before,
-        after,
+        after: toEnterpriseSnapshot(saved, { areaName, privileged: true }),
       });
-      return after;
+      return toEnterpriseView(saved, { areaName, privileged: true });
     });
   }
 
@@ -336,16 +338,15 @@ export class EnterprisesService {
           passwordHash: null,
           orgRole: 'member',
         });
-        const view = toUserView(user);
         await this.audit.record(manager, {
           actor,
           action: 'enterprise.member_added',
           entityType: 'enterprise',
           entityId: id,
-          after: view,
+          after: toUserSnapshot(user),
         });
         await this.outbox.enqueueMail(manager, MAIL_JOBS.accountCreated, { userId: user.id, needsPasswordSetup: true });
-        return view;
+        return toUserView(user);
       });
     } catch (err) {
       if (isUniqueViolation(err, 'users_email_uq')) throw emailTaken();

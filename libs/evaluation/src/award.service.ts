@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig, AppError, AuthUser, ErrorCode, nfc } from '@app/common';
+import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc } from '@app/common';
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
 import { OcdsService } from '@app/ocds';
@@ -126,7 +126,7 @@ export class AwardService {
           justification,
         },
       });
-      return { problemId, outcome: 'awarded' as const, proposalId: chosen.proposalId, decidedAt: outcome.decided_at.toISOString() };
+      return { problemId, outcome: 'awarded' as const, proposalId: chosen.proposalId, decidedAt: cityIso(outcome.decided_at) };
     });
   }
 
@@ -165,7 +165,7 @@ export class AwardService {
         before: { status: problem.status },
         after: { status: 'unsuccessful', reason },
       });
-      return { problemId, outcome: 'unsuccessful' as const, proposalId: null, decidedAt: outcome.decided_at.toISOString() };
+      return { problemId, outcome: 'unsuccessful' as const, proposalId: null, decidedAt: cityIso(outcome.decided_at) };
     });
   }
 
@@ -186,7 +186,7 @@ export class AwardService {
       problemId,
       title: problem.title,
       outcome: outcome.outcome,
-      decidedAt: outcome.decided_at.toISOString(),
+      decidedAt: cityIso(outcome.decided_at),
       proposals: counts[0].n,
       winner: winner ? { enterpriseId: winner.enterprise.id, name: winner.enterprise.name, taxCode: winner.enterprise.taxCode } : null,
       price: winner?.price ?? null,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, AppError, AuthUser, ErrorCode, nfc } from '@app/common';
+import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc } from '@app/common';
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
 import { DeclareConflictsDto } from './dto/evaluation.dto';
@@ -45,7 +45,7 @@ export class ConflictsService {
           return {
             enterpriseId,
             name,
-            declaration: d ? { conflict: d.conflict, note: d.note, declaredAt: d.declared_at.toISOString() } : null,
+            declaration: d ? { conflict: d.conflict, note: d.note, declaredAt: cityIso(d.declared_at) } : null,
           };
         }),
       };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, AppError, AuthUser, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Page, toPage } from '@app/common';
+import { AppConfig, AppError, AuthUser, cityIso, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Page, toPage } from '@app/common';
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
 import { assertDepartmentOfficer, findProblem } from '@app/problems';
@@ -149,7 +149,7 @@ export class PanelService {
         problemId: r.id,
         title: r.title,
         status: r.status,
-        deadline: r.deadline.toISOString(),
+        deadline: cityIso(r.deadline),
         departmentName: r.department_name,
         chair: r.is_chair,
       }),
@@ -169,10 +169,10 @@ export class PanelService {
       problemId,
       members: rows
         .filter((r) => !r.removed_at)
-        .map((r) => ({ userId: r.user_id, fullName: r.full_name, email: r.email, chair: r.is_chair, addedAt: r.added_at.toISOString() })),
+        .map((r) => ({ userId: r.user_id, fullName: r.full_name, email: r.email, chair: r.is_chair, addedAt: cityIso(r.added_at) })),
       removed: rows
         .filter((r) => r.removed_at)
-        .map((r) => ({ userId: r.user_id, fullName: r.full_name, removedAt: (r.removed_at as Date).toISOString(), reason: r.change_reason })),
+        .map((r) => ({ userId: r.user_id, fullName: r.full_name, removedAt: cityIso(r.removed_at as Date), reason: r.change_reason })),
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig, AppError, AuthUser, ErrorCode, nfc } from '@app/common';
+import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc } from '@app/common';
 import { AuditService } from '@app/audit';
 import { findProblem } from '@app/problems';
 import { assertEvaluatorMayRead, ProposalsService } from '@app/proposals';
@@ -67,7 +67,8 @@ export class RankingService {
         const state = await loadState(manager, problemId, this.config.get('PANEL_MIN_SIZE'));
         view.items = view.items.filter((i) => state.declarations.get(key(user.id, i.enterprise.id)) === false);
       }
-      return view;
+      // compute() is also what problem_outcomes.ranking stores (UTC); the API shows Hai Phong time.
+      return { ...view, items: view.items.map((i) => ({ ...i, submittedAt: cityIso(i.submittedAt) })) };
     });
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig, AppError, AuthUser, ErrorCode, nfc } from '@app/common';
+import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc } from '@app/common';
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
 import { assertDepartmentOfficer, isDepartmentOfficer } from '@app/problems';
@@ -78,6 +78,8 @@ async function proposalContext(manager: EntityManager, proposalId: string, minPa
   const state = await loadState(manager, rows[0].problem_id, minPanel, lock);
   return { state, proposal: findProposal(state, proposalId) };
 }
+
+const timeOrNull = (at: Date | undefined) => (at ? cityIso(at) : null);
 
 /**
  * Per-criterion scores: drafts, submission (final unless an officer reopens them, with a reason),
@@ -192,7 +194,7 @@ export class ScoresService {
         before: { evaluatorId: dto.evaluatorId, scores: scores.map((r) => ({ criterion: r.criterion_key, score: Number(r.score) })) },
         after: { evaluatorId: dto.evaluatorId, reason },
       });
-      return { proposalId, evaluatorId: dto.evaluatorId, reopenedAt: rows[0].reopened_at.toISOString() };
+      return { proposalId, evaluatorId: dto.evaluatorId, reopenedAt: cityIso(rows[0].reopened_at) };
     });
   }
 
@@ -260,7 +262,7 @@ export class ScoresService {
                 fullName: m.fullName,
                 declared: conflict !== undefined,
                 conflict: conflict === true,
-                submittedAt: state.submissions.get(key(p.proposalId, m.userId))?.toISOString() ?? null,
+                submittedAt: timeOrNull(state.submissions.get(key(p.proposalId, m.userId))),
               };
             }),
           };
@@ -314,7 +316,7 @@ export class ScoresService {
       return {
         evaluatorId: e.userId,
         fullName: e.fullName,
-        submittedAt: state.submissions.get(key(proposal.proposalId, e.userId))?.toISOString() ?? null,
+        submittedAt: timeOrNull(state.submissions.get(key(proposal.proposalId, e.userId))),
         weightedTotal: complete ? weightedTotal(criteria, Object.fromEntries(scores.map((s) => [s.criterion, s.score]))) : null,
         scores,
       };

@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { AppConfig, AppError, AuthUser, ErrorCode } from '@app/common';
+import { AppConfig, AppError, AuthUser, cityIso, ErrorCode } from '@app/common';
 import { AuditService } from '@app/audit';
 import { User } from './entities/user.entity';
 import { RefreshToken } from './entities/refresh-token.entity';
@@ -94,8 +94,8 @@ export class AuthService {
     const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
     return new AppError(
       ErrorCode.ACCOUNT_LOCKED,
-      `Too many failed logins; try again after ${until.toISOString()}.`,
-      { lockedUntil: until.toISOString(), retryAfterSeconds: seconds },
+      `Too many failed logins; try again after ${cityIso(until)}.`,
+      { lockedUntil: cityIso(until), retryAfterSeconds: seconds },
       { 'Retry-After': String(seconds) },
     );
   }

@@ -6,7 +6,7 @@ import { AuditService } from '@app/audit';
 import { MAIL_JOBS, OutboxService } from '@app/jobs';
 import { Organization } from './entities/organization.entity';
 import { RefreshToken } from './entities/refresh-token.entity';
-import { toUserView, User, UserView } from './entities/user.entity';
+import { toUserSnapshot, toUserView, User, UserView } from './entities/user.entity';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto';
 import { hashPassword } from './password-hasher';
 import { randomBytes } from 'node:crypto';
@@ -37,7 +37,7 @@ export class UsersService {
           organizationId,
           passwordHash,
         });
-        await this.audit.record(manager, { actor, action: 'user.created', entityType: 'user', entityId: user.id, after: toUserView(user) });
+        await this.audit.record(manager, { actor, action: 'user.created', entityType: 'user', entityId: user.id, after: toUserSnapshot(user) });
         await this.outbox.enqueueMail(manager, MAIL_JOBS.accountCreated, { userId: user.id, needsPasswordSetup: !passwordHash });
         return toUserView(user);
       });
@@ -98,17 +98,17 @@ export class UsersService {
       if (user.role === 'enterprise') {
         throw new AppError(ErrorCode.ROLE_NOT_ASSIGNABLE, 'Enterprise members are managed by their firm.');
       }
-      const before = toUserView(user);
+      const before = toUserSnapshot(user);
       const role = dto.role ?? user.role;
       const departmentId = dto.departmentId !== undefined ? dto.departmentId : user.organizationId;
       user.organizationId = await this.checkDepartmentFor(role, departmentId, manager);
       user.role = role;
       if (dto.fullName !== undefined) user.fullName = nfc(dto.fullName);
       const saved = await manager.getRepository(User).save(user);
-      const after = toUserView(saved);
+      const after = toUserSnapshot(saved);
       const action = before.role !== after.role ? 'user.role_changed' : 'user.updated';
       await this.audit.record(manager, { actor, action, entityType: 'user', entityId: id, before, after });
-      return after;
+      return toUserView(saved);
     });
   }
 
@@ -119,23 +119,22 @@ export class UsersService {
     }
     return this.dataSource.transaction(async (manager) => {
       const user = await this.findOrFail(manager, id, true);
-      const before = toUserView(user);
-      if (user.status === status) return before;
+      if (user.status === status) return toUserView(user);
+      const before = toUserSnapshot(user);
       user.status = status;
       const saved = await manager.getRepository(User).save(user);
       if (status === 'disabled') {
         await manager.update(RefreshToken, { userId: id, revokedAt: IsNull() }, { revokedAt: new Date() });
       }
-      const after = toUserView(saved);
       await this.audit.record(manager, {
         actor,
         action: status === 'disabled' ? 'user.disabled' : 'user.enabled',
         entityType: 'user',
         entityId: id,
         before,
-        after,
+        after: toUserSnapshot(saved),
       });
-      return after;
+      return toUserView(saved);
     });
   }
 
@@ -156,7 +155,7 @@ export class UsersService {
         organizationId: null,
         passwordHash: await hashPassword(password ?? generatedPassword!),
       });
-      await this.audit.record(manager, { actor: null, action: 'user.created', entityType: 'user', entityId: user.id, after: toUserView(user) });
+      await this.audit.record(manager, { actor: null, action: 'user.created', entityType: 'user', entityId: user.id, after: toUserSnapshot(user) });
       return { created: true, email: user.email, generatedPassword };
     });
   }

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { cityIso } from '@app/common';
 import type { NotificationKind } from './notification-jobs';
 
 @Entity({ name: 'notifications' })
@@ -48,7 +49,7 @@ export function toNotificationView(n: Notification): NotificationView {
     title: n.title,
     body: n.body,
     data: n.data,
-    readAt: n.readAt?.toISOString() ?? null,
-    createdAt: n.createdAt.toISOString(),
+    readAt: n.readAt ? cityIso(n.readAt) : null,
+    createdAt: cityIso(n.createdAt),
   };
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, AuthUser, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Page, PageQueryDto, toPage } from '@app/common';
+import { AppError, AuthUser, cityIso, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Page, PageQueryDto, toPage } from '@app/common';
 import { AuditService } from '@app/audit';
 import { assertVerifiedEnterprise } from '@app/enterprises';
 import { NotificationsService } from '@app/notifications';
@@ -39,8 +39,8 @@ function toQuestionView(q: ProblemQuestion, viewer: Viewer): QuestionView {
     problemId: q.problemId,
     question: q.question,
     answer: q.answer,
-    askedAt: q.createdAt.toISOString(),
-    answeredAt: q.answeredAt?.toISOString() ?? null,
+    askedAt: cityIso(q.createdAt),
+    answeredAt: q.answeredAt ? cityIso(q.answeredAt) : null,
     mine: viewer?.role === 'enterprise' && viewer.organizationId === q.enterpriseId,
   };
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, AuthUser, ErrorCode, localTime, nfc } from '@app/common';
+import { AppError, AuthUser, cityIso, ErrorCode, localTime, nfc } from '@app/common';
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
 import { InviteEnterprisesDto, UpdateSubscriptionsDto } from './dto/matching.dto';
@@ -208,7 +208,7 @@ export class MatchingService {
       [enterpriseId],
     );
     const row = rows[0];
-    return row ? { sectors: row.sectors, keywords: row.keywords, updatedAt: row.updated_at.toISOString() } : { sectors: [], keywords: [], updatedAt: null };
+    return row ? { sectors: row.sectors, keywords: row.keywords, updatedAt: cityIso(row.updated_at) } : { sectors: [], keywords: [], updatedAt: null };
   }
 
   async putSubscriptions(actor: AuthUser, dto: UpdateSubscriptionsDto): Promise<Subscriptions> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, DEFAULT_PAGE_SIZE, decodeCursor, ErrorCode, nfc, Page, toPage } from '@app/common';
+import { AppError, cityIso, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Page, toPage } from '@app/common';
 import { ListProblemsQueryDto, ProblemSort } from './dto/list-problems-query.dto';
 import type { ProblemSector, ProblemStatus } from './problem.constants';
 import type { Viewer } from './problem-access';
@@ -64,9 +64,9 @@ export function toProblemSummary(r: Omit<SummaryRow, 'sort_key' | 'relevance'> &
     areaCode: r.area_code,
     budgetCeiling: r.budget_ceiling === null ? null : Number(r.budget_ceiling),
     durationMonths: r.duration_months,
-    deadline: r.deadline.toISOString(),
-    clarificationDeadline: r.clarification_deadline.toISOString(),
-    publishedAt: r.published_at?.toISOString() ?? null,
+    deadline: cityIso(r.deadline),
+    clarificationDeadline: cityIso(r.clarification_deadline),
+    publishedAt: r.published_at ? cityIso(r.published_at) : null,
     amendmentCount: r.amendment_count,
   };
   if (r.relevance !== undefined && r.relevance !== null) summary.relevance = Number(r.relevance);

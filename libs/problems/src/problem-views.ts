@@ -1,3 +1,4 @@
+import { cityIso } from '@app/common';
 import type { Kpi, Problem, ProblemContact } from './entities/problem.entity';
 import type { ProblemAmendment, FieldChange } from './entities/problem-amendment.entity';
 import type { ProblemSector, ProblemStatus } from './problem.constants';
@@ -33,9 +34,12 @@ export interface ProblemView {
   updatedAt: string;
 }
 
-const iso = (d: Date | null) => d?.toISOString() ?? null;
-
-export function toProblemView(p: Problem, departmentName: string | null): ProblemView {
+/**
+ * The problem as the API shows it, times in Hai Phong (+07:00). The audit log stores the same shape
+ * with `utcIso`, as it always has.
+ */
+export function toProblemView(p: Problem, departmentName: string | null, time: (at: Date) => string = cityIso): ProblemView {
+  const iso = (d: Date | null) => (d ? time(d) : null);
   return {
     id: p.id,
     departmentId: p.departmentId,
@@ -53,8 +57,8 @@ export function toProblemView(p: Problem, departmentName: string | null): Proble
     constraints: p.constraints,
     budgetCeiling: p.budgetCeiling,
     durationMonths: p.durationMonths,
-    deadline: p.deadline.toISOString(),
-    clarificationDeadline: p.clarificationDeadline.toISOString(),
+    deadline: time(p.deadline),
+    clarificationDeadline: time(p.clarificationDeadline),
     rubric: p.rubric,
     contact: p.contact,
     publishedAt: iso(p.publishedAt),
@@ -62,8 +66,8 @@ export function toProblemView(p: Problem, departmentName: string | null): Proble
     cancelledAt: iso(p.cancelledAt),
     cancelReason: p.cancelReason,
     amendmentCount: p.amendmentCount,
-    createdAt: p.createdAt.toISOString(),
-    updatedAt: p.updatedAt.toISOString(),
+    createdAt: time(p.createdAt),
+    updatedAt: time(p.updatedAt),
   };
 }
 
@@ -85,8 +89,8 @@ export function toAmendmentView(a: ProblemAmendment): AmendmentView {
     number: a.number,
     reason: a.reason,
     changes: a.changes,
-    previousDeadline: a.previousDeadline.toISOString(),
-    newDeadline: a.newDeadline.toISOString(),
-    createdAt: a.createdAt.toISOString(),
+    previousDeadline: cityIso(a.previousDeadline),
+    newDeadline: cityIso(a.newDeadline),
+    createdAt: cityIso(a.createdAt),
   };
 }

@@ -2,7 +2,7 @@ import { assertCommuneLevelArea } from '@app/areas';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig, AppError, AuthUser, ErrorCode, nfc } from '@app/common';
+import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc, utcIso } from '@app/common';
 import { AuditService } from '@app/audit';
 import { OutboxService, PROBLEM_JOBS, QUEUES } from '@app/jobs';
 import { NotificationsService } from '@app/notifications';
@@ -31,8 +31,8 @@ export async function databaseNow(manager: EntityManager): Promise<Date> {
 export function assertClarificationBeforeDeadline(fields: Pick<ProblemFields, 'deadline' | 'clarificationDeadline'>): void {
   if (fields.clarificationDeadline.getTime() > fields.deadline.getTime()) {
     throw new AppError(ErrorCode.CLARIFICATION_DEADLINE_INVALID, 'The clarification deadline must not be after the proposal deadline.', {
-      deadline: fields.deadline.toISOString(),
-      clarificationDeadline: fields.clarificationDeadline.toISOString(),
+      deadline: cityIso(fields.deadline),
+      clarificationDeadline: cityIso(fields.clarificationDeadline),
     });
   }
 }
@@ -76,7 +76,8 @@ export class ProblemsService {
       const saved = await repo.save(repo.create({ ...fields, departmentId, createdBy: actor.id, status: 'draft', amendmentCount: 0 }));
       const problem = await findProblem(manager, saved.id);
       const view = await this.view(manager, problem);
-      await this.audit.record(manager, { actor, action: 'problem.created', entityType: 'problem', entityId: problem.id, after: view });
+      const snapshot = toProblemView(problem, view.departmentName, utcIso);
+      await this.audit.record(manager, { actor, action: 'problem.created', entityType: 'problem', entityId: problem.id, after: snapshot });
       return view;
     });
   }
@@ -134,22 +135,24 @@ export class ProblemsService {
       const check = checkPublishable(now, problem.deadline, problem.clarificationDeadline, minOpenDays);
       if (!check.ok) {
         if (check.reason === 'deadline_too_soon') {
-          throw new AppError(ErrorCode.DEADLINE_TOO_SOON, `A problem stays open at least ${minOpenDays} days: the deadline must be on or after ${check.earliest.toISOString()}.`, {
-            deadline: problem.deadline.toISOString(),
-            earliestDeadline: check.earliest.toISOString(),
+          throw new AppError(ErrorCode.DEADLINE_TOO_SOON, `A problem stays open at least ${minOpenDays} days: the deadline must be on or after ${cityIso(check.earliest)}.`, {
+            deadline: cityIso(problem.deadline),
+            earliestDeadline: cityIso(check.earliest),
             minOpenDays,
           });
         }
         throw new AppError(
           ErrorCode.CLARIFICATION_DEADLINE_INVALID,
           check.reason === 'clarification_past' ? 'The clarification deadline has already passed.' : 'The clarification deadline must not be after the proposal deadline.',
-          { clarificationDeadline: problem.clarificationDeadline.toISOString(), deadline: problem.deadline.toISOString() },
+          { clarificationDeadline: cityIso(problem.clarificationDeadline), deadline: cityIso(problem.deadline) },
         );
       }
       await manager.getRepository(Problem).update({ id }, { status: 'published', publishedAt: now });
       await this.deadlines.planDeadlineJobs(manager, id, problem.deadline, now);
       await this.outbox.enqueue(manager, { queue: QUEUES.problems, name: PROBLEM_JOBS.notifyMatchingSubscribers, payload: { problemId: id } });
-      const view = await this.view(manager, await findProblem(manager, id));
+      const published = await findProblem(manager, id);
+      const view = await this.view(manager, published);
+      const snapshot = toProblemView(published, view.departmentName, utcIso);
       await this.ocds.record(manager, id, 'tender');
       await this.audit.record(manager, {
         actor,
@@ -157,7 +160,13 @@ export class ProblemsService {
         entityType: 'problem',
         entityId: id,
         before: { status: 'draft' },
-        after: { status: 'published', publishedAt: view.publishedAt, deadline: view.deadline, clarificationDeadline: view.clarificationDeadline, rubric: view.rubric },
+        after: {
+          status: 'published',
+          publishedAt: snapshot.publishedAt,
+          deadline: snapshot.deadline,
+          clarificationDeadline: snapshot.clarificationDeadline,
+          rubric: snapshot.rubric,
+        },
       });
       return view;
     });

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { PageQueryDto, Roles } from '@app/common';
+import { cityIso, PageQueryDto, Roles } from '@app/common';
 import { AuditEntry, AuditService } from '@app/audit';
 
 class AuditQueryDto extends PageQueryDto {
@@ -46,7 +46,7 @@ function view(e: AuditEntry) {
   return {
     seq: Number(e.seq),
     id: e.id,
-    occurredAt: e.occurredAt.toISOString(),
+    occurredAt: cityIso(e.occurredAt),
     actorId: e.actorId,
     actorRole: e.actorRole,
     action: e.action,

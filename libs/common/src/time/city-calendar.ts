@@ -34,6 +34,30 @@ export function localTime(at: Date | string): string {
   return `${localTimeFormat.format(new Date(at))} (giờ Việt Nam)`;
 }
 
+const CITY_OFFSET_MS = 7 * 3_600_000;
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * An instant as the API shows it: ISO 8601 in Hai Phong's zone with its offset written out,
+ * e.g. 2026-11-22T17:30:00.000+07:00 for 2026-11-22T10:30:00.000Z. Viet Nam has no daylight
+ * saving, so the offset is always +07:00. Stored data (audit snapshots, outbox payloads, jsonb,
+ * cursors, hashes) keeps `toISOString()` (UTC) as before.
+ */
+export function cityIso(at: Date | string): string {
+  const ms = new Date(at).getTime();
+  if (Number.isNaN(ms)) throw new RangeError(`Not an instant: ${String(at)}`);
+  const d = new Date(ms + CITY_OFFSET_MS);
+  return (
+    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` +
+    `T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}+07:00`
+  );
+}
+
+/** An instant as stored data has always written it: UTC, `toISOString()`. */
+export function utcIso(at: Date | string): string {
+  return new Date(at).toISOString();
+}
+
 /** A real calendar day written YYYY-MM-DD (2025-02-29 is refused). */
 export function IsCalendarDate(): PropertyDecorator {
   return applyDecorators(

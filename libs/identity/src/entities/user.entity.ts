@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { Role } from '@app/common';
+import { cityIso, utcIso, type Role } from '@app/common';
 
 export type UserStatus = 'active' | 'disabled';
 
@@ -60,7 +60,13 @@ export interface UserView {
   createdAt: string;
 }
 
+/** The user as the API shows it: times in Hai Phong (+07:00). */
 export function toUserView(user: User): UserView {
+  return { ...toUserSnapshot(user), createdAt: cityIso(user.createdAt) };
+}
+
+/** The same fields as the audit log stores them (before/after): times in UTC, as always. */
+export function toUserSnapshot(user: User): UserView {
   return {
     id: user.id,
     email: user.email,
@@ -69,6 +75,6 @@ export function toUserView(user: User): UserView {
     organizationId: user.organizationId,
     orgRole: user.orgRole ?? null,
     status: user.status,
-    createdAt: user.createdAt.toISOString(),
+    createdAt: utcIso(user.createdAt),
   };
 }
