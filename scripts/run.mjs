@@ -288,10 +288,25 @@ async function test(args) {
     }
   }
   log(`testing: jest --config jest.config.js --runInBand${args.length ? ' ' + args.join(' ') : ''}`);
-  const code = await runStep('jest', process.execPath, [jest, '--config', 'jest.config.js', '--runInBand', ...args], { env });
+  const resultsFile = path.join(ROOT, '.data', 'test', 'jest-results.json');
+  fs.rmSync(resultsFile, { force: true });
+  const jestArgs = [jest, '--config', 'jest.config.js', '--runInBand', '--json', `--outputFile=${resultsFile}`, ...args];
+  const code = await runStep('jest', process.execPath, jestArgs, { env });
   if (isClosing()) return finishing;
+  printTotals(resultsFile);
   log(code === 0 ? 'tests passed' : `tests failed (exit ${code})`);
   return finish(code);
+}
+
+/** One plain closing line that any CI reader understands: "tests: N passed, N failed, N skipped". */
+function printTotals(resultsFile) {
+  try {
+    const r = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+    const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  } catch {
+    log('no jest results file: the run stopped before any test ran');
+  }
 }
 
 async function bench(args) {
