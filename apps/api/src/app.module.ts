@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -60,9 +61,11 @@ export function requestIdOf(req: IncomingMessage): string {
     }),
     ThrottlerModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => [
-        { name: 'default', ttl: config.get('AUTH_RATE_TTL_SECONDS') * 1000, limit: config.get('AUTH_RATE_LIMIT') },
-      ],
+      // Counts live in Redis, so the limit holds across every API instance, not per process.
+      useFactory: (config: AppConfig) => ({
+        throttlers: [{ name: 'default', ttl: config.get('AUTH_RATE_TTL_SECONDS') * 1000, limit: config.get('AUTH_RATE_LIMIT') }],
+        storage: new ThrottlerStorageRedisService(config.get('REDIS_URL'), { keyPrefix: 'throttle:' }),
+      }),
     }),
     TerminusModule,
     DatabaseModule,
