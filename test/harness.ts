@@ -10,36 +10,11 @@ import { createApp } from '../apps/api/src/bootstrap';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { assertTestDatabase } from './test-database-guard';
 
-/** Tables emptied before each spec file. The audit log is append-only by trigger and is kept. */
-const TABLES = [
-  'ocds_releases',
-  'problem_outcomes',
-  'proposal_consensus_scores',
-  'proposal_score_submissions',
-  'proposal_scores',
-  'conflict_declarations',
-  'problem_panel_members',
-  'outbox',
-  'notifications',
-  'idempotency_keys',
-  'proposal_attachments',
-  'proposal_versions',
-  'proposals',
-  'enterprise_subscriptions',
-  'problem_invitations',
-  'problem_followers',
-  'problem_questions',
-  'problem_amendments',
-  'problems',
-  'enterprise_activity_deltas',
-  'enterprise_status_history',
-  'enterprises',
-  'area_populations',
-  'password_setup_tokens',
-  'refresh_tokens',
-  'users',
-  'organizations',
-];
+/**
+ * Tables kept between spec files; every other table is emptied. The audit log is append-only by
+ * trigger, the areas are reference data, and the migrations table is the schema's own record.
+ */
+const KEPT_TABLES = ['schema_migrations', 'audit_log', 'areas'];
 
 export interface TestContext {
   app: NestFastifyApplication;
@@ -60,7 +35,12 @@ export async function startApp(options: { worker?: boolean } = {}): Promise<Test
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const dataSource = app.get(DataSource);
-  await dataSource.query(`TRUNCATE ${TABLES.join(', ')} CASCADE`);
+  // Read from the catalogue, so a new table is emptied without anyone listing it here.
+  const tables = await dataSource.query<{ tablename: string }[]>(
+    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND NOT (tablename = ANY($1))`,
+    [KEPT_TABLES],
+  );
+  await dataSource.query(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(', ')} CASCADE`);
   // area_populations was emptied with the rest: every spec file starts from the reference data.
   await dataSource.transaction((manager) => seedAreaReferenceData(manager));
   const worker = options.worker ? await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] }) : null;

@@ -1,30 +1,17 @@
 import { cityIso } from '@app/common';
-import type { Kpi, Problem, ProblemContact } from './entities/problem.entity';
+import type { Problem } from './entities/problem.entity';
+import type { ProblemFields } from './problem-fields';
 import type { ProblemAmendment, FieldChange } from './entities/problem-amendment.entity';
-import type { ProblemSector, ProblemStatus } from './problem.constants';
-import type { Rubric } from './rubric';
+import type { ProblemStatus } from './problem.constants';
 
-export interface ProblemView {
+/** The officer-written fields as stored, with times as strings, plus the record's own state. */
+export interface ProblemView extends Omit<ProblemFields, 'deadline' | 'clarificationDeadline'> {
   id: string;
   departmentId: string;
   departmentName: string | null;
   status: ProblemStatus;
-  title: string;
-  summary: string;
-  description: string;
-  expectedResults: string;
-  kpis: Kpi[];
-  sector: ProblemSector;
-  tags: string[];
-  areaCode: string | null;
-  dataAvailable: string | null;
-  constraints: string | null;
-  budgetCeiling: number | null;
-  durationMonths: number | null;
   deadline: string;
   clarificationDeadline: string;
-  rubric: Rubric;
-  contact: ProblemContact | null;
   publishedAt: string | null;
   closedAt: string | null;
   cancelledAt: string | null;

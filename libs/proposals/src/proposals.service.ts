@@ -199,17 +199,7 @@ export class ProposalsService {
           `INSERT INTO proposals (id, problem_id, enterprise_id, status, current_version, created_by) VALUES ($1, $2, $3, 'submitted', 1, $4)`,
           [proposalId, problemId, enterpriseId, user.id],
         );
-        const receipt = await this.writeVersion(manager, { user, problemId, enterpriseId, proposalId, version: 1, dto });
-        await this.notifyReceived(manager, enterpriseId, problem, receipt);
-        // Last, as the audit append serialises writers until COMMIT. The row names the proposal,
-        // version and hash only: never content, price, problem or firm.
-        await this.audit.record(manager, {
-          actor: user,
-          action: 'proposal.submitted',
-          entityType: 'proposal',
-          entityId: proposalId,
-          after: { version: 1, sha256: receipt.sha256 },
-        });
+        const receipt = await this.recordVersion(manager, 'proposal.submitted', { user, problem, enterpriseId, proposalId, version: 1, dto });
         return { status: 201, body: { id: proposalId, version: 1, receipt } };
       }),
     );
@@ -233,20 +223,12 @@ export class ProposalsService {
         await assertVerifiedEnterprise(manager, enterpriseId);
         const problem = await this.problemOpenForBids(manager, proposal.problem_id);
         const version = proposal.current_version + 1;
-        const receipt = await this.writeVersion(manager, { user, problemId: problem.id, enterpriseId, proposalId, version, dto });
         // A new version answers any amendment made since the last one.
         await manager.query(
           `UPDATE proposals SET current_version = $2, needs_confirmation = false, updated_at = now() WHERE id = $1`,
           [proposalId, version],
         );
-        await this.notifyReceived(manager, enterpriseId, problem, receipt);
-        await this.audit.record(manager, {
-          actor: user,
-          action: 'proposal.revised',
-          entityType: 'proposal',
-          entityId: proposalId,
-          after: { version, sha256: receipt.sha256 },
-        });
+        const receipt = await this.recordVersion(manager, 'proposal.revised', { user, problem, enterpriseId, proposalId, version, dto });
         return { status: 200, body: { id: proposalId, version, receipt } };
       }),
     );
@@ -539,6 +521,23 @@ export class ProposalsService {
     );
     if (!rows[0]) throw proposalNotFound();
     return rows[0];
+  }
+
+  /**
+   * Writes a sealed version, tells the firm, and audits it — the audit last, as its append
+   * serialises writers until COMMIT. The audit row names the proposal, version and hash only:
+   * never content, price, problem or firm.
+   */
+  private async recordVersion(
+    manager: EntityManager,
+    action: 'proposal.submitted' | 'proposal.revised',
+    args: { user: AuthUser; problem: ProblemRow; enterpriseId: string; proposalId: string; version: number; dto: SubmitProposalDto },
+  ): Promise<Receipt> {
+    const { user, problem, enterpriseId, proposalId, version, dto } = args;
+    const receipt = await this.writeVersion(manager, { user, problemId: problem.id, enterpriseId, proposalId, version, dto });
+    await this.notifyReceived(manager, enterpriseId, problem, receipt);
+    await this.audit.record(manager, { actor: user, action, entityType: 'proposal', entityId: proposalId, after: { version, sha256: receipt.sha256 } });
+    return receipt;
   }
 
   private async writeVersion(
