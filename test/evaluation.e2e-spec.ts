@@ -5,7 +5,7 @@ import { EvaluationRemindersService } from '@app/evaluation';
 import releaseSchema from '../libs/ocds/schema/release-schema.json';
 import packageSchema from '../libs/ocds/schema/release-package-schema.json';
 import { bearer, createUser, login, startApp, TestContext } from './harness';
-import { createDepartmentWithOfficer, createPublishedProblem, createVerifiedEnterprise, setDeadline, TestDepartment, TestFirm, TEST_RUBRIC } from './factories';
+import { createDepartmentWithOfficer, createPublishedProblem, createVerifiedEnterprise, passDeadlineAndGrace, TestDepartment, TestFirm, TEST_RUBRIC } from './factories';
 
 const CRITERIA = TEST_RUBRIC.criteria.map((c) => c.key);
 
@@ -64,7 +64,7 @@ describe('evaluation and award', () => {
     (await api().post(`/api/v1/problems/${problemId}/proposals`).set(bearer(firm.token)).send(proposalBody(marker, price)).expect(201)).body
       .id as string;
   const close = async (problemId: string) => {
-    await setDeadline(ctx, problemId, '-1 second');
+    await passDeadlineAndGrace(ctx, problemId);
     expect(await ctx.app.get(ProblemDeadlinesService).sweep()).toContain(problemId);
   };
   const declareAll = async (e: Evaluator, problemId: string, conflicted: string[] = []) => {

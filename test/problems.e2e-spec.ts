@@ -129,7 +129,8 @@ describe('problems: drafting, publishing, clarifications, amendments, closing', 
     // Jobs planned in the same transaction: the close job at the deadline, reminders, and the subscriber fan-out.
     const jobs = await ctx.dataSource.query(`SELECT job_name, run_at FROM outbox WHERE queue = 'problems' AND payload->>'problemId' = $1 ORDER BY id`, [id]);
     expect(jobs.map((j: { job_name: string }) => j.job_name)).toEqual(['close-problem', 'deadline-reminder', 'deadline-reminder', 'notify-matching-subscribers']);
-    expect(new Date(jobs[0].run_at).getTime()).toBe(new Date(later).getTime());
+    // The close job runs when the proposals open: deadline + the commit grace (2 s in tests).
+    expect(new Date(jobs[0].run_at).getTime()).toBe(new Date(later).getTime() + 2000);
     expect(new Date(jobs[1].run_at).getTime()).toBe(new Date(later).getTime() - 2 * DAY);
 
     // Published: public, and no longer editable except by amendment.
@@ -342,11 +343,16 @@ describe('problems: drafting, publishing, clarifications, amendments, closing', 
     // A new close job for the new deadline; the live proposal must be confirmed, the withdrawn one not.
     const closeJobs = await ctx.dataSource.query(`SELECT run_at FROM outbox WHERE job_name = 'close-problem' AND payload->>'problemId' = $1 ORDER BY id`, [id]);
     expect(closeJobs).toHaveLength(2);
-    expect(instant(closeJobs[1].run_at)).toBe(instant(res.body.problem.deadline));
-    const proposals = await ctx.dataSource.query(`SELECT enterprise_id, needs_confirmation FROM proposals WHERE problem_id = $1`, [id]);
-    expect(Object.fromEntries(proposals.map((p: { enterprise_id: string; needs_confirmation: boolean }) => [p.enterprise_id, p.needs_confirmation]))).toEqual({
-      [firmA.id]: true,
-      [firmB.id]: false,
+    // (the close job opens the proposals once the commit grace after the deadline has passed: 2 s in tests)
+    expect(instant(closeJobs[1].run_at)).toBe(instant(res.body.problem.deadline) + 2000);
+    // (a bid needs confirming while what it answers is older than the latest amendment; see fair-bidding.e2e-spec)
+    const proposals = await ctx.dataSource.query(
+      `SELECT p.enterprise_id, p.status, p.confirmed_amendment < pr.amendment_count AS behind FROM proposals p JOIN problems pr ON pr.id = p.problem_id WHERE p.problem_id = $1`,
+      [id],
+    );
+    expect(Object.fromEntries(proposals.map((p: { enterprise_id: string; status: string; behind: boolean }) => [p.enterprise_id, [p.status, p.behind]]))).toEqual({
+      [firmA.id]: ['submitted', true],
+      [firmB.id]: ['withdrawn', true],
     });
     const forA = (await notificationsOf(ctx, firmA.token)).filter((n) => n.data.problemId === id).map((n) => n.kind);
     expect(forA.sort()).toEqual(['problem.amended', 'proposal.confirm_or_revise']);
@@ -377,7 +383,7 @@ describe('problems: drafting, publishing, clarifications, amendments, closing', 
         `UPDATE problems SET deadline = date_trunc('second', now()) + interval '2 seconds', clarification_deadline = now() WHERE id = $1 RETURNING deadline, now() AS now`,
         [id],
       );
-      await deadlines.planDeadlineJobs(manager, id, row[0].deadline, row[0].now);
+      await deadlines.planDeadlineJobs(manager, id, row[0].now);
     });
     await ctx.http.post(`/api/v1/problems/${id}/questions`).set(bearer(firmA.token)).send({ question: 'Còn kịp?' }).expect(409);
 
@@ -412,7 +418,10 @@ describe('problems: drafting, publishing, clarifications, amendments, closing', 
     });
     await flushRedis();
     const overdue = (id: string) =>
-      ctx.dataSource.query(`UPDATE problems SET clarification_deadline = now() - interval '2 seconds', deadline = now() - interval '1 second' WHERE id = $1`, [id]);
+      ctx.dataSource.query(
+        `UPDATE problems SET clarification_deadline = now() - receipt_grace - interval '2 seconds', deadline = now() - receipt_grace - interval '1 second' WHERE id = $1`,
+        [id],
+      );
     await overdue(lost);
 
     // The sweep, called as the scheduled job calls it: closes the overdue one, leaves the open one, and is idempotent.

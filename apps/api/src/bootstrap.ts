@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, createValidationPipe, validateEnv } from '@app/common';
+import { AppConfig, createValidationPipe, RECEIVED_MARK, trustProxyOption, validateEnv } from '@app/common';
 import { AppModule, requestIdOf, REQUEST_ID_HEADER } from './app.module';
 
 /**
@@ -16,13 +16,18 @@ export async function createApp(): Promise<NestFastifyApplication> {
   const env = validateEnv(process.env); // fail fast, before anything connects
   const adapter = new FastifyAdapter({
     bodyLimit: env.BODY_LIMIT_BYTES,
-    trustProxy: true,
+    trustProxy: trustProxyOption(env.TRUST_PROXY),
     // Fastify owns the request id; the logger and the response header reuse it.
     requestIdHeader: false,
     genReqId: requestIdOf,
   });
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  // After the body is in: the moment a bid (or any request) counts as received.
+  adapter.getInstance().addHook('preValidation', (request, _reply, done) => {
+    (request as unknown as Record<symbol, number>)[RECEIVED_MARK] = performance.now();
     done();
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true });

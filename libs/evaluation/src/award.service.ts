@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc } from '@app/common';
 import { AuditService } from '@app/audit';
+import { scoresSeal } from './score-disclosure';
 import { NotificationsService } from '@app/notifications';
 import { OcdsService } from '@app/ocds';
 import { assertDepartmentOfficer, findProblem, Problem } from '@app/problems';
@@ -111,6 +112,7 @@ export class AwardService {
         award: { enterpriseId: chosen.enterprise.id, price: chosen.price, durationMonths: chosen.durationMonths, justification },
       });
       await this.tellBidders(manager, problem, state.proposals.map((p) => p.enterpriseId), chosen);
+      await this.audit.release(manager, scoresSeal(problemId));
       await this.audit.record(manager, {
         actor,
         action: 'problem.awarded',
@@ -157,6 +159,7 @@ export class AwardService {
           data: { problemId, outcome: 'unsuccessful' },
         },
       );
+      await this.audit.release(manager, scoresSeal(problemId));
       await this.audit.record(manager, {
         actor,
         action: 'problem.unsuccessful',

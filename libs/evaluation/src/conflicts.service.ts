@@ -5,7 +5,8 @@ import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc } from '@app/com
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
 import { DeclareConflictsDto } from './dto/evaluation.dto';
-import { assertEvaluating, assertOpened, assertPanelMember, isShort, key, loadState, pastDeadline } from './evaluation-state';
+import { assertEvaluating, assertOpened, assertPanelMember, isShort, key, loadState, openedByClock } from './evaluation-state';
+import { releaseScoresIfFinished } from './score-disclosure';
 
 export interface BidderView {
   enterpriseId: string;
@@ -32,7 +33,7 @@ export class ConflictsService {
     return this.dataSource.transaction(async (manager) => {
       const state = await loadState(manager, problemId, this.config.get('PANEL_MIN_SIZE'));
       await assertPanelMember(manager, problemId, user);
-      assertOpened(state.problem, await pastDeadline(manager, problemId));
+      assertOpened(state.problem, await openedByClock(manager, problemId));
       const mine = await manager.query<{ enterprise_id: string; conflict: boolean; note: string | null; declared_at: Date }[]>(
         `SELECT enterprise_id, conflict, note, declared_at FROM conflict_declarations WHERE problem_id = $1 AND evaluator_id = $2`,
         [problemId, user.id],
@@ -57,7 +58,7 @@ export class ConflictsService {
       const minPanel = this.config.get('PANEL_MIN_SIZE');
       const state = await loadState(manager, problemId, minPanel, true);
       await assertPanelMember(manager, problemId, user);
-      assertOpened(state.problem, await pastDeadline(manager, problemId));
+      assertOpened(state.problem, await openedByClock(manager, problemId));
       assertEvaluating(state.problem);
       const bidders = new Set(state.proposals.map((p) => p.enterpriseId));
       const strangers = dto.declarations.filter((d) => !bidders.has(d.enterpriseId)).map((d) => d.enterpriseId);
@@ -122,6 +123,7 @@ export class ConflictsService {
         entityId: problemId,
         after: { declarations: changes },
       });
+      await releaseScoresIfFinished(manager, this.audit, problemId, minPanel);
       if (started) {
         await this.audit.record(manager, {
           actor: user,

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { AppError, AuthUser, ErrorCode } from '@app/common';
 import { findProblem, isDepartmentOfficer, Problem } from '@app/problems';
-import { isOnPanel } from '@app/proposals';
+import { isOnPanel, openedByClockSql } from '@app/proposals';
 
 export interface PanelMember {
   userId: string;
@@ -133,6 +133,12 @@ export function assertEvaluating(problem: Problem): void {
   if (problem.status !== 'closed' && problem.status !== 'evaluating') {
     throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, `The problem is ${problem.status}; evaluation is not open.`, { status: problem.status });
   }
+}
+
+/** Whether the proposals have opened by the database clock: deadline + the commit grace has passed. */
+export async function openedByClock(manager: EntityManager, problemId: string): Promise<boolean> {
+  const rows = await manager.query<{ opened: boolean }[]>(`SELECT ${openedByClockSql('p')} AS opened FROM problems p WHERE id = $1`, [problemId]);
+  return rows[0]?.opened ?? false;
 }
 
 export async function pastDeadline(manager: EntityManager, problemId: string): Promise<boolean> {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig, AppError, AuthUser, cityIso, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Page, toPage } from '@app/common';
 import { AuditService } from '@app/audit';
+import { releaseScoresIfFinished } from './score-disclosure';
 import { NotificationsService } from '@app/notifications';
 import { assertDepartmentOfficer, findProblem } from '@app/problems';
 import { SetPanelDto } from './dto/evaluation.dto';
@@ -110,6 +111,7 @@ export class PanelService {
           before: { members: before.map((b) => ({ userId: b.user_id, chair: b.is_chair })) },
           after: { members: dto.members.map((m) => ({ userId: m.userId, chair: m.userId === chairId })), added, removed, reason, afterDeadline: late },
         });
+        if (late) await releaseScoresIfFinished(manager, this.audit, problemId, minSize);
       }
       return this.view(manager, problemId);
     });

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc } from '@app/common';
 import { AuditService } from '@app/audit';
+import { releaseScoresIfFinished, scoresSeal } from './score-disclosure';
 import { findProblem } from '@app/problems';
 import { assertEvaluatorMayRead, ProposalsService } from '@app/proposals';
 import { rankProposals, ProposalScores, weightedTotal } from './scoring';
@@ -170,7 +171,7 @@ export class RankingService {
          ON CONFLICT (proposal_id) DO UPDATE SET score = EXCLUDED.score, reason = EXCLUDED.reason, recorded_by = EXCLUDED.recorded_by, recorded_at = now()`,
         [proposalId, dto.score, reason, user.id],
       );
-      await this.audit.record(manager, {
+      await this.audit.recordSealed(manager, scoresSeal(state.problem.id), {
         actor: user,
         action: 'consensus.recorded',
         entityType: 'proposal',
@@ -178,6 +179,7 @@ export class RankingService {
         before: before[0] ? { score: Number(before[0].score), reason: before[0].reason } : null,
         after: { score: dto.score, reason, spread },
       });
+      await releaseScoresIfFinished(manager, this.audit, state.problem.id, this.config.get('PANEL_MIN_SIZE'));
       return { proposalId, score: dto.score, reason };
     });
   }

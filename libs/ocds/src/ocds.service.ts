@@ -50,7 +50,7 @@ export class OcdsService {
     const rows = await manager.query<ProblemRow[]>(
       `SELECT p.id, p.title, p.summary, p.status, p.sector, p.budget_ceiling, p.duration_months, p.published_at, p.deadline,
               p.clarification_deadline, p.cancelled_at, p.cancel_reason, p.department_id, o.name AS department_name,
-              o.code AS department_code, now() >= p.deadline AS past_deadline, now() AS now
+              o.code AS department_code, now() >= p.deadline + p.receipt_grace AS past_deadline, now() AS now
        FROM problems p JOIN organizations o ON o.id = p.department_id WHERE p.id = $1`,
       [problemId],
     );

@@ -2,11 +2,11 @@ import { assertCommuneLevelArea } from '@app/areas';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, AppError, AuthUser, ErrorCode, localTime, nfc } from '@app/common';
+import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, localTime, nfc } from '@app/common';
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
 import { OcdsService } from '@app/ocds';
-import { amendDeadlines } from './deadline-rules';
+import { AmendmentRefusal, amendDeadlines, refuseAmendedDates } from './deadline-rules';
 import { AmendProblemDto } from './dto/amend-problem.dto';
 import { Problem } from './entities/problem.entity';
 import { ProblemAmendment } from './entities/problem-amendment.entity';
@@ -54,6 +54,16 @@ export class AmendmentsService {
       const given = normaliseFields(changes);
       if (Object.keys(diffFields(problem, given)).length === 0) throw new AppError(ErrorCode.AMENDMENT_EMPTY, 'The amendment changes nothing.');
       const now = await databaseNow(manager);
+      const refusal = refuseAmendedDates({
+        now,
+        publishedAt: problem.publishedAt ?? now,
+        deadline: problem.deadline,
+        clarificationDeadline: problem.clarificationDeadline,
+        requestedDeadline: given.deadline,
+        requestedClarificationDeadline: given.clarificationDeadline,
+        minOpenDays: this.config.get('PROBLEM_MIN_OPEN_DAYS'),
+      });
+      if (refusal) throw amendmentRefused(refusal, problem.deadline, problem.clarificationDeadline);
       const dates = amendDeadlines({
         now,
         deadline: problem.deadline,
@@ -84,15 +94,11 @@ export class AmendmentsService {
         before: { deadline: problem.deadline, amendmentCount: problem.amendmentCount },
         after: { amendmentId: amendment.id, number, reason, changes: diff, deadlinePushed: dates.pushed },
       });
-      if (diff.deadline) await this.deadlines.planDeadlineJobs(manager, id, dates.deadline, now);
+      if (diff.deadline) await this.deadlines.planDeadlineJobs(manager, id, now);
 
-      // Live proposals were written against the old text: their firms must confirm or revise.
-      // (an UPDATE through manager.query() answers [rows, affected count])
-      const [flagged] = await manager.query<[{ enterprise_id: string }[], number]>(
-        `UPDATE proposals SET needs_confirmation = true, updated_at = now()
-          WHERE problem_id = $1 AND status <> 'withdrawn' RETURNING enterprise_id`,
-        [id],
-      );
+      // Live proposals were written against the old text: their firms must confirm or revise
+      // (a proposal needs confirmation while its latest answer is older than amendment `number`).
+      const bidders = await audienceOf(manager, id, ['bidders']);
       const title = `Sửa đổi lần ${number}: ${problem.title}`;
       const deadlineNote = diff.deadline ? ` Hạn nộp hồ sơ mới: ${localTime(dates.deadline)}.` : '';
       const data = { problemId: id, amendmentNumber: number };
@@ -105,7 +111,7 @@ export class AmendmentsService {
       });
       await this.notifications.notifyEnterprises(
         manager,
-        flagged.map((r) => r.enterprise_id),
+        bidders,
         {
           kind: 'proposal.confirm_or_revise',
           title: `Cần xác nhận hoặc sửa hồ sơ: ${problem.title}`,
@@ -125,5 +131,30 @@ export class AmendmentsService {
     assertVisible(viewer, problem);
     const rows = await this.dataSource.getRepository(ProblemAmendment).find({ where: { problemId: id }, order: { number: 'ASC' } });
     return { items: rows.map(toAmendmentView) };
+  }
+}
+
+function amendmentRefused(refusal: AmendmentRefusal, deadline: Date, clarificationDeadline: Date): AppError {
+  const current = { deadline: cityIso(deadline), clarificationDeadline: cityIso(clarificationDeadline) };
+  switch (refusal.reason) {
+    case 'deadline_passed':
+      return new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, 'The deadline has passed; the problem can no longer be amended.', current);
+    case 'deadline_shortened':
+      return new AppError(ErrorCode.DEADLINE_SHORTENED, 'An amendment may move the deadline later, never earlier.', current);
+    case 'below_minimum_open_period':
+      return new AppError(ErrorCode.DEADLINE_TOO_SOON, `The problem must stay open until at least ${cityIso(refusal.earliest)}.`, {
+        ...current,
+        earliestDeadline: cityIso(refusal.earliest),
+      });
+    case 'clarification_shortened':
+      return new AppError(ErrorCode.CLARIFICATION_DEADLINE_INVALID, 'An amendment may move the clarification deadline later, never earlier.', {
+        ...current,
+        reason: 'shortened',
+      });
+    case 'clarification_past':
+      return new AppError(ErrorCode.CLARIFICATION_DEADLINE_INVALID, 'The clarification deadline must not be in the past.', {
+        ...current,
+        reason: 'past',
+      });
   }
 }

@@ -76,8 +76,10 @@ export class ClarificationsService {
         problemId,
         enterpriseId,
       ]);
+      // The asker is never revealed, not even to admins reading the log: its role only.
       await this.audit.record(manager, {
         actor,
+        anonymous: true,
         action: 'question.asked',
         entityType: 'problem_question',
         entityId: saved.id,

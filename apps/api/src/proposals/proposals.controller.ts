@@ -15,8 +15,8 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppConfig, AuthUser, CurrentUser, PageQueryDto, Roles } from '@app/common';
-import { Outcome, ProposalsService, SubmissionResult, SubmitProposalDto } from '@app/proposals';
+import { AppConfig, AuthUser, CurrentUser, PageQueryDto, ReceivedMark, Roles } from '@app/common';
+import { ConfirmationReceipt, ConfirmProposalDto, Outcome, ProposalsService, SubmissionResult, SubmitProposalDto } from '@app/proposals';
 import { AwardService } from '@app/evaluation';
 import { readSingleFile } from './multipart-upload';
 
@@ -25,7 +25,9 @@ const RECEIPT_HASH =
   '{approach, solution, plan, team, price, durationMonths, references, attachments}: texts NFC-normalised and trimmed, ' +
   'references [] when none (strings or {title, url}), attachments [{id, sha256}] in the order of attachmentIds ' +
   '(sha256 of the file bytes, as returned by the upload). GET /proposals/:id returns that object as `content`. ' +
-  'submittedAt is the database time of the version, ISO 8601 in Asia/Ho_Chi_Minh.';
+  'submittedAt is when the server received the version by the database clock (ISO 8601, Asia/Ho_Chi_Minh): a version ' +
+  'received before the deadline counts if it commits within the grace after it (PROPOSAL_RECEIPT_GRACE_SECONDS); the ' +
+  'proposals open to the department only after deadline + grace. amendmentNumber: the amendment in force when submitted.';
 
 const IDEMPOTENCY_HEADER = {
   name: 'Idempotency-Key',
@@ -35,7 +37,7 @@ const IDEMPOTENCY_HEADER = {
 };
 
 const SEALED_NOTE =
-  'Before the deadline (database clock) only the submitting firm can read; everyone else gets 403 PROPOSAL_SEALED or 404.';
+  'Before the deadline + the commit grace (database clock) only the submitting firm can read; everyone else gets 403 PROPOSAL_SEALED or 404.';
 
 @ApiTags('proposals')
 @ApiBearerAuth()
@@ -57,8 +59,9 @@ export class ProposalsController {
     @Body() dto: SubmitProposalDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @ReceivedMark() receivedMark: number,
   ): Promise<SubmissionResult> {
-    return send(reply, await this.proposals.submit(user, problemId, dto, idempotencyKey));
+    return send(reply, await this.proposals.submit(user, problemId, dto, idempotencyKey, receivedMark));
   }
 
   @Put('proposals/:id')
@@ -71,16 +74,37 @@ export class ProposalsController {
     @Body() dto: SubmitProposalDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @ReceivedMark() receivedMark: number,
   ): Promise<SubmissionResult> {
-    return send(reply, await this.proposals.revise(user, proposalId, dto, idempotencyKey));
+    return send(reply, await this.proposals.revise(user, proposalId, dto, idempotencyKey, receivedMark));
   }
 
   @Post('proposals/:id/withdraw')
   @Roles('enterprise')
   @HttpCode(200)
   @ApiOperation({ summary: 'Withdraw (before the deadline); the firm may then submit anew' })
-  withdraw(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string) {
-    return this.proposals.withdraw(user, proposalId);
+  withdraw(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string, @ReceivedMark() receivedMark: number) {
+    return this.proposals.withdraw(user, proposalId, receivedMark);
+  }
+
+  @Post('proposals/:id/confirm')
+  @Roles('enterprise')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Confirm the bid after an amendment: the firm has read amendment N and keeps its latest version (before the deadline)',
+    description:
+      'Returns a receipt {proposalId, version, amendmentNumber, confirmedAt, sha256} — sha256 is the kept version\'s receipt hash. ' +
+      'Only the latest amendment can be confirmed (409 AMENDMENT_NOT_LATEST, details.latestAmendment); 409 NOTHING_TO_CONFIRM when ' +
+      'the problem was never amended. Confirming again, or after a revision made against that amendment, returns the same receipt. ' +
+      'Revising the bid answers an amendment too.',
+  })
+  confirm(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseUUIDPipe) proposalId: string,
+    @Body() dto: ConfirmProposalDto,
+    @ReceivedMark() receivedMark: number,
+  ): Promise<ConfirmationReceipt> {
+    return this.proposals.confirm(user, proposalId, dto.amendmentNumber, receivedMark);
   }
 
   @Get('proposals/:id')
@@ -127,7 +151,8 @@ export class ProposalsController {
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   async upload(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) problemId: string, @Req() request: FastifyRequest) {
     const file = await readSingleFile(request, this.config.get('ATTACHMENT_MAX_BYTES'));
-    return this.proposals.uploadAttachment(user, problemId, file);
+    // Received once the whole file is in (multipart bodies are read here, not before the handler).
+    return this.proposals.uploadAttachment(user, problemId, file, performance.now());
   }
 
   @Get('proposals/:id/attachments/:attachmentId')

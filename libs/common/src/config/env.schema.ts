@@ -40,6 +40,14 @@ export const envSchema = Joi.object({
   LOGIN_LOCK_MAX_SECONDS: Joi.number().integer().min(1).default(1800),
 
   CORS_ORIGINS: Joi.string().allow('').default(''),
+  // Which proxies' X-Forwarded-For to believe (client IP for rate limits and logs): off by
+  // default; `true` (any — only behind a proxy that overwrites the header), a hop count, or a
+  // comma-separated list of proxy IPs/CIDRs.
+  TRUST_PROXY: Joi.string()
+    .trim()
+    .allow('')
+    .pattern(/^(true|false|\d+|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/)
+    .default('false'),
   BODY_LIMIT_BYTES: Joi.number().integer().min(1024).default(1_048_576),
   AUTH_RATE_LIMIT: Joi.number().integer().min(1).default(20),
   AUTH_RATE_TTL_SECONDS: Joi.number().integer().min(1).default(60),
@@ -65,6 +73,9 @@ export const envSchema = Joi.object({
   CLARIFICATION_CLOSE_DAYS: Joi.number().integer().min(0).max(365).default(3),
   AMENDMENT_MIN_REMAINING_DAYS: Joi.number().integer().min(0).max(365).default(3),
   DEADLINE_SWEEP_INTERVAL_MS: Joi.number().integer().min(1000).default(60_000),
+  // A bid counts by the time the server received it, if it commits within this grace after the
+  // deadline; proposals open only after deadline + grace. Fixed per problem when it is published.
+  PROPOSAL_RECEIPT_GRACE_SECONDS: Joi.number().integer().min(1).max(300).default(10),
   DEADLINE_REMINDER_HOURS: Joi.string()
     .pattern(/^\s*\d+(\s*,\s*\d+)*\s*$/)
     .allow('')
@@ -103,6 +114,7 @@ export interface AppEnv {
   LOGIN_LOCK_BASE_SECONDS: number;
   LOGIN_LOCK_MAX_SECONDS: number;
   CORS_ORIGINS: string;
+  TRUST_PROXY: string;
   BODY_LIMIT_BYTES: number;
   AUTH_RATE_LIMIT: number;
   AUTH_RATE_TTL_SECONDS: number;
@@ -119,6 +131,7 @@ export interface AppEnv {
   CLARIFICATION_CLOSE_DAYS: number;
   AMENDMENT_MIN_REMAINING_DAYS: number;
   DEADLINE_SWEEP_INTERVAL_MS: number;
+  PROPOSAL_RECEIPT_GRACE_SECONDS: number;
   /** Comma-separated hours before the deadline at which followers and bidders are reminded. */
   DEADLINE_REMINDER_HOURS: string;
   /** Smallest panel, and fewest evaluators without a conflict each proposal must keep. */
@@ -131,6 +144,15 @@ export interface AppEnv {
   OCDS_OCID_PREFIX: string;
   OCDS_PUBLISHER_NAME: string;
   OCDS_PACKAGE_MAX_RELEASES: number;
+}
+
+/** Fastify's `trustProxy` from TRUST_PROXY: false, true, a hop count, or a list of addresses/CIDRs. */
+export function trustProxyOption(value: string): boolean | number | string[] {
+  const v = value.trim();
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 /** Validates the environment; throws one error listing every bad variable. */
