@@ -201,7 +201,7 @@ describe('fuzzing every operation from the OpenAPI document', () => {
       const res = await ctx.app.inject(options);
       const ms = Date.now() - started;
       sent += 1;
-      const where = `${String(options.method)} ${String(options.url).slice(0, 120)} [${label}]`;
+      const where = `${String(options.method)} ${(options.url as string).slice(0, 120)} [${label}]`;
       if (res.statusCode >= 500) failures.push(`${where}: ${res.statusCode} ${res.body.slice(0, 200)}`);
       if (ms > SLOW_MS) failures.push(`${where}: took ${ms} ms`);
       if (res.statusCode >= 400) {

@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, createValidationPipe, installInputGuards, validateEnv } from '@app/common';
+import { AppConfig, createValidationPipe, httpDuration, installInputGuards, validateEnv } from '@app/common';
 import { AppModule, requestIdOf, REQUEST_ID_HEADER } from './app.module';
 
 /**
@@ -23,6 +23,12 @@ export async function createApp(): Promise<NestFastifyApplication> {
   });
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  // Latency by route pattern (never the raw URL, which would make one series per id).
+  adapter.getInstance().addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     done();
   });
   // Our JSON parser (bounded depth and size, checked before parsing) replaces Nest's; see input-guard.ts.

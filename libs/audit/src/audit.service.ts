@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '@app/common';
+import { Actor, auditWriteDuration, decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '@app/common';
 import { AuditEntry } from './audit-entry.entity';
 import { auditHash, GENESIS_HASH, toJsonValue } from './audit-hash';
 
@@ -107,3 +107,16 @@ export class AuditService {
     }
   }
 }
+
+// Every append is timed into audit_log_write_seconds (Prometheus). Wrapped here, at the end of
+// the file, so record() itself stays exactly as the audit chain needs it.
+// eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound with apply() below
+const recordEntry = AuditService.prototype.record;
+AuditService.prototype.record = async function timedRecord(this: AuditService, ...args: Parameters<AuditService['record']>) {
+  const end = auditWriteDuration.startTimer();
+  try {
+    return await recordEntry.apply(this, args);
+  } finally {
+    end();
+  }
+};

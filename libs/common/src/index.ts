@@ -14,3 +14,5 @@ export * from './pagination/pagination';
 export * from './text';
 export * from './hashing';
 export * from './http/input-guard';
+export * from './http/resilient-throttler-storage';
+export * from './metrics/metrics';

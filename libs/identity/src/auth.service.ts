@@ -115,6 +115,25 @@ export class AuthService {
     );
   }
 
+  /**
+   * Retention: refresh and set-password tokens expired (or, for set-password, used) more than `days` ago, and
+   * failed-login records of unknown e-mails not touched for as long. Returns rows deleted.
+   */
+  async pruneExpired(days: number): Promise<number> {
+    let total = 0;
+    for (const sql of [
+      // Used and revoked tokens are kept until they expire: presenting one is how reuse is detected.
+      `DELETE FROM refresh_tokens WHERE expires_at < now() - make_interval(days => $1) RETURNING 1`,
+      `DELETE FROM password_setup_tokens WHERE expires_at < now() - make_interval(days => $1)
+          OR (used_at IS NOT NULL AND used_at < now() - make_interval(days => $1)) RETURNING 1`,
+      `DELETE FROM login_failures WHERE updated_at < now() - make_interval(days => $1)
+          AND (locked_until IS NULL OR locked_until < now()) RETURNING 1`,
+    ]) {
+      total += (await this.dataSource.query<unknown[]>(sql, [days])).length;
+    }
+    return total;
+  }
+
   private lockedError(until: Date): AppError {
     const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
     return new AppError(

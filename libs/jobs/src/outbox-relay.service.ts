@@ -31,6 +31,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private stopped = false;
+  /** When the last relay round finished (successfully or not): the worker's liveness signal. */
+  lastRoundAt = Date.now();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -55,7 +57,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         this.logger.warn(`Outbox relay round failed, will retry: ${String(err)}`);
         return 0;
       });
-      void this.running.then((moved) => this.schedule(moved === BATCH_SIZE ? 0 : this.config.get('OUTBOX_POLL_INTERVAL_MS')));
+      void this.running.then((moved) => {
+        this.lastRoundAt = Date.now();
+        this.schedule(moved === BATCH_SIZE ? 0 : this.config.get('OUTBOX_POLL_INTERVAL_MS'));
+      });
     }, delayMs);
   }
 

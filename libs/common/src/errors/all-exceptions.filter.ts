@@ -48,7 +48,8 @@ const CONNECTION_MESSAGES = /Connection terminated|timeout exceeded when trying 
 export function databaseErrorBody(exception: unknown): { body: ErrorBody; headers?: Record<string, string> } | null {
   const err = exception as { code?: unknown; driverError?: { code?: unknown }; message?: unknown } | null;
   if (!err || typeof err !== 'object') return null;
-  const code = String(err.driverError?.code ?? err.code ?? '');
+  const raw = err.driverError?.code ?? err.code;
+  const code = typeof raw === 'string' ? raw : '';
   const message = typeof err.message === 'string' ? err.message : '';
   if (
     CONNECTION_ERRNOS.has(code) ||
@@ -107,7 +108,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { body, headers } = toErrorBody(exception);
     if (body.statusCode === 500) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    } else if (body.code === ErrorCode.DATABASE_UNAVAILABLE || (body.statusCode === 400 && databaseErrorBody(exception))) {
+    } else if (body.code === (ErrorCode.DATABASE_UNAVAILABLE as string) || (body.statusCode === 400 && databaseErrorBody(exception))) {
       // Not a bug, but worth seeing: an outage, or input that slipped past validation to the database.
       this.logger.warn(exception instanceof Error ? exception.message : String(exception));
     }

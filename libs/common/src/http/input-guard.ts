@@ -91,7 +91,7 @@ export function installInputGuards(fastify: FastifyInstance): void {
       done(new AppError(ErrorCode.REQUEST_TOO_COMPLEX, message, { maxDepth: JSON_MAX_DEPTH, maxItems: JSON_MAX_ITEMS }), undefined);
       return;
     }
-    parseJson(request, text, done);
+    void parseJson(request, text, done);
   });
   fastify.addHook('preValidation', (request: FastifyRequest, _reply, done) => {
     const hit =
