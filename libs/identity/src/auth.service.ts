@@ -129,7 +129,9 @@ export class AuthService {
       `DELETE FROM login_failures WHERE updated_at < now() - make_interval(days => $1)
           AND (locked_until IS NULL OR locked_until < now()) RETURNING 1`,
     ]) {
-      total += (await this.dataSource.query<unknown[]>(sql, [days])).length;
+      // (in a CTE: for a bare DELETE the driver returns [rows, count] instead of the rows)
+      const [row] = await this.dataSource.query<{ n: number }[]>(`WITH gone AS (${sql}) SELECT count(*)::int AS n FROM gone`, [days]);
+      total += row.n;
     }
     return total;
   }

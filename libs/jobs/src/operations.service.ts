@@ -66,11 +66,13 @@ export class OperationsService implements OnModuleInit {
 
   /** Retention: outbox rows relayed to the queue more than `days` ago. Returns rows deleted. */
   async pruneDeliveredOutbox(days: number): Promise<number> {
-    const rows = await this.dataSource.query<unknown[]>(
-      `DELETE FROM outbox WHERE dispatched_at IS NOT NULL AND dispatched_at < now() - make_interval(days => $1) RETURNING 1`,
+    // (in a CTE: for a bare DELETE the driver returns [rows, count] instead of the rows)
+    const [row] = await this.dataSource.query<{ n: number }[]>(
+      `WITH gone AS (DELETE FROM outbox WHERE dispatched_at IS NOT NULL AND dispatched_at < now() - make_interval(days => $1) RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
       [days],
     );
-    return rows.length;
+    return row.n;
   }
 
   private async collect(): Promise<void> {

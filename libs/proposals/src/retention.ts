@@ -13,11 +13,13 @@ export class ProposalsRetention {
 
   /** Idempotency keys older than `hours`: a client retrying after that gets a fresh submission check. */
   async pruneIdempotencyKeys(hours: number): Promise<number> {
-    const rows = await this.dataSource.query<unknown[]>(
-      `DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1) RETURNING 1`,
+    // (in a CTE: for a bare DELETE the driver returns [rows, count] instead of the rows)
+    const [row] = await this.dataSource.query<{ n: number }[]>(
+      `WITH gone AS (DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1) RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
       [hours],
     );
-    return rows.length;
+    return row.n;
   }
 
   /**

@@ -1,6 +1,10 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import { AppError } from './app-error';
 import { ErrorCode } from './error-codes';
+
+/** For PATCH fields the row cannot do without: absent means "keep", null is refused (IsOptional would let null through). */
+export const UnlessOmitted = () => ValidateIf((_o: object, value: unknown) => value !== undefined);
 
 export interface FieldError {
   field: string;

@@ -50,8 +50,9 @@ export function decodeCursor<T extends Record<string, string | number>>(cursor: 
   if (!cursor) return null;
   const [payload, mac, extra] = cursor.split('.');
   if (payload && mac && extra === undefined) {
-    const given = Buffer.from(mac, 'base64url');
-    const expected = cursorMac(payload);
+    // Compared as text: base64url decoding would ignore trailing characters.
+    const given = Buffer.from(mac, 'utf8');
+    const expected = Buffer.from(cursorMac(payload).toString('base64url'), 'utf8');
     if (given.length === expected.length && timingSafeEqual(given, expected)) {
       try {
         const value = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as T;
