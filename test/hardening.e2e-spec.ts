@@ -221,6 +221,24 @@ describe('hardening: bad input, accounts, outages', () => {
       }
     });
 
+    it('shows the queue dashboard to admins only', async () => {
+      const firm = await createVerifiedEnterprise(ctx);
+      const anonymous = await ctx.http.get('/api/admin/queues').expect(401);
+      expect(anonymous.body.code).toBe('UNAUTHENTICATED');
+      expect((await ctx.http.get('/api/admin/queues/api/queues').set(bearer(firm.token)).expect(403)).body.code).toBe('ROLE_FORBIDDEN');
+      await ctx.http.get('/api/admin/queues').set('Authorization', 'Bearer forged.token.here').expect(401);
+      const page = await ctx.http.get('/api/admin/queues').set(bearer(admin)).expect(200);
+      expect(page.text).toContain('<html');
+      const api = await ctx.http.get('/api/admin/queues/api/queues').set(bearer(admin)).expect(200);
+      expect(api.body.queues.map((q: { name: string }) => q.name)).toEqual(expect.arrayContaining(['mail', 'notifications', 'problems', 'evaluation']));
+      // A browser tab: the session endpoint (admins only) sets an HttpOnly cookie scoped to the dashboard.
+      await ctx.http.post('/api/v1/admin/queues/session').set(bearer(firm.token)).expect(403);
+      const session = await ctx.http.post('/api/v1/admin/queues/session').set(bearer(admin)).expect(204);
+      const cookie = String(session.headers['set-cookie']);
+      expect(cookie).toMatch(/^hpsm_queues=.+; Path=\/api\/admin\/queues; HttpOnly; SameSite=Strict/);
+      await ctx.http.get('/api/admin/queues').set('Cookie', cookie.split(';')[0]).expect(200);
+    });
+
     it('writes mail files readable by their owner only', async () => {
       const sent = await ctx.app.get(MailService).send({ to: 'x@test.vn', subject: 's', text: 't' });
       expect((await stat(sent.file as string)).mode & 0o777).toBe(0o600);

@@ -33,6 +33,7 @@ import { AreasController } from './areas/areas.controller';
 import { IndicatorsController } from './indicators/indicators.controller';
 import { EnterprisesController } from './enterprises/enterprises.controller';
 import { EnterpriseStatusController } from './enterprises/enterprise-status.controller';
+import { QueueDashboardController } from './admin/queue-dashboard';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -99,6 +100,7 @@ export function requestIdOf(req: IncomingMessage): string {
     OcdsController,
     EnterprisesController,
     EnterpriseStatusController,
+    QueueDashboardController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },

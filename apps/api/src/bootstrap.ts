@@ -7,6 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, createValidationPipe, httpDuration, installInputGuards, validateEnv } from '@app/common';
 import { AppModule, requestIdOf, REQUEST_ID_HEADER } from './app.module';
+import { mountQueueDashboard } from './admin/queue-dashboard';
 
 /**
  * Builds the HTTP application with everything main.ts and the e2e tests share:
@@ -59,6 +60,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
   await app.register(multipart, {
     limits: { fileSize: config.get('ATTACHMENT_MAX_BYTES'), files: 1, fields: 5, parts: 6, fieldSize: 1024, headerPairs: 100 },
   });
+
+  await mountQueueDashboard(app);
 
   app.setGlobalPrefix('api');
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
