@@ -16,3 +16,4 @@ export type { SealedVersion } from './sealed-content';
 export { assertEvaluatorMayRead, isOnPanel } from './evaluator-access';
 export type { OpenedVersion } from './proposals.service';
 export { ProposalsRetention } from './retention';
+export { rotateMasterKey, type RotationCounts } from './crypto/rotate-master-key';
