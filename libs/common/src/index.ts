@@ -16,3 +16,4 @@ export * from './hashing';
 export * from './http/input-guard';
 export * from './http/resilient-throttler-storage';
 export * from './metrics/metrics';
+export * from './time/with-timeout';

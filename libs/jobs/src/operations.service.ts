@@ -12,22 +12,12 @@ interface PoolCounts {
   waitingCount: number;
 }
 import { DataSource } from 'typeorm';
-import { AppConfig, dbPool, onScrape, outboxLag, outboxPending, queueJobs } from '@app/common';
+import { dbPool, onScrape, outboxLag, outboxPending, queueJobs, withTimeout } from '@app/common';
 import { QUEUES } from './queues';
 
 export interface ProbeResult {
   ok: boolean;
   details: Record<string, { status: 'up' | 'down'; message?: string }>;
-}
-
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 /** Probes and gauges shared by the API and the worker: database, Redis, queue depths, outbox lag. */
@@ -36,7 +26,6 @@ export class OperationsService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly moduleRef: ModuleRef,
-    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -51,7 +40,7 @@ export class OperationsService implements OnModuleInit {
   async probe(): Promise<ProbeResult> {
     const check = async (fn: () => Promise<unknown>) => {
       try {
-        await within(fn(), 1500);
+        await withTimeout(fn(), 1500);
         return { status: 'up' as const };
       } catch (err) {
         return { status: 'down' as const, message: err instanceof Error ? err.message : String(err) };
@@ -89,7 +78,7 @@ export class OperationsService implements OnModuleInit {
     outboxLag.set(Number(row?.lag ?? 0));
     await Promise.all(
       this.queues().map(async (queue) => {
-        const counts = await within(queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'), 1000);
+        const counts = await withTimeout(queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'), 1000);
         for (const [state, n] of Object.entries(counts)) queueJobs.set({ queue: queue.name, state }, n);
       }),
     );

@@ -2,6 +2,7 @@ import { Logger, OnModuleDestroy } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { redisFallbacks } from '../metrics/metrics';
+import { withTimeout } from '../time/with-timeout';
 
 type StorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -33,14 +34,8 @@ export class ResilientThrottlerStorage implements ThrottlerStorage, OnModuleDest
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<StorageRecord> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([
-        this.inner.increment(key, ttl, limit, blockDuration, throttlerName),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-        }),
-      ]);
+      return await withTimeout(this.inner.increment(key, ttl, limit, blockDuration, throttlerName), this.timeoutMs);
     } catch (err) {
       redisFallbacks.inc({ use: 'rate_limit' });
       if (Date.now() - this.lastWarning > 10_000) {
@@ -51,8 +46,6 @@ export class ResilientThrottlerStorage implements ThrottlerStorage, OnModuleDest
         );
       }
       return { totalHits: 0, timeToExpire: Math.ceil(ttl / 1000), isBlocked: false, timeToBlockExpire: 0 };
-    } finally {
-      clearTimeout(timer);
     }
   }
 
