@@ -222,7 +222,7 @@ async function start() {
     PORT: process.env.PORT || '3000',
     MAIL_DIR: process.env.MAIL_DIR || path.join(ROOT, '.data', 'mail'),
   };
-  fs.mkdirSync(env.MAIL_DIR, { recursive: true });
+  fs.mkdirSync(env.MAIL_DIR, { recursive: true, mode: 0o700 });
 
   log('building: npm run build');
   let code = await runStep('build', 'npm', ['run', 'build'], { env });

@@ -242,6 +242,7 @@ describe('hardening: bad input, accounts, outages', () => {
     it('writes mail files readable by their owner only', async () => {
       const sent = await ctx.app.get(MailService).send({ to: 'x@test.vn', subject: 's', text: 't' });
       expect((await stat(sent.file as string)).mode & 0o777).toBe(0o600);
+      expect((await stat(process.env.MAIL_DIR as string)).mode & 0o777).toBe(0o700);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { resolve, join } from 'node:path';
 import { createTransport, Transporter } from 'nodemailer';
 import { AppConfig } from '@app/common';
@@ -35,6 +35,7 @@ export class MailService implements OnModuleInit {
     } else {
       this.mailDir = resolve(this.config.get('MAIL_DIR'));
       await mkdir(this.mailDir, { recursive: true, mode: 0o700 });
+      await chmod(this.mailDir, 0o700); // also when the folder was made earlier, e.g. by the launcher
       this.transport = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
     }
   }
