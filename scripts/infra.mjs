@@ -646,20 +646,20 @@ export async function startRedis({ dir, port, sink, wipe = false }) {
  * a minute). `launch` returns a managed entry (see manage()) or throws; a throw is retried the
  * same way. A Ctrl-C sets closing, which ends the loop, and teardown() stops the current child.
  */
-export function supervise(name, first, launch) {
-  let delay = 1000;
+export function supervise(name, first, launch, { initialDelayMs = 1000, maxDelayMs = 30_000 } = {}) {
+  let delay = initialDelayMs;
   const watch = (entry) => {
     const startedAt = Date.now();
     void entry.done.then((result) => {
       if (closing) return;
-      if (Date.now() - startedAt > 60_000) delay = 1000;
+      if (Date.now() - startedAt > 60_000) delay = initialDelayMs;
       log(`${name} exited unexpectedly (status ${exitStatus(result)}); restarting in ${delay / 1000}s`);
       void restart();
     });
   };
   const restart = async () => {
     await sleep(delay);
-    delay = Math.min(delay * 2, 30_000);
+    delay = Math.min(delay * 2, maxDelayMs);
     if (closing) return;
     try {
       const entry = await launch();
