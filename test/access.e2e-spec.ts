@@ -7,6 +7,8 @@ import { bearer, createDepartment, createUser, login, startApp, TestContext } fr
 /** Routes anyone may call without logging in. Adding one here is a deliberate, reviewed act. */
 const PUBLIC_ROUTES = [
   'GET /api/health',
+  'GET /api/health/live',
+  'GET /api/health/ready',
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/logout',

@@ -134,7 +134,7 @@ describe('fair bidding', () => {
 
     // The proposals open (deadline + grace, then closing): the held entries join the chain, in order.
     await openProposals(problemId);
-    const opened = (await audit('&entityType=proposal')).items.reverse();
+    const opened = (await audit('&entityType=proposal')).items.filter((i) => i.entityId === a.body.id || i.entityId === b.body.id).reverse();
     expect(opened.map((i) => [i.action, i.actorId, i.entityId])).toEqual([
       ['proposal.submitted', firmA.memberId, a.body.id],
       ['proposal.revised', firmA.memberId, a.body.id],

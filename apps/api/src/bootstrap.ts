@@ -5,8 +5,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, createValidationPipe, RECEIVED_MARK, trustProxyOption, validateEnv } from '@app/common';
+import { AppConfig, createValidationPipe, httpDuration, installInputGuards, RECEIVED_MARK, trustProxyOption, validateEnv } from '@app/common';
 import { AppModule, requestIdOf, REQUEST_ID_HEADER } from './app.module';
+import { mountQueueDashboard } from './admin/queue-dashboard';
 
 /**
  * Builds the HTTP application with everything main.ts and the e2e tests share:
@@ -30,7 +31,15 @@ export async function createApp(): Promise<NestFastifyApplication> {
     (request as unknown as Record<symbol, number>)[RECEIVED_MARK] = performance.now();
     done();
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true });
+  // Latency by route pattern (never the raw URL, which would make one series per id).
+  adapter.getInstance().addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
+  });
+  // Our JSON parser (bounded depth and size, checked before parsing) replaces Nest's; see input-guard.ts.
+  installInputGuards(adapter.getInstance());
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
 
@@ -56,6 +65,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
   await app.register(multipart, {
     limits: { fileSize: config.get('ATTACHMENT_MAX_BYTES'), files: 1, fields: 5, parts: 6, fieldSize: 1024, headerPairs: 100 },
   });
+
+  await mountQueueDashboard(app);
 
   app.setGlobalPrefix('api');
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, decodeCursor, DEFAULT_PAGE_SIZE, Page, sha256Hex, toPage } from '@app/common';
+import { Actor, auditWriteDuration, decodeCursor, DEFAULT_PAGE_SIZE, Page, sha256Hex, toPage } from '@app/common';
 import { AuditEntry } from './audit-entry.entity';
 import { auditHash, GENESIS_HASH, HashedFields, toJsonValue } from './audit-hash';
 
@@ -105,10 +105,16 @@ export class AuditService {
 
   /** Links one entry to the chain's head, under the lock that keeps the chain linear. */
   private async append(manager: EntityManager, entry: Omit<HashedFields, 'prevHash'> & { before: object | null; after: object | null }): Promise<void> {
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-    const last = await manager.query<{ hash: string }[]>('SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1');
-    const fields = { ...entry, prevHash: last[0]?.hash ?? GENESIS_HASH };
-    await manager.insert(AuditEntry, { ...fields, hash: auditHash(fields) });
+    // Timed into audit_log_write_seconds (Prometheus): the lock wait is most of it under load.
+    const end = auditWriteDuration.startTimer();
+    try {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
+      const last = await manager.query<{ hash: string }[]>('SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+      const fields = { ...entry, prevHash: last[0]?.hash ?? GENESIS_HASH };
+      await manager.insert(AuditEntry, { ...fields, hash: auditHash(fields) });
+    } finally {
+      end();
+    }
   }
 
   /**

@@ -13,3 +13,7 @@ export * from './csv/csv';
 export * from './pagination/pagination';
 export * from './text';
 export * from './hashing';
+export * from './http/input-guard';
+export * from './http/resilient-throttler-storage';
+export * from './metrics/metrics';
+export * from './time/with-timeout';

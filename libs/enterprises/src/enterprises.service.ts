@@ -7,6 +7,7 @@ import { AuditService } from '@app/audit';
 import { MAIL_JOBS, OutboxService } from '@app/jobs';
 import {
   escapeLike,
+  acceptablePasswordOrFail,
   hashPassword,
   isUniqueViolation,
   Organization,
@@ -99,7 +100,7 @@ export class EnterprisesService {
   async register(dto: RegisterEnterpriseDto): Promise<RegistrationResult> {
     const profile = dto.enterprise;
     const taxCode = normalizeTaxCodeOrFail(profile.taxCode, 'enterprise.taxCode');
-    const passwordHash = await hashPassword(dto.password);
+    const passwordHash = await hashPassword(acceptablePasswordOrFail(dto.password, dto.email));
     try {
       return await this.dataSource.transaction(async (manager) => {
         const today = await cityTodayByDb(manager);

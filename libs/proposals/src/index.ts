@@ -16,3 +16,5 @@ export { sealVersion, versionAad } from './sealed-content';
 export type { SealedVersion } from './sealed-content';
 export { assertEvaluatorMayRead, isOnPanel } from './evaluator-access';
 export type { OpenedVersion } from './proposals.service';
+export { ProposalsRetention } from './retention';
+export { rotateMasterKey, type RotationCounts } from './crypto/rotate-master-key';

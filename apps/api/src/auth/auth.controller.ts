@@ -1,14 +1,26 @@
-import { Body, Controller, Get, HttpCode, Injectable, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, ExecutionContext, Get, HttpCode, Injectable, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuthGuard } from '@nestjs/passport';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { AppError, AuthUser, CurrentUser, ErrorCode, Public } from '@app/common';
+import { AppError, AuthUser, createValidationPipe, CurrentUser, ErrorCode, Public } from '@app/common';
 import { AuthService, LoginDto, RefreshDto, SetPasswordDto, User, UsersService } from '@app/identity';
 import { EnterprisesService, RegisterEnterpriseDto } from '@app/enterprises';
 
-/** passport-local, with the one error shape for missing fields. */
+/**
+ * passport-local, with the one error shape for missing fields. Guards run before pipes, so the
+ * body is validated against LoginDto here first: unknown fields and wrong types are a 400 before
+ * any password work (passport would otherwise hand `{"password":123}` to argon2).
+ */
 @Injectable()
 class LocalAuthGuard extends AuthGuard('local') {
+  private readonly validation = createValidationPipe();
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<{ body: unknown }>();
+    await this.validation.transform(request.body ?? {}, { type: 'body', metatype: LoginDto });
+    return (await super.canActivate(context)) as boolean;
+  }
+
   override handleRequest<TUser = User>(err: unknown, user: TUser | false): TUser {
     if (err instanceof Error) throw err;
     if (!user) throw new AppError(ErrorCode.VALIDATION_FAILED, 'email and password are required.');

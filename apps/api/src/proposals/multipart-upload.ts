@@ -1,6 +1,6 @@
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import { AppError, ErrorCode } from '@app/common';
+import { AppError, ErrorCode, invalidCharacters, isStorableText } from '@app/common';
 
 const FIELD = 'file';
 
@@ -24,6 +24,7 @@ export async function readSingleFile(request: FastifyRequest, maxBytes: number):
     throw mapMultipartError(err, maxBytes);
   }
   if (file.file.truncated) throw tooLarge(maxBytes);
+  if (!isStorableText(file.filename)) throw invalidCharacters('file.filename');
   return { fileName: file.filename, bytes };
 }
 
@@ -40,6 +41,7 @@ function tooLarge(maxBytes: number): AppError {
 function mapMultipartError(err: unknown, maxBytes: number): unknown {
   const code = (err as { code?: string } | null)?.code;
   if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge(maxBytes);
-  if (typeof code === 'string' && code.startsWith('FST_')) return badUpload();
-  return err;
+  // Anything else while reading the parts is a malformed request (no boundary, a truncated body,
+  // a bad part header): the client's doing, so a 400, not a 500.
+  return err instanceof AppError ? err : badUpload();
 }

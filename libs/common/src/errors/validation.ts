@@ -1,6 +1,27 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { buildMessage, ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
 import { AppError } from './app-error';
 import { ErrorCode } from './error-codes';
+
+/**
+ * A finite number with at most two decimal places. class-validator's own `maxDecimalPlaces` throws a
+ * TypeError on numbers it prints in exponent form (1e-300), which became a 500; this one refuses them.
+ */
+export function IsDecimal2(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isDecimal2',
+      validator: {
+        validate: (value: unknown) => typeof value === 'number' && Number.isFinite(value) && Number(value.toFixed(2)) === value,
+        defaultMessage: buildMessage((each) => `${each}$property must be a number with at most two decimal places`, options),
+      },
+    },
+    options,
+  );
+}
+
+/** For PATCH fields the row cannot do without: absent means "keep", null is refused (IsOptional would let null through). */
+export const UnlessOmitted = () => ValidateIf((_o: object, value: unknown) => value !== undefined);
 
 export interface FieldError {
   field: string;

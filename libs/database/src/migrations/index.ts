@@ -4,6 +4,15 @@ import { Enterprises1763800000002 } from './1763800000002-enterprises';
 import { Marketplace1763800000003 } from './1763800000003-marketplace';
 import { Evaluation1763800000004 } from './1763800000004-evaluation';
 import { FairBidding1763800000005 } from './1763800000005-fair-bidding';
+import { Operations1763800000100 } from './1763800000100-operations';
 
 /** Every migration, in order. Listed by hand so the bundled apps need no file globbing. */
-export const MIGRATIONS = [Foundation1763800000000, Areas1763800000001, Enterprises1763800000002, Marketplace1763800000003, Evaluation1763800000004, FairBidding1763800000005];
+export const MIGRATIONS = [
+  Foundation1763800000000,
+  Areas1763800000001,
+  Enterprises1763800000002,
+  Marketplace1763800000003,
+  Evaluation1763800000004,
+  FairBidding1763800000005,
+  Operations1763800000100,
+];
