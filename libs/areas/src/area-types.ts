@@ -1,4 +1,14 @@
-export const AREA_UNIT_TYPES = ['city', 'ward', 'commune', 'special_zone'] as const;
+export const AREA_UNIT_TYPES = [
+  'city',
+  'ward',
+  'commune',
+  'special_zone',
+  // the district-level units of the city before 1 July 2025
+  'urban_district',
+  'district',
+  'district_city',
+  'island_district',
+] as const;
 export type AreaUnitType = (typeof AREA_UNIT_TYPES)[number];
 
 /** A unit as the reference data describes it. */
@@ -8,6 +18,14 @@ export interface ReferenceArea {
   unitType: AreaUnitType;
   parentCode: string | null;
   areaKm2: number | null;
+  /** YYYY-MM-DD, first day the unit exists; null: before any date the platform knows. */
+  validFrom: string | null;
+  /** YYYY-MM-DD, last day the unit exists; null: still in force. */
+  validTo: string | null;
+  /** For a commune-level unit formed in 2025: the city (as it was before 1 July 2025) it lay in, if any. */
+  formerParentCode: string | null;
+  /** Where the unit's validity and former parent come from. */
+  basis: string | null;
 }
 
 /** A population figure with the date it describes and where it comes from. */

@@ -165,6 +165,9 @@ export class AreasService {
       unitType: area.unitType,
       parentCode: area.parentCode,
       areaKm2: area.areaKm2,
+      validFrom: area.validFrom,
+      validTo: area.validTo,
+      formerParentCode: area.formerParentCode,
       population,
     };
   }
