@@ -54,7 +54,10 @@ function registeredRoutes(ctx: TestContext): RouteInfo[] {
       const sub = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
       if (sub === undefined) continue;
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
-      const path = [prefix, base, sub].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/');
+      const path = [prefix, base, sub]
+        .map((p) => p.replace(/^\/|\/$/g, ''))
+        .filter(Boolean)
+        .join('/');
       const isPublic = reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [handler, type]) ?? false;
       routes.push({ method, path: `/${path}`, isPublic });
     }

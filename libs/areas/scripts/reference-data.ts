@@ -113,7 +113,8 @@ export function readReferenceData(dir = DATA_DIR, originDir = DATA_DIR): Referen
 
   const origins = new Map(
     parseCsvRecords(readFileSync(join(originDir, ORIGIN_FILE), 'utf8')).map((r) => {
-      if (r.former_province_code !== '31' && r.former_province_code !== '30') fail(`former province of ${r.code}: ${r.former_province_code}`);
+      if (r.former_province_code !== '31' && r.former_province_code !== '30')
+        fail(`former province of ${r.code}: ${r.former_province_code}`);
       if (r.source.trim() === '') fail(`${ORIGIN_FILE}: ${r.code} has no source`);
       return [r.code, r] as const;
     }),

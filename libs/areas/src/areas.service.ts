@@ -47,11 +47,13 @@ export class AreasService {
     if (query.q)
       qb.andWhere(`f_search_norm(a.name) LIKE '%' || f_search_norm(:q) || '%'`, { q: query.q.replace(/[\\%_]/g, '\\$&') });
     if (query.unitType) qb.andWhere('a.unitType = :unitType', { unitType: query.unitType });
+    const day = query.inForceOn ?? cityToday();
+    qb.andWhere('(a.validFrom IS NULL OR a.validFrom <= :day) AND (a.validTo IS NULL OR a.validTo >= :day)', { day });
     if (query.parentCode) qb.andWhere('a.parentCode = :parentCode', { parentCode: query.parentCode });
     if (after) qb.andWhere('a.code > :code', { code: after.code });
     const rows = await qb.getMany();
     const figures = await this.figuresByArea(rows.slice(0, limit).map((a) => a.code));
-    const today = cityToday();
+    const today = day;
     return toPage(
       rows,
       limit,

@@ -53,23 +53,25 @@ export async function loadCityBoundaries(manager: EntityManager): Promise<CityBo
   const cities = rows.filter((r) => r.unit_type === 'city' && r.parent_code === null);
   const communeLevel = (r: AreaRow) => (COMMUNE_LEVEL_UNIT_TYPES as readonly string[]).includes(r.unit_type);
   return cities
-    .map(
-      (c): CityBoundary => ({
-        code: c.code,
-        name: c.name,
-        validFrom: c.valid_from,
-        validTo: c.valid_to,
-        basis: c.basis,
-        units: rows.filter((r) => r.parent_code === c.code).map(unit),
-        countedUnits: rows.filter((r) => communeLevel(r) && (r.parent_code === c.code || r.former_parent_code === c.code)).map(unit),
-      }),
-    )
+    .map((c): CityBoundary => ({
+      code: c.code,
+      name: c.name,
+      validFrom: c.valid_from,
+      validTo: c.valid_to,
+      basis: c.basis,
+      units: rows.filter((r) => r.parent_code === c.code).map(unit),
+      countedUnits: rows
+        .filter((r) => communeLevel(r) && (r.parent_code === c.code || r.former_parent_code === c.code))
+        .map(unit),
+    }))
     .sort((a, b) => (a.validFrom ?? '').localeCompare(b.validFrom ?? ''));
 }
 
 /** The city in force on a date (YYYY-MM-DD); before the first known boundary, the earliest one. */
 export function cityOn(boundaries: readonly CityBoundary[], date: string): CityBoundary {
-  const found = boundaries.find((b) => (b.validFrom === null || b.validFrom <= date) && (b.validTo === null || date <= b.validTo));
+  const found = boundaries.find(
+    (b) => (b.validFrom === null || b.validFrom <= date) && (b.validTo === null || date <= b.validTo),
+  );
   const city = found ?? boundaries[0];
   if (!city) throw new Error('No city in areas: run the seed (main.js migrate)');
   return city;

@@ -3,7 +3,13 @@
 import type { EntityManager } from 'typeorm';
 import type { ReferencePopulation } from './area-types';
 import { POPULATION_AUDIT_ACTIONS, POPULATION_AUDIT_ENTITY, populationAuditId } from './population-audit';
-import { HAIPHONG_CITY, HAIPHONG_COMMUNES, HAIPHONG_DISTRICTS_2024, HAIPHONG_OLD_CITY, REFERENCE_POPULATIONS } from './reference-data.generated';
+import {
+  HAIPHONG_CITY,
+  HAIPHONG_COMMUNES,
+  HAIPHONG_DISTRICTS_2024,
+  HAIPHONG_OLD_CITY,
+  REFERENCE_POPULATIONS,
+} from './reference-data.generated';
 
 export interface ReferenceSeedResult {
   /** Areas inserted or changed (0 when the table already matched the reference data). */

@@ -25,7 +25,10 @@ describe('UnitResolver', () => {
     expect(r).toEqual({
       ok: false,
       problem: 'ambiguous',
-      suggestions: expect.arrayContaining([expect.objectContaining({ code: '10888' }), expect.objectContaining({ code: '10903' })]),
+      suggestions: expect.arrayContaining([
+        expect.objectContaining({ code: '10888' }),
+        expect.objectContaining({ code: '10903' }),
+      ]),
     });
   });
 

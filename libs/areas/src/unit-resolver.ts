@@ -34,7 +34,22 @@ export function unaccented(text: string): string {
 }
 
 /** Unit-type words a name may carry or omit ("Phường Hồng Bàng", "P. Hồng Bàng", "Hồng Bàng"). */
-const PREFIXES = ['dac khu', 'phuong', 'xa', 'thi tran', 'quan', 'huyen', 'thanh pho', 'thi xa', 'tp.', 'tp', 'p.', 'x.', 'q.', 'h.'];
+const PREFIXES = [
+  'dac khu',
+  'phuong',
+  'xa',
+  'thi tran',
+  'quan',
+  'huyen',
+  'thanh pho',
+  'thi xa',
+  'tp.',
+  'tp',
+  'p.',
+  'x.',
+  'q.',
+  'h.',
+];
 
 function bare(unaccentedName: string): string {
   for (const p of PREFIXES) if (unaccentedName.startsWith(`${p} `)) return unaccentedName.slice(p.length + 1);

@@ -2,7 +2,17 @@ import { assertCommuneLevelArea } from '@app/areas';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, AuthUser, cityTodayByDb, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, Page, PageQueryDto, toPage } from '@app/common';
+import {
+  AppError,
+  AuthUser,
+  cityTodayByDb,
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  ErrorCode,
+  Page,
+  PageQueryDto,
+  toPage,
+} from '@app/common';
 import { AuditService } from '@app/audit';
 import { MAIL_JOBS, OutboxService } from '@app/jobs';
 import {
@@ -28,7 +38,14 @@ import {
   seesEveryStatus,
   Viewer,
 } from './enterprise-access';
-import { EnterpriseSummary, EnterpriseView, StatusHistoryView, toEnterpriseSnapshot, toEnterpriseView, toStatusHistoryView } from './enterprise-views';
+import {
+  EnterpriseSummary,
+  EnterpriseView,
+  StatusHistoryView,
+  toEnterpriseSnapshot,
+  toEnterpriseView,
+  toStatusHistoryView,
+} from './enterprise-views';
 import { applyActivityDeltas, footprintMove } from './activity-deltas';
 import { insertStatusHistory } from './status-history';
 import { normalizeTaxCodeOrFail } from './tax-code-errors';
@@ -58,6 +75,7 @@ interface DirectoryRow {
   website: string | null;
   status: EnterpriseStatus;
   status_effective_date: string | null;
+  origin: 'registered' | 'imported';
 }
 
 const toSummary = (r: DirectoryRow): EnterpriseSummary => ({
@@ -73,6 +91,7 @@ const toSummary = (r: DirectoryRow): EnterpriseSummary => ({
   website: r.website,
   status: r.status,
   statusEffectiveDate: r.status_effective_date,
+  origin: r.origin,
 });
 
 function notInFuture(date: string | null | undefined, today: string, field: string): void {
@@ -104,6 +123,13 @@ export class EnterprisesService {
       return await this.dataSource.transaction(async (manager) => {
         const today = await cityTodayByDb(manager);
         notInFuture(profile.foundedOn, today, 'enterprise.foundedOn');
+        checkActivityStart(
+          profile.foundedOn ?? null,
+          profile.activityStartedOn ?? null,
+          profile.activityStartEvidence ?? null,
+          today,
+          'enterprise.',
+        );
         await assertCommuneLevelArea(manager, profile.areaCode, 'enterprise.areaCode');
         if (await manager.getRepository(Enterprise).existsBy({ taxCode })) throw taxCodeTaken(taxCode);
         const emailRows = await manager.query<unknown[]>(`SELECT 1 FROM users WHERE lower(email) = lower($1)`, [dto.email]);
@@ -119,6 +145,12 @@ export class EnterprisesService {
             legalName: profile.legalName,
             shortName: profile.shortName ?? null,
             foundedOn: profile.foundedOn ?? null,
+            activityStartedOn: profile.activityStartedOn ?? null,
+            activityStartEvidence: profile.activityStartEvidence ?? null,
+            origin: 'registered',
+            importId: null,
+            importSource: null,
+            claimedAt: null,
             address: profile.address,
             areaCode: profile.areaCode,
             sectors: profile.sectors,
@@ -200,6 +232,9 @@ export class EnterprisesService {
       if (dto.legalName !== undefined) firm.legalName = dto.legalName;
       if (dto.shortName !== undefined) firm.shortName = dto.shortName;
       if (dto.foundedOn !== undefined) firm.foundedOn = dto.foundedOn;
+      if (dto.activityStartedOn !== undefined) firm.activityStartedOn = dto.activityStartedOn;
+      if (dto.activityStartEvidence !== undefined) firm.activityStartEvidence = dto.activityStartEvidence;
+      checkActivityStart(firm.foundedOn, firm.activityStartedOn, firm.activityStartEvidence, today, '');
       if (dto.address !== undefined) firm.address = dto.address;
       if (dto.areaCode !== undefined) firm.areaCode = dto.areaCode;
       if (dto.sectors !== undefined) firm.sectors = dto.sectors;
@@ -269,7 +304,7 @@ export class EnterprisesService {
     if (after) where.push(`(e.legal_name, e.id) > (${param(after.name)}, ${param(after.id)}::uuid)`);
     const rows = await this.dataSource.query<DirectoryRow[]>(
       `SELECT e.id, e.tax_code, e.legal_name, e.short_name, e.area_code, a.name AS area_name, e.sectors, e.tags,
-              e.headcount_band, e.website, e.status, e.status_effective_date::text AS status_effective_date
+              e.headcount_band, e.website, e.status, e.status_effective_date::text AS status_effective_date, e.origin
          FROM enterprises e LEFT JOIN areas a ON a.code = e.area_code
         WHERE ${where.join(' AND ')}
         ORDER BY e.legal_name, e.id
@@ -353,6 +388,28 @@ export class EnterprisesService {
       throw err;
     }
   }
+}
+
+/** A stated activity start is later than the founding date, not in the future, and comes with evidence. */
+export function checkActivityStart(
+  foundedOn: string | null,
+  startedOn: string | null,
+  evidence: string | null,
+  today: string,
+  prefix: string,
+): void {
+  if (!startedOn) return;
+  const errors: { field: string; errors: string[] }[] = [];
+  if (startedOn > today)
+    errors.push({ field: `${prefix}activityStartedOn`, errors: ['activityStartedOn may not be in the future'] });
+  if (foundedOn && startedOn < foundedOn)
+    errors.push({ field: `${prefix}activityStartedOn`, errors: ['activityStartedOn may not be before foundedOn'] });
+  if (!evidence)
+    errors.push({
+      field: `${prefix}activityStartEvidence`,
+      errors: ['a stated activity start needs its evidence (activityStartEvidence)'],
+    });
+  if (errors.length > 0) throw new AppError(ErrorCode.VALIDATION_FAILED, 'The request is not valid.', errors);
 }
 
 function taxCodeTaken(taxCode: string): AppError {

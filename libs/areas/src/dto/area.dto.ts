@@ -21,6 +21,15 @@ export class ListAreasQueryDto extends PageQueryDto {
   @IsIn(AREA_UNIT_TYPES)
   unitType?: AreaUnitType;
 
+  @ApiPropertyOptional({
+    example: '2025-01-01',
+    description:
+      'Only the areas in force on this day (default today): 2025-01-01 lists the old city (31-2024) and its 15 districts',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  inForceOn?: string;
+
   @ApiPropertyOptional({ example: '31', description: 'Only the units of this parent (31: the city)' })
   @IsOptional()
   @Matches(AREA_CODE, { message: 'parentCode must be an area code' })

@@ -42,7 +42,9 @@ export class IndicatorTruth1763800000300 implements MigrationInterface {
         ADD COLUMN import_id uuid NULL,
         ADD COLUMN import_source text NULL,
         ADD COLUMN claimed_at timestamptz NULL`);
-    await q.query(`CREATE INDEX enterprises_search_tsv_idx ON enterprises USING gin (to_tsvector('simple'::regconfig, search_document))`);
+    await q.query(
+      `CREATE INDEX enterprises_search_tsv_idx ON enterprises USING gin (to_tsvector('simple'::regconfig, search_document))`,
+    );
 
     await q.query(`
       CREATE TABLE enterprise_imports (
@@ -65,7 +67,9 @@ export class IndicatorTruth1763800000300 implements MigrationInterface {
         committed_at timestamptz NULL,
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`ALTER TABLE enterprises ADD CONSTRAINT enterprises_import_fk FOREIGN KEY (import_id) REFERENCES enterprise_imports (id)`);
+    await q.query(
+      `ALTER TABLE enterprises ADD CONSTRAINT enterprises_import_fk FOREIGN KEY (import_id) REFERENCES enterprise_imports (id)`,
+    );
     await q.query(`
       CREATE TABLE enterprise_import_rows (
         import_id uuid NOT NULL REFERENCES enterprise_imports (id) ON DELETE CASCADE,
@@ -116,8 +120,12 @@ export class IndicatorTruth1763800000300 implements MigrationInterface {
     await q.query(`ALTER TABLE enterprise_activity_deltas DROP COLUMN recorded_at`);
     await q.query(`DELETE FROM areas WHERE valid_to IS NOT NULL AND parent_code IS NOT NULL`);
     await q.query(`DELETE FROM areas WHERE valid_to IS NOT NULL`);
-    await q.query(`ALTER TABLE areas DROP COLUMN valid_from, DROP COLUMN valid_to, DROP COLUMN former_parent_code, DROP COLUMN basis`);
+    await q.query(
+      `ALTER TABLE areas DROP COLUMN valid_from, DROP COLUMN valid_to, DROP COLUMN former_parent_code, DROP COLUMN basis`,
+    );
     await q.query(`ALTER TABLE areas DROP CONSTRAINT IF EXISTS areas_unit_type_check`);
-    await q.query(`ALTER TABLE areas ADD CONSTRAINT areas_unit_type_check CHECK (unit_type IN ('city', 'ward', 'commune', 'special_zone'))`);
+    await q.query(
+      `ALTER TABLE areas ADD CONSTRAINT areas_unit_type_check CHECK (unit_type IN ('city', 'ward', 'commune', 'special_zone'))`,
+    );
   }
 }
