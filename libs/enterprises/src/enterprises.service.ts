@@ -47,6 +47,7 @@ import {
   toStatusHistoryView,
 } from './enterprise-views';
 import { applyActivityDeltas, footprintMove } from './activity-deltas';
+import { EnterpriseClaimsService } from './claims/enterprise-claims.service';
 import { insertStatusHistory } from './status-history';
 import { normalizeTaxCodeOrFail } from './tax-code-errors';
 import { RegisterEnterpriseDto } from './dto/register-enterprise.dto';
@@ -56,6 +57,8 @@ import { ListEnterprisesQueryDto } from './dto/list-enterprises-query.dto';
 export interface RegistrationResult {
   user: UserView;
   enterprise: { id: string; status: EnterpriseStatus; taxCode: string };
+  /** Registering with the tax code of a firm the city imported files a claim on it, decided by an admin. */
+  claim?: { id: string; status: 'pending' };
 }
 
 /** At most this many words of a directory query are matched. */
@@ -109,6 +112,7 @@ export class EnterprisesService {
     private readonly users: UsersService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly claims: EnterpriseClaimsService,
   ) {}
 
   /**
@@ -131,9 +135,28 @@ export class EnterprisesService {
           'enterprise.',
         );
         await assertCommuneLevelArea(manager, profile.areaCode, 'enterprise.areaCode');
-        if (await manager.getRepository(Enterprise).existsBy({ taxCode })) throw taxCodeTaken(taxCode);
+        const existing = await manager
+          .getRepository(Enterprise)
+          .findOne({ where: { taxCode }, lock: { mode: 'pessimistic_write' } });
+        if (existing && (existing.origin !== 'imported' || existing.claimedAt)) throw taxCodeTaken(taxCode);
         const emailRows = await manager.query<unknown[]>(`SELECT 1 FROM users WHERE lower(email) = lower($1)`, [dto.email]);
         if (emailRows.length > 0) throw emailTaken();
+        if (existing) {
+          // The city imported this firm: the account waits, without the firm, until an admin approves its claim.
+          const claimant = await this.users.insertUser(manager, {
+            email: dto.email,
+            fullName: dto.fullName,
+            role: 'enterprise',
+            organizationId: null,
+            passwordHash,
+          });
+          const claim = await this.claims.file(manager, existing.id, { id: claimant.id, role: 'enterprise' });
+          return {
+            user: toUserView(claimant),
+            enterprise: { id: existing.id, status: existing.status, taxCode: existing.taxCode },
+            claim: { id: claim.id, status: 'pending' as const },
+          };
+        }
 
         const org = await manager
           .getRepository(Organization)

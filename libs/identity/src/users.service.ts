@@ -37,7 +37,13 @@ export class UsersService {
           organizationId,
           passwordHash,
         });
-        await this.audit.record(manager, { actor, action: 'user.created', entityType: 'user', entityId: user.id, after: toUserSnapshot(user) });
+        await this.audit.record(manager, {
+          actor,
+          action: 'user.created',
+          entityType: 'user',
+          entityId: user.id,
+          after: toUserSnapshot(user),
+        });
         await this.outbox.enqueueMail(manager, MAIL_JOBS.accountCreated, { userId: user.id, needsPasswordSetup: !passwordHash });
         return toUserView(user);
       });
@@ -142,7 +148,10 @@ export class UsersService {
    * Creates the first admin when there is none. Returns the generated password (to print once)
    * when none was configured.
    */
-  async ensureFirstAdmin(email: string, password?: string): Promise<{ created: boolean; email: string; generatedPassword?: string }> {
+  async ensureFirstAdmin(
+    email: string,
+    password?: string,
+  ): Promise<{ created: boolean; email: string; generatedPassword?: string }> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(1062025)');
       const existing = await manager.getRepository(User).findOneBy({ role: 'admin' });
@@ -155,19 +164,31 @@ export class UsersService {
         organizationId: null,
         passwordHash: await hashPassword(password ?? generatedPassword!),
       });
-      await this.audit.record(manager, { actor: null, action: 'user.created', entityType: 'user', entityId: user.id, after: toUserSnapshot(user) });
+      await this.audit.record(manager, {
+        actor: null,
+        action: 'user.created',
+        entityType: 'user',
+        entityId: user.id,
+        after: toUserSnapshot(user),
+      });
       return { created: true, email: user.email, generatedPassword };
     });
   }
 
   private async findOrFail(manager: EntityManager, id: string, lock = false): Promise<User> {
-    const user = await manager.getRepository(User).findOne({ where: { id }, lock: lock ? { mode: 'pessimistic_write' } : undefined });
+    const user = await manager
+      .getRepository(User)
+      .findOne({ where: { id }, lock: lock ? { mode: 'pessimistic_write' } : undefined });
     if (!user) throw new AppError(ErrorCode.USER_NOT_FOUND, 'No such user.');
     return user;
   }
 
   /** Officers need a department; other staff may have one. Returns the organization id to store. */
-  private async checkDepartmentFor(role: string, departmentId: string | null, manager: EntityManager = this.dataSource.manager): Promise<string | null> {
+  private async checkDepartmentFor(
+    role: string,
+    departmentId: string | null,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<string | null> {
     if (!departmentId) {
       if (role === 'officer') throw new AppError(ErrorCode.DEPARTMENT_REQUIRED, 'An officer must belong to a department.');
       return null;

@@ -83,11 +83,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
             removeOnFail: { age: 30 * 24 * 3600 },
           });
           await withTimeout(added, ADD_TIMEOUT_MS);
-          await manager.update(OutboxMessage, { id: row.id }, { dispatchedAt: new Date(), attempts: row.attempts + 1, lastError: null });
+          await manager.update(
+            OutboxMessage,
+            { id: row.id },
+            { dispatchedAt: new Date(), attempts: row.attempts + 1, lastError: null },
+          );
           moved += 1;
         } catch (err) {
           // Redis unreachable (or unknown queue): keep the row for the next round and stop this one.
-          await manager.update(OutboxMessage, { id: row.id }, { attempts: row.attempts + 1, lastError: String(err).slice(0, 500) });
+          await manager.update(
+            OutboxMessage,
+            { id: row.id },
+            { attempts: row.attempts + 1, lastError: String(err).slice(0, 500) },
+          );
           this.logger.warn(`Could not relay outbox row ${row.id} to ${row.queue}: ${String(err)}`);
           break;
         }

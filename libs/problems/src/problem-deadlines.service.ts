@@ -33,10 +33,20 @@ export class ProblemDeadlinesService {
 
   /** In the transaction that publishes or moves the deadline: the close job and the reminders for it. */
   async planDeadlineJobs(manager: EntityManager, problemId: string, deadline: Date, now: Date): Promise<void> {
-    await this.outbox.enqueue(manager, { queue: QUEUES.problems, name: PROBLEM_JOBS.closeProblem, payload: { problemId }, runAt: deadline });
+    await this.outbox.enqueue(manager, {
+      queue: QUEUES.problems,
+      name: PROBLEM_JOBS.closeProblem,
+      payload: { problemId },
+      runAt: deadline,
+    });
     for (const r of reminderTimes(now, deadline, parseReminderHours(this.config.get('DEADLINE_REMINDER_HOURS')))) {
       const payload: DeadlineReminderPayload = { problemId, hoursBefore: r.hoursBefore, deadline: deadline.toISOString() };
-      await this.outbox.enqueue(manager, { queue: QUEUES.problems, name: PROBLEM_JOBS.deadlineReminder, payload, runAt: r.runAt });
+      await this.outbox.enqueue(manager, {
+        queue: QUEUES.problems,
+        name: PROBLEM_JOBS.deadlineReminder,
+        payload,
+        runAt: r.runAt,
+      });
     }
   }
 
@@ -47,7 +57,9 @@ export class ProblemDeadlinesService {
   async close(problemId: string): Promise<CloseOutcome> {
     return this.dataSource.transaction(async (manager) => {
       // (an UPDATE through manager.query() answers [rows, affected count])
-      const [rows] = await manager.query<[{ id: string; department_id: string; title: string; deadline: Date; closed_at: Date }[], number]>(
+      const [rows] = await manager.query<
+        [{ id: string; department_id: string; title: string; deadline: Date; closed_at: Date }[], number]
+      >(
         `UPDATE problems SET status = 'closed', closed_at = now(), updated_at = now()
           WHERE id = $1 AND status = 'published' AND deadline <= now()
           RETURNING id, department_id, title, deadline, closed_at`,

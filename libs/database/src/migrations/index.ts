@@ -6,4 +6,11 @@ import { Evaluation1763800000004 } from './1763800000004-evaluation';
 import { IndicatorTruth1763800000300 } from './1763800000300-indicator-truth';
 
 /** Every migration, in order. Listed by hand so the bundled apps need no file globbing. */
-export const MIGRATIONS = [Foundation1763800000000, Areas1763800000001, Enterprises1763800000002, Marketplace1763800000003, Evaluation1763800000004, IndicatorTruth1763800000300];
+export const MIGRATIONS = [
+  Foundation1763800000000,
+  Areas1763800000001,
+  Enterprises1763800000002,
+  Marketplace1763800000003,
+  Evaluation1763800000004,
+  IndicatorTruth1763800000300,
+];

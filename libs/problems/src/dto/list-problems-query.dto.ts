@@ -25,7 +25,11 @@ export class ListProblemsQueryDto extends PageQueryDto {
   @IsUUID()
   departmentId?: string;
 
-  @ApiPropertyOptional({ enum: PROBLEM_STATUSES, default: 'published', description: 'draft: officers (their department) and admins only' })
+  @ApiPropertyOptional({
+    enum: PROBLEM_STATUSES,
+    default: 'published',
+    description: 'draft: officers (their department) and admins only',
+  })
   @IsOptional()
   @IsIn(PROBLEM_STATUSES)
   status?: ProblemStatus;
