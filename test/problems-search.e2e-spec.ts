@@ -147,6 +147,8 @@ describe('problems: search, matching, subscriptions, invitations, follows', () =
     expect(ids(await search('Dinh Vu'))).toEqual([p1]);
     expect(ids(await search('đình vũ'))).toEqual([p1]);
     expect(ids(await search('du lich cat ba'))).toEqual([p2]);
+    expect(ids(await search('cat ba du lich'))).toEqual([p2]); // words in any order
+    expect(ids(await search('vu dinh giao thong'))).toEqual([p1]);
     expect(ids(await search('thôn'))).toEqual([p1]); // part of a word, through the trigram index
     expect(ids(await search('đường sắt'))).toEqual([]);
     expect((await search('giao thong')).body.items[0]).toMatchObject({

@@ -11,7 +11,9 @@ import {
   ErrorCode,
   Page,
   PageQueryDto,
+  splitSearchText,
   toPage,
+  wordsInAnyOrderQuery,
 } from '@app/common';
 import { AuditService } from '@app/audit';
 import { MAIL_JOBS, OutboxService } from '@app/jobs';
@@ -297,8 +299,10 @@ export class EnterprisesService {
 
   /**
    * The public directory: verified firms only, unless an admin asks for another status. `q` is
-   * matched, accents and case ignored, against the search document (names, tags, products) through
-   * its trigram index; the order is by legal name then id, so cursors are stable.
+   * matched word by word in any order, accents and case ignored, against the search document
+   * (names, tags, products) through its full-text index, each word whole or the start of one; the
+   * answer is ranked by relevance (then id). Without `q` the order is by legal name then id. Both
+   * orders carry stable cursors.
    */
   async list(viewer: Viewer, query: ListEnterprisesQueryDto): Promise<Page<EnterpriseSummary>> {
     const status = query.status ?? ACTIVE_STATUS;
@@ -306,35 +310,51 @@ export class EnterprisesService {
       throw new AppError(ErrorCode.ROLE_FORBIDDEN, 'Only admins may list enterprises that are not verified.');
     }
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = decodeCursor<{ name: string; id: string }>(query.cursor, ['name', 'id']);
-    if (after && (typeof after.name !== 'string' || typeof after.id !== 'string' || !UUID_RE.test(after.id)))
-      throw invalidCursor();
+    const text = searchTerms(query.q).join(' ');
+    const { words, fragments } = splitSearchText(text);
     const params: unknown[] = [];
     const param = (value: unknown) => {
       params.push(value);
       return `$${params.length}`;
     };
     const where = [`e.status = ${param(status)}`];
-    const terms = searchTerms(query.q);
-    if (terms.length > 0) {
-      // One pattern, words in the order typed with anything between ("dien tu hai phong" finds "Điện tử
-      // Cảng Hải Phòng"). One LIKE rather than one per word: the planner estimates a single pattern well
-      // and picks the trigram index for rare words; per-word LIKEs multiply into bad estimates.
-      where.push(`e.search_document LIKE '%' || f_search_norm(${param(terms.map(escapeLike).join('%'))}) || '%'`);
+    let order = 'e.legal_name, e.id';
+    let sortKey = 'e.legal_name';
+    if (text) {
+      const q = param(text);
+      let rank = '0';
+      if (words.length > 0) {
+        const tsquery = wordsInAnyOrderQuery(param(words));
+        where.push(`to_tsvector('simple', e.search_document) @@ ${tsquery}`);
+        rank = `ts_rank(to_tsvector('simple', e.search_document), ${tsquery})`;
+      }
+      // Text with punctuation is matched as typed (the trigram index serves it); % and _ are plain characters.
+      for (const f of fragments) where.push(`e.search_document LIKE '%' || f_search_norm(${param(escapeLike(f))}) || '%'`);
+      // Rank: full-text rank plus how closely the words match as typed; 6 decimals so the cursor compares exactly.
+      sortKey = `round((${rank} + word_similarity(f_search_norm(${q}), e.search_document))::numeric, 6)`;
+      order = `${sortKey} DESC, e.id DESC`;
     }
     if (query.sector) where.push(`e.sectors @> ARRAY[${param(query.sector)}]::text[]`);
     if (query.areaCode) where.push(`e.area_code = ${param(query.areaCode)}`);
-    if (after) where.push(`(e.legal_name, e.id) > (${param(after.name)}, ${param(after.id)}::uuid)`);
-    const rows = await this.dataSource.query<DirectoryRow[]>(
+    const after = decodeCursor<{ k: string; id: string }>(query.cursor, ['k', 'id']);
+    if (after) {
+      if (typeof after.k !== 'string' || typeof after.id !== 'string' || !UUID_RE.test(after.id)) throw invalidCursor();
+      if (text) {
+        if (!/^\d+(\.\d+)?$/.test(after.k)) throw invalidCursor();
+        where.push(`(${sortKey}, e.id) < (${param(after.k)}::numeric, ${param(after.id)}::uuid)`);
+      } else where.push(`(e.legal_name, e.id) > (${param(after.k)}, ${param(after.id)}::uuid)`);
+    }
+    const rows = await this.dataSource.query<(DirectoryRow & { sort_key: string })[]>(
       `SELECT e.id, e.tax_code, e.legal_name, e.short_name, e.area_code, a.name AS area_name, e.sectors, e.tags,
-              e.headcount_band, e.website, e.status, e.status_effective_date::text AS status_effective_date, e.origin
+              e.headcount_band, e.website, e.status, e.status_effective_date::text AS status_effective_date, e.origin,
+              (${sortKey})::text AS sort_key
          FROM enterprises e LEFT JOIN areas a ON a.code = e.area_code
         WHERE ${where.join(' AND ')}
-        ORDER BY e.legal_name, e.id
+        ORDER BY ${order}
         LIMIT ${param(limit + 1)}`,
       params,
     );
-    return toPage(rows, limit, (r) => ({ name: r.legal_name, id: r.id }), toSummary);
+    return toPage(rows, limit, (r) => ({ k: r.sort_key, id: r.id }), toSummary);
   }
 
   /** The dated transitions, oldest first: for the firm's own members, officers and admins. */
