@@ -16,3 +16,4 @@ export {
 } from './reference-data.generated';
 export * from './boundaries';
 export * from './unit-resolver';
+export * from './population-import';

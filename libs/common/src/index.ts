@@ -13,3 +13,4 @@ export * from './csv/csv';
 export * from './pagination/pagination';
 export * from './text';
 export * from './hashing';
+export * from './csv/table-file';

@@ -26,6 +26,7 @@ import {
   VintageView,
 } from './dto/density.dto';
 import { addMonths, lastDayOfMonth, monthOf, monthsBetween } from './months';
+import { MethodologyLanguage, methodologyTexts, MethodologyView } from './methodology';
 
 /** A series covers at most ten years of months: bounded work per request. */
 export const MAX_SERIES_MONTHS = 120;
@@ -124,6 +125,26 @@ export class IndicatorsService {
       ...(query.groupBy === 'sector' && !current
         ? { sectorsReason: `Sector counts are kept for the city from ${BOUNDARY_CHANGE_DATE}; ${asOf} is before it.` }
         : {}),
+    };
+  }
+
+  /** The public methodology, in Vietnamese or English, with the live target and the cities' population figures. */
+  async methodology(language: MethodologyLanguage): Promise<MethodologyView> {
+    const boundaries = await loadCityBoundaries(this.dataSource.manager);
+    const figures = await this.areas.figuresByArea(boundaries.map((b) => b.code));
+    return {
+      language,
+      ...methodologyTexts(language, this.target),
+      target: this.target,
+      boundaryChangeDate: BOUNDARY_CHANGE_DATE,
+      cityPopulations: boundaries.flatMap((b) =>
+        (figures.get(b.code) ?? []).map((f) => ({ areaCode: b.code, name: b.name, ...f })),
+      ),
+      endpoints: {
+        snapshot: '/api/v1/indicators/enterprise-density?asOf=YYYY-MM-DD&knownAt=YYYY-MM-DD',
+        series: '/api/v1/indicators/enterprise-density/series?from=YYYY-MM&to=YYYY-MM',
+        areas: '/api/v1/areas?inForceOn=YYYY-MM-DD',
+      },
     };
   }
 

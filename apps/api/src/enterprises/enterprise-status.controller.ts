@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '@app/common';
 import { ChangeEnterpriseStatusDto, DecideClaimDto, EnterpriseClaimsService, EnterpriseStatusService } from '@app/enterprises';
 
@@ -16,6 +16,7 @@ export class EnterpriseStatusController {
 
   /** Claims on an imported firm by accounts registered with its tax code. */
   @Get(':id/claims')
+  @ApiOkResponse({ description: '[{id, enterpriseId, user:{id, email, fullName}, status, reason, createdAt, decidedAt}]' })
   listClaims(@Param('id', ParseUUIDPipe) id: string) {
     return this.claims.list(id);
   }
@@ -23,6 +24,7 @@ export class EnterpriseStatusController {
   /** The claimant becomes the firm's owner; other pending claims on it are rejected. */
   @Post(':id/claims/:claimId/approve')
   @HttpCode(200)
+  @ApiOkResponse({ description: 'The claim, approved; 409 CLAIM_STATUS_CONFLICT when already decided or the firm is claimed' })
   approveClaim(
     @CurrentUser() actor: AuthUser,
     @Param('id', ParseUUIDPipe) id: string,
@@ -34,6 +36,7 @@ export class EnterpriseStatusController {
 
   @Post(':id/claims/:claimId/reject')
   @HttpCode(200)
+  @ApiOkResponse({ description: 'The claim, rejected (reason required)' })
   rejectClaim(
     @CurrentUser() actor: AuthUser,
     @Param('id', ParseUUIDPipe) id: string,

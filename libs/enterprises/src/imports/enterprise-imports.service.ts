@@ -2,13 +2,25 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, AppError, cityIso, cityToday, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, Page, toPage } from '@app/common';
+import {
+  Actor,
+  AppError,
+  cityIso,
+  cityToday,
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  detectTableFormat,
+  ErrorCode,
+  Page,
+  TableShapeError,
+  toPage,
+} from '@app/common';
 import { AuditService } from '@app/audit';
 import { IMPORT_JOBS, OutboxService, QUEUES } from '@app/jobs';
 import { COMMUNE_LEVEL_UNIT_TYPES, UnitResolver } from '@app/areas';
 import { applyDatedActivityDeltas, footprintDeltas } from '../activity-deltas';
 import type { EnterpriseStatus } from '../enterprise.constants';
-import { checkImportFile, countImportRows, detectFormat, FileShapeError, ImportFormat, readImportRows } from './import-file';
+import { checkImportFile, countImportRows, ImportFormat, readImportRows } from './import-file';
 import { CheckedRow, checkRow, countingStart, ImportOutcome, ImportRecord, RowContext } from './import-rows';
 
 /** Rows checked and written per transaction: bounded memory and lock time for a 100k-row file. */
@@ -160,12 +172,12 @@ export class EnterpriseImportsService {
   ) {}
 
   async create(actor: NonNullable<Actor>, file: { fileName: string; bytes: Buffer }, source: string): Promise<ImportView> {
-    const format = detectFormat(file.fileName, file.bytes);
+    const format = detectTableFormat(file.fileName, file.bytes);
     if (!format) throw fileInvalid(`${file.fileName} is neither a CSV nor an XLSX file.`);
     try {
       await checkImportFile(format, file.bytes);
     } catch (err) {
-      if (err instanceof FileShapeError) throw fileInvalid(err.message, err.missing);
+      if (err instanceof TableShapeError) throw fileInvalid(err.message, err.missing);
       throw err;
     }
     const sha256 = createHash('sha256').update(file.bytes).digest('hex');
@@ -308,7 +320,7 @@ export class EnterpriseImportsService {
         [id, processed],
       );
     } catch (err) {
-      if (!(err instanceof FileShapeError)) throw err; // retried by the queue
+      if (!(err instanceof TableShapeError)) throw err; // retried by the queue
       await this.dataSource.query(
         `UPDATE enterprise_imports SET status = 'failed', error = $2, updated_at = now() WHERE id = $1`,
         [id, err.message],

@@ -1,4 +1,5 @@
 import { unaccented, UnitResolver } from '@app/areas';
+import { parseTableDate } from '@app/common';
 import { Sector, SECTORS } from '../enterprise.constants';
 import { validateTaxCode } from '../tax-code';
 import type { FileRow } from './import-file';
@@ -92,20 +93,7 @@ const STATUS_NAMES: Record<string, OperatingStatus> = {
   'pha san': 'ceased',
 };
 
-/** YYYY-MM-DD, DD/MM/YYYY or D-M-YYYY (Vietnamese order) as a real calendar day, else null. */
-export function parseDay(text: string): string | null {
-  // An Excel day number that lost its date format (1899-12-30 is day 0).
-  if (/^\d{5}$/.test(text)) return new Date(Date.UTC(1899, 11, 30) + Number(text) * 86_400_000).toISOString().slice(0, 10);
-  let y: number, m: number, d: number;
-  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
-  const vn = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
-  if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
-  else if (vn) [d, m, y] = [Number(vn[1]), Number(vn[2]), Number(vn[3])];
-  else return null;
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d || y < 1900) return null;
-  return date.toISOString().slice(0, 10);
-}
+export const parseDay = parseTableDate;
 
 export interface RowContext {
   units: UnitResolver;
