@@ -9,7 +9,7 @@ export const PROBLEM_SORTS = ['deadline', 'newest', 'relevance'] as const;
 export type ProblemSort = (typeof PROBLEM_SORTS)[number];
 
 export class ListProblemsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'accent-insensitive full text: "giao thong" finds "giao thông"' })
+  @ApiPropertyOptional({ description: 'accent-insensitive full text, words in any order: "thong giao" finds "giao thông"' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
