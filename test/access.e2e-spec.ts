@@ -23,6 +23,7 @@ const PUBLIC_ROUTES = [
   'GET /api/v1/indicators/enterprise-density',
   'GET /api/v1/indicators/enterprise-density/series',
   'GET /api/v1/indicators/enterprise-density/chart',
+  'GET /api/v1/indicators/enterprise-density/methodology',
   'GET /api/v1/enterprises',
   'GET /api/v1/enterprises/:id',
   'GET /api/v1/problems/:id/result',
