@@ -230,12 +230,39 @@ describe('baseline import of the official list', () => {
       null,
     ]);
     sheet.addRow([importTaxCode(), 'Công ty TNHH Thiếu ngày', 'Số 4 Văn Cao', '11359', 'ict', null, null, null, null, null]);
+    // Pre-July-2025 names: Máy Chai went wholly into Phường Ngô Quyền; Đông Khê was split (NQ 1669 Điều 1 khoản 10, 11).
+    sheet.addRow([
+      importTaxCode(),
+      'Công ty TNHH Máy Chai Số',
+      'Số 5 Máy Chai',
+      'Phường Máy Chai',
+      'ict',
+      '2016-01-04',
+      null,
+      null,
+      null,
+      null,
+    ]);
+    sheet.addRow([
+      importTaxCode(),
+      'Công ty TNHH Đông Khê Số',
+      'Số 6 Đông Khê',
+      'Phường Đông Khê',
+      'ict',
+      '2016-01-04',
+      null,
+      null,
+      null,
+      null,
+    ]);
     const bytes = Buffer.from(await wb.xlsx.writeBuffer());
     const imp = (await upload(admin, bytes, 'danh-sach.xlsx').expect(202)).body;
     expect(imp.format).toBe('xlsx');
-    expect((await until(imp.id, 'validated')).summary).toEqual({ ready: 1, missing_dates: 1 });
-    const rows = await ctx.http.get(`/api/v1/enterprise-imports/${imp.id}/rows?outcome=ready`).set(bearer(admin)).expect(200);
+    expect((await until(imp.id, 'validated')).summary).toEqual({ ready: 2, missing_dates: 1, ambiguous_unit: 1 });
+    const rows = await ctx.http.get(`/api/v1/enterprise-imports/${imp.id}/rows`).set(bearer(admin)).expect(200);
     expect(rows.body.items[0].record).toMatchObject({ areaCode: '11359', foundedOn: '2018-05-02' });
+    expect(rows.body.items[2].record).toMatchObject({ areaCode: '11329' });
+    expect(rows.body.items[3].problems[0].suggestions.map((u: { code: string }) => u.code)).toEqual(['11329', '11359']);
   });
 
   it("lets the firm's owner claim its imported record: a claim, not a 409, decided by an admin", async () => {

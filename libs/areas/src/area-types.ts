@@ -38,3 +38,15 @@ export interface PopulationFigure {
 export interface ReferencePopulation extends PopulationFigure {
   areaCode: string;
 }
+
+/** A commune-level unit before 1 July 2025 and the 2025 unit that took all or part of it. */
+export interface FormerUnit {
+  newCode: string;
+  /** The item of NQ 1669/NQ-UBTVQH15 Điều 1 that arranges it. */
+  item: number;
+  /** With its type word: "Phường Máy Chai", "Thị trấn Núi Đối". */
+  name: string;
+  /** The former district when the resolution names it to tell two units of the same name apart. */
+  district: string | null;
+  share: 'whole' | 'part' | 'rest';
+}

@@ -1,4 +1,4 @@
-import { HAIPHONG_COMMUNES, HAIPHONG_DISTRICTS_2024 } from './reference-data.generated';
+import { HAIPHONG_COMMUNES, HAIPHONG_DISTRICTS_2024, HAIPHONG_FORMER_UNITS } from './reference-data.generated';
 import { canonicalName, UnitResolver } from './unit-resolver';
 
 describe('UnitResolver', () => {
@@ -36,7 +36,12 @@ describe('UnitResolver', () => {
     const r = communes.resolve('Phường Hồng Bang X');
     expect(r.ok).toBe(false);
     expect(r).toMatchObject({ problem: 'unknown', suggestions: [expect.objectContaining({ code: '11311' })] });
-    expect(communes.resolve('Huyện Kiến Thuỵ')).toMatchObject({ ok: true }); // type word dropped: the commune of the same name
+    // A district is not the commune of the same name: no match, the commune suggested.
+    expect(communes.resolve('Huyện Kiến Thuỵ')).toMatchObject({
+      ok: false,
+      suggestions: expect.arrayContaining([expect.objectContaining({ code: '11680' })]),
+    });
+    expect(communes.resolve('Kiến Thuỵ')).toMatchObject({ ok: true, unit: { code: '11680' } });
   });
 
   it('tells a district from the ward of the same name when the type word is given', () => {
@@ -44,5 +49,24 @@ describe('UnitResolver', () => {
     expect(all.resolve('Quận Hồng Bàng')).toMatchObject({ ok: true, unit: { code: '303' } });
     expect(all.resolve('Phường Hồng Bàng')).toMatchObject({ ok: true, unit: { code: '11311' } });
     expect(all.resolve('Hồng Bàng')).toMatchObject({ ok: false, problem: 'ambiguous' });
+  });
+
+  it('resolves a pre-July-2025 name where it leads to one unit only, and says which units a split one went to', () => {
+    const withFormer = new UnitResolver(HAIPHONG_COMMUNES, HAIPHONG_FORMER_UNITS);
+    // Phường Máy Chai went wholly into Phường Ngô Quyền (NQ 1669 Điều 1 khoản 10).
+    expect(withFormer.resolve('Phường Máy Chai')).toMatchObject({ ok: true, unit: { code: '11329' }, matchedBy: 'former_name' });
+    expect(withFormer.resolve('may chai')).toMatchObject({ ok: true, unit: { code: '11329' } });
+    expect(withFormer.resolve('Thị trấn Núi Đối')).toMatchObject({ ok: true, unit: { code: '11680' } });
+    // Phường Đông Khê was split between Ngô Quyền and Gia Viên.
+    expect(withFormer.resolve('Phường Đông Khê')).toEqual({
+      ok: false,
+      problem: 'ambiguous',
+      suggestions: [expect.objectContaining({ code: '11329' }), expect.objectContaining({ code: '11359' })],
+    });
+    // Two former communes called Bạch Đằng (Thủy Nguyên, Kinh Môn).
+    expect(withFormer.resolve('Xã Bạch Đằng')).toMatchObject({ ok: false, problem: 'ambiguous' });
+    // A current name wins over a former one.
+    expect(withFormer.resolve('Phường Gia Viên')).toMatchObject({ ok: true, unit: { code: '11359' }, matchedBy: 'name' });
+    expect(new UnitResolver(HAIPHONG_COMMUNES).resolve('Phường Máy Chai')).toMatchObject({ ok: false, problem: 'unknown' });
   });
 });

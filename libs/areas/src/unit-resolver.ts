@@ -7,7 +7,7 @@ export interface NamedUnit {
 }
 
 export type UnitResolution =
-  | { ok: true; unit: NamedUnit; matchedBy: 'code' | 'name' | 'unaccented_name' }
+  | { ok: true; unit: NamedUnit; matchedBy: 'code' | 'name' | 'unaccented_name' | 'former_name' }
   | { ok: false; problem: 'unknown' | 'ambiguous'; suggestions: NamedUnit[] };
 
 /** Old-style tone placement ("Thuỷ", "Hoà") written the modern way ("Thủy", "Hòa"), so both spellings match. */
@@ -64,6 +64,20 @@ function bareAccented(name: string): string {
   return words.slice(words.length - b.split(' ').length).join(' ');
 }
 
+/** The forms a name is looked up by: as written, unaccented, without its type word, both. */
+function keysOf(name: string): string[] {
+  const full = canonicalName(name);
+  return [full, unaccented(full), canonicalName(bareAccented(full)), bare(unaccented(full))];
+}
+
+function index(levels: Map<string, NamedUnit[]>[], name: string, unit: NamedUnit): void {
+  keysOf(name).forEach((k, i) => {
+    const list = levels[i].get(k) ?? [];
+    if (!list.includes(unit)) list.push(unit);
+    levels[i].set(k, list);
+  });
+}
+
 /**
  * Resolves what a file writes for a unit: its code, or its name with or without accents and type word,
  * in the old or new tone spelling. A name that fits several units is ambiguous, never guessed; an
@@ -73,18 +87,25 @@ function bareAccented(name: string): string {
 export class UnitResolver {
   private readonly byCode = new Map<string, NamedUnit>();
   private readonly levels: Map<string, NamedUnit[]>[] = [new Map(), new Map(), new Map(), new Map()];
+  /** Former (pre-July-2025) names → the units that took them, tried only when no current name fits. */
+  private readonly formerLevels: Map<string, NamedUnit[]>[] = [new Map(), new Map(), new Map(), new Map()];
   private readonly cache = new Map<string, UnitResolution>();
 
-  constructor(private readonly units: readonly NamedUnit[]) {
+  /**
+   * `formerNames`: pre-July-2025 unit names and the current unit that took all or part of each; a name
+   * that led to several units (split, or two former units of that name) resolves as ambiguous.
+   */
+  constructor(
+    private readonly units: readonly NamedUnit[],
+    formerNames: readonly { name: string; newCode: string }[] = [],
+  ) {
     for (const u of units) {
       this.byCode.set(u.code, u);
-      const full = canonicalName(u.name);
-      const keys = [full, unaccented(full), canonicalName(bareAccented(full)), bare(unaccented(full))];
-      keys.forEach((k, i) => {
-        const list = this.levels[i].get(k) ?? [];
-        if (!list.includes(u)) list.push(u);
-        this.levels[i].set(k, list);
-      });
+      index(this.levels, u.name, u);
+    }
+    for (const f of formerNames) {
+      const unit = this.byCode.get(f.newCode);
+      if (unit) index(this.formerLevels, f.name, unit);
     }
   }
 
@@ -101,11 +122,29 @@ export class UnitResolver {
     const byCode = this.byCode.get(text);
     if (byCode) return { ok: true, unit: byCode, matchedBy: 'code' };
     const full = canonicalName(text);
-    const candidates = [full, unaccented(full), canonicalName(bareAccented(full)), bare(unaccented(full))];
-    for (let i = 0; i < candidates.length; i++) {
-      const found = this.levels[i].get(candidates[i]);
+    const keys = keysOf(full);
+    // Full names (current, then former) first; without the type word only when none was written:
+    // "Huyện Kiến Thụy" is not "Xã Kiến Thụy", but "Kiến Thụy" may be.
+    const typed = bare(unaccented(full)) !== unaccented(full);
+    const order: [Map<string, NamedUnit[]>[], number, boolean][] = [
+      [this.levels, 0, false],
+      [this.levels, 1, false],
+      [this.formerLevels, 0, true],
+      [this.formerLevels, 1, true],
+      ...(typed
+        ? []
+        : ([
+            [this.levels, 2, false],
+            [this.levels, 3, false],
+            [this.formerLevels, 2, true],
+            [this.formerLevels, 3, true],
+          ] as [Map<string, NamedUnit[]>[], number, boolean][])),
+    ];
+    for (const [levels, i, former] of order) {
+      const found = levels[i].get(keys[i]);
       if (!found || found.length === 0) continue;
-      if (found.length === 1) return { ok: true, unit: found[0], matchedBy: i % 2 === 0 ? 'name' : 'unaccented_name' };
+      if (found.length === 1)
+        return { ok: true, unit: found[0], matchedBy: former ? 'former_name' : i % 2 === 0 ? 'name' : 'unaccented_name' };
       return { ok: false, problem: 'ambiguous', suggestions: found.map((u) => ({ code: u.code, name: u.name })) };
     }
     return { ok: false, problem: 'unknown', suggestions: this.nearest(bare(unaccented(full))) };

@@ -17,7 +17,7 @@ import {
 } from '@app/common';
 import { AuditService } from '@app/audit';
 import { IMPORT_JOBS, OutboxService, QUEUES } from '@app/jobs';
-import { COMMUNE_LEVEL_UNIT_TYPES, UnitResolver } from '@app/areas';
+import { COMMUNE_LEVEL_UNIT_TYPES, HAIPHONG_FORMER_UNITS, UnitResolver } from '@app/areas';
 import { applyDatedActivityDeltas, footprintDeltas } from '../activity-deltas';
 import type { EnterpriseStatus } from '../enterprise.constants';
 import { checkImportFile, countImportRows, ImportFormat, readImportRows } from './import-file';
@@ -388,7 +388,8 @@ export class EnterpriseImportsService {
       `SELECT code, name FROM areas WHERE unit_type = ANY($1::text[]) AND valid_to IS NULL ORDER BY code`,
       [COMMUNE_LEVEL_UNIT_TYPES],
     );
-    return new UnitResolver(units);
+    // Pre-July-2025 names (NQ 1669/NQ-UBTVQH15) resolve where they lead to one current unit only.
+    return new UnitResolver(units, HAIPHONG_FORMER_UNITS);
   }
 
   private async progress(id: string, processed: number): Promise<void> {
