@@ -178,6 +178,14 @@ describe('the indicator tells the truth from day one', () => {
     const asKnown = (await density(`?asOf=2024-12-31&knownAt=2025-01-15`)).body;
     expect(asKnown.city.enterprises).toBe(0);
     expect(asKnown.vintage).toMatchObject({ latest: false, revised: false, knownAt: '2025-01-15T23:59:59.999+07:00' });
+    // The monthly series answers as known then too.
+    const series = (q: string) =>
+      ctx.http.get(`/api/v1/indicators/enterprise-density/series?from=2024-10&to=2024-12${q}`).expect(200);
+    const known = (await series('&knownAt=2025-01-15')).body;
+    expect(known.items.map((p: { enterprises: number }) => p.enterprises)).toEqual([0, 0, 0]);
+    const latestSeries = (await series('')).body;
+    // No change in October–December 2024: every month end shows today's knowledge of 31 December.
+    expect(latestSeries.items.map((p: { enterprises: number }) => p.enterprises)).toEqual(Array(3).fill(after.city.enterprises));
     const future = await ctx.http.get('/api/v1/indicators/enterprise-density?knownAt=2999-01-01').expect(400);
     expect(future.body.code).toBe('DATE_IN_FUTURE');
     expect((await ctx.http.get('/api/v1/indicators/enterprise-density?knownAt=yesterday').expect(400)).body.code).toBe(
