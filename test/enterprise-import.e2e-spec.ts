@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { parseCsv } from '@app/common';
 import { countActive, generateList, HEADER, importTaxCode, MERGER, REF_UNITS } from './import-fixtures';
 import { registrationBody, vnToday } from './enterprise-fixtures';
 import { bearer, createUser, eventually, login, startApp, TestContext } from './harness';
@@ -74,6 +75,16 @@ describe('baseline import of the official list', () => {
     expect((await rows('invalid_tax_code')).body.items[0].problems[0]).toMatchObject({ field: 'taxCode', code: 'check_digit' });
     expect((await rows('duplicate_in_file')).body.items[0].problems[0]).toMatchObject({ code: 'duplicate' });
     expect((await rows('missing_dates')).body.items[0].problems[0]).toMatchObject({ field: 'foundedOn', code: 'missing' });
+    // The whole report as a CSV for Excel: one line per row of the file.
+    const report = await ctx.http.get(`/api/v1/enterprise-imports/${firstImportId}/report.csv`).set(bearer(admin)).expect(200);
+    expect(report.headers['content-type']).toBe('text/csv; charset=utf-8');
+    const lines = parseCsv(report.text);
+    expect(lines[0]).toEqual(['row', 'outcome', 'tax_code', 'unit_code', 'problems', 'suggested_units']);
+    expect(lines).toHaveLength(10_001);
+    expect(lines.filter((l) => l[1] === 'ambiguous_unit')[0][5]).toMatch(
+      /10888 Xã Cẩm Giang; 10903 Xã Cẩm Giàng|10903 Xã Cẩm Giàng; 10888 Xã Cẩm Giang/,
+    );
+    await ctx.http.get(`/api/v1/enterprise-imports/${firstImportId}/report.csv`).set(bearer(officer)).expect(403);
     const page = await ctx.http.get(`/api/v1/enterprise-imports/${firstImportId}/rows?limit=100`).set(bearer(admin)).expect(200);
     expect(page.body.items[0]).toMatchObject({
       rowNumber: 2,

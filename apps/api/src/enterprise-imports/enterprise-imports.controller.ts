@@ -1,6 +1,15 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig, AppError, AuthUser, CurrentUser, ErrorCode, nfc, PageQueryDto, Roles } from '@app/common';
 import { EnterpriseImportsService, ImportPage, ImportRowPage, ImportSwaggerView, ListImportRowsQueryDto } from '@app/enterprises';
 import { readSingleFile } from '../proposals/multipart-upload';
@@ -73,6 +82,15 @@ export class EnterpriseImportsController {
   @ApiOkResponse({ type: ImportRowPage })
   rows(@Param('id', ParseUUIDPipe) id: string, @Query() query: ListImportRowsQueryDto) {
     return this.imports.rows(id, query);
+  }
+
+  /** The whole report as a CSV file for Excel: row, outcome, tax code, unit, problems, suggested units. */
+  @Get(':id/report.csv')
+  @ApiProduces('text/csv')
+  async report(@Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const csv = await this.imports.reportCsv(id);
+    void reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${csv.filename}"`);
+    return csv.body;
   }
 
   /** Writes the ready and updated rows (in the background); only a validated import, once. */

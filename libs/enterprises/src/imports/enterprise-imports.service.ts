@@ -7,13 +7,16 @@ import {
   AppError,
   cityIso,
   cityToday,
+  CsvValue,
   decodeCursor,
   DEFAULT_PAGE_SIZE,
   detectTableFormat,
   ErrorCode,
   Page,
   TableShapeError,
+  toCsv,
   toPage,
+  UTF8_BOM,
 } from '@app/common';
 import { AuditService } from '@app/audit';
 import { IMPORT_JOBS, OutboxService, QUEUES } from '@app/jobs';
@@ -248,6 +251,49 @@ export class EnterpriseImportsService {
         enterpriseId: r.enterprise_id,
       }),
     );
+  }
+
+  /**
+   * The whole report as CSV (UTF-8 with BOM, for Excel): one line per row of the file with its outcome,
+   * problems and suggested units, so the admin can fix the list and upload it again.
+   */
+  async reportCsv(id: string): Promise<{ filename: string; body: string }> {
+    const imp = await this.find(this.dataSource.manager, id);
+    const lines: CsvValue[][] = [];
+    for (let after = 0; ;) {
+      const rows = await this.dataSource.query<
+        {
+          row_number: number;
+          outcome: string;
+          tax_code: string | null;
+          record: ImportRecord | null;
+          problems: CheckedRow['problems'];
+        }[]
+      >(
+        `SELECT row_number, outcome, tax_code, record, problems FROM enterprise_import_rows
+          WHERE import_id = $1 AND row_number > $2 ORDER BY row_number LIMIT 5000`,
+        [id, after],
+      );
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        lines.push([
+          r.row_number,
+          r.outcome,
+          r.tax_code,
+          r.record?.areaCode,
+          r.problems.map((p) => `${p.field}: ${p.message}`).join('; '),
+          r.problems
+            .flatMap((p) => p.suggestions ?? [])
+            .map((u) => `${u.code} ${u.name}`)
+            .join('; '),
+        ]);
+      }
+      after = rows[rows.length - 1].row_number;
+    }
+    return {
+      filename: `import-report_${imp.file_sha256.slice(0, 12)}.csv`,
+      body: UTF8_BOM + toCsv(['row', 'outcome', 'tax_code', 'unit_code', 'problems', 'suggested_units'], lines),
+    };
   }
 
   /** The admin's go-ahead: only a validated import, once. The commit runs in the background. */
