@@ -25,6 +25,7 @@ const PUBLIC_ROUTES = [
   'GET /api/v1/indicators/enterprise-density',
   'GET /api/v1/indicators/enterprise-density/series',
   'GET /api/v1/indicators/enterprise-density/chart',
+  'GET /api/v1/indicators/enterprise-density/methodology',
   'GET /api/v1/enterprises',
   'GET /api/v1/enterprises/:id',
   'GET /api/v1/problems/:id/result',
@@ -56,7 +57,10 @@ function registeredRoutes(ctx: TestContext): RouteInfo[] {
       const sub = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
       if (sub === undefined) continue;
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
-      const path = [prefix, base, sub].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/');
+      const path = [prefix, base, sub]
+        .map((p) => p.replace(/^\/|\/$/g, ''))
+        .filter(Boolean)
+        .join('/');
       const isPublic = reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [handler, type]) ?? false;
       routes.push({ method, path: `/${path}`, isPublic });
     }

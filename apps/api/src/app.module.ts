@@ -34,6 +34,7 @@ import { IndicatorsController } from './indicators/indicators.controller';
 import { EnterprisesController } from './enterprises/enterprises.controller';
 import { EnterpriseStatusController } from './enterprises/enterprise-status.controller';
 import { QueueDashboardController } from './admin/queue-dashboard';
+import { EnterpriseImportsController } from './enterprise-imports/enterprise-imports.controller';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -94,6 +95,7 @@ export function requestIdOf(req: IncomingMessage): string {
     AuditController,
     AreasController,
     IndicatorsController,
+    EnterpriseImportsController,
     NotificationsController,
     ProposalsController,
     EvaluationController,

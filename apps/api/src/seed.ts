@@ -29,7 +29,9 @@ export async function runSeed(ctx: INestApplicationContext): Promise<void> {
   }
   const admin = await ctx.get(UsersService).ensureFirstAdmin(config.get('ADMIN_EMAIL'), password);
   if (admin.created && admin.generatedPassword) {
-    console.log(`[seed] first admin created — shown once, keep it safe:\n[seed]   e-mail:   ${admin.email}\n[seed]   password: ${admin.generatedPassword}`);
+    console.log(
+      `[seed] first admin created — shown once, keep it safe:\n[seed]   e-mail:   ${admin.email}\n[seed]   password: ${admin.generatedPassword}`,
+    );
   } else if (admin.created) {
     console.log(`[seed] first admin created: ${admin.email} (password from ADMIN_PASSWORD)`);
   }

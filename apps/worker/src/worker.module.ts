@@ -16,6 +16,7 @@ import { MailProcessor } from './processors/mail.processor';
 import { ProblemsProcessor } from './processors/problems.processor';
 import { EvaluationProcessor } from './processors/evaluation.processor';
 import { RetentionSweeper } from './retention/retention.sweeper';
+import { ImportsProcessor } from './processors/imports.processor';
 
 @Module({
   imports: [
@@ -37,6 +38,6 @@ import { RetentionSweeper } from './retention/retention.sweeper';
     OcdsModule,
     EvaluationModule,
   ],
-  providers: [MailProcessor, NotificationsProcessor, ProblemsProcessor, EvaluationProcessor, RetentionSweeper],
+  providers: [MailProcessor, NotificationsProcessor, ProblemsProcessor, EvaluationProcessor, ImportsProcessor, RetentionSweeper],
 })
 export class WorkerModule {}

@@ -210,7 +210,11 @@ export class AuditService {
   async list(query: AuditQuery): Promise<Page<AuditEntry>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor<{ seq: string }>(query.cursor, ['seq']);
-    const qb = this.dataSource.getRepository(AuditEntry).createQueryBuilder('a').orderBy('a.seq', 'DESC').limit(limit + 1);
+    const qb = this.dataSource
+      .getRepository(AuditEntry)
+      .createQueryBuilder('a')
+      .orderBy('a.seq', 'DESC')
+      .limit(limit + 1);
     if (query.entityType) qb.andWhere('a.entityType = :entityType', { entityType: query.entityType });
     if (query.entityId) qb.andWhere('a.entityId = :entityId', { entityId: query.entityId });
     if (query.actorId) qb.andWhere('a.actorId = :actorId', { actorId: query.actorId });
@@ -219,7 +223,12 @@ export class AuditService {
     if (query.to) qb.andWhere('a.occurredAt < :to', { to: query.to });
     if (after) qb.andWhere('a.seq < :seq', { seq: after.seq });
     const rows = await qb.getMany();
-    return toPage(rows, limit, (r) => ({ seq: r.seq }), (r) => r);
+    return toPage(
+      rows,
+      limit,
+      (r) => ({ seq: r.seq }),
+      (r) => r,
+    );
   }
 
   /** Walks the whole chain in order and names the first entry whose hash or link does not hold. */

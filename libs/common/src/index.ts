@@ -17,3 +17,4 @@ export * from './http/input-guard';
 export * from './http/resilient-throttler-storage';
 export * from './metrics/metrics';
 export * from './time/with-timeout';
+export * from './csv/table-file';

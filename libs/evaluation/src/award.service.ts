@@ -30,7 +30,13 @@ export interface PublicResultView {
   /** Why the top-ranked proposal was not chosen, where it was not. */
   justification: string | null;
   reason: string | null;
-  scoreSummary: { winnerScore: number | null; passMark: number; ranked: number; minScore: number | null; maxScore: number | null } | null;
+  scoreSummary: {
+    winnerScore: number | null;
+    passMark: number;
+    ranked: number;
+    minScore: number | null;
+    maxScore: number | null;
+  } | null;
 }
 
 /** A bidder's own evaluation, once the outcome is out. Evaluators are shown as "Evaluator 1, 2, …". */
@@ -44,7 +50,11 @@ export interface BidderEvaluationView {
   rank: number | null;
   rankedCount: number | null;
   consensus: { score: number; reason: string } | null;
-  evaluators: { label: string; total: number | null; scores: { criterion: string; name: string; score: number; comment: string | null }[] }[];
+  evaluators: {
+    label: string;
+    total: number | null;
+    scores: { criterion: string; name: string; score: number; comment: string | null }[];
+  }[];
 }
 
 interface OutcomeRow {
@@ -80,22 +90,32 @@ export class AwardService {
     return this.dataSource.transaction(async (manager) => {
       const problem = await this.decidable(manager, actor, problemId);
       if (problem.status !== 'evaluating') {
-        throw new AppError(ErrorCode.SCORING_INCOMPLETE, 'The panel has not evaluated this problem yet.', { status: problem.status });
+        throw new AppError(ErrorCode.SCORING_INCOMPLETE, 'The panel has not evaluated this problem yet.', {
+          status: problem.status,
+        });
       }
       const state = await loadState(manager, problemId, this.config.get('PANEL_MIN_SIZE'));
       const ranking = await this.ranking.compute(manager, problemId, state);
       const chosen = ranking.items.find((i) => i.proposalId === dto.proposalId);
       if (!chosen) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND, 'No such live proposal for this problem.');
       if (!chosen.passed) {
-        throw new AppError(ErrorCode.AWARD_NOT_ALLOWED, `This proposal scored below the pass mark (${ranking.passMark}) and cannot be awarded.`, {
-          finalScore: chosen.finalScore,
-          passMark: ranking.passMark,
-        });
+        throw new AppError(
+          ErrorCode.AWARD_NOT_ALLOWED,
+          `This proposal scored below the pass mark (${ranking.passMark}) and cannot be awarded.`,
+          {
+            finalScore: chosen.finalScore,
+            passMark: ranking.passMark,
+          },
+        );
       }
       if (chosen.rank !== 1 && !justification) {
-        throw new AppError(ErrorCode.AWARD_JUSTIFICATION_REQUIRED, 'Awarding other than the top-ranked proposal needs a written justification.', {
-          rank: chosen.rank,
-        });
+        throw new AppError(
+          ErrorCode.AWARD_JUSTIFICATION_REQUIRED,
+          'Awarding other than the top-ranked proposal needs a written justification.',
+          {
+            rank: chosen.rank,
+          },
+        );
       }
       await manager.query(`UPDATE problems SET status = 'awarded', updated_at = now() WHERE id = $1`, [problemId]);
       await manager.query(`UPDATE proposals SET status = 'awarded', updated_at = now() WHERE id = $1`, [chosen.proposalId]);
@@ -138,11 +158,13 @@ export class AwardService {
       const problem = await this.decidable(manager, actor, problemId);
       const state = await loadState(manager, problemId, this.config.get('PANEL_MIN_SIZE'));
       // Keep the ranking where scoring had finished, so bidders still see their scores and rank.
-      const ranking = state.proposals.length > 0 && scoringComplete(state) ? await this.ranking.compute(manager, problemId, state) : null;
+      const ranking =
+        state.proposals.length > 0 && scoringComplete(state) ? await this.ranking.compute(manager, problemId, state) : null;
       await manager.query(`UPDATE problems SET status = 'unsuccessful', updated_at = now() WHERE id = $1`, [problemId]);
-      await manager.query(`UPDATE proposals SET status = 'not_awarded', updated_at = now() WHERE problem_id = $1 AND status = 'submitted'`, [
-        problemId,
-      ]);
+      await manager.query(
+        `UPDATE proposals SET status = 'not_awarded', updated_at = now() WHERE problem_id = $1 AND status = 'submitted'`,
+        [problemId],
+      );
       const [outcome] = await manager.query<{ decided_at: Date }[]>(
         `INSERT INTO problem_outcomes (problem_id, outcome, reason, ranking, decided_by) VALUES ($1, 'unsuccessful', $2, $3::jsonb, $4)
          RETURNING decided_at`,
@@ -177,7 +199,8 @@ export class AwardService {
     const manager = this.dataSource.manager;
     const problem = await findProblem(manager, problemId);
     const outcome = await this.outcomeOf(manager, problemId);
-    if (!outcome || problem.status === 'draft') throw new AppError(ErrorCode.PROBLEM_NOT_DECIDED, 'No outcome has been decided for this problem yet.');
+    if (!outcome || problem.status === 'draft')
+      throw new AppError(ErrorCode.PROBLEM_NOT_DECIDED, 'No outcome has been decided for this problem yet.');
     const counts = await manager.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM proposals WHERE problem_id = $1 AND status <> 'withdrawn'`,
       [problemId],
@@ -191,7 +214,9 @@ export class AwardService {
       outcome: outcome.outcome,
       decidedAt: cityIso(outcome.decided_at),
       proposals: counts[0].n,
-      winner: winner ? { enterpriseId: winner.enterprise.id, name: winner.enterprise.name, taxCode: winner.enterprise.taxCode } : null,
+      winner: winner
+        ? { enterpriseId: winner.enterprise.id, name: winner.enterprise.name, taxCode: winner.enterprise.taxCode }
+        : null,
       price: winner?.price ?? null,
       durationMonths: winner?.durationMonths ?? null,
       justification: outcome.justification,
@@ -214,9 +239,10 @@ export class AwardService {
    */
   async bidderEvaluation(proposalId: string): Promise<BidderEvaluationView | null> {
     const manager = this.dataSource.manager;
-    const rows = await manager.query<{ problem_id: string; status: string }[]>(`SELECT problem_id, status FROM proposals WHERE id = $1`, [
-      proposalId,
-    ]);
+    const rows = await manager.query<{ problem_id: string; status: string }[]>(
+      `SELECT problem_id, status FROM proposals WHERE id = $1`,
+      [proposalId],
+    );
     if (!rows[0] || rows[0].status === 'withdrawn') return null;
     const outcome = await this.outcomeOf(manager, rows[0].problem_id);
     if (!outcome) return null;
@@ -252,7 +278,9 @@ export class AwardService {
     const problem = await findProblem(manager, problemId, true);
     assertDepartmentOfficer(actor, problem, 'decide its outcome');
     if (!DECIDABLE.includes(problem.status)) {
-      throw new AppError(ErrorCode.AWARD_NOT_ALLOWED, `The problem is ${problem.status}; no outcome can be decided now.`, { status: problem.status });
+      throw new AppError(ErrorCode.AWARD_NOT_ALLOWED, `The problem is ${problem.status}; no outcome can be decided now.`, {
+        status: problem.status,
+      });
     }
     return problem;
   }

@@ -93,18 +93,23 @@ export class ConflictsService {
             [problemId, user.id, d.enterpriseId, note],
           );
           const proposalIds = state.proposals.filter((p) => p.enterpriseId === d.enterpriseId).map((p) => p.proposalId);
-          await manager.query(`DELETE FROM proposal_scores WHERE evaluator_id = $1 AND proposal_id = ANY($2::uuid[])`, [user.id, proposalIds]);
-          await manager.query(`DELETE FROM proposal_score_submissions WHERE evaluator_id = $1 AND proposal_id = ANY($2::uuid[])`, [
+          await manager.query(`DELETE FROM proposal_scores WHERE evaluator_id = $1 AND proposal_id = ANY($2::uuid[])`, [
             user.id,
             proposalIds,
           ]);
+          await manager.query(
+            `DELETE FROM proposal_score_submissions WHERE evaluator_id = $1 AND proposal_id = ANY($2::uuid[])`,
+            [user.id, proposalIds],
+          );
         }
         state.declarations.set(key(user.id, d.enterpriseId), d.conflict);
         changes.push({ enterpriseId: d.enterpriseId, conflict: d.conflict, previous: previous ?? null, note });
       }
       if (changes.length === 0) return;
 
-      const short = state.proposals.filter((p) => changes.some((c) => c.conflict && c.enterpriseId === p.enterpriseId) && isShort(state, p));
+      const short = state.proposals.filter(
+        (p) => changes.some((c) => c.conflict && c.enterpriseId === p.enterpriseId) && isShort(state, p),
+      );
       if (short.length > 0) {
         await this.notifications.notifyDepartment(manager, state.problem.departmentId, {
           kind: 'panel.short',
@@ -115,7 +120,8 @@ export class ConflictsService {
       }
       // The first declaration starts the evaluation.
       const started = state.problem.status === 'closed';
-      if (started) await manager.query(`UPDATE problems SET status = 'evaluating', updated_at = now() WHERE id = $1`, [problemId]);
+      if (started)
+        await manager.query(`UPDATE problems SET status = 'evaluating', updated_at = now() WHERE id = $1`, [problemId]);
       await this.audit.record(manager, {
         actor: user,
         action: 'conflicts.declared',

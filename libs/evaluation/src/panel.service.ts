@@ -1,7 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, AppError, AuthUser, cityIso, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Page, toPage } from '@app/common';
+import {
+  AppConfig,
+  AppError,
+  AuthUser,
+  cityIso,
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  ErrorCode,
+  nfc,
+  Page,
+  toPage,
+} from '@app/common';
 import { AuditService } from '@app/audit';
 import { releaseScoresIfFinished } from './score-disclosure';
 import { NotificationsService } from '@app/notifications';
@@ -46,20 +57,28 @@ export class PanelService {
       const problem = await findProblem(manager, problemId, true);
       assertDepartmentOfficer(actor, problem, 'name its panel');
       if (!PANEL_EDITABLE.includes(problem.status)) {
-        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, `The problem is ${problem.status}; its panel can no longer change.`, {
-          status: problem.status,
-        });
+        throw new AppError(
+          ErrorCode.PROBLEM_STATUS_CONFLICT,
+          `The problem is ${problem.status}; its panel can no longer change.`,
+          {
+            status: problem.status,
+          },
+        );
       }
       const late = await pastDeadline(manager, problemId);
       if (late && !reason) {
-        throw new AppError(ErrorCode.PANEL_CHANGE_REASON_REQUIRED, 'After the deadline the panel changes only with a written reason.');
+        throw new AppError(
+          ErrorCode.PANEL_CHANGE_REASON_REQUIRED,
+          'After the deadline the panel changes only with a written reason.',
+        );
       }
       const ids = dto.members.map((m) => m.userId);
       const issues: { field: string; message: string }[] = [];
       const minSize = this.config.get('PANEL_MIN_SIZE');
       if (new Set(ids).size !== ids.length) issues.push({ field: 'members', message: 'Each evaluator may appear once.' });
       if (ids.length < minSize) issues.push({ field: 'members', message: `A panel has at least ${minSize} evaluators.` });
-      if (dto.members.filter((m) => m.chair).length !== 1) issues.push({ field: 'members', message: 'Exactly one member chairs the panel.' });
+      if (dto.members.filter((m) => m.chair).length !== 1)
+        issues.push({ field: 'members', message: 'Exactly one member chairs the panel.' });
       const users = await manager.query<{ id: string }[]>(
         `SELECT id FROM users WHERE id = ANY($1::uuid[]) AND role = 'evaluator' AND status = 'active'`,
         [ids],
@@ -109,7 +128,13 @@ export class PanelService {
           entityType: 'problem',
           entityId: problemId,
           before: { members: before.map((b) => ({ userId: b.user_id, chair: b.is_chair })) },
-          after: { members: dto.members.map((m) => ({ userId: m.userId, chair: m.userId === chairId })), added, removed, reason, afterDeadline: late },
+          after: {
+            members: dto.members.map((m) => ({ userId: m.userId, chair: m.userId === chairId })),
+            added,
+            removed,
+            reason,
+            afterDeadline: late,
+          },
         });
         if (late) await releaseScoresIfFinished(manager, this.audit, problemId, minSize);
       }
@@ -135,7 +160,15 @@ export class PanelService {
     }
     params.push(limit + 1);
     const rows = await this.dataSource.query<
-      { id: string; title: string; status: string; deadline: Date; cursor_at: string; department_name: string; is_chair: boolean }[]
+      {
+        id: string;
+        title: string;
+        status: string;
+        deadline: Date;
+        cursor_at: string;
+        department_name: string;
+        is_chair: boolean;
+      }[]
     >(
       `SELECT p.id, p.title, p.status, p.deadline, p.deadline::text AS cursor_at, o.name AS department_name, m.is_chair
        FROM problem_panel_members m JOIN problems p ON p.id = m.problem_id JOIN organizations o ON o.id = p.department_id
@@ -160,7 +193,15 @@ export class PanelService {
 
   private async view(manager: DataSource['manager'], problemId: string): Promise<PanelView> {
     const rows = await manager.query<
-      { user_id: string; full_name: string; email: string; is_chair: boolean; added_at: Date; removed_at: Date | null; change_reason: string | null }[]
+      {
+        user_id: string;
+        full_name: string;
+        email: string;
+        is_chair: boolean;
+        added_at: Date;
+        removed_at: Date | null;
+        change_reason: string | null;
+      }[]
     >(
       `SELECT m.user_id, u.full_name, u.email, m.is_chair, m.added_at, m.removed_at, m.change_reason
        FROM problem_panel_members m JOIN users u ON u.id = m.user_id WHERE m.problem_id = $1
@@ -171,10 +212,21 @@ export class PanelService {
       problemId,
       members: rows
         .filter((r) => !r.removed_at)
-        .map((r) => ({ userId: r.user_id, fullName: r.full_name, email: r.email, chair: r.is_chair, addedAt: cityIso(r.added_at) })),
+        .map((r) => ({
+          userId: r.user_id,
+          fullName: r.full_name,
+          email: r.email,
+          chair: r.is_chair,
+          addedAt: cityIso(r.added_at),
+        })),
       removed: rows
         .filter((r) => r.removed_at)
-        .map((r) => ({ userId: r.user_id, fullName: r.full_name, removedAt: cityIso(r.removed_at as Date), reason: r.change_reason })),
+        .map((r) => ({
+          userId: r.user_id,
+          fullName: r.full_name,
+          removedAt: cityIso(r.removed_at as Date),
+          reason: r.change_reason,
+        })),
     };
   }
 }

@@ -77,7 +77,10 @@ export class RankingService {
   async compute(manager: EntityManager, problemId: string, state?: EvaluationState): Promise<RankingView> {
     const s = state ?? (await loadState(manager, problemId, this.config.get('PANEL_MIN_SIZE')));
     if (!['evaluating', 'closed', 'awarded', 'unsuccessful'].includes(s.problem.status) || !scoringComplete(s)) {
-      throw new AppError(ErrorCode.SCORING_INCOMPLETE, 'The ranking is shown once every eligible evaluator has submitted for every proposal.');
+      throw new AppError(
+        ErrorCode.SCORING_INCOMPLETE,
+        'The ranking is shown once every eligible evaluator has submitted for every proposal.',
+      );
     }
     const opened = new Map((await this.proposals.openLatestVersions(manager, problemId)).map((o) => [o.proposalId, o]));
     const scores = await manager.query<{ proposal_id: string; evaluator_id: string; criterion_key: string; score: string }[]>(
@@ -102,7 +105,9 @@ export class RankingService {
         evaluations: eligibleFor(s, p).map((m) => ({
           evaluatorId: m.userId,
           scores: Object.fromEntries(
-            scores.filter((r) => r.proposal_id === p.proposalId && r.evaluator_id === m.userId).map((r) => [r.criterion_key, Number(r.score)]),
+            scores
+              .filter((r) => r.proposal_id === p.proposalId && r.evaluator_id === m.userId)
+              .map((r) => [r.criterion_key, Number(r.score)]),
           ),
         })),
       };
@@ -123,7 +128,11 @@ export class RankingService {
           price: r.price,
           durationMonths: o?.content.durationMonths ?? 0,
           submittedAt: r.submittedAt.toISOString(),
-          evaluators: r.evaluatorTotals.map((t) => ({ evaluatorId: t.evaluatorId, fullName: names.get(t.evaluatorId) ?? '', total: t.total })),
+          evaluators: r.evaluatorTotals.map((t) => ({
+            evaluatorId: t.evaluatorId,
+            fullName: names.get(t.evaluatorId) ?? '',
+            total: t.total,
+          })),
           average: r.average,
           spread: r.spread,
           disagreement: r.disagreement,
@@ -137,12 +146,17 @@ export class RankingService {
   }
 
   /** The chair, for a flagged proposal whose eligible evaluators have all submitted. */
-  async recordConsensus(user: AuthUser, proposalId: string, dto: ConsensusDto): Promise<{ proposalId: string; score: number; reason: string }> {
+  async recordConsensus(
+    user: AuthUser,
+    proposalId: string,
+    dto: ConsensusDto,
+  ): Promise<{ proposalId: string; score: number; reason: string }> {
     const reason = nfc(dto.reason);
     return this.dataSource.transaction(async (manager) => {
-      const rows = await manager.query<{ problem_id: string }[]>(`SELECT problem_id FROM proposals WHERE id = $1 AND status <> 'withdrawn'`, [
-        proposalId,
-      ]);
+      const rows = await manager.query<{ problem_id: string }[]>(
+        `SELECT problem_id FROM proposals WHERE id = $1 AND status <> 'withdrawn'`,
+        [proposalId],
+      );
       if (!rows[0]) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND, 'No such proposal.');
       const state = await loadState(manager, rows[0].problem_id, this.config.get('PANEL_MIN_SIZE'), true);
       const proposal = findProposal(state, proposalId);
@@ -158,9 +172,13 @@ export class RankingService {
       const spread = Math.round((Math.max(...totals) - Math.min(...totals)) * 100) / 100;
       const threshold = this.config.get('SCORE_DISAGREEMENT_THRESHOLD');
       if (!(spread > threshold)) {
-        throw new AppError(ErrorCode.CONSENSUS_NOT_ALLOWED, `A consensus score is recorded only where evaluators disagree by more than ${threshold} points.`, {
-          spread,
-        });
+        throw new AppError(
+          ErrorCode.CONSENSUS_NOT_ALLOWED,
+          `A consensus score is recorded only where evaluators disagree by more than ${threshold} points.`,
+          {
+            spread,
+          },
+        );
       }
       const before = await manager.query<{ score: string; reason: string }[]>(
         `SELECT score::text AS score, reason FROM proposal_consensus_scores WHERE proposal_id = $1`,
@@ -184,7 +202,12 @@ export class RankingService {
     });
   }
 
-  private async totalsFor(manager: EntityManager, state: EvaluationState, proposalId: string, enterpriseId: string): Promise<number[]> {
+  private async totalsFor(
+    manager: EntityManager,
+    state: EvaluationState,
+    proposalId: string,
+    enterpriseId: string,
+  ): Promise<number[]> {
     const proposal = { proposalId, enterpriseId, legalName: '', taxCode: '' };
     const rows = await manager.query<{ evaluator_id: string; criterion_key: string; score: string }[]>(
       `SELECT evaluator_id, criterion_key, score::text AS score FROM proposal_scores WHERE proposal_id = $1`,

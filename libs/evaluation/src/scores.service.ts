@@ -72,9 +72,10 @@ interface ScoreRow {
 
 /** Who scores a proposal: an evaluator on the panel, declared without a conflict, while evaluation is open. */
 async function proposalContext(manager: EntityManager, proposalId: string, minPanel: number, lock = false) {
-  const rows = await manager.query<{ problem_id: string }[]>(`SELECT problem_id FROM proposals WHERE id = $1 AND status <> 'withdrawn'`, [
-    proposalId,
-  ]);
+  const rows = await manager.query<{ problem_id: string }[]>(
+    `SELECT problem_id FROM proposals WHERE id = $1 AND status <> 'withdrawn'`,
+    [proposalId],
+  );
   if (!rows[0]) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND, 'No such proposal.');
   const state = await loadState(manager, rows[0].problem_id, minPanel, lock);
   return { state, proposal: findProposal(state, proposalId) };
@@ -111,7 +112,8 @@ export class ScoresService {
       }
       const criteria = new Set(state.problem.rubric.criteria.map((c) => c.key));
       const unknown = dto.scores.filter((s) => !criteria.has(s.criterion)).map((s) => s.criterion);
-      if (unknown.length > 0) throw new AppError(ErrorCode.VALIDATION_FAILED, 'Score only the rubric criteria.', { criteria: unknown });
+      if (unknown.length > 0)
+        throw new AppError(ErrorCode.VALIDATION_FAILED, 'Score only the rubric criteria.', { criteria: unknown });
       if (new Set(dto.scores.map((s) => s.criterion)).size !== dto.scores.length) {
         throw new AppError(ErrorCode.VALIDATION_FAILED, 'Score each criterion once.');
       }
@@ -166,7 +168,11 @@ export class ScoresService {
     return this.read(user, proposalId, {});
   }
 
-  async reopen(actor: AuthUser, proposalId: string, dto: ReopenScoresDto): Promise<{ proposalId: string; evaluatorId: string; reopenedAt: string }> {
+  async reopen(
+    actor: AuthUser,
+    proposalId: string,
+    dto: ReopenScoresDto,
+  ): Promise<{ proposalId: string; evaluatorId: string; reopenedAt: string }> {
     const reason = nfc(dto.reason);
     return this.dataSource.transaction(async (manager) => {
       const { state } = await proposalContext(manager, proposalId, this.minPanel, true);
@@ -193,7 +199,10 @@ export class ScoresService {
         action: 'scores.reopened',
         entityType: 'proposal',
         entityId: proposalId,
-        before: { evaluatorId: dto.evaluatorId, scores: scores.map((r) => ({ criterion: r.criterion_key, score: Number(r.score) })) },
+        before: {
+          evaluatorId: dto.evaluatorId,
+          scores: scores.map((r) => ({ criterion: r.criterion_key, score: Number(r.score) })),
+        },
         after: { evaluatorId: dto.evaluatorId, reason },
       });
       return { proposalId, evaluatorId: dto.evaluatorId, reopenedAt: cityIso(rows[0].reopened_at) };
@@ -227,10 +236,17 @@ export class ScoresService {
       }
       await assertMayFollow(manager, state.problem, user, false);
       if (!scoringComplete(state)) {
-        throw new AppError(ErrorCode.SCORES_HIDDEN, 'Scores stay hidden from the department until the whole panel has submitted.');
+        throw new AppError(
+          ErrorCode.SCORES_HIDDEN,
+          'Scores stay hidden from the department until the whole panel has submitted.',
+        );
       }
       const views = await this.evaluatorViews(manager, state, proposal, eligible);
-      return { proposalId, mine: null, evaluations: query.evaluatorId ? views.filter((v) => v.evaluatorId === query.evaluatorId) : views };
+      return {
+        proposalId,
+        mine: null,
+        evaluations: query.evaluatorId ? views.filter((v) => v.evaluatorId === query.evaluatorId) : views,
+      };
     });
   }
 

@@ -60,7 +60,9 @@ export class AuthService {
       throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'E-mail or password is wrong.');
     }
     if (user.status !== 'active') throw new AppError(ErrorCode.ACCOUNT_DISABLED, 'This account is disabled.');
-    await this.dataSource.getRepository(User).update(user.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: new Date() });
+    await this.dataSource
+      .getRepository(User)
+      .update(user.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: new Date() });
     return user;
   }
 
@@ -159,7 +161,9 @@ export class AuthService {
     if (!parsed) throw new AppError(ErrorCode.REFRESH_TOKEN_INVALID, 'The refresh token is not valid.');
     type Outcome = { pair: TokenPair } | { error: ErrorCode };
     const result = await this.dataSource.transaction(async (manager): Promise<Outcome> => {
-      const row = await manager.getRepository(RefreshToken).findOne({ where: { id: parsed.id }, lock: { mode: 'pessimistic_write' } });
+      const row = await manager
+        .getRepository(RefreshToken)
+        .findOne({ where: { id: parsed.id }, lock: { mode: 'pessimistic_write' } });
       if (!row || !sameHash(row.tokenHash, parsed.hash)) return { error: ErrorCode.REFRESH_TOKEN_INVALID };
       if (row.usedAt || row.revokedAt) {
         await manager.update(RefreshToken, { familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
@@ -216,7 +220,9 @@ export class AuthService {
     if (!owner) throw invalid;
     const passwordHash = await hashPassword(acceptablePasswordOrFail(password, owner.email));
     const ok = await this.dataSource.transaction(async (manager) => {
-      const row = await manager.getRepository(PasswordSetupToken).findOne({ where: { id: parsed.id }, lock: { mode: 'pessimistic_write' } });
+      const row = await manager
+        .getRepository(PasswordSetupToken)
+        .findOne({ where: { id: parsed.id }, lock: { mode: 'pessimistic_write' } });
       if (!row || row.usedAt || row.expiresAt.getTime() <= Date.now() || !sameHash(row.tokenHash, parsed.hash)) return false;
       await manager.update(PasswordSetupToken, { id: row.id }, { usedAt: new Date() });
       await manager.update(User, { id: row.userId }, { passwordHash, failedLoginCount: 0, lockedUntil: null });

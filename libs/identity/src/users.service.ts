@@ -38,7 +38,13 @@ export class UsersService {
           organizationId,
           passwordHash,
         });
-        await this.audit.record(manager, { actor, action: 'user.created', entityType: 'user', entityId: user.id, after: toUserSnapshot(user) });
+        await this.audit.record(manager, {
+          actor,
+          action: 'user.created',
+          entityType: 'user',
+          entityId: user.id,
+          after: toUserSnapshot(user),
+        });
         await this.outbox.enqueueMail(manager, MAIL_JOBS.accountCreated, { userId: user.id, needsPasswordSetup: !passwordHash });
         return toUserView(user);
       });
@@ -160,19 +166,31 @@ export class UsersService {
         organizationId: null,
         passwordHash: await hashPassword(password ? acceptablePasswordOrFail(password, email, 'ADMIN_PASSWORD') : generatedPassword!),
       });
-      await this.audit.record(manager, { actor: null, action: 'user.created', entityType: 'user', entityId: user.id, after: toUserSnapshot(user) });
+      await this.audit.record(manager, {
+        actor: null,
+        action: 'user.created',
+        entityType: 'user',
+        entityId: user.id,
+        after: toUserSnapshot(user),
+      });
       return { created: true, email: user.email, generatedPassword };
     });
   }
 
   private async findOrFail(manager: EntityManager, id: string, lock = false): Promise<User> {
-    const user = await manager.getRepository(User).findOne({ where: { id }, lock: lock ? { mode: 'pessimistic_write' } : undefined });
+    const user = await manager
+      .getRepository(User)
+      .findOne({ where: { id }, lock: lock ? { mode: 'pessimistic_write' } : undefined });
     if (!user) throw new AppError(ErrorCode.USER_NOT_FOUND, 'No such user.');
     return user;
   }
 
   /** Officers need a department; other staff may have one. Returns the organization id to store. */
-  private async checkDepartmentFor(role: string, departmentId: string | null, manager: EntityManager = this.dataSource.manager): Promise<string | null> {
+  private async checkDepartmentFor(
+    role: string,
+    departmentId: string | null,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<string | null> {
     if (!departmentId) {
       if (role === 'officer') throw new AppError(ErrorCode.DEPARTMENT_REQUIRED, 'An officer must belong to a department.');
       return null;

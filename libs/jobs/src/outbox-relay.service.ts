@@ -84,7 +84,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           moved += 1;
         } catch (err) {
           // Redis unreachable (or unknown queue): keep the row for the next round and stop this one.
-          await manager.update(OutboxMessage, { id: row.id }, { attempts: row.attempts + 1, lastError: String(err).slice(0, 500) });
+          await manager.update(
+            OutboxMessage,
+            { id: row.id },
+            { attempts: row.attempts + 1, lastError: String(err).slice(0, 500) },
+          );
           this.logger.warn(`Could not relay outbox row ${row.id} to ${row.queue}: ${String(err)}`);
           break;
         }

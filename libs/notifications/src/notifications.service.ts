@@ -37,7 +37,9 @@ export class NotificationsService {
       .createQueryBuilder()
       .insert()
       .into(Notification)
-      .values(unique.map((userId) => ({ userId, kind: input.kind, title: input.title, body: input.body, data: input.data ?? {} })))
+      .values(
+        unique.map((userId) => ({ userId, kind: input.kind, title: input.title, body: input.body, data: input.data ?? {} })),
+      )
       .returning(['id'])
       .execute();
     const ids = (rows.raw as { id: string }[]).map((r) => r.id);
@@ -109,7 +111,9 @@ export class NotificationsService {
   }
 
   async markAllRead(user: AuthUser): Promise<{ updated: number }> {
-    const result = await this.dataSource.getRepository(Notification).update({ userId: user.id, readAt: IsNull() }, { readAt: new Date() });
+    const result = await this.dataSource
+      .getRepository(Notification)
+      .update({ userId: user.id, readAt: IsNull() }, { readAt: new Date() });
     return { updated: result.affected ?? 0 };
   }
 

@@ -2,7 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, AppError, ErrorCode } from '@app/common';
-import { buildRelease, buildReleasePackage, ocidOf, OcdsEvent, OcdsFirm, OcdsProblemSnapshot, releaseIdOf, tagsOf } from './ocds-release.builder';
+import {
+  buildRelease,
+  buildReleasePackage,
+  ocidOf,
+  OcdsEvent,
+  OcdsFirm,
+  OcdsProblemSnapshot,
+  releaseIdOf,
+  tagsOf,
+} from './ocds-release.builder';
 
 /** What the event adds that the problem's rows do not say (the award's price lives only in sealed content). */
 export interface OcdsRecordOptions {
@@ -46,7 +55,12 @@ export class OcdsService {
   ) {}
 
   /** In the event's transaction, after its rows are written: snapshots the problem as it now stands. */
-  async record(manager: EntityManager, problemId: string, event: OcdsEvent, options: OcdsRecordOptions = {}): Promise<OcdsRelease> {
+  async record(
+    manager: EntityManager,
+    problemId: string,
+    event: OcdsEvent,
+    options: OcdsRecordOptions = {},
+  ): Promise<OcdsRelease> {
     const rows = await manager.query<ProblemRow[]>(
       `SELECT p.id, p.title, p.summary, p.status, p.sector, p.budget_ceiling, p.duration_months, p.published_at, p.deadline,
               p.clarification_deadline, p.cancelled_at, p.cancel_reason, p.department_id, o.name AS department_name,
@@ -56,10 +70,9 @@ export class OcdsService {
     );
     const p = rows[0];
     if (!p) throw new AppError(ErrorCode.PROBLEM_NOT_FOUND, 'No such problem.');
-    const amendments = await manager.query<{ number: number; created_at: Date; reason: string; changes: Record<string, unknown> }[]>(
-      `SELECT number, created_at, reason, changes FROM problem_amendments WHERE problem_id = $1 ORDER BY number`,
-      [problemId],
-    );
+    const amendments = await manager.query<
+      { number: number; created_at: Date; reason: string; changes: Record<string, unknown> }[]
+    >(`SELECT number, created_at, reason, changes FROM problem_amendments WHERE problem_id = $1 ORDER BY number`, [problemId]);
     // Sealing: who bid is not known to anyone before the deadline, so no release names them earlier.
     const tenderers = p.past_deadline
       ? await manager.query<{ id: string; name: string; tax_code: string }[]>(
@@ -83,7 +96,12 @@ export class OcdsService {
       clarificationDeadline: p.clarification_deadline,
       department: { id: p.department_id, name: p.department_name, code: p.department_code },
       tenderers: firms,
-      amendments: amendments.map((a) => ({ number: a.number, date: a.created_at, reason: a.reason, changedFields: Object.keys(a.changes) })),
+      amendments: amendments.map((a) => ({
+        number: a.number,
+        date: a.created_at,
+        reason: a.reason,
+        changedFields: Object.keys(a.changes),
+      })),
     };
     if (p.status === 'cancelled') snapshot.cancelled = { date: p.cancelled_at ?? date, reason: p.cancel_reason ?? '' };
     if (options.award) {
@@ -102,14 +120,10 @@ export class OcdsService {
     const opts = { ocidPrefix: this.config.get('OCDS_OCID_PREFIX'), publicUrl: this.config.get('PUBLIC_URL') };
     const release = buildRelease(event, snapshot, opts, date, options.amendmentNumber);
     const ocid = ocidOf(opts.ocidPrefix, problemId);
-    await manager.query(`INSERT INTO ocds_releases (id, ocid, problem_id, tags, date, release) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`, [
-      releaseIdOf(ocid, event, options.amendmentNumber),
-      ocid,
-      problemId,
-      tagsOf(event),
-      date,
-      JSON.stringify(release),
-    ]);
+    await manager.query(
+      `INSERT INTO ocds_releases (id, ocid, problem_id, tags, date, release) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+      [releaseIdOf(ocid, event, options.amendmentNumber), ocid, problemId, tagsOf(event), date, JSON.stringify(release)],
+    );
     return release;
   }
 
@@ -128,7 +142,10 @@ export class OcdsService {
   /** Releases dated in [from, to), oldest first; a range holding more than the cap is refused. */
   async packageForRange(from: Date, to: Date): Promise<OcdsReleasePackage> {
     if (from.getTime() >= to.getTime()) {
-      throw new AppError(ErrorCode.VALIDATION_FAILED, '`from` must be before `to`.', { from: from.toISOString(), to: to.toISOString() });
+      throw new AppError(ErrorCode.VALIDATION_FAILED, '`from` must be before `to`.', {
+        from: from.toISOString(),
+        to: to.toISOString(),
+      });
     }
     const max = this.config.get('OCDS_PACKAGE_MAX_RELEASES');
     const rows = await this.dataSource.query<{ release: OcdsRelease }[]>(

@@ -45,14 +45,20 @@ export class AmendmentsService {
     return this.dataSource.transaction(async (manager) => {
       const problem = await findProblem(manager, id, true);
       assertDepartmentOfficer(actor, problem, 'amend it');
-      if (rubric !== undefined) throw new AppError(ErrorCode.RUBRIC_FROZEN, 'The rubric is frozen once the problem is published.');
+      if (rubric !== undefined)
+        throw new AppError(ErrorCode.RUBRIC_FROZEN, 'The rubric is frozen once the problem is published.');
       if (problem.status !== 'published') {
-        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, `Only a published problem can be amended; this one is ${problem.status}.`, {
-          status: problem.status,
-        });
+        throw new AppError(
+          ErrorCode.PROBLEM_STATUS_CONFLICT,
+          `Only a published problem can be amended; this one is ${problem.status}.`,
+          {
+            status: problem.status,
+          },
+        );
       }
       const given = normaliseFields(changes);
-      if (Object.keys(diffFields(problem, given)).length === 0) throw new AppError(ErrorCode.AMENDMENT_EMPTY, 'The amendment changes nothing.');
+      if (Object.keys(diffFields(problem, given)).length === 0)
+        throw new AppError(ErrorCode.AMENDMENT_EMPTY, 'The amendment changes nothing.');
       const now = await databaseNow(manager);
       const refusal = refuseAmendedDates({
         now,
@@ -83,7 +89,15 @@ export class AmendmentsService {
       await manager.getRepository(Problem).update({ id }, { ...changed, amendmentCount: number });
       const repo = manager.getRepository(ProblemAmendment);
       const amendment = await repo.save(
-        repo.create({ problemId: id, number, changes: diff, reason, previousDeadline: problem.deadline, newDeadline: dates.deadline, createdBy: actor.id }),
+        repo.create({
+          problemId: id,
+          number,
+          changes: diff,
+          reason,
+          previousDeadline: problem.deadline,
+          newDeadline: dates.deadline,
+          createdBy: actor.id,
+        }),
       );
       await this.ocds.record(manager, id, 'tenderAmendment', { amendmentNumber: number });
       await this.audit.record(manager, {
@@ -129,7 +143,9 @@ export class AmendmentsService {
   async list(viewer: Viewer, id: string): Promise<{ items: AmendmentView[] }> {
     const problem = await findProblem(this.dataSource.manager, id);
     assertVisible(viewer, problem);
-    const rows = await this.dataSource.getRepository(ProblemAmendment).find({ where: { problemId: id }, order: { number: 'ASC' } });
+    const rows = await this.dataSource
+      .getRepository(ProblemAmendment)
+      .find({ where: { problemId: id }, order: { number: 'ASC' } });
     return { items: rows.map(toAmendmentView) };
   }
 }

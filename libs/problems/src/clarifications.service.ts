@@ -1,7 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, AuthUser, cityIso, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Page, PageQueryDto, toPage } from '@app/common';
+import {
+  AppError,
+  AuthUser,
+  cityIso,
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  ErrorCode,
+  nfc,
+  Page,
+  PageQueryDto,
+  toPage,
+} from '@app/common';
 import { AuditService } from '@app/audit';
 import { assertVerifiedEnterprise } from '@app/enterprises';
 import { NotificationsService } from '@app/notifications';
@@ -102,7 +113,9 @@ export class ClarificationsService {
       const problem = await findProblem(manager, problemId);
       assertDepartmentOfficer(actor, problem, 'answer its questions');
       if (problem.status !== 'published' && problem.status !== 'closed') {
-        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, `Questions on a ${problem.status} problem cannot be answered.`, { status: problem.status });
+        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, `Questions on a ${problem.status} problem cannot be answered.`, {
+          status: problem.status,
+        });
       }
       const repo = manager.getRepository(ProblemQuestion);
       const q = await repo.findOne({ where: { id: questionId, problemId }, lock: { mode: 'pessimistic_write' } });
@@ -152,6 +165,11 @@ export class ClarificationsService {
     }
     if (after) qb.andWhere(`(date_trunc('milliseconds', q.created_at), q.id) > (:createdAt::timestamptz, :id)`, after);
     const rows = await qb.getMany();
-    return toPage(rows, limit, (q) => ({ createdAt: q.createdAt.toISOString(), id: q.id }), (q) => toQuestionView(q, viewer));
+    return toPage(
+      rows,
+      limit,
+      (q) => ({ createdAt: q.createdAt.toISOString(), id: q.id }),
+      (q) => toQuestionView(q, viewer),
+    );
   }
 }

@@ -103,7 +103,12 @@ export function amendDeadlines(input: {
  * when asked for (the caller refuses one after the deadline), else shifted by the same amount, never
  * past the deadline.
  */
-export function movedClarificationDeadline(previousDeadline: Date, previousClarification: Date, deadline: Date, requested?: Date): Date {
+export function movedClarificationDeadline(
+  previousDeadline: Date,
+  previousClarification: Date,
+  deadline: Date,
+  requested?: Date,
+): Date {
   if (requested) return requested;
   const shifted = new Date(previousClarification.getTime() + deadline.getTime() - previousDeadline.getTime());
   return shifted.getTime() > deadline.getTime() ? deadline : shifted;

@@ -77,7 +77,10 @@ export class MatchingService {
   ) {}
 
   /** Open problems ranked for the caller's firm. */
-  async recommendedProblems(actor: AuthUser, limit = 20): Promise<{ items: (ProblemSummary & { score: number; reasons: FitReasons })[] }> {
+  async recommendedProblems(
+    actor: AuthUser,
+    limit = 20,
+  ): Promise<{ items: (ProblemSummary & { score: number; reasons: FitReasons })[] }> {
     const enterpriseId = enterpriseOf(actor);
     const firm = await this.dataSource.query<{ id: string }[]>(`SELECT id FROM enterprises WHERE id = $1`, [enterpriseId]);
     if (!firm[0]) throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, 'Your enterprise has no registry entry yet.');
@@ -105,7 +108,15 @@ export class MatchingService {
     const problem = await findProblem(this.dataSource.manager, problemId);
     assertDepartmentOfficer(actor, problem, 'see firms suggested for it');
     const rows = await this.dataSource.query<
-      (FitRow & { id: string; legal_name: string; short_name: string | null; area_code: string; sectors: ProblemSector[]; tags: string[]; invited: boolean })[]
+      (FitRow & {
+        id: string;
+        legal_name: string;
+        short_name: string | null;
+        area_code: string;
+        sectors: ProblemSector[];
+        tags: string[];
+        invited: boolean;
+      })[]
     >(
       `WITH prob AS (
          SELECT id, sector, area_code, search_document, ARRAY(SELECT f_search_norm(t) FROM unnest(tags) t) AS ntags
@@ -139,21 +150,34 @@ export class MatchingService {
   }
 
   /** Invites verified firms to a published problem; a firm already invited is not invited (or notified) twice. */
-  async invite(actor: AuthUser, problemId: string, dto: InviteEnterprisesDto): Promise<{ invited: string[]; alreadyInvited: string[] }> {
+  async invite(
+    actor: AuthUser,
+    problemId: string,
+    dto: InviteEnterprisesDto,
+  ): Promise<{ invited: string[]; alreadyInvited: string[] }> {
     const ids = [...new Set(dto.enterpriseIds.map((id) => id.toLowerCase()))];
     const message = dto.message ? nfc(dto.message) : null;
     return this.dataSource.transaction(async (manager) => {
       const problem = await findProblem(manager, problemId);
       assertDepartmentOfficer(actor, problem, 'invite firms to it');
       if (problem.status !== 'published') {
-        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, `Firms can be invited only while the problem is published; it is ${problem.status}.`, {
-          status: problem.status,
-        });
+        throw new AppError(
+          ErrorCode.PROBLEM_STATUS_CONFLICT,
+          `Firms can be invited only while the problem is published; it is ${problem.status}.`,
+          {
+            status: problem.status,
+          },
+        );
       }
-      const verified = await manager.query<{ id: string }[]>(`SELECT id FROM enterprises WHERE id = ANY($1::uuid[]) AND status = 'verified'`, [ids]);
+      const verified = await manager.query<{ id: string }[]>(
+        `SELECT id FROM enterprises WHERE id = ANY($1::uuid[]) AND status = 'verified'`,
+        [ids],
+      );
       const notVerified = ids.filter((id) => !verified.some((v) => v.id === id));
       if (notVerified.length > 0) {
-        throw new AppError(ErrorCode.ENTERPRISE_NOT_VERIFIED, 'Only verified enterprises can be invited.', { enterpriseIds: notVerified });
+        throw new AppError(ErrorCode.ENTERPRISE_NOT_VERIFIED, 'Only verified enterprises can be invited.', {
+          enterpriseIds: notVerified,
+        });
       }
       const inserted = await manager.query<{ enterprise_id: string }[]>(
         `INSERT INTO problem_invitations (problem_id, enterprise_id, invited_by, message)
@@ -186,10 +210,10 @@ export class MatchingService {
     const enterpriseId = enterpriseOf(actor);
     const problem = await findProblem(this.dataSource.manager, problemId);
     assertVisible(actor, problem);
-    await this.dataSource.query(`INSERT INTO problem_followers (problem_id, enterprise_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
-      problemId,
-      enterpriseId,
-    ]);
+    await this.dataSource.query(
+      `INSERT INTO problem_followers (problem_id, enterprise_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      [problemId, enterpriseId],
+    );
     return { problemId, following: true };
   }
 
@@ -197,7 +221,10 @@ export class MatchingService {
     const enterpriseId = enterpriseOf(actor);
     const problem = await findProblem(this.dataSource.manager, problemId);
     assertVisible(actor, problem);
-    await this.dataSource.query(`DELETE FROM problem_followers WHERE problem_id = $1 AND enterprise_id = $2`, [problemId, enterpriseId]);
+    await this.dataSource.query(`DELETE FROM problem_followers WHERE problem_id = $1 AND enterprise_id = $2`, [
+      problemId,
+      enterpriseId,
+    ]);
     return { problemId, following: false };
   }
 
@@ -208,14 +235,18 @@ export class MatchingService {
       [enterpriseId],
     );
     const row = rows[0];
-    return row ? { sectors: row.sectors, keywords: row.keywords, updatedAt: cityIso(row.updated_at) } : { sectors: [], keywords: [], updatedAt: null };
+    return row
+      ? { sectors: row.sectors, keywords: row.keywords, updatedAt: cityIso(row.updated_at) }
+      : { sectors: [], keywords: [], updatedAt: null };
   }
 
   async putSubscriptions(actor: AuthUser, dto: UpdateSubscriptionsDto): Promise<Subscriptions> {
     const enterpriseId = enterpriseOf(actor);
     const sectors = [...new Set(dto.sectors)];
     const seen = new Set<string>();
-    const keywords = dto.keywords.map((k) => nfc(k)).filter((k) => k.length > 0 && !seen.has(k.toLowerCase()) && seen.add(k.toLowerCase()));
+    const keywords = dto.keywords
+      .map((k) => nfc(k))
+      .filter((k) => k.length > 0 && !seen.has(k.toLowerCase()) && seen.add(k.toLowerCase()));
     await this.dataSource.transaction(async (manager) => {
       const firm = await manager.query<{ id: string }[]>(`SELECT id FROM enterprises WHERE id = $1`, [enterpriseId]);
       if (!firm[0]) throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, 'Your enterprise has no registry entry yet.');

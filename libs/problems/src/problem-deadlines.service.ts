@@ -43,7 +43,12 @@ export class ProblemDeadlinesService {
     await this.outbox.enqueue(manager, { queue: QUEUES.problems, name: PROBLEM_JOBS.closeProblem, payload: { problemId }, runAt: opens_at });
     for (const r of reminderTimes(now, deadline, parseReminderHours(this.config.get('DEADLINE_REMINDER_HOURS')))) {
       const payload: DeadlineReminderPayload = { problemId, hoursBefore: r.hoursBefore, deadline: deadline.toISOString() };
-      await this.outbox.enqueue(manager, { queue: QUEUES.problems, name: PROBLEM_JOBS.deadlineReminder, payload, runAt: r.runAt });
+      await this.outbox.enqueue(manager, {
+        queue: QUEUES.problems,
+        name: PROBLEM_JOBS.deadlineReminder,
+        payload,
+        runAt: r.runAt,
+      });
     }
   }
 
@@ -56,7 +61,9 @@ export class ProblemDeadlinesService {
   async close(problemId: string): Promise<CloseOutcome> {
     return this.dataSource.transaction(async (manager) => {
       // (an UPDATE through manager.query() answers [rows, affected count])
-      const [rows] = await manager.query<[{ id: string; department_id: string; title: string; deadline: Date; closed_at: Date }[], number]>(
+      const [rows] = await manager.query<
+        [{ id: string; department_id: string; title: string; deadline: Date; closed_at: Date }[], number]
+      >(
         `UPDATE problems SET status = 'closed', closed_at = now(), updated_at = now()
           WHERE id = $1 AND status = 'published' AND deadline + receipt_grace <= now()
           RETURNING id, department_id, title, deadline, closed_at`,

@@ -25,11 +25,23 @@ export interface ProblemFields {
 }
 export type ProblemField = keyof ProblemFields;
 
-const REQUIRED: ProblemField[] = ['title', 'summary', 'description', 'expectedResults', 'kpis', 'sector', 'tags', 'deadline', 'clarificationDeadline', 'rubric'];
+const REQUIRED: ProblemField[] = [
+  'title',
+  'summary',
+  'description',
+  'expectedResults',
+  'kpis',
+  'sector',
+  'tags',
+  'deadline',
+  'clarificationDeadline',
+  'rubric',
+];
 
 function requiredText(field: string, value: string): string {
   const text = nfc(value);
-  if (text.length === 0) throw new AppError(ErrorCode.VALIDATION_FAILED, `${field} must not be empty.`, [{ field, errors: ['must not be empty'] }]);
+  if (text.length === 0)
+    throw new AppError(ErrorCode.VALIDATION_FAILED, `${field} must not be empty.`, [{ field, errors: ['must not be empty'] }]);
   return text;
 }
 
@@ -48,14 +60,17 @@ export function normaliseFields(dto: Partial<CreateProblemDto>): Partial<Problem
   const given = (Object.keys(dto) as (keyof CreateProblemDto)[]).filter((k) => dto[k] !== undefined);
   for (const key of given) {
     if (dto[key] === null && (REQUIRED as string[]).includes(key)) {
-      throw new AppError(ErrorCode.VALIDATION_FAILED, `${key} cannot be cleared.`, [{ field: key, errors: ['must not be null'] }]);
+      throw new AppError(ErrorCode.VALIDATION_FAILED, `${key} cannot be cleared.`, [
+        { field: key, errors: ['must not be null'] },
+      ]);
     }
   }
   if (dto.title !== undefined) out.title = requiredText('title', dto.title);
   if (dto.summary !== undefined) out.summary = requiredText('summary', dto.summary);
   if (dto.description !== undefined) out.description = requiredText('description', dto.description);
   if (dto.expectedResults !== undefined) out.expectedResults = requiredText('expectedResults', dto.expectedResults);
-  if (dto.kpis !== undefined) out.kpis = dto.kpis.map((k) => ({ name: requiredText('kpis.name', k.name), target: requiredText('kpis.target', k.target) }));
+  if (dto.kpis !== undefined)
+    out.kpis = dto.kpis.map((k) => ({ name: requiredText('kpis.name', k.name), target: requiredText('kpis.target', k.target) }));
   if (dto.sector !== undefined) out.sector = dto.sector;
   if (dto.tags !== undefined) out.tags = [...new Set(dto.tags.map((t) => nfc(t)).filter((t) => t.length > 0))];
   if (dto.areaCode !== undefined) out.areaCode = optionalText(dto.areaCode);

@@ -30,10 +30,14 @@ export async function databaseNow(manager: EntityManager): Promise<Date> {
 
 export function assertClarificationBeforeDeadline(fields: Pick<ProblemFields, 'deadline' | 'clarificationDeadline'>): void {
   if (fields.clarificationDeadline.getTime() > fields.deadline.getTime()) {
-    throw new AppError(ErrorCode.CLARIFICATION_DEADLINE_INVALID, 'The clarification deadline must not be after the proposal deadline.', {
-      deadline: cityIso(fields.deadline),
-      clarificationDeadline: cityIso(fields.clarificationDeadline),
-    });
+    throw new AppError(
+      ErrorCode.CLARIFICATION_DEADLINE_INVALID,
+      'The clarification deadline must not be after the proposal deadline.',
+      {
+        deadline: cityIso(fields.deadline),
+        clarificationDeadline: cityIso(fields.clarificationDeadline),
+      },
+    );
   }
 }
 
@@ -66,18 +70,27 @@ export class ProblemsService {
       durationMonths: null,
       contact: null,
       ...given,
-      clarificationDeadline: given.clarificationDeadline ?? defaultClarificationDeadline(deadline, this.config.get('CLARIFICATION_CLOSE_DAYS')),
+      clarificationDeadline:
+        given.clarificationDeadline ?? defaultClarificationDeadline(deadline, this.config.get('CLARIFICATION_CLOSE_DAYS')),
     } as ProblemFields;
     assertValidRubric(fields.rubric);
     assertClarificationBeforeDeadline(fields);
     return this.dataSource.transaction(async (manager) => {
       if (fields.areaCode) await assertCommuneLevelArea(manager, fields.areaCode);
       const repo = manager.getRepository(Problem);
-      const saved = await repo.save(repo.create({ ...fields, departmentId, createdBy: actor.id, status: 'draft', amendmentCount: 0 }));
+      const saved = await repo.save(
+        repo.create({ ...fields, departmentId, createdBy: actor.id, status: 'draft', amendmentCount: 0 }),
+      );
       const problem = await findProblem(manager, saved.id);
       const view = await this.view(manager, problem);
       const snapshot = toProblemView(problem, view.departmentName, utcIso);
-      await this.audit.record(manager, { actor, action: 'problem.created', entityType: 'problem', entityId: problem.id, after: snapshot });
+      await this.audit.record(manager, {
+        actor,
+        action: 'problem.created',
+        entityType: 'problem',
+        entityId: problem.id,
+        after: snapshot,
+      });
       return view;
     });
   }
@@ -89,12 +102,21 @@ export class ProblemsService {
       const problem = await findProblem(manager, id, true);
       assertDepartmentOfficer(actor, problem, 'edit it');
       if (problem.status !== 'draft') {
-        throw new AppError(ErrorCode.PROBLEM_NOT_EDITABLE, 'Only a draft can be edited; a published problem changes by amendment.', {
-          status: problem.status,
-        });
+        throw new AppError(
+          ErrorCode.PROBLEM_NOT_EDITABLE,
+          'Only a draft can be edited; a published problem changes by amendment.',
+          {
+            status: problem.status,
+          },
+        );
       }
       if (given.deadline) {
-        given.clarificationDeadline = movedClarificationDeadline(problem.deadline, problem.clarificationDeadline, given.deadline, given.clarificationDeadline);
+        given.clarificationDeadline = movedClarificationDeadline(
+          problem.deadline,
+          problem.clarificationDeadline,
+          given.deadline,
+          given.clarificationDeadline,
+        );
       }
       if (given.rubric) assertValidRubric(given.rubric);
       assertClarificationBeforeDeadline({ ...problem, ...given });
@@ -125,9 +147,13 @@ export class ProblemsService {
       const problem = await findProblem(manager, id, true);
       assertDepartmentOfficer(actor, problem, 'publish it');
       if (problem.status !== 'draft') {
-        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, `The problem is ${problem.status}; only a draft can be published.`, {
-          status: problem.status,
-        });
+        throw new AppError(
+          ErrorCode.PROBLEM_STATUS_CONFLICT,
+          `The problem is ${problem.status}; only a draft can be published.`,
+          {
+            status: problem.status,
+          },
+        );
       }
       assertValidRubric(problem.rubric);
       const now = await databaseNow(manager);
@@ -135,15 +161,21 @@ export class ProblemsService {
       const check = checkPublishable(now, problem.deadline, problem.clarificationDeadline, minOpenDays);
       if (!check.ok) {
         if (check.reason === 'deadline_too_soon') {
-          throw new AppError(ErrorCode.DEADLINE_TOO_SOON, `A problem stays open at least ${minOpenDays} days: the deadline must be on or after ${cityIso(check.earliest)}.`, {
-            deadline: cityIso(problem.deadline),
-            earliestDeadline: cityIso(check.earliest),
-            minOpenDays,
-          });
+          throw new AppError(
+            ErrorCode.DEADLINE_TOO_SOON,
+            `A problem stays open at least ${minOpenDays} days: the deadline must be on or after ${cityIso(check.earliest)}.`,
+            {
+              deadline: cityIso(problem.deadline),
+              earliestDeadline: cityIso(check.earliest),
+              minOpenDays,
+            },
+          );
         }
         throw new AppError(
           ErrorCode.CLARIFICATION_DEADLINE_INVALID,
-          check.reason === 'clarification_past' ? 'The clarification deadline has already passed.' : 'The clarification deadline must not be after the proposal deadline.',
+          check.reason === 'clarification_past'
+            ? 'The clarification deadline has already passed.'
+            : 'The clarification deadline must not be after the proposal deadline.',
           { clarificationDeadline: cityIso(problem.clarificationDeadline), deadline: cityIso(problem.deadline) },
         );
       }

@@ -18,13 +18,22 @@ describe('rubric validation', () => {
   });
 
   it('refuses fractional, zero and negative weights even when the sum is 100', () => {
-    expect(rubricIssues(rubric([50.5, 49.5])).map((i) => i.field)).toEqual(['rubric.criteria.0.weight', 'rubric.criteria.1.weight']);
+    expect(rubricIssues(rubric([50.5, 49.5])).map((i) => i.field)).toEqual([
+      'rubric.criteria.0.weight',
+      'rubric.criteria.1.weight',
+    ]);
     expect(rubricIssues(rubric([100, 0])).map((i) => i.field)).toEqual(['rubric.criteria.1.weight']);
     expect(rubricIssues(rubric([110, -10])).map((i) => i.field)).toEqual(['rubric.criteria.1.weight']);
   });
 
   it('refuses duplicate and non-slug keys', () => {
-    const dup: Rubric = { passMark: 50, criteria: [{ key: 'tech', name: 'A', weight: 50 }, { key: 'tech', name: 'B', weight: 50 }] };
+    const dup: Rubric = {
+      passMark: 50,
+      criteria: [
+        { key: 'tech', name: 'A', weight: 50 },
+        { key: 'tech', name: 'B', weight: 50 },
+      ],
+    };
     expect(rubricIssues(dup)).toEqual([{ field: 'rubric.criteria.1.key', problem: 'duplicate key "tech"' }]);
     const bad: Rubric = { passMark: 50, criteria: [{ key: 'Giải pháp', name: 'A', weight: 100 }] };
     expect(rubricIssues(bad)).toEqual([{ field: 'rubric.criteria.0.key', problem: 'must be a lower-case slug' }]);

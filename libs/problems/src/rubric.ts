@@ -30,7 +30,8 @@ export function rubricIssues(rubric: Rubric): RubricIssue[] {
   if (rubric.criteria.length === 0) issues.push({ field: 'rubric.criteria', problem: 'at least one criterion is needed' });
   const seen = new Set<string>();
   rubric.criteria.forEach((c, i) => {
-    if (!CRITERION_KEY_PATTERN.test(c.key)) issues.push({ field: `rubric.criteria.${i}.key`, problem: 'must be a lower-case slug' });
+    if (!CRITERION_KEY_PATTERN.test(c.key))
+      issues.push({ field: `rubric.criteria.${i}.key`, problem: 'must be a lower-case slug' });
     if (seen.has(c.key)) issues.push({ field: `rubric.criteria.${i}.key`, problem: `duplicate key "${c.key}"` });
     seen.add(c.key);
     if (!Number.isInteger(c.weight) || c.weight <= 0) {

@@ -226,7 +226,14 @@ export class ProposalsService {
           `INSERT INTO proposals (id, problem_id, enterprise_id, status, current_version, created_by) VALUES ($1, $2, $3, 'submitted', 1, $4)`,
           [proposalId, problemId, enterpriseId, user.id],
         );
-        const receipt = await this.recordVersion(manager, 'proposal.submitted', { user, problem, enterpriseId, proposalId, version: 1, dto });
+        const receipt = await this.recordVersion(manager, 'proposal.submitted', {
+          user,
+          problem,
+          enterpriseId,
+          proposalId,
+          version: 1,
+          dto,
+        });
         return { status: 201, body: { id: proposalId, version: 1, receipt } };
       }),
     );
@@ -256,7 +263,14 @@ export class ProposalsService {
           `UPDATE proposals SET current_version = $2, updated_at = now() WHERE id = $1`,
           [proposalId, version],
         );
-        const receipt = await this.recordVersion(manager, 'proposal.revised', { user, problem, enterpriseId, proposalId, version, dto });
+        const receipt = await this.recordVersion(manager, 'proposal.revised', {
+          user,
+          problem,
+          enterpriseId,
+          proposalId,
+          version,
+          dto,
+        });
         return { status: 200, body: { id: proposalId, version, receipt } };
       }),
     );
@@ -530,10 +544,19 @@ export class ProposalsService {
       [problemId],
     );
     return rows.map((r) => {
-      const [plain] = openParts(opener, keysOf(r), versionAad(r.proposal_id, r.version), [{ iv: r.iv, tag: r.auth_tag, ciphertext: r.ciphertext }]);
+      const [plain] = openParts(opener, keysOf(r), versionAad(r.proposal_id, r.version), [
+        { iv: r.iv, tag: r.auth_tag, ciphertext: r.ciphertext },
+      ]);
       const content = JSON.parse((plain as Buffer).toString('utf8')) as ProposalContent;
-      if (receiptSha256(content) !== r.content_sha256) throw new Error(`Proposal ${r.proposal_id} v${r.version} fails its receipt hash`);
-      return { proposalId: r.proposal_id, enterpriseId: r.enterprise_id, version: r.version, submittedAt: r.submitted_at_raw, content };
+      if (receiptSha256(content) !== r.content_sha256)
+        throw new Error(`Proposal ${r.proposal_id} v${r.version} fails its receipt hash`);
+      return {
+        proposalId: r.proposal_id,
+        enterpriseId: r.enterprise_id,
+        version: r.version,
+        submittedAt: r.submitted_at_raw,
+        content,
+      };
     });
   }
 

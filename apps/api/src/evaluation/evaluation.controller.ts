@@ -31,7 +31,10 @@ export class EvaluationController {
 
   @Put('problems/:id/panel')
   @Roles('officer')
-  @ApiOperation({ summary: 'Name the panel (department officers): ≥ PANEL_MIN_SIZE active evaluators, one chair; after the deadline only with a reason' })
+  @ApiOperation({
+    summary:
+      'Name the panel (department officers): ≥ PANEL_MIN_SIZE active evaluators, one chair; after the deadline only with a reason',
+  })
   setPanel(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: SetPanelDto) {
     return this.panel.setPanel(user, id, dto);
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '@app/common';
 import {
@@ -10,6 +10,8 @@ import {
   DensitySnapshotView,
   ExportFormat,
   IndicatorsService,
+  METHODOLOGY_LANGUAGES,
+  methodologyLanguage,
   renderDensityChart,
   seriesCsv,
   SeriesQueryDto,
@@ -47,6 +49,16 @@ export class IndicatorsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return respond(reply, query.format, accept, await this.indicators.snapshot(query), snapshotCsv);
+  }
+
+  /** What is counted, from which dates, boundaries, sources, vintages and revisions (vi default, ?lang=en or Accept-Language). */
+  @Get('methodology')
+  @ApiQuery({ name: 'lang', required: false, enum: METHODOLOGY_LANGUAGES })
+  @ApiOkResponse({
+    description: '{language, title, target, boundaryChangeDate, sections:[{key, heading, body[]}], cityPopulations, endpoints}',
+  })
+  methodology(@Query('lang') lang: string | undefined, @Headers('accept-language') acceptLanguage: string | undefined) {
+    return this.indicators.methodology(methodologyLanguage(lang, acceptLanguage));
   }
 
   /** Month-end values (today for the current month), at most 120 months. */

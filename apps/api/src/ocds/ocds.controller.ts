@@ -19,7 +19,8 @@ export class OcdsController {
   @Get('release-packages')
   @ApiOperation({
     summary: 'OCDS 1.1 release package of every release dated in [from, to)',
-    description: 'At most OCDS_PACKAGE_MAX_RELEASES releases (default 1000); a larger range is refused with 400 OCDS_RANGE_TOO_LARGE.',
+    description:
+      'At most OCDS_PACKAGE_MAX_RELEASES releases (default 1000); a larger range is refused with 400 OCDS_RANGE_TOO_LARGE.',
   })
   packages(@Query() query: OcdsPackagesQueryDto) {
     return this.ocds.packageForRange(new Date(query.from), new Date(query.to));

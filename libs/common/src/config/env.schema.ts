@@ -38,6 +38,10 @@ export const envSchema = Joi.object({
     .integer()
     .min(1024)
     .default(20 * 1024 * 1024),
+  IMPORT_MAX_BYTES: Joi.number()
+    .integer()
+    .min(1024)
+    .default(64 * 1024 * 1024),
   JWT_ACCESS_TTL_SECONDS: Joi.number().integer().min(60).max(3600).default(900),
   REFRESH_TOKEN_TTL_DAYS: Joi.number().integer().min(1).max(90).default(30),
   PASSWORD_SETUP_TTL_HOURS: Joi.number().integer().min(1).max(720).default(72),
@@ -128,6 +132,7 @@ export interface AppEnv {
   DATA_MASTER_KEY: string;
   STORAGE_DIR: string;
   ATTACHMENT_MAX_BYTES: number;
+  IMPORT_MAX_BYTES: number;
   JWT_ACCESS_TTL_SECONDS: number;
   REFRESH_TOKEN_TTL_DAYS: number;
   PASSWORD_SETUP_TTL_HOURS: number;

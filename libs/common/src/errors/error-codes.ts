@@ -81,6 +81,13 @@ export enum ErrorCode {
   AWARD_NOT_ALLOWED = 'AWARD_NOT_ALLOWED',
   PROBLEM_NOT_DECIDED = 'PROBLEM_NOT_DECIDED',
   OCDS_RANGE_TOO_LARGE = 'OCDS_RANGE_TOO_LARGE',
+  AREA_OUTSIDE_BOUNDARY = 'AREA_OUTSIDE_BOUNDARY',
+  IMPORT_FILE_INVALID = 'IMPORT_FILE_INVALID',
+  IMPORT_FILE_TOO_LARGE = 'IMPORT_FILE_TOO_LARGE',
+  IMPORT_NOT_FOUND = 'IMPORT_NOT_FOUND',
+  IMPORT_STATUS_CONFLICT = 'IMPORT_STATUS_CONFLICT',
+  CLAIM_NOT_FOUND = 'CLAIM_NOT_FOUND',
+  CLAIM_STATUS_CONFLICT = 'CLAIM_STATUS_CONFLICT',
   RATE_LIMITED = 'RATE_LIMITED',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE',
@@ -116,6 +123,10 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.SCORES_INCOMPLETE:
     case ErrorCode.AWARD_JUSTIFICATION_REQUIRED:
     case ErrorCode.OCDS_RANGE_TOO_LARGE:
+    // A unit that was not part of the city on the date asked (e.g. a former Hải Dương unit before July 2025).
+    case ErrorCode.AREA_OUTSIDE_BOUNDARY:
+    // An upload that is not a readable CSV/XLSX with the expected columns.
+    case ErrorCode.IMPORT_FILE_INVALID:
       return 400;
     case ErrorCode.UNAUTHENTICATED:
     case ErrorCode.INVALID_CREDENTIALS:
@@ -147,6 +158,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.ATTACHMENT_NOT_FOUND:
     case ErrorCode.AREA_NOT_FOUND:
     case ErrorCode.PROBLEM_NOT_DECIDED:
+    case ErrorCode.IMPORT_NOT_FOUND:
+    case ErrorCode.CLAIM_NOT_FOUND:
       return 404;
     case ErrorCode.EMAIL_TAKEN:
     case ErrorCode.DEPARTMENT_CODE_TAKEN:
@@ -167,9 +180,12 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.SCORING_INCOMPLETE:
     case ErrorCode.CONSENSUS_NOT_ALLOWED:
     case ErrorCode.AWARD_NOT_ALLOWED:
+    case ErrorCode.IMPORT_STATUS_CONFLICT:
+    case ErrorCode.CLAIM_STATUS_CONFLICT:
       return 409;
     case ErrorCode.PAYLOAD_TOO_LARGE:
     case ErrorCode.ATTACHMENT_TOO_LARGE:
+    case ErrorCode.IMPORT_FILE_TOO_LARGE:
       return 413;
     case ErrorCode.UNSUPPORTED_MEDIA_TYPE:
     case ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED:

@@ -43,7 +43,6 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    exceptionFactory: (errors) =>
-      new AppError(ErrorCode.VALIDATION_FAILED, 'The request is not valid.', flatten(errors)),
+    exceptionFactory: (errors) => new AppError(ErrorCode.VALIDATION_FAILED, 'The request is not valid.', flatten(errors)),
   });
 }

@@ -68,7 +68,12 @@ export function decodeCursor<T extends Record<string, string | number>>(cursor: 
 /**
  * Builds a page from rows fetched with `limit + 1`: the extra row only says whether there is more.
  */
-export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => Record<string, string | number>, map: (row: R) => T): Page<T> {
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  keyOf: (row: R) => Record<string, string | number>,
+  map: (row: R) => T,
+): Page<T> {
   const hasMore = rows.length > limit;
   const pageRows = hasMore ? rows.slice(0, limit) : rows;
   const last = pageRows[pageRows.length - 1];

@@ -5,6 +5,7 @@ import { Marketplace1763800000003 } from './1763800000003-marketplace';
 import { Evaluation1763800000004 } from './1763800000004-evaluation';
 import { FairBidding1763800000005 } from './1763800000005-fair-bidding';
 import { Operations1763800000100 } from './1763800000100-operations';
+import { IndicatorTruth1763800000300 } from './1763800000300-indicator-truth';
 
 /** Every migration, in order. Listed by hand so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Evaluation1763800000004,
   FairBidding1763800000005,
   Operations1763800000100,
+  IndicatorTruth1763800000300,
 ];

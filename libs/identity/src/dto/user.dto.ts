@@ -52,7 +52,10 @@ export class UpdateUserDto {
   @IsIn([...STAFF_ROLES])
   role?: StaffRole;
 
-  @ApiPropertyOptional({ description: 'Department for an officer or evaluator; null to clear (not for officers)', nullable: true })
+  @ApiPropertyOptional({
+    description: 'Department for an officer or evaluator; null to clear (not for officers)',
+    nullable: true,
+  })
   @IsOptional()
   @IsUUID()
   departmentId?: string | null;
