@@ -23,12 +23,11 @@ export async function createApp(): Promise<NestFastifyApplication> {
     genReqId: requestIdOf,
   });
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
-    void reply.header(REQUEST_ID_HEADER, request.id);
-    done();
-  });
-  // After the body is in: the moment a bid (or any request) counts as received.
-  adapter.getInstance().addHook('preValidation', (request, _reply, done) => {
+    // The moment a bid (or any request) counts as received: the first hook, before the body is
+    // read and before the request can queue anywhere in this process. The body must still arrive
+    // and commit within the deadline's grace (the database refuses a later commit).
     (request as unknown as Record<symbol, number>)[RECEIVED_MARK] = performance.now();
+    void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
   // Latency by route pattern (never the raw URL, which would make one series per id).

@@ -149,10 +149,14 @@ export class ProposalsController {
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
-  async upload(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) problemId: string, @Req() request: FastifyRequest) {
+  async upload(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseUUIDPipe) problemId: string,
+    @Req() request: FastifyRequest,
+    @ReceivedMark() receivedMark: number,
+  ) {
     const file = await readSingleFile(request, this.config.get('ATTACHMENT_MAX_BYTES'));
-    // Received once the whole file is in (multipart bodies are read here, not before the handler).
-    return this.proposals.uploadAttachment(user, problemId, file, performance.now());
+    return this.proposals.uploadAttachment(user, problemId, file, receivedMark);
   }
 
   @Get('proposals/:id/attachments/:attachmentId')

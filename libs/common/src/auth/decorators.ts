@@ -18,8 +18,8 @@ export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionC
 export const RECEIVED_MARK = Symbol('receivedMark');
 
 /**
- * The moment the whole request had arrived, on this process's monotonic clock (the API's
- * preValidation hook sets it once the body is parsed). Deadline checks turn it into database
+ * The moment the request arrived, on this process's monotonic clock (the API's first request
+ * hook sets it). Deadline checks turn it into database
  * time by subtracting the wait since then from the database clock, so a request that queued
  * (pool, locks) is judged by when it arrived, not when its turn came.
  */
