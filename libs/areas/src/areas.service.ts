@@ -13,7 +13,7 @@ import { ReferenceSeedResult, seedAreaReferenceData } from './reference-data.see
 
 /** An unknown area in a path or query is a missing resource (404); in a body, see assertCommuneLevelArea. */
 export function unknownArea(code: string): AppError {
-  return new AppError(ErrorCode.AREA_NOT_FOUND, `No area has the code ${code}.`, { areaCode: code });
+  return new AppError(ErrorCode.AREA_NOT_FOUND, { areaCode: code }, { areaCode: code });
 }
 
 const figureOf = (p: AreaPopulation): PopulationFigure => ({ value: p.population, asOf: p.asOf, source: p.source });
@@ -107,7 +107,7 @@ export class AreasService {
       const repo = manager.getRepository(AreaPopulation);
       const existing = await repo.findOneBy({ areaCode: code, asOf });
       if (!existing) {
-        throw new AppError(ErrorCode.AREA_POPULATION_NOT_FOUND, `No population figure is recorded for ${code} as of ${asOf}.`);
+        throw new AppError(ErrorCode.AREA_POPULATION_NOT_FOUND, { areaCode: code, asOf });
       }
       await repo.delete({ id: existing.id });
       await this.audit.record(manager, {
@@ -175,7 +175,7 @@ export class AreasService {
     if (asOf > today) {
       throw new AppError(
         ErrorCode.DATE_IN_FUTURE,
-        `A population figure must describe a past date; ${asOf} is after today (${today}).`,
+        { context: 'population', asOf, today },
         {
           asOf,
           today,

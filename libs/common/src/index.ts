@@ -13,3 +13,7 @@ export * from './csv/csv';
 export * from './pagination/pagination';
 export * from './text';
 export * from './hashing';
+export * from './i18n/i18n';
+export * from './i18n/messages';
+export * from './i18n/request-language';
+export * from './portal-routes';

@@ -77,7 +77,7 @@ const toSummary = (r: DirectoryRow): EnterpriseSummary => ({
 
 function notInFuture(date: string | null | undefined, today: string, field: string): void {
   if (date && date > today) {
-    throw new AppError(ErrorCode.VALIDATION_FAILED, 'The request is not valid.', [
+    throw new AppError(ErrorCode.VALIDATION_FAILED, {}, [
       { field, errors: [`${field} may not be in the future`] },
     ]);
   }
@@ -187,7 +187,7 @@ export class EnterprisesService {
   async update(actor: AuthUser, id: string, dto: UpdateEnterpriseDto): Promise<EnterpriseView> {
     return this.dataSource.transaction(async (manager) => {
       const firm = await findEnterprise(manager, id, true);
-      await assertOwnerOrAdmin(manager, actor, firm, 'edit its profile');
+      await assertOwnerOrAdmin(manager, actor, firm, 'editProfile');
       const today = await cityTodayByDb(manager);
       notInFuture(dto.foundedOn, today, 'foundedOn');
       const before = toEnterpriseSnapshot(firm, { areaName: await areaNameOf(manager, firm.areaCode), privileged: true });
@@ -245,7 +245,7 @@ export class EnterprisesService {
   async list(viewer: Viewer, query: ListEnterprisesQueryDto): Promise<Page<EnterpriseSummary>> {
     const status = query.status ?? ACTIVE_STATUS;
     if (status !== ACTIVE_STATUS && viewer?.role !== 'admin') {
-      throw new AppError(ErrorCode.ROLE_FORBIDDEN, 'Only admins may list enterprises that are not verified.');
+      throw new AppError(ErrorCode.ROLE_FORBIDDEN, { context: 'unverifiedList' });
     }
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor<{ name: string; id: string }>(query.cursor, ['name', 'id']);
@@ -329,7 +329,7 @@ export class EnterprisesService {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const firm = await findEnterprise(manager, id, true);
-        await assertOwnerOrAdmin(manager, actor, firm, 'add members');
+        await assertOwnerOrAdmin(manager, actor, firm, 'addMembers');
         const user = await this.users.insertUser(manager, {
           email: dto.email,
           fullName: dto.fullName,
@@ -356,15 +356,15 @@ export class EnterprisesService {
 }
 
 function taxCodeTaken(taxCode: string): AppError {
-  return new AppError(ErrorCode.TAX_CODE_TAKEN, `An enterprise with tax code ${taxCode} is already registered.`, { taxCode });
+  return new AppError(ErrorCode.TAX_CODE_TAKEN, { taxCode }, { taxCode });
 }
 
 function invalidCursor(): AppError {
-  return new AppError(ErrorCode.INVALID_CURSOR, 'The cursor is not valid; start again without it.');
+  return new AppError(ErrorCode.INVALID_CURSOR);
 }
 
 function emailTaken(): AppError {
-  return new AppError(ErrorCode.EMAIL_TAKEN, 'An account with this e-mail already exists.');
+  return new AppError(ErrorCode.EMAIL_TAKEN);
 }
 
 /** The words of a query, in order, at most MAX_SEARCH_TERMS of them. */
@@ -377,5 +377,5 @@ export function searchTerms(q: string | undefined): string[] {
 function assertMayReadInternals(actor: AuthUser, firm: Enterprise, staff: AuthUser['role'][]): void {
   if (staff.includes(actor.role) || isMemberOf(actor, firm.id)) return;
   assertVisible(actor, firm);
-  throw new AppError(ErrorCode.ENTERPRISE_FORBIDDEN, 'Only the firm itself and the platform staff may see this.');
+  throw new AppError(ErrorCode.ENTERPRISE_FORBIDDEN);
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc } from '@app/common';
+import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, Language, nfc, problemStatus, translate } from '@app/common';
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
 import { OcdsService } from '@app/ocds';
@@ -32,7 +32,7 @@ export interface PublicResultView {
   scoreSummary: { winnerScore: number | null; passMark: number; ranked: number; minScore: number | null; maxScore: number | null } | null;
 }
 
-/** A bidder's own evaluation, once the outcome is out. Evaluators are shown as "Evaluator 1, 2, …". */
+/** A bidder's own evaluation, once the outcome is out. Evaluators are shown as "Chuyên gia 1, 2, …" (in the reader's language). */
 export interface BidderEvaluationView {
   outcome: 'awarded' | 'unsuccessful';
   status: string;
@@ -79,20 +79,20 @@ export class AwardService {
     return this.dataSource.transaction(async (manager) => {
       const problem = await this.decidable(manager, actor, problemId);
       if (problem.status !== 'evaluating') {
-        throw new AppError(ErrorCode.SCORING_INCOMPLETE, 'The panel has not evaluated this problem yet.', { status: problem.status });
+        throw new AppError(ErrorCode.SCORING_INCOMPLETE, { context: 'notEvaluated' }, { status: problem.status });
       }
       const state = await loadState(manager, problemId, this.config.get('PANEL_MIN_SIZE'));
       const ranking = await this.ranking.compute(manager, problemId, state);
       const chosen = ranking.items.find((i) => i.proposalId === dto.proposalId);
-      if (!chosen) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND, 'No such live proposal for this problem.');
+      if (!chosen) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND, { context: 'forProblem' });
       if (!chosen.passed) {
-        throw new AppError(ErrorCode.AWARD_NOT_ALLOWED, `This proposal scored below the pass mark (${ranking.passMark}) and cannot be awarded.`, {
+        throw new AppError(ErrorCode.AWARD_NOT_ALLOWED, { context: 'belowPassMark', passMark: ranking.passMark }, {
           finalScore: chosen.finalScore,
           passMark: ranking.passMark,
         });
       }
       if (chosen.rank !== 1 && !justification) {
-        throw new AppError(ErrorCode.AWARD_JUSTIFICATION_REQUIRED, 'Awarding other than the top-ranked proposal needs a written justification.', {
+        throw new AppError(ErrorCode.AWARD_JUSTIFICATION_REQUIRED, {}, {
           rank: chosen.rank,
         });
       }
@@ -152,8 +152,8 @@ export class AwardService {
         state.proposals.map((p) => p.enterpriseId),
         {
           kind: 'award.outcome',
-          title: `Kết quả: ${problem.title}`,
-          body: `Bài toán "${problem.title}" không lựa chọn được đơn vị thực hiện. Lý do: ${reason}`,
+          message: 'awardUnsuccessful',
+          params: { problem: problem.title, reason },
           data: { problemId, outcome: 'unsuccessful' },
         },
       );
@@ -174,7 +174,7 @@ export class AwardService {
     const manager = this.dataSource.manager;
     const problem = await findProblem(manager, problemId);
     const outcome = await this.outcomeOf(manager, problemId);
-    if (!outcome || problem.status === 'draft') throw new AppError(ErrorCode.PROBLEM_NOT_DECIDED, 'No outcome has been decided for this problem yet.');
+    if (!outcome || problem.status === 'draft') throw new AppError(ErrorCode.PROBLEM_NOT_DECIDED);
     const counts = await manager.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM proposals WHERE problem_id = $1 AND status <> 'withdrawn'`,
       [problemId],
@@ -207,9 +207,9 @@ export class AwardService {
 
   /**
    * For GET /proposals/:id read by its own firm: nothing before the outcome; afterwards its own
-   * per-criterion scores, comments and rank, evaluators shown as "Evaluator 1, 2, …" (panel order).
+   * per-criterion scores, comments and rank, evaluators shown anonymously as "Chuyên gia 1, 2, …" ("Expert 1, 2, …" in English; panel order).
    */
-  async bidderEvaluation(proposalId: string): Promise<BidderEvaluationView | null> {
+  async bidderEvaluation(proposalId: string, lang: Language): Promise<BidderEvaluationView | null> {
     const manager = this.dataSource.manager;
     const rows = await manager.query<{ problem_id: string; status: string }[]>(`SELECT problem_id, status FROM proposals WHERE id = $1`, [
       proposalId,
@@ -235,7 +235,7 @@ export class AwardService {
       rankedCount: outcome.ranking ? outcome.ranking.items.filter((i) => i.rank !== null).length : null,
       consensus: mine?.consensus ?? null,
       evaluators: (mine?.evaluators ?? []).map((e, i) => ({
-        label: `Evaluator ${i + 1}`,
+        label: translate(lang, 'evaluation.expert', { n: i + 1 }),
         total: e.total,
         scores: problem.rubric.criteria.flatMap((c) => {
           const r = scores.find((s) => s.evaluator_id === e.evaluatorId && s.criterion_key === c.key);
@@ -247,9 +247,9 @@ export class AwardService {
 
   private async decidable(manager: EntityManager, actor: AuthUser, problemId: string): Promise<Problem> {
     const problem = await findProblem(manager, problemId, true);
-    assertDepartmentOfficer(actor, problem, 'decide its outcome');
+    assertDepartmentOfficer(actor, problem, 'decideOutcome');
     if (!DECIDABLE.includes(problem.status)) {
-      throw new AppError(ErrorCode.AWARD_NOT_ALLOWED, `The problem is ${problem.status}; no outcome can be decided now.`, { status: problem.status });
+      throw new AppError(ErrorCode.AWARD_NOT_ALLOWED, { status: problemStatus(problem.status) }, { status: problem.status });
     }
     return problem;
   }
@@ -266,8 +266,8 @@ export class AwardService {
     const data = { problemId: problem.id, outcome: 'awarded' };
     await this.notifications.notifyEnterprises(manager, [winner.enterprise.id], {
       kind: 'award.outcome',
-      title: `Trúng thầu: ${problem.title}`,
-      body: `Hồ sơ của doanh nghiệp đã được lựa chọn cho bài toán "${problem.title}". Xem điểm và thứ hạng trong hồ sơ đề xuất.`,
+      message: 'awardWon',
+      params: { problem: problem.title },
       data: { ...data, proposalId: winner.proposalId, won: true },
     });
     await this.notifications.notifyEnterprises(
@@ -275,8 +275,8 @@ export class AwardService {
       firms.filter((f) => f !== winner.enterprise.id),
       {
         kind: 'award.outcome',
-        title: `Kết quả: ${problem.title}`,
-        body: `Bài toán "${problem.title}" đã có kết quả lựa chọn. Hồ sơ của doanh nghiệp không được lựa chọn; xem điểm và thứ hạng trong hồ sơ đề xuất.`,
+        message: 'awardLost',
+        params: { problem: problem.title },
         data: { ...data, won: false },
       },
     );

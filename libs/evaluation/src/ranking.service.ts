@@ -76,7 +76,7 @@ export class RankingService {
   async compute(manager: EntityManager, problemId: string, state?: EvaluationState): Promise<RankingView> {
     const s = state ?? (await loadState(manager, problemId, this.config.get('PANEL_MIN_SIZE')));
     if (!['evaluating', 'closed', 'awarded', 'unsuccessful'].includes(s.problem.status) || !scoringComplete(s)) {
-      throw new AppError(ErrorCode.SCORING_INCOMPLETE, 'The ranking is shown once every eligible evaluator has submitted for every proposal.');
+      throw new AppError(ErrorCode.SCORING_INCOMPLETE);
     }
     const opened = new Map((await this.proposals.openLatestVersions(manager, problemId)).map((o) => [o.proposalId, o]));
     const scores = await manager.query<{ proposal_id: string; evaluator_id: string; criterion_key: string; score: string }[]>(
@@ -142,22 +142,22 @@ export class RankingService {
       const rows = await manager.query<{ problem_id: string }[]>(`SELECT problem_id FROM proposals WHERE id = $1 AND status <> 'withdrawn'`, [
         proposalId,
       ]);
-      if (!rows[0]) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND, 'No such proposal.');
+      if (!rows[0]) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND);
       const state = await loadState(manager, rows[0].problem_id, this.config.get('PANEL_MIN_SIZE'), true);
       const proposal = findProposal(state, proposalId);
       await assertEvaluatorMayRead(manager, state.problem.id, user.id, proposal.enterpriseId);
       assertEvaluating(state.problem);
       if (!state.members.find((m) => m.userId === user.id)?.chair) {
-        throw new AppError(ErrorCode.CONSENSUS_NOT_ALLOWED, 'Only the panel chair records a consensus score.');
+        throw new AppError(ErrorCode.CONSENSUS_NOT_ALLOWED, { context: 'notChair' });
       }
       if (!proposalComplete(state, proposal)) {
-        throw new AppError(ErrorCode.CONSENSUS_NOT_ALLOWED, 'Every eligible evaluator must submit for this proposal first.');
+        throw new AppError(ErrorCode.CONSENSUS_NOT_ALLOWED, { context: 'incomplete' });
       }
       const totals = await this.totalsFor(manager, state, proposalId, proposal.enterpriseId);
       const spread = Math.round((Math.max(...totals) - Math.min(...totals)) * 100) / 100;
       const threshold = this.config.get('SCORE_DISAGREEMENT_THRESHOLD');
       if (!(spread > threshold)) {
-        throw new AppError(ErrorCode.CONSENSUS_NOT_ALLOWED, `A consensus score is recorded only where evaluators disagree by more than ${threshold} points.`, {
+        throw new AppError(ErrorCode.CONSENSUS_NOT_ALLOWED, { threshold }, {
           spread,
         });
       }

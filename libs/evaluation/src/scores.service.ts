@@ -74,7 +74,7 @@ async function proposalContext(manager: EntityManager, proposalId: string, minPa
   const rows = await manager.query<{ problem_id: string }[]>(`SELECT problem_id FROM proposals WHERE id = $1 AND status <> 'withdrawn'`, [
     proposalId,
   ]);
-  if (!rows[0]) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND, 'No such proposal.');
+  if (!rows[0]) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND);
   const state = await loadState(manager, rows[0].problem_id, minPanel, lock);
   return { state, proposal: findProposal(state, proposalId) };
 }
@@ -106,13 +106,13 @@ export class ScoresService {
       assertEvaluating(state.problem);
       await this.lockSubmission(manager, proposalId, user.id);
       if (await this.isSubmitted(manager, proposalId, user.id)) {
-        throw new AppError(ErrorCode.SCORES_ALREADY_SUBMITTED, 'Your scores for this proposal are submitted and final.');
+        throw new AppError(ErrorCode.SCORES_ALREADY_SUBMITTED, { context: 'final' });
       }
       const criteria = new Set(state.problem.rubric.criteria.map((c) => c.key));
       const unknown = dto.scores.filter((s) => !criteria.has(s.criterion)).map((s) => s.criterion);
-      if (unknown.length > 0) throw new AppError(ErrorCode.VALIDATION_FAILED, 'Score only the rubric criteria.', { criteria: unknown });
+      if (unknown.length > 0) throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'rubricOnly' }, { criteria: unknown });
       if (new Set(dto.scores.map((s) => s.criterion)).size !== dto.scores.length) {
-        throw new AppError(ErrorCode.VALIDATION_FAILED, 'Score each criterion once.');
+        throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'scoreOnce' });
       }
       for (const s of dto.scores) {
         await manager.query(
@@ -139,13 +139,13 @@ export class ScoresService {
       assertEvaluating(state.problem);
       await this.lockSubmission(manager, proposalId, user.id);
       if (await this.isSubmitted(manager, proposalId, user.id)) {
-        throw new AppError(ErrorCode.SCORES_ALREADY_SUBMITTED, 'Your scores for this proposal are already submitted.');
+        throw new AppError(ErrorCode.SCORES_ALREADY_SUBMITTED);
       }
       const rows = await this.scoreRows(manager, proposalId, [user.id]);
       const scored = new Set(rows.map((r) => r.criterion_key));
       const missing = state.problem.rubric.criteria.map((c) => c.key).filter((k) => !scored.has(k));
       if (missing.length > 0) {
-        throw new AppError(ErrorCode.SCORES_INCOMPLETE, 'Score every rubric criterion before submitting.', { missing });
+        throw new AppError(ErrorCode.SCORES_INCOMPLETE, {}, { missing });
       }
       await manager.query(
         `INSERT INTO proposal_score_submissions (proposal_id, evaluator_id, submitted_at) VALUES ($1, $2, now())
@@ -168,11 +168,11 @@ export class ScoresService {
     const reason = nfc(dto.reason);
     return this.dataSource.transaction(async (manager) => {
       const { state } = await proposalContext(manager, proposalId, this.minPanel, true);
-      assertDepartmentOfficer(actor, state.problem, 'reopen scores');
+      assertDepartmentOfficer(actor, state.problem, 'reopenScores');
       assertEvaluating(state.problem);
       await this.lockSubmission(manager, proposalId, dto.evaluatorId);
       if (!(await this.isSubmitted(manager, proposalId, dto.evaluatorId))) {
-        throw new AppError(ErrorCode.SCORES_NOT_SUBMITTED, 'That evaluator has no submitted scores for this proposal.');
+        throw new AppError(ErrorCode.SCORES_NOT_SUBMITTED);
       }
       const [rows] = await manager.query<[{ reopened_at: Date }[], number]>(
         `UPDATE proposal_score_submissions SET submitted_at = NULL, reopened_at = now(), reopened_by = $3, reopen_reason = $4
@@ -181,8 +181,8 @@ export class ScoresService {
       );
       await this.notifications.notifyUsers(manager, [dto.evaluatorId], {
         kind: 'evaluation.reminder',
-        title: `Điểm đã được mở lại: ${state.problem.title}`,
-        body: `Điểm của bạn cho một hồ sơ của bài toán "${state.problem.title}" đã được mở lại để chấm lại. Lý do: ${reason}`,
+        message: 'scoresReopened',
+        params: { problem: state.problem.title, reason },
         data: { problemId: state.problem.id, proposalId },
       });
       const scores = await this.scoreRows(manager, proposalId, [dto.evaluatorId]);
@@ -206,7 +206,7 @@ export class ScoresService {
         await assertEvaluatorMayRead(manager, state.problem.id, user.id, proposal.enterpriseId);
         const ownSubmitted = state.submissions.has(key(proposalId, user.id));
         if (query.evaluatorId && query.evaluatorId !== user.id && !ownSubmitted) {
-          throw new AppError(ErrorCode.SCORES_HIDDEN, "Submit your own scores for this proposal before reading anyone else's.");
+          throw new AppError(ErrorCode.SCORES_HIDDEN, { context: 'ownFirst' });
         }
         const mine = await this.evaluatorViews(manager, state, proposal, [{ userId: user.id, fullName: '' }]);
         const others = ownSubmitted
@@ -225,7 +225,7 @@ export class ScoresService {
       }
       await assertMayFollow(manager, state.problem, user, false);
       if (!scoringComplete(state)) {
-        throw new AppError(ErrorCode.SCORES_HIDDEN, 'Scores stay hidden from the department until the whole panel has submitted.');
+        throw new AppError(ErrorCode.SCORES_HIDDEN);
       }
       const views = await this.evaluatorViews(manager, state, proposal, eligible);
       return { proposalId, mine: null, evaluations: query.evaluatorId ? views.filter((v) => v.evaluatorId === query.evaluatorId) : views };
@@ -239,7 +239,7 @@ export class ScoresService {
         await assertMayFollow(manager, state.problem, user, false);
       }
       if (!['closed', 'evaluating', 'awarded', 'unsuccessful'].includes(state.problem.status)) {
-        throw new AppError(ErrorCode.PROPOSAL_SEALED, 'Progress is shown once the problem has closed.');
+        throw new AppError(ErrorCode.PROPOSAL_SEALED, { context: 'progress' });
       }
       return {
         problemId,

@@ -49,7 +49,7 @@ export class IndicatorsService {
     const today = cityToday();
     const asOf = query.asOf ?? today;
     if (asOf > today) {
-      throw new AppError(ErrorCode.DATE_IN_FUTURE, `asOf ${asOf} is in the future; today is ${today} in Hai Phong.`, {
+      throw new AppError(ErrorCode.DATE_IN_FUTURE, { asOf, today }, {
         asOf,
         today,
       });
@@ -139,13 +139,13 @@ export class IndicatorsService {
   private checkRange(from: string, to: string, currentMonth: string): void {
     const details = { from, to, currentMonth, maxMonths: MAX_SERIES_MONTHS };
     if (to > currentMonth)
-      throw new AppError(ErrorCode.DATE_IN_FUTURE, `to ${to} is after the current month (${currentMonth}).`, details);
+      throw new AppError(ErrorCode.DATE_IN_FUTURE, { context: 'month', to, currentMonth }, details);
     const months = monthsBetween(from, to);
-    if (months < 1) throw new AppError(ErrorCode.SERIES_RANGE_INVALID, `from ${from} is after to ${to}.`, details);
+    if (months < 1) throw new AppError(ErrorCode.SERIES_RANGE_INVALID, { from, to }, details);
     if (months > MAX_SERIES_MONTHS) {
       throw new AppError(
         ErrorCode.SERIES_RANGE_INVALID,
-        `A series covers at most ${MAX_SERIES_MONTHS} months; ${from} to ${to} is ${months}.`,
+        { context: 'tooLong', max: MAX_SERIES_MONTHS, from, to, months },
         details,
       );
     }

@@ -2,7 +2,7 @@ import { assertCommuneLevelArea } from '@app/areas';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, AppError, AuthUser, ErrorCode, localTime, nfc } from '@app/common';
+import { AppConfig, AppError, AuthUser, ErrorCode, nfc, problemStatus } from '@app/common';
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
 import { OcdsService } from '@app/ocds';
@@ -44,15 +44,15 @@ export class AmendmentsService {
     const reason = nfc(dto.reason);
     return this.dataSource.transaction(async (manager) => {
       const problem = await findProblem(manager, id, true);
-      assertDepartmentOfficer(actor, problem, 'amend it');
-      if (rubric !== undefined) throw new AppError(ErrorCode.RUBRIC_FROZEN, 'The rubric is frozen once the problem is published.');
+      assertDepartmentOfficer(actor, problem, 'amend');
+      if (rubric !== undefined) throw new AppError(ErrorCode.RUBRIC_FROZEN);
       if (problem.status !== 'published') {
-        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, `Only a published problem can be amended; this one is ${problem.status}.`, {
+        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, { context: 'amend', status: problemStatus(problem.status) }, {
           status: problem.status,
         });
       }
       const given = normaliseFields(changes);
-      if (Object.keys(diffFields(problem, given)).length === 0) throw new AppError(ErrorCode.AMENDMENT_EMPTY, 'The amendment changes nothing.');
+      if (Object.keys(diffFields(problem, given)).length === 0) throw new AppError(ErrorCode.AMENDMENT_EMPTY);
       const now = await databaseNow(manager);
       const dates = amendDeadlines({
         now,
@@ -93,14 +93,13 @@ export class AmendmentsService {
           WHERE problem_id = $1 AND status <> 'withdrawn' RETURNING enterprise_id`,
         [id],
       );
-      const title = `Sửa đổi lần ${number}: ${problem.title}`;
-      const deadlineNote = diff.deadline ? ` Hạn nộp hồ sơ mới: ${localTime(dates.deadline)}.` : '';
+      const params = { problem: problem.title, number, reason, deadline: dates.deadline };
       const data = { problemId: id, amendmentNumber: number };
       const firms = await audienceOf(manager, id, ['followers', 'askers', 'bidders', 'invited']);
       await this.notifications.notifyEnterprises(manager, firms, {
         kind: 'problem.amended',
-        title,
-        body: `Bài toán "${problem.title}" đã được sửa đổi (lần ${number}). Lý do: ${reason}.${deadlineNote}`,
+        message: diff.deadline ? 'amendedNewDeadline' : 'amended',
+        params,
         data,
       });
       await this.notifications.notifyEnterprises(
@@ -108,8 +107,8 @@ export class AmendmentsService {
         flagged.map((r) => r.enterprise_id),
         {
           kind: 'proposal.confirm_or_revise',
-          title: `Cần xác nhận hoặc sửa hồ sơ: ${problem.title}`,
-          body: `Bài toán "${problem.title}" đã được sửa đổi (lần ${number}). Vui lòng xác nhận hoặc sửa hồ sơ đề xuất trước hạn.${deadlineNote}`,
+          message: diff.deadline ? 'confirmOrReviseNewDeadline' : 'confirmOrRevise',
+          params,
           data,
         },
       );

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, AuthUser, cityIso, ErrorCode, localTime, nfc } from '@app/common';
+import { AppError, AuthUser, cityIso, ErrorCode, nfc, problemStatus } from '@app/common';
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
 import { InviteEnterprisesDto, UpdateSubscriptionsDto } from './dto/matching.dto';
@@ -80,7 +80,7 @@ export class MatchingService {
   async recommendedProblems(actor: AuthUser, limit = 20): Promise<{ items: (ProblemSummary & { score: number; reasons: FitReasons })[] }> {
     const enterpriseId = enterpriseOf(actor);
     const firm = await this.dataSource.query<{ id: string }[]>(`SELECT id FROM enterprises WHERE id = $1`, [enterpriseId]);
-    if (!firm[0]) throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, 'Your enterprise has no registry entry yet.');
+    if (!firm[0]) throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, { context: 'own' });
     const rows = await this.dataSource.query<(FitRow & Parameters<typeof toProblemSummary>[0])[]>(
       `WITH firm AS (
          SELECT sectors, area_code, search_document, ARRAY(SELECT f_search_norm(t) FROM unnest(tags) t) AS ntags
@@ -103,7 +103,7 @@ export class MatchingService {
   /** Verified firms ranked for a problem, for its department's officers. */
   async suggestedEnterprises(actor: AuthUser, problemId: string, limit = 20): Promise<{ items: SuggestedEnterprise[] }> {
     const problem = await findProblem(this.dataSource.manager, problemId);
-    assertDepartmentOfficer(actor, problem, 'see firms suggested for it');
+    assertDepartmentOfficer(actor, problem, 'seeSuggestedFirms');
     const rows = await this.dataSource.query<
       (FitRow & { id: string; legal_name: string; short_name: string | null; area_code: string; sectors: ProblemSector[]; tags: string[]; invited: boolean })[]
     >(
@@ -144,16 +144,16 @@ export class MatchingService {
     const message = dto.message ? nfc(dto.message) : null;
     return this.dataSource.transaction(async (manager) => {
       const problem = await findProblem(manager, problemId);
-      assertDepartmentOfficer(actor, problem, 'invite firms to it');
+      assertDepartmentOfficer(actor, problem, 'inviteFirms');
       if (problem.status !== 'published') {
-        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, `Firms can be invited only while the problem is published; it is ${problem.status}.`, {
+        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, { context: 'invite', status: problemStatus(problem.status) }, {
           status: problem.status,
         });
       }
       const verified = await manager.query<{ id: string }[]>(`SELECT id FROM enterprises WHERE id = ANY($1::uuid[]) AND status = 'verified'`, [ids]);
       const notVerified = ids.filter((id) => !verified.some((v) => v.id === id));
       if (notVerified.length > 0) {
-        throw new AppError(ErrorCode.ENTERPRISE_NOT_VERIFIED, 'Only verified enterprises can be invited.', { enterpriseIds: notVerified });
+        throw new AppError(ErrorCode.ENTERPRISE_NOT_VERIFIED, { context: 'invite' }, { enterpriseIds: notVerified });
       }
       const inserted = await manager.query<{ enterprise_id: string }[]>(
         `INSERT INTO problem_invitations (problem_id, enterprise_id, invited_by, message)
@@ -171,10 +171,8 @@ export class MatchingService {
         });
         await this.notifications.notifyEnterprises(manager, invited, {
           kind: 'problem.invitation',
-          title: `Lời mời tham gia: ${problem.title}`,
-          body:
-            `Doanh nghiệp được mời gửi đề xuất cho bài toán "${problem.title}". Hạn nộp hồ sơ: ${localTime(problem.deadline)}.` +
-            (message ? `\n\n${message}` : ''),
+          message: message ? 'invitationWithNote' : 'invitation',
+          params: { problem: problem.title, deadline: problem.deadline, note: message ?? '' },
           data: { problemId },
         });
       }
@@ -218,7 +216,7 @@ export class MatchingService {
     const keywords = dto.keywords.map((k) => nfc(k)).filter((k) => k.length > 0 && !seen.has(k.toLowerCase()) && seen.add(k.toLowerCase()));
     await this.dataSource.transaction(async (manager) => {
       const firm = await manager.query<{ id: string }[]>(`SELECT id FROM enterprises WHERE id = $1`, [enterpriseId]);
-      if (!firm[0]) throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, 'Your enterprise has no registry entry yet.');
+      if (!firm[0]) throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, { context: 'own' });
       await manager.query(
         `INSERT INTO enterprise_subscriptions (enterprise_id, sectors, keywords, updated_at) VALUES ($1, $2, $3, now())
          ON CONFLICT (enterprise_id) DO UPDATE SET sectors = EXCLUDED.sectors, keywords = EXCLUDED.keywords, updated_at = now()`,
@@ -263,8 +261,8 @@ export class MatchingService {
       for (let i = 0; i < ids.length; i += NOTIFY_BATCH) {
         await this.notifications.notifyEnterprises(manager, ids.slice(i, i + NOTIFY_BATCH), {
           kind: 'problem.matching',
-          title: `Bài toán mới phù hợp: ${problem.title}`,
-          body: `Một bài toán mới phù hợp với lĩnh vực hoặc từ khóa doanh nghiệp theo dõi: "${problem.title}". Hạn nộp hồ sơ: ${localTime(problem.deadline)}.`,
+          message: 'matching',
+          params: { problem: problem.title, deadline: problem.deadline },
           data: { problemId },
         });
       }

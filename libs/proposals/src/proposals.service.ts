@@ -156,9 +156,9 @@ interface SummaryRow {
 /** Who is reading a proposal: its own firm, or staff after the deadline. */
 type ReadAccess = { row: ProposalAccessRow; as: 'firm' | 'staff' };
 
-const proposalNotFound = () => new AppError(ErrorCode.PROPOSAL_NOT_FOUND, 'No such proposal.');
-const problemNotFound = () => new AppError(ErrorCode.PROBLEM_NOT_FOUND, 'No such problem.');
-const sealed = () => new AppError(ErrorCode.PROPOSAL_SEALED, 'Proposals stay sealed until the deadline.');
+const proposalNotFound = () => new AppError(ErrorCode.PROPOSAL_NOT_FOUND);
+const problemNotFound = () => new AppError(ErrorCode.PROBLEM_NOT_FOUND);
+const sealed = () => new AppError(ErrorCode.PROPOSAL_SEALED);
 
 /**
  * Sealed proposals: submission, revision and withdrawal before the deadline (checked up front
@@ -218,7 +218,7 @@ export class ProposalsService {
       withIdempotency(manager, { userId: user.id, key: idempotencyKey, scope, body: dto }, async () => {
         const proposal = await this.ownProposalForUpdate(manager, enterpriseId, proposalId);
         if (proposal.status === 'withdrawn') {
-          throw new AppError(ErrorCode.PROPOSAL_WITHDRAWN, 'This proposal was withdrawn; submit a new one instead.');
+          throw new AppError(ErrorCode.PROPOSAL_WITHDRAWN);
         }
         await assertVerifiedEnterprise(manager, enterpriseId);
         const problem = await this.problemOpenForBids(manager, proposal.problem_id);
@@ -239,7 +239,7 @@ export class ProposalsService {
     return this.transaction(async (manager) => {
       const proposal = await this.ownProposalForUpdate(manager, enterpriseId, proposalId);
       if (proposal.status === 'withdrawn')
-        throw new AppError(ErrorCode.PROPOSAL_WITHDRAWN, 'This proposal is already withdrawn.');
+        throw new AppError(ErrorCode.PROPOSAL_WITHDRAWN, { context: 'already' });
       await this.problemOpenForBids(manager, proposal.problem_id);
       // The withdraw trigger re-checks the deadline at COMMIT.
       // TypeORM answers an UPDATE with [rows, affected].
@@ -314,7 +314,7 @@ export class ProposalsService {
       }
       if (!isOpened(problem.status, problem.past_deadline)) throw sealed();
       if (!(await this.mayReadOpened(manager, user, problem.id, problem.department_id))) {
-        throw new AppError(ErrorCode.FORBIDDEN, "Only the problem's department may read its proposals.");
+        throw new AppError(ErrorCode.FORBIDDEN, { context: 'proposals' });
       }
       if (user.role === 'evaluator') {
         // The panel lists the firms it may open: declared, without a conflict.
@@ -338,12 +338,11 @@ export class ProposalsService {
     const enterpriseId = firmOf(user);
     const maxBytes = this.config.get('ATTACHMENT_MAX_BYTES');
     if (file.bytes.length > maxBytes) throw attachmentTooLarge(maxBytes);
-    if (file.bytes.length === 0) throw new AppError(ErrorCode.VALIDATION_FAILED, 'The file is empty.');
+    if (file.bytes.length === 0) throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'emptyFile' });
     const mediaType = sniffAttachmentType(file.bytes);
     if (!mediaType) {
       throw new AppError(
         ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED,
-        'Only PDF, DOCX, XLSX, ZIP, PNG and JPEG files are accepted (checked by content).',
       );
     }
     const fileName = cleanFileName(file.fileName);
@@ -404,7 +403,7 @@ export class ProposalsService {
         proposalId,
       ]);
       const row = rows[0];
-      if (!row) throw new AppError(ErrorCode.ATTACHMENT_NOT_FOUND, 'No such attachment on this proposal.');
+      if (!row) throw new AppError(ErrorCode.ATTACHMENT_NOT_FOUND);
       const opener = await this.openerFor(manager, access);
       const ciphertext = await this.blobs.get(row.storage_key);
       const [bytes, name] = openParts(opener, keysOf(row), attachmentAad(row.id), [
@@ -479,7 +478,7 @@ export class ProposalsService {
     if (!row) throw proposalNotFound();
     if (!isOpened(row.problem_status, row.past_deadline)) throw sealed();
     if (!(await this.mayReadOpened(manager, user, row.problem_id, row.department_id))) {
-      throw new AppError(ErrorCode.FORBIDDEN, "Only the problem's department may read its proposals.");
+      throw new AppError(ErrorCode.FORBIDDEN, { context: 'proposals' });
     }
     // A withdrawn bid never counted; it stays closed.
     if (row.status === 'withdrawn') throw proposalNotFound();
@@ -505,7 +504,7 @@ export class ProposalsService {
   private async problemOpenForBids(manager: EntityManager, problemId: string): Promise<ProblemRow> {
     const problem = await this.problem(manager, problemId);
     if (!problem || problem.status === 'draft') throw problemNotFound();
-    if (problem.status === 'cancelled') throw new AppError(ErrorCode.PROBLEM_NOT_OPEN, 'This problem was cancelled.');
+    if (problem.status === 'cancelled') throw new AppError(ErrorCode.PROBLEM_NOT_OPEN, { context: 'cancelled' });
     if (problem.status !== 'published' || problem.past_deadline) throw deadlinePassed();
     return problem;
   }
@@ -588,7 +587,7 @@ export class ProposalsService {
     const found = new Map(rows.map((r) => [r.id, r.content_sha256]));
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length > 0) {
-      throw new AppError(ErrorCode.ATTACHMENT_NOT_FOUND, 'Attach only files your firm uploaded for this problem.', {
+      throw new AppError(ErrorCode.ATTACHMENT_NOT_FOUND, { context: 'notOwn' }, {
         attachmentIds: missing,
       });
     }
@@ -677,10 +676,8 @@ export class ProposalsService {
     // The receipt only: the notification and its e-mail carry no sealed content.
     await this.notifications.notifyEnterprises(manager, [enterpriseId], {
       kind: 'proposal.received',
-      title: `Proposal received: ${problem.title}`,
-      body:
-        `We received version ${receipt.version} of your firm's proposal for “${problem.title}” at ${receipt.submittedAt}. ` +
-        `Receipt SHA-256: ${receipt.sha256}. It stays sealed until the deadline.`,
+      message: 'proposalReceived',
+      params: { problem: problem.title, version: receipt.version, submittedAt: new Date(receipt.submittedAt), sha256: receipt.sha256 },
       data: {
         problemId: problem.id,
         proposalId: receipt.proposalId,
@@ -703,25 +700,25 @@ export class ProposalsService {
 
 function firmOf(user: AuthUser): string {
   if (user.role !== 'enterprise' || !user.organizationId) {
-    throw new AppError(ErrorCode.ROLE_FORBIDDEN, 'Only members of an enterprise may do this.');
+    throw new AppError(ErrorCode.ROLE_FORBIDDEN, { context: 'enterpriseOnly' });
   }
   return user.organizationId;
 }
 
 function deadlinePassed(): AppError {
-  return new AppError(ErrorCode.PROPOSAL_DEADLINE_PASSED, 'The deadline for proposals has passed.');
+  return new AppError(ErrorCode.PROPOSAL_DEADLINE_PASSED);
 }
 
 function proposalExists(proposalId?: string): AppError {
   return new AppError(
     ErrorCode.PROPOSAL_EXISTS,
-    'Your firm already has a live proposal for this problem; revise it with PUT /api/v1/proposals/:id.',
+    {},
     proposalId ? { proposalId, revise: `PUT /api/v1/proposals/${proposalId}` } : undefined,
   );
 }
 
 function attachmentTooLarge(maxBytes: number): AppError {
-  return new AppError(ErrorCode.ATTACHMENT_TOO_LARGE, `Attachments may be at most ${maxBytes} bytes.`, { maxBytes });
+  return new AppError(ErrorCode.ATTACHMENT_TOO_LARGE, { maxBytes }, { maxBytes });
 }
 
 export function translateDatabaseError(err: unknown): unknown {

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Injectable, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Injectable, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuthGuard } from '@nestjs/passport';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { AppError, AuthUser, CurrentUser, ErrorCode, Public } from '@app/common';
-import { AuthService, LoginDto, RefreshDto, SetPasswordDto, User, UsersService } from '@app/identity';
+import { AuthService, LoginDto, RefreshDto, SetPasswordDto, UpdateMeDto, User, UsersService } from '@app/identity';
 import { EnterprisesService, RegisterEnterpriseDto } from '@app/enterprises';
 
 /** passport-local, with the one error shape for missing fields. */
@@ -11,7 +11,7 @@ import { EnterprisesService, RegisterEnterpriseDto } from '@app/enterprises';
 class LocalAuthGuard extends AuthGuard('local') {
   override handleRequest<TUser = User>(err: unknown, user: TUser | false): TUser {
     if (err instanceof Error) throw err;
-    if (!user) throw new AppError(ErrorCode.VALIDATION_FAILED, 'email and password are required.');
+    if (!user) throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'credentials' });
     return user;
   }
 }
@@ -73,5 +73,12 @@ export class MeController {
   @ApiOkResponse({ description: 'The signed-in user' })
   me(@CurrentUser() user: AuthUser) {
     return this.users.get(user.id);
+  }
+
+  /** Change one's own settings: `language` (vi or en) decides the language of notifications and e-mails. */
+  @Patch()
+  @ApiOkResponse({ description: 'The signed-in user, updated' })
+  updateMe(@CurrentUser() user: AuthUser, @Body() dto: UpdateMeDto) {
+    return this.users.updateMe(user, dto);
   }
 }

@@ -15,7 +15,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppConfig, AuthUser, CurrentUser, PageQueryDto, Roles } from '@app/common';
+import { AppConfig, AuthUser, CurrentUser, Language, PageQueryDto, RequestLanguage, Roles } from '@app/common';
 import { Outcome, ProposalsService, SubmissionResult, SubmitProposalDto } from '@app/proposals';
 import { AwardService } from '@app/evaluation';
 import { readSingleFile } from './multipart-upload';
@@ -89,13 +89,13 @@ export class ProposalsController {
     description:
       `${SEALED_NOTE} After it: the department's officers, admins, and panel members who declared no conflict with the firm. ` +
       'Once an outcome is decided, the firm also gets `evaluation`: its own per-criterion scores, comments and rank ' +
-      '(evaluators shown as "Evaluator 1, 2, …").',
+      '(evaluators shown anonymously as "Chuyên gia 1, 2, …", or "Expert 1, 2, …" with `Accept-Language: en`).',
   })
-  async get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string) {
+  async get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string, @RequestLanguage() lang: Language) {
     const view = await this.proposals.get(user, proposalId);
     // Only the firm itself gets here with role 'enterprise' (another firm's proposal is a 404).
     if (user.role !== 'enterprise') return view;
-    return { ...view, evaluation: await this.award.bidderEvaluation(proposalId) };
+    return { ...view, evaluation: await this.award.bidderEvaluation(proposalId, lang) };
   }
 
   @Get('proposals/:id/receipt')

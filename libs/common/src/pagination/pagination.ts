@@ -40,7 +40,7 @@ export function decodeCursor<T extends Record<string, string | number>>(cursor: 
   } catch {
     // fall through to the error below
   }
-  throw new AppError(ErrorCode.INVALID_CURSOR, 'The cursor is not valid; start again without it.');
+  throw new AppError(ErrorCode.INVALID_CURSOR);
 }
 
 /**

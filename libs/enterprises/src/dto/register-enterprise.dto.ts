@@ -92,7 +92,7 @@ export class RegisterEnterpriseProfileDto {
 export class RegisterEnterpriseDto {
   @ApiProperty({ example: 'giamdoc@hpdigital.vn' })
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
-  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @IsEmail({})
   @MaxLength(254)
   email: string;
 

@@ -31,7 +31,7 @@ export class DensityQueryDto extends ExportQuery {
 
   @ApiPropertyOptional(AREA_PARAM)
   @IsOptional()
-  @Matches(/^\d{2,5}$/, { message: 'area must be an area code' })
+  @Matches(/^\d{2,5}$/, { message: 'validation.areaCode' })
   area?: string;
 
   @ApiPropertyOptional({ enum: ['area', 'sector'], default: 'area', description: 'sector adds the city-wide count per sector' })
@@ -43,7 +43,7 @@ export class DensityQueryDto extends ExportQuery {
 export class SeriesQueryDto extends ExportQuery {
   @ApiPropertyOptional({ example: '2025-01', description: 'First month (YYYY-MM); default 11 months before `to`' })
   @IsOptional()
-  @Matches(MONTH_PATTERN, { message: 'from must be a month written YYYY-MM' })
+  @Matches(MONTH_PATTERN, { message: 'validation.month' })
   from?: string;
 
   @ApiPropertyOptional({
@@ -51,12 +51,12 @@ export class SeriesQueryDto extends ExportQuery {
     description: 'Last month (YYYY-MM), not after the current month; default the current month',
   })
   @IsOptional()
-  @Matches(MONTH_PATTERN, { message: 'to must be a month written YYYY-MM' })
+  @Matches(MONTH_PATTERN, { message: 'validation.month' })
   to?: string;
 
   @ApiPropertyOptional(AREA_PARAM)
   @IsOptional()
-  @Matches(/^\d{2,5}$/, { message: 'area must be an area code' })
+  @Matches(/^\d{2,5}$/, { message: 'validation.areaCode' })
   area?: string;
 }
 
@@ -64,17 +64,17 @@ export class SeriesQueryDto extends ExportQuery {
 export class ChartQueryDto {
   @ApiPropertyOptional({ example: '2024-12', description: 'First month; default 23 months before `to`' })
   @IsOptional()
-  @Matches(MONTH_PATTERN, { message: 'from must be a month written YYYY-MM' })
+  @Matches(MONTH_PATTERN, { message: 'validation.month' })
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-11', description: 'Last month; default the current month' })
   @IsOptional()
-  @Matches(MONTH_PATTERN, { message: 'to must be a month written YYYY-MM' })
+  @Matches(MONTH_PATTERN, { message: 'validation.month' })
   to?: string;
 
   @ApiPropertyOptional(AREA_PARAM)
   @IsOptional()
-  @Matches(/^\d{2,5}$/, { message: 'area must be an area code' })
+  @Matches(/^\d{2,5}$/, { message: 'validation.areaCode' })
   area?: string;
 }
 
