@@ -24,7 +24,7 @@ const recordOf = (p: AreaPopulation): PopulationRecordView => ({
 });
 const auditView = (p: AreaPopulation) => ({ areaCode: p.areaCode, ...figureOf(p) });
 
-export interface SetPopulationResult {
+export class SetPopulationResult {
   created: boolean;
   figure: PopulationRecordView;
 }

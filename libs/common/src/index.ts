@@ -17,3 +17,4 @@ export * from './i18n/i18n';
 export * from './i18n/messages';
 export * from './i18n/request-language';
 export * from './portal-routes';
+export * from './openapi/api-doc';

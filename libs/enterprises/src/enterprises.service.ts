@@ -36,7 +36,7 @@ import { RegisterEnterpriseDto } from './dto/register-enterprise.dto';
 import { UpdateEnterpriseDto } from './dto/update-enterprise.dto';
 import { ListEnterprisesQueryDto } from './dto/list-enterprises-query.dto';
 
-export interface RegistrationResult {
+export class RegistrationResult {
   user: UserView;
   enterprise: { id: string; status: EnterpriseStatus; taxCode: string };
 }

@@ -1,3 +1,4 @@
+import { ProposalView } from '@app/proposals';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -10,14 +11,20 @@ import { AwardDto, DeclareUnsuccessfulDto } from './dto/evaluation.dto';
 import { loadState, scoringComplete } from './evaluation-state';
 import { RankingItem, RankingService, RankingView } from './ranking.service';
 
-export interface OutcomeView {
+/** A proposal as its own firm reads it: once the outcome is out, with its own evaluation. */
+export class OwnProposalView extends ProposalView {
+  /** Only for the firm itself; null until an outcome is decided. */
+  evaluation?: BidderEvaluationView | null;
+}
+
+export class OutcomeView {
   problemId: string;
   outcome: 'awarded' | 'unsuccessful';
   proposalId: string | null;
   decidedAt: string;
 }
 
-export interface PublicResultView {
+export class PublicResultView {
   problemId: string;
   title: string;
   outcome: 'awarded' | 'unsuccessful';
@@ -32,8 +39,27 @@ export interface PublicResultView {
   scoreSummary: { winnerScore: number | null; passMark: number; ranked: number; minScore: number | null; maxScore: number | null } | null;
 }
 
+export class ConsensusScore {
+  score: number;
+  reason: string;
+}
+
+export class BidderCriterionScore {
+  criterion: string;
+  name: string;
+  score: number;
+  comment: string | null;
+}
+
+/** One evaluator's scores as the bidder sees them: named only "Chuyên gia N" / "Expert N". */
+export class AnonymousEvaluatorScores {
+  label: string;
+  total: number | null;
+  scores: BidderCriterionScore[];
+}
+
 /** A bidder's own evaluation, once the outcome is out. Evaluators are shown as "Chuyên gia 1, 2, …" (in the reader's language). */
-export interface BidderEvaluationView {
+export class BidderEvaluationView {
   outcome: 'awarded' | 'unsuccessful';
   status: string;
   passMark: number;
@@ -42,8 +68,8 @@ export interface BidderEvaluationView {
   passed: boolean | null;
   rank: number | null;
   rankedCount: number | null;
-  consensus: { score: number; reason: string } | null;
-  evaluators: { label: string; total: number | null; scores: { criterion: string; name: string; score: number; comment: string | null }[] }[];
+  consensus: ConsensusScore | null;
+  evaluators: AnonymousEvaluatorScores[];
 }
 
 interface OutcomeRow {

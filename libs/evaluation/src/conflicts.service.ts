@@ -7,7 +7,11 @@ import { NotificationsService } from '@app/notifications';
 import { DeclareConflictsDto } from './dto/evaluation.dto';
 import { assertEvaluating, assertOpened, assertPanelMember, isShort, key, loadState, pastDeadline } from './evaluation-state';
 
-export interface BidderView {
+export class BidderList {
+  items: BidderView[];
+}
+
+export class BidderView {
   enterpriseId: string;
   name: string;
   declaration: { conflict: boolean; note: string | null; declaredAt: string } | null;
@@ -28,7 +32,7 @@ export class ConflictsService {
     private readonly config: AppConfig,
   ) {}
 
-  async bidders(user: AuthUser, problemId: string): Promise<{ items: BidderView[] }> {
+  async bidders(user: AuthUser, problemId: string): Promise<BidderList> {
     return this.dataSource.transaction(async (manager) => {
       const state = await loadState(manager, problemId, this.config.get('PANEL_MIN_SIZE'));
       await assertPanelMember(manager, problemId, user);
@@ -52,7 +56,7 @@ export class ConflictsService {
     });
   }
 
-  async declare(user: AuthUser, problemId: string, dto: DeclareConflictsDto): Promise<{ items: BidderView[] }> {
+  async declare(user: AuthUser, problemId: string, dto: DeclareConflictsDto): Promise<BidderList> {
     await this.dataSource.transaction(async (manager) => {
       const minPanel = this.config.get('PANEL_MIN_SIZE');
       const state = await loadState(manager, problemId, minPanel, true);

@@ -8,13 +8,13 @@ import { assertDepartmentOfficer, findProblem } from '@app/problems';
 import { SetPanelDto } from './dto/evaluation.dto';
 import { assertMayFollow, pastDeadline } from './evaluation-state';
 
-export interface PanelView {
+export class PanelView {
   problemId: string;
   members: { userId: string; fullName: string; email: string; chair: boolean; addedAt: string }[];
   removed: { userId: string; fullName: string; removedAt: string; reason: string | null }[];
 }
 
-export interface MyPanelView {
+export class MyPanelView {
   problemId: string;
   title: string;
   status: string;

@@ -19,7 +19,13 @@ import {
   scoringComplete,
 } from './evaluation-state';
 
-export interface RankingItem {
+export class ConsensusView {
+  proposalId: string;
+  score: number;
+  reason: string;
+}
+
+export class RankingItem {
   proposalId: string;
   enterprise: { id: string; name: string; taxCode: string };
   price: number;
@@ -36,7 +42,7 @@ export interface RankingItem {
   rank: number | null;
 }
 
-export interface RankingView {
+export class RankingView {
   problemId: string;
   passMark: number;
   disagreementThreshold: number;
@@ -136,7 +142,7 @@ export class RankingService {
   }
 
   /** The chair, for a flagged proposal whose eligible evaluators have all submitted. */
-  async recordConsensus(user: AuthUser, proposalId: string, dto: ConsensusDto): Promise<{ proposalId: string; score: number; reason: string }> {
+  async recordConsensus(user: AuthUser, proposalId: string, dto: ConsensusDto): Promise<ConsensusView> {
     const reason = nfc(dto.reason);
     return this.dataSource.transaction(async (manager) => {
       const rows = await manager.query<{ problem_id: string }[]>(`SELECT problem_id FROM proposals WHERE id = $1 AND status <> 'withdrawn'`, [

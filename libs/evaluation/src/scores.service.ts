@@ -22,14 +22,20 @@ import {
   scoringComplete,
 } from './evaluation-state';
 
-export interface CriterionScoreView {
+export class ReopenedScoresView {
+  proposalId: string;
+  evaluatorId: string;
+  reopenedAt: string;
+}
+
+export class CriterionScoreView {
   criterion: string;
   name: string;
   score: number;
   comment: string | null;
 }
 
-export interface EvaluatorScoresView {
+export class EvaluatorScoresView {
   evaluatorId: string;
   fullName: string;
   submittedAt: string | null;
@@ -37,7 +43,7 @@ export interface EvaluatorScoresView {
   scores: CriterionScoreView[];
 }
 
-export interface ProposalScoresView {
+export class ProposalScoresView {
   proposalId: string;
   /** The caller's own scores (evaluators). */
   mine: EvaluatorScoresView | null;
@@ -45,21 +51,36 @@ export interface ProposalScoresView {
   evaluations: EvaluatorScoresView[];
 }
 
-export interface ProgressView {
+export class NamedEnterprise {
+  id: string;
+  name: string;
+}
+
+export class EvaluatorProgress {
+  evaluatorId: string;
+  fullName: string;
+  declared: boolean;
+  conflict: boolean;
+  submittedAt: string | null;
+}
+
+export class ProposalProgress {
+  proposalId: string;
+  enterprise: NamedEnterprise;
+  eligible: number;
+  submitted: number;
+  /** Fewer than PANEL_MIN_SIZE evaluators without a conflict: the department must add one. */
+  needsEvaluator: boolean;
+  complete: boolean;
+  evaluators: EvaluatorProgress[];
+}
+
+export class ProgressView {
   problemId: string;
   status: string;
   minPanel: number;
   complete: boolean;
-  proposals: {
-    proposalId: string;
-    enterprise: { id: string; name: string };
-    eligible: number;
-    submitted: number;
-    /** Fewer than PANEL_MIN_SIZE evaluators without a conflict: the department must add one. */
-    needsEvaluator: boolean;
-    complete: boolean;
-    evaluators: { evaluatorId: string; fullName: string; declared: boolean; conflict: boolean; submittedAt: string | null }[];
-  }[];
+  proposals: ProposalProgress[];
 }
 
 interface ScoreRow {
@@ -164,7 +185,7 @@ export class ScoresService {
     return this.read(user, proposalId, {});
   }
 
-  async reopen(actor: AuthUser, proposalId: string, dto: ReopenScoresDto): Promise<{ proposalId: string; evaluatorId: string; reopenedAt: string }> {
+  async reopen(actor: AuthUser, proposalId: string, dto: ReopenScoresDto): Promise<ReopenedScoresView> {
     const reason = nfc(dto.reason);
     return this.dataSource.transaction(async (manager) => {
       const { state } = await proposalContext(manager, proposalId, this.minPanel, true);

@@ -7,7 +7,7 @@ import { Organization } from './entities/organization.entity';
 import { CreateDepartmentDto, UpdateDepartmentDto } from './dto/user.dto';
 import { isUniqueViolation } from './users.service';
 
-export interface DepartmentView {
+export class DepartmentView {
   id: string;
   name: string;
   code: string | null;

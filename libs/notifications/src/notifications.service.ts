@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
-import { AppError, AuthUser, decodeCursor, DEFAULT_LANGUAGE, DEFAULT_PAGE_SIZE, ErrorCode, Language, MessageParams, Page, toPage, translate } from '@app/common';
+import { AppError, AuthUser, decodeCursor, DEFAULT_LANGUAGE, DEFAULT_PAGE_SIZE, ErrorCode, Language, MessageParams, Page, PageOf, toPage, translate } from '@app/common';
 import { OutboxService, QUEUES } from '@app/jobs';
 import { Notification, NotificationView, toNotificationView } from './notification.entity';
 import { DeliverEmailsPayload, NOTIFICATION_JOBS, NotificationKind } from './notification-jobs';
@@ -16,6 +16,16 @@ export interface NotificationInput {
   data?: Notification['data'];
   /** Also e-mail it (default true). */
   email?: boolean;
+}
+
+/** A page of notifications, with how many are unread in all. */
+export class NotificationList extends PageOf(NotificationView) {
+  unreadCount: number;
+}
+
+export class MarkedReadView {
+  /** How many notifications were marked read. */
+  updated: number;
 }
 
 /** E-mails are sent in jobs of at most this many notifications. */
@@ -117,7 +127,7 @@ export class NotificationsService {
     return toNotificationView(n);
   }
 
-  async markAllRead(user: AuthUser): Promise<{ updated: number }> {
+  async markAllRead(user: AuthUser): Promise<MarkedReadView> {
     const result = await this.dataSource.getRepository(Notification).update({ userId: user.id, readAt: IsNull() }, { readAt: new Date() });
     return { updated: result.affected ?? 0 };
   }

@@ -17,7 +17,11 @@ import { diffFields, normaliseFields } from './problem-fields';
 import { AmendmentView, ProblemView, toAmendmentView } from './problem-views';
 import { assertClarificationBeforeDeadline, databaseNow, ProblemsService } from './problems.service';
 
-export interface AmendmentResult {
+export class AmendmentList {
+  items: AmendmentView[];
+}
+
+export class AmendmentResult {
   amendment: AmendmentView & { deadlinePushed: boolean };
   problem: ProblemView;
 }
@@ -119,7 +123,7 @@ export class AmendmentsService {
     });
   }
 
-  async list(viewer: Viewer, id: string): Promise<{ items: AmendmentView[] }> {
+  async list(viewer: Viewer, id: string): Promise<AmendmentList> {
     const problem = await findProblem(this.dataSource.manager, id);
     assertVisible(viewer, problem);
     const rows = await this.dataSource.getRepository(ProblemAmendment).find({ where: { problemId: id }, order: { number: 'ASC' } });

@@ -23,7 +23,7 @@ import { databaseNow } from './problems.service';
  * the department either (it must not know who is interested before the bids open); the asking firm
  * sees `mine: true` on its own.
  */
-export interface QuestionView {
+export class QuestionView {
   id: string;
   problemId: string;
   question: string;

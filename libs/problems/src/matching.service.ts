@@ -10,7 +10,7 @@ import { assertDepartmentOfficer, assertVisible, enterpriseOf, findProblem } fro
 import { ProblemSummary, SUMMARY_COLUMNS, toProblemSummary } from './problem-search.service';
 
 /** Why a problem and a firm fit; the score is their weighted sum, 0..1. */
-export interface FitReasons {
+export class FitReasons {
   sectorMatch: boolean;
   matchedTags: string[];
   textSimilarity: number;
@@ -49,7 +49,7 @@ const reasonsOf = (r: FitRow): FitReasons => ({
   sameArea: r.same_area,
 });
 
-export interface SuggestedEnterprise {
+export class SuggestedEnterprise {
   enterpriseId: string;
   legalName: string;
   shortName: string | null;
@@ -61,10 +61,36 @@ export interface SuggestedEnterprise {
   reasons: FitReasons;
 }
 
-export interface Subscriptions {
+export class Subscriptions {
   sectors: ProblemSector[];
   keywords: string[];
   updatedAt: string | null;
+}
+
+/** An open problem recommended to a firm, with how well it fits. */
+export class RecommendedProblem extends ProblemSummary {
+  score: number;
+  reasons: FitReasons;
+}
+
+export class RecommendedProblemList {
+  items: RecommendedProblem[];
+}
+
+export class SuggestedEnterpriseList {
+  items: SuggestedEnterprise[];
+}
+
+export class InvitationResult {
+  /** Firms invited now. */
+  invited: string[];
+  /** Firms that had already been invited. */
+  alreadyInvited: string[];
+}
+
+export class FollowView {
+  problemId: string;
+  following: boolean;
 }
 
 /** Matching firms and problems, invitations, follows and subscriptions (with the fan-out on publish). */
@@ -77,7 +103,7 @@ export class MatchingService {
   ) {}
 
   /** Open problems ranked for the caller's firm. */
-  async recommendedProblems(actor: AuthUser, limit = 20): Promise<{ items: (ProblemSummary & { score: number; reasons: FitReasons })[] }> {
+  async recommendedProblems(actor: AuthUser, limit = 20): Promise<RecommendedProblemList> {
     const enterpriseId = enterpriseOf(actor);
     const firm = await this.dataSource.query<{ id: string }[]>(`SELECT id FROM enterprises WHERE id = $1`, [enterpriseId]);
     if (!firm[0]) throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, { context: 'own' });
@@ -101,7 +127,7 @@ export class MatchingService {
   }
 
   /** Verified firms ranked for a problem, for its department's officers. */
-  async suggestedEnterprises(actor: AuthUser, problemId: string, limit = 20): Promise<{ items: SuggestedEnterprise[] }> {
+  async suggestedEnterprises(actor: AuthUser, problemId: string, limit = 20): Promise<SuggestedEnterpriseList> {
     const problem = await findProblem(this.dataSource.manager, problemId);
     assertDepartmentOfficer(actor, problem, 'seeSuggestedFirms');
     const rows = await this.dataSource.query<
@@ -139,7 +165,7 @@ export class MatchingService {
   }
 
   /** Invites verified firms to a published problem; a firm already invited is not invited (or notified) twice. */
-  async invite(actor: AuthUser, problemId: string, dto: InviteEnterprisesDto): Promise<{ invited: string[]; alreadyInvited: string[] }> {
+  async invite(actor: AuthUser, problemId: string, dto: InviteEnterprisesDto): Promise<InvitationResult> {
     const ids = [...new Set(dto.enterpriseIds.map((id) => id.toLowerCase()))];
     const message = dto.message ? nfc(dto.message) : null;
     return this.dataSource.transaction(async (manager) => {
@@ -180,7 +206,7 @@ export class MatchingService {
     });
   }
 
-  async follow(actor: AuthUser, problemId: string): Promise<{ problemId: string; following: boolean }> {
+  async follow(actor: AuthUser, problemId: string): Promise<FollowView> {
     const enterpriseId = enterpriseOf(actor);
     const problem = await findProblem(this.dataSource.manager, problemId);
     assertVisible(actor, problem);
@@ -191,7 +217,7 @@ export class MatchingService {
     return { problemId, following: true };
   }
 
-  async unfollow(actor: AuthUser, problemId: string): Promise<{ problemId: string; following: boolean }> {
+  async unfollow(actor: AuthUser, problemId: string): Promise<FollowView> {
     const enterpriseId = enterpriseOf(actor);
     const problem = await findProblem(this.dataSource.manager, problemId);
     assertVisible(actor, problem);

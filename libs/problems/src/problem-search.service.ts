@@ -6,7 +6,7 @@ import { ListProblemsQueryDto, ProblemSort } from './dto/list-problems-query.dto
 import type { ProblemSector, ProblemStatus } from './problem.constants';
 import type { Viewer } from './problem-access';
 
-export interface ProblemSummary {
+export class ProblemSummary {
   id: string;
   departmentId: string;
   departmentName: string;

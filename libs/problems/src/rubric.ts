@@ -1,13 +1,13 @@
 /** The evaluation rubric's rules, pure (no framework imports) so they are unit-tested directly. */
 
-export interface RubricCriterion {
+export class RubricCriterion {
   key: string;
   name: string;
   description?: string | null;
   weight: number;
 }
 
-export interface Rubric {
+export class Rubric {
   passMark: number;
   criteria: RubricCriterion[];
 }

@@ -28,13 +28,19 @@ import { assertEvaluatorMayRead, isOnPanel, notOnPanel } from './evaluator-acces
 import { isOpened } from './sealing';
 import { BLOB_STORAGE, BlobStorage } from './storage/blob-storage';
 
-export interface SubmissionResult {
+export class WithdrawnProposalView {
+  id: string;
+  status: 'withdrawn';
+  withdrawnAt: string;
+}
+
+export class SubmissionResult {
   id: string;
   version: number;
   receipt: Receipt;
 }
 
-export interface AttachmentView {
+export class AttachmentView {
   id: string;
   fileName: string;
   mediaType: string;
@@ -42,7 +48,7 @@ export interface AttachmentView {
   sha256: string;
 }
 
-export interface ProposalSummary {
+export class ProposalSummary {
   id: string;
   problemId: string;
   problemTitle: string;
@@ -55,13 +61,13 @@ export interface ProposalSummary {
   withdrawnAt: string | null;
 }
 
-export interface ProposalView extends ProposalSummary {
+export class ProposalView extends ProposalSummary {
   content: ProposalContent;
   attachments: (AttachmentView & { version: number | null })[];
   receipts: Receipt[];
 }
 
-export interface ProposalReceipts {
+export class ProposalReceipts {
   proposalId: string;
   problemId: string;
   status: string;
@@ -234,7 +240,7 @@ export class ProposalsService {
     );
   }
 
-  async withdraw(user: AuthUser, proposalId: string): Promise<{ id: string; status: 'withdrawn'; withdrawnAt: string }> {
+  async withdraw(user: AuthUser, proposalId: string): Promise<WithdrawnProposalView> {
     const enterpriseId = firmOf(user);
     return this.transaction(async (manager) => {
       const proposal = await this.ownProposalForUpdate(manager, enterpriseId, proposalId);

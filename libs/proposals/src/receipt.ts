@@ -15,7 +15,7 @@ export type ProposalReference = string | { title: string; url: string };
  *   of the file's bytes as uploaded (returned by the upload), [] when none.
  * GET /proposals/:id returns this object as `content`, so a firm can recompute its receipt.
  */
-export interface ProposalContent {
+export class ProposalContent {
   approach: string;
   solution: string;
   plan: string;
@@ -30,7 +30,7 @@ export function receiptSha256(content: ProposalContent): string {
   return sha256Hex(canonicalJson(content));
 }
 
-export interface Receipt {
+export class Receipt {
   proposalId: string;
   version: number;
   /** The database time (clock_timestamp()) of the version row, ISO 8601 in Asia/Ho_Chi_Minh. */

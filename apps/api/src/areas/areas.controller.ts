@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AuthUser, CurrentUser, Public, Roles } from '@app/common';
+import { ApiDoc, AuthUser, CurrentUser, ErrorCode, Public, Roles } from '@app/common';
 import {
   AreaCodeParamDto,
   AreaDetailView,
@@ -22,14 +22,24 @@ export class AreasController {
   @Public()
   @Get()
   @ApiOkResponse({ type: AreaPage })
-  list(@Query() query: ListAreasQueryDto) {
+  @ApiDoc({
+    summary: 'List Hai Phong and its commune-level areas',
+    description: 'The city and its wards, communes and special zones, each with the population figure in use today. Paged by cursor.',
+    errors: [],
+  })
+  listAreas(@Query() query: ListAreasQueryDto) {
     return this.areas.list(query);
   }
 
   @Public()
   @Get(':code')
   @ApiOkResponse({ type: AreaDetailView })
-  get(@Param() { code }: AreaCodeParamDto) {
+  @ApiDoc({
+    summary: 'Read one area with its population history',
+    description: 'One area by its code, with every dated population figure recorded for it.',
+    errors: [ErrorCode.AREA_NOT_FOUND],
+  })
+  getArea(@Param() { code }: AreaCodeParamDto) {
     return this.areas.get(code);
   }
 
@@ -39,7 +49,12 @@ export class AreasController {
   @Put(':code/populations/:asOf')
   @ApiCreatedResponse({ type: PopulationRecordView, description: 'A new figure' })
   @ApiOkResponse({ type: PopulationRecordView, description: 'A corrected figure' })
-  async setPopulation(
+  @ApiDoc({
+    summary: 'Enter or correct an area population figure',
+    description: 'Records the population of an area as of a date (201), or corrects the figure already recorded for that date (200). The change is audited and the indicator follows it.',
+    errors: [ErrorCode.AREA_NOT_FOUND, ErrorCode.DATE_IN_FUTURE],
+  })
+  async setAreaPopulation(
     @CurrentUser() actor: AuthUser,
     @Param() { code, asOf }: PopulationParamsDto,
     @Body() dto: SetPopulationDto,
@@ -55,7 +70,12 @@ export class AreasController {
   @Delete(':code/populations/:asOf')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async deletePopulation(@CurrentUser() actor: AuthUser, @Param() { code, asOf }: PopulationParamsDto) {
+  @ApiDoc({
+    summary: 'Delete an area population figure',
+    description: 'Removes the figure recorded for that date; the indicator then uses the previous one.',
+    errors: [ErrorCode.AREA_NOT_FOUND, ErrorCode.AREA_POPULATION_NOT_FOUND],
+  })
+  async deleteAreaPopulation(@CurrentUser() actor: AuthUser, @Param() { code, asOf }: PopulationParamsDto) {
     await this.areas.deletePopulation(actor, code, asOf);
   }
 }

@@ -4,7 +4,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { Public } from '@app/common';
+import { ApiDoc, ErrorCode, Public } from '@app/common';
 import { QUEUES } from '@app/jobs';
 
 const REDIS_TIMEOUT_MS = 1500;
@@ -23,7 +23,12 @@ export class HealthController {
   @Public()
   @Get()
   @HealthCheck()
-  check() {
+  @ApiDoc({
+    summary: 'Check service health',
+    description: '200 when PostgreSQL and Redis both answer; 503 with the state of each otherwise.',
+    errors: [ErrorCode.SERVICE_UNAVAILABLE],
+  })
+  checkHealth() {
     return this.health.check([() => this.db.pingCheck('database', { timeout: 1500 }), () => this.redis()]);
   }
 

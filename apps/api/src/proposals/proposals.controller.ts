@@ -13,11 +13,20 @@ import {
   Res,
   StreamableFile,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppConfig, AuthUser, CurrentUser, Language, PageQueryDto, RequestLanguage, Roles } from '@app/common';
-import { Outcome, ProposalsService, SubmissionResult, SubmitProposalDto } from '@app/proposals';
-import { AwardService } from '@app/evaluation';
+import { ApiDoc, AppConfig, AuthUser, CurrentUser, ErrorCode, Language, PageOf, PageQueryDto, RequestLanguage, Roles } from '@app/common';
+import {
+  Outcome,
+  ProposalsService,
+  ProposalSummary,
+  SubmissionResult,
+  SubmitProposalDto,
+} from '@app/proposals';
+import {
+  AwardService,
+  OwnProposalView,
+} from '@app/evaluation';
 import { readSingleFile } from './multipart-upload';
 
 const RECEIPT_HASH =
@@ -49,9 +58,13 @@ export class ProposalsController {
 
   @Post('problems/:id/proposals')
   @Roles('enterprise')
-  @ApiOperation({ summary: 'Submit a sealed proposal (verified firms, before the deadline)', description: RECEIPT_HASH })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  async submit(
+  @ApiDoc({
+    summary: 'Submit a sealed proposal',
+    description: `Verified firms, before the deadline (database clock). Answers a receipt. ${RECEIPT_HASH}`,
+    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_NOT_OPEN, ErrorCode.PROPOSAL_DEADLINE_PASSED, ErrorCode.PROPOSAL_EXISTS, ErrorCode.ENTERPRISE_NOT_VERIFIED, ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ATTACHMENT_NOT_FOUND, ErrorCode.IDEMPOTENCY_KEY_REUSED],
+  })
+  async submitProposal(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseUUIDPipe) problemId: string,
     @Body() dto: SubmitProposalDto,
@@ -63,9 +76,13 @@ export class ProposalsController {
 
   @Put('proposals/:id')
   @Roles('enterprise')
-  @ApiOperation({ summary: 'Revise: a new version, the latest counts (before the deadline)', description: RECEIPT_HASH })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  async revise(
+  @ApiDoc({
+    summary: 'Revise a proposal',
+    description: `A new version; the latest before the deadline counts. ${RECEIPT_HASH}`,
+    errors: [ErrorCode.PROPOSAL_NOT_FOUND, ErrorCode.PROPOSAL_WITHDRAWN, ErrorCode.PROBLEM_NOT_OPEN, ErrorCode.PROPOSAL_DEADLINE_PASSED, ErrorCode.ENTERPRISE_NOT_VERIFIED, ErrorCode.ATTACHMENT_NOT_FOUND, ErrorCode.IDEMPOTENCY_KEY_REUSED],
+  })
+  async reviseProposal(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseUUIDPipe) proposalId: string,
     @Body() dto: SubmitProposalDto,
@@ -78,20 +95,23 @@ export class ProposalsController {
   @Post('proposals/:id/withdraw')
   @Roles('enterprise')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Withdraw (before the deadline); the firm may then submit anew' })
-  withdraw(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string) {
+  @ApiDoc({
+    summary: 'Withdraw a proposal',
+    description: 'Before the deadline; the firm may then submit anew.',
+    errors: [ErrorCode.PROPOSAL_NOT_FOUND, ErrorCode.PROPOSAL_WITHDRAWN, ErrorCode.PROPOSAL_DEADLINE_PASSED, ErrorCode.PROBLEM_NOT_OPEN],
+  })
+  withdrawProposal(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string) {
     return this.proposals.withdraw(user, proposalId);
   }
 
   @Get('proposals/:id')
-  @ApiOperation({
+  @ApiDoc({
     summary: 'Read a proposal, decrypted',
-    description:
-      `${SEALED_NOTE} After it: the department's officers, admins, and panel members who declared no conflict with the firm. ` +
-      'Once an outcome is decided, the firm also gets `evaluation`: its own per-criterion scores, comments and rank ' +
-      '(evaluators shown anonymously as "Chuyên gia 1, 2, …", or "Expert 1, 2, …" with `Accept-Language: en`).',
+    description: `${SEALED_NOTE} After it: the department’s officers, administrators, and panel members who declared no conflict with the firm. Once an outcome is decided, the firm also gets \`evaluation\`: its own per-criterion scores, comments and rank, evaluators shown anonymously as “Chuyên gia 1, 2, …” (“Expert 1, 2, …” with Accept-Language: en).`,
+    errors: [ErrorCode.PROPOSAL_NOT_FOUND, ErrorCode.PROPOSAL_SEALED, ErrorCode.NOT_ON_PANEL, ErrorCode.CONFLICT_DECLARATION_REQUIRED, ErrorCode.CONFLICT_OF_INTEREST, ErrorCode.FORBIDDEN],
   })
-  async get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string, @RequestLanguage() lang: Language) {
+  @ApiOkResponse({ type: OwnProposalView })
+  async getProposal(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string, @RequestLanguage() lang: Language) {
     const view = await this.proposals.get(user, proposalId);
     // Only the firm itself gets here with role 'enterprise' (another firm's proposal is a 404).
     if (user.role !== 'enterprise') return view;
@@ -99,40 +119,60 @@ export class ProposalsController {
   }
 
   @Get('proposals/:id/receipt')
-  @ApiOperation({ summary: 'Receipts of every version', description: RECEIPT_HASH })
-  receipt(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string) {
+  @ApiDoc({
+    summary: 'Read the receipts of every version',
+    description: `The firm’s proof of what it submitted and when. ${RECEIPT_HASH}`,
+    errors: [ErrorCode.PROPOSAL_NOT_FOUND],
+  })
+  getProposalReceipts(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string) {
     return this.proposals.receipts(user, proposalId);
   }
 
   @Get('problems/:id/proposals')
-  @ApiOperation({ summary: "A problem's proposals", description: `A firm sees its own. ${SEALED_NOTE}` })
-  list(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) problemId: string, @Query() query: PageQueryDto) {
+  @ApiDoc({
+    summary: 'List a problem’s proposals',
+    description: `A firm sees its own. ${SEALED_NOTE}`,
+    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROPOSAL_SEALED, ErrorCode.FORBIDDEN, ErrorCode.INVALID_CURSOR],
+  })
+  @ApiOkResponse({ type: PageOf(ProposalSummary) })
+  listProblemProposals(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) problemId: string, @Query() query: PageQueryDto) {
     return this.proposals.listForProblem(user, problemId, query);
   }
 
   @Get('me/proposals')
   @Roles('enterprise')
-  @ApiOperation({ summary: "The firm's own proposals, all problems" })
-  mine(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto) {
+  @ApiDoc({
+    summary: 'List my firm’s proposals',
+    description: 'Every proposal of the firm, across problems.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.INVALID_CURSOR],
+  })
+  @ApiOkResponse({ type: PageOf(ProposalSummary) })
+  listMyProposals(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto) {
     return this.proposals.listMine(user, query);
   }
 
   @Post('problems/:id/attachments')
   @Roles('enterprise')
-  @ApiOperation({
-    summary: 'Upload an attachment for a later submission (verified firms, before the deadline)',
-    description: 'PDF, DOCX, XLSX, ZIP, PNG or JPEG, recognised by content; at most ATTACHMENT_MAX_BYTES. Stored encrypted.',
-  })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
-  async upload(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) problemId: string, @Req() request: FastifyRequest) {
+  @ApiDoc({
+    summary: 'Upload an attachment',
+    description: 'For a later submission (verified firms, before the deadline): PDF, DOCX, XLSX, ZIP, PNG or JPEG, recognised by content; at most ATTACHMENT_MAX_BYTES. Stored encrypted.',
+    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_NOT_OPEN, ErrorCode.PROPOSAL_DEADLINE_PASSED, ErrorCode.ENTERPRISE_NOT_VERIFIED, ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ATTACHMENT_TOO_LARGE, ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED],
+  })
+  async uploadAttachment(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) problemId: string, @Req() request: FastifyRequest) {
     const file = await readSingleFile(request, this.config.get('ATTACHMENT_MAX_BYTES'));
     return this.proposals.uploadAttachment(user, problemId, file);
   }
 
   @Get('proposals/:id/attachments/:attachmentId')
-  @ApiOperation({ summary: 'Download an attachment, decrypted', description: SEALED_NOTE })
-  async download(
+  @ApiDoc({
+    summary: 'Download an attachment, decrypted',
+    description: `${SEALED_NOTE}`,
+    errors: [ErrorCode.PROPOSAL_NOT_FOUND, ErrorCode.ATTACHMENT_NOT_FOUND, ErrorCode.PROPOSAL_SEALED, ErrorCode.NOT_ON_PANEL, ErrorCode.CONFLICT_DECLARATION_REQUIRED, ErrorCode.CONFLICT_OF_INTEREST, ErrorCode.FORBIDDEN],
+  })
+  @ApiOkResponse({ description: 'The file, decrypted', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
+  async downloadAttachment(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseUUIDPipe) proposalId: string,
     @Param('attachmentId', ParseUUIDPipe) attachmentId: string,

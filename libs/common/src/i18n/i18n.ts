@@ -23,6 +23,7 @@ void i18n.init({
   initAsync: false,
   interpolation: { escapeValue: false },
   returnNull: false,
+  showSupportNotice: false,
 });
 
 export type MessageValue = string | number | Date | Msg | MessageValue[];

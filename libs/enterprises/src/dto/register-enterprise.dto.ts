@@ -37,7 +37,7 @@ export class RegisterEnterpriseProfileDto {
   @MaxLength(40)
   taxCode: string;
 
-  @ApiPropertyOptional({ example: '2015-06-01' })
+  @ApiPropertyOptional({ type: String, format: 'date', example: '2015-06-01' })
   @IsOptional()
   @IsCalendarDate()
   foundedOn?: string;

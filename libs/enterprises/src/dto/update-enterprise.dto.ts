@@ -35,7 +35,7 @@ export class UpdateEnterpriseDto {
   @ShortNameRules()
   shortName?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: '2015-06-01' })
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, example: '2015-06-01' })
   @IsOptional()
   @IsCalendarDate()
   foundedOn?: string | null;

@@ -33,7 +33,7 @@ export class SetPasswordDto {
   password: string;
 }
 
-export interface TokenPair {
+export class TokenPair {
   accessToken: string;
   refreshToken: string;
   expiresIn: number;

@@ -53,7 +53,7 @@ export class User {
 }
 
 /** What the API shows of a user; never the hash or lockout counters. */
-export interface UserView {
+export class UserView {
   id: string;
   email: string;
   fullName: string;
