@@ -3,7 +3,7 @@ import { ModulesContainer, Reflector } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject, ParameterObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { API_ERRORS_KEY, AppConfig, ErrorCode, httpStatusOf, IS_PUBLIC_KEY, OptionalJwtAuthGuard, ROLES_KEY } from '@app/common';
+import { API_ERRORS_KEY, AppConfig, ErrorCode, httpStatusOf, IS_PUBLIC_KEY, OptionalJwtAuthGuard, ROLES_KEY, translate } from '@app/common';
 import metadata from './openapi-metadata';
 
 const TAGS: [string, string][] = [
@@ -124,7 +124,7 @@ export async function createOpenApiDocument(app: INestApplication): Promise<Open
       properties: {
         statusCode: { type: 'integer', example: 404 },
         code: { type: 'string', enum: Object.values(ErrorCode), example: ErrorCode.PROBLEM_NOT_FOUND },
-        message: { type: 'string', example: 'Không tìm thấy bài toán này.' },
+        message: { type: 'string', example: translate('vi', 'errors.PROBLEM_NOT_FOUND') },
         details: { description: 'Structured facts about the error, e.g. one entry per invalid field for VALIDATION_FAILED.' },
       },
     },

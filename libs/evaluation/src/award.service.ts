@@ -9,7 +9,7 @@ import { OcdsService } from '@app/ocds';
 import { assertDepartmentOfficer, findProblem, Problem } from '@app/problems';
 import { AwardDto, DeclareUnsuccessfulDto } from './dto/evaluation.dto';
 import { loadState, scoringComplete } from './evaluation-state';
-import { RankingItem, RankingService, RankingView } from './ranking.service';
+import { ConsensusScore, RankingItem, RankingService, RankingView } from './ranking.service';
 
 /** A proposal as its own firm reads it: once the outcome is out, with its own evaluation. */
 export class OwnProposalView extends ProposalView {
@@ -24,24 +24,33 @@ export class OutcomeView {
   decidedAt: string;
 }
 
+export class WinnerView {
+  enterpriseId: string;
+  name: string;
+  taxCode: string;
+}
+
+export class ScoreSummaryView {
+  winnerScore: number | null;
+  passMark: number;
+  ranked: number;
+  minScore: number | null;
+  maxScore: number | null;
+}
+
 export class PublicResultView {
   problemId: string;
   title: string;
   outcome: 'awarded' | 'unsuccessful';
   decidedAt: string;
   proposals: number;
-  winner: { enterpriseId: string; name: string; taxCode: string } | null;
+  winner: WinnerView | null;
   price: number | null;
   durationMonths: number | null;
   /** Why the top-ranked proposal was not chosen, where it was not. */
   justification: string | null;
   reason: string | null;
-  scoreSummary: { winnerScore: number | null; passMark: number; ranked: number; minScore: number | null; maxScore: number | null } | null;
-}
-
-export class ConsensusScore {
-  score: number;
-  reason: string;
+  scoreSummary: ScoreSummaryView | null;
 }
 
 export class BidderCriterionScore {

@@ -11,10 +11,16 @@ export class BidderList {
   items: BidderView[];
 }
 
+export class DeclarationView {
+  conflict: boolean;
+  note: string | null;
+  declaredAt: string;
+}
+
 export class BidderView {
   enterpriseId: string;
   name: string;
-  declaration: { conflict: boolean; note: string | null; declaredAt: string } | null;
+  declaration: DeclarationView | null;
 }
 
 /**

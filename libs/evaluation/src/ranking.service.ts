@@ -19,6 +19,11 @@ import {
   scoringComplete,
 } from './evaluation-state';
 
+export class ConsensusScore {
+  score: number;
+  reason: string;
+}
+
 export class ConsensusView {
   proposalId: string;
   score: number;
@@ -36,7 +41,7 @@ export class RankingItem {
   average: number | null;
   spread: number | null;
   disagreement: boolean;
-  consensus: { score: number; reason: string } | null;
+  consensus: ConsensusScore | null;
   finalScore: number | null;
   passed: boolean;
   rank: number | null;

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 // The hashing module directly: the @app/common barrel also loads the config module, which
 // validates the environment on import, and this file is used by environment-free unit specs too.
 import { canonicalJson, sha256Hex } from '@app/common/hashing';
@@ -22,6 +23,16 @@ export class ProposalContent {
   team: string;
   price: number;
   durationMonths: number;
+  @ApiProperty({
+    type: 'array',
+    description: 'Each a text (at most 1,000 characters) or a {title, url} link',
+    items: {
+      oneOf: [
+        { type: 'string', maxLength: 1000 },
+        { type: 'object', required: ['title', 'url'], properties: { title: { type: 'string' }, url: { type: 'string' } }, additionalProperties: false },
+      ],
+    },
+  })
   references: ProposalReference[];
   attachments: { id: string; sha256: string }[];
 }

@@ -23,7 +23,7 @@ export class EnterprisesController {
   @ApiDoc({
     summary: 'Search the enterprise directory',
     description: 'Verified firms, searchable by name, sector and area. Administrators may also list firms in other states.',
-    errors: [ErrorCode.INVALID_CURSOR],
+    errors: [ErrorCode.INVALID_CURSOR, ErrorCode.ROLE_FORBIDDEN],
   })
   @ApiOkResponse({ type: PageOf(EnterpriseSummary) })
   listEnterprises(@CurrentUser() viewer: AuthUser | undefined, @Query() query: ListEnterprisesQueryDto) {

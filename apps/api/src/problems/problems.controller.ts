@@ -36,7 +36,7 @@ export class ProblemsController {
   @ApiDoc({
     summary: 'Search problems',
     description: 'Published and later problems for everyone, searchable and sortable; a department’s officers also see its drafts.',
-    errors: [ErrorCode.INVALID_CURSOR],
+    errors: [ErrorCode.INVALID_CURSOR, ErrorCode.PROBLEM_FORBIDDEN],
   })
   @ApiOkResponse({ type: PageOf(ProblemSummary) })
   listProblems(@CurrentUser() viewer: AuthUser | undefined, @Query() query: ListProblemsQueryDto) {

@@ -121,8 +121,15 @@ export class ProposalsController {
   @Get('proposals/:id/receipt')
   @ApiDoc({
     summary: 'Read the receipts of every version',
-    description: `The firm’s proof of what it submitted and when. ${RECEIPT_HASH}`,
-    errors: [ErrorCode.PROPOSAL_NOT_FOUND],
+    description: `The firm’s proof of what it submitted and when; readable by whoever may read the proposal. ${RECEIPT_HASH}`,
+    errors: [
+      ErrorCode.PROPOSAL_NOT_FOUND,
+      ErrorCode.PROPOSAL_SEALED,
+      ErrorCode.NOT_ON_PANEL,
+      ErrorCode.CONFLICT_DECLARATION_REQUIRED,
+      ErrorCode.CONFLICT_OF_INTEREST,
+      ErrorCode.FORBIDDEN,
+    ],
   })
   getProposalReceipts(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string) {
     return this.proposals.receipts(user, proposalId);
