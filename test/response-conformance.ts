@@ -17,7 +17,7 @@ interface Seen {
 
 type Schema = Record<string, unknown>;
 interface OpenApi {
-  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: Schema }> }> }>>;
+  paths: Record<string, Record<string, { responses: Record<string, { description?: string; content?: Record<string, { schema?: Schema }> }> }>>;
   components: { schemas: Record<string, Schema> };
 }
 
@@ -92,8 +92,13 @@ export class ResponseConformance {
         faults.add(`${where}: JSON answered, none documented`);
         continue;
       }
-      if (!validate(JSON.parse(r.body))) {
+      const body = JSON.parse(r.body) as { code?: string };
+      if (!validate(body)) {
         faults.add(`${where}: ${ajv.errorsText(validate.errors, { separator: '; ' })}`);
+      } else if (r.status >= 400) {
+        // An error's code must be one the operation documents for that status.
+        const listed = [...(response.description ?? '').matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]);
+        if (!listed.includes(String(body.code))) faults.add(`${where}: code ${body.code} not documented (${listed.join(', ')})`);
       }
     }
     return [...faults];

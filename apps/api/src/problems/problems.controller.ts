@@ -156,7 +156,7 @@ export class ProblemQuestionsController {
   @ApiDoc({
     summary: 'Ask a clarification question',
     description: 'A firm asks about a published problem before the clarification deadline; the department is told.',
-    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.CLARIFICATION_CLOSED, ErrorCode.ENTERPRISE_NOT_FOUND],
+    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_NOT_OPEN, ErrorCode.CLARIFICATION_CLOSED, ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_NOT_VERIFIED],
   })
   askQuestion(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: AskQuestionDto) {
     return this.clarifications.ask(actor, id, dto.question);

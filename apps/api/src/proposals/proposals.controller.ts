@@ -139,7 +139,13 @@ export class ProposalsController {
   @ApiDoc({
     summary: 'List a problem’s proposals',
     description: `A firm sees its own. ${SEALED_NOTE}`,
-    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROPOSAL_SEALED, ErrorCode.FORBIDDEN, ErrorCode.INVALID_CURSOR],
+    errors: [
+      ErrorCode.PROBLEM_NOT_FOUND,
+      ErrorCode.PROPOSAL_SEALED,
+      ErrorCode.NOT_ON_PANEL,
+      ErrorCode.FORBIDDEN,
+      ErrorCode.INVALID_CURSOR,
+    ],
   })
   @ApiOkResponse({ type: PageOf(ProposalSummary) })
   listProblemProposals(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) problemId: string, @Query() query: PageQueryDto) {
