@@ -16,9 +16,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { cityToday } from '@app/common';
-import { HAIPHONG_CITY, seedAreaReferenceData } from '@app/areas';
+import { HAIPHONG_COMMUNES, seedAreaReferenceData } from '@app/areas';
 import { runMigrations, typeOrmOptions } from '@app/database';
-import { AREA_COUNTS_SQL, addMonths, seriesSql } from '@app/indicators';
+import { AREA_COUNTS_SQL, addMonths, SERIES_SQL } from '@app/indicators';
 import { createApp } from '../apps/api/src/bootstrap';
 import { addDays, BENCH_TAX_PREFIX, seedRegistry } from './seed-registry';
 
@@ -137,13 +137,14 @@ async function main(): Promise<void> {
       `SELECT area_code AS code FROM enterprises WHERE status = 'verified' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
     );
 
+    const oldCityUnits = HAIPHONG_COMMUNES.filter((a) => a.formerParentCode !== null).map((a) => a.code);
     const yearAgo = addDays(today, -365);
     const to = today.slice(0, 7);
     const from24 = addMonths(to, -23);
     const plans = {
-      snapshot: await explain(ds, AREA_COUNTS_SQL, [today, HAIPHONG_CITY.code]),
-      seriesCity24: await explain(ds, seriesSql(false), [`${from24}-01`, today]),
-      seriesArea24: await explain(ds, seriesSql(true), [`${from24}-01`, today, busiest]),
+      snapshot: await explain(ds, AREA_COUNTS_SQL, [today, HAIPHONG_COMMUNES.map((a) => a.code), null]),
+      seriesCity24: await explain(ds, SERIES_SQL, [`${from24}-01`, today, null, oldCityUnits]),
+      seriesArea24: await explain(ds, SERIES_SQL, [`${from24}-01`, today, null, [busiest]]),
     };
     mkdirSync(RESULTS, { recursive: true });
     writeFileSync(

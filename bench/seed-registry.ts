@@ -200,7 +200,7 @@ export async function seedRegistry(
     WHERE t.delta <> 0
     GROUP BY x.dimension, x.key, x.day
     HAVING SUM(x.delta) <> 0
-    ON CONFLICT (dimension, key, day) DO UPDATE SET delta = enterprise_activity_deltas.delta + EXCLUDED.delta`,
+    ON CONFLICT (dimension, key, day, recorded_at) DO UPDATE SET delta = enterprise_activity_deltas.delta + EXCLUDED.delta`,
     [BENCH_TAX_PREFIX],
   );
   return { firms: firms.length, historyRows };

@@ -635,3 +635,41 @@ export async function startRedis({ dir, port, sink, wipe = false }) {
     entry.exited ? `redis-server exited during start-up (status ${exitStatus(entry.result)})` : 'redis-server did not answer PING within 30s',
   );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Supervision: keep a child running (npm start)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Keeps `name` running: whenever its entry ends while the launcher is not closing, logs why and
+ * calls `launch()` again after a backoff (1 s, doubling to 30 s; back to 1 s once it has stayed up
+ * a minute). `launch` returns a managed entry (see manage()) or throws; a throw is retried the
+ * same way. A Ctrl-C sets closing, which ends the loop, and teardown() stops the current child.
+ */
+export function supervise(name, first, launch, { initialDelayMs = 1000, maxDelayMs = 30_000 } = {}) {
+  let delay = initialDelayMs;
+  const watch = (entry) => {
+    const startedAt = Date.now();
+    void entry.done.then((result) => {
+      if (closing) return;
+      if (Date.now() - startedAt > 60_000) delay = initialDelayMs;
+      log(`${name} exited unexpectedly (status ${exitStatus(result)}); restarting in ${delay / 1000}s`);
+      void restart();
+    });
+  };
+  const restart = async () => {
+    await sleep(delay);
+    delay = Math.min(delay * 2, maxDelayMs);
+    if (closing) return;
+    try {
+      const entry = await launch();
+      log(`${name} restarted (pid ${entry.pid})`);
+      watch(entry);
+    } catch (err) {
+      if (closing) return;
+      log(`${name} could not be restarted (${err?.message ?? err}); trying again in ${delay / 1000}s`);
+      void restart();
+    }
+  };
+  watch(first);
+}

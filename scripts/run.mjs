@@ -26,6 +26,7 @@ import {
   startPostgres,
   startRedis,
   startService,
+  supervise,
   teardown,
 } from './infra.mjs';
 
@@ -40,6 +41,8 @@ const MODES = {
     fixedPorts: true,
     logsToFile: false,
     exitOnInterrupt: 0,
+    // npm start keeps the product up: crashed children are restarted (see supervise()).
+    supervise: true,
   },
   test: {
     dataRoot: '.data/test',
@@ -136,14 +139,16 @@ async function setupInfra(mode) {
     }
     const port = mode.fixedPorts ? Number(process.env.PGPORT_EMBEDDED || 54329) : await freePort();
     const sink = makeSink('postgres', logFile('postgres'));
-    const pgServer = await startPostgres({
-      dataDir: path.join(dataRoot, 'postgres'),
-      port,
-      password: secrets.POSTGRES_PASSWORD,
-      sink,
-      extraFlags: mode.postgresFlags ?? [],
-    });
-    entries.push(pgServer.entry);
+    const launch = () =>
+      startPostgres({
+        dataDir: path.join(dataRoot, 'postgres'),
+        port,
+        password: secrets.POSTGRES_PASSWORD,
+        sink,
+        extraFlags: mode.postgresFlags ?? [],
+      });
+    const pgServer = await launch();
+    entries.push({ entry: pgServer.entry, relaunch: async () => (await launch()).entry });
     await pgServer.ensureDatabase(mode.database, { recreate: mode.recreateDatabase });
     env.DATABASE_URL = pgServer.url(mode.database);
     log(`postgres ready on 127.0.0.1:${port}, database ${mode.database}${sink.file ? ` (log: ${rel(sink.file)})` : ''}`);
@@ -158,7 +163,8 @@ async function setupInfra(mode) {
     const port = mode.fixedPorts ? Number(process.env.REDIS_PORT_EMBEDDED || 63790) : await freePort();
     const sink = makeSink('redis', logFile('redis'));
     const redis = await startRedis({ dir: path.join(dataRoot, 'redis'), port, sink, wipe: mode.wipeRedis });
-    entries.push(redis.entry);
+    // A restart keeps the data: Redis reloads its append-only file from the same directory.
+    entries.push({ entry: redis.entry, relaunch: async () => (await startRedis({ dir: path.join(dataRoot, 'redis'), port, sink })).entry });
     env.REDIS_URL = redis.url;
     log(`redis ready on 127.0.0.1:${port}${sink.file ? ` (log: ${rel(sink.file)})` : ''}`);
   };
@@ -167,8 +173,13 @@ async function setupInfra(mode) {
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
 
-  // Postgres or Redis dying under the app is fatal.
-  for (const entry of entries) {
+  // Postgres or Redis dying: under npm start they are restarted from their data directories (the
+  // API answers 503 meanwhile); for tests and benches it is fatal.
+  for (const { entry, relaunch } of entries) {
+    if (mode.supervise) {
+      supervise(entry.name, entry, relaunch);
+      continue;
+    }
     void entry.done.then((r) => {
       if (isClosing()) return;
       log(`${entry.name} exited unexpectedly (status ${exitStatus(r)}); stopping everything`);
@@ -198,6 +209,11 @@ async function waitForHttp(url, ms) {
 async function start() {
   const mode = MODES.start;
   installSignalHandlers(mode.exitOnInterrupt);
+  // Development settings from .env (variables already set win); production uses the environment.
+  if (process.env.NODE_ENV !== 'production' && fs.existsSync(path.join(ROOT, '.env'))) {
+    process.loadEnvFile(path.join(ROOT, '.env'));
+    log('read settings from .env');
+  }
   const infraEnv = await setupInfra(mode);
   const env = {
     ...process.env,
@@ -208,7 +224,7 @@ async function start() {
     PUBLIC_URL: process.env.PUBLIC_URL || `http://localhost:${process.env.PORT || '3000'}`,
     MAIL_DIR: process.env.MAIL_DIR || path.join(ROOT, '.data', 'mail'),
   };
-  fs.mkdirSync(env.MAIL_DIR, { recursive: true });
+  fs.mkdirSync(env.MAIL_DIR, { recursive: true, mode: 0o700 });
 
   log('building: npm run build');
   let code = await runStep('build', 'npm', ['run', 'build'], { env });
@@ -226,17 +242,13 @@ async function start() {
   }
   if (isClosing()) return finishing;
 
-  const services = [
-    startService('api', process.execPath, ['dist/apps/api/main.js'], { env }),
-    startService('worker', process.execPath, ['dist/apps/worker/main.js'], { env }),
-  ];
-  for (const service of services) {
-    void service.done.then((r) => {
-      if (isClosing()) return;
-      const status = exitStatus(r);
-      log(`${service.name} exited on its own (status ${status}); stopping everything`);
-      void finish(status || 1);
-    });
+  // A crashed API or worker is restarted with backoff, and the crash is logged.
+  for (const [name, script] of [
+    ['api', 'dist/apps/api/main.js'],
+    ['worker', 'dist/apps/worker/main.js'],
+  ]) {
+    const launch = async () => startService(name, process.execPath, [script], { env });
+    supervise(name, await launch(), launch);
   }
 
   const base = `http://localhost:${env.PORT}`;

@@ -7,6 +7,8 @@ import { bearer, createDepartment, createUser, login, startApp, TestContext } fr
 /** Routes anyone may call without logging in. Adding one here is a deliberate, reviewed act. */
 const PUBLIC_ROUTES = [
   'GET /api/health',
+  'GET /api/health/live',
+  'GET /api/health/ready',
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/logout',
@@ -23,6 +25,7 @@ const PUBLIC_ROUTES = [
   'GET /api/v1/indicators/enterprise-density',
   'GET /api/v1/indicators/enterprise-density/series',
   'GET /api/v1/indicators/enterprise-density/chart',
+  'GET /api/v1/indicators/enterprise-density/methodology',
   'GET /api/v1/enterprises',
   'GET /api/v1/enterprises/:id',
   'GET /api/v1/problems/:id/result',
@@ -54,7 +57,10 @@ function registeredRoutes(ctx: TestContext): RouteInfo[] {
       const sub = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
       if (sub === undefined) continue;
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
-      const path = [prefix, base, sub].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/');
+      const path = [prefix, base, sub]
+        .map((p) => p.replace(/^\/|\/$/g, ''))
+        .filter(Boolean)
+        .join('/');
       const isPublic = reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [handler, type]) ?? false;
       routes.push({ method, path: `/${path}`, isPublic });
     }

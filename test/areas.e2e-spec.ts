@@ -36,6 +36,9 @@ describe('areas and population figures', () => {
       unitType: 'city',
       parentCode: null,
       areaKm2: 3194.72,
+      validFrom: '2025-07-01',
+      validTo: null,
+      formerParentCode: null,
       population: { value: 4_664_124, asOf: '2024-12-31', source: expect.stringContaining('NQ 202/2025/QH15') },
     });
     expect(all.find((a) => a.code === '11311')).toEqual({
@@ -44,6 +47,20 @@ describe('areas and population figures', () => {
       unitType: 'ward',
       parentCode: '31',
       areaKm2: null,
+      validFrom: '2025-07-01',
+      validTo: null,
+      formerParentCode: '31-2024',
+      population: null,
+    });
+  });
+
+  it('lists the city as it was on an earlier day: the old city and its 15 districts', async () => {
+    const old = await ctx.http.get('/api/v1/areas?inForceOn=2025-06-30&limit=100').expect(200);
+    expect(old.body.items.map((a: { code: string }) => a.code).sort()).toEqual(
+      ['303', '304', '305', '306', '307', '308', '309', '311', '312', '313', '314', '315', '316', '317', '318', '31-2024'].sort(),
+    );
+    expect((await ctx.http.get('/api/v1/areas/31-2024').expect(200)).body).toMatchObject({
+      validTo: '2025-06-30',
       population: null,
     });
   });

@@ -9,8 +9,14 @@ describe('audit log', () => {
     await createUser(ctx, { email: 'admin@test.vn', role: 'admin' });
     admin = await login(ctx, 'admin@test.vn');
     // a few audited changes
-    const dept = (await ctx.http.post('/api/v1/departments').set(bearer(admin)).send({ name: 'Sở Nội vụ', code: 'SNV' }).expect(201)).body;
-    await ctx.http.post('/api/v1/users').set(bearer(admin)).send({ email: 'o@test.vn', fullName: 'O', role: 'officer', departmentId: dept.id }).expect(201);
+    const dept = (
+      await ctx.http.post('/api/v1/departments').set(bearer(admin)).send({ name: 'Sở Nội vụ', code: 'SNV' }).expect(201)
+    ).body;
+    await ctx.http
+      .post('/api/v1/users')
+      .set(bearer(admin))
+      .send({ email: 'o@test.vn', fullName: 'O', role: 'officer', departmentId: dept.id })
+      .expect(201);
     await ctx.http.patch(`/api/v1/departments/${dept.id}`).set(bearer(admin)).send({ name: 'Sở Nội vụ Hải Phòng' }).expect(200);
   });
   afterAll(() => ctx.close());
@@ -36,7 +42,9 @@ describe('audit log', () => {
   });
 
   it('names the first broken link when a row is edited behind the trigger', async () => {
-    const [target] = await ctx.dataSource.query(`SELECT seq, action FROM audit_log WHERE action = 'user.created' ORDER BY seq DESC LIMIT 1`);
+    const [target] = await ctx.dataSource.query(
+      `SELECT seq, action FROM audit_log WHERE action = 'user.created' ORDER BY seq DESC LIMIT 1`,
+    );
     // Someone with superuser rights bypasses the trigger and rewrites history.
     const tamper = (action: string) =>
       ctx.dataSource.transaction(async (m) => {

@@ -23,9 +23,15 @@ describe('authentication', () => {
   });
 
   it('refuses a wrong password and an unknown e-mail alike', async () => {
-    const wrong = await ctx.http.post('/api/v1/auth/login').send({ email: 'admin@test.vn', password: 'not the password' }).expect(401);
+    const wrong = await ctx.http
+      .post('/api/v1/auth/login')
+      .send({ email: 'admin@test.vn', password: 'not the password' })
+      .expect(401);
     expect(wrong.body.code).toBe('INVALID_CREDENTIALS');
-    const unknown = await ctx.http.post('/api/v1/auth/login').send({ email: 'nobody@test.vn', password: 'whatever1' }).expect(401);
+    const unknown = await ctx.http
+      .post('/api/v1/auth/login')
+      .send({ email: 'nobody@test.vn', password: 'whatever1' })
+      .expect(401);
     expect(unknown.body.code).toBe('INVALID_CREDENTIALS');
     // a successful login resets the failure count
     await login(ctx, 'admin@test.vn');
@@ -42,7 +48,8 @@ describe('authentication', () => {
   });
 
   it('rotates refresh tokens and revokes the whole family when an old one is reused', async () => {
-    const first = (await ctx.http.post('/api/v1/auth/login').send({ email: 'eval@test.vn', password: PASSWORD }).expect(200)).body;
+    const first = (await ctx.http.post('/api/v1/auth/login').send({ email: 'eval@test.vn', password: PASSWORD }).expect(200))
+      .body;
     const second = (await ctx.http.post('/api/v1/auth/refresh').send({ refreshToken: first.refreshToken }).expect(200)).body;
     expect(second.refreshToken).not.toBe(first.refreshToken);
     expect(second.user.email).toBe('eval@test.vn');
@@ -54,7 +61,9 @@ describe('authentication', () => {
     const after = await ctx.http.post('/api/v1/auth/refresh').send({ refreshToken: second.refreshToken }).expect(401);
     expect(after.body.code).toBe('REFRESH_TOKEN_REUSED');
 
-    const audit = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'auth.refresh_token_reused'`);
+    const audit = await ctx.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'auth.refresh_token_reused'`,
+    );
     expect(audit[0].n).toBeGreaterThanOrEqual(1);
   });
 
@@ -75,7 +84,10 @@ describe('authentication', () => {
   it('locks an account after repeated failures, even for the right password, then lets it in again', async () => {
     await createUser(ctx, { email: 'target@test.vn', role: 'evaluator' });
     for (let i = 0; i < 4; i++) {
-      await ctx.http.post('/api/v1/auth/login').send({ email: 'target@test.vn', password: `guess-${i}-xx` }).expect(401);
+      await ctx.http
+        .post('/api/v1/auth/login')
+        .send({ email: 'target@test.vn', password: `guess-${i}-xx` })
+        .expect(401);
     }
     // The fifth failure locks (LOGIN_MAX_FAILURES=5; lock 2 s in tests).
     await ctx.http.post('/api/v1/auth/login').send({ email: 'target@test.vn', password: 'guess-5-xx' }).expect(401);

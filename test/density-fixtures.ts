@@ -52,7 +52,7 @@ export async function insertFirm(ctx: TestContext, firm: FirmHistory): Promise<s
         await m.query(
           `INSERT INTO enterprise_activity_deltas (dimension, key, day, delta)
            SELECT d.dimension, d.key, $3::date, $4 FROM unnest($1::text[], $2::text[]) AS d(dimension, key)
-           ON CONFLICT (dimension, key, day) DO UPDATE SET delta = enterprise_activity_deltas.delta + EXCLUDED.delta`,
+           ON CONFLICT (dimension, key, day, recorded_at) DO UPDATE SET delta = enterprise_activity_deltas.delta + EXCLUDED.delta`,
           [['area', ...firm.sectors.map(() => 'sector')], [firm.areaCode, ...firm.sectors], t.on, delta],
         );
       }

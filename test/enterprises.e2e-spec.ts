@@ -488,6 +488,9 @@ describe('enterprise registry: registration, profile, members, directory', () =>
       ['do son', 'doson'], // "D" typed for "Đ"
       ['đoanh nghiep', 'doanh'], // "Đ" typed for "D"
       ['dien tu hai phong', 'dientu'], // words in order, others between
+      ['hai phong dien tu', 'dientu'], // words in any order
+      ['tu cang dien', 'dientu'],
+      ['dien t', 'dientu'], // the start of a word
       ['quan ly cang', 'doanh'], // a product name
       ['container', 'doanh'], // a product description
       ['nong nghiep', 'doanh'], // a tag
@@ -503,6 +506,11 @@ describe('enterprise registry: registration, profile, members, directory', () =>
         .send({ ...registrationBody(), fullName: '   ' })
         .expect(400);
       expect(res.body.details[0].field).toBe('fullName');
+    });
+
+    it('ranks the closest match first', async () => {
+      expect((await search({ q: 'cang hai phong' }))[0]).toBe(names.get('dientu'));
+      expect(await search({ q: 'cang' })).toEqual(expect.arrayContaining([names.get('dientu'), names.get('doanh')]));
     });
 
     it('treats % and _ as text, not wildcards', async () => {
@@ -549,7 +557,7 @@ describe('enterprise registry: registration, profile, members, directory', () =>
       expect(pending).toEqual(['Công ty Điện tử Hải Phòng Chưa Duyệt']);
     });
 
-    it('a q search over thousands of firms is answered from the trigram index', async () => {
+    it('a q search over thousands of firms is answered from the full-text index', async () => {
       // Load firms straight into the tables, as the benchmark does, so the planner sees a real table.
       await ctx.dataSource.query(
         `WITH o AS (
@@ -562,6 +570,7 @@ describe('enterprise registry: registration, profile, members, directory', () =>
         await ctx.dataSource.query('VACUUM ANALYZE enterprises'); // VACUUM also refreshes the GIN index's own statistics
         // The rows loaded straight into the tables are searchable like any other.
         expect(await search({ q: 'giai phap so 4321' })).toEqual(['Công ty TNHH Giải pháp Số 4321']);
+        expect(await search({ q: '4321 so giai phap' })).toEqual(['Công ty TNHH Giải pháp Số 4321']);
         // Capture the SQL the endpoint really runs, then ask the planner how it would run it.
         const spy = jest.spyOn(ctx.dataSource, 'query');
         await ctx.http.get('/api/v1/enterprises').query({ q: 'dien tu cang' }).expect(200);
@@ -577,7 +586,7 @@ describe('enterprise registry: registration, profile, members, directory', () =>
           const rows = await m.query<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${sql}`, params);
           return rows.map((r) => r['QUERY PLAN']).join('\n');
         });
-        expect(plan).toContain('Bitmap Index Scan on enterprises_search_trgm_idx');
+        expect(plan).toContain('Bitmap Index Scan on enterprises_search_tsv_idx');
       } finally {
         await ctx.dataSource.query(`DELETE FROM enterprises WHERE tax_code LIKE 'LOAD-%'`);
         await ctx.dataSource.query(

@@ -5,12 +5,14 @@ import { EvaluationRemindersService } from '@app/evaluation';
 import releaseSchema from '../libs/ocds/schema/release-schema.json';
 import packageSchema from '../libs/ocds/schema/release-package-schema.json';
 import { bearer, createUser, login, startApp, TestContext } from './harness';
-import { createDepartmentWithOfficer, createPublishedProblem, createVerifiedEnterprise, setDeadline, TestDepartment, TestFirm, TEST_RUBRIC } from './factories';
+import { createDepartmentWithOfficer, createPublishedProblem, createVerifiedEnterprise, passDeadlineAndGrace, TestDepartment, TestFirm, TEST_RUBRIC } from './factories';
 
 const CRITERIA = TEST_RUBRIC.criteria.map((c) => c.key);
 
 /** Every criterion the same score, so an evaluator's weighted total is 10 × score. */
-const uniform = (score: number, comment = `Nhận xét ${score}`) => ({ scores: CRITERIA.map((criterion) => ({ criterion, score, comment })) });
+const uniform = (score: number, comment = `Nhận xét ${score}`) => ({
+  scores: CRITERIA.map((criterion) => ({ criterion, score, comment })),
+});
 
 function proposalBody(marker: string, price: number) {
   return {
@@ -61,10 +63,15 @@ describe('evaluation and award', () => {
   const api = () => ctx.http;
   const panelOf = (members: Evaluator[]) => ({ members: members.map((m, i) => ({ userId: m.id, chair: i === 0 })) });
   const submit = async (firm: TestFirm, problemId: string, price: number, marker = firm.id) =>
-    (await api().post(`/api/v1/problems/${problemId}/proposals`).set(bearer(firm.token)).send(proposalBody(marker, price)).expect(201)).body
-      .id as string;
+    (
+      await api()
+        .post(`/api/v1/problems/${problemId}/proposals`)
+        .set(bearer(firm.token))
+        .send(proposalBody(marker, price))
+        .expect(201)
+    ).body.id as string;
   const close = async (problemId: string) => {
-    await setDeadline(ctx, problemId, '-1 second');
+    await passDeadlineAndGrace(ctx, problemId);
     expect(await ctx.app.get(ProblemDeadlinesService).sweep()).toContain(problemId);
   };
   const declareAll = async (e: Evaluator, problemId: string, conflicted: string[] = []) => {
@@ -74,7 +81,11 @@ describe('evaluation and award', () => {
       conflict: conflicted.includes(b.enterpriseId),
       note: conflicted.includes(b.enterpriseId) ? 'Người thân làm việc tại công ty' : 'Không có quan hệ',
     }));
-    await api().post(`/api/v1/problems/${problemId}/conflict-declarations`).set(bearer(e.token)).send({ declarations }).expect(200);
+    await api()
+      .post(`/api/v1/problems/${problemId}/conflict-declarations`)
+      .set(bearer(e.token))
+      .send({ declarations })
+      .expect(200);
   };
   const score = async (e: Evaluator, proposalId: string, value: number) => {
     await api().put(`/api/v1/proposals/${proposalId}/scores`).set(bearer(e.token)).send(uniform(value)).expect(200);
@@ -87,9 +98,10 @@ describe('evaluation and award', () => {
     }[];
   const auditActions = async (entityId: string) =>
     (
-      await ctx.dataSource.query<{ action: string; after: unknown }[]>(`SELECT action, after FROM audit_log WHERE entity_id = $1 ORDER BY seq`, [
-        entityId,
-      ])
+      await ctx.dataSource.query<{ action: string; after: unknown }[]>(
+        `SELECT action, after FROM audit_log WHERE entity_id = $1 ORDER BY seq`,
+        [entityId],
+      )
     ).map((r) => r.action);
 
   /** A problem inserted published, with a panel of the given evaluators named through the API. */
@@ -121,7 +133,11 @@ describe('evaluation and award', () => {
 
     // The panel: only the department's officers; at least three active evaluators and one chair.
     const [e1, e2, e3] = ev;
-    await api().put(`/api/v1/problems/${problemId}/panel`).set(bearer(otherDept.token)).send(panelOf([e1, e2, e3])).expect(403);
+    await api()
+      .put(`/api/v1/problems/${problemId}/panel`)
+      .set(bearer(otherDept.token))
+      .send(panelOf([e1, e2, e3]))
+      .expect(403);
     for (const bad of [
       panelOf([e1, e2]),
       { members: [e1, e2, e3].map((m) => ({ userId: m.id, chair: true })) },
@@ -131,13 +147,19 @@ describe('evaluation and award', () => {
       const res = await api().put(`/api/v1/problems/${problemId}/panel`).set(bearer(dept.token)).send(bad).expect(400);
       expect(res.body.code).toBe('PANEL_INVALID');
     }
-    const panel = await api().put(`/api/v1/problems/${problemId}/panel`).set(bearer(dept.token)).send(panelOf([e1, e2, e3])).expect(200);
+    const panel = await api()
+      .put(`/api/v1/problems/${problemId}/panel`)
+      .set(bearer(dept.token))
+      .send(panelOf([e1, e2, e3]))
+      .expect(200);
     expect(panel.body.members.map((m: { userId: string; chair: boolean }) => [m.userId, m.chair])).toEqual([
       [e1.id, true],
       [e2.id, false],
       [e3.id, false],
     ]);
-    expect((await notifications(e2.token)).filter((n) => n.kind === 'panel.assigned' && n.data.problemId === problemId)).toHaveLength(1);
+    expect(
+      (await notifications(e2.token)).filter((n) => n.kind === 'panel.assigned' && n.data.problemId === problemId),
+    ).toHaveLength(1);
     const mine = await api().get('/api/v1/me/panels').set(bearer(e2.token)).expect(200);
     expect(mine.body.items.map((p: { problemId: string }) => p.problemId)).toContain(problemId);
     const theirs = await api().get('/api/v1/me/panels').set(bearer(outsider.token)).expect(200);
@@ -156,7 +178,9 @@ describe('evaluation and award', () => {
     const pc = await submit(fc, problemId, 900_000_000);
 
     // Before the deadline the panel sees nothing.
-    expect((await api().get(`/api/v1/problems/${problemId}/bidders`).set(bearer(e1.token)).expect(403)).body.code).toBe('PROPOSAL_SEALED');
+    expect((await api().get(`/api/v1/problems/${problemId}/bidders`).set(bearer(e1.token)).expect(403)).body.code).toBe(
+      'PROPOSAL_SEALED',
+    );
     await api()
       .post(`/api/v1/problems/${problemId}/conflict-declarations`)
       .set(bearer(e1.token))
@@ -166,18 +190,30 @@ describe('evaluation and award', () => {
     await close(problemId);
     // Changing the panel after the deadline needs a reason.
     expect(
-      (await api().put(`/api/v1/problems/${problemId}/panel`).set(bearer(dept.token)).send(panelOf([e1, e2, ev[3]])).expect(400)).body.code,
+      (
+        await api()
+          .put(`/api/v1/problems/${problemId}/panel`)
+          .set(bearer(dept.token))
+          .send(panelOf([e1, e2, ev[3]]))
+          .expect(400)
+      ).body.code,
     ).toBe('PANEL_CHANGE_REASON_REQUIRED');
 
     // No proposal opens for an evaluator before they declare for its firm.
-    expect((await api().get(`/api/v1/proposals/${pa}`).set(bearer(e1.token)).expect(403)).body.code).toBe('CONFLICT_DECLARATION_REQUIRED');
+    expect((await api().get(`/api/v1/proposals/${pa}`).set(bearer(e1.token)).expect(403)).body.code).toBe(
+      'CONFLICT_DECLARATION_REQUIRED',
+    );
     expect((await api().put(`/api/v1/proposals/${pa}/scores`).set(bearer(e1.token)).send(uniform(8)).expect(403)).body.code).toBe(
       'CONFLICT_DECLARATION_REQUIRED',
     );
     const bidders = await api().get(`/api/v1/problems/${problemId}/bidders`).set(bearer(e1.token)).expect(200);
     expect(bidders.body.items).toHaveLength(3);
     expect(Object.keys(bidders.body.items[0]).sort()).toEqual(['declaration', 'enterpriseId', 'name']);
-    expect(bidders.body.items.map((b: { name: string }) => b.name).sort()).toEqual(['Công ty An Phát', 'Công ty Bạch Đằng', 'Công ty Cát Bi']);
+    expect(bidders.body.items.map((b: { name: string }) => b.name).sort()).toEqual([
+      'Công ty An Phát',
+      'Công ty Bạch Đằng',
+      'Công ty Cát Bi',
+    ]);
 
     await declareAll(e1, problemId);
     const [{ status }] = await ctx.dataSource.query(`SELECT status FROM problems WHERE id = $1`, [problemId]);
@@ -220,8 +256,12 @@ describe('evaluation and award', () => {
     const progressA = progress.body.proposals.find((p: { proposalId: string }) => p.proposalId === pa);
     expect(progressA).toMatchObject({ eligible: 3, submitted: 1, needsEvaluator: false, complete: false });
     expect(JSON.stringify(progress.body)).not.toContain('"score"');
-    expect((await api().get(`/api/v1/proposals/${pa}/scores`).set(bearer(dept.token)).expect(403)).body.code).toBe('SCORES_HIDDEN');
-    expect((await api().get(`/api/v1/problems/${problemId}/ranking`).set(bearer(dept.token)).expect(409)).body.code).toBe('SCORING_INCOMPLETE');
+    expect((await api().get(`/api/v1/proposals/${pa}/scores`).set(bearer(dept.token)).expect(403)).body.code).toBe(
+      'SCORES_HIDDEN',
+    );
+    expect((await api().get(`/api/v1/problems/${problemId}/ranking`).set(bearer(dept.token)).expect(409)).body.code).toBe(
+      'SCORING_INCOMPLETE',
+    );
     await api().get(`/api/v1/problems/${problemId}/evaluation-progress`).set(bearer(otherDept.token)).expect(403);
 
     // A: 80 average; B: 70; C: 50 (under the pass mark of 60).
@@ -239,13 +279,19 @@ describe('evaluation and award', () => {
 
     // Reopen: the officer reopens e2's scores for B with a reason; scoring is incomplete again.
     await api().post(`/api/v1/proposals/${pb}/scores/reopen`).set(bearer(dept.token)).send({ evaluatorId: e2.id }).expect(400);
-    await api().post(`/api/v1/proposals/${pb}/scores/reopen`).set(bearer(e1.token)).send({ evaluatorId: e2.id, reason: 'Nhầm' }).expect(403);
+    await api()
+      .post(`/api/v1/proposals/${pb}/scores/reopen`)
+      .set(bearer(e1.token))
+      .send({ evaluatorId: e2.id, reason: 'Nhầm' })
+      .expect(403);
     await api()
       .post(`/api/v1/proposals/${pb}/scores/reopen`)
       .set(bearer(dept.token))
       .send({ evaluatorId: e2.id, reason: 'Điểm tiêu chí nhân sự nhập nhầm' })
       .expect(200);
-    expect((await api().get(`/api/v1/problems/${problemId}/ranking`).set(bearer(dept.token)).expect(409)).body.code).toBe('SCORING_INCOMPLETE');
+    expect((await api().get(`/api/v1/problems/${problemId}/ranking`).set(bearer(dept.token)).expect(409)).body.code).toBe(
+      'SCORING_INCOMPLETE',
+    );
     await api().put(`/api/v1/proposals/${pb}/scores`).set(bearer(e2.token)).send(uniform(7.25)).expect(200);
     await api().post(`/api/v1/proposals/${pb}/scores/submit`).set(bearer(e2.token)).expect(200);
     const [reopenRow] = await ctx.dataSource.query(
@@ -256,7 +302,14 @@ describe('evaluation and award', () => {
 
     // The ranking, for officers and panel.
     const ranking = await api().get(`/api/v1/problems/${problemId}/ranking`).set(bearer(dept.token)).expect(200);
-    expect(ranking.body.items.map((i: { proposalId: string; rank: number | null; finalScore: number; passed: boolean }) => [i.proposalId, i.rank, i.finalScore, i.passed])).toEqual([
+    expect(
+      ranking.body.items.map((i: { proposalId: string; rank: number | null; finalScore: number; passed: boolean }) => [
+        i.proposalId,
+        i.rank,
+        i.finalScore,
+        i.passed,
+      ]),
+    ).toEqual([
       [pa, 1, 80, true],
       [pb, 2, 70.83, true],
       [pc, null, 50, false],
@@ -282,19 +335,27 @@ describe('evaluation and award', () => {
     expect((await api().get(`/api/v1/problems/${problemId}/result`).expect(404)).body.code).toBe('PROBLEM_NOT_DECIDED');
 
     // The award: under the pass mark → refused; not the top one without a justification → refused.
-    expect((await api().post(`/api/v1/problems/${problemId}/award`).set(bearer(dept.token)).send({ proposalId: pc }).expect(409)).body.code).toBe(
-      'AWARD_NOT_ALLOWED',
-    );
-    expect((await api().post(`/api/v1/problems/${problemId}/award`).set(bearer(dept.token)).send({ proposalId: pb }).expect(400)).body.code).toBe(
-      'AWARD_JUSTIFICATION_REQUIRED',
-    );
+    expect(
+      (await api().post(`/api/v1/problems/${problemId}/award`).set(bearer(dept.token)).send({ proposalId: pc }).expect(409)).body
+        .code,
+    ).toBe('AWARD_NOT_ALLOWED');
+    expect(
+      (await api().post(`/api/v1/problems/${problemId}/award`).set(bearer(dept.token)).send({ proposalId: pb }).expect(400)).body
+        .code,
+    ).toBe('AWARD_JUSTIFICATION_REQUIRED');
     await api().post(`/api/v1/problems/${problemId}/award`).set(bearer(otherDept.token)).send({ proposalId: pa }).expect(403);
     const justification = 'Giá thấp hơn 300 triệu đồng, điểm kỹ thuật chênh lệch không đáng kể';
-    const awarded = await api().post(`/api/v1/problems/${problemId}/award`).set(bearer(dept.token)).send({ proposalId: pb, justification }).expect(200);
+    const awarded = await api()
+      .post(`/api/v1/problems/${problemId}/award`)
+      .set(bearer(dept.token))
+      .send({ proposalId: pb, justification })
+      .expect(200);
     expect(awarded.body).toMatchObject({ outcome: 'awarded', proposalId: pb });
     await api().post(`/api/v1/problems/${problemId}/award`).set(bearer(dept.token)).send({ proposalId: pa }).expect(409);
 
-    const states = await ctx.dataSource.query(`SELECT id, status FROM proposals WHERE problem_id = $1 ORDER BY status`, [problemId]);
+    const states = await ctx.dataSource.query(`SELECT id, status FROM proposals WHERE problem_id = $1 ORDER BY status`, [
+      problemId,
+    ]);
     expect(Object.fromEntries(states.map((s: { id: string; status: string }) => [s.id, s.status]))).toEqual({
       [pa]: 'not_awarded',
       [pb]: 'awarded',
@@ -303,7 +364,9 @@ describe('evaluation and award', () => {
     const [problemRow] = await ctx.dataSource.query(`SELECT status FROM problems WHERE id = $1`, [problemId]);
     expect(problemRow.status).toBe('awarded');
     for (const firm of [fa, fb, fc]) {
-      const outcome = (await notifications(firm.token)).filter((n) => n.kind === 'award.outcome' && n.data.problemId === problemId);
+      const outcome = (await notifications(firm.token)).filter(
+        (n) => n.kind === 'award.outcome' && n.data.problemId === problemId,
+      );
       expect(outcome).toHaveLength(1);
       expect(outcome[0].data.won).toBe(firm === fb);
     }
@@ -339,7 +402,15 @@ describe('evaluation and award', () => {
 
     // The audit trail, with no sealed content in it.
     const actions = await auditActions(problemId);
-    for (const a of ['problem.published', 'problem.amended', 'panel.changed', 'problem.closed', 'conflicts.declared', 'problem.evaluation_started', 'problem.awarded']) {
+    for (const a of [
+      'problem.published',
+      'problem.amended',
+      'panel.changed',
+      'problem.closed',
+      'conflicts.declared',
+      'problem.evaluation_started',
+      'problem.awarded',
+    ]) {
       expect(actions).toContain(a);
     }
     expect(await auditActions(pb)).toEqual(expect.arrayContaining(['scores.submitted', 'scores.reopened', 'scores.saved']));
@@ -356,7 +427,14 @@ describe('evaluation and award', () => {
     const byProblem = await api().get(`/api/v1/ocds/releases?problemId=${problemId}`).expect(200);
     expect(validate(byProblem.body)).toBe(true);
     expect(validate.errors ?? []).toEqual([]);
-    const releases = byProblem.body.releases as { id: string; ocid: string; tag: string[]; tender: { tenderers?: unknown[] }; parties: { roles: string[]; identifier?: { id: string } }[]; awards?: { value: unknown; suppliers: { id: string }[] }[] }[];
+    const releases = byProblem.body.releases as {
+      id: string;
+      ocid: string;
+      tag: string[];
+      tender: { tenderers?: unknown[] };
+      parties: { roles: string[]; identifier?: { id: string } }[];
+      awards?: { value: unknown; suppliers: { id: string }[] }[];
+    }[];
     const ocid = `ocds-hpsm01-${problemId}`;
     expect(releases.map((r) => r.id)).toEqual([`${ocid}-tender`, `${ocid}-amendment-1`, `${ocid}-award`]);
     expect(releases.every((r) => r.ocid === ocid)).toBe(true);
@@ -364,20 +442,31 @@ describe('evaluation and award', () => {
     expect(releases[0].tender.tenderers).toEqual([]);
     expect(releases[1].tender.tenderers).toEqual([]);
     expect(releases[2].tender.tenderers).toHaveLength(3);
-    expect(releases[2].awards).toEqual([expect.objectContaining({ value: { amount: 1_200_000_000, currency: 'VND' }, suppliers: [{ id: `VN-TAX-${taxB}`, name: 'Công ty Bạch Đằng' }] })]);
+    expect(releases[2].awards).toEqual([
+      expect.objectContaining({
+        value: { amount: 1_200_000_000, currency: 'VND' },
+        suppliers: [{ id: `VN-TAX-${taxB}`, name: 'Công ty Bạch Đằng' }],
+      }),
+    ]);
     expect(releases[2].parties.find((p) => p.identifier?.id === taxB)?.roles).toEqual(['tenderer', 'supplier']);
     expect(releases[2].parties.find((p) => p.roles.includes('buyer'))).toBeDefined();
 
     const from = new Date(Date.now() - 86_400_000).toISOString();
     const to = new Date(Date.now() + 86_400_000).toISOString();
-    const pkg = await api().get(`/api/v1/ocds/release-packages?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`).expect(200);
+    const pkg = await api()
+      .get(`/api/v1/ocds/release-packages?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`)
+      .expect(200);
     expect(validate(pkg.body)).toBe(true);
     expect(validate.errors ?? []).toEqual([]);
     expect(pkg.body.releases.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining(releases.map((r) => r.id)));
-    await api().get(`/api/v1/ocds/release-packages?from=${encodeURIComponent(to)}&to=${encodeURIComponent(from)}`).expect(400);
+    await api()
+      .get(`/api/v1/ocds/release-packages?from=${encodeURIComponent(to)}&to=${encodeURIComponent(from)}`)
+      .expect(400);
     await api().get(`/api/v1/ocds/release-packages?from=yesterday&to=today`).expect(400);
     // Stored snapshots are immutable.
-    await expect(ctx.dataSource.query(`UPDATE ocds_releases SET tags = '{}' WHERE problem_id = $1`, [problemId])).rejects.toThrow(/append-only/);
+    await expect(ctx.dataSource.query(`UPDATE ocds_releases SET tags = '{}' WHERE problem_id = $1`, [problemId])).rejects.toThrow(
+      /append-only/,
+    );
   });
 
   it('keeps a conflicted evaluator away from that proposal for good, and tells the department to add an evaluator', async () => {
@@ -387,7 +476,10 @@ describe('evaluation and award', () => {
     const upload = await api()
       .post(`/api/v1/problems/${problemId}/attachments`)
       .set(bearer(fa.token))
-      .attach('file', Buffer.from('%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n', 'latin1'), { filename: 'ho-so.pdf', contentType: 'application/pdf' })
+      .attach('file', Buffer.from('%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n', 'latin1'), {
+        filename: 'ho-so.pdf',
+        contentType: 'application/pdf',
+      })
       .expect(201);
     const pa = (
       await api()
@@ -403,8 +495,12 @@ describe('evaluation and award', () => {
     // e3 never sees A: not the proposal, its attachment, its scores; nor can they score it.
     expect((await api().get(`/api/v1/proposals/${pa}`).set(bearer(e3.token)).expect(403)).body.code).toBe('CONFLICT_OF_INTEREST');
     await api().get(`/api/v1/proposals/${pa}/attachments/${upload.body.id}`).set(bearer(e3.token)).expect(403);
-    expect((await api().get(`/api/v1/proposals/${pa}/scores`).set(bearer(e3.token)).expect(403)).body.code).toBe('CONFLICT_OF_INTEREST');
-    expect((await api().put(`/api/v1/proposals/${pa}/scores`).set(bearer(e3.token)).send(uniform(9)).expect(403)).body.code).toBe('CONFLICT_OF_INTEREST');
+    expect((await api().get(`/api/v1/proposals/${pa}/scores`).set(bearer(e3.token)).expect(403)).body.code).toBe(
+      'CONFLICT_OF_INTEREST',
+    );
+    expect((await api().put(`/api/v1/proposals/${pa}/scores`).set(bearer(e3.token)).send(uniform(9)).expect(403)).body.code).toBe(
+      'CONFLICT_OF_INTEREST',
+    );
     const listed = await api().get(`/api/v1/problems/${problemId}/proposals`).set(bearer(e3.token)).expect(200);
     expect(listed.body.items.map((p: { id: string }) => p.id)).toEqual([pb]);
     // No switching back.
@@ -415,7 +511,9 @@ describe('evaluation and award', () => {
       .expect(409);
     expect(back.body.code).toBe('CONFLICT_DECLARATION_FINAL');
     // Two of three left for A: the department is told, and progress flags it.
-    expect((await notifications(dept.token)).filter((n) => n.kind === 'panel.short' && n.data.problemId === problemId)).toHaveLength(1);
+    expect(
+      (await notifications(dept.token)).filter((n) => n.kind === 'panel.short' && n.data.problemId === problemId),
+    ).toHaveLength(1);
     let progress = await api().get(`/api/v1/problems/${problemId}/evaluation-progress`).set(bearer(dept.token)).expect(200);
     const flagOf = (id: string) => progress.body.proposals.find((p: { proposalId: string }) => p.proposalId === id);
     expect(flagOf(pa)).toMatchObject({ eligible: 2, needsEvaluator: true });
@@ -429,10 +527,10 @@ describe('evaluation and award', () => {
       .set(bearer(e2.token))
       .send({ declarations: [{ enterpriseId: fb.id, conflict: true, note: 'Vừa biết anh trai làm tại đây' }] })
       .expect(200);
-    const [{ n: left }] = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM proposal_scores WHERE proposal_id = $1 AND evaluator_id = $2`, [
-      pb,
-      e2.id,
-    ]);
+    const [{ n: left }] = await ctx.dataSource.query(
+      `SELECT count(*)::int AS n FROM proposal_scores WHERE proposal_id = $1 AND evaluator_id = $2`,
+      [pb, e2.id],
+    );
     expect(left).toBe(0);
 
     // The officer adds two evaluators after the deadline, with a reason that is kept.
@@ -441,7 +539,10 @@ describe('evaluation and award', () => {
       .set(bearer(dept.token))
       .send({ ...panelOf([e1, e2, e3, e4, e5]), reason: 'Bổ sung do xung đột lợi ích' })
       .expect(200);
-    const rows = await ctx.dataSource.query(`SELECT change_reason FROM problem_panel_members WHERE problem_id = $1 AND user_id = $2`, [problemId, e5.id]);
+    const rows = await ctx.dataSource.query(
+      `SELECT change_reason FROM problem_panel_members WHERE problem_id = $1 AND user_id = $2`,
+      [problemId, e5.id],
+    );
     expect(rows[0].change_reason).toBe('Bổ sung do xung đột lợi ích');
     await declareAll(e1, problemId);
     await declareAll(e4, problemId);
@@ -454,9 +555,13 @@ describe('evaluation and award', () => {
 
     const ranking = await api().get(`/api/v1/problems/${problemId}/ranking`).set(bearer(dept.token)).expect(200);
     const itemA = ranking.body.items.find((i: { proposalId: string }) => i.proposalId === pa);
-    expect(itemA.evaluators.map((e: { evaluatorId: string }) => e.evaluatorId).sort()).toEqual([e1.id, e2.id, e4.id, e5.id].sort());
+    expect(itemA.evaluators.map((e: { evaluatorId: string }) => e.evaluatorId).sort()).toEqual(
+      [e1.id, e2.id, e4.id, e5.id].sort(),
+    );
     const itemB = ranking.body.items.find((i: { proposalId: string }) => i.proposalId === pb);
-    expect(itemB.evaluators.map((e: { evaluatorId: string }) => e.evaluatorId).sort()).toEqual([e1.id, e3.id, e4.id, e5.id].sort());
+    expect(itemB.evaluators.map((e: { evaluatorId: string }) => e.evaluatorId).sort()).toEqual(
+      [e1.id, e3.id, e4.id, e5.id].sort(),
+    );
     // e3's view of the ranking leaves A out.
     const e3Ranking = await api().get(`/api/v1/problems/${problemId}/ranking`).set(bearer(e3.token)).expect(200);
     expect(e3Ranking.body.items.map((i: { proposalId: string }) => i.proposalId)).toEqual([pb]);
@@ -482,7 +587,13 @@ describe('evaluation and award', () => {
     await score(e2, pw, 5);
     // Consensus only once everyone eligible has submitted for it.
     expect(
-      (await api().post(`/api/v1/proposals/${pw}/consensus`).set(bearer(e1.token)).send({ score: 85, reason: 'Thống nhất' }).expect(409)).body.code,
+      (
+        await api()
+          .post(`/api/v1/proposals/${pw}/consensus`)
+          .set(bearer(e1.token))
+          .send({ score: 85, reason: 'Thống nhất' })
+          .expect(409)
+      ).body.code,
     ).toBe('CONSENSUS_NOT_ALLOWED');
     await score(e3, pw, 8);
 
@@ -498,10 +609,26 @@ describe('evaluation and award', () => {
     expect(ranking.body.items[1]).toMatchObject({ finalScore: 75, disagreement: false });
 
     // Only the chair, only where flagged.
-    await api().post(`/api/v1/proposals/${pw}/consensus`).set(bearer(e2.token)).send({ score: 70, reason: 'Thống nhất' }).expect(409);
-    await api().post(`/api/v1/proposals/${px}/consensus`).set(bearer(e1.token)).send({ score: 70, reason: 'Thống nhất' }).expect(409);
-    await api().post(`/api/v1/proposals/${pw}/consensus`).set(bearer(dept.token)).send({ score: 70, reason: 'Thống nhất' }).expect(403);
-    await api().post(`/api/v1/proposals/${pw}/consensus`).set(bearer(e1.token)).send({ score: 70, reason: 'Hội đồng thống nhất sau thảo luận' }).expect(200);
+    await api()
+      .post(`/api/v1/proposals/${pw}/consensus`)
+      .set(bearer(e2.token))
+      .send({ score: 70, reason: 'Thống nhất' })
+      .expect(409);
+    await api()
+      .post(`/api/v1/proposals/${px}/consensus`)
+      .set(bearer(e1.token))
+      .send({ score: 70, reason: 'Thống nhất' })
+      .expect(409);
+    await api()
+      .post(`/api/v1/proposals/${pw}/consensus`)
+      .set(bearer(dept.token))
+      .send({ score: 70, reason: 'Thống nhất' })
+      .expect(403);
+    await api()
+      .post(`/api/v1/proposals/${pw}/consensus`)
+      .set(bearer(e1.token))
+      .send({ score: 70, reason: 'Hội đồng thống nhất sau thảo luận' })
+      .expect(200);
     ranking = await api().get(`/api/v1/problems/${problemId}/ranking`).set(bearer(dept.token)).expect(200);
     expect(ranking.body.items.map((i: { proposalId: string; rank: number }) => [i.proposalId, i.rank])).toEqual([
       [px, 1],
@@ -521,7 +648,11 @@ describe('evaluation and award', () => {
     // Awarding the top one needs no justification.
     await api().post(`/api/v1/problems/${problemId}/award`).set(bearer(dept.token)).send({ proposalId: px }).expect(200);
     const result = await api().get(`/api/v1/problems/${problemId}/result`).expect(200);
-    expect(result.body).toMatchObject({ winner: { enterpriseId: fx.id }, price: 900_000_000, scoreSummary: { winnerScore: 75, ranked: 4, minScore: 70, maxScore: 75 } });
+    expect(result.body).toMatchObject({
+      winner: { enterpriseId: fx.id },
+      price: 900_000_000,
+      scoreSummary: { winnerScore: 75, ranked: 4, minScore: 70, maxScore: 75 },
+    });
   });
 
   it('refuses an evaluator who is not on the panel on every evaluation endpoint', async () => {
@@ -533,15 +664,32 @@ describe('evaluation and award', () => {
     const t = bearer(outsider.token);
     const attempts: [string, () => Promise<{ status: number; body: { code: string } }>][] = [
       ['GET panel', () => api().get(`/api/v1/problems/${problemId}/panel`).set(t)],
-      ['PUT panel', () => api().put(`/api/v1/problems/${problemId}/panel`).set(t).send(panelOf([e1, e2, e3]))],
+      [
+        'PUT panel',
+        () =>
+          api()
+            .put(`/api/v1/problems/${problemId}/panel`)
+            .set(t)
+            .send(panelOf([e1, e2, e3])),
+      ],
       ['GET bidders', () => api().get(`/api/v1/problems/${problemId}/bidders`).set(t)],
-      ['POST declarations', () => api().post(`/api/v1/problems/${problemId}/conflict-declarations`).set(t).send({ declarations: [{ enterpriseId: firms[0].id, conflict: false }] })],
+      [
+        'POST declarations',
+        () =>
+          api()
+            .post(`/api/v1/problems/${problemId}/conflict-declarations`)
+            .set(t)
+            .send({ declarations: [{ enterpriseId: firms[0].id, conflict: false }] }),
+      ],
       ['GET proposal', () => api().get(`/api/v1/proposals/${pa}`).set(t)],
       ['GET proposals', () => api().get(`/api/v1/problems/${problemId}/proposals`).set(t)],
       ['PUT scores', () => api().put(`/api/v1/proposals/${pa}/scores`).set(t).send(uniform(5))],
       ['POST submit', () => api().post(`/api/v1/proposals/${pa}/scores/submit`).set(t)],
       ['GET scores', () => api().get(`/api/v1/proposals/${pa}/scores`).set(t)],
-      ['POST reopen', () => api().post(`/api/v1/proposals/${pa}/scores/reopen`).set(t).send({ evaluatorId: e1.id, reason: 'Thử' })],
+      [
+        'POST reopen',
+        () => api().post(`/api/v1/proposals/${pa}/scores/reopen`).set(t).send({ evaluatorId: e1.id, reason: 'Thử' }),
+      ],
       ['POST consensus', () => api().post(`/api/v1/proposals/${pa}/consensus`).set(t).send({ score: 50, reason: 'Thử' })],
       ['GET ranking', () => api().get(`/api/v1/problems/${problemId}/ranking`).set(t)],
       ['GET progress', () => api().get(`/api/v1/problems/${problemId}/evaluation-progress`).set(t)],
@@ -560,7 +708,9 @@ describe('evaluation and award', () => {
     expect((await api().get(`/api/v1/proposals/${pa}`).set(t)).body.code).toBe('NOT_ON_PANEL');
     expect((await api().get(`/api/v1/problems/${problemId}/bidders`).set(t)).body.code).toBe('NOT_ON_PANEL');
     // Nothing was written by those attempts.
-    const [{ n }] = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM proposal_scores WHERE evaluator_id = $1`, [outsider.id]);
+    const [{ n }] = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM proposal_scores WHERE evaluator_id = $1`, [
+      outsider.id,
+    ]);
     expect(n).toBe(0);
     // Admins may read the ranking state (409 here: scoring is not complete), not write scores.
     await api().get(`/api/v1/problems/${problemId}/ranking`).set(bearer(adminToken)).expect(409);
@@ -594,7 +744,10 @@ describe('evaluation and award', () => {
     }
     await reminders.sweep();
     expect(await remindersOf(dept.token)).toHaveLength(0); // complete, but only just
-    await ctx.dataSource.query(`UPDATE proposal_score_submissions SET submitted_at = now() - interval '4 days' WHERE proposal_id = $1`, [pa]);
+    await ctx.dataSource.query(
+      `UPDATE proposal_score_submissions SET submitted_at = now() - interval '4 days' WHERE proposal_id = $1`,
+      [pa],
+    );
     await reminders.sweep();
     expect((await remindersOf(dept.token)).map((n) => n.data.reminder)).toEqual(['officer']);
     await reminders.sweep();
@@ -618,11 +771,13 @@ describe('evaluation and award', () => {
     });
     const own = await api().get(`/api/v1/proposals/${pa}`).set(bearer(firms[0].token)).expect(200);
     expect(own.body.evaluation).toMatchObject({ outcome: 'unsuccessful', status: 'not_awarded', rank: 1, finalScore: 60 });
-    expect((await notifications(firms[0].token)).filter((n) => n.kind === 'award.outcome' && n.data.problemId === problemId)).toHaveLength(1);
+    expect(
+      (await notifications(firms[0].token)).filter((n) => n.kind === 'award.outcome' && n.data.problemId === problemId),
+    ).toHaveLength(1);
     const pkg = await api().get(`/api/v1/ocds/releases?problemId=${problemId}`).expect(200);
-    expect(pkg.body.releases.map((r: { tag: string[]; awards: { status: string }[] }) => [r.tag, r.awards?.[0]?.status])).toEqual([
-      [['awardUpdate', 'tenderUpdate'], 'unsuccessful'],
-    ]);
+    expect(pkg.body.releases.map((r: { tag: string[]; awards: { status: string }[] }) => [r.tag, r.awards?.[0]?.status])).toEqual(
+      [[['awardUpdate', 'tenderUpdate'], 'unsuccessful']],
+    );
     // No more reminders once decided.
     await reminders.sweep();
     expect(await remindersOf(dept.token)).toHaveLength(1);

@@ -109,9 +109,9 @@ export async function createPublishedProblem(
 ): Promise<string> {
   const [row] = await ctx.dataSource.query<{ id: string }[]>(
     `INSERT INTO problems (department_id, created_by, status, title, summary, description, expected_results, sector,
-                           deadline, clarification_deadline, rubric, published_at)
+                           deadline, clarification_deadline, rubric, published_at, receipt_grace)
      VALUES ($1, $2, $3, $4, 'Tóm tắt bài toán', 'Mô tả hiện trạng và điểm nghẽn', 'Kết quả mong đợi', 'ict',
-             now() + $5::interval, now() + $5::interval - interval '1 second', $6::jsonb, now())
+             now() + $5::interval, now() + $5::interval - interval '1 second', $6::jsonb, now(), make_interval(secs => $7))
      RETURNING id`,
     [
       department.id,
@@ -120,9 +120,22 @@ export async function createPublishedProblem(
       options.title ?? `Bài toán ${randomUUID().slice(0, 8)}`,
       options.deadlineIn ?? '7 days',
       JSON.stringify(TEST_RUBRIC),
+      Number(process.env.PROPOSAL_RECEIPT_GRACE_SECONDS),
     ],
   );
   return row.id;
+}
+
+/**
+ * Moves the deadline back so that it and the commit grace after it have passed: the proposals
+ * open (to the department, once the problem is closed).
+ */
+export async function passDeadlineAndGrace(ctx: TestContext, problemId: string): Promise<void> {
+  await ctx.dataSource.query(
+    `UPDATE problems SET clarification_deadline = now() - receipt_grace - interval '2 seconds',
+                         deadline = now() - receipt_grace - interval '1 second' WHERE id = $1`,
+    [problemId],
+  );
 }
 
 /** Moves a problem's deadline to `in` from the database clock. */

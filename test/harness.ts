@@ -15,7 +15,7 @@ import { assertTestDatabase } from './test-database-guard';
  * Tables kept between spec files; every other table is emptied. The audit log is append-only by
  * trigger, the areas are reference data, and the migrations table is the schema's own record.
  */
-const KEPT_TABLES = ['schema_migrations', 'audit_log', 'areas'];
+const KEPT_TABLES = ['schema_migrations', 'audit_log', 'audit_sealed', 'areas'];
 
 export interface TestContext {
   app: NestFastifyApplication;
@@ -75,7 +75,12 @@ export const PASSWORD = 'correct horse battery staple';
 /** Creates a user directly (no mail, no audit) and returns its id. */
 export async function createUser(
   ctx: TestContext,
-  fields: { email: string; role: 'admin' | 'officer' | 'evaluator' | 'enterprise'; organizationId?: string | null; fullName?: string },
+  fields: {
+    email: string;
+    role: 'admin' | 'officer' | 'evaluator' | 'enterprise';
+    organizationId?: string | null;
+    fullName?: string;
+  },
 ): Promise<string> {
   const user = await ctx.app.get(UsersService).insertUser(ctx.dataSource.manager, {
     email: fields.email,
@@ -110,7 +115,11 @@ export const CITY_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+07:00$/;
 export const instant = (at: string | Date) => new Date(at).getTime();
 
 /** Polls until `check` returns a value or the time runs out; for work done by background jobs. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, stepMs = 200): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+  stepMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

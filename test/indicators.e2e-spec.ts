@@ -3,6 +3,10 @@ import { activeFromHistory, insertFirm } from './density-fixtures';
 import { bearer, createDepartment, createUser, login, startApp, TestContext } from './harness';
 
 const CITY_POPULATION = 4_664_124;
+/** The old city (before 1 July 2025) has no reference figure: the suite enters one as an admin would. */
+const OLD_CITY = '31-2024';
+const OLD_CITY_POPULATION = 2_105_000;
+const MERGER = '2025-07-01';
 const HONG_BANG = '11311'; // Phường Hồng Bàng
 const NGO_QUYEN = '11329'; // Phường Ngô Quyền
 const AN_HUNG = '11674'; // Xã An Hưng
@@ -42,6 +46,11 @@ describe('enterprise-density indicator', () => {
     await createUser(ctx, { email: 'officer@test.vn', role: 'officer', organizationId: await createDepartment(ctx) });
     admin = await login(ctx, 'admin@test.vn');
     officer = await login(ctx, 'officer@test.vn');
+    await ctx.http
+      .put(`/api/v1/areas/${OLD_CITY}/populations/2024-12-31`)
+      .set(bearer(admin))
+      .send({ population: OLD_CITY_POPULATION, source: 'Cục Thống kê Hải Phòng, niên giám 2024 (địa giới cũ)' })
+      .expect(201);
 
     // verified → suspended → reinstated → ceased
     await insertFirm(ctx, {
@@ -101,7 +110,9 @@ describe('enterprise-density indicator', () => {
       const res = await density(`?asOf=${asOf}`).expect(200);
       const body = res.body;
       expect({ asOf, body: body.asOf }).toEqual({ asOf, body: asOf });
-      expect(body.areas).toHaveLength(114);
+      // Before the merger the city is the old one: the 50 units formed from its territory.
+      expect(body.areas).toHaveLength(asOf < MERGER ? 50 : 114);
+      expect(body.boundary.code).toBe(asOf < MERGER ? OLD_CITY : '31');
       const got = Object.fromEntries(
         body.areas
           .filter((a: { enterprises: number }) => a.enterprises !== 0)
@@ -128,7 +139,7 @@ describe('enterprise-density indicator', () => {
   });
 
   it('states the city figure it used, computes density and progress, and uses the later figure for earlier dates', async () => {
-    const body = (await density('?asOf=2025-02-01').expect(200)).body;
+    const body = (await density('?asOf=2025-08-30').expect(200)).body;
     expect(body.target).toBe(0.7);
     expect(body.city).toEqual({
       areaCode: '31',
@@ -138,10 +149,18 @@ describe('enterprise-density indicator', () => {
       density: per1000(4, CITY_POPULATION),
       progress: Math.round((((4 / CITY_POPULATION) * 1000) / 0.7) * 10_000) / 10_000,
     });
+    // Before the merger: the old city and its own figure, never the merged 2024 figure.
+    const old = (await density('?asOf=2025-02-01').expect(200)).body;
+    expect(old.city).toMatchObject({
+      areaCode: OLD_CITY,
+      enterprises: 4,
+      population: { value: OLD_CITY_POPULATION, asOf: '2024-12-31' },
+      density: per1000(4, OLD_CITY_POPULATION),
+    });
     // No figure on or before mid-2024: the earliest later one is used, and its date says so.
     const early = (await density('?asOf=2024-06-30').expect(200)).body;
     expect(early.city.population.asOf).toBe('2024-12-31');
-    expect(early.city).toMatchObject({ enterprises: 4, density: per1000(4, CITY_POPULATION) });
+    expect(early.city).toMatchObject({ enterprises: 4, density: per1000(4, OLD_CITY_POPULATION) });
   });
 
   it('shows counts without a density where an area has no population figure, and says why', async () => {
@@ -158,10 +177,9 @@ describe('enterprise-density indicator', () => {
       },
     ]);
     expect(res.body.city.enterprises).toBe(4); // the city stays whole
-    const city = (await density('?asOf=2025-02-01&area=31').expect(200)).body;
-    expect(city.areas).toEqual([
-      expect.objectContaining({ areaCode: '31', unitType: 'city', enterprises: 4, density: city.city.density }),
-    ]);
+    const city = (await density(`?asOf=2025-02-01&area=${OLD_CITY}`).expect(200)).body;
+    expect(city.areas).toHaveLength(50);
+    expect(city.city).toMatchObject({ areaCode: OLD_CITY, enterprises: 4 });
   });
 
   it('reflects a population entered and then corrected by an admin, audits both, and refuses non-admins', async () => {
@@ -197,7 +215,7 @@ describe('enterprise-density indicator', () => {
   });
 
   it('adds city-wide sector counts with groupBy=sector, every sector listed', async () => {
-    const body = (await density('?asOf=2025-02-01&groupBy=sector').expect(200)).body;
+    const body = (await density('?asOf=2025-08-30&groupBy=sector').expect(200)).body;
     expect(body.sectors).toHaveLength(11);
     const bySector = Object.fromEntries(
       body.sectors.map((s: { sector: string; enterprises: number }) => [s.sector, s.enterprises]),
@@ -211,22 +229,34 @@ describe('enterprise-density indicator', () => {
       health: 0,
     });
     expect(body.sectors[0]).toEqual({ sector: 'ict', enterprises: 2 }); // busiest first
-    expect((await density('?asOf=2025-02-01').expect(200)).body.sectors).toBeUndefined();
+    expect((await density('?asOf=2025-08-30').expect(200)).body.sectors).toBeUndefined();
+    // Sector deltas carry no unit, so before the merger they are not split by city: said, not invented.
+    const old = (await density('?asOf=2025-02-01&groupBy=sector').expect(200)).body;
+    expect(old.sectors).toBeUndefined();
+    expect(old.sectorsReason).toMatch(/2025-07-01/);
   });
 
   it('gives the same answer about the past after today changes', async () => {
-    const before = (await density('?asOf=2024-09-15&groupBy=sector').expect(200)).body;
-    const series = (await ctx.http.get('/api/v1/indicators/enterprise-density/series?from=2024-01&to=2024-12').expect(200)).body;
+    // knownAt "now" moves by itself; everything else must stay.
+    const stable = (body: { vintage?: { knownAt?: string }; knownAt?: string }) => ({
+      ...body,
+      knownAt: undefined,
+      vintage: body.vintage && { ...body.vintage, knownAt: undefined },
+    });
+    const before = stable((await density('?asOf=2025-08-30&groupBy=sector').expect(200)).body);
+    const series = stable(
+      (await ctx.http.get('/api/v1/indicators/enterprise-density/series?from=2024-01&to=2024-12').expect(200)).body,
+    );
     await insertFirm(ctx, {
       areaCode: NGO_QUYEN,
       sectors: ['ict'],
       registeredOn: vnToday(),
       transitions: [{ to: 'verified', on: vnToday() }],
     });
-    expect((await density('?asOf=2024-09-15&groupBy=sector').expect(200)).body).toEqual(before);
-    expect((await ctx.http.get('/api/v1/indicators/enterprise-density/series?from=2024-01&to=2024-12').expect(200)).body).toEqual(
-      series,
-    );
+    expect(stable((await density('?asOf=2025-08-30&groupBy=sector').expect(200)).body)).toEqual(before);
+    expect(
+      stable((await ctx.http.get('/api/v1/indicators/enterprise-density/series?from=2024-01&to=2024-12').expect(200)).body),
+    ).toEqual(series);
     // … while today's answer moves
     const today = (await density('').expect(200)).body;
     expect(today.asOf).toBe(vnToday());
@@ -248,8 +278,10 @@ describe('enterprise-density indicator', () => {
       for (const point of body.items) {
         const expected = [...(await activeFromHistory(ctx, point.asOf)).values()].reduce((s, n) => s + n, 0);
         expect({ month: point.month, enterprises: point.enterprises }).toEqual({ month: point.month, enterprises: expected });
-        expect(point.population).toMatchObject({ value: CITY_POPULATION, asOf: '2024-12-31' });
-        expect(point.density).toBe(per1000(expected, CITY_POPULATION));
+        const population = point.asOf < MERGER ? OLD_CITY_POPULATION : CITY_POPULATION;
+        expect(point.boundary).toBe(point.asOf < MERGER ? OLD_CITY : '31');
+        expect(point.population).toMatchObject({ value: population, asOf: '2024-12-31' });
+        expect(point.density).toBe(per1000(expected, population));
       }
       const at = (month: string) => body.items.find((p: { month: string }) => p.month === month).enterprises;
       expect([at('2024-02'), at('2024-03'), at('2024-11'), at('2024-12'), at('2025-07'), at('2025-08')]).toEqual([
@@ -292,12 +324,12 @@ describe('enterprise-density indicator', () => {
 
   describe('CSV', () => {
     it('exports the snapshot as CSV that parses and matches the JSON, by ?format=csv or Accept', async () => {
-      const json = (await density('?asOf=2025-02-01').expect(200)).body;
-      const viaQuery = await density('?asOf=2025-02-01&format=csv').expect(200);
-      const viaAccept = await density('?asOf=2025-02-01').set('Accept', 'text/csv').expect(200);
+      const json = (await density('?asOf=2025-08-30').expect(200)).body;
+      const viaQuery = await density('?asOf=2025-08-30&format=csv').expect(200);
+      const viaAccept = await density('?asOf=2025-08-30').set('Accept', 'text/csv').expect(200);
       for (const res of [viaQuery, viaAccept]) {
         expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-        expect(res.headers['content-disposition']).toBe('attachment; filename="enterprise-density_31_2025-02-01.csv"');
+        expect(res.headers['content-disposition']).toBe('attachment; filename="enterprise-density_31_2025-08-30.csv"');
       }
       expect(viaAccept.text).toBe(viaQuery.text);
       const [header, ...rows] = parseCsv(viaQuery.text);
@@ -318,7 +350,7 @@ describe('enterprise-density indicator', () => {
       expect(rows).toHaveLength(115);
       const record = (row: string[]) => Object.fromEntries(header.map((h, i) => [h, row[i]]));
       expect(record(rows[0])).toEqual({
-        as_of: '2025-02-01',
+        as_of: '2025-08-30',
         area_code: '31',
         name: 'Thành phố Hải Phòng',
         unit_type: 'city',
@@ -344,7 +376,11 @@ describe('enterprise-density indicator', () => {
         },
       );
       // JSON stays the default, and ?format=json wins over Accept
-      expect((await density('?asOf=2025-02-01&format=json').set('Accept', 'text/csv').expect(200)).body).toEqual(json);
+      const again = (await density('?asOf=2025-08-30&format=json').set('Accept', 'text/csv').expect(200)).body;
+      expect({ ...again, vintage: { ...again.vintage, knownAt: 0 } }).toEqual({
+        ...json,
+        vintage: { ...json.vintage, knownAt: 0 },
+      });
     });
 
     it('exports the series and the sector table as CSV', async () => {
@@ -363,9 +399,9 @@ describe('enterprise-density indicator', () => {
           p.density,
         ]),
       );
-      const sectors = parseCsv((await density('?asOf=2025-02-01&groupBy=sector&format=csv').expect(200)).text);
+      const sectors = parseCsv((await density('?asOf=2025-08-30&groupBy=sector&format=csv').expect(200)).text);
       expect(sectors[0]).toEqual(['as_of', 'sector', 'enterprises']);
-      expect(sectors).toContainEqual(['2025-02-01', 'ict', '2']);
+      expect(sectors).toContainEqual(['2025-08-30', 'ict', '2']);
     });
   });
 

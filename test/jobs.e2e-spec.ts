@@ -35,7 +35,11 @@ describe('outbox → queue → e-mail', () => {
 
   it('creating an account writes an outbox row in the same transaction, and the worker mails a set-password link that works', async () => {
     const user = (
-      await ctx.http.post('/api/v1/users').set(bearer(admin)).send({ email: 'newbie@test.vn', fullName: 'Phạm Văn C', role: 'evaluator' }).expect(201)
+      await ctx.http
+        .post('/api/v1/users')
+        .set(bearer(admin))
+        .send({ email: 'newbie@test.vn', fullName: 'Phạm Văn C', role: 'evaluator' })
+        .expect(201)
     ).body;
     const outbox = await ctx.dataSource.query(`SELECT job_name, payload FROM outbox WHERE payload->>'userId' = $1`, [user.id]);
     expect(outbox).toEqual([{ job_name: 'account-created', payload: { userId: user.id, needsPasswordSetup: true } }]);
@@ -62,7 +66,11 @@ describe('outbox → queue → e-mail', () => {
   });
 
   it('a failed change leaves no job behind', async () => {
-    await ctx.http.post('/api/v1/users').set(bearer(admin)).send({ email: 'newbie@test.vn', fullName: 'Dup', role: 'evaluator' }).expect(409);
+    await ctx.http
+      .post('/api/v1/users')
+      .set(bearer(admin))
+      .send({ email: 'newbie@test.vn', fullName: 'Dup', role: 'evaluator' })
+      .expect(409);
     const rows = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM outbox`);
     expect(rows[0].n).toBe(1);
   });
@@ -74,10 +82,9 @@ describe('outbox → queue → e-mail', () => {
     // Simulate Redis refusing writes for a moment.
     queue.add = () => Promise.reject(new Error('Connection is closed.'));
     const id = await createUser(ctx, { email: 'later@test.vn', role: 'evaluator' });
-    await ctx.dataSource.query(
-      `INSERT INTO outbox (queue, job_name, payload) VALUES ('mail', 'account-created', $1)`,
-      [JSON.stringify({ userId: id, needsPasswordSetup: false })],
-    );
+    await ctx.dataSource.query(`INSERT INTO outbox (queue, job_name, payload) VALUES ('mail', 'account-created', $1)`, [
+      JSON.stringify({ userId: id, needsPasswordSetup: false }),
+    ]);
     await eventually(async () => {
       const [row] = await ctx.dataSource.query(`SELECT attempts, last_error FROM outbox WHERE payload->>'userId' = $1`, [id]);
       return row.attempts > 0 && row.last_error;

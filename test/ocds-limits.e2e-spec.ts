@@ -13,7 +13,13 @@ describe('OCDS release packages: range limits', () => {
       await ctx.dataSource.query(
         `INSERT INTO ocds_releases (id, ocid, problem_id, tags, date, release)
          VALUES ($1, $2, $3, '{tender}', $4::timestamptz, $5::jsonb)`,
-        [`ocds-test-${problemId}-tender`, `ocds-test-${problemId}`, problemId, `${day}T03:00:00Z`, JSON.stringify({ ocid: `ocds-test-${problemId}`, day })],
+        [
+          `ocds-test-${problemId}-tender`,
+          `ocds-test-${problemId}`,
+          problemId,
+          `${day}T03:00:00Z`,
+          JSON.stringify({ ocid: `ocds-test-${problemId}`, day }),
+        ],
       );
     }
   });

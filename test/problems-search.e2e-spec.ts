@@ -6,7 +6,13 @@ import { bearer, eventually, startApp, TestContext } from './harness';
 
 const DAY = 24 * 3600 * 1000;
 const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString();
-const RUBRIC = { passMark: 50, criteria: [{ key: 'solution', name: 'Giải pháp', weight: 70 }, { key: 'price', name: 'Giá', weight: 30 }] };
+const RUBRIC = {
+  passMark: 50,
+  criteria: [
+    { key: 'solution', name: 'Giải pháp', weight: 70 },
+    { key: 'price', name: 'Giá', weight: 30 },
+  ],
+};
 
 function body(overrides: Record<string, unknown>) {
   return {
@@ -42,28 +48,59 @@ describe('problems: search, matching, subscriptions, invitations, follows', () =
 
   async function matchingFor(firm: TestFirm): Promise<string[]> {
     const res = await ctx.http.get('/api/v1/me/notifications?limit=100').set(bearer(firm.token)).expect(200);
-    return res.body.items.filter((n: { kind: string }) => n.kind === 'problem.matching').map((n: { data: { problemId: string } }) => n.data.problemId);
+    return res.body.items
+      .filter((n: { kind: string }) => n.kind === 'problem.matching')
+      .map((n: { data: { problemId: string } }) => n.data.problemId);
   }
 
   beforeAll(async () => {
     ctx = await startApp({ worker: true });
     deptA = await createDepartmentWithOfficer(ctx, 'Sở Giao thông Vận tải');
     deptB = await createDepartmentWithOfficer(ctx, 'Sở Du lịch');
-    port = await createVerifiedEnterprise(ctx, { legalName: 'Công ty Logistics Cảng Xanh', sectors: ['logistics_seaport'], tags: ['Giao thông', 'IoT'], areaCode: '11560' });
-    tour = await createVerifiedEnterprise(ctx, { legalName: 'Công ty Du lịch Số', sectors: ['smart_tourism'], tags: ['du lịch'], areaCode: '11557' });
+    port = await createVerifiedEnterprise(ctx, {
+      legalName: 'Công ty Logistics Cảng Xanh',
+      sectors: ['logistics_seaport'],
+      tags: ['Giao thông', 'IoT'],
+      areaCode: '11560',
+    });
+    tour = await createVerifiedEnterprise(ctx, {
+      legalName: 'Công ty Du lịch Số',
+      sectors: ['smart_tourism'],
+      tags: ['du lịch'],
+      areaCode: '11557',
+    });
     health = await createVerifiedEnterprise(ctx, { legalName: 'Công ty Y tế Số', sectors: ['health'] });
     pending = await createVerifiedEnterprise(ctx, { status: 'pending', sectors: ['logistics_seaport'], tags: ['giao thông'] });
   });
   afterAll(() => ctx.close());
 
   it('firms keep subscriptions to sectors and keywords; publishing notifies the matching ones from one background job', async () => {
-    const put = await ctx.http.put('/api/v1/me/subscriptions').set(bearer(port.token)).send({ sectors: ['logistics_seaport'], keywords: [] }).expect(200);
+    const put = await ctx.http
+      .put('/api/v1/me/subscriptions')
+      .set(bearer(port.token))
+      .send({ sectors: ['logistics_seaport'], keywords: [] })
+      .expect(200);
     expect(put.body).toMatchObject({ sectors: ['logistics_seaport'], keywords: [] });
     // A keyword without accents matches the accented text.
-    await ctx.http.put('/api/v1/me/subscriptions').set(bearer(tour.token)).send({ sectors: [], keywords: ['dinh vu'] }).expect(200);
-    await ctx.http.put('/api/v1/me/subscriptions').set(bearer(health.token)).send({ sectors: ['health'], keywords: ['bệnh viện'] }).expect(200);
-    expect((await ctx.http.get('/api/v1/me/subscriptions').set(bearer(tour.token)).expect(200)).body).toMatchObject({ sectors: [], keywords: ['dinh vu'] });
-    await ctx.http.put('/api/v1/me/subscriptions').set(bearer(port.token)).send({ sectors: ['mining'], keywords: [] }).expect(400);
+    await ctx.http
+      .put('/api/v1/me/subscriptions')
+      .set(bearer(tour.token))
+      .send({ sectors: [], keywords: ['dinh vu'] })
+      .expect(200);
+    await ctx.http
+      .put('/api/v1/me/subscriptions')
+      .set(bearer(health.token))
+      .send({ sectors: ['health'], keywords: ['bệnh viện'] })
+      .expect(200);
+    expect((await ctx.http.get('/api/v1/me/subscriptions').set(bearer(tour.token)).expect(200)).body).toMatchObject({
+      sectors: [],
+      keywords: ['dinh vu'],
+    });
+    await ctx.http
+      .put('/api/v1/me/subscriptions')
+      .set(bearer(port.token))
+      .send({ sectors: ['mining'], keywords: [] })
+      .expect(400);
     await ctx.http.put('/api/v1/me/subscriptions').set(bearer(deptA.token)).send({ sectors: [], keywords: [] }).expect(403);
 
     p1 = await publish(deptA.token, {
@@ -74,10 +111,19 @@ describe('problems: search, matching, subscriptions, invitations, follows', () =
       budgetCeiling: 800_000_000,
       deadline: inDays(20),
     });
-    p2 = await publish(deptB.token, { title: 'Bản đồ du lịch số Cát Bà', sector: 'smart_tourism', tags: ['du lịch'], areaCode: '11557', budgetCeiling: 300_000_000, deadline: inDays(15) });
+    p2 = await publish(deptB.token, {
+      title: 'Bản đồ du lịch số Cát Bà',
+      sector: 'smart_tourism',
+      tags: ['du lịch'],
+      areaCode: '11557',
+      budgetCeiling: 300_000_000,
+      deadline: inDays(15),
+    });
     p3 = await publish(deptA.token, { title: 'Số hóa hồ sơ trường học', sector: 'education', deadline: inDays(30) });
     // Publishing wrote one fan-out job per problem, not one per recipient.
-    const fanOut = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE job_name = 'notify-matching-subscribers'`);
+    const fanOut = await ctx.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE job_name = 'notify-matching-subscribers'`,
+    );
     expect(fanOut[0].n).toBe(3);
 
     await eventually(async () => (await matchingFor(port)).includes(p1) && (await matchingFor(tour)).includes(p1));
@@ -101,13 +147,19 @@ describe('problems: search, matching, subscriptions, invitations, follows', () =
     expect(ids(await search('Dinh Vu'))).toEqual([p1]);
     expect(ids(await search('đình vũ'))).toEqual([p1]);
     expect(ids(await search('du lich cat ba'))).toEqual([p2]);
+    expect(ids(await search('cat ba du lich'))).toEqual([p2]); // words in any order
+    expect(ids(await search('vu dinh giao thong'))).toEqual([p1]);
     expect(ids(await search('thôn'))).toEqual([p1]); // part of a word, through the trigram index
     expect(ids(await search('đường sắt'))).toEqual([]);
-    expect((await search('giao thong')).body.items[0]).toMatchObject({ title: 'Điều phối giao thông thông minh khu vực cảng Đình Vũ', relevance: expect.any(Number) });
+    expect((await search('giao thong')).body.items[0]).toMatchObject({
+      title: 'Điều phối giao thông thông minh khu vực cảng Đình Vũ',
+      relevance: expect.any(Number),
+    });
   });
 
   it('filters by sector, department, area, budget, deadline and status', async () => {
-    const list = async (query: Record<string, string | number>) => ids(await ctx.http.get('/api/v1/problems').query(query).expect(200)).sort();
+    const list = async (query: Record<string, string | number>) =>
+      ids(await ctx.http.get('/api/v1/problems').query(query).expect(200)).sort();
     expect(await list({ sector: 'smart_tourism' })).toEqual([p2]);
     expect(await list({ departmentId: deptB.id })).toEqual([p2]);
     expect(await list({ departmentId: deptA.id })).toEqual([p1, p3].sort());
@@ -135,7 +187,10 @@ describe('problems: search, matching, subscriptions, invitations, follows', () =
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
-        const res = await ctx.http.get('/api/v1/problems').query({ sort, limit: 1, ...(cursor ? { cursor } : {}) }).expect(200);
+        const res = await ctx.http
+          .get('/api/v1/problems')
+          .query({ sort, limit: 1, ...(cursor ? { cursor } : {}) })
+          .expect(200);
         seen.push(...ids(res));
         cursor = res.body.nextCursor ?? undefined;
       } while (cursor);
@@ -149,29 +204,55 @@ describe('problems: search, matching, subscriptions, invitations, follows', () =
 
   it('recommends open problems to a firm by fit, and says why', async () => {
     const forPort = await ctx.http.get('/api/v1/me/recommended-problems').set(bearer(port.token)).expect(200);
-    expect(forPort.body.items[0]).toMatchObject({ id: p1, reasons: { sectorMatch: true, matchedTags: ['giao thông'], sameArea: true } });
+    expect(forPort.body.items[0]).toMatchObject({
+      id: p1,
+      reasons: { sectorMatch: true, matchedTags: ['giao thông'], sameArea: true },
+    });
     expect(forPort.body.items[0].score).toBeGreaterThan(forPort.body.items[1].score);
     const forTour = await ctx.http.get('/api/v1/me/recommended-problems').set(bearer(tour.token)).expect(200);
-    expect(forTour.body.items[0]).toMatchObject({ id: p2, reasons: { sectorMatch: true, matchedTags: ['du lịch'], sameArea: true } });
+    expect(forTour.body.items[0]).toMatchObject({
+      id: p2,
+      reasons: { sectorMatch: true, matchedTags: ['du lịch'], sameArea: true },
+    });
     await ctx.http.get('/api/v1/me/recommended-problems').set(bearer(deptA.token)).expect(403);
   });
 
   it('suggests verified firms to the department and lets it invite them once; other departments are refused', async () => {
     const suggested = await ctx.http.get(`/api/v1/problems/${p1}/suggested-enterprises`).set(bearer(deptA.token)).expect(200);
-    expect(suggested.body.items[0]).toMatchObject({ enterpriseId: port.id, invited: false, reasons: { sectorMatch: true, matchedTags: ['Giao thông'] } });
+    expect(suggested.body.items[0]).toMatchObject({
+      enterpriseId: port.id,
+      invited: false,
+      reasons: { sectorMatch: true, matchedTags: ['Giao thông'] },
+    });
     expect(suggested.body.items.map((e: { enterpriseId: string }) => e.enterpriseId)).not.toContain(pending.id);
 
     const foreign = await ctx.http.get(`/api/v1/problems/${p1}/suggested-enterprises`).set(bearer(deptB.token)).expect(403);
     expect(foreign.body.code).toBe('PROBLEM_FORBIDDEN');
     await ctx.http.get(`/api/v1/problems/${p1}/suggested-enterprises`).set(bearer(port.token)).expect(403);
-    const foreignInvite = await ctx.http.post(`/api/v1/problems/${p1}/invitations`).set(bearer(deptB.token)).send({ enterpriseIds: [port.id] }).expect(403);
+    const foreignInvite = await ctx.http
+      .post(`/api/v1/problems/${p1}/invitations`)
+      .set(bearer(deptB.token))
+      .send({ enterpriseIds: [port.id] })
+      .expect(403);
     expect(foreignInvite.body.code).toBe('PROBLEM_FORBIDDEN');
-    const notVerified = await ctx.http.post(`/api/v1/problems/${p1}/invitations`).set(bearer(deptA.token)).send({ enterpriseIds: [port.id, pending.id] }).expect(403);
+    const notVerified = await ctx.http
+      .post(`/api/v1/problems/${p1}/invitations`)
+      .set(bearer(deptA.token))
+      .send({ enterpriseIds: [port.id, pending.id] })
+      .expect(403);
     expect(notVerified.body).toMatchObject({ code: 'ENTERPRISE_NOT_VERIFIED', details: { enterpriseIds: [pending.id] } });
 
-    const first = await ctx.http.post(`/api/v1/problems/${p1}/invitations`).set(bearer(deptA.token)).send({ enterpriseIds: [port.id, tour.id], message: 'Mời quý công ty tham gia' }).expect(201);
+    const first = await ctx.http
+      .post(`/api/v1/problems/${p1}/invitations`)
+      .set(bearer(deptA.token))
+      .send({ enterpriseIds: [port.id, tour.id], message: 'Mời quý công ty tham gia' })
+      .expect(201);
     expect(first.body.invited.sort()).toEqual([port.id, tour.id].sort());
-    const again = await ctx.http.post(`/api/v1/problems/${p1}/invitations`).set(bearer(deptA.token)).send({ enterpriseIds: [port.id] }).expect(201);
+    const again = await ctx.http
+      .post(`/api/v1/problems/${p1}/invitations`)
+      .set(bearer(deptA.token))
+      .send({ enterpriseIds: [port.id] })
+      .expect(201);
     expect(again.body).toEqual({ invited: [], alreadyInvited: [port.id] });
     const notes = (await ctx.http.get('/api/v1/me/notifications?limit=100').set(bearer(port.token)).expect(200)).body.items;
     expect(notes.filter((n: { kind: string }) => n.kind === 'problem.invitation')).toHaveLength(1);
@@ -186,7 +267,11 @@ describe('problems: search, matching, subscriptions, invitations, follows', () =
     expect(rows).toEqual([{ enterprise_id: port.id }]);
     await ctx.http.delete(`/api/v1/problems/${p2}/follow`).set(bearer(port.token)).expect(200);
     expect(await ctx.dataSource.query(`SELECT 1 FROM problem_followers WHERE problem_id = $1`, [p2])).toEqual([]);
-    const draft = await ctx.http.post('/api/v1/problems').set(bearer(deptA.token)).send(body({ title: 'Bản nháp', sector: 'ict' })).expect(201);
+    const draft = await ctx.http
+      .post('/api/v1/problems')
+      .set(bearer(deptA.token))
+      .send(body({ title: 'Bản nháp', sector: 'ict' }))
+      .expect(201);
     await ctx.http.post(`/api/v1/problems/${draft.body.id}/follow`).set(bearer(port.token)).expect(404);
     await ctx.http.post(`/api/v1/problems/${p2}/follow`).set(bearer(deptA.token)).expect(403);
   });

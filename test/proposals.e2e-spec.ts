@@ -3,7 +3,10 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canonicalJson } from '@app/common';
-import { bearer, createUser, login, startApp, TestContext } from './harness';
+import { ProblemDeadlinesService } from '@app/problems';
+import { Client } from 'pg';
+import request from 'supertest';
+import { bearer, createUser, instant, login, startApp, TestContext } from './harness';
 import {
   createDepartmentWithOfficer,
   createPublishedProblem,
@@ -12,9 +15,6 @@ import {
   TestDepartment,
   TestFirm,
 } from './factories';
-
-/** Advisory-lock key the audit chain's writers take (libs/audit AUDIT_CHAIN_LOCK). */
-const AUDIT_CHAIN_LOCK = 71062025;
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -75,17 +75,17 @@ describe('sealed proposals', () => {
   };
 
   /** Seconds from the database clock to the problem's deadline (negative once it has passed). */
-  async function secondsToDeadline(problemId: string): Promise<number> {
-    const rows = await ctx.dataSource.query<{ s: number }[]>(
-      `SELECT extract(epoch FROM deadline - clock_timestamp())::float8 AS s FROM problems WHERE id = $1`,
-      [problemId],
-    );
+  type RowsOf = (sql: string, params: unknown[]) => Promise<{ s: number }[]>;
+  const viaPool: RowsOf = (sql, params) => ctx.dataSource.query(sql, params);
+
+  async function secondsToDeadline(problemId: string, rowsOf: RowsOf = viaPool): Promise<number> {
+    const rows = await rowsOf(`SELECT extract(epoch FROM deadline - clock_timestamp())::float8 AS s FROM problems WHERE id = $1`, [problemId]);
     return rows[0].s;
   }
 
-  async function waitUntilSecondsToDeadline(problemId: string, target: number): Promise<void> {
+  async function waitUntilSecondsToDeadline(problemId: string, target: number, rowsOf: RowsOf = viaPool): Promise<void> {
     for (;;) {
-      const left = await secondsToDeadline(problemId);
+      const left = await secondsToDeadline(problemId, rowsOf);
       if (left <= target) return;
       await sleep(Math.min(100, Math.max(5, (left - target) * 500)));
     }
@@ -111,6 +111,7 @@ describe('sealed proposals', () => {
         version: 1,
         submittedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+07:00$/),
         sha256: expect.any(String),
+        amendmentNumber: 0,
       },
     });
     const id = first.body.id as string;
@@ -135,8 +136,9 @@ describe('sealed proposals', () => {
     expect(sha256(canonicalJson(own.body.content))).toBe(first.body.receipt.sha256);
     expect(own.body.attachments).toEqual([{ ...att.body, version: 1 }]);
 
-    // An amendment flagged the proposal; revising answers it.
-    await ctx.dataSource.query(`UPDATE proposals SET needs_confirmation = true WHERE id = $1`, [id]);
+    // An amendment leaves the proposal answering an older text; revising answers it.
+    await ctx.dataSource.query(`UPDATE problems SET amendment_count = 1 WHERE id = $1`, [problemId]);
+    expect((await ctx.http.get(`/api/v1/proposals/${id}`).set(bearer(firm1.token)).expect(200)).body.needsConfirmation).toBe(true);
     const revised = await ctx.http
       .put(`/api/v1/proposals/${id}`)
       .set(bearer(firm1.token))
@@ -196,11 +198,16 @@ describe('sealed proposals', () => {
       ].sort(),
     );
 
-    // The audit trail has every step, with ids, version and hash only.
-    const audit = await ctx.dataSource.query(`SELECT action, after FROM audit_log WHERE entity_id = $1 ORDER BY seq`, [id]);
-    expect(audit).toEqual([
-      { action: 'proposal.submitted', after: { version: 1, sha256: first.body.receipt.sha256 } },
-      { action: 'proposal.revised', after: { version: 2, sha256: revised.body.receipt.sha256 } },
+    // The audit trail has every step, with ids, version and hash only — held out of the log until
+    // the proposals open, then appended in order.
+    const auditOf = (proposalId: string) =>
+      ctx.dataSource.query(`SELECT action, after FROM audit_log WHERE entity_id = $1 ORDER BY seq`, [proposalId]);
+    expect(await auditOf(id)).toEqual([]);
+    await ctx.dataSource.query(`UPDATE problems SET deadline = now() - receipt_grace - interval '1 second', clarification_deadline = now() - interval '1 day' WHERE id = $1`, [problemId]);
+    expect(await ctx.app.get(ProblemDeadlinesService).close(problemId)).toBe('closed');
+    expect(await auditOf(id)).toEqual([
+      { action: 'proposal.submitted', after: { version: 1, sha256: first.body.receipt.sha256, amendmentNumber: 0 } },
+      { action: 'proposal.revised', after: { version: 2, sha256: revised.body.receipt.sha256, amendmentNumber: 1 } },
       { action: 'proposal.withdrawn', after: { version: 2 } },
     ]);
   });
@@ -373,7 +380,10 @@ describe('sealed proposals', () => {
     const rows = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM proposals WHERE problem_id = $1`, [problemId]);
     expect(rows[0].n).toBe(1);
 
-    // After the deadline the department's officer reads the decrypted bid and its attachment.
+    // Within the commit grace after the deadline nothing opens yet; after it the department's
+    // officer reads the decrypted bid and its attachment.
+    expect((await ctx.http.get(`/api/v1/proposals/${proposalId}`).set(bearer(deptA.token)).expect(403)).body.code).toBe('PROPOSAL_SEALED');
+    await waitUntilSecondsToDeadline(problemId, -2.2);
     const read = await ctx.http.get(`/api/v1/proposals/${proposalId}`).set(bearer(deptA.token)).expect(200);
     expect(read.body.content).toMatchObject({ approach: body('ON-TIME').approach, price: 1_250_000_000 });
     expect(sha256(canonicalJson(read.body.content))).toBe(accepted.body.receipt.sha256);
@@ -402,46 +412,98 @@ describe('sealed proposals', () => {
     await ctx.http.get(`/api/v1/proposals/${proposalId}`).set(bearer(firm2.token)).expect(404);
   });
 
-  it('a submission that passes the up-front check but commits after the deadline is refused at COMMIT', async () => {
-    // A second session holds the audit chain's lock, so the submission stops after its checks and
-    // its version insert, just before the audit row. The deadline passes while it waits; when the
-    // lock is released the transaction commits late and the deferred trigger must refuse it.
-    const problemId = await createPublishedProblem(ctx, deptA, { deadlineIn: '1 hour' });
-    const blocker = ctx.dataSource.createQueryRunner();
+  /**
+   * Parks the next bid action on a lock of the problem's row (held by a second session), so it is
+   * received, passes its up-front check and then waits; `release` lets it go on. Inserting a
+   * proposal (foreign key) or making the problem key needs that row.
+   */
+  async function holdProblemRow(problemId: string) {
+    // Its own connections, outside the app's pool: the parked requests may take every pooled one.
+    const blocker = new Client({ connectionString: process.env.DATABASE_URL });
+    const watcher = new Client({ connectionString: process.env.DATABASE_URL });
     await blocker.connect();
-    try {
-      await blocker.startTransaction();
-      await blocker.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-      await setDeadline(ctx, problemId, '3 seconds');
-      const pending = submit(firm2.token, problemId, body('COMMITS-LATE'), 'late-commit-key').then((r) => r);
+    await watcher.connect();
+    await blocker.query('BEGIN');
+    await blocker.query(`SELECT id FROM problems WHERE id = $1 FOR UPDATE`, [problemId]);
+    let released = false;
+    return {
+      /** Database queries that do not need the app's pool. */
+      rowsOf: (async (sql, params) => (await watcher.query<{ s: number }>(sql, params)).rows) as RowsOf,
+      async untilWaiting(n = 1) {
+        for (let i = 0; ; i++) {
+          const waiting = await watcher.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`);
+          if (waiting.rows[0].n >= n) return;
+          if (i > 400) throw new Error(`only ${waiting.rows[0].n} of ${n} bid actions reached the lock`);
+          await sleep(25);
+        }
+      },
+      async release() {
+        if (released) return;
+        released = true;
+        await blocker.query('COMMIT');
+        await blocker.end();
+        await watcher.end();
+      },
+    };
+  }
 
-      // Wait until the request is really parked on the lock (so it passed the up-front check).
-      for (let i = 0; ; i++) {
-        const waiting = await ctx.dataSource.query(
-          `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND NOT granted`,
-          [AUDIT_CHAIN_LOCK],
-        );
-        if (waiting[0].n > 0) break;
-        if (i > 100) throw new Error('the submission never reached the audit lock');
-        await sleep(50);
-      }
+  it('a submission received in time but committing after deadline + grace is refused at COMMIT, and leaves nothing', async () => {
+    const problemId = await createPublishedProblem(ctx, deptA, { deadlineIn: '1 hour' });
+    await setDeadline(ctx, problemId, '2 seconds');
+    const hold = await holdProblemRow(problemId);
+    try {
+      const pending = submit(firm2.token, problemId, body('COMMITS-LATE'), 'late-commit-key').then((r) => r);
+      await hold.untilWaiting();
       const inserted = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM proposals WHERE problem_id = $1`, [problemId]);
       expect(inserted[0].n).toBe(0); // not visible: not committed yet
-      await waitUntilSecondsToDeadline(problemId, -0.2);
-      await blocker.commitTransaction();
-
+      // Past the deadline and the 2 s grace after it.
+      await waitUntilSecondsToDeadline(problemId, -2.3, hold.rowsOf);
+      await hold.release();
       const res = await pending;
       expect({ status: res.status, code: res.body.code }).toEqual({ status: 409, code: 'PROPOSAL_DEADLINE_PASSED' });
     } finally {
-      if (blocker.isTransactionActive) await blocker.rollbackTransaction();
-      await blocker.release();
+      await hold.release();
     }
     const left = await ctx.dataSource.query(
       `SELECT (SELECT count(*) FROM proposals WHERE problem_id = $1)::int AS proposals,
-              (SELECT count(*) FROM idempotency_keys WHERE key = 'late-commit-key')::int AS keys`,
+              (SELECT count(*) FROM idempotency_keys WHERE key = 'late-commit-key')::int AS keys,
+              (SELECT count(*) FROM audit_sealed WHERE ref = $1)::int AS held`,
       [problemId],
     );
-    expect(left[0]).toEqual({ proposals: 0, keys: 0 });
+    expect(left[0]).toEqual({ proposals: 0, keys: 0, held: 0 });
+  });
+
+  it('bids received before the deadline count even when they queue past it: a burst from 12 firms is accepted, received times before the deadline', async () => {
+    const problemId = await createPublishedProblem(ctx, deptA, { deadlineIn: '1 hour' });
+    const firms = [firm1, firm2];
+    for (let i = 0; i < 10; i++) {
+      firms.push(await createVerifiedEnterprise(ctx, { legalName: `Công ty Burst ${i}` }));
+    }
+    await setDeadline(ctx, problemId, '2 seconds');
+    const hold = await holdProblemRow(problemId);
+    let results: request.Response[];
+    try {
+      await waitUntilSecondsToDeadline(problemId, 0.6);
+      // Sent in the last 0.6 s before the deadline; they queue behind the held row (up to the
+      // pool's 10 connections) or for a connection (the rest).
+      const pending = firms.map((f, i) => submit(f.token, problemId, body(`BURST-${i}`)).then((r) => r));
+      await hold.untilWaiting(Math.min(firms.length, Number(process.env.DATABASE_POOL_SIZE ?? 10)));
+      await waitUntilSecondsToDeadline(problemId, -0.3, hold.rowsOf); // the deadline has passed while they wait
+      await hold.release();
+      results = await Promise.all(pending);
+    } finally {
+      await hold.release();
+    }
+    expect(results.map((r) => r.status)).toEqual(firms.map(() => 201));
+    const [{ deadline }] = await ctx.dataSource.query(`SELECT deadline FROM problems WHERE id = $1`, [problemId]);
+    for (const r of results) expect(instant(r.body.receipt.submittedAt)).toBeLessThan(instant(deadline));
+    // Received after the deadline (still inside the grace): refused.
+    const late = await submit(firm1.token, problemId, body('AFTER')).expect(409);
+    expect(late.body.code).toBe('PROPOSAL_DEADLINE_PASSED');
+    // During the grace the department still cannot open anything: a bid may yet commit.
+    expect((await ctx.http.get(`/api/v1/problems/${problemId}/proposals`).set(bearer(deptA.token)).expect(403)).body.code).toBe('PROPOSAL_SEALED');
+    const rows = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM proposals WHERE problem_id = $1`, [problemId]);
+    expect(rows[0].n).toBe(firms.length);
   });
 
   it('Idempotency-Key: a retry returns the same receipt and makes no new version; another body with the key is refused', async () => {

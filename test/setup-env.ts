@@ -13,3 +13,5 @@ process.env.LOGIN_LOCK_BASE_SECONDS = '2';
 process.env.LOGIN_LOCK_MAX_SECONDS = '4';
 process.env.OUTBOX_POLL_INTERVAL_MS = '200';
 process.env.JOB_BACKOFF_MS = '200';
+// Bids received before the deadline may commit up to 2 s after it; proposals open after that.
+process.env.PROPOSAL_RECEIPT_GRACE_SECONDS ??= '2';

@@ -16,7 +16,11 @@ describe('admin: departments and staff accounts', () => {
   it('creates a department, refuses a duplicate code, and lists departments publicly', async () => {
     const res = await ctx.http.post('/api/v1/departments').set(bearer(admin)).send({ name: 'Sở Y tế', code: 'syt' }).expect(201);
     expect(res.body).toEqual({ id: expect.any(String), name: 'Sở Y tế', code: 'SYT' });
-    const dup = await ctx.http.post('/api/v1/departments').set(bearer(admin)).send({ name: 'Sở Y tế 2', code: 'SYT' }).expect(409);
+    const dup = await ctx.http
+      .post('/api/v1/departments')
+      .set(bearer(admin))
+      .send({ name: 'Sở Y tế 2', code: 'SYT' })
+      .expect(409);
     expect(dup.body.code).toBe('DEPARTMENT_CODE_TAKEN');
     const list = await ctx.http.get('/api/v1/departments').expect(200);
     expect(list.body.items.map((d: { code: string }) => d.code)).toContain('SYT');
@@ -39,7 +43,13 @@ describe('admin: departments and staff accounts', () => {
     const officer = await ctx.http
       .post('/api/v1/users')
       .set(bearer(admin))
-      .send({ email: 'O1@test.vn', fullName: 'Nguyễn Văn A', role: 'officer', departmentId: dept.id, password: 'officer-password' })
+      .send({
+        email: 'O1@test.vn',
+        fullName: 'Nguyễn Văn A',
+        role: 'officer',
+        departmentId: dept.id,
+        password: 'officer-password',
+      })
       .expect(201);
     expect(officer.body).toMatchObject({ email: 'o1@test.vn', role: 'officer', organizationId: dept.id, status: 'active' });
     await login(ctx, 'o1@test.vn', 'officer-password');
@@ -53,7 +63,11 @@ describe('admin: departments and staff accounts', () => {
   });
 
   it('refuses to create enterprise accounts or short passwords through /users', async () => {
-    const ent = await ctx.http.post('/api/v1/users').set(bearer(admin)).send({ email: 'e@test.vn', fullName: 'E', role: 'enterprise' }).expect(400);
+    const ent = await ctx.http
+      .post('/api/v1/users')
+      .set(bearer(admin))
+      .send({ email: 'e@test.vn', fullName: 'E', role: 'enterprise' })
+      .expect(400);
     expect(ent.body.code).toBe('VALIDATION_FAILED');
     const short = await ctx.http
       .post('/api/v1/users')
@@ -64,7 +78,13 @@ describe('admin: departments and staff accounts', () => {
   });
 
   it('changes a role, and the change is audited with before and after', async () => {
-    const user = (await ctx.http.post('/api/v1/users').set(bearer(admin)).send({ email: 'ev@test.vn', fullName: 'Trần Thị B', role: 'evaluator' }).expect(201)).body;
+    const user = (
+      await ctx.http
+        .post('/api/v1/users')
+        .set(bearer(admin))
+        .send({ email: 'ev@test.vn', fullName: 'Trần Thị B', role: 'evaluator' })
+        .expect(201)
+    ).body;
     const changed = await ctx.http.patch(`/api/v1/users/${user.id}`).set(bearer(admin)).send({ role: 'admin' }).expect(200);
     expect(changed.body.role).toBe('admin');
     const audit = await ctx.http.get(`/api/v1/audit?entityType=user&entityId=${user.id}`).set(bearer(admin)).expect(200);

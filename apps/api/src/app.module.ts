@@ -2,12 +2,11 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
-import { AllExceptionsFilter, AppConfig, AppConfigModule, JwtAuthGuard, RolesGuard } from '@app/common';
+import { AllExceptionsFilter, AppConfig, AppConfigModule, JwtAuthGuard, ResilientThrottlerStorage, RolesGuard } from '@app/common';
 import { DatabaseModule } from '@app/database';
 import { AuditModule } from '@app/audit';
 import { JobsModule } from '@app/jobs';
@@ -34,6 +33,8 @@ import { AreasController } from './areas/areas.controller';
 import { IndicatorsController } from './indicators/indicators.controller';
 import { EnterprisesController } from './enterprises/enterprises.controller';
 import { EnterpriseStatusController } from './enterprises/enterprise-status.controller';
+import { QueueDashboardController } from './admin/queue-dashboard';
+import { EnterpriseImportsController } from './enterprise-imports/enterprise-imports.controller';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -64,7 +65,7 @@ export function requestIdOf(req: IncomingMessage): string {
       // Counts live in Redis, so the limit holds across every API instance, not per process.
       useFactory: (config: AppConfig) => ({
         throttlers: [{ name: 'default', ttl: config.get('AUTH_RATE_TTL_SECONDS') * 1000, limit: config.get('AUTH_RATE_LIMIT') }],
-        storage: new ThrottlerStorageRedisService(config.get('REDIS_URL'), { keyPrefix: 'throttle:' }),
+        storage: new ResilientThrottlerStorage(config.get('REDIS_URL'), config.get('REDIS_REQUEST_TIMEOUT_MS')),
       }),
     }),
     TerminusModule,
@@ -94,12 +95,14 @@ export function requestIdOf(req: IncomingMessage): string {
     AuditController,
     AreasController,
     IndicatorsController,
+    EnterpriseImportsController,
     NotificationsController,
     ProposalsController,
     EvaluationController,
     OcdsController,
     EnterprisesController,
     EnterpriseStatusController,
+    QueueDashboardController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -5,9 +5,10 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, createValidationPipe, validateEnv } from '@app/common';
+import { AppConfig, createValidationPipe, httpDuration, installInputGuards, RECEIVED_MARK, trustProxyOption, validateEnv } from '@app/common';
 import { AppModule, requestIdOf, REQUEST_ID_HEADER } from './app.module';
 import { createOpenApiDocument } from './openapi';
+import { mountQueueDashboard } from './admin/queue-dashboard';
 
 /**
  * Builds the HTTP application with everything main.ts and the e2e tests share:
@@ -17,7 +18,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   const env = validateEnv(process.env); // fail fast, before anything connects
   const adapter = new FastifyAdapter({
     bodyLimit: env.BODY_LIMIT_BYTES,
-    trustProxy: true,
+    trustProxy: trustProxyOption(env.TRUST_PROXY),
     // Fastify owns the request id; the logger and the response header reuse it.
     requestIdHeader: false,
     genReqId: requestIdOf,
@@ -26,7 +27,20 @@ export async function createApp(): Promise<NestFastifyApplication> {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true });
+  // After the body is in: the moment a bid (or any request) counts as received.
+  adapter.getInstance().addHook('preValidation', (request, _reply, done) => {
+    (request as unknown as Record<symbol, number>)[RECEIVED_MARK] = performance.now();
+    done();
+  });
+  // Latency by route pattern (never the raw URL, which would make one series per id).
+  adapter.getInstance().addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
+  });
+  // Our JSON parser (bounded depth and size, checked before parsing) replaces Nest's; see input-guard.ts.
+  installInputGuards(adapter.getInstance());
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
 
@@ -52,6 +66,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
   await app.register(multipart, {
     limits: { fileSize: config.get('ATTACHMENT_MAX_BYTES'), files: 1, fields: 5, parts: 6, fieldSize: 1024, headerPairs: 100 },
   });
+
+  await mountQueueDashboard(app);
 
   app.setGlobalPrefix('api');
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });

@@ -19,6 +19,7 @@ const TAGS: [string, string][] = [
   ['evaluation', 'Panels, conflict-of-interest declarations, scores, ranking, award and result.'],
   ['notifications', 'The signed-in user’s notifications.'],
   ['trust', 'The hash-chained audit log and the OCDS open-contracting feed.'],
+  ['enterprise-imports', 'The baseline import of the city’s official list of digital-technology enterprises (administrators).'],
   ['health', 'Whether the service and its database and queue are up.'],
 ];
 
@@ -63,14 +64,21 @@ function completeOperation(operation: OperationObject, facts: HandlerFacts): voi
   const codes = new Set<ErrorCode>(facts.errors);
   const hasInput = (operation.parameters ?? []).length > 0 || !!operation.requestBody;
   if (hasInput) codes.add(ErrorCode.VALIDATION_FAILED);
+  // Checked on every request before it reaches its route (libs/common/src/http/input-guard.ts): NUL or
+  // broken Unicode anywhere in the path, query or body, and a JSON body that is malformed or too deep or
+  // wide, even where the operation expects none.
+  codes.add(ErrorCode.INVALID_CHARACTERS);
+  codes.add(ErrorCode.INVALID_JSON);
+  codes.add(ErrorCode.REQUEST_TOO_COMPLEX);
   if (operation.requestBody) {
-    codes.add(ErrorCode.INVALID_JSON);
     codes.add(ErrorCode.PAYLOAD_TOO_LARGE);
     codes.add(ErrorCode.UNSUPPORTED_MEDIA_TYPE);
   }
   if (!facts.isPublic || facts.optionalAuth) codes.add(ErrorCode.UNAUTHENTICATED);
   if (facts.roles.length > 0) codes.add(ErrorCode.ROLE_FORBIDDEN);
   if (facts.throttled) codes.add(ErrorCode.RATE_LIMITED);
+  // Any operation may find the database unreachable (503 with Retry-After).
+  codes.add(ErrorCode.DATABASE_UNAVAILABLE);
 
   // Public: an explicit empty list (no credentials); optional: none or a bearer token.
   if (facts.isPublic && !facts.optionalAuth) operation.security = [];

@@ -19,9 +19,19 @@ export async function runSeed(ctx: INestApplicationContext): Promise<void> {
   console.log(
     `[seed] areas: ${areas.areasWritten} written; population figures added: ${areas.populationsInserted.map((p) => `${p.areaCode}@${p.asOf}`).join(', ') || 'none'}`,
   );
-  const admin = await ctx.get(UsersService).ensureFirstAdmin(config.get('ADMIN_EMAIL'), config.get('ADMIN_PASSWORD'));
+  const password = config.get('ADMIN_PASSWORD');
+  if (!password && config.get('NODE_ENV') === 'production') {
+    // In production a generated password would end up in the container logs: require it by env.
+    if (!(await ctx.get(UsersService).hasAdmin())) {
+      console.log('[seed] no admin exists yet: set ADMIN_PASSWORD (and ADMIN_EMAIL) and run `migrate` again to create the first one');
+    }
+    return;
+  }
+  const admin = await ctx.get(UsersService).ensureFirstAdmin(config.get('ADMIN_EMAIL'), password);
   if (admin.created && admin.generatedPassword) {
-    console.log(`[seed] first admin created — shown once, keep it safe:\n[seed]   e-mail:   ${admin.email}\n[seed]   password: ${admin.generatedPassword}`);
+    console.log(
+      `[seed] first admin created — shown once, keep it safe:\n[seed]   e-mail:   ${admin.email}\n[seed]   password: ${admin.generatedPassword}`,
+    );
   } else if (admin.created) {
     console.log(`[seed] first admin created: ${admin.email} (password from ADMIN_PASSWORD)`);
   }

@@ -15,6 +15,8 @@ import { NotificationsProcessor } from './processors/notifications.processor';
 import { MailProcessor } from './processors/mail.processor';
 import { ProblemsProcessor } from './processors/problems.processor';
 import { EvaluationProcessor } from './processors/evaluation.processor';
+import { RetentionSweeper } from './retention/retention.sweeper';
+import { ImportsProcessor } from './processors/imports.processor';
 
 @Module({
   imports: [
@@ -36,6 +38,6 @@ import { EvaluationProcessor } from './processors/evaluation.processor';
     OcdsModule,
     EvaluationModule,
   ],
-  providers: [MailProcessor, NotificationsProcessor, ProblemsProcessor, EvaluationProcessor],
+  providers: [MailProcessor, NotificationsProcessor, ProblemsProcessor, EvaluationProcessor, ImportsProcessor, RetentionSweeper],
 })
 export class WorkerModule {}

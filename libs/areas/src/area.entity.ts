@@ -25,6 +25,21 @@ export class Area {
   @Column({ name: 'area_km2', type: 'numeric', precision: 10, scale: 2, nullable: true, transformer: numericAsNumber })
   areaKm2: number | null;
 
+  /** YYYY-MM-DD: first day in force (null: since before any date the platform knows). */
+  @Column({ name: 'valid_from', type: 'date', nullable: true })
+  validFrom: string | null;
+
+  /** YYYY-MM-DD: last day in force (null: still in force). */
+  @Column({ name: 'valid_to', type: 'date', nullable: true })
+  validTo: string | null;
+
+  /** A 2025 commune-level unit formed inside the city as it was before 1 July 2025: that city's code. */
+  @Column({ name: 'former_parent_code', type: 'text', nullable: true })
+  formerParentCode: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  basis: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

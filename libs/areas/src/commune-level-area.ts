@@ -9,7 +9,9 @@ export const COMMUNE_LEVEL_UNIT_TYPES = ['ward', 'commune', 'special_zone'] as c
  * data knows (400 AREA_CODE_INVALID otherwise, with the field and the problem). Returns its name.
  */
 export async function assertCommuneLevelArea(manager: EntityManager, areaCode: string, field = 'areaCode'): Promise<string> {
-  const rows = await manager.query<{ name: string; unit_type: string }[]>(`SELECT name, unit_type FROM areas WHERE code = $1`, [areaCode]);
+  const rows = await manager.query<{ name: string; unit_type: string }[]>(`SELECT name, unit_type FROM areas WHERE code = $1`, [
+    areaCode,
+  ]);
   const area = rows[0];
   if (!area) {
     throw new AppError(ErrorCode.AREA_CODE_INVALID, { areaCode }, { field, areaCode, problem: 'unknown' });

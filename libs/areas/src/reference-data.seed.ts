@@ -3,7 +3,13 @@
 import type { EntityManager } from 'typeorm';
 import type { ReferencePopulation } from './area-types';
 import { POPULATION_AUDIT_ACTIONS, POPULATION_AUDIT_ENTITY, populationAuditId } from './population-audit';
-import { HAIPHONG_CITY, HAIPHONG_COMMUNES, REFERENCE_POPULATIONS } from './reference-data.generated';
+import {
+  HAIPHONG_CITY,
+  HAIPHONG_COMMUNES,
+  HAIPHONG_DISTRICTS_2024,
+  HAIPHONG_OLD_CITY,
+  REFERENCE_POPULATIONS,
+} from './reference-data.generated';
 
 export interface ReferenceSeedResult {
   /** Areas inserted or changed (0 when the table already matched the reference data). */
@@ -21,15 +27,18 @@ export interface ReferenceSeedResult {
  */
 export async function seedAreaReferenceData(manager: EntityManager): Promise<ReferenceSeedResult> {
   // One statement: foreign keys are checked at its end, so the city may precede its units in the list.
-  const areas = [HAIPHONG_CITY, ...HAIPHONG_COMMUNES];
+  const areas = [HAIPHONG_CITY, HAIPHONG_OLD_CITY, ...HAIPHONG_DISTRICTS_2024, ...HAIPHONG_COMMUNES];
   const written = await manager.query<{ code: string }[]>(
-    `INSERT INTO areas (code, name, unit_type, parent_code, area_km2)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[])
+    `INSERT INTO areas (code, name, unit_type, parent_code, area_km2, valid_from, valid_to, former_parent_code, basis)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::date[], $7::date[], $8::text[], $9::text[])
      ON CONFLICT (code) DO UPDATE
        SET name = EXCLUDED.name, unit_type = EXCLUDED.unit_type, parent_code = EXCLUDED.parent_code,
-           area_km2 = EXCLUDED.area_km2, updated_at = now()
-       WHERE (areas.name, areas.unit_type, areas.parent_code, areas.area_km2)
-         IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.unit_type, EXCLUDED.parent_code, EXCLUDED.area_km2)
+           area_km2 = EXCLUDED.area_km2, valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to,
+           former_parent_code = EXCLUDED.former_parent_code, basis = EXCLUDED.basis, updated_at = now()
+       WHERE (areas.name, areas.unit_type, areas.parent_code, areas.area_km2, areas.valid_from, areas.valid_to,
+              areas.former_parent_code, areas.basis)
+         IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.unit_type, EXCLUDED.parent_code, EXCLUDED.area_km2, EXCLUDED.valid_from,
+              EXCLUDED.valid_to, EXCLUDED.former_parent_code, EXCLUDED.basis)
      RETURNING code`,
     [
       areas.map((a) => a.code),
@@ -37,6 +46,10 @@ export async function seedAreaReferenceData(manager: EntityManager): Promise<Ref
       areas.map((a) => a.unitType),
       areas.map((a) => a.parentCode),
       areas.map((a) => a.areaKm2),
+      areas.map((a) => a.validFrom),
+      areas.map((a) => a.validTo),
+      areas.map((a) => a.formerParentCode),
+      areas.map((a) => a.basis),
     ],
   );
 

@@ -1,7 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODULE_PATH, readReferenceData, renderReferenceModule } from '../scripts/reference-data';
-import { HAIPHONG_CITY, HAIPHONG_COMMUNES, REFERENCE_POPULATIONS } from './reference-data.generated';
+import {
+  HAIPHONG_CITY,
+  HAIPHONG_COMMUNES,
+  HAIPHONG_DISTRICTS_2024,
+  HAIPHONG_OLD_CITY,
+  REFERENCE_POPULATIONS,
+} from './reference-data.generated';
 
 // ../shared/data is beside the checkout on development machines and in CI; not inside the repo.
 const SHARED_DATA = join(__dirname, '..', '..', '..', '..', 'shared', 'data');
@@ -27,6 +33,23 @@ describe('reference data', () => {
     expect(HAIPHONG_COMMUNES.map((a) => a.name)).toEqual(
       expect.arrayContaining(['Phường Hồng Bàng', 'Đặc khu Cát Hải', 'Đặc khu Bạch Long Vĩ']),
     );
+  });
+
+  it('records which units lay in the old city (NQ 1669 Điều 1), and the 15 districts in force until 30 June 2025', () => {
+    const inOldCity = HAIPHONG_COMMUNES.filter((a) => a.formerParentCode === HAIPHONG_OLD_CITY.code);
+    expect(inOldCity).toHaveLength(50);
+    expect(HAIPHONG_COMMUNES.filter((a) => a.formerParentCode === null)).toHaveLength(64);
+    expect(inOldCity.map((a) => a.name)).toEqual(
+      expect.arrayContaining(['Phường Hồng Bàng', 'Đặc khu Bạch Long Vĩ', 'Xã Vĩnh Bảo']),
+    );
+    expect(HAIPHONG_COMMUNES.find((a) => a.name === 'Phường Hải Dương')?.formerParentCode).toBeNull();
+    expect(
+      HAIPHONG_COMMUNES.every((a) => a.validFrom === '2025-07-01' && a.validTo === null && /khoản \d+/.test(a.basis ?? '')),
+    ).toBe(true);
+    expect(HAIPHONG_DISTRICTS_2024).toHaveLength(15);
+    expect(HAIPHONG_DISTRICTS_2024.every((d) => d.parentCode === '31-2024' && d.validTo === '2025-06-30')).toBe(true);
+    expect(HAIPHONG_OLD_CITY).toMatchObject({ validTo: '2025-06-30', unitType: 'city' });
+    expect(HAIPHONG_CITY).toMatchObject({ validFrom: '2025-07-01', validTo: null });
   });
 
   it('has the city with its dated, sourced population and no invented per-unit figures', () => {

@@ -18,3 +18,8 @@ export * from './i18n/messages';
 export * from './i18n/request-language';
 export * from './portal-routes';
 export * from './openapi/api-doc';
+export * from './http/input-guard';
+export * from './http/resilient-throttler-storage';
+export * from './metrics/metrics';
+export * from './time/with-timeout';
+export * from './csv/table-file';

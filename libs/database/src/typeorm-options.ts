@@ -14,7 +14,9 @@ export function typeOrmOptions(databaseUrl: string, poolSize = 10): DataSourceOp
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
-    extra: { max: poolSize, options: '-c timezone=UTC' },
+    // connectionTimeoutMillis: a database that does not answer (or a pool with no free connection
+    // for 5 s) fails the request with 503 DATABASE_UNAVAILABLE instead of holding it open.
+    extra: { max: poolSize, options: '-c timezone=UTC', connectionTimeoutMillis: 5000 },
     applicationName: 'haiphong-marketplace',
   };
 }

@@ -9,7 +9,8 @@ import { areaNameOf, findEnterprise } from './enterprise-access';
 import { EnterpriseView, toEnterpriseView } from './enterprise-views';
 import { activityChange, nextStatus, StatusAction, STATUS_TRANSITIONS } from './status-transitions';
 import { applyActivityDeltas, footprintDeltas } from './activity-deltas';
-import { insertStatusHistory, latestEffectiveDate } from './status-history';
+import { assertEffectiveDateAllowed } from './effective-date-rules';
+import { insertStatusHistory } from './status-history';
 import { ChangeEnterpriseStatusDto } from './dto/change-enterprise-status.dto';
 
 const PAST_TENSE: Record<StatusAction, string> = {
@@ -75,20 +76,7 @@ export class EnterpriseStatusService {
           },
         );
       }
-      // Deltas already written on later days would otherwise be undercut: history stays in date order.
-      const latest = await latestEffectiveDate(manager, id);
-      const earliest =
-        [latest, firm.activityMovedOn]
-          .filter((d): d is string => d !== null)
-          .sort()
-          .pop() ?? null;
-      if (earliest && effectiveDate < earliest) {
-        throw new AppError(
-          ErrorCode.EFFECTIVE_DATE_INVALID,
-          { context: 'beforeLatest', effectiveDate, earliest },
-          { field: 'effectiveDate', effectiveDate, earliest },
-        );
-      }
+      await assertEffectiveDateAllowed(manager, firm, action, effectiveDate);
 
       const before = statusSnapshot(firm);
       firm.status = to;

@@ -10,6 +10,13 @@ export class EnterpriseView {
   legalName: string;
   shortName: string | null;
   foundedOn: string | null;
+  /** When digital-technology activity began, if later than foundedOn; the firm counts from here. */
+  activityStartedOn: string | null;
+  activityStartEvidence: string | null;
+  /** 'imported': verified from the city's official list; 'registered': by the firm itself. */
+  origin: 'registered' | 'imported';
+  /** An imported record whose owner has taken it over (after an admin's approval). */
+  claimed: boolean;
   address: string;
   areaCode: string;
   areaName: string | null;
@@ -42,6 +49,7 @@ export class EnterpriseSummary {
   website: string | null;
   status: EnterpriseStatus;
   statusEffectiveDate: string | null;
+  origin: 'registered' | 'imported';
 }
 
 export class StatusHistoryView {
@@ -66,6 +74,10 @@ export function toEnterpriseSnapshot(e: Enterprise, options: { areaName: string 
     legalName: e.legalName,
     shortName: e.shortName,
     foundedOn: e.foundedOn,
+    activityStartedOn: e.activityStartedOn,
+    activityStartEvidence: e.activityStartEvidence,
+    origin: e.origin,
+    claimed: e.claimedAt !== null,
     address: e.address,
     areaCode: e.areaCode,
     areaName: options.areaName,

@@ -23,5 +23,3 @@ export type EnterpriseStatus = (typeof ENTERPRISE_STATUSES)[number];
 
 /** The status in which a firm is active: listed publicly, counted by the indicator, allowed to bid. */
 export const ACTIVE_STATUS: EnterpriseStatus = 'verified';
-
-

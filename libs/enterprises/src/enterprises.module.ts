@@ -7,10 +7,12 @@ import { EnterpriseStatusHistory } from './entities/enterprise-status-history.en
 import { EnterprisesService } from './enterprises.service';
 import { EnterpriseStatusService } from './enterprise-status.service';
 import { EnterpriseMailer } from './enterprise-mailer.service';
+import { EnterpriseClaimsService } from './claims/enterprise-claims.service';
+import { EnterpriseImportsService } from './imports/enterprise-imports.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Enterprise, EnterpriseStatusHistory]), IdentityModule, MailModule],
-  providers: [EnterprisesService, EnterpriseStatusService, EnterpriseMailer],
-  exports: [EnterprisesService, EnterpriseStatusService, EnterpriseMailer],
+  providers: [EnterprisesService, EnterpriseStatusService, EnterpriseMailer, EnterpriseClaimsService, EnterpriseImportsService],
+  exports: [EnterprisesService, EnterpriseStatusService, EnterpriseMailer, EnterpriseClaimsService, EnterpriseImportsService],
 })
 export class EnterprisesModule {}

@@ -2,11 +2,26 @@ import { assertCommuneLevelArea } from '@app/areas';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, AuthUser, cityTodayByDb, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, Page, PageQueryDto, toPage } from '@app/common';
+import {
+  AppError,
+  AuthUser,
+  cityTodayByDb,
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  ErrorCode,
+  fieldName,
+  Msg,
+  Page,
+  PageQueryDto,
+  splitSearchText,
+  toPage,
+  wordsInAnyOrderQuery,
+} from '@app/common';
 import { AuditService } from '@app/audit';
 import { MAIL_JOBS, OutboxService } from '@app/jobs';
 import {
   escapeLike,
+  acceptablePasswordOrFail,
   hashPassword,
   isUniqueViolation,
   Organization,
@@ -28,8 +43,16 @@ import {
   seesEveryStatus,
   Viewer,
 } from './enterprise-access';
-import { EnterpriseSummary, EnterpriseView, StatusHistoryView, toEnterpriseSnapshot, toEnterpriseView, toStatusHistoryView } from './enterprise-views';
+import {
+  EnterpriseSummary,
+  EnterpriseView,
+  StatusHistoryView,
+  toEnterpriseSnapshot,
+  toEnterpriseView,
+  toStatusHistoryView,
+} from './enterprise-views';
 import { applyActivityDeltas, footprintMove } from './activity-deltas';
+import { EnterpriseClaimsService } from './claims/enterprise-claims.service';
 import { insertStatusHistory } from './status-history';
 import { normalizeTaxCodeOrFail } from './tax-code-errors';
 import { RegisterEnterpriseDto } from './dto/register-enterprise.dto';
@@ -39,6 +62,8 @@ import { ListEnterprisesQueryDto } from './dto/list-enterprises-query.dto';
 export class RegistrationResult {
   user: UserView;
   enterprise: { id: string; status: EnterpriseStatus; taxCode: string };
+  /** Registering with the tax code of a firm the city imported files a claim on it, decided by an admin. */
+  claim?: { id: string; status: 'pending' };
 }
 
 /** At most this many words of a directory query are matched. */
@@ -58,6 +83,7 @@ interface DirectoryRow {
   website: string | null;
   status: EnterpriseStatus;
   status_effective_date: string | null;
+  origin: 'registered' | 'imported';
 }
 
 const toSummary = (r: DirectoryRow): EnterpriseSummary => ({
@@ -73,6 +99,7 @@ const toSummary = (r: DirectoryRow): EnterpriseSummary => ({
   website: r.website,
   status: r.status,
   statusEffectiveDate: r.status_effective_date,
+  origin: r.origin,
 });
 
 function notInFuture(date: string | null | undefined, today: string, field: string): void {
@@ -90,6 +117,7 @@ export class EnterprisesService {
     private readonly users: UsersService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly claims: EnterpriseClaimsService,
   ) {}
 
   /**
@@ -99,15 +127,41 @@ export class EnterprisesService {
   async register(dto: RegisterEnterpriseDto): Promise<RegistrationResult> {
     const profile = dto.enterprise;
     const taxCode = normalizeTaxCodeOrFail(profile.taxCode, 'enterprise.taxCode');
-    const passwordHash = await hashPassword(dto.password);
+    const passwordHash = await hashPassword(acceptablePasswordOrFail(dto.password, dto.email));
     try {
       return await this.dataSource.transaction(async (manager) => {
         const today = await cityTodayByDb(manager);
         notInFuture(profile.foundedOn, today, 'enterprise.foundedOn');
+        checkActivityStart(
+          profile.foundedOn ?? null,
+          profile.activityStartedOn ?? null,
+          profile.activityStartEvidence ?? null,
+          today,
+          'enterprise.',
+        );
         await assertCommuneLevelArea(manager, profile.areaCode, 'enterprise.areaCode');
-        if (await manager.getRepository(Enterprise).existsBy({ taxCode })) throw taxCodeTaken(taxCode);
+        const existing = await manager
+          .getRepository(Enterprise)
+          .findOne({ where: { taxCode }, lock: { mode: 'pessimistic_write' } });
+        if (existing && (existing.origin !== 'imported' || existing.claimedAt)) throw taxCodeTaken(taxCode);
         const emailRows = await manager.query<unknown[]>(`SELECT 1 FROM users WHERE lower(email) = lower($1)`, [dto.email]);
         if (emailRows.length > 0) throw emailTaken();
+        if (existing) {
+          // The city imported this firm: the account waits, without the firm, until an admin approves its claim.
+          const claimant = await this.users.insertUser(manager, {
+            email: dto.email,
+            fullName: dto.fullName,
+            role: 'enterprise',
+            organizationId: null,
+            passwordHash,
+          });
+          const claim = await this.claims.file(manager, existing.id, { id: claimant.id, role: 'enterprise' });
+          return {
+            user: toUserView(claimant),
+            enterprise: { id: existing.id, status: existing.status, taxCode: existing.taxCode },
+            claim: { id: claim.id, status: 'pending' as const },
+          };
+        }
 
         const org = await manager
           .getRepository(Organization)
@@ -119,6 +173,12 @@ export class EnterprisesService {
             legalName: profile.legalName,
             shortName: profile.shortName ?? null,
             foundedOn: profile.foundedOn ?? null,
+            activityStartedOn: profile.activityStartedOn ?? null,
+            activityStartEvidence: profile.activityStartEvidence ?? null,
+            origin: 'registered',
+            importId: null,
+            importSource: null,
+            claimedAt: null,
             address: profile.address,
             areaCode: profile.areaCode,
             sectors: profile.sectors,
@@ -200,6 +260,9 @@ export class EnterprisesService {
       if (dto.legalName !== undefined) firm.legalName = dto.legalName;
       if (dto.shortName !== undefined) firm.shortName = dto.shortName;
       if (dto.foundedOn !== undefined) firm.foundedOn = dto.foundedOn;
+      if (dto.activityStartedOn !== undefined) firm.activityStartedOn = dto.activityStartedOn;
+      if (dto.activityStartEvidence !== undefined) firm.activityStartEvidence = dto.activityStartEvidence;
+      checkActivityStart(firm.foundedOn, firm.activityStartedOn, firm.activityStartEvidence, today, '');
       if (dto.address !== undefined) firm.address = dto.address;
       if (dto.areaCode !== undefined) firm.areaCode = dto.areaCode;
       if (dto.sectors !== undefined) firm.sectors = dto.sectors;
@@ -239,8 +302,10 @@ export class EnterprisesService {
 
   /**
    * The public directory: verified firms only, unless an admin asks for another status. `q` is
-   * matched, accents and case ignored, against the search document (names, tags, products) through
-   * its trigram index; the order is by legal name then id, so cursors are stable.
+   * matched word by word in any order, accents and case ignored, against the search document
+   * (names, tags, products) through its full-text index, each word whole or the start of one; the
+   * answer is ranked by relevance (then id). Without `q` the order is by legal name then id. Both
+   * orders carry stable cursors.
    */
   async list(viewer: Viewer, query: ListEnterprisesQueryDto): Promise<Page<EnterpriseSummary>> {
     const status = query.status ?? ACTIVE_STATUS;
@@ -248,35 +313,51 @@ export class EnterprisesService {
       throw new AppError(ErrorCode.ROLE_FORBIDDEN, { context: 'unverifiedList' });
     }
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = decodeCursor<{ name: string; id: string }>(query.cursor, ['name', 'id']);
-    if (after && (typeof after.name !== 'string' || typeof after.id !== 'string' || !UUID_RE.test(after.id)))
-      throw invalidCursor();
+    const text = searchTerms(query.q).join(' ');
+    const { words, fragments } = splitSearchText(text);
     const params: unknown[] = [];
     const param = (value: unknown) => {
       params.push(value);
       return `$${params.length}`;
     };
     const where = [`e.status = ${param(status)}`];
-    const terms = searchTerms(query.q);
-    if (terms.length > 0) {
-      // One pattern, words in the order typed with anything between ("dien tu hai phong" finds "Điện tử
-      // Cảng Hải Phòng"). One LIKE rather than one per word: the planner estimates a single pattern well
-      // and picks the trigram index for rare words; per-word LIKEs multiply into bad estimates.
-      where.push(`e.search_document LIKE '%' || f_search_norm(${param(terms.map(escapeLike).join('%'))}) || '%'`);
+    let order = 'e.legal_name, e.id';
+    let sortKey = 'e.legal_name';
+    if (text) {
+      const q = param(text);
+      let rank = '0';
+      if (words.length > 0) {
+        const tsquery = wordsInAnyOrderQuery(param(words));
+        where.push(`to_tsvector('simple', e.search_document) @@ ${tsquery}`);
+        rank = `ts_rank(to_tsvector('simple', e.search_document), ${tsquery})`;
+      }
+      // Text with punctuation is matched as typed (the trigram index serves it); % and _ are plain characters.
+      for (const f of fragments) where.push(`e.search_document LIKE '%' || f_search_norm(${param(escapeLike(f))}) || '%'`);
+      // Rank: full-text rank plus how closely the words match as typed; 6 decimals so the cursor compares exactly.
+      sortKey = `round((${rank} + word_similarity(f_search_norm(${q}), e.search_document))::numeric, 6)`;
+      order = `${sortKey} DESC, e.id DESC`;
     }
     if (query.sector) where.push(`e.sectors @> ARRAY[${param(query.sector)}]::text[]`);
     if (query.areaCode) where.push(`e.area_code = ${param(query.areaCode)}`);
-    if (after) where.push(`(e.legal_name, e.id) > (${param(after.name)}, ${param(after.id)}::uuid)`);
-    const rows = await this.dataSource.query<DirectoryRow[]>(
+    const after = decodeCursor<{ k: string; id: string }>(query.cursor, ['k', 'id']);
+    if (after) {
+      if (typeof after.k !== 'string' || typeof after.id !== 'string' || !UUID_RE.test(after.id)) throw invalidCursor();
+      if (text) {
+        if (!/^\d+(\.\d+)?$/.test(after.k)) throw invalidCursor();
+        where.push(`(${sortKey}, e.id) < (${param(after.k)}::numeric, ${param(after.id)}::uuid)`);
+      } else where.push(`(e.legal_name, e.id) > (${param(after.k)}, ${param(after.id)}::uuid)`);
+    }
+    const rows = await this.dataSource.query<(DirectoryRow & { sort_key: string })[]>(
       `SELECT e.id, e.tax_code, e.legal_name, e.short_name, e.area_code, a.name AS area_name, e.sectors, e.tags,
-              e.headcount_band, e.website, e.status, e.status_effective_date::text AS status_effective_date
+              e.headcount_band, e.website, e.status, e.status_effective_date::text AS status_effective_date, e.origin,
+              (${sortKey})::text AS sort_key
          FROM enterprises e LEFT JOIN areas a ON a.code = e.area_code
         WHERE ${where.join(' AND ')}
-        ORDER BY e.legal_name, e.id
+        ORDER BY ${order}
         LIMIT ${param(limit + 1)}`,
       params,
     );
-    return toPage(rows, limit, (r) => ({ name: r.legal_name, id: r.id }), toSummary);
+    return toPage(rows, limit, (r) => ({ k: r.sort_key, id: r.id }), toSummary);
   }
 
   /** The dated transitions, oldest first: for the firm's own members, officers and admins. */
@@ -353,6 +434,31 @@ export class EnterprisesService {
       throw err;
     }
   }
+}
+
+/** A stated activity start is later than the founding date, not in the future, and comes with evidence. */
+export function checkActivityStart(
+  foundedOn: string | null,
+  startedOn: string | null,
+  evidence: string | null,
+  today: string,
+  prefix: string,
+): void {
+  if (!startedOn) return;
+  const errors: { field: string; errors: Msg[] }[] = [];
+  const started = fieldName('activityStartedOn');
+  if (startedOn > today) errors.push({ field: `${prefix}activityStartedOn`, errors: [new Msg('validation.notFuture', { field: started })] });
+  if (foundedOn && startedOn < foundedOn)
+    errors.push({
+      field: `${prefix}activityStartedOn`,
+      errors: [new Msg('validation.notBefore', { field: started, other: fieldName('foundedOn') })],
+    });
+  if (!evidence)
+    errors.push({
+      field: `${prefix}activityStartEvidence`,
+      errors: [new Msg('validation.activityEvidence', { field: fieldName('activityStartEvidence') })],
+    });
+  if (errors.length > 0) throw new AppError(ErrorCode.VALIDATION_FAILED, {}, errors);
 }
 
 function taxCodeTaken(taxCode: string): AppError {

@@ -19,12 +19,3 @@ export async function insertStatusHistory(manager: EntityManager, row: StatusCha
   );
   return rows[0].id;
 }
-
-/** The latest effective date on record: a new change may not be dated before it. */
-export async function latestEffectiveDate(manager: EntityManager, enterpriseId: string): Promise<string | null> {
-  const rows = await manager.query<{ latest: string | null }[]>(
-    `SELECT max(effective_date)::text AS latest FROM enterprise_status_history WHERE enterprise_id = $1`,
-    [enterpriseId],
-  );
-  return rows[0]?.latest ?? null;
-}

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, Language, nfc, problemStatus, translate } from '@app/common';
 import { AuditService } from '@app/audit';
+import { scoresSeal } from './score-disclosure';
 import { NotificationsService } from '@app/notifications';
 import { OcdsService } from '@app/ocds';
 import { assertDepartmentOfficer, findProblem, Problem } from '@app/problems';
@@ -146,6 +147,7 @@ export class AwardService {
         award: { enterpriseId: chosen.enterprise.id, price: chosen.price, durationMonths: chosen.durationMonths, justification },
       });
       await this.tellBidders(manager, problem, state.proposals.map((p) => p.enterpriseId), chosen);
+      await this.audit.release(manager, scoresSeal(problemId));
       await this.audit.record(manager, {
         actor,
         action: 'problem.awarded',
@@ -171,11 +173,13 @@ export class AwardService {
       const problem = await this.decidable(manager, actor, problemId);
       const state = await loadState(manager, problemId, this.config.get('PANEL_MIN_SIZE'));
       // Keep the ranking where scoring had finished, so bidders still see their scores and rank.
-      const ranking = state.proposals.length > 0 && scoringComplete(state) ? await this.ranking.compute(manager, problemId, state) : null;
+      const ranking =
+        state.proposals.length > 0 && scoringComplete(state) ? await this.ranking.compute(manager, problemId, state) : null;
       await manager.query(`UPDATE problems SET status = 'unsuccessful', updated_at = now() WHERE id = $1`, [problemId]);
-      await manager.query(`UPDATE proposals SET status = 'not_awarded', updated_at = now() WHERE problem_id = $1 AND status = 'submitted'`, [
-        problemId,
-      ]);
+      await manager.query(
+        `UPDATE proposals SET status = 'not_awarded', updated_at = now() WHERE problem_id = $1 AND status = 'submitted'`,
+        [problemId],
+      );
       const [outcome] = await manager.query<{ decided_at: Date }[]>(
         `INSERT INTO problem_outcomes (problem_id, outcome, reason, ranking, decided_by) VALUES ($1, 'unsuccessful', $2, $3::jsonb, $4)
          RETURNING decided_at`,
@@ -192,6 +196,7 @@ export class AwardService {
           data: { problemId, outcome: 'unsuccessful' },
         },
       );
+      await this.audit.release(manager, scoresSeal(problemId));
       await this.audit.record(manager, {
         actor,
         action: 'problem.unsuccessful',
@@ -223,7 +228,9 @@ export class AwardService {
       outcome: outcome.outcome,
       decidedAt: cityIso(outcome.decided_at),
       proposals: counts[0].n,
-      winner: winner ? { enterpriseId: winner.enterprise.id, name: winner.enterprise.name, taxCode: winner.enterprise.taxCode } : null,
+      winner: winner
+        ? { enterpriseId: winner.enterprise.id, name: winner.enterprise.name, taxCode: winner.enterprise.taxCode }
+        : null,
       price: winner?.price ?? null,
       durationMonths: winner?.durationMonths ?? null,
       justification: outcome.justification,
@@ -246,9 +253,10 @@ export class AwardService {
    */
   async bidderEvaluation(proposalId: string, lang: Language): Promise<BidderEvaluationView | null> {
     const manager = this.dataSource.manager;
-    const rows = await manager.query<{ problem_id: string; status: string }[]>(`SELECT problem_id, status FROM proposals WHERE id = $1`, [
-      proposalId,
-    ]);
+    const rows = await manager.query<{ problem_id: string; status: string }[]>(
+      `SELECT problem_id, status FROM proposals WHERE id = $1`,
+      [proposalId],
+    );
     if (!rows[0] || rows[0].status === 'withdrawn') return null;
     const outcome = await this.outcomeOf(manager, rows[0].problem_id);
     if (!outcome) return null;

@@ -5,7 +5,8 @@ import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc } from '@app/com
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
 import { DeclareConflictsDto } from './dto/evaluation.dto';
-import { assertEvaluating, assertOpened, assertPanelMember, isShort, key, loadState, pastDeadline } from './evaluation-state';
+import { assertEvaluating, assertOpened, assertPanelMember, isShort, key, loadState, openedByClock } from './evaluation-state';
+import { releaseScoresIfFinished } from './score-disclosure';
 
 export class BidderList {
   items: BidderView[];
@@ -42,7 +43,7 @@ export class ConflictsService {
     return this.dataSource.transaction(async (manager) => {
       const state = await loadState(manager, problemId, this.config.get('PANEL_MIN_SIZE'));
       await assertPanelMember(manager, problemId, user);
-      assertOpened(state.problem, await pastDeadline(manager, problemId));
+      assertOpened(state.problem, await openedByClock(manager, problemId));
       const mine = await manager.query<{ enterprise_id: string; conflict: boolean; note: string | null; declared_at: Date }[]>(
         `SELECT enterprise_id, conflict, note, declared_at FROM conflict_declarations WHERE problem_id = $1 AND evaluator_id = $2`,
         [problemId, user.id],
@@ -67,7 +68,7 @@ export class ConflictsService {
       const minPanel = this.config.get('PANEL_MIN_SIZE');
       const state = await loadState(manager, problemId, minPanel, true);
       await assertPanelMember(manager, problemId, user);
-      assertOpened(state.problem, await pastDeadline(manager, problemId));
+      assertOpened(state.problem, await openedByClock(manager, problemId));
       assertEvaluating(state.problem);
       const bidders = new Set(state.proposals.map((p) => p.enterpriseId));
       const strangers = dto.declarations.filter((d) => !bidders.has(d.enterpriseId)).map((d) => d.enterpriseId);
@@ -102,18 +103,23 @@ export class ConflictsService {
             [problemId, user.id, d.enterpriseId, note],
           );
           const proposalIds = state.proposals.filter((p) => p.enterpriseId === d.enterpriseId).map((p) => p.proposalId);
-          await manager.query(`DELETE FROM proposal_scores WHERE evaluator_id = $1 AND proposal_id = ANY($2::uuid[])`, [user.id, proposalIds]);
-          await manager.query(`DELETE FROM proposal_score_submissions WHERE evaluator_id = $1 AND proposal_id = ANY($2::uuid[])`, [
+          await manager.query(`DELETE FROM proposal_scores WHERE evaluator_id = $1 AND proposal_id = ANY($2::uuid[])`, [
             user.id,
             proposalIds,
           ]);
+          await manager.query(
+            `DELETE FROM proposal_score_submissions WHERE evaluator_id = $1 AND proposal_id = ANY($2::uuid[])`,
+            [user.id, proposalIds],
+          );
         }
         state.declarations.set(key(user.id, d.enterpriseId), d.conflict);
         changes.push({ enterpriseId: d.enterpriseId, conflict: d.conflict, previous: previous ?? null, note });
       }
       if (changes.length === 0) return;
 
-      const short = state.proposals.filter((p) => changes.some((c) => c.conflict && c.enterpriseId === p.enterpriseId) && isShort(state, p));
+      const short = state.proposals.filter(
+        (p) => changes.some((c) => c.conflict && c.enterpriseId === p.enterpriseId) && isShort(state, p),
+      );
       if (short.length > 0) {
         await this.notifications.notifyDepartment(manager, state.problem.departmentId, {
           kind: 'panel.short',
@@ -124,7 +130,8 @@ export class ConflictsService {
       }
       // The first declaration starts the evaluation.
       const started = state.problem.status === 'closed';
-      if (started) await manager.query(`UPDATE problems SET status = 'evaluating', updated_at = now() WHERE id = $1`, [problemId]);
+      if (started)
+        await manager.query(`UPDATE problems SET status = 'evaluating', updated_at = now() WHERE id = $1`, [problemId]);
       await this.audit.record(manager, {
         actor: user,
         action: 'conflicts.declared',
@@ -132,6 +139,7 @@ export class ConflictsService {
         entityId: problemId,
         after: { declarations: changes },
       });
+      await releaseScoresIfFinished(manager, this.audit, problemId, minPanel);
       if (started) {
         await this.audit.record(manager, {
           actor: user,

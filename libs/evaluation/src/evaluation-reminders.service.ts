@@ -73,7 +73,8 @@ export class EvaluationRemindersService {
         }
       });
     }
-    if (evaluators + departments > 0) this.logger.log(`Evaluation reminders: ${evaluators} evaluator(s), ${departments} department(s)`);
+    if (evaluators + departments > 0)
+      this.logger.log(`Evaluation reminders: ${evaluators} evaluator(s), ${departments} department(s)`);
     return { evaluators, departments };
   }
 }

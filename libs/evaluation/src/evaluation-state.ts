@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { AppError, AuthUser, ErrorCode, problemStatus } from '@app/common';
 import { findProblem, isDepartmentOfficer, Problem } from '@app/problems';
-import { isOnPanel } from '@app/proposals';
+import { isOnPanel, openedByClockSql } from '@app/proposals';
 
 export interface PanelMember {
   userId: string;
@@ -34,7 +34,12 @@ export interface EvaluationState {
 
 export const key = (a: string, b: string) => `${a}:${b}`;
 
-export async function loadState(manager: EntityManager, problemId: string, minPanel: number, lock = false): Promise<EvaluationState> {
+export async function loadState(
+  manager: EntityManager,
+  problemId: string,
+  minPanel: number,
+  lock = false,
+): Promise<EvaluationState> {
   const problem = await findProblem(manager, problemId, lock);
   const members = await manager.query<{ user_id: string; full_name: string; is_chair: boolean }[]>(
     `SELECT m.user_id, u.full_name, m.is_chair FROM problem_panel_members m JOIN users u ON u.id = m.user_id
@@ -58,7 +63,12 @@ export async function loadState(manager: EntityManager, problemId: string, minPa
   return {
     problem,
     members: members.map((m) => ({ userId: m.user_id, fullName: m.full_name, chair: m.is_chair })),
-    proposals: proposals.map((p) => ({ proposalId: p.id, enterpriseId: p.enterprise_id, legalName: p.legal_name, taxCode: p.tax_code })),
+    proposals: proposals.map((p) => ({
+      proposalId: p.id,
+      enterpriseId: p.enterprise_id,
+      legalName: p.legal_name,
+      taxCode: p.tax_code,
+    })),
     declarations: new Map(declarations.map((d) => [key(d.evaluator_id, d.enterprise_id), d.conflict])),
     submissions: new Map(submissions.map((s) => [key(s.proposal_id, s.evaluator_id), s.submitted_at])),
     minPanel,
@@ -80,7 +90,10 @@ export function isShort(state: EvaluationState, proposal: LiveProposal): boolean
 
 /** Every eligible evaluator has submitted for it, and enough of them remain. */
 export function proposalComplete(state: EvaluationState, proposal: LiveProposal): boolean {
-  return !isShort(state, proposal) && eligibleFor(state, proposal).every((m) => state.submissions.has(key(proposal.proposalId, m.userId)));
+  return (
+    !isShort(state, proposal) &&
+    eligibleFor(state, proposal).every((m) => state.submissions.has(key(proposal.proposalId, m.userId)))
+  );
 }
 
 export function scoringComplete(state: EvaluationState): boolean {
@@ -113,7 +126,12 @@ export async function assertPanelMember(manager: EntityManager, problemId: strin
 }
 
 /** Department officers and admins read; panel members too where `panel` is set. */
-export async function assertMayFollow(manager: EntityManager, problem: Problem, user: AuthUser, panel: boolean): Promise<'staff' | 'panel'> {
+export async function assertMayFollow(
+  manager: EntityManager,
+  problem: Problem,
+  user: AuthUser,
+  panel: boolean,
+): Promise<'staff' | 'panel'> {
   if (user.role === 'admin' || isDepartmentOfficer(user, problem)) return 'staff';
   if (panel && user.role === 'evaluator') {
     await assertPanelMember(manager, problem.id, user);
@@ -135,7 +153,15 @@ export function assertEvaluating(problem: Problem): void {
   }
 }
 
+/** Whether the proposals have opened by the database clock: deadline + the commit grace has passed. */
+export async function openedByClock(manager: EntityManager, problemId: string): Promise<boolean> {
+  const rows = await manager.query<{ opened: boolean }[]>(`SELECT ${openedByClockSql('p')} AS opened FROM problems p WHERE id = $1`, [problemId]);
+  return rows[0]?.opened ?? false;
+}
+
 export async function pastDeadline(manager: EntityManager, problemId: string): Promise<boolean> {
-  const rows = await manager.query<{ past: boolean }[]>(`SELECT now() >= deadline AS past FROM problems WHERE id = $1`, [problemId]);
+  const rows = await manager.query<{ past: boolean }[]>(`SELECT now() >= deadline AS past FROM problems WHERE id = $1`, [
+    problemId,
+  ]);
   return rows[0]?.past ?? false;
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig, AppError, AuthUser, cityIso, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, Msg, nfc, Page, problemStatus, toPage } from '@app/common';
 import { AuditService } from '@app/audit';
+import { releaseScoresIfFinished } from './score-disclosure';
 import { NotificationsService } from '@app/notifications';
 import { assertDepartmentOfficer, findProblem } from '@app/problems';
 import { SetPanelDto } from './dto/evaluation.dto';
@@ -108,8 +109,15 @@ export class PanelService {
           entityType: 'problem',
           entityId: problemId,
           before: { members: before.map((b) => ({ userId: b.user_id, chair: b.is_chair })) },
-          after: { members: dto.members.map((m) => ({ userId: m.userId, chair: m.userId === chairId })), added, removed, reason, afterDeadline: late },
+          after: {
+            members: dto.members.map((m) => ({ userId: m.userId, chair: m.userId === chairId })),
+            added,
+            removed,
+            reason,
+            afterDeadline: late,
+          },
         });
+        if (late) await releaseScoresIfFinished(manager, this.audit, problemId, minSize);
       }
       return this.view(manager, problemId);
     });
@@ -133,7 +141,15 @@ export class PanelService {
     }
     params.push(limit + 1);
     const rows = await this.dataSource.query<
-      { id: string; title: string; status: string; deadline: Date; cursor_at: string; department_name: string; is_chair: boolean }[]
+      {
+        id: string;
+        title: string;
+        status: string;
+        deadline: Date;
+        cursor_at: string;
+        department_name: string;
+        is_chair: boolean;
+      }[]
     >(
       `SELECT p.id, p.title, p.status, p.deadline, p.deadline::text AS cursor_at, o.name AS department_name, m.is_chair
        FROM problem_panel_members m JOIN problems p ON p.id = m.problem_id JOIN organizations o ON o.id = p.department_id
@@ -158,7 +174,15 @@ export class PanelService {
 
   private async view(manager: DataSource['manager'], problemId: string): Promise<PanelView> {
     const rows = await manager.query<
-      { user_id: string; full_name: string; email: string; is_chair: boolean; added_at: Date; removed_at: Date | null; change_reason: string | null }[]
+      {
+        user_id: string;
+        full_name: string;
+        email: string;
+        is_chair: boolean;
+        added_at: Date;
+        removed_at: Date | null;
+        change_reason: string | null;
+      }[]
     >(
       `SELECT m.user_id, u.full_name, u.email, m.is_chair, m.added_at, m.removed_at, m.change_reason
        FROM problem_panel_members m JOIN users u ON u.id = m.user_id WHERE m.problem_id = $1
@@ -169,10 +193,21 @@ export class PanelService {
       problemId,
       members: rows
         .filter((r) => !r.removed_at)
-        .map((r) => ({ userId: r.user_id, fullName: r.full_name, email: r.email, chair: r.is_chair, addedAt: cityIso(r.added_at) })),
+        .map((r) => ({
+          userId: r.user_id,
+          fullName: r.full_name,
+          email: r.email,
+          chair: r.is_chair,
+          addedAt: cityIso(r.added_at),
+        })),
       removed: rows
         .filter((r) => r.removed_at)
-        .map((r) => ({ userId: r.user_id, fullName: r.full_name, removedAt: cityIso(r.removed_at as Date), reason: r.change_reason })),
+        .map((r) => ({
+          userId: r.user_id,
+          fullName: r.full_name,
+          removedAt: cityIso(r.removed_at as Date),
+          reason: r.change_reason,
+        })),
     };
   }
 }

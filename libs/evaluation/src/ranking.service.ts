@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc } from '@app/common';
 import { AuditService } from '@app/audit';
+import { releaseScoresIfFinished, scoresSeal } from './score-disclosure';
 import { findProblem } from '@app/problems';
 import { assertEvaluatorMayRead, ProposalsService } from '@app/proposals';
 import { rankProposals, ProposalScores, weightedTotal } from './scoring';
@@ -112,7 +113,9 @@ export class RankingService {
         evaluations: eligibleFor(s, p).map((m) => ({
           evaluatorId: m.userId,
           scores: Object.fromEntries(
-            scores.filter((r) => r.proposal_id === p.proposalId && r.evaluator_id === m.userId).map((r) => [r.criterion_key, Number(r.score)]),
+            scores
+              .filter((r) => r.proposal_id === p.proposalId && r.evaluator_id === m.userId)
+              .map((r) => [r.criterion_key, Number(r.score)]),
           ),
         })),
       };
@@ -133,7 +136,11 @@ export class RankingService {
           price: r.price,
           durationMonths: o?.content.durationMonths ?? 0,
           submittedAt: r.submittedAt.toISOString(),
-          evaluators: r.evaluatorTotals.map((t) => ({ evaluatorId: t.evaluatorId, fullName: names.get(t.evaluatorId) ?? '', total: t.total })),
+          evaluators: r.evaluatorTotals.map((t) => ({
+            evaluatorId: t.evaluatorId,
+            fullName: names.get(t.evaluatorId) ?? '',
+            total: t.total,
+          })),
           average: r.average,
           spread: r.spread,
           disagreement: r.disagreement,
@@ -181,7 +188,7 @@ export class RankingService {
          ON CONFLICT (proposal_id) DO UPDATE SET score = EXCLUDED.score, reason = EXCLUDED.reason, recorded_by = EXCLUDED.recorded_by, recorded_at = now()`,
         [proposalId, dto.score, reason, user.id],
       );
-      await this.audit.record(manager, {
+      await this.audit.recordSealed(manager, scoresSeal(state.problem.id), {
         actor: user,
         action: 'consensus.recorded',
         entityType: 'proposal',
@@ -189,11 +196,17 @@ export class RankingService {
         before: before[0] ? { score: Number(before[0].score), reason: before[0].reason } : null,
         after: { score: dto.score, reason, spread },
       });
+      await releaseScoresIfFinished(manager, this.audit, state.problem.id, this.config.get('PANEL_MIN_SIZE'));
       return { proposalId, score: dto.score, reason };
     });
   }
 
-  private async totalsFor(manager: EntityManager, state: EvaluationState, proposalId: string, enterpriseId: string): Promise<number[]> {
+  private async totalsFor(
+    manager: EntityManager,
+    state: EvaluationState,
+    proposalId: string,
+    enterpriseId: string,
+  ): Promise<number[]> {
     const proposal = { proposalId, enterpriseId, legalName: '', taxCode: '' };
     const rows = await manager.query<{ evaluator_id: string; criterion_key: string; score: string }[]>(
       `SELECT evaluator_id, criterion_key, score::text AS score FROM proposal_scores WHERE proposal_id = $1`,

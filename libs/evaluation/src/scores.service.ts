@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc } from '@app/common';
 import { AuditService } from '@app/audit';
+import { releaseScoresIfFinished, scoresSeal } from './score-disclosure';
 import { NotificationsService } from '@app/notifications';
 import { assertDepartmentOfficer, isDepartmentOfficer } from '@app/problems';
 import { assertEvaluatorMayRead } from '@app/proposals';
@@ -142,7 +143,7 @@ export class ScoresService {
           [proposalId, user.id, s.criterion, s.score, s.comment ? nfc(s.comment) : null],
         );
       }
-      await this.audit.record(manager, {
+      await this.audit.recordSealed(manager, scoresSeal(state.problem.id), {
         actor: user,
         action: 'scores.saved',
         entityType: 'proposal',
@@ -174,13 +175,14 @@ export class ScoresService {
         [proposalId, user.id],
       );
       const scores = Object.fromEntries(rows.map((r) => [r.criterion_key, Number(r.score)]));
-      await this.audit.record(manager, {
+      await this.audit.recordSealed(manager, scoresSeal(state.problem.id), {
         actor: user,
         action: 'scores.submitted',
         entityType: 'proposal',
         entityId: proposalId,
         after: { scores, weightedTotal: weightedTotal(state.problem.rubric.criteria, scores) },
       });
+      await releaseScoresIfFinished(manager, this.audit, state.problem.id, this.minPanel);
     });
     return this.read(user, proposalId, {});
   }
@@ -207,12 +209,15 @@ export class ScoresService {
         data: { problemId: state.problem.id, proposalId },
       });
       const scores = await this.scoreRows(manager, proposalId, [dto.evaluatorId]);
-      await this.audit.record(manager, {
+      await this.audit.recordSealed(manager, scoresSeal(state.problem.id), {
         actor,
         action: 'scores.reopened',
         entityType: 'proposal',
         entityId: proposalId,
-        before: { evaluatorId: dto.evaluatorId, scores: scores.map((r) => ({ criterion: r.criterion_key, score: Number(r.score) })) },
+        before: {
+          evaluatorId: dto.evaluatorId,
+          scores: scores.map((r) => ({ criterion: r.criterion_key, score: Number(r.score) })),
+        },
         after: { evaluatorId: dto.evaluatorId, reason },
       });
       return { proposalId, evaluatorId: dto.evaluatorId, reopenedAt: cityIso(rows[0].reopened_at) };
@@ -249,7 +254,11 @@ export class ScoresService {
         throw new AppError(ErrorCode.SCORES_HIDDEN);
       }
       const views = await this.evaluatorViews(manager, state, proposal, eligible);
-      return { proposalId, mine: null, evaluations: query.evaluatorId ? views.filter((v) => v.evaluatorId === query.evaluatorId) : views };
+      return {
+        proposalId,
+        mine: null,
+        evaluations: query.evaluatorId ? views.filter((v) => v.evaluatorId === query.evaluatorId) : views,
+      };
     });
   }
 

@@ -9,6 +9,7 @@ import { User } from './entities/user.entity';
 import { RefreshToken } from './entities/refresh-token.entity';
 import { PasswordSetupToken } from './entities/password-setup-token.entity';
 import { hashPassword, verifyPassword } from './password-hasher';
+import { acceptablePasswordOrFail } from './password-policy';
 import { newOpaqueToken, parseOpaqueToken } from './tokens';
 import type { TokenPair } from './dto/auth.dto';
 
@@ -46,13 +47,16 @@ export class AuthService {
       .addSelect('u.passwordHash')
       .where('lower(u.email) = lower(:email)', { email: email.trim() })
       .getOne();
-    if (user?.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
-      throw this.lockedError(user.lockedUntil);
+    // An e-mail without an account is counted and locked exactly like one with an account, and
+    // every path does one argon2 verification, so neither the answer nor its timing tells which.
+    const lockedUntil = user ? user.lockedUntil : await this.unknownEmailLock(email);
+    if (lockedUntil && lockedUntil.getTime() > Date.now()) {
+      await verifyPassword(null, password);
+      throw this.lockedError(lockedUntil);
     }
     const ok = await verifyPassword(user?.passwordHash ?? null, password);
-    if (!user) throw new AppError(ErrorCode.INVALID_CREDENTIALS);
-    if (!ok) {
-      await this.recordFailure(user);
+    if (!user || !ok) {
+      await (user ? this.recordFailure(user) : this.recordUnknownEmailFailure(email));
       throw new AppError(ErrorCode.INVALID_CREDENTIALS);
     }
     if (user.status !== 'active') throw new AppError(ErrorCode.ACCOUNT_DISABLED);
@@ -90,6 +94,48 @@ export class AuthService {
     });
   }
 
+  private async unknownEmailLock(email: string): Promise<Date | null> {
+    const rows = await this.dataSource.query<{ locked_until: Date | null }[]>(
+      `SELECT locked_until FROM login_failures WHERE email_key = lower($1)`,
+      [email.trim()],
+    );
+    return rows[0]?.locked_until ?? null;
+  }
+
+  /** The same counting and doubling lock as recordFailure(), for an e-mail that has no account. */
+  private async recordUnknownEmailFailure(email: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO login_failures AS f (email_key, failed_count, locked_until, updated_at)
+         VALUES (lower($1), 1, CASE WHEN 1 >= $2 THEN now() + make_interval(secs => $3::float8) END, now())
+       ON CONFLICT (email_key) DO UPDATE SET failed_count = f.failed_count + 1, updated_at = now(),
+         locked_until = CASE WHEN f.failed_count + 1 >= $2
+           THEN now() + make_interval(secs => least($3::float8 * power(2, f.failed_count + 1 - $2), $4::float8))
+           ELSE f.locked_until END`,
+      [email.trim(), this.config.get('LOGIN_MAX_FAILURES'), this.config.get('LOGIN_LOCK_BASE_SECONDS'), this.config.get('LOGIN_LOCK_MAX_SECONDS')],
+    );
+  }
+
+  /**
+   * Retention: refresh and set-password tokens expired (or, for set-password, used) more than `days` ago, and
+   * failed-login records of unknown e-mails not touched for as long. Returns rows deleted.
+   */
+  async pruneExpired(days: number): Promise<number> {
+    let total = 0;
+    for (const sql of [
+      // Used and revoked tokens are kept until they expire: presenting one is how reuse is detected.
+      `DELETE FROM refresh_tokens WHERE expires_at < now() - make_interval(days => $1) RETURNING 1`,
+      `DELETE FROM password_setup_tokens WHERE expires_at < now() - make_interval(days => $1)
+          OR (used_at IS NOT NULL AND used_at < now() - make_interval(days => $1)) RETURNING 1`,
+      `DELETE FROM login_failures WHERE updated_at < now() - make_interval(days => $1)
+          AND (locked_until IS NULL OR locked_until < now()) RETURNING 1`,
+    ]) {
+      // (in a CTE: for a bare DELETE the driver returns [rows, count] instead of the rows)
+      const [row] = await this.dataSource.query<{ n: number }[]>(`WITH gone AS (${sql}) SELECT count(*)::int AS n FROM gone`, [days]);
+      total += row.n;
+    }
+    return total;
+  }
+
   private lockedError(until: Date): AppError {
     const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
     return new AppError(
@@ -113,7 +159,9 @@ export class AuthService {
     if (!parsed) throw new AppError(ErrorCode.REFRESH_TOKEN_INVALID);
     type Outcome = { pair: TokenPair } | { error: ErrorCode };
     const result = await this.dataSource.transaction(async (manager): Promise<Outcome> => {
-      const row = await manager.getRepository(RefreshToken).findOne({ where: { id: parsed.id }, lock: { mode: 'pessimistic_write' } });
+      const row = await manager
+        .getRepository(RefreshToken)
+        .findOne({ where: { id: parsed.id }, lock: { mode: 'pessimistic_write' } });
       if (!row || !sameHash(row.tokenHash, parsed.hash)) return { error: ErrorCode.REFRESH_TOKEN_INVALID };
       if (row.usedAt || row.revokedAt) {
         await manager.update(RefreshToken, { familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
@@ -159,9 +207,20 @@ export class AuthService {
     const parsed = parseOpaqueToken(token);
     const invalid = new AppError(ErrorCode.PASSWORD_SETUP_TOKEN_INVALID);
     if (!parsed) throw invalid;
-    const passwordHash = await hashPassword(password);
+    // The policy needs the account's e-mail; a wrong token is refused before any hashing work.
+    const owner = await this.dataSource
+      .getRepository(PasswordSetupToken)
+      .createQueryBuilder('t')
+      .innerJoin(User, 'u', 'u.id = t.userId')
+      .select('u.email', 'email')
+      .where('t.id = :id', { id: parsed.id })
+      .getRawOne<{ email: string }>();
+    if (!owner) throw invalid;
+    const passwordHash = await hashPassword(acceptablePasswordOrFail(password, owner.email));
     const ok = await this.dataSource.transaction(async (manager) => {
-      const row = await manager.getRepository(PasswordSetupToken).findOne({ where: { id: parsed.id }, lock: { mode: 'pessimistic_write' } });
+      const row = await manager
+        .getRepository(PasswordSetupToken)
+        .findOne({ where: { id: parsed.id }, lock: { mode: 'pessimistic_write' } });
       if (!row || row.usedAt || row.expiresAt.getTime() <= Date.now() || !sameHash(row.tokenHash, parsed.hash)) return false;
       await manager.update(PasswordSetupToken, { id: row.id }, { usedAt: new Date() });
       await manager.update(User, { id: row.userId }, { passwordHash, failedLoginCount: 0, lockedUntil: null });

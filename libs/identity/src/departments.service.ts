@@ -30,7 +30,13 @@ export class DepartmentsService {
           name: nfc(dto.name),
           code: dto.code ? nfc(dto.code).toUpperCase() : null,
         });
-        await this.audit.record(manager, { actor, action: 'department.created', entityType: 'department', entityId: saved.id, after: toView(saved) });
+        await this.audit.record(manager, {
+          actor,
+          action: 'department.created',
+          entityType: 'department',
+          entityId: saved.id,
+          after: toView(saved),
+        });
         return toView(saved);
       }),
     );
@@ -46,7 +52,14 @@ export class DepartmentsService {
         if (dto.name !== undefined) department.name = nfc(dto.name);
         if (dto.code !== undefined) department.code = nfc(dto.code).toUpperCase();
         const after = toView(await repo.save(department));
-        await this.audit.record(manager, { actor, action: 'department.updated', entityType: 'department', entityId: id, before, after });
+        await this.audit.record(manager, {
+          actor,
+          action: 'department.updated',
+          entityType: 'department',
+          entityId: id,
+          before,
+          after,
+        });
         return after;
       }),
     );

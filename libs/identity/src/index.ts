@@ -7,4 +7,5 @@ export * from './entities/organization.entity';
 export * from './entities/user.entity';
 export * from './dto/auth.dto';
 export * from './dto/user.dto';
+export { acceptablePasswordOrFail, passwordWeakness } from './password-policy';
 export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, hashPassword } from './password-hasher';

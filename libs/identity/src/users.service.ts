@@ -9,6 +9,7 @@ import { RefreshToken } from './entities/refresh-token.entity';
 import { toUserSnapshot, toUserView, User, UserView } from './entities/user.entity';
 import { CreateUserDto, ListUsersQueryDto, UpdateMeDto, UpdateUserDto } from './dto/user.dto';
 import { hashPassword } from './password-hasher';
+import { acceptablePasswordOrFail } from './password-policy';
 import { randomBytes } from 'node:crypto';
 
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
@@ -27,7 +28,7 @@ export class UsersService {
 
   async create(actor: AuthUser, dto: CreateUserDto): Promise<UserView> {
     const organizationId = await this.checkDepartmentFor(dto.role, dto.departmentId ?? null);
-    const passwordHash = dto.password ? await hashPassword(dto.password) : null;
+    const passwordHash = dto.password ? await hashPassword(acceptablePasswordOrFail(dto.password, dto.email)) : null;
     try {
       return await this.dataSource.transaction(async (manager) => {
         const user = await this.insertUser(manager, {
@@ -37,7 +38,13 @@ export class UsersService {
           organizationId,
           passwordHash,
         });
-        await this.audit.record(manager, { actor, action: 'user.created', entityType: 'user', entityId: user.id, after: toUserSnapshot(user) });
+        await this.audit.record(manager, {
+          actor,
+          action: 'user.created',
+          entityType: 'user',
+          entityId: user.id,
+          after: toUserSnapshot(user),
+        });
         await this.outbox.enqueueMail(manager, MAIL_JOBS.accountCreated, { userId: user.id, needsPasswordSetup: !passwordHash });
         return toUserView(user);
       });
@@ -154,6 +161,10 @@ export class UsersService {
    * Creates the first admin when there is none. Returns the generated password (to print once)
    * when none was configured.
    */
+  async hasAdmin(): Promise<boolean> {
+    return this.dataSource.getRepository(User).existsBy({ role: 'admin' });
+  }
+
   async ensureFirstAdmin(email: string, password?: string): Promise<{ created: boolean; email: string; generatedPassword?: string }> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(1062025)');
@@ -165,9 +176,15 @@ export class UsersService {
         fullName: 'Platform administrator',
         role: 'admin',
         organizationId: null,
-        passwordHash: await hashPassword(password ?? generatedPassword!),
+        passwordHash: await hashPassword(password ? acceptablePasswordOrFail(password, email, 'ADMIN_PASSWORD') : generatedPassword!),
       });
-      await this.audit.record(manager, { actor: null, action: 'user.created', entityType: 'user', entityId: user.id, after: toUserSnapshot(user) });
+      await this.audit.record(manager, {
+        actor: null,
+        action: 'user.created',
+        entityType: 'user',
+        entityId: user.id,
+        after: toUserSnapshot(user),
+      });
       return { created: true, email: user.email, generatedPassword };
     });
   }
@@ -179,7 +196,11 @@ export class UsersService {
   }
 
   /** Officers need a department; other staff may have one. Returns the organization id to store. */
-  private async checkDepartmentFor(role: string, departmentId: string | null, manager: EntityManager = this.dataSource.manager): Promise<string | null> {
+  private async checkDepartmentFor(
+    role: string,
+    departmentId: string | null,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<string | null> {
     if (!departmentId) {
       if (role === 'officer') throw new AppError(ErrorCode.DEPARTMENT_REQUIRED);
       return null;

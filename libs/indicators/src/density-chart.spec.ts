@@ -8,9 +8,11 @@ const series = (densities: (number | null)[]): DensitySeriesView => ({
   target: 0.7,
   from: '2025-01',
   to: '2025-04',
+  knownAt: '2025-04-28T12:00:00.000+07:00',
   items: densities.map((d, i) => ({
     month: `2025-0${i + 1}`,
     asOf: `2025-0${i + 1}-28`,
+    boundary: '31-2024',
     enterprises: d === null ? 0 : d,
     population: d === null ? null : population,
     density: d,

@@ -6,3 +6,5 @@ export * from './density-chart';
 export * from './months';
 export * from './dto/density.dto';
 export * from './density-queries';
+export * from './methodology';
+export * from './dto/methodology.dto';

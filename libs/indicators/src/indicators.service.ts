@@ -1,20 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, AppError, cityToday, ErrorCode } from '@app/common';
-import { AreasService, AreaUnitType, choosePopulationFigure, HAIPHONG_CITY, unknownArea } from '@app/areas';
+import { AppConfig, AppError, cityIso, cityToday, DEFAULT_LANGUAGE, ErrorCode, fieldName, Language, Msg, translate } from '@app/common';
+import {
+  AreasService,
+  AreaUnitType,
+  BOUNDARY_CHANGE_DATE,
+  choosePopulationFigure,
+  CityBoundary,
+  cityOn,
+  loadCityBoundaries,
+} from '@app/areas';
 import { SECTORS } from '@app/enterprises';
 import { measure } from './density';
-import { AREA_COUNTS_SQL, SECTOR_COUNTS_SQL, seriesSql } from './density-queries';
+import { AREA_COUNTS_SQL, REVISIONS_SQL, SECTOR_COUNTS_SQL, SERIES_SQL } from './density-queries';
 import {
   AreaDensityView,
+  BoundaryView,
   DensityQueryDto,
   DensitySeriesView,
   DensitySnapshotView,
+  RevisionView,
   SectorCountView,
   SeriesQueryDto,
+  VintageView,
 } from './dto/density.dto';
 import { addMonths, lastDayOfMonth, monthOf, monthsBetween } from './months';
+import { MethodologyLanguage, methodologyTexts } from './methodology';
+import { MethodologyView } from './dto/methodology.dto';
 
 /** A series covers at most ten years of months: bounded work per request. */
 export const MAX_SERIES_MONTHS = 120;
@@ -26,12 +39,24 @@ interface AreaCountRow {
   enterprises: number;
 }
 
+/** What the platform knew: `cut` bounds recorded_at (null: everything so far), `iso` is shown. */
+export interface Knowledge {
+  cut: string | null;
+  iso: string;
+  latest: boolean;
+}
+
+/** The last instant of a Hai Phong calendar day, as an ISO instant with offset. */
+export const endOfCityDay = (day: string) => `${day}T23:59:59.999+07:00`;
+
+
 /**
  * The enterprise-density indicator. Counts come from enterprise_activity_deltas (the registry
- * writes +1/-1 per area and sector on each transition's effective date): the count on a day is
- * the sum of deltas up to it, so a query's cost grows with areas × days on which something
- * changed, never with the number of firms, and a past answer changes only when a dated fact
- * about that past does. Denominators are the dated figures of area_populations.
+ * writes +1/-1 per area and sector on each transition's effective date, with the moment it was
+ * recorded): the count on a day as known at a moment is the sum of deltas dated up to the day and
+ * recorded up to the moment, so a query's cost grows with areas × days on which something changed
+ * (and revisions), never with the number of firms. The city is the one in force on the date, with
+ * its own units and population (areas' validity periods).
  */
 @Injectable()
 export class IndicatorsService {
@@ -45,7 +70,7 @@ export class IndicatorsService {
     return this.config.get('INDICATOR_TARGET_PER_1000');
   }
 
-  async snapshot(query: DensityQueryDto): Promise<DensitySnapshotView> {
+  async snapshot(query: DensityQueryDto, lang: Language = DEFAULT_LANGUAGE): Promise<DensitySnapshotView> {
     const today = cityToday();
     const asOf = query.asOf ?? today;
     if (asOf > today) {
@@ -54,28 +79,40 @@ export class IndicatorsService {
         today,
       });
     }
-    const [rows, figures, sectors] = await Promise.all([
-      this.areaCounts(asOf),
+    const knowledge = knowledgeOf(query.knownAt);
+    const boundaries = await loadCityBoundaries(this.dataSource.manager);
+    const city = cityOn(boundaries, asOf);
+    const unitCodes = city.countedUnits.map((u) => u.code);
+    if (query.area && query.area !== city.code && !unitCodes.includes(query.area)) {
+      await this.areas.requireArea(query.area); // unknown → 404
+      throw new AppError(
+        ErrorCode.AREA_OUTSIDE_BOUNDARY,
+        { area: query.area, city: city.name, asOf },
+        { area: query.area, asOf, boundary: city.code },
+      );
+    }
+    const current = asOf >= BOUNDARY_CHANGE_DATE;
+    const [rows, figures, sectors, revisionRows] = await Promise.all([
+      this.dataSource.query<AreaCountRow[]>(AREA_COUNTS_SQL, [asOf, unitCodes, knowledge.cut]),
       this.areas.figuresByArea(),
-      query.groupBy === 'sector' ? this.sectorCounts(asOf) : undefined,
+      query.groupBy === 'sector' && current ? this.sectorCounts(asOf, knowledge.cut) : undefined,
+      this.dataSource.query<{ recorded_on: string; delta: number }[]>(REVISIONS_SQL, [asOf, unitCodes, knowledge.cut]),
     ]);
-    const city = rows.find((r) => r.code === HAIPHONG_CITY.code);
-    if (!city) throw new Error('The city is missing from areas: run the seed (main.js migrate)');
-    if (query.area && !rows.some((r) => r.code === query.area)) throw unknownArea(query.area);
 
     const target = this.target;
     const pick = (code: string) => choosePopulationFigure(figures.get(code) ?? [], asOf);
     const cityCount = rows.reduce((sum, r) => sum + r.enterprises, 0);
-    const countOf = (r: AreaCountRow) => (r === city ? cityCount : r.enterprises);
     const areas = rows
-      .filter((r) => (query.area ? r.code === query.area : r !== city))
+      .filter((r) => !query.area || query.area === city.code || r.code === query.area)
       .map((r): AreaDensityView => {
-        const { progress: _progress, ...m } = measure(r.name, countOf(r), pick(r.code), target);
-        return { areaCode: r.code, name: r.name, unitType: r.unit_type, enterprises: countOf(r), ...m };
+        const { progress: _progress, ...m } = measure(r.name, r.enterprises, pick(r.code), target);
+        return { areaCode: r.code, name: r.name, unitType: r.unit_type, enterprises: r.enterprises, ...m };
       });
     return {
       asOf,
       target,
+      boundary: boundaryView(city, lang),
+      vintage: vintageOf(asOf, knowledge, revisionRows),
       city: {
         areaCode: city.code,
         name: city.name,
@@ -84,6 +121,29 @@ export class IndicatorsService {
       },
       areas,
       ...(sectors ? { sectors } : {}),
+      ...(query.groupBy === 'sector' && !current
+        ? { sectorsReason: translate(lang, 'indicator.sectorsReason', { from: BOUNDARY_CHANGE_DATE, asOf }) }
+        : {}),
+    };
+  }
+
+  /** The public methodology, in Vietnamese or English, with the live target and the cities' population figures. */
+  async methodology(language: MethodologyLanguage): Promise<MethodologyView> {
+    const boundaries = await loadCityBoundaries(this.dataSource.manager);
+    const figures = await this.areas.figuresByArea(boundaries.map((b) => b.code));
+    return {
+      language,
+      ...methodologyTexts(language, this.target),
+      target: this.target,
+      boundaryChangeDate: BOUNDARY_CHANGE_DATE,
+      cityPopulations: boundaries.flatMap((b) =>
+        (figures.get(b.code) ?? []).map((f) => ({ areaCode: b.code, name: b.name, ...f })),
+      ),
+      endpoints: {
+        snapshot: '/api/v1/indicators/enterprise-density?asOf=YYYY-MM-DD&knownAt=YYYY-MM-DD',
+        series: '/api/v1/indicators/enterprise-density/series?from=YYYY-MM&to=YYYY-MM',
+        areas: '/api/v1/areas?inForceOn=YYYY-MM-DD',
+      },
     };
   }
 
@@ -92,43 +152,52 @@ export class IndicatorsService {
     const to = query.to ?? monthOf(today);
     const from = query.from ?? addMonths(to, 1 - defaultMonths);
     this.checkRange(from, to, monthOf(today));
-    const area = query.area ? await this.areas.requireArea(query.area) : HAIPHONG_CITY;
+    const knowledge = knowledgeOf(query.knownAt);
+    const boundaries = await loadCityBoundaries(this.dataSource.manager);
+    const isCity = !query.area || boundaries.some((b) => b.code === query.area);
+    const area = isCity
+      ? (boundaries.find((b) => b.code === query.area) ?? cityOn(boundaries, today))
+      : await this.areas.requireArea(query.area!);
     const lastAsOf = to === monthOf(today) ? today : lastDayOfMonth(to);
-    const forArea = area.code !== HAIPHONG_CITY.code;
+    // For the city: the first boundary's units are summed apart (the old city); for a unit: that unit.
+    const innerCodes = isCity ? (boundaries[0]?.countedUnits.map((u) => u.code) ?? []) : [area.code];
 
     const [rows, figures] = await Promise.all([
-      this.dataSource.query<{ month: string; as_of: string; enterprises: number }[]>(seriesSql(forArea), [
+      this.dataSource.query<{ month_start: string; all_delta: number; inner_delta: number | null }[]>(SERIES_SQL, [
         `${from}-01`,
         lastAsOf,
-        ...(forArea ? [area.code] : []),
+        knowledge.cut,
+        innerCodes,
       ]),
-      this.areas.figuresByArea([area.code]),
+      this.areas.figuresByArea(),
     ]);
+    const byMonth = new Map(rows.map((r) => [r.month_start.slice(0, 7), r]));
     const target = this.target;
-    const own = figures.get(area.code) ?? [];
-    return {
-      areaCode: area.code,
-      name: area.name,
-      target,
-      from,
-      to,
-      items: rows.map((r) => ({
-        month: r.month,
-        asOf: r.as_of,
-        enterprises: r.enterprises,
-        ...measure(area.name, r.enterprises, choosePopulationFigure(own, r.as_of), target),
-      })),
-    };
-  }
-
-  /** Counts per area (and the city row, whose own count is 0: firms sit in its units) as of a day. */
-  private areaCounts(asOf: string): Promise<AreaCountRow[]> {
-    return this.dataSource.query<AreaCountRow[]>(AREA_COUNTS_SQL, [asOf, HAIPHONG_CITY.code]);
+    let all = 0;
+    let inner = 0;
+    const items = [];
+    for (let month = from; month <= to; month = addMonths(month, 1)) {
+      const r = byMonth.get(month);
+      all += r?.all_delta ?? 0;
+      inner += r?.inner_delta ?? 0;
+      const asOf = month === monthOf(today) ? today : lastDayOfMonth(month);
+      const city = cityOn(boundaries, asOf);
+      const scope = isCity ? city : { code: area.code, name: area.name };
+      const enterprises = !isCity || city.code === boundaries[0]?.code ? inner : all;
+      items.push({
+        month,
+        asOf,
+        boundary: city.code,
+        enterprises,
+        ...measure(scope.name, enterprises, choosePopulationFigure(figures.get(scope.code) ?? [], asOf), target),
+      });
+    }
+    return { areaCode: area.code, name: area.name, target, from, to, knownAt: knowledge.iso, items };
   }
 
   /** Every sector of the registry, zero where none is active; busiest first. */
-  private async sectorCounts(asOf: string): Promise<SectorCountView[]> {
-    const rows = await this.dataSource.query<{ sector: string; enterprises: number }[]>(SECTOR_COUNTS_SQL, [asOf]);
+  private async sectorCounts(asOf: string, cut: string | null): Promise<SectorCountView[]> {
+    const rows = await this.dataSource.query<{ sector: string; enterprises: number }[]>(SECTOR_COUNTS_SQL, [asOf, cut]);
     const counts = new Map(rows.map((r) => [r.sector, r.enterprises]));
     const sectors = [...new Set<string>([...SECTORS, ...counts.keys()])];
     return sectors
@@ -150,4 +219,70 @@ export class IndicatorsService {
       );
     }
   }
+}
+
+/** knownAt as asked: a day means its end in Hai Phong; an instant as written. Not in the future. */
+export function knowledgeOf(knownAt: string | undefined, now = new Date()): Knowledge {
+  if (!knownAt) return { cut: null, iso: cityIso(now), latest: true };
+  const instant = /^\d{4}-\d{2}-\d{2}$/.test(knownAt) ? endOfCityDay(knownAt) : knownAt;
+  const ms = Date.parse(instant);
+  if (Number.isNaN(ms)) {
+    throw new AppError(ErrorCode.VALIDATION_FAILED, {}, [{ field: 'knownAt', errors: [new Msg('validation.realDate', { field: fieldName('knownAt') })] }]);
+  }
+  if (ms > now.getTime() && !(/^\d{4}-\d{2}-\d{2}$/.test(knownAt) && knownAt === cityToday(now))) {
+    throw new AppError(ErrorCode.DATE_IN_FUTURE, { context: 'knownAt', knownAt }, {
+      knownAt,
+    });
+  }
+  // Today's date means "so far today": the same as the latest knowledge, but stated.
+  const at = new Date(Math.min(ms, now.getTime()));
+  return { cut: at.toISOString(), iso: cityIso(at), latest: false };
+}
+
+function boundaryView(city: CityBoundary, lang: Language): BoundaryView {
+  return {
+    code: city.code,
+    name: city.name,
+    validFrom: city.validFrom,
+    validTo: city.validTo,
+    basis: city.basis,
+    units: city.units,
+    note: translate(lang, 'indicator.boundaryNote'),
+  };
+}
+
+/**
+ * The first shown figure for asOf is what was recorded by the end of that day; each later day on
+ * which records changed the city figure is a revision. Rows are per recording day, so this costs
+ * days, not firms.
+ */
+export function vintageOf(
+  asOf: string,
+  knowledge: Knowledge,
+  rows: readonly { recorded_on: string; delta: number }[],
+): VintageView {
+  const dayOver = knowledge.cut === null ? cityToday() > asOf : Date.parse(knowledge.cut) > Date.parse(endOfCityDay(asOf));
+  let running = 0;
+  let first: number | null = null;
+  const revisions: RevisionView[] = [];
+  for (const r of rows) {
+    if (r.recorded_on <= asOf) {
+      running += r.delta;
+      continue;
+    }
+    first ??= running;
+    if (r.delta === 0) continue;
+    running += r.delta;
+    revisions.push({ recordedOn: r.recorded_on, enterprises: running, change: r.delta });
+  }
+  if (first === null) first = running;
+  return {
+    knownAt: knowledge.iso,
+    latest: knowledge.latest,
+    firstPublishedAt: dayOver ? cityIso(endOfCityDay(asOf)) : null,
+    firstPublishedEnterprises: dayOver ? first : null,
+    revised: revisions.length > 0,
+    lastRevisedOn: revisions.at(-1)?.recordedOn ?? null,
+    revisions,
+  };
 }

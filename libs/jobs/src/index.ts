@@ -3,3 +3,4 @@ export * from './jobs.module';
 export * from './outbox.service';
 export * from './outbox-relay.service';
 export * from './outbox-message.entity';
+export * from './operations.service';

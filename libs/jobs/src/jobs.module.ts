@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@app/common';
 import { OutboxMessage } from './outbox-message.entity';
 import { OutboxService } from './outbox.service';
+import { OperationsService } from './operations.service';
 import { OutboxRelay } from './outbox-relay.service';
 import { QUEUES } from './queues';
 
@@ -38,8 +39,8 @@ const queueRegistrations = Object.values(QUEUES).map((name) => ({ name }));
     }),
     BullModule.registerQueue(...queueRegistrations),
   ],
-  providers: [OutboxService],
-  exports: [OutboxService, BullModule],
+  providers: [OutboxService, OperationsService],
+  exports: [OutboxService, OperationsService, BullModule],
 })
 export class JobsModule {
   static withRelay(): DynamicModule {

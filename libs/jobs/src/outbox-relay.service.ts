@@ -4,20 +4,12 @@ import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@app/common';
+import { AppConfig, withTimeout } from '@app/common';
 import { OutboxMessage } from './outbox-message.entity';
 
 const BATCH_SIZE = 100;
 /** While Redis is down ioredis queues commands; don't hold the claimed rows longer than this. */
 const ADD_TIMEOUT_MS = 5000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not accept the job within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Moves committed outbox rows to their BullMQ queues. Rows are claimed with SKIP LOCKED so
@@ -31,6 +23,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private stopped = false;
+  /** When the last relay round finished (successfully or not): the worker's liveness signal. */
+  lastRoundAt = Date.now();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -55,7 +49,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         this.logger.warn(`Outbox relay round failed, will retry: ${String(err)}`);
         return 0;
       });
-      void this.running.then((moved) => this.schedule(moved === BATCH_SIZE ? 0 : this.config.get('OUTBOX_POLL_INTERVAL_MS')));
+      void this.running.then((moved) => {
+        this.lastRoundAt = Date.now();
+        this.schedule(moved === BATCH_SIZE ? 0 : this.config.get('OUTBOX_POLL_INTERVAL_MS'));
+      });
     }, delayMs);
   }
 
@@ -82,12 +79,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
             removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
             removeOnFail: { age: 30 * 24 * 3600 },
           });
-          await withTimeout(added, ADD_TIMEOUT_MS);
+          await withTimeout(added, ADD_TIMEOUT_MS, `Redis did not accept the job within ${ADD_TIMEOUT_MS} ms`);
           await manager.update(OutboxMessage, { id: row.id }, { dispatchedAt: new Date(), attempts: row.attempts + 1, lastError: null });
           moved += 1;
         } catch (err) {
           // Redis unreachable (or unknown queue): keep the row for the next round and stop this one.
-          await manager.update(OutboxMessage, { id: row.id }, { attempts: row.attempts + 1, lastError: String(err).slice(0, 500) });
+          await manager.update(
+            OutboxMessage,
+            { id: row.id },
+            { attempts: row.attempts + 1, lastError: String(err).slice(0, 500) },
+          );
           this.logger.warn(`Could not relay outbox row ${row.id} to ${row.queue}: ${String(err)}`);
           break;
         }

@@ -4,6 +4,7 @@ export const QUEUES = {
   notifications: 'notifications',
   problems: 'problems',
   evaluation: 'evaluation',
+  imports: 'imports',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -68,3 +69,16 @@ export const EVALUATION_JOBS = {
   sweepReminders: 'sweep-evaluation-reminders',
 } as const;
 export type EvaluationJobName = (typeof EVALUATION_JOBS)[keyof typeof EVALUATION_JOBS];
+
+/** Jobs on the imports queue (libs/enterprises): the dry run of an uploaded list, then its commit. */
+export const IMPORT_JOBS = {
+  /** Parses and checks every row of the file, writes the row report; writes no firm. */
+  validate: 'validate-import',
+  /** Writes the ready and updated rows of a validated import, in batches, resumably. */
+  commit: 'commit-import',
+} as const;
+export type ImportJobName = (typeof IMPORT_JOBS)[keyof typeof IMPORT_JOBS];
+
+export interface ImportJobPayload {
+  importId: string;
+}

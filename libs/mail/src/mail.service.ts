@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { resolve, join } from 'node:path';
 import { createTransport, Transporter } from 'nodemailer';
 import { AppConfig } from '@app/common';
@@ -35,7 +35,8 @@ export class MailService implements OnModuleInit {
       this.transport = createTransport(smtpUrl);
     } else {
       this.mailDir = resolve(this.config.get('MAIL_DIR'));
-      await mkdir(this.mailDir, { recursive: true });
+      await mkdir(this.mailDir, { recursive: true, mode: 0o700 });
+      await chmod(this.mailDir, 0o700); // also when the folder was made earlier, e.g. by the launcher
       this.transport = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
     }
   }
@@ -48,7 +49,8 @@ export class MailService implements OnModuleInit {
     if (!this.mailDir || !info.message) return { messageId: info.messageId };
     const safeId = info.messageId.replace(/[^A-Za-z0-9@.-]/g, '');
     const file = join(this.mailDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeId}.eml`);
-    await writeFile(file, info.message);
+    // Mail can carry set-password links: readable by the owner only.
+    await writeFile(file, info.message, { mode: 0o600 });
     this.logger.log(`Mail to ${message.to} written to ${file}`);
     return { messageId: info.messageId, file };
   }

@@ -40,30 +40,60 @@ describe('OCDS releases', () => {
     expect(ok).toBe(true);
   };
   const pack = (releases: Record<string, unknown>[]) =>
-    buildReleasePackage(releases, { uri: 'http://localhost:3000/api/v1/ocds/release-packages', publishedDate: new Date(), publisherName: 'UBND TP Hải Phòng' });
+    buildReleasePackage(releases, {
+      uri: 'http://localhost:3000/api/v1/ocds/release-packages',
+      publishedDate: new Date(),
+      publisherName: 'UBND TP Hải Phòng',
+    });
 
   it('a tender, an amendment, an award and an unsuccessful tender all validate against the 1.1.5 schema', () => {
     const tender = buildRelease('tender', snapshot, options, snapshot.publishedAt);
     const amended = buildRelease(
       'tenderAmendment',
-      { ...snapshot, deadline: new Date('2026-03-25T10:00:00Z'), amendments: [{ number: 1, date: new Date('2026-03-10T00:00:00Z'), reason: 'Bổ sung dữ liệu', changedFields: ['deadline', 'dataAvailable'] }] },
+      {
+        ...snapshot,
+        deadline: new Date('2026-03-25T10:00:00Z'),
+        amendments: [
+          {
+            number: 1,
+            date: new Date('2026-03-10T00:00:00Z'),
+            reason: 'Bổ sung dữ liệu',
+            changedFields: ['deadline', 'dataAvailable'],
+          },
+        ],
+      },
       options,
       new Date('2026-03-10T00:00:00Z'),
       1,
     );
     const awarded = buildRelease(
       'award',
-      { ...snapshot, status: 'awarded', tenderers: [firmA, firmB], award: { date: new Date('2026-04-01T00:00:00Z'), supplier: firmA, price: 1_200_000_000, durationMonths: 5 } },
+      {
+        ...snapshot,
+        status: 'awarded',
+        tenderers: [firmA, firmB],
+        award: { date: new Date('2026-04-01T00:00:00Z'), supplier: firmA, price: 1_200_000_000, durationMonths: 5 },
+      },
       options,
       new Date('2026-04-01T00:00:00Z'),
     );
     const failed = buildRelease(
       'unsuccessful',
-      { ...snapshot, status: 'unsuccessful', tenderers: [firmB], unsuccessful: { date: new Date('2026-04-01T00:00:00Z'), reason: 'No proposal reached the pass mark' } },
+      {
+        ...snapshot,
+        status: 'unsuccessful',
+        tenderers: [firmB],
+        unsuccessful: { date: new Date('2026-04-01T00:00:00Z'), reason: 'No proposal reached the pass mark' },
+      },
       options,
       new Date('2026-04-01T00:00:00Z'),
     );
-    const cancelled = buildRelease('tenderCancellation', { ...snapshot, status: 'cancelled', cancelled: { date: new Date(), reason: 'Duplicate' } }, options, new Date());
+    const cancelled = buildRelease(
+      'tenderCancellation',
+      { ...snapshot, status: 'cancelled', cancelled: { date: new Date(), reason: 'Duplicate' } },
+      options,
+      new Date(),
+    );
     expectValid(pack([tender, amended, awarded, failed, cancelled]));
 
     expect(awarded).toMatchObject({

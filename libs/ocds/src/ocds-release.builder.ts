@@ -98,7 +98,13 @@ export function tagsOf(event: OcdsEvent): string[] {
   }
 }
 
-export function buildRelease(event: OcdsEvent, snapshot: OcdsProblemSnapshot, options: OcdsOptions, eventDate: Date, amendmentNumber?: number) {
+export function buildRelease(
+  event: OcdsEvent,
+  snapshot: OcdsProblemSnapshot,
+  options: OcdsOptions,
+  eventDate: Date,
+  amendmentNumber?: number,
+) {
   const ocid = ocidOf(options.ocidPrefix, snapshot.problemId);
   const buyer = { id: buyerPartyId(snapshot.department), name: snapshot.department.name };
   const firms = new Map<string, OcdsFirm>();
@@ -174,13 +180,21 @@ export function buildRelease(event: OcdsEvent, snapshot: OcdsProblemSnapshot, op
   }
   if (event === 'unsuccessful' && snapshot.unsuccessful) {
     release.awards = [
-      { id: `${ocid}-award-1`, status: 'unsuccessful', date: snapshot.unsuccessful.date.toISOString(), description: snapshot.unsuccessful.reason },
+      {
+        id: `${ocid}-award-1`,
+        status: 'unsuccessful',
+        date: snapshot.unsuccessful.date.toISOString(),
+        description: snapshot.unsuccessful.reason,
+      },
     ];
   }
   return JSON.parse(JSON.stringify(release)) as Record<string, unknown>; // drops undefined members
 }
 
-export function buildReleasePackage(releases: Record<string, unknown>[], meta: { uri: string; publishedDate: Date; publisherName: string }) {
+export function buildReleasePackage(
+  releases: Record<string, unknown>[],
+  meta: { uri: string; publishedDate: Date; publisherName: string },
+) {
   return {
     uri: meta.uri,
     version: '1.1',

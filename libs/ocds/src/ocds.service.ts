@@ -2,7 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, AppError, ErrorCode } from '@app/common';
-import { buildRelease, buildReleasePackage, ocidOf, OcdsEvent, OcdsFirm, OcdsProblemSnapshot, releaseIdOf, tagsOf } from './ocds-release.builder';
+import {
+  buildRelease,
+  buildReleasePackage,
+  ocidOf,
+  OcdsEvent,
+  OcdsFirm,
+  OcdsProblemSnapshot,
+  releaseIdOf,
+  tagsOf,
+} from './ocds-release.builder';
 
 /** What the event adds that the problem's rows do not say (the award's price lives only in sealed content). */
 export interface OcdsRecordOptions {
@@ -46,11 +55,16 @@ export class OcdsService {
   ) {}
 
   /** In the event's transaction, after its rows are written: snapshots the problem as it now stands. */
-  async record(manager: EntityManager, problemId: string, event: OcdsEvent, options: OcdsRecordOptions = {}): Promise<OcdsRelease> {
+  async record(
+    manager: EntityManager,
+    problemId: string,
+    event: OcdsEvent,
+    options: OcdsRecordOptions = {},
+  ): Promise<OcdsRelease> {
     const rows = await manager.query<ProblemRow[]>(
       `SELECT p.id, p.title, p.summary, p.status, p.sector, p.budget_ceiling, p.duration_months, p.published_at, p.deadline,
               p.clarification_deadline, p.cancelled_at, p.cancel_reason, p.department_id, o.name AS department_name,
-              o.code AS department_code, now() >= p.deadline AS past_deadline, now() AS now
+              o.code AS department_code, now() >= p.deadline + p.receipt_grace AS past_deadline, now() AS now
        FROM problems p JOIN organizations o ON o.id = p.department_id WHERE p.id = $1`,
       [problemId],
     );
@@ -83,7 +97,12 @@ export class OcdsService {
       clarificationDeadline: p.clarification_deadline,
       department: { id: p.department_id, name: p.department_name, code: p.department_code },
       tenderers: firms,
-      amendments: amendments.map((a) => ({ number: a.number, date: a.created_at, reason: a.reason, changedFields: Object.keys(a.changes) })),
+      amendments: amendments.map((a) => ({
+        number: a.number,
+        date: a.created_at,
+        reason: a.reason,
+        changedFields: Object.keys(a.changes),
+      })),
     };
     if (p.status === 'cancelled') snapshot.cancelled = { date: p.cancelled_at ?? date, reason: p.cancel_reason ?? '' };
     if (options.award) {
@@ -102,14 +121,10 @@ export class OcdsService {
     const opts = { ocidPrefix: this.config.get('OCDS_OCID_PREFIX'), publicUrl: this.config.get('PUBLIC_URL') };
     const release = buildRelease(event, snapshot, opts, date, options.amendmentNumber);
     const ocid = ocidOf(opts.ocidPrefix, problemId);
-    await manager.query(`INSERT INTO ocds_releases (id, ocid, problem_id, tags, date, release) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`, [
-      releaseIdOf(ocid, event, options.amendmentNumber),
-      ocid,
-      problemId,
-      tagsOf(event),
-      date,
-      JSON.stringify(release),
-    ]);
+    await manager.query(
+      `INSERT INTO ocds_releases (id, ocid, problem_id, tags, date, release) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+      [releaseIdOf(ocid, event, options.amendmentNumber), ocid, problemId, tagsOf(event), date, JSON.stringify(release)],
+    );
     return release;
   }
 

@@ -2,11 +2,11 @@ import { assertCommuneLevelArea } from '@app/areas';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, AppError, AuthUser, ErrorCode, nfc, problemStatus } from '@app/common';
+import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc, problemStatus } from '@app/common';
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
 import { OcdsService } from '@app/ocds';
-import { amendDeadlines } from './deadline-rules';
+import { AmendmentRefusal, amendDeadlines, refuseAmendedDates } from './deadline-rules';
 import { AmendProblemDto } from './dto/amend-problem.dto';
 import { Problem } from './entities/problem.entity';
 import { ProblemAmendment } from './entities/problem-amendment.entity';
@@ -58,6 +58,16 @@ export class AmendmentsService {
       const given = normaliseFields(changes);
       if (Object.keys(diffFields(problem, given)).length === 0) throw new AppError(ErrorCode.AMENDMENT_EMPTY);
       const now = await databaseNow(manager);
+      const refusal = refuseAmendedDates({
+        now,
+        publishedAt: problem.publishedAt ?? now,
+        deadline: problem.deadline,
+        clarificationDeadline: problem.clarificationDeadline,
+        requestedDeadline: given.deadline,
+        requestedClarificationDeadline: given.clarificationDeadline,
+        minOpenDays: this.config.get('PROBLEM_MIN_OPEN_DAYS'),
+      });
+      if (refusal) throw amendmentRefused(refusal, problem.deadline, problem.clarificationDeadline);
       const dates = amendDeadlines({
         now,
         deadline: problem.deadline,
@@ -77,7 +87,15 @@ export class AmendmentsService {
       await manager.getRepository(Problem).update({ id }, { ...changed, amendmentCount: number });
       const repo = manager.getRepository(ProblemAmendment);
       const amendment = await repo.save(
-        repo.create({ problemId: id, number, changes: diff, reason, previousDeadline: problem.deadline, newDeadline: dates.deadline, createdBy: actor.id }),
+        repo.create({
+          problemId: id,
+          number,
+          changes: diff,
+          reason,
+          previousDeadline: problem.deadline,
+          newDeadline: dates.deadline,
+          createdBy: actor.id,
+        }),
       );
       await this.ocds.record(manager, id, 'tenderAmendment', { amendmentNumber: number });
       await this.audit.record(manager, {
@@ -88,15 +106,11 @@ export class AmendmentsService {
         before: { deadline: problem.deadline, amendmentCount: problem.amendmentCount },
         after: { amendmentId: amendment.id, number, reason, changes: diff, deadlinePushed: dates.pushed },
       });
-      if (diff.deadline) await this.deadlines.planDeadlineJobs(manager, id, dates.deadline, now);
+      if (diff.deadline) await this.deadlines.planDeadlineJobs(manager, id, now);
 
-      // Live proposals were written against the old text: their firms must confirm or revise.
-      // (an UPDATE through manager.query() answers [rows, affected count])
-      const [flagged] = await manager.query<[{ enterprise_id: string }[], number]>(
-        `UPDATE proposals SET needs_confirmation = true, updated_at = now()
-          WHERE problem_id = $1 AND status <> 'withdrawn' RETURNING enterprise_id`,
-        [id],
-      );
+      // Live proposals were written against the old text: their firms must confirm or revise
+      // (a proposal needs confirmation while its latest answer is older than amendment `number`).
+      const bidders = await audienceOf(manager, id, ['bidders']);
       const params = { problem: problem.title, number, reason, deadline: dates.deadline };
       const data = { problemId: id, amendmentNumber: number };
       const firms = await audienceOf(manager, id, ['followers', 'askers', 'bidders', 'invited']);
@@ -108,7 +122,7 @@ export class AmendmentsService {
       });
       await this.notifications.notifyEnterprises(
         manager,
-        flagged.map((r) => r.enterprise_id),
+        bidders,
         {
           kind: 'proposal.confirm_or_revise',
           message: diff.deadline ? 'confirmOrReviseNewDeadline' : 'confirmOrRevise',
@@ -126,7 +140,33 @@ export class AmendmentsService {
   async list(viewer: Viewer, id: string): Promise<AmendmentList> {
     const problem = await findProblem(this.dataSource.manager, id);
     assertVisible(viewer, problem);
-    const rows = await this.dataSource.getRepository(ProblemAmendment).find({ where: { problemId: id }, order: { number: 'ASC' } });
+    const rows = await this.dataSource
+      .getRepository(ProblemAmendment)
+      .find({ where: { problemId: id }, order: { number: 'ASC' } });
     return { items: rows.map(toAmendmentView) };
+  }
+}
+
+function amendmentRefused(refusal: AmendmentRefusal, deadline: Date, clarificationDeadline: Date): AppError {
+  const current = { deadline: cityIso(deadline), clarificationDeadline: cityIso(clarificationDeadline) };
+  switch (refusal.reason) {
+    case 'deadline_passed':
+      return new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, { context: 'amendAfterDeadline' }, current);
+    case 'deadline_shortened':
+      return new AppError(ErrorCode.DEADLINE_SHORTENED, { deadline }, current);
+    case 'below_minimum_open_period':
+      return new AppError(
+        ErrorCode.DEADLINE_TOO_SOON,
+        { context: 'amend', earliest: refusal.earliest },
+        { ...current, earliestDeadline: cityIso(refusal.earliest) },
+      );
+    case 'clarification_shortened':
+      return new AppError(
+        ErrorCode.CLARIFICATION_DEADLINE_INVALID,
+        { context: 'shortened', clarificationDeadline },
+        { ...current, reason: 'shortened' },
+      );
+    case 'clarification_past':
+      return new AppError(ErrorCode.CLARIFICATION_DEADLINE_INVALID, { context: 'past' }, { ...current, reason: 'past' });
   }
 }

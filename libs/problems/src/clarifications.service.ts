@@ -76,8 +76,10 @@ export class ClarificationsService {
         problemId,
         enterpriseId,
       ]);
+      // The asker is never revealed, not even to admins reading the log: its role only.
       await this.audit.record(manager, {
         actor,
+        anonymous: true,
         action: 'question.asked',
         entityType: 'problem_question',
         entityId: saved.id,
@@ -150,6 +152,11 @@ export class ClarificationsService {
     }
     if (after) qb.andWhere(`(date_trunc('milliseconds', q.created_at), q.id) > (:createdAt::timestamptz, :id)`, after);
     const rows = await qb.getMany();
-    return toPage(rows, limit, (q) => ({ createdAt: q.createdAt.toISOString(), id: q.id }), (q) => toQuestionView(q, viewer));
+    return toPage(
+      rows,
+      limit,
+      (q) => ({ createdAt: q.createdAt.toISOString(), id: q.id }),
+      (q) => toQuestionView(q, viewer),
+    );
   }
 }

@@ -22,12 +22,22 @@ describe('deadline arithmetic', () => {
       const exactly = addDays(now, 9);
       expect(checkPublishable(now, exactly, addDays(now, 6), 9)).toEqual({ ok: true });
       const justShort = new Date(exactly.getTime() - 1);
-      expect(checkPublishable(now, justShort, addDays(now, 6), 9)).toEqual({ ok: false, reason: 'deadline_too_soon', earliest: exactly });
+      expect(checkPublishable(now, justShort, addDays(now, 6), 9)).toEqual({
+        ok: false,
+        reason: 'deadline_too_soon',
+        earliest: exactly,
+      });
     });
 
     it('refuses a clarification deadline in the past or after the deadline', () => {
-      expect(checkPublishable(now, addDays(now, 10), new Date(now.getTime() - 1), 9)).toEqual({ ok: false, reason: 'clarification_past' });
-      expect(checkPublishable(now, addDays(now, 10), addDays(now, 11), 9)).toEqual({ ok: false, reason: 'clarification_after_deadline' });
+      expect(checkPublishable(now, addDays(now, 10), new Date(now.getTime() - 1), 9)).toEqual({
+        ok: false,
+        reason: 'clarification_past',
+      });
+      expect(checkPublishable(now, addDays(now, 10), addDays(now, 11), 9)).toEqual({
+        ok: false,
+        reason: 'clarification_after_deadline',
+      });
     });
   });
 
@@ -90,7 +100,9 @@ describe('deadline arithmetic', () => {
   describe('reminders', () => {
     it('plans the reminders still ahead, and none in the past', () => {
       const deadline = addDays(now, 1.5); // 36 h away: the 48 h reminder is already late
-      expect(reminderTimes(now, deadline, [48, 24])).toEqual([{ hoursBefore: 24, runAt: new Date(deadline.getTime() - 24 * HOUR_MS) }]);
+      expect(reminderTimes(now, deadline, [48, 24])).toEqual([
+        { hoursBefore: 24, runAt: new Date(deadline.getTime() - 24 * HOUR_MS) },
+      ]);
     });
 
     it('parses the configured hours', () => {

@@ -33,6 +33,44 @@ export interface AmendedDeadlines {
   pushed: boolean;
 }
 
+export type AmendmentRefusal =
+  | { reason: 'deadline_passed' }
+  | { reason: 'deadline_shortened'; deadline: Date }
+  | { reason: 'below_minimum_open_period'; earliest: Date }
+  | { reason: 'clarification_shortened'; clarificationDeadline: Date }
+  | { reason: 'clarification_past' };
+
+/**
+ * What an amendment may not do to the dates, whatever else it changes:
+ * - amend at all once the deadline has passed (bids received until then are being committed);
+ * - move the deadline earlier: firms planned their bids on it, and refusing only when a bid exists
+ *   would tell the department that one does — so it is refused always;
+ * - leave less than the minimum open period since publishing (implied by the above; kept as its own
+ *   check so a changed rule cannot silently allow it);
+ * - move the clarification deadline earlier, or into the past.
+ */
+export function refuseAmendedDates(input: {
+  now: Date;
+  publishedAt: Date;
+  deadline: Date;
+  clarificationDeadline: Date;
+  requestedDeadline?: Date;
+  requestedClarificationDeadline?: Date;
+  minOpenDays: number;
+}): AmendmentRefusal | null {
+  if (input.now.getTime() >= input.deadline.getTime()) return { reason: 'deadline_passed' };
+  const requested = input.requestedDeadline;
+  if (requested && requested.getTime() < input.deadline.getTime()) return { reason: 'deadline_shortened', deadline: input.deadline };
+  const earliest = addDays(input.publishedAt, input.minOpenDays);
+  if (requested && requested.getTime() < earliest.getTime()) return { reason: 'below_minimum_open_period', earliest };
+  const clarification = input.requestedClarificationDeadline;
+  if (clarification && clarification.getTime() < input.clarificationDeadline.getTime()) {
+    return { reason: 'clarification_shortened', clarificationDeadline: input.clarificationDeadline };
+  }
+  if (clarification && clarification.getTime() < input.now.getTime()) return { reason: 'clarification_past' };
+  return null;
+}
+
 /**
  * The deadlines after an amendment. The (requested or current) deadline is pushed out so that at
  * least `minRemainingDays` remain from now; a pushed deadline lands on exactly that, rounded up to the
@@ -65,7 +103,12 @@ export function amendDeadlines(input: {
  * when asked for (the caller refuses one after the deadline), else shifted by the same amount, never
  * past the deadline.
  */
-export function movedClarificationDeadline(previousDeadline: Date, previousClarification: Date, deadline: Date, requested?: Date): Date {
+export function movedClarificationDeadline(
+  previousDeadline: Date,
+  previousClarification: Date,
+  deadline: Date,
+  requested?: Date,
+): Date {
   if (requested) return requested;
   const shifted = new Date(previousClarification.getTime() + deadline.getTime() - previousDeadline.getTime());
   return shifted.getTime() > deadline.getTime() ? deadline : shifted;

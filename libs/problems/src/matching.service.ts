@@ -131,7 +131,15 @@ export class MatchingService {
     const problem = await findProblem(this.dataSource.manager, problemId);
     assertDepartmentOfficer(actor, problem, 'seeSuggestedFirms');
     const rows = await this.dataSource.query<
-      (FitRow & { id: string; legal_name: string; short_name: string | null; area_code: string; sectors: ProblemSector[]; tags: string[]; invited: boolean })[]
+      (FitRow & {
+        id: string;
+        legal_name: string;
+        short_name: string | null;
+        area_code: string;
+        sectors: ProblemSector[];
+        tags: string[];
+        invited: boolean;
+      })[]
     >(
       `WITH prob AS (
          SELECT id, sector, area_code, search_document, ARRAY(SELECT f_search_norm(t) FROM unnest(tags) t) AS ntags
@@ -176,7 +184,10 @@ export class MatchingService {
           status: problem.status,
         });
       }
-      const verified = await manager.query<{ id: string }[]>(`SELECT id FROM enterprises WHERE id = ANY($1::uuid[]) AND status = 'verified'`, [ids]);
+      const verified = await manager.query<{ id: string }[]>(
+        `SELECT id FROM enterprises WHERE id = ANY($1::uuid[]) AND status = 'verified'`,
+        [ids],
+      );
       const notVerified = ids.filter((id) => !verified.some((v) => v.id === id));
       if (notVerified.length > 0) {
         throw new AppError(ErrorCode.ENTERPRISE_NOT_VERIFIED, { context: 'invite' }, { enterpriseIds: notVerified });
@@ -210,10 +221,10 @@ export class MatchingService {
     const enterpriseId = enterpriseOf(actor);
     const problem = await findProblem(this.dataSource.manager, problemId);
     assertVisible(actor, problem);
-    await this.dataSource.query(`INSERT INTO problem_followers (problem_id, enterprise_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
-      problemId,
-      enterpriseId,
-    ]);
+    await this.dataSource.query(
+      `INSERT INTO problem_followers (problem_id, enterprise_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      [problemId, enterpriseId],
+    );
     return { problemId, following: true };
   }
 
@@ -221,7 +232,10 @@ export class MatchingService {
     const enterpriseId = enterpriseOf(actor);
     const problem = await findProblem(this.dataSource.manager, problemId);
     assertVisible(actor, problem);
-    await this.dataSource.query(`DELETE FROM problem_followers WHERE problem_id = $1 AND enterprise_id = $2`, [problemId, enterpriseId]);
+    await this.dataSource.query(`DELETE FROM problem_followers WHERE problem_id = $1 AND enterprise_id = $2`, [
+      problemId,
+      enterpriseId,
+    ]);
     return { problemId, following: false };
   }
 
@@ -232,14 +246,18 @@ export class MatchingService {
       [enterpriseId],
     );
     const row = rows[0];
-    return row ? { sectors: row.sectors, keywords: row.keywords, updatedAt: cityIso(row.updated_at) } : { sectors: [], keywords: [], updatedAt: null };
+    return row
+      ? { sectors: row.sectors, keywords: row.keywords, updatedAt: cityIso(row.updated_at) }
+      : { sectors: [], keywords: [], updatedAt: null };
   }
 
   async putSubscriptions(actor: AuthUser, dto: UpdateSubscriptionsDto): Promise<Subscriptions> {
     const enterpriseId = enterpriseOf(actor);
     const sectors = [...new Set(dto.sectors)];
     const seen = new Set<string>();
-    const keywords = dto.keywords.map((k) => nfc(k)).filter((k) => k.length > 0 && !seen.has(k.toLowerCase()) && seen.add(k.toLowerCase()));
+    const keywords = dto.keywords
+      .map((k) => nfc(k))
+      .filter((k) => k.length > 0 && !seen.has(k.toLowerCase()) && seen.add(k.toLowerCase()));
     await this.dataSource.transaction(async (manager) => {
       const firm = await manager.query<{ id: string }[]>(`SELECT id FROM enterprises WHERE id = $1`, [enterpriseId]);
       if (!firm[0]) throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, { context: 'own' });

@@ -43,4 +43,3 @@ export function enterpriseOf(actor: AuthUser): string {
   }
   return actor.organizationId;
 }
-

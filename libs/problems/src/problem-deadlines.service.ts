@@ -31,25 +31,41 @@ export class ProblemDeadlinesService {
     private readonly config: AppConfig,
   ) {}
 
-  /** In the transaction that publishes or moves the deadline: the close job and the reminders for it. */
-  async planDeadlineJobs(manager: EntityManager, problemId: string, deadline: Date, now: Date): Promise<void> {
-    await this.outbox.enqueue(manager, { queue: QUEUES.problems, name: PROBLEM_JOBS.closeProblem, payload: { problemId }, runAt: deadline });
+  /**
+   * In the transaction that publishes or moves the deadline: the close job at deadline + the commit
+   * grace (when the proposals open), and the reminders before the deadline.
+   */
+  async planDeadlineJobs(manager: EntityManager, problemId: string, now: Date): Promise<void> {
+    const [{ deadline, opens_at }] = await manager.query<{ deadline: Date; opens_at: Date }[]>(
+      `SELECT deadline, deadline + receipt_grace AS opens_at FROM problems WHERE id = $1`,
+      [problemId],
+    );
+    await this.outbox.enqueue(manager, { queue: QUEUES.problems, name: PROBLEM_JOBS.closeProblem, payload: { problemId }, runAt: opens_at });
     for (const r of reminderTimes(now, deadline, parseReminderHours(this.config.get('DEADLINE_REMINDER_HOURS')))) {
       const payload: DeadlineReminderPayload = { problemId, hoursBefore: r.hoursBefore, deadline: deadline.toISOString() };
-      await this.outbox.enqueue(manager, { queue: QUEUES.problems, name: PROBLEM_JOBS.deadlineReminder, payload, runAt: r.runAt });
+      await this.outbox.enqueue(manager, {
+        queue: QUEUES.problems,
+        name: PROBLEM_JOBS.deadlineReminder,
+        payload,
+        runAt: r.runAt,
+      });
     }
   }
 
   /**
-   * Closes the problem if it is published and its deadline has passed by the database clock.
+   * Closes the problem — opens its proposals — once its deadline and the commit grace after it have
+   * passed by the database clock, so every bid received in time has committed; the audit entries of
+   * the bids, held until now, join the log in the same transaction.
    * Idempotent: the conditional UPDATE lets exactly one caller (job, sweep, second worker) win.
    */
   async close(problemId: string): Promise<CloseOutcome> {
     return this.dataSource.transaction(async (manager) => {
       // (an UPDATE through manager.query() answers [rows, affected count])
-      const [rows] = await manager.query<[{ id: string; department_id: string; title: string; deadline: Date; closed_at: Date }[], number]>(
+      const [rows] = await manager.query<
+        [{ id: string; department_id: string; title: string; deadline: Date; closed_at: Date }[], number]
+      >(
         `UPDATE problems SET status = 'closed', closed_at = now(), updated_at = now()
-          WHERE id = $1 AND status = 'published' AND deadline <= now()
+          WHERE id = $1 AND status = 'published' AND deadline + receipt_grace <= now()
           RETURNING id, department_id, title, deadline, closed_at`,
         [problemId],
       );
@@ -58,6 +74,7 @@ export class ProblemDeadlinesService {
         const state = await manager.query<{ status: string }[]>(`SELECT status FROM problems WHERE id = $1`, [problemId]);
         return state[0]?.status === 'published' ? 'not_due' : 'not_published';
       }
+      await this.audit.release(manager, { scope: 'bids', ref: row.id });
       await this.audit.record(manager, {
         actor: null,
         action: 'problem.closed',
@@ -89,7 +106,7 @@ export class ProblemDeadlinesService {
     const outcome = await this.close(problemId);
     if (outcome === 'not_due') {
       const rows = await this.dataSource.query<{ remaining_ms: number }[]>(
-        `SELECT extract(epoch FROM deadline - now()) * 1000 AS remaining_ms FROM problems WHERE id = $1`,
+        `SELECT extract(epoch FROM deadline + receipt_grace - now()) * 1000 AS remaining_ms FROM problems WHERE id = $1`,
         [problemId],
       );
       // A deadline moved by an amendment has its own close job; only a near miss is retried.
@@ -103,7 +120,7 @@ export class ProblemDeadlinesService {
     const closed: string[] = [];
     for (;;) {
       const due = await this.dataSource.query<{ id: string }[]>(
-        `SELECT id FROM problems WHERE status = 'published' AND deadline <= now() ORDER BY deadline, id LIMIT $1`,
+        `SELECT id FROM problems WHERE status = 'published' AND deadline <= now() AND deadline + receipt_grace <= now() ORDER BY deadline, id LIMIT $1`,
         [SWEEP_BATCH],
       );
       for (const { id } of due) {

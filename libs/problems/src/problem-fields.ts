@@ -25,7 +25,18 @@ export interface ProblemFields {
 }
 export type ProblemField = keyof ProblemFields;
 
-const REQUIRED: ProblemField[] = ['title', 'summary', 'description', 'expectedResults', 'kpis', 'sector', 'tags', 'deadline', 'clarificationDeadline', 'rubric'];
+const REQUIRED: ProblemField[] = [
+  'title',
+  'summary',
+  'description',
+  'expectedResults',
+  'kpis',
+  'sector',
+  'tags',
+  'deadline',
+  'clarificationDeadline',
+  'rubric',
+];
 
 function requiredText(field: string, value: string): string {
   const text = nfc(value);
@@ -55,7 +66,8 @@ export function normaliseFields(dto: Partial<CreateProblemDto>): Partial<Problem
   if (dto.summary !== undefined) out.summary = requiredText('summary', dto.summary);
   if (dto.description !== undefined) out.description = requiredText('description', dto.description);
   if (dto.expectedResults !== undefined) out.expectedResults = requiredText('expectedResults', dto.expectedResults);
-  if (dto.kpis !== undefined) out.kpis = dto.kpis.map((k) => ({ name: requiredText('kpis.name', k.name), target: requiredText('kpis.target', k.target) }));
+  if (dto.kpis !== undefined)
+    out.kpis = dto.kpis.map((k) => ({ name: requiredText('kpis.name', k.name), target: requiredText('kpis.target', k.target) }));
   if (dto.sector !== undefined) out.sector = dto.sector;
   if (dto.tags !== undefined) out.tags = [...new Set(dto.tags.map((t) => nfc(t)).filter((t) => t.length > 0))];
   if (dto.areaCode !== undefined) out.areaCode = optionalText(dto.areaCode);

@@ -1,7 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, cityIso, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Page, toPage } from '@app/common';
+import {
+  AppError,
+  cityIso,
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  ErrorCode,
+  nfc,
+  Page,
+  splitSearchText,
+  toPage,
+  wordsInAnyOrderQuery,
+} from '@app/common';
 import { ListProblemsQueryDto, ProblemSort } from './dto/list-problems-query.dto';
 import type { ProblemSector, ProblemStatus } from './problem.constants';
 import type { Viewer } from './problem-access';
@@ -110,11 +121,12 @@ export class ProblemSearchService {
     let relevance = 'NULL::numeric';
     if (text) {
       const q = param(text);
-      const tsquery = `plainto_tsquery('simple', f_search_norm(${q}))`;
+      // Words in any order, each a whole word or the start of one (no words: only the text match below).
+      const tsquery = wordsInAnyOrderQuery(param(splitSearchText(text).words));
       // Parts of words need the trigram index, which needs at least three characters to help.
       const like = text.length >= 3 ? ` OR p.search_document LIKE '%' || f_search_norm(${param(escapeLike(text))}) || '%'` : '';
       where.push(`(p.search_vector @@ ${tsquery}${like})`);
-      relevance = `round((ts_rank(p.search_vector, ${tsquery}) + word_similarity(f_search_norm(${q}), p.search_document))::numeric, 6)`;
+      relevance = `round((coalesce(ts_rank(p.search_vector, ${tsquery}), 0) + word_similarity(f_search_norm(${q}), p.search_document))::numeric, 6)`;
     }
 
     const sort: ProblemSort = query.sort ?? (text ? 'relevance' : 'newest');

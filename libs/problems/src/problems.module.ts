@@ -11,7 +11,14 @@ import { ProblemDeadlinesService } from './problem-deadlines.service';
 import { ProblemSearchService } from './problem-search.service';
 import { ProblemsService } from './problems.service';
 
-const services = [ProblemsService, ProblemDeadlinesService, AmendmentsService, ClarificationsService, ProblemSearchService, MatchingService];
+const services = [
+  ProblemsService,
+  ProblemDeadlinesService,
+  AmendmentsService,
+  ClarificationsService,
+  ProblemSearchService,
+  MatchingService,
+];
 
 /** Problems: drafting to closing, clarifications, amendments, search, matching and the jobs they plan. */
 @Module({

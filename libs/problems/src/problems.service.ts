@@ -66,18 +66,27 @@ export class ProblemsService {
       durationMonths: null,
       contact: null,
       ...given,
-      clarificationDeadline: given.clarificationDeadline ?? defaultClarificationDeadline(deadline, this.config.get('CLARIFICATION_CLOSE_DAYS')),
+      clarificationDeadline:
+        given.clarificationDeadline ?? defaultClarificationDeadline(deadline, this.config.get('CLARIFICATION_CLOSE_DAYS')),
     } as ProblemFields;
     assertValidRubric(fields.rubric);
     assertClarificationBeforeDeadline(fields);
     return this.dataSource.transaction(async (manager) => {
       if (fields.areaCode) await assertCommuneLevelArea(manager, fields.areaCode);
       const repo = manager.getRepository(Problem);
-      const saved = await repo.save(repo.create({ ...fields, departmentId, createdBy: actor.id, status: 'draft', amendmentCount: 0 }));
+      const saved = await repo.save(
+        repo.create({ ...fields, departmentId, createdBy: actor.id, status: 'draft', amendmentCount: 0 }),
+      );
       const problem = await findProblem(manager, saved.id);
       const view = await this.view(manager, problem);
       const snapshot = toProblemView(problem, view.departmentName, utcIso);
-      await this.audit.record(manager, { actor, action: 'problem.created', entityType: 'problem', entityId: problem.id, after: snapshot });
+      await this.audit.record(manager, {
+        actor,
+        action: 'problem.created',
+        entityType: 'problem',
+        entityId: problem.id,
+        after: snapshot,
+      });
       return view;
     });
   }
@@ -94,7 +103,12 @@ export class ProblemsService {
         });
       }
       if (given.deadline) {
-        given.clarificationDeadline = movedClarificationDeadline(problem.deadline, problem.clarificationDeadline, given.deadline, given.clarificationDeadline);
+        given.clarificationDeadline = movedClarificationDeadline(
+          problem.deadline,
+          problem.clarificationDeadline,
+          given.deadline,
+          given.clarificationDeadline,
+        );
       }
       if (given.rubric) assertValidRubric(given.rubric);
       assertClarificationBeforeDeadline({ ...problem, ...given });
@@ -148,7 +162,12 @@ export class ProblemsService {
         );
       }
       await manager.getRepository(Problem).update({ id }, { status: 'published', publishedAt: now });
-      await this.deadlines.planDeadlineJobs(manager, id, problem.deadline, now);
+      // The commit grace in force at publishing stays with the problem (the deadline guard reads it).
+      await manager.query(`UPDATE problems SET receipt_grace = make_interval(secs => $2) WHERE id = $1`, [
+        id,
+        this.config.get('PROPOSAL_RECEIPT_GRACE_SECONDS'),
+      ]);
+      await this.deadlines.planDeadlineJobs(manager, id, now);
       await this.outbox.enqueue(manager, { queue: QUEUES.problems, name: PROBLEM_JOBS.notifyMatchingSubscribers, payload: { problemId: id } });
       const published = await findProblem(manager, id);
       const view = await this.view(manager, published);
@@ -187,6 +206,9 @@ export class ProblemsService {
       await manager.getRepository(Problem).update({ id }, { status: 'cancelled', cancelledAt: now, cancelReason: text });
       // A draft was never public, so its cancellation is not an OCDS event.
       if (problem.status !== 'draft') await this.ocds.record(manager, id, 'tenderCancellation');
+      // Bids on a problem cancelled before its proposals opened stay sealed for good; the log
+      // commits to their audit rows by a digest instead (see AuditService.anchorSealed).
+      if (problem.status === 'published') await this.audit.anchorSealed(manager, { scope: 'bids', ref: id }, actor);
       await this.audit.record(manager, {
         actor,
         action: 'problem.cancelled',

@@ -18,7 +18,10 @@ describe('rubric validation', () => {
   });
 
   it('refuses fractional, zero and negative weights even when the sum is 100', () => {
-    expect(rubricIssues(rubric([50.5, 49.5])).map((i) => i.field)).toEqual(['rubric.criteria.0.weight', 'rubric.criteria.1.weight']);
+    expect(rubricIssues(rubric([50.5, 49.5])).map((i) => i.field)).toEqual([
+      'rubric.criteria.0.weight',
+      'rubric.criteria.1.weight',
+    ]);
     expect(rubricIssues(rubric([100, 0])).map((i) => i.field)).toEqual(['rubric.criteria.1.weight']);
     expect(rubricIssues(rubric([110, -10])).map((i) => i.field)).toEqual(['rubric.criteria.1.weight']);
   });

@@ -17,7 +17,12 @@ export async function isOnPanel(manager: EntityManager, problemId: string, userI
 export const notOnPanel = () => new AppError(ErrorCode.NOT_ON_PANEL);
 
 /** Throws unless the evaluator is on the panel and has declared no conflict with the firm. */
-export async function assertEvaluatorMayRead(manager: EntityManager, problemId: string, userId: string, enterpriseId: string): Promise<void> {
+export async function assertEvaluatorMayRead(
+  manager: EntityManager,
+  problemId: string,
+  userId: string,
+  enterpriseId: string,
+): Promise<void> {
   if (!(await isOnPanel(manager, problemId, userId))) throw notOnPanel();
   const rows = await manager.query<{ conflict: boolean }[]>(
     `SELECT conflict FROM conflict_declarations WHERE problem_id = $1 AND evaluator_id = $2 AND enterprise_id = $3`,

@@ -1,3 +1,4 @@
+import { ProposalsRetention } from './retention';
 import { Module } from '@nestjs/common';
 import { AppConfig } from '@app/common';
 import { SealedKeyring } from './crypto/sealed-keyring';
@@ -7,6 +8,7 @@ import { BLOB_STORAGE, LocalDiskBlobStorage } from './storage/blob-storage';
 @Module({
   providers: [
     ProposalsService,
+    ProposalsRetention,
     SealedKeyring,
     {
       provide: BLOB_STORAGE,
@@ -14,6 +16,6 @@ import { BLOB_STORAGE, LocalDiskBlobStorage } from './storage/blob-storage';
       useFactory: (config: AppConfig) => new LocalDiskBlobStorage(config.get('STORAGE_DIR')),
     },
   ],
-  exports: [ProposalsService, SealedKeyring],
+  exports: [ProposalsService, ProposalsRetention, SealedKeyring],
 })
 export class ProposalsModule {}

@@ -14,7 +14,7 @@ import {
   sha256Hex,
   toPage,
 } from '@app/common';
-import { AuditService } from '@app/audit';
+import { AuditService, Seal } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
 import { assertVerifiedEnterprise } from '@app/enterprises';
 import { cleanFileName, sniffAttachmentType } from './attachment-types';
@@ -25,7 +25,7 @@ import { assertIdempotencyKey, Outcome, withIdempotency } from './idempotency';
 import { ProposalContent, ProposalReference, Receipt, receiptSha256 } from './receipt';
 import { attachmentAad, sealVersion, versionAad } from './sealed-content';
 import { assertEvaluatorMayRead, isOnPanel, notOnPanel } from './evaluator-access';
-import { isOpened } from './sealing';
+import { isOpened, openedByClockSql } from './sealing';
 import { BLOB_STORAGE, BlobStorage } from './storage/blob-storage';
 
 export class WithdrawnProposalView {
@@ -57,8 +57,24 @@ export class ProposalSummary {
   version: number;
   submittedAt: string;
   sha256: string;
+  /** The amendment in force when the latest version was submitted (0: the text as published). */
+  madeAgainstAmendment: number;
+  /** The latest amendment the firm's bid answers: by a later version or by a confirmation. */
+  confirmedAmendment: number;
+  /** The problem's latest amendment number. */
+  latestAmendment: number;
+  /** The bid answers an older text than the latest amendment: not yet confirmed or revised. */
   needsConfirmation: boolean;
   withdrawnAt: string | null;
+}
+
+/** What a confirmation after an amendment returns: the kept version and its hash. */
+export class ConfirmationReceipt {
+  proposalId: string;
+  version: number;
+  amendmentNumber: number;
+  confirmedAt: string;
+  sha256: string;
 }
 
 export class ProposalView extends ProposalSummary {
@@ -104,6 +120,12 @@ interface ProblemRow {
   past_deadline: boolean;
 }
 
+/** A problem as a bid action sees it, with the time the request was received (database clock). */
+interface BiddableProblem extends ProblemRow {
+  amendment_count: number;
+  received_at: Date;
+}
+
 interface ProposalAccessRow {
   id: string;
   problem_id: string;
@@ -115,7 +137,8 @@ interface ProposalAccessRow {
   legal_name: string;
   status: string;
   current_version: number;
-  needs_confirmation: boolean;
+  amendment_count: number;
+  confirmed_amendment: number;
   withdrawn_at: string | null;
 }
 
@@ -123,6 +146,7 @@ interface VersionRow {
   version: number;
   submitted_at: string;
   content_sha256: string;
+  amendment_number: number;
   ciphertext: Buffer;
   iv: Buffer;
   auth_tag: Buffer;
@@ -152,10 +176,12 @@ interface SummaryRow {
   legal_name: string;
   status: string;
   current_version: number;
-  needs_confirmation: boolean;
+  amendment_count: number;
+  confirmed_amendment: number;
   withdrawn_at: string | null;
   submitted_at: string;
   content_sha256: string;
+  amendment_number: number;
   cursor_at: string;
 }
 
@@ -187,14 +213,15 @@ export class ProposalsService {
     problemId: string,
     dto: SubmitProposalDto,
     idempotencyKey?: string,
+    receivedMark: number = performance.now(),
   ): Promise<Outcome<SubmissionResult>> {
     assertIdempotencyKey(idempotencyKey);
     const enterpriseId = firmOf(user);
     const scope = `POST /problems/${problemId}/proposals`;
     return this.transaction((manager) =>
       withIdempotency(manager, { userId: user.id, key: idempotencyKey, scope, body: dto }, async () => {
+        const problem = await this.problemOpenForBids(manager, problemId, receivedMark);
         await assertVerifiedEnterprise(manager, enterpriseId);
-        const problem = await this.problemOpenForBids(manager, problemId);
         const live = await manager.query<{ id: string }[]>(
           `SELECT id FROM proposals WHERE problem_id = $1 AND enterprise_id = $2 AND status <> 'withdrawn'`,
           [problemId, enterpriseId],
@@ -205,7 +232,14 @@ export class ProposalsService {
           `INSERT INTO proposals (id, problem_id, enterprise_id, status, current_version, created_by) VALUES ($1, $2, $3, 'submitted', 1, $4)`,
           [proposalId, problemId, enterpriseId, user.id],
         );
-        const receipt = await this.recordVersion(manager, 'proposal.submitted', { user, problem, enterpriseId, proposalId, version: 1, dto });
+        const receipt = await this.recordVersion(manager, 'proposal.submitted', {
+          user,
+          problem,
+          enterpriseId,
+          proposalId,
+          version: 1,
+          dto,
+        });
         return { status: 201, body: { id: proposalId, version: 1, receipt } };
       }),
     );
@@ -216,6 +250,7 @@ export class ProposalsService {
     proposalId: string,
     dto: SubmitProposalDto,
     idempotencyKey?: string,
+    receivedMark: number = performance.now(),
   ): Promise<Outcome<SubmissionResult>> {
     assertIdempotencyKey(idempotencyKey);
     const enterpriseId = firmOf(user);
@@ -226,35 +261,42 @@ export class ProposalsService {
         if (proposal.status === 'withdrawn') {
           throw new AppError(ErrorCode.PROPOSAL_WITHDRAWN);
         }
+        const problem = await this.problemOpenForBids(manager, proposal.problem_id, receivedMark);
         await assertVerifiedEnterprise(manager, enterpriseId);
-        const problem = await this.problemOpenForBids(manager, proposal.problem_id);
         const version = proposal.current_version + 1;
         // A new version answers any amendment made since the last one.
         await manager.query(
-          `UPDATE proposals SET current_version = $2, needs_confirmation = false, updated_at = now() WHERE id = $1`,
+          `UPDATE proposals SET current_version = $2, updated_at = now() WHERE id = $1`,
           [proposalId, version],
         );
-        const receipt = await this.recordVersion(manager, 'proposal.revised', { user, problem, enterpriseId, proposalId, version, dto });
+        const receipt = await this.recordVersion(manager, 'proposal.revised', {
+          user,
+          problem,
+          enterpriseId,
+          proposalId,
+          version,
+          dto,
+        });
         return { status: 200, body: { id: proposalId, version, receipt } };
       }),
     );
   }
 
-  async withdraw(user: AuthUser, proposalId: string): Promise<WithdrawnProposalView> {
+  async withdraw(user: AuthUser, proposalId: string, receivedMark: number = performance.now()): Promise<WithdrawnProposalView> {
     const enterpriseId = firmOf(user);
     return this.transaction(async (manager) => {
       const proposal = await this.ownProposalForUpdate(manager, enterpriseId, proposalId);
       if (proposal.status === 'withdrawn')
         throw new AppError(ErrorCode.PROPOSAL_WITHDRAWN, { context: 'already' });
-      await this.problemOpenForBids(manager, proposal.problem_id);
+      const problem = await this.problemOpenForBids(manager, proposal.problem_id, receivedMark);
       // The withdraw trigger re-checks the deadline at COMMIT.
       // TypeORM answers an UPDATE with [rows, affected].
       const [updated] = await manager.query<[{ withdrawn_at: string }[], number]>(
-        `UPDATE proposals SET status = 'withdrawn', withdrawn_at = clock_timestamp(), updated_at = now()
+        `UPDATE proposals SET status = 'withdrawn', withdrawn_at = $2, updated_at = now()
          WHERE id = $1 RETURNING ${cityTime('withdrawn_at')} AS withdrawn_at`,
-        [proposalId],
+        [proposalId, problem.received_at],
       );
-      await this.audit.record(manager, {
+      await this.audit.recordSealed(manager, bidsSeal(problem.id), {
         actor: user,
         action: 'proposal.withdrawn',
         entityType: 'proposal',
@@ -262,6 +304,67 @@ export class ProposalsService {
         after: { version: proposal.current_version },
       });
       return { id: proposalId, status: 'withdrawn' as const, withdrawnAt: updated[0].withdrawn_at };
+    });
+  }
+
+  /**
+   * The firm has read amendment N and keeps its bid as it is: recorded with a receipt (the kept
+   * version's hash) by the time received, before the deadline like any bid action. Confirming an
+   * older amendment than the latest is refused, so a firm cannot confirm what it has not seen.
+   */
+  async confirm(
+    user: AuthUser,
+    proposalId: string,
+    amendmentNumber: number,
+    receivedMark: number = performance.now(),
+  ): Promise<ConfirmationReceipt> {
+    const enterpriseId = firmOf(user);
+    return this.transaction(async (manager) => {
+      const proposal = await this.ownProposalForUpdate(manager, enterpriseId, proposalId);
+      if (proposal.status === 'withdrawn') throw new AppError(ErrorCode.PROPOSAL_WITHDRAWN);
+      const problem = await this.problemOpenForBids(manager, proposal.problem_id, receivedMark);
+      if (problem.amendment_count === 0) {
+        throw new AppError(ErrorCode.NOTHING_TO_CONFIRM);
+      }
+      if (amendmentNumber !== problem.amendment_count) {
+        throw new AppError(
+          ErrorCode.AMENDMENT_NOT_LATEST,
+          { latestAmendment: problem.amendment_count },
+          { latestAmendment: problem.amendment_count },
+        );
+      }
+      const latest = (await this.versions(manager, proposalId)).at(-1) as VersionRow;
+      const existing = await manager.query<{ confirmed_at: string }[]>(
+        `SELECT ${cityTime('confirmed_at')} AS confirmed_at FROM proposal_confirmations WHERE proposal_id = $1 AND amendment_number = $2`,
+        [proposalId, amendmentNumber],
+      );
+      const receipt = (confirmedAt: string): ConfirmationReceipt => ({
+        proposalId,
+        version: latest.version,
+        amendmentNumber,
+        confirmedAt,
+        sha256: latest.content_sha256,
+      });
+      // Confirming twice, or after a revision already answered it, changes nothing.
+      if (existing[0]) return receipt(existing[0].confirmed_at);
+      if (latest.amendment_number >= amendmentNumber) return receipt(latest.submitted_at);
+      const [row] = await manager.query<{ confirmed_at: string }[]>(
+        `INSERT INTO proposal_confirmations (proposal_id, amendment_number, version, confirmed_at, confirmed_by)
+         VALUES ($1, $2, $3, $4, $5) RETURNING ${cityTime('confirmed_at')} AS confirmed_at`,
+        [proposalId, amendmentNumber, latest.version, problem.received_at, user.id],
+      );
+      await manager.query(
+        `UPDATE proposals SET confirmed_amendment = greatest(confirmed_amendment, $2), updated_at = now() WHERE id = $1`,
+        [proposalId, amendmentNumber],
+      );
+      await this.audit.recordSealed(manager, bidsSeal(problem.id), {
+        actor: user,
+        action: 'proposal.confirmed',
+        entityType: 'proposal',
+        entityId: proposalId,
+        after: { version: latest.version, amendmentNumber, sha256: latest.content_sha256 },
+      });
+      return receipt(row.confirmed_at);
     });
   }
 
@@ -340,7 +443,12 @@ export class ProposalsService {
     return this.summaries(this.dataSource.manager, query, `p.enterprise_id = $1`, [firmOf(user)]);
   }
 
-  async uploadAttachment(user: AuthUser, problemId: string, file: { fileName?: string; bytes: Buffer }): Promise<AttachmentView> {
+  async uploadAttachment(
+    user: AuthUser,
+    problemId: string,
+    file: { fileName?: string; bytes: Buffer },
+    receivedMark: number = performance.now(),
+  ): Promise<AttachmentView> {
     const enterpriseId = firmOf(user);
     const maxBytes = this.config.get('ATTACHMENT_MAX_BYTES');
     if (file.bytes.length > maxBytes) throw attachmentTooLarge(maxBytes);
@@ -359,8 +467,8 @@ export class ProposalsService {
     let stored = false;
     try {
       return await this.transaction(async (manager) => {
+        const problem = await this.problemOpenForBids(manager, problemId, receivedMark);
         await assertVerifiedEnterprise(manager, enterpriseId);
-        await this.problemOpenForBids(manager, problemId);
         const recipients = await this.keyring.recipientsFor(manager, problemId, enterpriseId);
         const { keys, parts } = sealParts(recipients, attachmentAad(id), [file.bytes, Buffer.from(fileName, 'utf8')]);
         await this.blobs.put(storageKey, parts[FILE_PART].ciphertext);
@@ -368,8 +476,8 @@ export class ProposalsService {
         // The insert's deadline trigger re-checks at COMMIT.
         await manager.query(
           `INSERT INTO proposal_attachments (id, problem_id, enterprise_id, uploaded_by, file_name_ciphertext, media_type, size_bytes,
-             content_sha256, storage_key, iv, auth_tag, key_for_problem, key_for_bidder)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+             content_sha256, storage_key, iv, auth_tag, key_for_problem, key_for_bidder, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
           [
             id,
             problemId,
@@ -384,9 +492,10 @@ export class ProposalsService {
             parts[FILE_PART].tag,
             keys.keyForProblem,
             keys.keyForBidder,
+            problem.received_at,
           ],
         );
-        await this.audit.record(manager, {
+        await this.audit.recordSealed(manager, bidsSeal(problemId), {
           actor: user,
           action: 'proposal.attachment_uploaded',
           entityType: 'proposal_attachment',
@@ -436,10 +545,19 @@ export class ProposalsService {
       [problemId],
     );
     return rows.map((r) => {
-      const [plain] = openParts(opener, keysOf(r), versionAad(r.proposal_id, r.version), [{ iv: r.iv, tag: r.auth_tag, ciphertext: r.ciphertext }]);
+      const [plain] = openParts(opener, keysOf(r), versionAad(r.proposal_id, r.version), [
+        { iv: r.iv, tag: r.auth_tag, ciphertext: r.ciphertext },
+      ]);
       const content = JSON.parse((plain as Buffer).toString('utf8')) as ProposalContent;
-      if (receiptSha256(content) !== r.content_sha256) throw new Error(`Proposal ${r.proposal_id} v${r.version} fails its receipt hash`);
-      return { proposalId: r.proposal_id, enterpriseId: r.enterprise_id, version: r.version, submittedAt: r.submitted_at_raw, content };
+      if (receiptSha256(content) !== r.content_sha256)
+        throw new Error(`Proposal ${r.proposal_id} v${r.version} fails its receipt hash`);
+      return {
+        proposalId: r.proposal_id,
+        enterpriseId: r.enterprise_id,
+        version: r.version,
+        submittedAt: r.submitted_at_raw,
+        content,
+      };
     });
   }
 
@@ -470,8 +588,8 @@ export class ProposalsService {
   private async authorizeRead(manager: EntityManager, user: AuthUser, proposalId: string): Promise<ReadAccess> {
     const rows = await manager.query<ProposalAccessRow[]>(
       `SELECT p.id, p.problem_id, pr.title AS problem_title, pr.department_id, pr.status AS problem_status,
-              now() >= pr.deadline AS past_deadline, p.enterprise_id, e.legal_name, p.status, p.current_version,
-              p.needs_confirmation, ${cityTime('p.withdrawn_at')} AS withdrawn_at
+              ${openedByClockSql('pr')} AS past_deadline, pr.amendment_count, p.enterprise_id, e.legal_name, p.status, p.current_version,
+              p.confirmed_amendment, ${cityTime('p.withdrawn_at')} AS withdrawn_at
        FROM proposals p JOIN problems pr ON pr.id = p.problem_id JOIN enterprises e ON e.id = p.enterprise_id
        WHERE p.id = $1`,
       [proposalId],
@@ -500,15 +618,28 @@ export class ProposalsService {
 
   private async problem(manager: EntityManager, problemId: string): Promise<ProblemRow | undefined> {
     const rows = await manager.query<ProblemRow[]>(
-      `SELECT id, department_id, status, title, now() >= deadline AS past_deadline FROM problems WHERE id = $1`,
+      `SELECT id, department_id, status, title, ${openedByClockSql('p')} AS past_deadline FROM problems p WHERE id = $1`,
       [problemId],
     );
     return rows[0];
   }
 
-  /** Up-front check by the database clock; the deferred trigger checks again at COMMIT. */
-  private async problemOpenForBids(manager: EntityManager, problemId: string): Promise<ProblemRow> {
-    const problem = await this.problem(manager, problemId);
+  /**
+   * Up-front check, by the time the request was received: the database clock now, less the time
+   * the request has waited in this process since it fully arrived (for a connection, behind
+   * locks). A request received before the deadline is accepted if it commits within the
+   * problem's grace; the deferred trigger checks both again at COMMIT.
+   */
+  private async problemOpenForBids(manager: EntityManager, problemId: string, receivedMark: number): Promise<BiddableProblem> {
+    const waitedSeconds = Math.max(0, performance.now() - receivedMark) / 1000;
+    const rows = await manager.query<BiddableProblem[]>(
+      `SELECT p.id, p.department_id, p.status, p.title, p.amendment_count, r.received_at,
+              r.received_at >= p.deadline AS past_deadline
+       FROM problems p, (SELECT clock_timestamp() - make_interval(secs => $2) AS received_at) r
+       WHERE p.id = $1`,
+      [problemId, waitedSeconds],
+    );
+    const problem = rows[0];
     if (!problem || problem.status === 'draft') throw problemNotFound();
     if (problem.status === 'cancelled') throw new AppError(ErrorCode.PROBLEM_NOT_OPEN, { context: 'cancelled' });
     if (problem.status !== 'published' || problem.past_deadline) throw deadlinePassed();
@@ -536,12 +667,18 @@ export class ProposalsService {
   private async recordVersion(
     manager: EntityManager,
     action: 'proposal.submitted' | 'proposal.revised',
-    args: { user: AuthUser; problem: ProblemRow; enterpriseId: string; proposalId: string; version: number; dto: SubmitProposalDto },
+    args: { user: AuthUser; problem: BiddableProblem; enterpriseId: string; proposalId: string; version: number; dto: SubmitProposalDto },
   ): Promise<Receipt> {
     const { user, problem, enterpriseId, proposalId, version, dto } = args;
-    const receipt = await this.writeVersion(manager, { user, problemId: problem.id, enterpriseId, proposalId, version, dto });
+    const receipt = await this.writeVersion(manager, { user, problem, enterpriseId, proposalId, version, dto });
     await this.notifyReceived(manager, enterpriseId, problem, receipt);
-    await this.audit.record(manager, { actor: user, action, entityType: 'proposal', entityId: proposalId, after: { version, sha256: receipt.sha256 } });
+    await this.audit.recordSealed(manager, bidsSeal(problem.id), {
+      actor: user,
+      action,
+      entityType: 'proposal',
+      entityId: proposalId,
+      after: { version, sha256: receipt.sha256, amendmentNumber: receipt.amendmentNumber },
+    });
     return receipt;
   }
 
@@ -549,22 +686,24 @@ export class ProposalsService {
     manager: EntityManager,
     args: {
       user: AuthUser;
-      problemId: string;
+      problem: BiddableProblem;
       enterpriseId: string;
       proposalId: string;
       version: number;
       dto: SubmitProposalDto;
     },
   ): Promise<Receipt> {
-    const { problemId, enterpriseId, proposalId, version } = args;
+    const { problem, enterpriseId, proposalId, version } = args;
+    const problemId = problem.id;
     const attachments = await this.claimAttachments(manager, problemId, enterpriseId, proposalId, args.dto.attachmentIds ?? []);
     const content = toContent(args.dto, attachments);
     const recipients = await this.keyring.recipientsFor(manager, problemId, enterpriseId);
     const v = sealVersion(recipients, proposalId, version, content);
     const rows = await manager.query<{ submitted_at: string }[]>(
-      `INSERT INTO proposal_versions (proposal_id, version, submitted_by, content_sha256, ciphertext, iv, auth_tag, key_for_problem, key_for_bidder)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${cityTime('submitted_at')} AS submitted_at`,
-      [proposalId, version, args.user.id, v.sha256, v.ciphertext, v.iv, v.tag, v.keyForProblem, v.keyForBidder],
+      `INSERT INTO proposal_versions (proposal_id, version, submitted_by, content_sha256, ciphertext, iv, auth_tag, key_for_problem, key_for_bidder,
+                                      submitted_at, amendment_number)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${cityTime('submitted_at')} AS submitted_at`,
+      [proposalId, version, args.user.id, v.sha256, v.ciphertext, v.iv, v.tag, v.keyForProblem, v.keyForBidder, problem.received_at, problem.amendment_count],
     );
     if (attachments.length > 0) {
       await manager.query(
@@ -572,7 +711,7 @@ export class ProposalsService {
         [proposalId, version, attachments.map((a) => a.id)],
       );
     }
-    return { proposalId, version, submittedAt: rows[0].submitted_at, sha256: v.sha256 };
+    return { proposalId, version, submittedAt: rows[0].submitted_at, sha256: v.sha256, amendmentNumber: problem.amendment_count };
   }
 
   /** The firm's own uploads for this problem, not yet cited by another of its proposals. */
@@ -602,7 +741,8 @@ export class ProposalsService {
 
   private async versions(manager: EntityManager, proposalId: string): Promise<VersionRow[]> {
     return manager.query<VersionRow[]>(
-      `SELECT version, ${cityTime('submitted_at')} AS submitted_at, content_sha256, ciphertext, iv, auth_tag, key_for_problem, key_for_bidder
+      `SELECT version, ${cityTime('submitted_at')} AS submitted_at, content_sha256, amendment_number, ciphertext, iv, auth_tag,
+              key_for_problem, key_for_bidder
        FROM proposal_versions WHERE proposal_id = $1 ORDER BY version`,
       [proposalId],
     );
@@ -654,8 +794,8 @@ export class ProposalsService {
     values.push(limit + 1);
     const rows = await manager.query<SummaryRow[]>(
       `SELECT p.id, p.problem_id, pr.title AS problem_title, p.enterprise_id, e.legal_name, p.status, p.current_version,
-              p.needs_confirmation, ${cityTime('p.withdrawn_at')} AS withdrawn_at, ${cityTime('v.submitted_at')} AS submitted_at,
-              v.content_sha256, p.created_at::text AS cursor_at
+              pr.amendment_count, p.confirmed_amendment, ${cityTime('p.withdrawn_at')} AS withdrawn_at,
+              ${cityTime('v.submitted_at')} AS submitted_at, v.content_sha256, v.amendment_number, p.created_at::text AS cursor_at
        FROM proposals p
        JOIN problems pr ON pr.id = p.problem_id
        JOIN enterprises e ON e.id = p.enterprise_id
@@ -669,14 +809,20 @@ export class ProposalsService {
       rows,
       limit,
       (r) => ({ at: r.cursor_at, id: r.id }),
-      (r) => summaryOf(r, { version: r.current_version, submitted_at: r.submitted_at, content_sha256: r.content_sha256 }),
+      (r) =>
+        summaryOf(r, {
+          version: r.current_version,
+          submitted_at: r.submitted_at,
+          content_sha256: r.content_sha256,
+          amendment_number: r.amendment_number,
+        }),
     );
   }
 
   private async notifyReceived(
     manager: EntityManager,
     enterpriseId: string,
-    problem: ProblemRow,
+    problem: BiddableProblem,
     receipt: Receipt,
   ): Promise<void> {
     // The receipt only: the notification and its e-mail carry no sealed content.
@@ -755,17 +901,30 @@ function keysOf(row: { key_for_problem: Buffer; key_for_bidder: Buffer }) {
   return { keyForProblem: row.key_for_problem, keyForBidder: row.key_for_bidder };
 }
 
-function receiptOf(proposalId: string, v: Pick<VersionRow, 'version' | 'submitted_at' | 'content_sha256'>): Receipt {
-  return { proposalId, version: v.version, submittedAt: v.submitted_at, sha256: v.content_sha256 };
+function receiptOf(proposalId: string, v: Pick<VersionRow, 'version' | 'submitted_at' | 'content_sha256' | 'amendment_number'>): Receipt {
+  return { proposalId, version: v.version, submittedAt: v.submitted_at, sha256: v.content_sha256, amendmentNumber: v.amendment_number };
+}
+
+function bidsSeal(problemId: string): Seal {
+  return { scope: 'bids', ref: problemId };
 }
 
 function summaryOf(
   row: Pick<
     ProposalAccessRow,
-    'id' | 'problem_id' | 'problem_title' | 'enterprise_id' | 'legal_name' | 'status' | 'needs_confirmation' | 'withdrawn_at'
+    | 'id'
+    | 'problem_id'
+    | 'problem_title'
+    | 'enterprise_id'
+    | 'legal_name'
+    | 'status'
+    | 'amendment_count'
+    | 'confirmed_amendment'
+    | 'withdrawn_at'
   >,
-  latest: Pick<VersionRow, 'version' | 'submitted_at' | 'content_sha256'>,
+  latest: Pick<VersionRow, 'version' | 'submitted_at' | 'content_sha256' | 'amendment_number'>,
 ): ProposalSummary {
+  const confirmedAmendment = Math.max(latest.amendment_number, row.confirmed_amendment);
   return {
     id: row.id,
     problemId: row.problem_id,
@@ -775,7 +934,10 @@ function summaryOf(
     version: latest.version,
     submittedAt: latest.submitted_at,
     sha256: latest.content_sha256,
-    needsConfirmation: row.needs_confirmation,
+    madeAgainstAmendment: latest.amendment_number,
+    confirmedAmendment,
+    latestAmendment: row.amendment_count,
+    needsConfirmation: row.status !== 'withdrawn' && confirmedAmendment < row.amendment_count,
     withdrawnAt: row.withdrawn_at,
   };
 }

@@ -44,7 +44,13 @@ export function receiptSha256(content: ProposalContent): string {
 export class Receipt {
   proposalId: string;
   version: number;
-  /** The database time (clock_timestamp()) of the version row, ISO 8601 in Asia/Ho_Chi_Minh. */
+  /**
+   * When the server received the version, by the database clock (the clock when its transaction
+   * began its work, less the time the request had waited since it fully arrived), ISO 8601 in
+   * Asia/Ho_Chi_Minh. A version counts when received before the deadline.
+   */
   submittedAt: string;
   sha256: string;
+  /** The amendment in force when it was submitted (0: the text as published). */
+  amendmentNumber: number;
 }

@@ -17,7 +17,12 @@ export interface SealedVersion {
 }
 
 /** Encrypts a version's canonical content under a fresh data key, wrapped for the problem and the firm. */
-export function sealVersion(recipients: Recipients, proposalId: string, version: number, content: ProposalContent): SealedVersion {
+export function sealVersion(
+  recipients: Recipients,
+  proposalId: string,
+  version: number,
+  content: ProposalContent,
+): SealedVersion {
   const { keys, parts } = sealParts(recipients, versionAad(proposalId, version), [Buffer.from(canonicalJson(content), 'utf8')]);
   return { sha256: receiptSha256(content), ciphertext: parts[0].ciphertext, iv: parts[0].iv, tag: parts[0].tag, ...keys };
 }

@@ -1,14 +1,26 @@
-import { Body, Controller, Get, HttpCode, Injectable, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, ExecutionContext, Get, HttpCode, Injectable, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { AuthGuard } from '@nestjs/passport';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { ApiDoc, AppError, AuthUser, CurrentUser, ErrorCode, Public } from '@app/common';
+import { ApiDoc, AppError, AuthUser, createValidationPipe, CurrentUser, ErrorCode, Public } from '@app/common';
 import { AuthService, LoginDto, RefreshDto, SetPasswordDto, UpdateMeDto, User, UsersService } from '@app/identity';
 import { EnterprisesService, RegisterEnterpriseDto } from '@app/enterprises';
 
-/** passport-local, with the one error shape for missing fields. */
+/**
+ * passport-local, with the one error shape for missing fields. Guards run before pipes, so the
+ * body is validated against LoginDto here first: unknown fields and wrong types are a 400 before
+ * any password work (passport would otherwise hand `{"password":123}` to argon2).
+ */
 @Injectable()
 export class LocalAuthGuard extends AuthGuard('local') {
+  private readonly validation = createValidationPipe();
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<{ body: unknown }>();
+    await this.validation.transform(request.body ?? {}, { type: 'body', metatype: LoginDto });
+    return (await super.canActivate(context)) as boolean;
+  }
+
   override handleRequest<TUser = User>(err: unknown, user: TUser | false): TUser {
     if (err instanceof Error) throw err;
     if (!user) throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'credentials' });
@@ -32,7 +44,7 @@ export class AuthController {
   @ApiDoc({
     summary: 'Register a firm and its owner account',
     description: 'A digital-technology firm registers itself with its tax code and its owner’s account; it stays pending until an administrator verifies it.',
-    errors: [ErrorCode.TAX_CODE_INVALID, ErrorCode.TAX_CODE_TAKEN, ErrorCode.EMAIL_TAKEN, ErrorCode.AREA_CODE_INVALID],
+    errors: [ErrorCode.TAX_CODE_INVALID, ErrorCode.TAX_CODE_TAKEN, ErrorCode.EMAIL_TAKEN, ErrorCode.AREA_CODE_INVALID, ErrorCode.PASSWORD_TOO_WEAK],
   })
   registerEnterprise(@Body() body: RegisterEnterpriseDto) {
     return this.enterprises.register(body);
@@ -82,7 +94,7 @@ export class AuthController {
   @ApiDoc({
     summary: 'Choose a password with the e-mailed link',
     description: 'The one-time token from the account e-mail sets the first password; it works once and expires.',
-    errors: [ErrorCode.PASSWORD_SETUP_TOKEN_INVALID],
+    errors: [ErrorCode.PASSWORD_SETUP_TOKEN_INVALID, ErrorCode.PASSWORD_TOO_WEAK],
   })
   @ApiNoContentResponse()
   async setPasswordWithToken(@Body() body: SetPasswordDto): Promise<void> {

@@ -1,7 +1,7 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiDoc, AuthUser, CurrentUser, ErrorCode, Roles } from '@app/common';
-import { ChangeEnterpriseStatusDto, EnterpriseStatusService } from '@app/enterprises';
+import { ChangeEnterpriseStatusDto, ClaimView, DecideClaimDto, EnterpriseClaimsService, EnterpriseStatusService } from '@app/enterprises';
 
 /** The registry decisions, each dated (effectiveDate) and kept in the firm's history. Admins only. */
 @ApiTags('enterprises')
@@ -9,7 +9,57 @@ import { ChangeEnterpriseStatusDto, EnterpriseStatusService } from '@app/enterpr
 @Roles('admin')
 @Controller({ path: 'enterprises', version: '1' })
 export class EnterpriseStatusController {
-  constructor(private readonly status: EnterpriseStatusService) {}
+  constructor(
+    private readonly status: EnterpriseStatusService,
+    private readonly claims: EnterpriseClaimsService,
+  ) {}
+
+  /** Claims on an imported firm by accounts registered with its tax code. */
+  @Get(':id/claims')
+  @ApiOkResponse({ type: [ClaimView] })
+  @ApiDoc({
+    summary: 'List the claims on an imported firm',
+    description: 'Accounts registered with the tax code of a firm the city imported claim its record; oldest first.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND],
+  })
+  listClaims(@Param('id', ParseUUIDPipe) id: string) {
+    return this.claims.list(id);
+  }
+
+  /** The claimant becomes the firm's owner; other pending claims on it are rejected. */
+  @Post(':id/claims/:claimId/approve')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ClaimView })
+  @ApiDoc({
+    summary: 'Approve a claim on an imported firm',
+    description: 'The claimant becomes the firm’s owner and the record becomes the firm’s own; the other pending claims on it are rejected.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.CLAIM_NOT_FOUND, ErrorCode.CLAIM_STATUS_CONFLICT],
+  })
+  approveClaim(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('claimId', ParseUUIDPipe) claimId: string,
+    @Body() dto: DecideClaimDto,
+  ) {
+    return this.claims.decide(actor, id, claimId, true, dto.reason);
+  }
+
+  @Post(':id/claims/:claimId/reject')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ClaimView })
+  @ApiDoc({
+    summary: 'Reject a claim on an imported firm',
+    description: 'A reason is required; the claimant is told it.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.CLAIM_NOT_FOUND, ErrorCode.CLAIM_STATUS_CONFLICT],
+  })
+  rejectClaim(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('claimId', ParseUUIDPipe) claimId: string,
+    @Body() dto: DecideClaimDto,
+  ) {
+    return this.claims.decide(actor, id, claimId, false, dto.reason);
+  }
 
   /** pending → verified */
   @Post(':id/verify')

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiDoc, ErrorCode, Public } from '@app/common';
+import { ApiDoc, ErrorCode, Language, Public, RequestLanguage } from '@app/common';
 import {
   ChartQueryDto,
   CsvExport,
@@ -10,6 +10,9 @@ import {
   DensitySnapshotView,
   ExportFormat,
   IndicatorsService,
+  METHODOLOGY_LANGUAGES,
+  methodologyLanguage,
+  MethodologyView,
   renderDensityChart,
   seriesCsv,
   SeriesQueryDto,
@@ -44,14 +47,29 @@ export class IndicatorsController {
   @ApiDoc({
     summary: 'Read the enterprise density indicator',
     description: 'Digital-technology enterprises per 1,000 population on a date, for the city or by area or sector, with progress towards the target. JSON, or CSV with ?format=csv or Accept: text/csv.',
-    errors: [ErrorCode.DATE_IN_FUTURE, ErrorCode.AREA_NOT_FOUND, ErrorCode.AREA_POPULATION_NOT_FOUND],
+    errors: [ErrorCode.DATE_IN_FUTURE, ErrorCode.AREA_NOT_FOUND, ErrorCode.AREA_OUTSIDE_BOUNDARY, ErrorCode.AREA_POPULATION_NOT_FOUND],
   })
   async getDensitySnapshot(
     @Query() query: DensityQueryDto,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @RequestLanguage() lang: Language,
   ) {
-    return respond(reply, query.format, accept, await this.indicators.snapshot(query), snapshotCsv);
+    return respond(reply, query.format, accept, await this.indicators.snapshot(query, lang), snapshotCsv);
+  }
+
+  /** What is counted, from which dates, boundaries, sources, vintages and revisions (vi default, ?lang=en or Accept-Language). */
+  @Get('methodology')
+  @ApiQuery({ name: 'lang', required: false, enum: METHODOLOGY_LANGUAGES })
+  @ApiOkResponse({ type: MethodologyView })
+  @ApiDoc({
+    summary: 'Read how the indicator is computed',
+    description:
+      'What is counted, from which dates, the boundaries, the sources, vintages and revisions, with the live target and the population figures of the city boundaries. Vietnamese by default; ?lang=en or Accept-Language: en for English.',
+    errors: [],
+  })
+  getIndicatorMethodology(@Query('lang') lang: string | undefined, @Headers('accept-language') acceptLanguage: string | undefined) {
+    return this.indicators.methodology(methodologyLanguage(lang, acceptLanguage));
   }
 
   /** Month-end values (today for the current month), at most 120 months. */

@@ -112,7 +112,7 @@ export class ProblemsController {
   @ApiDoc({
     summary: 'Amend a published problem',
     description: 'A numbered amendment with a reason; the deadline moves out if too little time remains, and bidders must confirm or revise.',
-    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_FORBIDDEN, ErrorCode.PROBLEM_STATUS_CONFLICT, ErrorCode.AMENDMENT_EMPTY, ErrorCode.RUBRIC_FROZEN, ErrorCode.DEADLINE_TOO_SOON, ErrorCode.CLARIFICATION_DEADLINE_INVALID, ErrorCode.AREA_CODE_INVALID],
+    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_FORBIDDEN, ErrorCode.PROBLEM_STATUS_CONFLICT, ErrorCode.AMENDMENT_EMPTY, ErrorCode.RUBRIC_FROZEN, ErrorCode.DEADLINE_SHORTENED, ErrorCode.DEADLINE_TOO_SOON, ErrorCode.CLARIFICATION_DEADLINE_INVALID, ErrorCode.AREA_CODE_INVALID],
   })
   amendProblem(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: AmendProblemDto) {
     return this.amendments.amend(actor, id, dto);

@@ -1,30 +1,41 @@
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import { AppError, ErrorCode, Msg } from '@app/common';
+import { AppError, ErrorCode, invalidCharacters, isStorableText, Msg } from '@app/common';
 
 const FIELD = 'file';
 
 /**
  * Reads the one file of a multipart/form-data request into memory, refusing more than
- * `maxBytes` (the bytes are sealed as a whole, so they are held once anyway).
+ * `maxBytes` (the bytes are sealed as a whole, so they are held once anyway). Text fields sent
+ * before the file come back in `fields`.
  */
-export async function readSingleFile(request: FastifyRequest, maxBytes: number): Promise<{ fileName: string; bytes: Buffer }> {
+export async function readSingleFile(
+  request: FastifyRequest,
+  maxBytes: number,
+  tooLargeError: (maxBytes: number) => AppError = tooLarge,
+): Promise<{ fileName: string; bytes: Buffer; fields: Record<string, string> }> {
   if (!request.isMultipart()) throw badUpload();
   let file: MultipartFile | undefined;
   try {
     file = await request.file({ limits: { fileSize: maxBytes, files: 1 } });
   } catch (err) {
-    throw mapMultipartError(err, maxBytes);
+    throw mapMultipartError(err, maxBytes, tooLargeError);
   }
   if (!file || file.fieldname !== FIELD) throw badUpload();
   let bytes: Buffer;
   try {
     bytes = await file.toBuffer();
   } catch (err) {
-    throw mapMultipartError(err, maxBytes);
+    throw mapMultipartError(err, maxBytes, tooLargeError);
   }
-  if (file.file.truncated) throw tooLarge(maxBytes);
-  return { fileName: file.filename, bytes };
+  if (file.file.truncated) throw tooLargeError(maxBytes);
+  if (!isStorableText(file.filename)) throw invalidCharacters('file.filename');
+  const fields: Record<string, string> = {};
+  for (const [name, field] of Object.entries(file.fields)) {
+    const one = Array.isArray(field) ? field[0] : field;
+    if (one && one.type === 'field' && typeof one.value === 'string') fields[name] = one.value;
+  }
+  return { fileName: file.filename, bytes, fields };
 }
 
 function badUpload(): AppError {
@@ -37,9 +48,10 @@ function tooLarge(maxBytes: number): AppError {
   return new AppError(ErrorCode.ATTACHMENT_TOO_LARGE, { maxBytes }, { maxBytes });
 }
 
-function mapMultipartError(err: unknown, maxBytes: number): unknown {
+function mapMultipartError(err: unknown, maxBytes: number, tooLargeError: (maxBytes: number) => AppError): unknown {
   const code = (err as { code?: string } | null)?.code;
-  if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge(maxBytes);
-  if (typeof code === 'string' && code.startsWith('FST_')) return badUpload();
-  return err;
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLargeError(maxBytes);
+  // Anything else while reading the parts is a malformed request (no boundary, a truncated body,
+  // a bad part header): the client's doing, so a 400, not a 500.
+  return err instanceof AppError ? err : badUpload();
 }

@@ -15,18 +15,29 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiDoc, AppConfig, AuthUser, CurrentUser, ErrorCode, Language, PageOf, PageQueryDto, RequestLanguage, Roles } from '@app/common';
 import {
+  ApiDoc,
+  AppConfig,
+  AuthUser,
+  CurrentUser,
+  ErrorCode,
+  Language,
+  PageOf,
+  PageQueryDto,
+  ReceivedMark,
+  RequestLanguage,
+  Roles,
+} from '@app/common';
+import {
+  ConfirmationReceipt,
+  ConfirmProposalDto,
   Outcome,
   ProposalsService,
   ProposalSummary,
   SubmissionResult,
   SubmitProposalDto,
 } from '@app/proposals';
-import {
-  AwardService,
-  OwnProposalView,
-} from '@app/evaluation';
+import { AwardService, OwnProposalView } from '@app/evaluation';
 import { readSingleFile } from './multipart-upload';
 
 const RECEIPT_HASH =
@@ -34,7 +45,9 @@ const RECEIPT_HASH =
   '{approach, solution, plan, team, price, durationMonths, references, attachments}: texts NFC-normalised and trimmed, ' +
   'references [] when none (strings or {title, url}), attachments [{id, sha256}] in the order of attachmentIds ' +
   '(sha256 of the file bytes, as returned by the upload). GET /proposals/:id returns that object as `content`. ' +
-  'submittedAt is the database time of the version, ISO 8601 in Asia/Ho_Chi_Minh.';
+  'submittedAt is when the server received the version by the database clock (ISO 8601, Asia/Ho_Chi_Minh): a version ' +
+  'received before the deadline counts if it commits within the grace after it (PROPOSAL_RECEIPT_GRACE_SECONDS); the ' +
+  'proposals open to the department only after deadline + grace. amendmentNumber: the amendment in force when submitted.';
 
 const IDEMPOTENCY_HEADER = {
   name: 'Idempotency-Key',
@@ -44,7 +57,7 @@ const IDEMPOTENCY_HEADER = {
 };
 
 const SEALED_NOTE =
-  'Before the deadline (database clock) only the submitting firm can read; everyone else gets 403 PROPOSAL_SEALED or 404.';
+  'Before the deadline + the commit grace (database clock) only the submitting firm can read; everyone else gets 403 PROPOSAL_SEALED or 404.';
 
 @ApiTags('proposals')
 @ApiBearerAuth()
@@ -70,8 +83,9 @@ export class ProposalsController {
     @Body() dto: SubmitProposalDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @ReceivedMark() receivedMark: number,
   ): Promise<SubmissionResult> {
-    return send(reply, await this.proposals.submit(user, problemId, dto, idempotencyKey));
+    return send(reply, await this.proposals.submit(user, problemId, dto, idempotencyKey, receivedMark));
   }
 
   @Put('proposals/:id')
@@ -88,8 +102,9 @@ export class ProposalsController {
     @Body() dto: SubmitProposalDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @ReceivedMark() receivedMark: number,
   ): Promise<SubmissionResult> {
-    return send(reply, await this.proposals.revise(user, proposalId, dto, idempotencyKey));
+    return send(reply, await this.proposals.revise(user, proposalId, dto, idempotencyKey, receivedMark));
   }
 
   @Post('proposals/:id/withdraw')
@@ -100,8 +115,38 @@ export class ProposalsController {
     description: 'Before the deadline; the firm may then submit anew.',
     errors: [ErrorCode.PROPOSAL_NOT_FOUND, ErrorCode.PROPOSAL_WITHDRAWN, ErrorCode.PROPOSAL_DEADLINE_PASSED, ErrorCode.PROBLEM_NOT_OPEN],
   })
-  withdrawProposal(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string) {
-    return this.proposals.withdraw(user, proposalId);
+  withdrawProposal(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string, @ReceivedMark() receivedMark: number) {
+    return this.proposals.withdraw(user, proposalId, receivedMark);
+  }
+
+  @Post('proposals/:id/confirm')
+  @Roles('enterprise')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ConfirmationReceipt })
+  @ApiDoc({
+    summary: 'Confirm a proposal after an amendment',
+    description:
+      'The firm has read amendment N and keeps its latest version (before the deadline). Answers a receipt whose sha256 is the kept ' +
+      'version’s receipt hash. Only the latest amendment can be confirmed (409 AMENDMENT_NOT_LATEST, details.latestAmendment); ' +
+      '409 NOTHING_TO_CONFIRM when the problem was never amended. Confirming again, or after a revision made against that ' +
+      'amendment, returns the same receipt. Revising the bid answers an amendment too.',
+    errors: [
+      ErrorCode.PROPOSAL_NOT_FOUND,
+      ErrorCode.PROPOSAL_WITHDRAWN,
+      ErrorCode.PROPOSAL_DEADLINE_PASSED,
+      ErrorCode.PROBLEM_NOT_OPEN,
+      ErrorCode.NOTHING_TO_CONFIRM,
+      ErrorCode.AMENDMENT_NOT_LATEST,
+      ErrorCode.ENTERPRISE_NOT_VERIFIED,
+    ],
+  })
+  confirmProposal(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseUUIDPipe) proposalId: string,
+    @Body() dto: ConfirmProposalDto,
+    @ReceivedMark() receivedMark: number,
+  ): Promise<ConfirmationReceipt> {
+    return this.proposals.confirm(user, proposalId, dto.amendmentNumber, receivedMark);
   }
 
   @Get('proposals/:id')
@@ -175,7 +220,8 @@ export class ProposalsController {
   })
   async uploadAttachment(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) problemId: string, @Req() request: FastifyRequest) {
     const file = await readSingleFile(request, this.config.get('ATTACHMENT_MAX_BYTES'));
-    return this.proposals.uploadAttachment(user, problemId, file);
+    // Received once the whole file is in (multipart bodies are read here, not before the handler).
+    return this.proposals.uploadAttachment(user, problemId, file, performance.now());
   }
 
   @Get('proposals/:id/attachments/:attachmentId')

@@ -24,7 +24,7 @@ export class UsersController {
   @ApiDoc({
     summary: 'Create a staff account',
     description: 'An administrator creates an administrator, officer or evaluator account; without a password the person gets a set-password e-mail.',
-    errors: [ErrorCode.EMAIL_TAKEN, ErrorCode.DEPARTMENT_REQUIRED, ErrorCode.DEPARTMENT_NOT_FOUND],
+    errors: [ErrorCode.EMAIL_TAKEN, ErrorCode.DEPARTMENT_REQUIRED, ErrorCode.DEPARTMENT_NOT_FOUND, ErrorCode.PASSWORD_TOO_WEAK],
   })
   createUser(@CurrentUser() actor: AuthUser, @Body() dto: CreateUserDto) {
     return this.users.create(actor, dto);

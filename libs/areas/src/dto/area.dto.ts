@@ -4,7 +4,8 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLen
 import { IsCalendarDate, nfc, PageQueryDto } from '@app/common';
 import { AREA_UNIT_TYPES, AreaUnitType } from '../area-types';
 
-const AREA_CODE = /^\d{2,5}$/;
+/** 31 (the city), 31-2024 (the city before 1 July 2025), 3-digit districts (until then), 5-digit communes. */
+const AREA_CODE = /^\d{2,5}(-\d{4})?$/;
 const toNfc = ({ value }: { value: unknown }) => (typeof value === 'string' ? nfc(value) : value);
 
 export class ListAreasQueryDto extends PageQueryDto {
@@ -19,6 +20,15 @@ export class ListAreasQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(AREA_UNIT_TYPES)
   unitType?: AreaUnitType;
+
+  @ApiPropertyOptional({
+    example: '2025-01-01',
+    description:
+      'Only the areas in force on this day (default today): 2025-01-01 lists the old city (31-2024) and its 15 districts',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  inForceOn?: string;
 
   @ApiPropertyOptional({ example: '31', description: 'Only the units of this parent (31: the city)' })
   @IsOptional()
@@ -91,6 +101,20 @@ export class AreaView {
 
   @ApiProperty({ nullable: true, type: Number })
   areaKm2: number | null;
+
+  @ApiProperty({ nullable: true, type: String, example: '2025-07-01', description: 'First day in force; null: long before' })
+  validFrom: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'Last day in force; null: still in force' })
+  validTo: string | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '31-2024',
+    description: 'For a unit formed on 1 July 2025: the old city it lay in (31-2024), null when formed from former Hải Dương',
+  })
+  formerParentCode: string | null;
 
   @ApiProperty({
     nullable: true,

@@ -1,4 +1,4 @@
-import { validateEnv } from './env.schema';
+import { trustProxyOption, validateEnv } from './env.schema';
 
 const minimal = {
   DATABASE_URL: 'postgres://u:p@localhost:5432/marketplace',
@@ -28,5 +28,13 @@ describe('validateEnv', () => {
 
   it('refuses a weak JWT secret', () => {
     expect(() => validateEnv({ ...minimal, JWT_SECRET: 'too-short' })).toThrow(/JWT_SECRET/);
+  });
+
+  it('trusts no proxy by default; TRUST_PROXY takes true, a hop count or a list of addresses', () => {
+    expect(trustProxyOption(validateEnv(minimal).TRUST_PROXY)).toBe(false);
+    expect(trustProxyOption(validateEnv({ ...minimal, TRUST_PROXY: '1' }).TRUST_PROXY)).toBe(1);
+    expect(trustProxyOption(validateEnv({ ...minimal, TRUST_PROXY: 'true' }).TRUST_PROXY)).toBe(true);
+    expect(trustProxyOption(validateEnv({ ...minimal, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).TRUST_PROXY)).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(() => validateEnv({ ...minimal, TRUST_PROXY: 'everyone!' })).toThrow(/TRUST_PROXY/);
   });
 });

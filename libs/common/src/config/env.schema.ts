@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as Joi from 'joi';
 
 /**
@@ -18,6 +19,12 @@ export const envSchema = Joi.object({
   REDIS_URL: Joi.string()
     .uri({ scheme: ['redis', 'rediss'] })
     .required(),
+  // Redis calls on the request path (rate limit, health) give up after this and fall back.
+  REDIS_REQUEST_TIMEOUT_MS: Joi.number().integer().min(50).max(5000).default(500),
+  // Internal port for /metrics and /health of each process (API and worker); 0 turns it off.
+  METRICS_PORT: Joi.number().integer().min(0).max(65535).default(9464),
+  WORKER_METRICS_PORT: Joi.number().integer().min(0).max(65535).default(9465),
+  METRICS_HOST: Joi.string().default('127.0.0.1'),
 
   JWT_SECRET: Joi.string().min(32).required(),
   // Wraps the per-problem keys that seal proposals (libs/proposals): exactly 32 bytes, base64.
@@ -31,6 +38,10 @@ export const envSchema = Joi.object({
     .integer()
     .min(1024)
     .default(20 * 1024 * 1024),
+  IMPORT_MAX_BYTES: Joi.number()
+    .integer()
+    .min(1024)
+    .default(64 * 1024 * 1024),
   JWT_ACCESS_TTL_SECONDS: Joi.number().integer().min(60).max(3600).default(900),
   REFRESH_TOKEN_TTL_DAYS: Joi.number().integer().min(1).max(90).default(30),
   PASSWORD_SETUP_TTL_HOURS: Joi.number().integer().min(1).max(720).default(72),
@@ -40,22 +51,40 @@ export const envSchema = Joi.object({
   LOGIN_LOCK_MAX_SECONDS: Joi.number().integer().min(1).default(1800),
 
   CORS_ORIGINS: Joi.string().allow('').default(''),
+  // Which proxies' X-Forwarded-For to believe (client IP for rate limits and logs): off by
+  // default; `true` (any — only behind a proxy that overwrites the header), a hop count, or a
+  // comma-separated list of proxy IPs/CIDRs.
+  TRUST_PROXY: Joi.string()
+    .trim()
+    .allow('')
+    .pattern(/^(true|false|\d+|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/)
+    .default('false'),
   BODY_LIMIT_BYTES: Joi.number().integer().min(1024).default(1_048_576),
   AUTH_RATE_LIMIT: Joi.number().integer().min(1).default(20),
   AUTH_RATE_TTL_SECONDS: Joi.number().integer().min(1).default(60),
 
   MAIL_FROM: Joi.string().default('Hai Phong Solution Marketplace <no-reply@marketplace.haiphong.local>'),
+  // Empty means unset: mail is written to MAIL_DIR (owner-readable files) instead of sent.
   SMTP_URL: Joi.string()
     .uri({ scheme: ['smtp', 'smtps'] })
+    .allow('')
     .optional(),
   MAIL_DIR: Joi.string().default('.data/mail'),
 
   OUTBOX_POLL_INTERVAL_MS: Joi.number().integer().min(50).default(1000),
+  // Retention sweeps run by the worker.
+  PRUNE_INTERVAL_MS: Joi.number().integer().min(1000).default(3_600_000),
+  OUTBOX_RETENTION_DAYS: Joi.number().integer().min(1).max(3650).default(14),
+  IDEMPOTENCY_RETENTION_HOURS: Joi.number().integer().min(1).max(8760).default(72),
+  TOKEN_RETENTION_DAYS: Joi.number().integer().min(1).max(3650).default(7),
+  ORPHAN_BLOB_GRACE_HOURS: Joi.number().integer().min(1).max(8760).default(24),
+  // The worker reports unhealthy when its outbox relay has not finished a round for this long.
+  WORKER_STALL_SECONDS: Joi.number().integer().min(5).default(60),
   JOB_ATTEMPTS: Joi.number().integer().min(1).max(50).default(8),
   JOB_BACKOFF_MS: Joi.number().integer().min(10).default(2000),
 
   ADMIN_EMAIL: Joi.string().email({ tlds: false }).default('admin@marketplace.haiphong.local'),
-  ADMIN_PASSWORD: Joi.string().min(8).max(128).optional(),
+  ADMIN_PASSWORD: Joi.string().min(8).max(128).allow('').optional(),
 
   // Plan 106/KH-UBND: above 0.7 digital-technology enterprises per 1,000 population by end of 2025.
   INDICATOR_TARGET_PER_1000: Joi.number().positive().max(1000).default(0.7),
@@ -65,6 +94,9 @@ export const envSchema = Joi.object({
   CLARIFICATION_CLOSE_DAYS: Joi.number().integer().min(0).max(365).default(3),
   AMENDMENT_MIN_REMAINING_DAYS: Joi.number().integer().min(0).max(365).default(3),
   DEADLINE_SWEEP_INTERVAL_MS: Joi.number().integer().min(1000).default(60_000),
+  // A bid counts by the time the server received it, if it commits within this grace after the
+  // deadline; proposals open only after deadline + grace. Fixed per problem when it is published.
+  PROPOSAL_RECEIPT_GRACE_SECONDS: Joi.number().integer().min(1).max(300).default(10),
   DEADLINE_REMINDER_HOURS: Joi.string()
     .pattern(/^\s*\d+(\s*,\s*\d+)*\s*$/)
     .allow('')
@@ -92,10 +124,15 @@ export interface AppEnv {
   DATABASE_URL: string;
   DATABASE_POOL_SIZE: number;
   REDIS_URL: string;
+  REDIS_REQUEST_TIMEOUT_MS: number;
+  METRICS_PORT: number;
+  WORKER_METRICS_PORT: number;
+  METRICS_HOST: string;
   JWT_SECRET: string;
   DATA_MASTER_KEY: string;
   STORAGE_DIR: string;
   ATTACHMENT_MAX_BYTES: number;
+  IMPORT_MAX_BYTES: number;
   JWT_ACCESS_TTL_SECONDS: number;
   REFRESH_TOKEN_TTL_DAYS: number;
   PASSWORD_SETUP_TTL_HOURS: number;
@@ -103,6 +140,7 @@ export interface AppEnv {
   LOGIN_LOCK_BASE_SECONDS: number;
   LOGIN_LOCK_MAX_SECONDS: number;
   CORS_ORIGINS: string;
+  TRUST_PROXY: string;
   BODY_LIMIT_BYTES: number;
   AUTH_RATE_LIMIT: number;
   AUTH_RATE_TTL_SECONDS: number;
@@ -110,6 +148,12 @@ export interface AppEnv {
   SMTP_URL?: string;
   MAIL_DIR: string;
   OUTBOX_POLL_INTERVAL_MS: number;
+  PRUNE_INTERVAL_MS: number;
+  OUTBOX_RETENTION_DAYS: number;
+  IDEMPOTENCY_RETENTION_HOURS: number;
+  TOKEN_RETENTION_DAYS: number;
+  ORPHAN_BLOB_GRACE_HOURS: number;
+  WORKER_STALL_SECONDS: number;
   JOB_ATTEMPTS: number;
   JOB_BACKOFF_MS: number;
   ADMIN_EMAIL: string;
@@ -119,6 +163,7 @@ export interface AppEnv {
   CLARIFICATION_CLOSE_DAYS: number;
   AMENDMENT_MIN_REMAINING_DAYS: number;
   DEADLINE_SWEEP_INTERVAL_MS: number;
+  PROPOSAL_RECEIPT_GRACE_SECONDS: number;
   /** Comma-separated hours before the deadline at which followers and bidders are reminded. */
   DEADLINE_REMINDER_HOURS: string;
   /** Smallest panel, and fewest evaluators without a conflict each proposal must keep. */
@@ -133,6 +178,15 @@ export interface AppEnv {
   OCDS_PACKAGE_MAX_RELEASES: number;
 }
 
+/** Fastify's `trustProxy` from TRUST_PROXY: false, true, a hop count, or a list of addresses/CIDRs. */
+export function trustProxyOption(value: string): boolean | number | string[] {
+  const v = value.trim();
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
 /** Validates the environment; throws one error listing every bad variable. */
 export function validateEnv(raw: Record<string, unknown>): AppEnv {
   const { error, value } = envSchema.validate(raw, { abortEarly: false, convert: true });
@@ -141,4 +195,14 @@ export function validateEnv(raw: Record<string, unknown>): AppEnv {
     throw new Error(`Invalid configuration, refusing to start:\n${lines}`);
   }
   return value as AppEnv;
+}
+
+/**
+ * Outside production, reads `.env` from the working directory when there is one (Node's own
+ * parser). Variables already set in the environment win. In production the environment is the
+ * only source, so a stray file can never change a deployed setting.
+ */
+export function loadDotEnv(file = '.env'): void {
+  if (process.env.NODE_ENV === 'production' || !existsSync(file)) return;
+  process.loadEnvFile(file);
 }

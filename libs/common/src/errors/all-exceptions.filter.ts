@@ -39,7 +39,50 @@ export function toErrorBody(exception: unknown, lang: Language = DEFAULT_LANGUAG
     const code = fastifyCode(fastifyError.code) ?? codeForStatus(fastifyError.statusCode);
     return { body: { statusCode: fastifyError.statusCode, code, message: message(code) } };
   }
+  const fromDatabase = databaseErrorBody(exception, lang);
+  if (fromDatabase) return fromDatabase;
   return { body: { statusCode: 500, code: ErrorCode.INTERNAL_ERROR, message: message(ErrorCode.INTERNAL_ERROR) } };
+}
+
+const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
+const CONNECTION_MESSAGES = /Connection terminated|is not currently accepting connections|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused|the database system is (starting up|shutting down|in recovery mode)/i;
+
+/**
+ * PostgreSQL errors that are not the server's fault:
+ * - the database cannot be reached (connection refused or cut, admin shutdown, too many
+ *   connections): 503 DATABASE_UNAVAILABLE with Retry-After, so clients and proxies retry;
+ * - a value the database refuses (SQLSTATE class 22 "data exception": out-of-range number, bad
+ *   date, NUL byte; 23502 a null where one is required): 400, a safety net behind validation.
+ */
+export function databaseErrorBody(
+  exception: unknown,
+  lang: Language = DEFAULT_LANGUAGE,
+): { body: ErrorBody; headers?: Record<string, string> } | null {
+  const err = exception as { code?: unknown; driverError?: { code?: unknown }; message?: unknown } | null;
+  if (!err || typeof err !== 'object') return null;
+  const raw = err.driverError?.code ?? err.code;
+  const code = typeof raw === 'string' ? raw : '';
+  const message = typeof err.message === 'string' ? err.message : '';
+  if (
+    CONNECTION_ERRNOS.has(code) ||
+    /^08|^57P0[123]$|^53300$/.test(code) ||
+    (exception instanceof Error && CONNECTION_MESSAGES.test(message))
+  ) {
+    return {
+      body: { statusCode: 503, code: ErrorCode.DATABASE_UNAVAILABLE, message: translate(lang, errorMessageKey(ErrorCode.DATABASE_UNAVAILABLE)) },
+      headers: { 'Retry-After': '5' },
+    };
+  }
+  if (/^22[0-9A-Z]{3}$/.test(code) || code === '23502') {
+    return {
+      body: {
+        statusCode: 400,
+        code: ErrorCode.VALIDATION_FAILED,
+        message: translate(lang, errorMessageKey(ErrorCode.VALIDATION_FAILED), { context: 'database' }),
+      },
+    };
+  }
+  return null;
 }
 
 function fastifyCode(code?: string): ErrorCode | undefined {
@@ -77,8 +120,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
     const { body, headers } = toErrorBody(exception, languageFromHeader(request.headers['accept-language']));
-    if (body.statusCode >= 500) {
+    if (body.statusCode === 500) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    } else if (body.code === (ErrorCode.DATABASE_UNAVAILABLE as string) || (body.statusCode === 400 && databaseErrorBody(exception))) {
+      // Not a bug, but worth seeing: an outage, or input that slipped past validation to the database.
+      this.logger.warn(exception instanceof Error ? exception.message : String(exception));
     }
     if (headers) void reply.headers(headers);
     void reply.status(body.statusCode).send(body);

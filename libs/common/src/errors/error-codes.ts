@@ -6,6 +6,9 @@ export enum ErrorCode {
   VALIDATION_FAILED = 'VALIDATION_FAILED',
   INVALID_JSON = 'INVALID_JSON',
   INVALID_CURSOR = 'INVALID_CURSOR',
+  INVALID_CHARACTERS = 'INVALID_CHARACTERS',
+  REQUEST_TOO_COMPLEX = 'REQUEST_TOO_COMPLEX',
+  PASSWORD_TOO_WEAK = 'PASSWORD_TOO_WEAK',
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
   UNAUTHENTICATED = 'UNAUTHENTICATED',
@@ -47,6 +50,7 @@ export enum ErrorCode {
   RUBRIC_INVALID = 'RUBRIC_INVALID',
   RUBRIC_FROZEN = 'RUBRIC_FROZEN',
   AMENDMENT_EMPTY = 'AMENDMENT_EMPTY',
+  DEADLINE_SHORTENED = 'DEADLINE_SHORTENED',
   CLARIFICATION_CLOSED = 'CLARIFICATION_CLOSED',
   QUESTION_NOT_FOUND = 'QUESTION_NOT_FOUND',
   PROPOSAL_NOT_FOUND = 'PROPOSAL_NOT_FOUND',
@@ -54,6 +58,8 @@ export enum ErrorCode {
   PROPOSAL_DEADLINE_PASSED = 'PROPOSAL_DEADLINE_PASSED',
   PROPOSAL_EXISTS = 'PROPOSAL_EXISTS',
   PROPOSAL_WITHDRAWN = 'PROPOSAL_WITHDRAWN',
+  NOTHING_TO_CONFIRM = 'NOTHING_TO_CONFIRM',
+  AMENDMENT_NOT_LATEST = 'AMENDMENT_NOT_LATEST',
   PROBLEM_NOT_OPEN = 'PROBLEM_NOT_OPEN',
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
   ATTACHMENT_TYPE_NOT_ALLOWED = 'ATTACHMENT_TYPE_NOT_ALLOWED',
@@ -75,8 +81,16 @@ export enum ErrorCode {
   AWARD_NOT_ALLOWED = 'AWARD_NOT_ALLOWED',
   PROBLEM_NOT_DECIDED = 'PROBLEM_NOT_DECIDED',
   OCDS_RANGE_TOO_LARGE = 'OCDS_RANGE_TOO_LARGE',
+  AREA_OUTSIDE_BOUNDARY = 'AREA_OUTSIDE_BOUNDARY',
+  IMPORT_FILE_INVALID = 'IMPORT_FILE_INVALID',
+  IMPORT_FILE_TOO_LARGE = 'IMPORT_FILE_TOO_LARGE',
+  IMPORT_NOT_FOUND = 'IMPORT_NOT_FOUND',
+  IMPORT_STATUS_CONFLICT = 'IMPORT_STATUS_CONFLICT',
+  CLAIM_NOT_FOUND = 'CLAIM_NOT_FOUND',
+  CLAIM_STATUS_CONFLICT = 'CLAIM_STATUS_CONFLICT',
   RATE_LIMITED = 'RATE_LIMITED',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
+  DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE',
   INTERNAL_ERROR = 'INTERNAL_ERROR',
 }
 
@@ -86,6 +100,9 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.VALIDATION_FAILED:
     case ErrorCode.INVALID_JSON:
     case ErrorCode.INVALID_CURSOR:
+    case ErrorCode.INVALID_CHARACTERS:
+    case ErrorCode.REQUEST_TOO_COMPLEX:
+    case ErrorCode.PASSWORD_TOO_WEAK:
     case ErrorCode.DEPARTMENT_REQUIRED:
     case ErrorCode.ROLE_NOT_ASSIGNABLE:
     case ErrorCode.CANNOT_DISABLE_SELF:
@@ -100,11 +117,16 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.RUBRIC_INVALID:
     case ErrorCode.RUBRIC_FROZEN:
     case ErrorCode.AMENDMENT_EMPTY:
+    case ErrorCode.DEADLINE_SHORTENED:
     case ErrorCode.PANEL_INVALID:
     case ErrorCode.PANEL_CHANGE_REASON_REQUIRED:
     case ErrorCode.SCORES_INCOMPLETE:
     case ErrorCode.AWARD_JUSTIFICATION_REQUIRED:
     case ErrorCode.OCDS_RANGE_TOO_LARGE:
+    // A unit that was not part of the city on the date asked (e.g. a former Hải Dương unit before July 2025).
+    case ErrorCode.AREA_OUTSIDE_BOUNDARY:
+    // An upload that is not a readable CSV/XLSX with the expected columns.
+    case ErrorCode.IMPORT_FILE_INVALID:
       return 400;
     case ErrorCode.UNAUTHENTICATED:
     case ErrorCode.INVALID_CREDENTIALS:
@@ -136,6 +158,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.ATTACHMENT_NOT_FOUND:
     case ErrorCode.AREA_NOT_FOUND:
     case ErrorCode.PROBLEM_NOT_DECIDED:
+    case ErrorCode.IMPORT_NOT_FOUND:
+    case ErrorCode.CLAIM_NOT_FOUND:
       return 404;
     case ErrorCode.EMAIL_TAKEN:
     case ErrorCode.DEPARTMENT_CODE_TAKEN:
@@ -147,6 +171,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.PROPOSAL_DEADLINE_PASSED:
     case ErrorCode.PROPOSAL_EXISTS:
     case ErrorCode.PROPOSAL_WITHDRAWN:
+    case ErrorCode.NOTHING_TO_CONFIRM:
+    case ErrorCode.AMENDMENT_NOT_LATEST:
     case ErrorCode.PROBLEM_NOT_OPEN:
     case ErrorCode.CONFLICT_DECLARATION_FINAL:
     case ErrorCode.SCORES_ALREADY_SUBMITTED:
@@ -154,9 +180,12 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.SCORING_INCOMPLETE:
     case ErrorCode.CONSENSUS_NOT_ALLOWED:
     case ErrorCode.AWARD_NOT_ALLOWED:
+    case ErrorCode.IMPORT_STATUS_CONFLICT:
+    case ErrorCode.CLAIM_STATUS_CONFLICT:
       return 409;
     case ErrorCode.PAYLOAD_TOO_LARGE:
     case ErrorCode.ATTACHMENT_TOO_LARGE:
+    case ErrorCode.IMPORT_FILE_TOO_LARGE:
       return 413;
     case ErrorCode.UNSUPPORTED_MEDIA_TYPE:
     case ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED:
@@ -167,6 +196,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.RATE_LIMITED:
       return 429;
     case ErrorCode.SERVICE_UNAVAILABLE:
+    case ErrorCode.DATABASE_UNAVAILABLE:
       return 503;
     case ErrorCode.INTERNAL_ERROR:
       return 500;

@@ -1,9 +1,30 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { getMetadataStorage } from 'class-validator';
+import { getMetadataStorage, ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
 import { DEFAULT_LANGUAGE, hasTranslation, Msg } from '../i18n/i18n';
 import { fieldName } from '../i18n/messages';
 import { AppError } from './app-error';
 import { ErrorCode } from './error-codes';
+
+/**
+ * A finite number with at most two decimal places. class-validator's own `maxDecimalPlaces` throws a
+ * TypeError on numbers it prints in exponent form (1e-300), which became a 500; this one refuses them.
+ */
+export function IsDecimal2(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isDecimal2',
+      validator: {
+        validate: (value: unknown) => typeof value === 'number' && Number.isFinite(value) && Number(value.toFixed(2)) === value,
+        // The text is `validation.isDecimal2` in the translation files.
+        defaultMessage: () => 'validation.isDecimal2',
+      },
+    },
+    options,
+  );
+}
+
+/** For PATCH fields the row cannot do without: absent means "keep", null is refused (IsOptional would let null through). */
+export const UnlessOmitted = () => ValidateIf((_o: object, value: unknown) => value !== undefined);
 
 export interface FieldError {
   field: string;

@@ -60,7 +60,8 @@ describe('no inline user-facing text', () => {
   const files = execSync("git ls-files 'apps/**/*.ts' 'libs/**/*.ts'", { cwd: root })
     .toString()
     .split('\n')
-    .filter((f) => f && !/\.spec\.ts$|\/migrations\/|\/scripts\/|reference-data|\/seed\.ts$|env\.schema\.ts$/.test(f));
+    // unit-resolver.ts holds tables of Vietnamese letters for matching names, not wording.
+    .filter((f) => f && !/\.spec\.ts$|\/migrations\/|\/scripts\/|reference-data|\/seed\.ts$|env\.schema\.ts$|unit-resolver\.ts$/.test(f));
   const VIETNAMESE = /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĐ]/i;
   const TEXT_PROPERTIES = new Set(['message', 'title', 'body', 'subject', 'text', 'html', 'label']);
   const isWords = (s: string) => /[A-Za-z]{2,}\s+[A-Za-z]{2,}/.test(s) && !/^[a-z]+(\.[A-Za-z0-9_]+)+$/.test(s);

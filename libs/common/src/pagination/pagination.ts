@@ -1,5 +1,6 @@
 import type { Type as Class } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AppError } from '../errors/app-error';
@@ -45,18 +46,39 @@ export function PageOf<T>(item: Class<T>): Class<Page<T>> {
 
 export const DEFAULT_PAGE_SIZE = 20;
 
-/** Cursors are opaque to clients: base64url of the sort key of the last row served. */
+/**
+ * Cursors are opaque to clients: base64url of the sort key of the last row served, followed by a
+ * short MAC. Only cursors this server made are accepted, so a hand-made one with the right keys
+ * but values of the wrong type (which the database would refuse) is a 400 INVALID_CURSOR, never a
+ * 500. The MAC is keyed from JWT_SECRET: cursors are not secrets, only tamper-evident.
+ */
+const CURSOR_MAC_BYTES = 12;
+
+function cursorMac(payload: string): Buffer {
+  const key = `cursor:${process.env.JWT_SECRET ?? ''}`;
+  return createHmac('sha256', key).update(payload).digest().subarray(0, CURSOR_MAC_BYTES);
+}
+
 export function encodeCursor(key: Record<string, string | number>): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+  const payload = Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+  return `${payload}.${cursorMac(payload).toString('base64url')}`;
 }
 
 export function decodeCursor<T extends Record<string, string | number>>(cursor: string | undefined, keys: (keyof T)[]): T | null {
   if (!cursor) return null;
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as T;
-    if (value && typeof value === 'object' && keys.every((k) => k in value)) return value;
-  } catch {
-    // fall through to the error below
+  const [payload, mac, extra] = cursor.split('.');
+  if (payload && mac && extra === undefined) {
+    // Compared as text: base64url decoding would ignore trailing characters.
+    const given = Buffer.from(mac, 'utf8');
+    const expected = Buffer.from(cursorMac(payload).toString('base64url'), 'utf8');
+    if (given.length === expected.length && timingSafeEqual(given, expected)) {
+      try {
+        const value = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as T;
+        if (value && typeof value === 'object' && keys.every((k) => k in value)) return value;
+      } catch {
+        // fall through to the error below
+      }
+    }
   }
   throw new AppError(ErrorCode.INVALID_CURSOR);
 }
@@ -64,7 +86,12 @@ export function decodeCursor<T extends Record<string, string | number>>(cursor: 
 /**
  * Builds a page from rows fetched with `limit + 1`: the extra row only says whether there is more.
  */
-export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => Record<string, string | number>, map: (row: R) => T): Page<T> {
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  keyOf: (row: R) => Record<string, string | number>,
+  map: (row: R) => T,
+): Page<T> {
   const hasMore = rows.length > limit;
   const pageRows = hasMore ? rows.slice(0, limit) : rows;
   const last = pageRows[pageRows.length - 1];

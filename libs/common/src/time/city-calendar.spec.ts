@@ -22,7 +22,12 @@ describe('cityIso', () => {
   });
 
   it('is the same instant: parsing it back gives the same time value', () => {
-    for (const d of [new Date('2026-11-22T10:30:00.000Z'), new Date('1999-12-31T17:00:00.001Z'), new Date(1_767_225_599_999), new Date(0)]) {
+    for (const d of [
+      new Date('2026-11-22T10:30:00.000Z'),
+      new Date('1999-12-31T17:00:00.001Z'),
+      new Date(1_767_225_599_999),
+      new Date(0),
+    ]) {
       expect(new Date(cityIso(d)).getTime()).toBe(d.getTime());
     }
   });

@@ -131,7 +131,9 @@ export class Marketplace1763800000003 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now(),
         withdrawn_at timestamptz NULL
       )`);
-    await q.query(`CREATE UNIQUE INDEX proposals_one_live_uq ON proposals (problem_id, enterprise_id) WHERE status <> 'withdrawn'`);
+    await q.query(
+      `CREATE UNIQUE INDEX proposals_one_live_uq ON proposals (problem_id, enterprise_id) WHERE status <> 'withdrawn'`,
+    );
     await q.query(`CREATE INDEX proposals_enterprise_idx ON proposals (enterprise_id, created_at DESC)`);
 
     await q.query(`

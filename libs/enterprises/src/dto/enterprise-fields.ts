@@ -30,8 +30,7 @@ const toNfcEach = () =>
     Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? nfc(v) : v)) : value,
   );
 
-/** For PATCH fields the row cannot do without: absent means "keep", null is refused. */
-export const UnlessOmitted = () => ValidateIf((_o: object, value: unknown) => value !== undefined);
+export { UnlessOmitted } from '@app/common';
 
 export class EnterpriseProductDto {
   @ApiProperty({ example: 'Cổng thanh toán điện tử' })

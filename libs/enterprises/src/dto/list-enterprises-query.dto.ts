@@ -6,7 +6,8 @@ import { ENTERPRISE_STATUSES, EnterpriseStatus, Sector, SECTORS } from '../enter
 
 export class ListEnterprisesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
-    description: 'Words to find in names, tags and products; accents and case are ignored',
+    description:
+      'Words to find in names, tags and products, in any order, each whole or the start of a word; accents and case are ignored; results ranked by relevance',
     example: 'dien tu hai phong',
   })
   @IsOptional()

@@ -42,6 +42,22 @@ export class RegisterEnterpriseProfileDto {
   @IsCalendarDate()
   foundedOn?: string;
 
+  @ApiPropertyOptional({
+    format: 'date',
+    example: '2019-03-01',
+    description:
+      'When digital-technology activity began, if later than foundedOn (give activityStartEvidence); the firm counts from here',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  activityStartedOn?: string;
+
+  @ApiPropertyOptional({ example: 'Giấy chứng nhận đăng ký doanh nghiệp thay đổi lần 3, bổ sung ngành 6201' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  activityStartEvidence?: string;
+
   @ApiProperty({ example: 'Số 1 Lạch Tray, Hải Phòng' })
   @AddressRules()
   address: string;

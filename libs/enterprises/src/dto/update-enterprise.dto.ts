@@ -1,6 +1,6 @@
 import { IsCalendarDate } from '@app/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
+import { IsOptional, IsString, Length } from 'class-validator';
 import type { HeadcountBand, Sector } from '../enterprise.constants';
 import {
   AddressRules,
@@ -39,6 +39,23 @@ export class UpdateEnterpriseDto {
   @IsOptional()
   @IsCalendarDate()
   foundedOn?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date',
+    nullable: true,
+    example: '2019-03-01',
+    description: 'Start of digital-technology activity, if later than foundedOn',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  activityStartedOn?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Evidence for a stated activity start' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  activityStartEvidence?: string | null;
 
   @ApiPropertyOptional()
   @UnlessOmitted()

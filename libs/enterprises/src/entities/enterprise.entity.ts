@@ -70,6 +70,27 @@ export class Enterprise {
   @Column({ name: 'activity_moved_on', type: 'date', nullable: true })
   activityMovedOn: string | null;
 
+  /** YYYY-MM-DD: when digital-technology activity began, if later than the founding date (with evidence). */
+  @Column({ name: 'activity_started_on', type: 'date', nullable: true })
+  activityStartedOn: string | null;
+
+  @Column({ name: 'activity_start_evidence', type: 'text', nullable: true })
+  activityStartEvidence: string | null;
+
+  /** 'imported': from the city's official list (verified on import); 'registered': by the firm itself. */
+  @Column({ type: 'text', default: 'registered' })
+  origin: 'registered' | 'imported';
+
+  @Column({ name: 'import_id', type: 'uuid', nullable: true })
+  importId: string | null;
+
+  @Column({ name: 'import_source', type: 'text', nullable: true })
+  importSource: string | null;
+
+  /** When the firm's owner claimed an imported record (approved by an admin). */
+  @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true })
+  claimedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

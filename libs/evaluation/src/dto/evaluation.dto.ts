@@ -1,3 +1,4 @@
+import { IsDecimal2 } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -5,7 +6,6 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
-  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
@@ -76,7 +76,7 @@ export class CriterionScoreDto {
   criterion!: string;
 
   @ApiProperty({ minimum: 0, maximum: 10, description: 'Up to two decimal places' })
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
+  @IsDecimal2()
   @Min(0)
   @Max(10)
   score!: number;
@@ -119,7 +119,7 @@ export class ScoresQueryDto {
 
 export class ConsensusDto {
   @ApiProperty({ minimum: 0, maximum: 100 })
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
+  @IsDecimal2()
   @Min(0)
   @Max(100)
   score!: number;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
-import { Language, LANGUAGES, PageQueryDto } from '@app/common';
+import { Language, LANGUAGES, PageQueryDto, UnlessOmitted } from '@app/common';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../password-hasher';
 
 /** Roles an admin may give through /users; enterprise members register their firm instead. */
@@ -41,18 +41,21 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @UnlessOmitted()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   fullName?: string;
 
   @ApiPropertyOptional({ enum: STAFF_ROLES })
-  @IsOptional()
+  @UnlessOmitted()
   @IsIn([...STAFF_ROLES])
   role?: StaffRole;
 
-  @ApiPropertyOptional({ description: 'Department for an officer or evaluator; null to clear (not for officers)', nullable: true })
+  @ApiPropertyOptional({
+    description: 'Department for an officer or evaluator; null to clear (not for officers)',
+    nullable: true,
+  })
   @IsOptional()
   @IsUUID()
   departmentId?: string | null;

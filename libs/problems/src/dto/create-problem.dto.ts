@@ -1,3 +1,4 @@
+import { IsDecimal2 } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -7,7 +8,6 @@ import {
   IsEmail,
   IsIn,
   IsInt,
-  IsNumber,
   IsObject,
   IsOptional,
   IsString,
@@ -59,7 +59,7 @@ export class RubricCriterionDto {
 
 export class RubricDto {
   @ApiProperty({ minimum: 0, maximum: 100, example: 60 })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsDecimal2()
   @Min(0)
   @Max(100)
   passMark: number;

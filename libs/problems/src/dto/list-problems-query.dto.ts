@@ -9,7 +9,7 @@ export const PROBLEM_SORTS = ['deadline', 'newest', 'relevance'] as const;
 export type ProblemSort = (typeof PROBLEM_SORTS)[number];
 
 export class ListProblemsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'accent-insensitive full text: "giao thong" finds "giao thông"' })
+  @ApiPropertyOptional({ description: 'accent-insensitive full text, words in any order: "thong giao" finds "giao thông"' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -25,7 +25,11 @@ export class ListProblemsQueryDto extends PageQueryDto {
   @IsUUID()
   departmentId?: string;
 
-  @ApiPropertyOptional({ enum: PROBLEM_STATUSES, default: 'published', description: 'draft: officers (their department) and admins only' })
+  @ApiPropertyOptional({
+    enum: PROBLEM_STATUSES,
+    default: 'published',
+    description: 'draft: officers (their department) and admins only',
+  })
   @IsOptional()
   @IsIn(PROBLEM_STATUSES)
   status?: ProblemStatus;

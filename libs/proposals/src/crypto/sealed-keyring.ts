@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig, AppError, ErrorCode } from '@app/common';
-import { isOpened } from '../sealing';
+import { isOpened, openedByClockSql } from '../sealing';
 import {
   DataKeyOpener,
   deriveKey,
@@ -58,7 +58,7 @@ export class SealedKeyring {
    */
   async openProblemKey(manager: EntityManager, problemId: string): Promise<DataKeyOpener> {
     const rows = await manager.query<{ sealed_key: Buffer | null; status: string; past_deadline: boolean }[]>(
-      `SELECT sealed_key, status, now() >= deadline AS past_deadline FROM problems WHERE id = $1`,
+      `SELECT sealed_key, status, ${openedByClockSql('p')} AS past_deadline FROM problems p WHERE id = $1`,
       [problemId],
     );
     const row = rows[0];
@@ -103,7 +103,9 @@ export class SealedKeyring {
 
   private async readSealedKey(manager: EntityManager, problemId: string, lock: boolean): Promise<Buffer | null> {
     const rows = await manager.query<{ sealed_key: Buffer | null }[]>(
-      `SELECT sealed_key FROM problems WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+      // NO KEY UPDATE: concurrent first bids already hold KEY SHARE on this row (their proposals'
+      // foreign key); FOR UPDATE would conflict with it and deadlock two of them.
+      `SELECT sealed_key FROM problems WHERE id = $1${lock ? ' FOR NO KEY UPDATE' : ''}`,
       [problemId],
     );
     if (!rows[0]) throw new AppError(ErrorCode.PROBLEM_NOT_FOUND);

@@ -1,5 +1,5 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 
 /** Where sealed attachment bytes live. Only ciphertext is ever handed to it. */
@@ -7,6 +7,8 @@ export interface BlobStorage {
   put(key: string, data: Buffer): Promise<void>;
   get(key: string): Promise<Buffer>;
   delete(key: string): Promise<void>;
+  /** Every stored key with its last change, for the orphan sweep. */
+  list(): AsyncIterable<{ key: string; modifiedAt: Date }>;
 }
 
 export const BLOB_STORAGE = Symbol('BLOB_STORAGE');
@@ -36,6 +38,21 @@ export class LocalDiskBlobStorage implements BlobStorage {
 
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
+  }
+
+  async *list(): AsyncIterable<{ key: string; modifiedAt: Date }> {
+    let entries: string[];
+    try {
+      entries = await readdir(this.root, { recursive: true });
+    } catch {
+      return; // nothing stored yet
+    }
+    for (const entry of entries) {
+      const path = join(this.root, entry);
+      const info = await stat(path).catch(() => null);
+      if (!info?.isFile()) continue;
+      yield { key: relative(this.root, path).split('\\').join('/'), modifiedAt: info.mtime };
+    }
   }
 
   private pathOf(key: string): string {
