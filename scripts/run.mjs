@@ -220,6 +220,8 @@ async function start() {
     ...infraEnv,
     NODE_ENV: process.env.NODE_ENV || 'development',
     PORT: process.env.PORT || '3000',
+    // Links in e-mails point at the portal this very start serves, unless told otherwise.
+    PUBLIC_URL: process.env.PUBLIC_URL || `http://localhost:${process.env.PORT || '3000'}`,
     MAIL_DIR: process.env.MAIL_DIR || path.join(ROOT, '.data', 'mail'),
   };
   fs.mkdirSync(env.MAIL_DIR, { recursive: true, mode: 0o700 });

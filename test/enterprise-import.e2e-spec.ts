@@ -73,6 +73,16 @@ describe('baseline import of the official list', () => {
     const unknown = (await rows('unknown_unit')).body.items[0];
     expect(unknown.problems[0]).toMatchObject({ field: 'unit', code: 'unknown' });
     expect((await rows('invalid_tax_code')).body.items[0].problems[0]).toMatchObject({ field: 'taxCode', code: 'check_digit' });
+    // Each problem is worded in the reader's language (Vietnamese by default).
+    expect((await rows('invalid_tax_code')).body.items[0].problems[0].message).toBe(
+      'Mã số thuế bị nhập sai: chữ số thứ 10 không khớp với chín chữ số đầu.',
+    );
+    const inEnglish = await ctx.http
+      .get(`/api/v1/enterprise-imports/${firstImportId}/rows?outcome=invalid_tax_code&limit=1`)
+      .set(bearer(admin))
+      .set('Accept-Language', 'en')
+      .expect(200);
+    expect(inEnglish.body.items[0].problems[0].message).toMatch(/10th digit does not match/);
     expect((await rows('duplicate_in_file')).body.items[0].problems[0]).toMatchObject({ code: 'duplicate' });
     expect((await rows('missing_dates')).body.items[0].problems[0]).toMatchObject({ field: 'foundedOn', code: 'missing' });
     // The whole report as a CSV for Excel: one line per row of the file.

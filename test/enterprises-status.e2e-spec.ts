@@ -204,7 +204,7 @@ describe('enterprise verification: dated transitions, activity deltas, mails', (
     for (const action of ['verify', 'reject', 'reinstate'] as const) {
       const res = await changeStatus(ctx, admin, firm.id, action, { reason: 'x' }).expect(409);
       expect(res.body.details.currentStatus).toBe('verified');
-      expect(res.body.message).toContain('verified');
+      expect(res.body.message).toContain('đã xác minh');
     }
     await changeStatus(ctx, admin, firm.id, 'cease', { reason: 'Ngừng hoạt động' }).expect(200);
     for (const action of ['verify', 'reinstate', 'suspend', 'cease', 'reject'] as const) {
@@ -325,17 +325,21 @@ describe('enterprise verification: dated transitions, activity deltas, mails', (
       .expect(201);
 
     const received = await eventually(async () =>
-      (await mailsTo(firm.ownerEmail, startedAt, 'registration of Công ty Thư Tín')).at(0),
+      (await mailsTo(firm.ownerEmail, startedAt, 'hồ sơ đăng ký của Công ty Thư Tín')).at(0),
     );
-    expect(received).toContain('A platform administrator will check it');
+    expect(received).toContain('Quản trị viên sẽ kiểm tra');
+    expect(received).toContain('Kính gửi Ông/Bà');
+    expect(received).toContain('Content-Type: text/html');
+    expect(received).toContain(`/enterprises/${firm.id}/status`);
+    expect(received).not.toContain('/api/');
 
     await changeStatus(ctx, admin, firm.id, 'verify').expect(200);
     await changeStatus(ctx, admin, firm.id, 'suspend', { reason: 'Chưa nộp báo cáo năm 2024' }).expect(200);
     for (const address of [firm.ownerEmail, 'member@thutin.vn']) {
-      const verified = await eventually(async () => (await mailsTo(address, startedAt, 'has been verified')).at(0));
-      expect(verified).toContain(`Effective date: ${today}`);
-      const suspended = await eventually(async () => (await mailsTo(address, startedAt, 'has been suspended')).at(0));
-      expect(suspended).toContain('Reason: Chưa nộp báo cáo năm 2024');
+      const verified = await eventually(async () => (await mailsTo(address, startedAt, 'đã được xác minh')).at(0));
+      expect(verified).toContain(`Ngày hiệu lực: ${today.split('-').reverse().join('/')}`);
+      const suspended = await eventually(async () => (await mailsTo(address, startedAt, 'bị tạm đình chỉ')).at(0));
+      expect(suspended).toContain('Lý do: Chưa nộp báo cáo năm 2024');
       expect(suspended).toContain('Công ty Thư Tín');
     }
     const jobs = await countRows(

@@ -373,23 +373,11 @@ describe('evaluation and award', () => {
 
     // Each bidder sees its own scores and rank, evaluators unnamed.
     const ownA = await api().get(`/api/v1/proposals/${pa}`).set(bearer(fa.token)).expect(200);
-    expect(ownA.body.evaluation).toMatchObject({
-      outcome: 'awarded',
-      status: 'not_awarded',
-      rank: 1,
-      finalScore: 80,
-      passed: true,
-      passMark: 60,
-      rankedCount: 2,
-    });
-    expect(ownA.body.evaluation.evaluators.map((e: { label: string }) => e.label)).toEqual([
-      'Evaluator 1',
-      'Evaluator 2',
-      'Evaluator 3',
-    ]);
-    expect(ownA.body.evaluation.evaluators[0].scores).toEqual(
-      CRITERIA.map((c) => expect.objectContaining({ criterion: c, score: 8, comment: 'Nhận xét 8' })),
-    );
+    expect(ownA.body.evaluation).toMatchObject({ outcome: 'awarded', status: 'not_awarded', rank: 1, finalScore: 80, passed: true, passMark: 60, rankedCount: 2 });
+    expect(ownA.body.evaluation.evaluators.map((e: { label: string }) => e.label)).toEqual(['Chuyên gia 1', 'Chuyên gia 2', 'Chuyên gia 3']);
+    const ownAEn = await api().get(`/api/v1/proposals/${pa}`).set(bearer(fa.token)).set('Accept-Language', 'en').expect(200);
+    expect(ownAEn.body.evaluation.evaluators.map((e: { label: string }) => e.label)).toEqual(['Expert 1', 'Expert 2', 'Expert 3']);
+    expect(ownA.body.evaluation.evaluators[0].scores).toEqual(CRITERIA.map((c) => expect.objectContaining({ criterion: c, score: 8, comment: 'Nhận xét 8' })));
     expect(JSON.stringify(ownA.body.evaluation)).not.toContain(e1.id);
     expect(JSON.stringify(ownA.body.evaluation)).not.toContain('Bạch Đằng');
     const ownC = await api().get(`/api/v1/proposals/${pc}`).set(bearer(fc.token)).expect(200);

@@ -234,6 +234,15 @@ describe('fair bidding', () => {
 
     const old = await api().post(`/api/v1/proposals/${a.body.id}/confirm`).set(bearer(firmA.token)).send({ amendmentNumber: 1 }).expect(409);
     expect(old.body).toMatchObject({ code: 'AMENDMENT_NOT_LATEST', details: { latestAmendment: 2 } });
+    // The same code in the reader's language: Vietnamese by default, English on request.
+    expect(old.body.message).toBe('Văn bản sửa đổi lần 2 là văn bản mới nhất; vui lòng đọc và xác nhận văn bản đó.');
+    const oldEn = await api()
+      .post(`/api/v1/proposals/${a.body.id}/confirm`)
+      .set(bearer(firmA.token))
+      .set('Accept-Language', 'en')
+      .send({ amendmentNumber: 1 })
+      .expect(409);
+    expect(oldEn.body).toMatchObject({ code: 'AMENDMENT_NOT_LATEST', message: 'Amendment 2 is the latest; read it and confirm that one.' });
     // Another firm cannot confirm (or learn about) A's bid.
     await api().post(`/api/v1/proposals/${a.body.id}/confirm`).set(bearer(firmB.token)).send({ amendmentNumber: 2 }).expect(404);
     await api().post(`/api/v1/proposals/${a.body.id}/confirm`).set(bearer(dept.token)).send({ amendmentNumber: 2 }).expect(403);

@@ -122,6 +122,7 @@ describe('hardening: bad input, accounts, outages', () => {
       const body = registrationBody({ email: 'nguyenthanhlong@firm.vn' });
       const res = await ctx.http.post('/api/v1/auth/register-enterprise').send({ ...body, password: 'nguyenthanhlong#77' }).expect(400);
       expect(res.body.details[0].errors).toEqual(['contains_email']);
+      expect(res.body.message).toBe('Mật khẩu không được chứa địa chỉ thư điện tử của bạn hoặc phần tên trong địa chỉ đó.');
     });
 
     it('accepts 128 characters of any script, and matches them in NFC', async () => {

@@ -8,6 +8,7 @@ import { hashPassword, UsersService } from '@app/identity';
 import { seedAreaReferenceData } from '@app/areas';
 import { createApp } from '../apps/api/src/bootstrap';
 import { WorkerModule } from '../apps/worker/src/worker.module';
+import { ResponseConformance } from './response-conformance';
 import { assertTestDatabase } from './test-database-guard';
 
 /**
@@ -32,6 +33,8 @@ export async function startApp(options: { worker?: boolean } = {}): Promise<Test
   assertTestDatabase(process.env.DATABASE_URL);
   await resetRedis();
   const app = await createApp();
+  const conformance = new ResponseConformance();
+  conformance.attach(app.getHttpAdapter().getInstance());
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const dataSource = app.get(DataSource);
@@ -51,8 +54,11 @@ export async function startApp(options: { worker?: boolean } = {}): Promise<Test
     dataSource,
     http: request(app.getHttpServer()),
     async close() {
+      const document = (await app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/api/docs-json' })).json();
       await worker?.close();
       await app.close();
+      const faults = conformance.check(document);
+      if (faults.length > 0) throw new Error(`Responses the OpenAPI document does not describe:\n${faults.join('\n')}`);
     },
   };
 }

@@ -23,7 +23,7 @@ describe('the indicator tells the truth from day one', () => {
       const early = await changeStatus(ctx, admin, firm.id, 'verify', { effectiveDate: '2019-04-30' }).expect(400);
       expect(early.body).toMatchObject({
         code: 'EFFECTIVE_DATE_INVALID',
-        message: expect.stringContaining('digital-technology activity began'),
+        message: expect.stringContaining('bắt đầu hoạt động công nghệ số'),
         details: { earliest: '2019-05-01', rule: 'activity_start' },
       });
       await changeStatus(ctx, admin, firm.id, 'verify', { effectiveDate: '2019-05-01' }).expect(200);
@@ -71,7 +71,7 @@ describe('the indicator tells the truth from day one', () => {
       const firm = await registerFirm(ctx);
       const res = await changeStatus(ctx, admin, firm.id, 'verify', { effectiveDate: '2020-01-01' }).expect(400);
       expect(res.body.details).toMatchObject({ earliest: vnToday(), rule: 'registration' });
-      expect(res.body.message).toMatch(/founding date/);
+      expect(res.body.message).toMatch(/ngày thành lập/);
     });
   });
 

@@ -420,7 +420,7 @@ describe('enterprise-density indicator', () => {
       expect(res.body).toEqual({
         statusCode: 400,
         code: 'DATE_IN_FUTURE',
-        message: expect.stringContaining('future'),
+        message: expect.stringContaining('tương lai'),
         details: { asOf: dayAfter(vnToday()), today: vnToday() },
       });
     });

@@ -45,7 +45,12 @@ describe('outbox → queue → e-mail', () => {
     expect(outbox).toEqual([{ job_name: 'account-created', payload: { userId: user.id, needsPasswordSetup: true } }]);
 
     const mail = await eventually(() => mailTo('newbie@test.vn'));
-    expect(mail).toContain('Subject: Your Hai Phong Solution Marketplace account');
+    // A real mail in the reader's language (Vietnamese by default): text and HTML, a portal link, no API address.
+    expect(mail).toContain('Kính gửi Ông/Bà Phạm Văn C');
+    expect(mail).toContain('chuyên gia đánh giá');
+    expect(mail).toContain('Content-Type: text/html');
+    expect(mail).toContain('Sàn giải pháp công nghệ thành phố Hải Phòng');
+    expect(mail).not.toContain('/api/');
     const token = /set-password\?token=([^\s&]+)/.exec(mail)?.[1];
     expect(token).toBeDefined();
 
@@ -89,6 +94,6 @@ describe('outbox → queue → e-mail', () => {
 
     queue.add = realAdd; // Redis is back
     const mail = await eventually(() => mailTo('later@test.vn'));
-    expect(mail).toContain('with the password you were given');
+    expect(mail).toContain('bằng mật khẩu đã được cung cấp');
   });
 });

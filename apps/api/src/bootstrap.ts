@@ -3,10 +3,11 @@ import multipart from '@fastify/multipart';
 import { VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, createValidationPipe, httpDuration, installInputGuards, RECEIVED_MARK, trustProxyOption, validateEnv } from '@app/common';
 import { AppModule, requestIdOf, REQUEST_ID_HEADER } from './app.module';
+import { createOpenApiDocument } from './openapi';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 
 /**
@@ -71,15 +72,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   app.useGlobalPipes(createValidationPipe());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Hai Phong Solution Marketplace API')
-      .setDescription('Departments post practical problems; digital-technology firms bid; evaluators score; the city awards.')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = await createOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;
 }

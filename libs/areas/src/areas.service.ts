@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { createHash } from 'node:crypto';
@@ -11,6 +12,8 @@ import {
   DEFAULT_PAGE_SIZE,
   detectTableFormat,
   ErrorCode,
+  importFileInvalid,
+  Msg,
   Page,
   readTableRows,
   TableShapeError,
@@ -28,15 +31,19 @@ import {
   checkPopulationRow,
   POPULATION_COLUMNS,
   POPULATION_MAX_ROWS,
+  POPULATION_OUTCOMES,
   POPULATION_REQUIRED,
   PopulationOutcome,
   PopulationRowReport,
 } from './population-import';
 import { UnitResolver } from './unit-resolver';
 
+/** What a population file must look like, for the IMPORT_FILE_INVALID message's details. */
+const POPULATION_EXPECTED = new Msg('imports.expectedPopulation');
+
 /** An unknown area in a path or query is a missing resource (404); in a body, see assertCommuneLevelArea. */
 export function unknownArea(code: string): AppError {
-  return new AppError(ErrorCode.AREA_NOT_FOUND, `No area has the code ${code}.`, { areaCode: code });
+  return new AppError(ErrorCode.AREA_NOT_FOUND, { areaCode: code }, { areaCode: code });
 }
 
 const figureOf = (p: AreaPopulation): PopulationFigure => ({ value: p.population, asOf: p.asOf, source: p.source });
@@ -47,23 +54,55 @@ const recordOf = (p: AreaPopulation): PopulationRecordView => ({
 });
 const auditView = (p: AreaPopulation) => ({ areaCode: p.areaCode, ...figureOf(p) });
 
-export interface PopulationImportReport {
+export class SuggestedUnitView {
+  code: string;
+  name: string;
+}
+
+export class ImportProblemView {
+  /** The column the problem is in. */
+  field: string;
+  /** Stable: missing, unknown, ambiguous, format, future, duplicate, not_a_count, … */
+  code: string;
+  /** In the reader's language. */
+  message: string;
+  suggestions?: SuggestedUnitView[];
+}
+
+export class PopulationCurrentFigureView {
+  value: number;
+  source: string;
+}
+
+/** One row of a population file as the report shows it. */
+export class PopulationRowView {
+  /** Line in the file; the header is row 1. */
+  rowNumber: number;
+  @ApiProperty({ enum: POPULATION_OUTCOMES })
+  outcome: string;
+  areaCode: string | null;
+  areaName: string | null;
+  value: number | null;
+  asOf: string | null;
+  source: string | null;
+  /** The figure recorded now for that unit and date, when there is one. */
+  current: PopulationCurrentFigureView | null;
+  problems: ImportProblemView[];
+}
+
+export class PopulationImportReport {
   /** false: a dry run, nothing written. */
   committed: boolean;
   fileName: string;
   sha256: string;
+  /** How many rows had each outcome. */
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'Rows per outcome' })
   summary: Partial<Record<PopulationOutcome, number>>;
+  @ApiProperty({ type: [PopulationRowView] })
   rows: PopulationRowReport[];
 }
 
-function populationFileInvalid(message: string, missing: string[] = []): AppError {
-  return new AppError(ErrorCode.IMPORT_FILE_INVALID, message, {
-    ...(missing.length ? { missingColumns: missing } : {}),
-    expected: 'CSV or XLSX with a header row: unit (code or name), value, as_of, source',
-  });
-}
-
-export interface SetPopulationResult {
+export class SetPopulationResult {
   created: boolean;
   figure: PopulationRecordView;
 }
@@ -166,7 +205,7 @@ export class AreasService {
     options: { commit: boolean; source: string | null },
   ): Promise<PopulationImportReport> {
     const format = detectTableFormat(file.fileName, file.bytes);
-    if (!format) throw populationFileInvalid(`${file.fileName} is neither a CSV nor an XLSX file.`);
+    if (!format) throw importFileInvalid(new TableShapeError('notTable', [], { fileName: file.fileName }), POPULATION_EXPECTED);
     const units = new UnitResolver(
       await this.dataSource.query<{ code: string; name: string }[]>(`SELECT code, name FROM areas ORDER BY code`),
     );
@@ -175,11 +214,11 @@ export class AreasService {
     try {
       for await (const row of readTableRows(format, file.bytes, POPULATION_COLUMNS, POPULATION_REQUIRED)) {
         if (rows.length >= POPULATION_MAX_ROWS)
-          throw new TableShapeError(`A population file holds at most ${POPULATION_MAX_ROWS} rows`);
+          throw new TableShapeError('tooManyRows', [], { maxRows: POPULATION_MAX_ROWS });
         rows.push(checkPopulationRow(row, ctx));
       }
     } catch (err) {
-      if (err instanceof TableShapeError) throw populationFileInvalid(err.message, err.missing);
+      if (err instanceof TableShapeError) throw importFileInvalid(err, POPULATION_EXPECTED);
       throw err;
     }
     const sha256 = createHash('sha256').update(file.bytes).digest('hex');
@@ -223,7 +262,7 @@ export class AreasService {
       const repo = manager.getRepository(AreaPopulation);
       const existing = await repo.findOneBy({ areaCode: code, asOf });
       if (!existing) {
-        throw new AppError(ErrorCode.AREA_POPULATION_NOT_FOUND, `No population figure is recorded for ${code} as of ${asOf}.`);
+        throw new AppError(ErrorCode.AREA_POPULATION_NOT_FOUND, { areaCode: code, asOf });
       }
       await repo.delete({ id: existing.id });
       await this.audit.record(manager, {
@@ -294,7 +333,7 @@ export class AreasService {
     if (asOf > today) {
       throw new AppError(
         ErrorCode.DATE_IN_FUTURE,
-        `A population figure must describe a past date; ${asOf} is after today (${today}).`,
+        { context: 'population', asOf, today },
         {
           asOf,
           today,

@@ -14,10 +14,10 @@ export async function assertCommuneLevelArea(manager: EntityManager, areaCode: s
   ]);
   const area = rows[0];
   if (!area) {
-    throw new AppError(ErrorCode.AREA_CODE_INVALID, `No area has the code ${areaCode}.`, { field, areaCode, problem: 'unknown' });
+    throw new AppError(ErrorCode.AREA_CODE_INVALID, { areaCode }, { field, areaCode, problem: 'unknown' });
   }
   if (!(COMMUNE_LEVEL_UNIT_TYPES as readonly string[]).includes(area.unit_type)) {
-    throw new AppError(ErrorCode.AREA_CODE_INVALID, `${area.name} (${areaCode}) is not a ward, commune or special zone.`, {
+    throw new AppError(ErrorCode.AREA_CODE_INVALID, { context: 'notCommuneLevel', name: area.name, areaCode }, {
       field,
       areaCode,
       problem: 'not_commune_level',

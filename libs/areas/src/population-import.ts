@@ -1,5 +1,5 @@
 import type { TableRow } from '@app/common';
-import { parseTableDate } from '@app/common';
+import { fieldName, Msg, parseTableDate } from '@app/common';
 import type { UnitResolver } from './unit-resolver';
 
 /** The columns of a population file: unit (code or name), value, as-of date, source. */
@@ -36,7 +36,8 @@ export interface PopulationRowReport {
   source: string | null;
   /** The figure recorded now for that unit and date, when there is one. */
   current: { value: number; source: string } | null;
-  problems: { field: string; code: string; message: string; suggestions?: { code: string; name: string }[] }[];
+  /** Each problem; `message` is shown in the reader's language. */
+  problems: { field: string; code: string; message: Msg; suggestions?: { code: string; name: string }[] }[];
 }
 
 /**
@@ -63,7 +64,7 @@ export function checkPopulationRow(
     if (report.problems.length === 0) report.outcome = outcome;
     report.problems.push(p);
   };
-  if (!c.unit) fail('unknown_unit', { field: 'unit', code: 'missing', message: 'The unit is missing', suggestions: [] });
+  if (!c.unit) fail('unknown_unit', { field: 'unit', code: 'missing', message: new Msg('importProblems.missing', { field: fieldName('unit') }), suggestions: [] });
   else {
     const r = ctx.units.resolve(c.unit);
     if (r.ok) {
@@ -73,10 +74,7 @@ export function checkPopulationRow(
       fail(r.problem === 'ambiguous' ? 'ambiguous_unit' : 'unknown_unit', {
         field: 'unit',
         code: r.problem,
-        message:
-          r.problem === 'ambiguous'
-            ? `"${c.unit}" fits several units; write the code or the full name`
-            : `No area is called "${c.unit}"`,
+        message: new Msg(r.problem === 'ambiguous' ? 'importProblems.ambiguousUnit' : 'importProblems.unknownUnit', { unit: c.unit }),
         suggestions: r.suggestions,
       });
   }
@@ -85,22 +83,22 @@ export function checkPopulationRow(
     fail('invalid', {
       field: 'value',
       code: 'not_a_count',
-      message: `"${c.value ?? ''}" is not a population (a whole number above 0)`,
+      message: new Msg('importProblems.notAPopulation', { text: c.value ?? '' }),
     });
   else report.value = value;
-  if (!c.asOf) fail('missing_dates', { field: 'asOf', code: 'missing', message: 'The as-of date is missing' });
+  if (!c.asOf) fail('missing_dates', { field: 'asOf', code: 'missing', message: new Msg('importProblems.missing', { field: fieldName('asOf') }) });
   else {
     const day = parseTableDate(c.asOf);
-    if (!day) fail('invalid', { field: 'asOf', code: 'format', message: `"${c.asOf}" is not a date (YYYY-MM-DD or DD/MM/YYYY)` });
+    if (!day) fail('invalid', { field: 'asOf', code: 'format', message: new Msg('importProblems.notADate', { text: c.asOf }) });
     else if (day > ctx.today)
-      fail('invalid', { field: 'asOf', code: 'future', message: 'A population figure must describe a past date' });
+      fail('invalid', { field: 'asOf', code: 'future', message: new Msg('importProblems.populationFuture') });
     else report.asOf = day;
   }
   if (!report.source)
     fail('invalid', {
       field: 'source',
       code: 'missing',
-      message: 'Name where the figure comes from (a source column, or the field source)',
+      message: new Msg('importProblems.populationSource'),
     });
   if (report.areaCode && report.asOf) {
     const key = `${report.areaCode}@${report.asOf}`;
@@ -108,7 +106,7 @@ export function checkPopulationRow(
       fail('duplicate_in_file', {
         field: 'unit',
         code: 'duplicate',
-        message: 'The file gives this unit and date twice; the first row counts',
+        message: new Msg('importProblems.duplicateUnitDate'),
       });
     ctx.seen.add(key);
   }

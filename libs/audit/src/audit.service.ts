@@ -38,11 +38,33 @@ export interface AuditQuery {
   cursor?: string;
 }
 
-export interface ChainVerification {
+/** An audit entry as the API shows it: times in Hai Phong (+07:00). */
+export class AuditEntryView {
+  seq: number;
+  id: string;
+  occurredAt: string;
+  actorId: string | null;
+  actorRole: string | null;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  before: object | null;
+  after: object | null;
+  prevHash: string;
+  hash: string;
+}
+
+export class BrokenLink {
+  seq: string;
+  id: string;
+  reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'sealed_digest_mismatch';
+}
+
+export class ChainVerification {
   valid: boolean;
   checked: number;
   lastSeq: string | null;
-  firstBroken: { seq: string; id: string; reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'sealed_digest_mismatch' } | null;
+  firstBroken: BrokenLink | null;
 }
 
 interface HeldRow {

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { AppError, ErrorCode } from '@app/common';
+import { AppError, enterpriseStatus, ErrorCode } from '@app/common';
 import { ACTIVE_STATUS } from './enterprise.constants';
 
 /**
@@ -15,7 +15,7 @@ export async function assertVerifiedEnterprise(manager: EntityManager, enterpris
   if (status !== ACTIVE_STATUS) {
     throw new AppError(
       ErrorCode.ENTERPRISE_NOT_VERIFIED,
-      status ? `Only verified enterprises may do this; this one is ${status}.` : 'Only verified enterprises may do this.',
+      status ? { context: 'withStatus', status: enterpriseStatus(status) } : {},
       { enterpriseId: enterpriseId ?? null, status },
     );
   }

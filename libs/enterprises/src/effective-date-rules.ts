@@ -41,16 +41,6 @@ export async function earliestEffectiveDate(
   return candidates.sort((a, b) => a.earliest.localeCompare(b.earliest)).pop() ?? null;
 }
 
-const EXPLANATION: Record<EffectiveDateRule, (d: string) => string> = {
-  activity_start: (d) =>
-    `${d}, when the firm's digital-technology activity began (its founding date, or the later start stated with evidence); a firm counts from then, not earlier`,
-  registration: (d) =>
-    `${d}, when the firm registered; record its founding date (or the later start of its digital-technology activity) to date the verification back to it`,
-  footprint_change: (d) =>
-    `${d}, when the firm's head office or sectors last changed while it was counted; a decision dated earlier would count it in the wrong place for the days between`,
-  previous_decision: (d) => `${d}, the date of the firm's previous decision; decisions stay in date order`,
-};
-
 export async function assertEffectiveDateAllowed(
   manager: EntityManager,
   firm: Enterprise,
@@ -61,7 +51,8 @@ export async function assertEffectiveDateAllowed(
   if (limit && effectiveDate < limit.earliest) {
     throw new AppError(
       ErrorCode.EFFECTIVE_DATE_INVALID,
-      `The effective date ${effectiveDate} is before ${EXPLANATION[limit.rule](limit.earliest)}.`,
+      // The message explains the rule that sets the earliest day: errors.EFFECTIVE_DATE_INVALID_<rule>.
+      { context: limit.rule, effectiveDate, earliest: limit.earliest },
       { field: 'effectiveDate', effectiveDate, earliest: limit.earliest, rule: limit.rule },
     );
   }

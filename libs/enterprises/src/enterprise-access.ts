@@ -1,12 +1,12 @@
 import type { EntityManager } from 'typeorm';
-import { AppError, AuthUser, ErrorCode } from '@app/common';
+import { AppError, AuthUser, ErrorCode, Msg } from '@app/common';
 import { ACTIVE_STATUS } from './enterprise.constants';
 import { Enterprise } from './entities/enterprise.entity';
 
 /** Who is looking: a signed-in user, or nobody (the public). */
 export type Viewer = AuthUser | null | undefined;
 
-export const enterpriseNotFound = () => new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, 'No such enterprise.');
+export const enterpriseNotFound = () => new AppError(ErrorCode.ENTERPRISE_NOT_FOUND);
 
 export function isMemberOf(viewer: Viewer, enterpriseId: string): boolean {
   return viewer?.role === 'enterprise' && viewer.organizationId === enterpriseId;
@@ -46,9 +46,9 @@ export async function assertOwnerOrAdmin(manager: EntityManager, actor: AuthUser
       [actor.id, firm.id],
     );
     if (rows[0]?.org_role === 'owner') return;
-    throw new AppError(ErrorCode.ENTERPRISE_FORBIDDEN, `Only the firm's owner may ${what}.`);
+    throw new AppError(ErrorCode.ENTERPRISE_FORBIDDEN, { context: 'ownerOnly', action: new Msg(`actions.${what}`) });
   }
-  throw new AppError(ErrorCode.ENTERPRISE_FORBIDDEN, `Only the firm's owner or an admin may ${what}.`);
+  throw new AppError(ErrorCode.ENTERPRISE_FORBIDDEN, { context: 'ownerOrAdmin', action: new Msg(`actions.${what}`) });
 }
 
 export async function areaNameOf(manager: EntityManager, areaCode: string): Promise<string | null> {

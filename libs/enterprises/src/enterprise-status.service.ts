@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, AuthUser, cityTodayByDb, ErrorCode } from '@app/common';
+import { AppError, AuthUser, cityTodayByDb, enterpriseStatus, ErrorCode, Msg } from '@app/common';
 import { AuditService } from '@app/audit';
 import { MAIL_JOBS, OutboxService } from '@app/jobs';
 import { Enterprise } from './entities/enterprise.entity';
@@ -43,7 +43,7 @@ export class EnterpriseStatusService {
   async change(actor: AuthUser, id: string, action: StatusAction, dto: ChangeEnterpriseStatusDto): Promise<EnterpriseView> {
     const rule = STATUS_TRANSITIONS[action];
     if (rule.reasonRequired && !dto.reason) {
-      throw new AppError(ErrorCode.VALIDATION_FAILED, 'The request is not valid.', [
+      throw new AppError(ErrorCode.VALIDATION_FAILED, {}, [
         { field: 'reason', errors: [`a reason is required to ${action} an enterprise; the firm is told it`] },
       ]);
     }
@@ -54,7 +54,7 @@ export class EnterpriseStatusService {
       if (!to) {
         throw new AppError(
           ErrorCode.ENTERPRISE_STATUS_CONFLICT,
-          `The enterprise is ${from}; it cannot be ${PAST_TENSE[action]}.`,
+          { status: enterpriseStatus(from), action: new Msg(`statusActions.${action}`) },
           {
             currentStatus: from,
             action,
@@ -68,7 +68,7 @@ export class EnterpriseStatusService {
       if (effectiveDate > today) {
         throw new AppError(
           ErrorCode.EFFECTIVE_DATE_INVALID,
-          `The effective date ${effectiveDate} is in the future (today is ${today}).`,
+          { effectiveDate, today },
           {
             field: 'effectiveDate',
             effectiveDate,

@@ -4,7 +4,7 @@ import type { Enterprise, EnterpriseProduct } from './entities/enterprise.entity
 import type { EnterpriseStatusHistory } from './entities/enterprise-status-history.entity';
 
 /** A firm's profile as the API shows it. */
-export interface EnterpriseView {
+export class EnterpriseView {
   id: string;
   taxCode: string;
   legalName: string;
@@ -36,7 +36,7 @@ export interface EnterpriseView {
 }
 
 /** One row of the directory: enough to pick a firm, without its products and contacts. */
-export interface EnterpriseSummary {
+export class EnterpriseSummary {
   id: string;
   taxCode: string;
   legalName: string;
@@ -52,7 +52,7 @@ export interface EnterpriseSummary {
   origin: 'registered' | 'imported';
 }
 
-export interface StatusHistoryView {
+export class StatusHistoryView {
   id: string;
   fromStatus: EnterpriseStatus | null;
   toStatus: EnterpriseStatus;

@@ -9,6 +9,8 @@ import {
   decodeCursor,
   DEFAULT_PAGE_SIZE,
   ErrorCode,
+  fieldName,
+  Msg,
   Page,
   PageQueryDto,
   splitSearchText,
@@ -57,7 +59,7 @@ import { RegisterEnterpriseDto } from './dto/register-enterprise.dto';
 import { UpdateEnterpriseDto } from './dto/update-enterprise.dto';
 import { ListEnterprisesQueryDto } from './dto/list-enterprises-query.dto';
 
-export interface RegistrationResult {
+export class RegistrationResult {
   user: UserView;
   enterprise: { id: string; status: EnterpriseStatus; taxCode: string };
   /** Registering with the tax code of a firm the city imported files a claim on it, decided by an admin. */
@@ -102,7 +104,7 @@ const toSummary = (r: DirectoryRow): EnterpriseSummary => ({
 
 function notInFuture(date: string | null | undefined, today: string, field: string): void {
   if (date && date > today) {
-    throw new AppError(ErrorCode.VALIDATION_FAILED, 'The request is not valid.', [
+    throw new AppError(ErrorCode.VALIDATION_FAILED, {}, [
       { field, errors: [`${field} may not be in the future`] },
     ]);
   }
@@ -245,7 +247,7 @@ export class EnterprisesService {
   async update(actor: AuthUser, id: string, dto: UpdateEnterpriseDto): Promise<EnterpriseView> {
     return this.dataSource.transaction(async (manager) => {
       const firm = await findEnterprise(manager, id, true);
-      await assertOwnerOrAdmin(manager, actor, firm, 'edit its profile');
+      await assertOwnerOrAdmin(manager, actor, firm, 'editProfile');
       const today = await cityTodayByDb(manager);
       notInFuture(dto.foundedOn, today, 'foundedOn');
       const before = toEnterpriseSnapshot(firm, { areaName: await areaNameOf(manager, firm.areaCode), privileged: true });
@@ -308,7 +310,7 @@ export class EnterprisesService {
   async list(viewer: Viewer, query: ListEnterprisesQueryDto): Promise<Page<EnterpriseSummary>> {
     const status = query.status ?? ACTIVE_STATUS;
     if (status !== ACTIVE_STATUS && viewer?.role !== 'admin') {
-      throw new AppError(ErrorCode.ROLE_FORBIDDEN, 'Only admins may list enterprises that are not verified.');
+      throw new AppError(ErrorCode.ROLE_FORBIDDEN, { context: 'unverifiedList' });
     }
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const text = searchTerms(query.q).join(' ');
@@ -408,7 +410,7 @@ export class EnterprisesService {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const firm = await findEnterprise(manager, id, true);
-        await assertOwnerOrAdmin(manager, actor, firm, 'add members');
+        await assertOwnerOrAdmin(manager, actor, firm, 'addMembers');
         const user = await this.users.insertUser(manager, {
           email: dto.email,
           fullName: dto.fullName,
@@ -443,29 +445,32 @@ export function checkActivityStart(
   prefix: string,
 ): void {
   if (!startedOn) return;
-  const errors: { field: string; errors: string[] }[] = [];
-  if (startedOn > today)
-    errors.push({ field: `${prefix}activityStartedOn`, errors: ['activityStartedOn may not be in the future'] });
+  const errors: { field: string; errors: Msg[] }[] = [];
+  const started = fieldName('activityStartedOn');
+  if (startedOn > today) errors.push({ field: `${prefix}activityStartedOn`, errors: [new Msg('validation.notFuture', { field: started })] });
   if (foundedOn && startedOn < foundedOn)
-    errors.push({ field: `${prefix}activityStartedOn`, errors: ['activityStartedOn may not be before foundedOn'] });
+    errors.push({
+      field: `${prefix}activityStartedOn`,
+      errors: [new Msg('validation.notBefore', { field: started, other: fieldName('foundedOn') })],
+    });
   if (!evidence)
     errors.push({
       field: `${prefix}activityStartEvidence`,
-      errors: ['a stated activity start needs its evidence (activityStartEvidence)'],
+      errors: [new Msg('validation.activityEvidence', { field: fieldName('activityStartEvidence') })],
     });
-  if (errors.length > 0) throw new AppError(ErrorCode.VALIDATION_FAILED, 'The request is not valid.', errors);
+  if (errors.length > 0) throw new AppError(ErrorCode.VALIDATION_FAILED, {}, errors);
 }
 
 function taxCodeTaken(taxCode: string): AppError {
-  return new AppError(ErrorCode.TAX_CODE_TAKEN, `An enterprise with tax code ${taxCode} is already registered.`, { taxCode });
+  return new AppError(ErrorCode.TAX_CODE_TAKEN, { taxCode }, { taxCode });
 }
 
 function invalidCursor(): AppError {
-  return new AppError(ErrorCode.INVALID_CURSOR, 'The cursor is not valid; start again without it.');
+  return new AppError(ErrorCode.INVALID_CURSOR);
 }
 
 function emailTaken(): AppError {
-  return new AppError(ErrorCode.EMAIL_TAKEN, 'An account with this e-mail already exists.');
+  return new AppError(ErrorCode.EMAIL_TAKEN);
 }
 
 /** The words of a query, in order, at most MAX_SEARCH_TERMS of them. */
@@ -478,5 +483,5 @@ export function searchTerms(q: string | undefined): string[] {
 function assertMayReadInternals(actor: AuthUser, firm: Enterprise, staff: AuthUser['role'][]): void {
   if (staff.includes(actor.role) || isMemberOf(actor, firm.id)) return;
   assertVisible(actor, firm);
-  throw new AppError(ErrorCode.ENTERPRISE_FORBIDDEN, 'Only the firm itself and the platform staff may see this.');
+  throw new AppError(ErrorCode.ENTERPRISE_FORBIDDEN);
 }

@@ -1,7 +1,8 @@
+import { ProposalView } from '@app/proposals';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc } from '@app/common';
+import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, Language, nfc, problemStatus, translate } from '@app/common';
 import { AuditService } from '@app/audit';
 import { scoresSeal } from './score-disclosure';
 import { NotificationsService } from '@app/notifications';
@@ -9,38 +10,66 @@ import { OcdsService } from '@app/ocds';
 import { assertDepartmentOfficer, findProblem, Problem } from '@app/problems';
 import { AwardDto, DeclareUnsuccessfulDto } from './dto/evaluation.dto';
 import { loadState, scoringComplete } from './evaluation-state';
-import { RankingItem, RankingService, RankingView } from './ranking.service';
+import { ConsensusScore, RankingItem, RankingService, RankingView } from './ranking.service';
 
-export interface OutcomeView {
+/** A proposal as its own firm reads it: once the outcome is out, with its own evaluation. */
+export class OwnProposalView extends ProposalView {
+  /** Only for the firm itself; null until an outcome is decided. */
+  evaluation?: BidderEvaluationView | null;
+}
+
+export class OutcomeView {
   problemId: string;
   outcome: 'awarded' | 'unsuccessful';
   proposalId: string | null;
   decidedAt: string;
 }
 
-export interface PublicResultView {
+export class WinnerView {
+  enterpriseId: string;
+  name: string;
+  taxCode: string;
+}
+
+export class ScoreSummaryView {
+  winnerScore: number | null;
+  passMark: number;
+  ranked: number;
+  minScore: number | null;
+  maxScore: number | null;
+}
+
+export class PublicResultView {
   problemId: string;
   title: string;
   outcome: 'awarded' | 'unsuccessful';
   decidedAt: string;
   proposals: number;
-  winner: { enterpriseId: string; name: string; taxCode: string } | null;
+  winner: WinnerView | null;
   price: number | null;
   durationMonths: number | null;
   /** Why the top-ranked proposal was not chosen, where it was not. */
   justification: string | null;
   reason: string | null;
-  scoreSummary: {
-    winnerScore: number | null;
-    passMark: number;
-    ranked: number;
-    minScore: number | null;
-    maxScore: number | null;
-  } | null;
+  scoreSummary: ScoreSummaryView | null;
 }
 
-/** A bidder's own evaluation, once the outcome is out. Evaluators are shown as "Evaluator 1, 2, …". */
-export interface BidderEvaluationView {
+export class BidderCriterionScore {
+  criterion: string;
+  name: string;
+  score: number;
+  comment: string | null;
+}
+
+/** One evaluator's scores as the bidder sees them: named only "Chuyên gia N" / "Expert N". */
+export class AnonymousEvaluatorScores {
+  label: string;
+  total: number | null;
+  scores: BidderCriterionScore[];
+}
+
+/** A bidder's own evaluation, once the outcome is out. Evaluators are shown as "Chuyên gia 1, 2, …" (in the reader's language). */
+export class BidderEvaluationView {
   outcome: 'awarded' | 'unsuccessful';
   status: string;
   passMark: number;
@@ -49,12 +78,8 @@ export interface BidderEvaluationView {
   passed: boolean | null;
   rank: number | null;
   rankedCount: number | null;
-  consensus: { score: number; reason: string } | null;
-  evaluators: {
-    label: string;
-    total: number | null;
-    scores: { criterion: string; name: string; score: number; comment: string | null }[];
-  }[];
+  consensus: ConsensusScore | null;
+  evaluators: AnonymousEvaluatorScores[];
 }
 
 interface OutcomeRow {
@@ -90,32 +115,22 @@ export class AwardService {
     return this.dataSource.transaction(async (manager) => {
       const problem = await this.decidable(manager, actor, problemId);
       if (problem.status !== 'evaluating') {
-        throw new AppError(ErrorCode.SCORING_INCOMPLETE, 'The panel has not evaluated this problem yet.', {
-          status: problem.status,
-        });
+        throw new AppError(ErrorCode.SCORING_INCOMPLETE, { context: 'notEvaluated' }, { status: problem.status });
       }
       const state = await loadState(manager, problemId, this.config.get('PANEL_MIN_SIZE'));
       const ranking = await this.ranking.compute(manager, problemId, state);
       const chosen = ranking.items.find((i) => i.proposalId === dto.proposalId);
-      if (!chosen) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND, 'No such live proposal for this problem.');
+      if (!chosen) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND, { context: 'forProblem' });
       if (!chosen.passed) {
-        throw new AppError(
-          ErrorCode.AWARD_NOT_ALLOWED,
-          `This proposal scored below the pass mark (${ranking.passMark}) and cannot be awarded.`,
-          {
-            finalScore: chosen.finalScore,
-            passMark: ranking.passMark,
-          },
-        );
+        throw new AppError(ErrorCode.AWARD_NOT_ALLOWED, { context: 'belowPassMark', passMark: ranking.passMark }, {
+          finalScore: chosen.finalScore,
+          passMark: ranking.passMark,
+        });
       }
       if (chosen.rank !== 1 && !justification) {
-        throw new AppError(
-          ErrorCode.AWARD_JUSTIFICATION_REQUIRED,
-          'Awarding other than the top-ranked proposal needs a written justification.',
-          {
-            rank: chosen.rank,
-          },
-        );
+        throw new AppError(ErrorCode.AWARD_JUSTIFICATION_REQUIRED, {}, {
+          rank: chosen.rank,
+        });
       }
       await manager.query(`UPDATE problems SET status = 'awarded', updated_at = now() WHERE id = $1`, [problemId]);
       await manager.query(`UPDATE proposals SET status = 'awarded', updated_at = now() WHERE id = $1`, [chosen.proposalId]);
@@ -176,8 +191,8 @@ export class AwardService {
         state.proposals.map((p) => p.enterpriseId),
         {
           kind: 'award.outcome',
-          title: `Kết quả: ${problem.title}`,
-          body: `Bài toán "${problem.title}" không lựa chọn được đơn vị thực hiện. Lý do: ${reason}`,
+          message: 'awardUnsuccessful',
+          params: { problem: problem.title, reason },
           data: { problemId, outcome: 'unsuccessful' },
         },
       );
@@ -199,8 +214,7 @@ export class AwardService {
     const manager = this.dataSource.manager;
     const problem = await findProblem(manager, problemId);
     const outcome = await this.outcomeOf(manager, problemId);
-    if (!outcome || problem.status === 'draft')
-      throw new AppError(ErrorCode.PROBLEM_NOT_DECIDED, 'No outcome has been decided for this problem yet.');
+    if (!outcome || problem.status === 'draft') throw new AppError(ErrorCode.PROBLEM_NOT_DECIDED);
     const counts = await manager.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM proposals WHERE problem_id = $1 AND status <> 'withdrawn'`,
       [problemId],
@@ -235,9 +249,9 @@ export class AwardService {
 
   /**
    * For GET /proposals/:id read by its own firm: nothing before the outcome; afterwards its own
-   * per-criterion scores, comments and rank, evaluators shown as "Evaluator 1, 2, …" (panel order).
+   * per-criterion scores, comments and rank, evaluators shown anonymously as "Chuyên gia 1, 2, …" ("Expert 1, 2, …" in English; panel order).
    */
-  async bidderEvaluation(proposalId: string): Promise<BidderEvaluationView | null> {
+  async bidderEvaluation(proposalId: string, lang: Language): Promise<BidderEvaluationView | null> {
     const manager = this.dataSource.manager;
     const rows = await manager.query<{ problem_id: string; status: string }[]>(
       `SELECT problem_id, status FROM proposals WHERE id = $1`,
@@ -264,7 +278,7 @@ export class AwardService {
       rankedCount: outcome.ranking ? outcome.ranking.items.filter((i) => i.rank !== null).length : null,
       consensus: mine?.consensus ?? null,
       evaluators: (mine?.evaluators ?? []).map((e, i) => ({
-        label: `Evaluator ${i + 1}`,
+        label: translate(lang, 'evaluation.expert', { n: i + 1 }),
         total: e.total,
         scores: problem.rubric.criteria.flatMap((c) => {
           const r = scores.find((s) => s.evaluator_id === e.evaluatorId && s.criterion_key === c.key);
@@ -276,11 +290,9 @@ export class AwardService {
 
   private async decidable(manager: EntityManager, actor: AuthUser, problemId: string): Promise<Problem> {
     const problem = await findProblem(manager, problemId, true);
-    assertDepartmentOfficer(actor, problem, 'decide its outcome');
+    assertDepartmentOfficer(actor, problem, 'decideOutcome');
     if (!DECIDABLE.includes(problem.status)) {
-      throw new AppError(ErrorCode.AWARD_NOT_ALLOWED, `The problem is ${problem.status}; no outcome can be decided now.`, {
-        status: problem.status,
-      });
+      throw new AppError(ErrorCode.AWARD_NOT_ALLOWED, { status: problemStatus(problem.status) }, { status: problem.status });
     }
     return problem;
   }
@@ -297,8 +309,8 @@ export class AwardService {
     const data = { problemId: problem.id, outcome: 'awarded' };
     await this.notifications.notifyEnterprises(manager, [winner.enterprise.id], {
       kind: 'award.outcome',
-      title: `Trúng thầu: ${problem.title}`,
-      body: `Hồ sơ của doanh nghiệp đã được lựa chọn cho bài toán "${problem.title}". Xem điểm và thứ hạng trong hồ sơ đề xuất.`,
+      message: 'awardWon',
+      params: { problem: problem.title },
       data: { ...data, proposalId: winner.proposalId, won: true },
     });
     await this.notifications.notifyEnterprises(
@@ -306,8 +318,8 @@ export class AwardService {
       firms.filter((f) => f !== winner.enterprise.id),
       {
         kind: 'award.outcome',
-        title: `Kết quả: ${problem.title}`,
-        body: `Bài toán "${problem.title}" đã có kết quả lựa chọn. Hồ sơ của doanh nghiệp không được lựa chọn; xem điểm và thứ hạng trong hồ sơ đề xuất.`,
+        message: 'awardLost',
+        params: { problem: problem.title },
         data: { ...data, won: false },
       },
     );

@@ -8,10 +8,20 @@ import { DeclareConflictsDto } from './dto/evaluation.dto';
 import { assertEvaluating, assertOpened, assertPanelMember, isShort, key, loadState, openedByClock } from './evaluation-state';
 import { releaseScoresIfFinished } from './score-disclosure';
 
-export interface BidderView {
+export class BidderList {
+  items: BidderView[];
+}
+
+export class DeclarationView {
+  conflict: boolean;
+  note: string | null;
+  declaredAt: string;
+}
+
+export class BidderView {
   enterpriseId: string;
   name: string;
-  declaration: { conflict: boolean; note: string | null; declaredAt: string } | null;
+  declaration: DeclarationView | null;
 }
 
 /**
@@ -29,7 +39,7 @@ export class ConflictsService {
     private readonly config: AppConfig,
   ) {}
 
-  async bidders(user: AuthUser, problemId: string): Promise<{ items: BidderView[] }> {
+  async bidders(user: AuthUser, problemId: string): Promise<BidderList> {
     return this.dataSource.transaction(async (manager) => {
       const state = await loadState(manager, problemId, this.config.get('PANEL_MIN_SIZE'));
       await assertPanelMember(manager, problemId, user);
@@ -53,7 +63,7 @@ export class ConflictsService {
     });
   }
 
-  async declare(user: AuthUser, problemId: string, dto: DeclareConflictsDto): Promise<{ items: BidderView[] }> {
+  async declare(user: AuthUser, problemId: string, dto: DeclareConflictsDto): Promise<BidderList> {
     await this.dataSource.transaction(async (manager) => {
       const minPanel = this.config.get('PANEL_MIN_SIZE');
       const state = await loadState(manager, problemId, minPanel, true);
@@ -63,19 +73,19 @@ export class ConflictsService {
       const bidders = new Set(state.proposals.map((p) => p.enterpriseId));
       const strangers = dto.declarations.filter((d) => !bidders.has(d.enterpriseId)).map((d) => d.enterpriseId);
       if (strangers.length > 0) {
-        throw new AppError(ErrorCode.VALIDATION_FAILED, 'Declare only for the firms that bid (GET /problems/:id/bidders).', {
+        throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'declareBidders' }, {
           enterpriseIds: strangers,
         });
       }
       if (new Set(dto.declarations.map((d) => d.enterpriseId)).size !== dto.declarations.length) {
-        throw new AppError(ErrorCode.VALIDATION_FAILED, 'Declare once per firm.');
+        throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'declareOnce' });
       }
       const changes: { enterpriseId: string; conflict: boolean; previous: boolean | null; note: string | null }[] = [];
       for (const d of dto.declarations) {
         const previous = state.declarations.get(key(user.id, d.enterpriseId));
         const note = d.note ? nfc(d.note) : null;
         if (previous === true && !d.conflict) {
-          throw new AppError(ErrorCode.CONFLICT_DECLARATION_FINAL, 'A declared conflict of interest is final for that firm.', {
+          throw new AppError(ErrorCode.CONFLICT_DECLARATION_FINAL, {}, {
             enterpriseId: d.enterpriseId,
           });
         }
@@ -113,8 +123,8 @@ export class ConflictsService {
       if (short.length > 0) {
         await this.notifications.notifyDepartment(manager, state.problem.departmentId, {
           kind: 'panel.short',
-          title: `Cần bổ sung thành viên hội đồng: ${state.problem.title}`,
-          body: `Sau khai báo xung đột lợi ích, ${short.length} hồ sơ của bài toán "${state.problem.title}" còn ít hơn ${minPanel} thành viên đánh giá. Vui lòng bổ sung thành viên hội đồng.`,
+          message: 'panelShort',
+          params: { problem: state.problem.title, count: short.length, min: minPanel },
           data: { problemId, proposalsShort: short.length },
         });
       }

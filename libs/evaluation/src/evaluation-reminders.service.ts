@@ -44,8 +44,8 @@ export class EvaluationRemindersService {
         const evaluatorIds = owing.map((m) => m.userId).filter((u) => !reminded.has(u));
         await this.notifications.notifyUsers(manager, evaluatorIds, {
           kind: 'evaluation.reminder',
-          title: `Nhắc chấm điểm: ${state.problem.title}`,
-          body: `Bạn còn hồ sơ chưa khai báo xung đột lợi ích hoặc chưa nộp điểm cho bài toán "${state.problem.title}".`,
+          message: 'scoringReminder',
+          params: { problem: state.problem.title },
           data: { problemId: id, reminder: 'evaluator' },
         });
         evaluators += evaluatorIds.length;
@@ -64,8 +64,8 @@ export class EvaluationRemindersService {
             officers.map((o) => o.id),
             {
               kind: 'evaluation.reminder',
-              title: `Chờ quyết định lựa chọn: ${state.problem.title}`,
-              body: `Hội đồng đã chấm xong bài toán "${state.problem.title}" nhưng chưa có quyết định lựa chọn hoặc công bố không thành công.`,
+              message: 'decisionReminder',
+              params: { problem: state.problem.title },
               data: { problemId: id, reminder: 'officer' },
             },
           );

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { AppError, AuthUser, ErrorCode } from '@app/common';
+import { AppError, AuthUser, ErrorCode, problemStatus } from '@app/common';
 import { findProblem, isDepartmentOfficer, Problem } from '@app/problems';
 import { isOnPanel, openedByClockSql } from '@app/proposals';
 
@@ -115,13 +115,13 @@ export function scoringCompletedAt(state: EvaluationState): Date | null {
 
 export function findProposal(state: EvaluationState, proposalId: string): LiveProposal {
   const proposal = state.proposals.find((p) => p.proposalId === proposalId);
-  if (!proposal) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND, 'No such live proposal for this problem.');
+  if (!proposal) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND, { context: 'forProblem' });
   return proposal;
 }
 
 export async function assertPanelMember(manager: EntityManager, problemId: string, user: AuthUser): Promise<void> {
   if (user.role !== 'evaluator' || !(await isOnPanel(manager, problemId, user.id))) {
-    throw new AppError(ErrorCode.NOT_ON_PANEL, "You are not on this problem's evaluation panel.");
+    throw new AppError(ErrorCode.NOT_ON_PANEL);
   }
 }
 
@@ -137,21 +137,19 @@ export async function assertMayFollow(
     await assertPanelMember(manager, problem.id, user);
     return 'panel';
   }
-  if (user.role === 'evaluator') throw new AppError(ErrorCode.NOT_ON_PANEL, "You are not on this problem's evaluation panel.");
-  throw new AppError(ErrorCode.PROBLEM_FORBIDDEN, "Only the problem's department may do this.");
+  if (user.role === 'evaluator') throw new AppError(ErrorCode.NOT_ON_PANEL);
+  throw new AppError(ErrorCode.PROBLEM_FORBIDDEN);
 }
 
 export function assertOpened(problem: Problem, pastDeadline: boolean): void {
   const after = ['closed', 'evaluating', 'awarded', 'unsuccessful'].includes(problem.status);
-  if (!after && !pastDeadline) throw new AppError(ErrorCode.PROPOSAL_SEALED, 'Proposals stay sealed until the deadline.');
+  if (!after && !pastDeadline) throw new AppError(ErrorCode.PROPOSAL_SEALED);
 }
 
 /** Scores, declarations and consensus change only while the panel works: after closing, before the outcome. */
 export function assertEvaluating(problem: Problem): void {
   if (problem.status !== 'closed' && problem.status !== 'evaluating') {
-    throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, `The problem is ${problem.status}; evaluation is not open.`, {
-      status: problem.status,
-    });
+    throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, { context: 'evaluation', status: problemStatus(problem.status) }, { status: problem.status });
   }
 }
 

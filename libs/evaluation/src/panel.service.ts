@@ -1,18 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import {
-  AppConfig,
-  AppError,
-  AuthUser,
-  cityIso,
-  decodeCursor,
-  DEFAULT_PAGE_SIZE,
-  ErrorCode,
-  nfc,
-  Page,
-  toPage,
-} from '@app/common';
+import { AppConfig, AppError, AuthUser, cityIso, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, Msg, nfc, Page, problemStatus, toPage } from '@app/common';
 import { AuditService } from '@app/audit';
 import { releaseScoresIfFinished } from './score-disclosure';
 import { NotificationsService } from '@app/notifications';
@@ -20,13 +9,13 @@ import { assertDepartmentOfficer, findProblem } from '@app/problems';
 import { SetPanelDto } from './dto/evaluation.dto';
 import { assertMayFollow, pastDeadline } from './evaluation-state';
 
-export interface PanelView {
+export class PanelView {
   problemId: string;
   members: { userId: string; fullName: string; email: string; chair: boolean; addedAt: string }[];
   removed: { userId: string; fullName: string; removedAt: string; reason: string | null }[];
 }
 
-export interface MyPanelView {
+export class MyPanelView {
   problemId: string;
   title: string;
   status: string;
@@ -55,38 +44,30 @@ export class PanelService {
     const reason = dto.reason ? nfc(dto.reason) : null;
     return this.dataSource.transaction(async (manager) => {
       const problem = await findProblem(manager, problemId, true);
-      assertDepartmentOfficer(actor, problem, 'name its panel');
+      assertDepartmentOfficer(actor, problem, 'namePanel');
       if (!PANEL_EDITABLE.includes(problem.status)) {
-        throw new AppError(
-          ErrorCode.PROBLEM_STATUS_CONFLICT,
-          `The problem is ${problem.status}; its panel can no longer change.`,
-          {
-            status: problem.status,
-          },
-        );
+        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, { context: 'panel', status: problemStatus(problem.status) }, {
+          status: problem.status,
+        });
       }
       const late = await pastDeadline(manager, problemId);
       if (late && !reason) {
-        throw new AppError(
-          ErrorCode.PANEL_CHANGE_REASON_REQUIRED,
-          'After the deadline the panel changes only with a written reason.',
-        );
+        throw new AppError(ErrorCode.PANEL_CHANGE_REASON_REQUIRED);
       }
       const ids = dto.members.map((m) => m.userId);
-      const issues: { field: string; message: string }[] = [];
+      const issues: { field: string; message: Msg }[] = [];
       const minSize = this.config.get('PANEL_MIN_SIZE');
-      if (new Set(ids).size !== ids.length) issues.push({ field: 'members', message: 'Each evaluator may appear once.' });
-      if (ids.length < minSize) issues.push({ field: 'members', message: `A panel has at least ${minSize} evaluators.` });
-      if (dto.members.filter((m) => m.chair).length !== 1)
-        issues.push({ field: 'members', message: 'Exactly one member chairs the panel.' });
+      if (new Set(ids).size !== ids.length) issues.push({ field: 'members', message: new Msg('panel.duplicate') });
+      if (ids.length < minSize) issues.push({ field: 'members', message: new Msg('panel.tooSmall', { min: minSize }) });
+      if (dto.members.filter((m) => m.chair).length !== 1) issues.push({ field: 'members', message: new Msg('panel.oneChair') });
       const users = await manager.query<{ id: string }[]>(
         `SELECT id FROM users WHERE id = ANY($1::uuid[]) AND role = 'evaluator' AND status = 'active'`,
         [ids],
       );
       const found = new Set(users.map((u) => u.id));
       const unknown = ids.filter((id) => !found.has(id));
-      if (unknown.length > 0) issues.push({ field: 'members', message: `Not active evaluator accounts: ${unknown.join(', ')}` });
-      if (issues.length > 0) throw new AppError(ErrorCode.PANEL_INVALID, 'The panel is not valid.', issues);
+      if (unknown.length > 0) issues.push({ field: 'members', message: new Msg('panel.notEvaluators', { ids: unknown.join(', ') }) });
+      if (issues.length > 0) throw new AppError(ErrorCode.PANEL_INVALID, {}, issues);
 
       const before = await manager.query<{ user_id: string; is_chair: boolean }[]>(
         `SELECT user_id, is_chair FROM problem_panel_members WHERE problem_id = $1 AND removed_at IS NULL ORDER BY user_id`,
@@ -118,8 +99,8 @@ export class PanelService {
         }
         await this.notifications.notifyUsers(manager, added, {
           kind: 'panel.assigned',
-          title: `Tham gia hội đồng đánh giá: ${problem.title}`,
-          body: `Bạn được mời tham gia hội đồng đánh giá bài toán "${problem.title}". Sau hạn nộp hồ sơ, hãy khai báo xung đột lợi ích rồi chấm điểm.`,
+          message: 'panelAssigned',
+          params: { problem: problem.title },
           data: { problemId },
         });
         await this.audit.record(manager, {

@@ -20,7 +20,18 @@ import {
   scoringComplete,
 } from './evaluation-state';
 
-export interface RankingItem {
+export class ConsensusScore {
+  score: number;
+  reason: string;
+}
+
+export class ConsensusView {
+  proposalId: string;
+  score: number;
+  reason: string;
+}
+
+export class RankingItem {
   proposalId: string;
   enterprise: { id: string; name: string; taxCode: string };
   price: number;
@@ -31,13 +42,13 @@ export interface RankingItem {
   average: number | null;
   spread: number | null;
   disagreement: boolean;
-  consensus: { score: number; reason: string } | null;
+  consensus: ConsensusScore | null;
   finalScore: number | null;
   passed: boolean;
   rank: number | null;
 }
 
-export interface RankingView {
+export class RankingView {
   problemId: string;
   passMark: number;
   disagreementThreshold: number;
@@ -77,10 +88,7 @@ export class RankingService {
   async compute(manager: EntityManager, problemId: string, state?: EvaluationState): Promise<RankingView> {
     const s = state ?? (await loadState(manager, problemId, this.config.get('PANEL_MIN_SIZE')));
     if (!['evaluating', 'closed', 'awarded', 'unsuccessful'].includes(s.problem.status) || !scoringComplete(s)) {
-      throw new AppError(
-        ErrorCode.SCORING_INCOMPLETE,
-        'The ranking is shown once every eligible evaluator has submitted for every proposal.',
-      );
+      throw new AppError(ErrorCode.SCORING_INCOMPLETE);
     }
     const opened = new Map((await this.proposals.openLatestVersions(manager, problemId)).map((o) => [o.proposalId, o]));
     const scores = await manager.query<{ proposal_id: string; evaluator_id: string; criterion_key: string; score: string }[]>(
@@ -146,39 +154,30 @@ export class RankingService {
   }
 
   /** The chair, for a flagged proposal whose eligible evaluators have all submitted. */
-  async recordConsensus(
-    user: AuthUser,
-    proposalId: string,
-    dto: ConsensusDto,
-  ): Promise<{ proposalId: string; score: number; reason: string }> {
+  async recordConsensus(user: AuthUser, proposalId: string, dto: ConsensusDto): Promise<ConsensusView> {
     const reason = nfc(dto.reason);
     return this.dataSource.transaction(async (manager) => {
-      const rows = await manager.query<{ problem_id: string }[]>(
-        `SELECT problem_id FROM proposals WHERE id = $1 AND status <> 'withdrawn'`,
-        [proposalId],
-      );
-      if (!rows[0]) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND, 'No such proposal.');
+      const rows = await manager.query<{ problem_id: string }[]>(`SELECT problem_id FROM proposals WHERE id = $1 AND status <> 'withdrawn'`, [
+        proposalId,
+      ]);
+      if (!rows[0]) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND);
       const state = await loadState(manager, rows[0].problem_id, this.config.get('PANEL_MIN_SIZE'), true);
       const proposal = findProposal(state, proposalId);
       await assertEvaluatorMayRead(manager, state.problem.id, user.id, proposal.enterpriseId);
       assertEvaluating(state.problem);
       if (!state.members.find((m) => m.userId === user.id)?.chair) {
-        throw new AppError(ErrorCode.CONSENSUS_NOT_ALLOWED, 'Only the panel chair records a consensus score.');
+        throw new AppError(ErrorCode.CONSENSUS_NOT_ALLOWED, { context: 'notChair' });
       }
       if (!proposalComplete(state, proposal)) {
-        throw new AppError(ErrorCode.CONSENSUS_NOT_ALLOWED, 'Every eligible evaluator must submit for this proposal first.');
+        throw new AppError(ErrorCode.CONSENSUS_NOT_ALLOWED, { context: 'incomplete' });
       }
       const totals = await this.totalsFor(manager, state, proposalId, proposal.enterpriseId);
       const spread = Math.round((Math.max(...totals) - Math.min(...totals)) * 100) / 100;
       const threshold = this.config.get('SCORE_DISAGREEMENT_THRESHOLD');
       if (!(spread > threshold)) {
-        throw new AppError(
-          ErrorCode.CONSENSUS_NOT_ALLOWED,
-          `A consensus score is recorded only where evaluators disagree by more than ${threshold} points.`,
-          {
-            spread,
-          },
-        );
+        throw new AppError(ErrorCode.CONSENSUS_NOT_ALLOWED, { threshold }, {
+          spread,
+        });
       }
       const before = await manager.query<{ score: string; reason: string }[]>(
         `SELECT score::text AS score, reason FROM proposal_consensus_scores WHERE proposal_id = $1`,

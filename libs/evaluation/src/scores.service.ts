@@ -23,14 +23,20 @@ import {
   scoringComplete,
 } from './evaluation-state';
 
-export interface CriterionScoreView {
+export class ReopenedScoresView {
+  proposalId: string;
+  evaluatorId: string;
+  reopenedAt: string;
+}
+
+export class CriterionScoreView {
   criterion: string;
   name: string;
   score: number;
   comment: string | null;
 }
 
-export interface EvaluatorScoresView {
+export class EvaluatorScoresView {
   evaluatorId: string;
   fullName: string;
   submittedAt: string | null;
@@ -38,7 +44,7 @@ export interface EvaluatorScoresView {
   scores: CriterionScoreView[];
 }
 
-export interface ProposalScoresView {
+export class ProposalScoresView {
   proposalId: string;
   /** The caller's own scores (evaluators). */
   mine: EvaluatorScoresView | null;
@@ -46,21 +52,36 @@ export interface ProposalScoresView {
   evaluations: EvaluatorScoresView[];
 }
 
-export interface ProgressView {
+export class NamedEnterprise {
+  id: string;
+  name: string;
+}
+
+export class EvaluatorProgress {
+  evaluatorId: string;
+  fullName: string;
+  declared: boolean;
+  conflict: boolean;
+  submittedAt: string | null;
+}
+
+export class ProposalProgress {
+  proposalId: string;
+  enterprise: NamedEnterprise;
+  eligible: number;
+  submitted: number;
+  /** Fewer than PANEL_MIN_SIZE evaluators without a conflict: the department must add one. */
+  needsEvaluator: boolean;
+  complete: boolean;
+  evaluators: EvaluatorProgress[];
+}
+
+export class ProgressView {
   problemId: string;
   status: string;
   minPanel: number;
   complete: boolean;
-  proposals: {
-    proposalId: string;
-    enterprise: { id: string; name: string };
-    eligible: number;
-    submitted: number;
-    /** Fewer than PANEL_MIN_SIZE evaluators without a conflict: the department must add one. */
-    needsEvaluator: boolean;
-    complete: boolean;
-    evaluators: { evaluatorId: string; fullName: string; declared: boolean; conflict: boolean; submittedAt: string | null }[];
-  }[];
+  proposals: ProposalProgress[];
 }
 
 interface ScoreRow {
@@ -72,11 +93,10 @@ interface ScoreRow {
 
 /** Who scores a proposal: an evaluator on the panel, declared without a conflict, while evaluation is open. */
 async function proposalContext(manager: EntityManager, proposalId: string, minPanel: number, lock = false) {
-  const rows = await manager.query<{ problem_id: string }[]>(
-    `SELECT problem_id FROM proposals WHERE id = $1 AND status <> 'withdrawn'`,
-    [proposalId],
-  );
-  if (!rows[0]) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND, 'No such proposal.');
+  const rows = await manager.query<{ problem_id: string }[]>(`SELECT problem_id FROM proposals WHERE id = $1 AND status <> 'withdrawn'`, [
+    proposalId,
+  ]);
+  if (!rows[0]) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND);
   const state = await loadState(manager, rows[0].problem_id, minPanel, lock);
   return { state, proposal: findProposal(state, proposalId) };
 }
@@ -108,14 +128,13 @@ export class ScoresService {
       assertEvaluating(state.problem);
       await this.lockSubmission(manager, proposalId, user.id);
       if (await this.isSubmitted(manager, proposalId, user.id)) {
-        throw new AppError(ErrorCode.SCORES_ALREADY_SUBMITTED, 'Your scores for this proposal are submitted and final.');
+        throw new AppError(ErrorCode.SCORES_ALREADY_SUBMITTED, { context: 'final' });
       }
       const criteria = new Set(state.problem.rubric.criteria.map((c) => c.key));
       const unknown = dto.scores.filter((s) => !criteria.has(s.criterion)).map((s) => s.criterion);
-      if (unknown.length > 0)
-        throw new AppError(ErrorCode.VALIDATION_FAILED, 'Score only the rubric criteria.', { criteria: unknown });
+      if (unknown.length > 0) throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'rubricOnly' }, { criteria: unknown });
       if (new Set(dto.scores.map((s) => s.criterion)).size !== dto.scores.length) {
-        throw new AppError(ErrorCode.VALIDATION_FAILED, 'Score each criterion once.');
+        throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'scoreOnce' });
       }
       for (const s of dto.scores) {
         await manager.query(
@@ -142,13 +161,13 @@ export class ScoresService {
       assertEvaluating(state.problem);
       await this.lockSubmission(manager, proposalId, user.id);
       if (await this.isSubmitted(manager, proposalId, user.id)) {
-        throw new AppError(ErrorCode.SCORES_ALREADY_SUBMITTED, 'Your scores for this proposal are already submitted.');
+        throw new AppError(ErrorCode.SCORES_ALREADY_SUBMITTED);
       }
       const rows = await this.scoreRows(manager, proposalId, [user.id]);
       const scored = new Set(rows.map((r) => r.criterion_key));
       const missing = state.problem.rubric.criteria.map((c) => c.key).filter((k) => !scored.has(k));
       if (missing.length > 0) {
-        throw new AppError(ErrorCode.SCORES_INCOMPLETE, 'Score every rubric criterion before submitting.', { missing });
+        throw new AppError(ErrorCode.SCORES_INCOMPLETE, {}, { missing });
       }
       await manager.query(
         `INSERT INTO proposal_score_submissions (proposal_id, evaluator_id, submitted_at) VALUES ($1, $2, now())
@@ -168,19 +187,15 @@ export class ScoresService {
     return this.read(user, proposalId, {});
   }
 
-  async reopen(
-    actor: AuthUser,
-    proposalId: string,
-    dto: ReopenScoresDto,
-  ): Promise<{ proposalId: string; evaluatorId: string; reopenedAt: string }> {
+  async reopen(actor: AuthUser, proposalId: string, dto: ReopenScoresDto): Promise<ReopenedScoresView> {
     const reason = nfc(dto.reason);
     return this.dataSource.transaction(async (manager) => {
       const { state } = await proposalContext(manager, proposalId, this.minPanel, true);
-      assertDepartmentOfficer(actor, state.problem, 'reopen scores');
+      assertDepartmentOfficer(actor, state.problem, 'reopenScores');
       assertEvaluating(state.problem);
       await this.lockSubmission(manager, proposalId, dto.evaluatorId);
       if (!(await this.isSubmitted(manager, proposalId, dto.evaluatorId))) {
-        throw new AppError(ErrorCode.SCORES_NOT_SUBMITTED, 'That evaluator has no submitted scores for this proposal.');
+        throw new AppError(ErrorCode.SCORES_NOT_SUBMITTED);
       }
       const [rows] = await manager.query<[{ reopened_at: Date }[], number]>(
         `UPDATE proposal_score_submissions SET submitted_at = NULL, reopened_at = now(), reopened_by = $3, reopen_reason = $4
@@ -189,8 +204,8 @@ export class ScoresService {
       );
       await this.notifications.notifyUsers(manager, [dto.evaluatorId], {
         kind: 'evaluation.reminder',
-        title: `Điểm đã được mở lại: ${state.problem.title}`,
-        body: `Điểm của bạn cho một hồ sơ của bài toán "${state.problem.title}" đã được mở lại để chấm lại. Lý do: ${reason}`,
+        message: 'scoresReopened',
+        params: { problem: state.problem.title, reason },
         data: { problemId: state.problem.id, proposalId },
       });
       const scores = await this.scoreRows(manager, proposalId, [dto.evaluatorId]);
@@ -217,7 +232,7 @@ export class ScoresService {
         await assertEvaluatorMayRead(manager, state.problem.id, user.id, proposal.enterpriseId);
         const ownSubmitted = state.submissions.has(key(proposalId, user.id));
         if (query.evaluatorId && query.evaluatorId !== user.id && !ownSubmitted) {
-          throw new AppError(ErrorCode.SCORES_HIDDEN, "Submit your own scores for this proposal before reading anyone else's.");
+          throw new AppError(ErrorCode.SCORES_HIDDEN, { context: 'ownFirst' });
         }
         const mine = await this.evaluatorViews(manager, state, proposal, [{ userId: user.id, fullName: '' }]);
         const others = ownSubmitted
@@ -236,10 +251,7 @@ export class ScoresService {
       }
       await assertMayFollow(manager, state.problem, user, false);
       if (!scoringComplete(state)) {
-        throw new AppError(
-          ErrorCode.SCORES_HIDDEN,
-          'Scores stay hidden from the department until the whole panel has submitted.',
-        );
+        throw new AppError(ErrorCode.SCORES_HIDDEN);
       }
       const views = await this.evaluatorViews(manager, state, proposal, eligible);
       return {
@@ -257,7 +269,7 @@ export class ScoresService {
         await assertMayFollow(manager, state.problem, user, false);
       }
       if (!['closed', 'evaluating', 'awarded', 'unsuccessful'].includes(state.problem.status)) {
-        throw new AppError(ErrorCode.PROPOSAL_SEALED, 'Progress is shown once the problem has closed.');
+        throw new AppError(ErrorCode.PROPOSAL_SEALED, { context: 'progress' });
       }
       return {
         problemId,

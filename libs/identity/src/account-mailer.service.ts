@@ -1,18 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@app/common';
+import { AppConfig, MessageParams, Msg, PORTAL_ROUTES, portalUrl, translate } from '@app/common';
 import { AccountCreatedPayload } from '@app/jobs';
-import { MailService, SentMail } from '@app/mail';
+import { MailService, renderMail, SentMail } from '@app/mail';
+import { Organization } from './entities/organization.entity';
 import { User } from './entities/user.entity';
 import { AuthService } from './auth.service';
-
-const ROLE_LABELS: Record<string, string> = {
-  admin: 'platform administrator',
-  officer: 'department officer',
-  evaluator: 'evaluator',
-  enterprise: 'enterprise member',
-};
 
 /** Composes and sends account mails; called by the worker's mail processor. */
 @Injectable()
@@ -33,26 +27,24 @@ export class AccountMailer {
       .getOne();
     if (!user) return null; // deleted since: nothing to tell
     const base = this.config.get('PUBLIC_URL');
-    const lines = [
-      `Xin chào ${user.fullName},`,
-      '',
-      `An account on the Hai Phong Solution Marketplace has been created for you as ${ROLE_LABELS[user.role] ?? user.role}.`,
-      `Sign-in e-mail: ${user.email}`,
-    ];
+    const lang = user.language;
+    const t = (key: string, params?: MessageParams) => translate(lang, `mail.account.${key}`, params);
+    const department = user.organizationId
+      ? ((await this.dataSource.getRepository(Organization).findOneBy({ id: user.organizationId }))?.name ?? null)
+      : null;
+    const paragraphs = [t('created', { role: new Msg(`roles.${user.role}`) }), t('signInEmail', { email: user.email })];
+    let action: { label: string; url: string };
     if (payload.needsPasswordSetup && !user.passwordHash) {
       // The token is made here, not when the account was created, so no secret waits in the outbox.
       const token = await this.dataSource.transaction((m) => this.auth.createPasswordSetupToken(m, user.id));
-      const hours = this.config.get('PASSWORD_SETUP_TTL_HOURS');
-      lines.push(
-        '',
-        `Choose your password within ${hours} hours:`,
-        `${base}/set-password?token=${encodeURIComponent(token)}`,
-        `(or POST {"token": "${token}", "password": "…"} to ${base}/api/v1/auth/password-setup)`,
-      );
+      paragraphs.push(t('choosePassword', { hours: this.config.get('PASSWORD_SETUP_TTL_HOURS') }));
+      action = { label: translate(lang, 'mail.action.setPassword'), url: portalUrl(base, PORTAL_ROUTES.setPassword(token)) };
     } else {
-      lines.push('', `Sign in at ${base}/api/v1/auth/login with the password you were given.`);
+      paragraphs.push(t('signInWithGiven'));
+      action = { label: translate(lang, 'mail.action.signIn'), url: portalUrl(base, PORTAL_ROUTES.signIn()) };
     }
-    lines.push('', 'If you did not expect this e-mail, tell the platform operator.');
-    return this.mail.send({ to: user.email, subject: 'Your Hai Phong Solution Marketplace account', text: lines.join('\n') });
+    paragraphs.push(t('notExpected'));
+    const { text, html } = renderMail({ lang, name: user.fullName, paragraphs, action, department });
+    return this.mail.send({ to: user.email, subject: translate(lang, 'mail.subject', { subject: t('subject') }), text, html });
   }
 }

@@ -57,12 +57,10 @@ export class AuthService {
     const ok = await verifyPassword(user?.passwordHash ?? null, password);
     if (!user || !ok) {
       await (user ? this.recordFailure(user) : this.recordUnknownEmailFailure(email));
-      throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'E-mail or password is wrong.');
+      throw new AppError(ErrorCode.INVALID_CREDENTIALS);
     }
-    if (user.status !== 'active') throw new AppError(ErrorCode.ACCOUNT_DISABLED, 'This account is disabled.');
-    await this.dataSource
-      .getRepository(User)
-      .update(user.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: new Date() });
+    if (user.status !== 'active') throw new AppError(ErrorCode.ACCOUNT_DISABLED);
+    await this.dataSource.getRepository(User).update(user.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: new Date() });
     return user;
   }
 
@@ -142,7 +140,7 @@ export class AuthService {
     const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
     return new AppError(
       ErrorCode.ACCOUNT_LOCKED,
-      `Too many failed logins; try again after ${cityIso(until)}.`,
+      { until: cityIso(until) },
       { lockedUntil: cityIso(until), retryAfterSeconds: seconds },
       { 'Retry-After': String(seconds) },
     );
@@ -158,7 +156,7 @@ export class AuthService {
    */
   async refresh(token: string): Promise<TokenPair> {
     const parsed = parseOpaqueToken(token);
-    if (!parsed) throw new AppError(ErrorCode.REFRESH_TOKEN_INVALID, 'The refresh token is not valid.');
+    if (!parsed) throw new AppError(ErrorCode.REFRESH_TOKEN_INVALID);
     type Outcome = { pair: TokenPair } | { error: ErrorCode };
     const result = await this.dataSource.transaction(async (manager): Promise<Outcome> => {
       const row = await manager
@@ -185,11 +183,11 @@ export class AuthService {
     if ('pair' in result) return result.pair;
     switch (result.error) {
       case ErrorCode.REFRESH_TOKEN_REUSED:
-        throw new AppError(result.error, 'This refresh token was already used; all sessions from it are revoked. Log in again.');
+        throw new AppError(result.error);
       case ErrorCode.ACCOUNT_DISABLED:
-        throw new AppError(result.error, 'This account is disabled.');
+        throw new AppError(result.error);
       default:
-        throw new AppError(ErrorCode.REFRESH_TOKEN_INVALID, 'The refresh token is not valid or has expired.');
+        throw new AppError(ErrorCode.REFRESH_TOKEN_INVALID, { context: 'expired' });
     }
   }
 
@@ -207,7 +205,7 @@ export class AuthService {
   /** Sets the first password from the one-time token mailed with a new account. */
   async setPasswordWithToken(token: string, password: string): Promise<void> {
     const parsed = parseOpaqueToken(token);
-    const invalid = new AppError(ErrorCode.PASSWORD_SETUP_TOKEN_INVALID, 'The link is not valid or has expired.');
+    const invalid = new AppError(ErrorCode.PASSWORD_SETUP_TOKEN_INVALID);
     if (!parsed) throw invalid;
     // The policy needs the account's e-mail; a wrong token is refused before any hashing work.
     const owner = await this.dataSource

@@ -7,7 +7,7 @@ import { Organization } from './entities/organization.entity';
 import { CreateDepartmentDto, UpdateDepartmentDto } from './dto/user.dto';
 import { isUniqueViolation } from './users.service';
 
-export interface DepartmentView {
+export class DepartmentView {
   id: string;
   name: string;
   code: string | null;
@@ -47,7 +47,7 @@ export class DepartmentsService {
       this.dataSource.transaction(async (manager) => {
         const repo = manager.getRepository(Organization);
         const department = await repo.findOne({ where: { id, kind: 'department' }, lock: { mode: 'pessimistic_write' } });
-        if (!department) throw new AppError(ErrorCode.DEPARTMENT_NOT_FOUND, 'No such department.');
+        if (!department) throw new AppError(ErrorCode.DEPARTMENT_NOT_FOUND);
         const before = toView(department);
         if (dto.name !== undefined) department.name = nfc(dto.name);
         if (dto.code !== undefined) department.code = nfc(dto.code).toUpperCase();
@@ -83,7 +83,7 @@ export class DepartmentsService {
 
   async get(id: string): Promise<DepartmentView> {
     const department = await this.dataSource.getRepository(Organization).findOneBy({ id, kind: 'department' });
-    if (!department) throw new AppError(ErrorCode.DEPARTMENT_NOT_FOUND, 'No such department.');
+    if (!department) throw new AppError(ErrorCode.DEPARTMENT_NOT_FOUND);
     return toView(department);
   }
 
@@ -92,7 +92,7 @@ export class DepartmentsService {
       return await work();
     } catch (err) {
       if (isUniqueViolation(err, 'organizations_department_code_uq')) {
-        throw new AppError(ErrorCode.DEPARTMENT_CODE_TAKEN, 'Another department already has this code.');
+        throw new AppError(ErrorCode.DEPARTMENT_CODE_TAKEN);
       }
       throw err;
     }

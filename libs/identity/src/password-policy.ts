@@ -36,11 +36,6 @@ export function passwordWeakness(password: string, email?: string): PasswordWeak
   return null;
 }
 
-const MESSAGES: Record<PasswordWeakness, string> = {
-  common: 'This password is among the most commonly used ones; choose another.',
-  contains_email: 'The password must not contain your e-mail address or its name part.',
-  contains_product_name: 'The password must not contain the name of this site.',
-};
 
 /**
  * The password to hash: NFC-normalised (so the same characters typed on any keyboard match),
@@ -49,6 +44,7 @@ const MESSAGES: Record<PasswordWeakness, string> = {
 export function acceptablePasswordOrFail(password: string, email?: string, field = 'password'): string {
   const normalised = password.normalize('NFC');
   const weakness = passwordWeakness(normalised, email);
-  if (weakness) throw new AppError(ErrorCode.PASSWORD_TOO_WEAK, MESSAGES[weakness], [{ field, errors: [weakness] }]);
+  // The message is errors.PASSWORD_TOO_WEAK_<weakness>; details keep the stable reason code.
+  if (weakness) throw new AppError(ErrorCode.PASSWORD_TOO_WEAK, { context: weakness }, [{ field, errors: [weakness] }]);
   return normalised;
 }

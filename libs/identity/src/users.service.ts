@@ -7,7 +7,7 @@ import { MAIL_JOBS, OutboxService } from '@app/jobs';
 import { Organization } from './entities/organization.entity';
 import { RefreshToken } from './entities/refresh-token.entity';
 import { toUserSnapshot, toUserView, User, UserView } from './entities/user.entity';
-import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto';
+import { CreateUserDto, ListUsersQueryDto, UpdateMeDto, UpdateUserDto } from './dto/user.dto';
 import { hashPassword } from './password-hasher';
 import { acceptablePasswordOrFail } from './password-policy';
 import { randomBytes } from 'node:crypto';
@@ -50,7 +50,7 @@ export class UsersService {
       });
     } catch (err) {
       if (isUniqueViolation(err, 'users_email_uq')) {
-        throw new AppError(ErrorCode.EMAIL_TAKEN, 'An account with this e-mail already exists.');
+        throw new AppError(ErrorCode.EMAIL_TAKEN);
       }
       throw err;
     }
@@ -103,7 +103,7 @@ export class UsersService {
     return this.dataSource.transaction(async (manager) => {
       const user = await this.findOrFail(manager, id, true);
       if (user.role === 'enterprise') {
-        throw new AppError(ErrorCode.ROLE_NOT_ASSIGNABLE, 'Enterprise members are managed by their firm.');
+        throw new AppError(ErrorCode.ROLE_NOT_ASSIGNABLE);
       }
       const before = toUserSnapshot(user);
       const role = dto.role ?? user.role;
@@ -119,10 +119,22 @@ export class UsersService {
     });
   }
 
+  /** A user's own settings (their language). */
+  async updateMe(actor: AuthUser, dto: UpdateMeDto): Promise<UserView> {
+    return this.dataSource.transaction(async (manager) => {
+      const user = await this.findOrFail(manager, actor.id, true);
+      const before = toUserSnapshot(user);
+      if (dto.language !== undefined) user.language = dto.language;
+      const saved = await manager.getRepository(User).save(user);
+      await this.audit.record(manager, { actor, action: 'user.updated', entityType: 'user', entityId: user.id, before, after: toUserSnapshot(saved) });
+      return toUserView(saved);
+    });
+  }
+
   /** Disables an account: it can no longer log in, and its sessions end at once. */
   async setStatus(actor: AuthUser, id: string, status: 'active' | 'disabled'): Promise<UserView> {
     if (status === 'disabled' && actor.id === id) {
-      throw new AppError(ErrorCode.CANNOT_DISABLE_SELF, 'You cannot disable your own account.');
+      throw new AppError(ErrorCode.CANNOT_DISABLE_SELF);
     }
     return this.dataSource.transaction(async (manager) => {
       const user = await this.findOrFail(manager, id, true);
@@ -178,10 +190,8 @@ export class UsersService {
   }
 
   private async findOrFail(manager: EntityManager, id: string, lock = false): Promise<User> {
-    const user = await manager
-      .getRepository(User)
-      .findOne({ where: { id }, lock: lock ? { mode: 'pessimistic_write' } : undefined });
-    if (!user) throw new AppError(ErrorCode.USER_NOT_FOUND, 'No such user.');
+    const user = await manager.getRepository(User).findOne({ where: { id }, lock: lock ? { mode: 'pessimistic_write' } : undefined });
+    if (!user) throw new AppError(ErrorCode.USER_NOT_FOUND);
     return user;
   }
 
@@ -192,11 +202,11 @@ export class UsersService {
     manager: EntityManager = this.dataSource.manager,
   ): Promise<string | null> {
     if (!departmentId) {
-      if (role === 'officer') throw new AppError(ErrorCode.DEPARTMENT_REQUIRED, 'An officer must belong to a department.');
+      if (role === 'officer') throw new AppError(ErrorCode.DEPARTMENT_REQUIRED);
       return null;
     }
     const department = await manager.getRepository(Organization).findOneBy({ id: departmentId, kind: 'department' });
-    if (!department) throw new AppError(ErrorCode.DEPARTMENT_NOT_FOUND, 'No such department.');
+    if (!department) throw new AppError(ErrorCode.DEPARTMENT_NOT_FOUND);
     return department.id;
   }
 }

@@ -7,3 +7,4 @@ export * from './months';
 export * from './dto/density.dto';
 export * from './density-queries';
 export * from './methodology';
+export * from './dto/methodology.dto';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, AppError, cityIso, cityToday, ErrorCode } from '@app/common';
+import { AppConfig, AppError, cityIso, cityToday, DEFAULT_LANGUAGE, ErrorCode, fieldName, Language, Msg, translate } from '@app/common';
 import {
   AreasService,
   AreaUnitType,
@@ -26,7 +26,8 @@ import {
   VintageView,
 } from './dto/density.dto';
 import { addMonths, lastDayOfMonth, monthOf, monthsBetween } from './months';
-import { MethodologyLanguage, methodologyTexts, MethodologyView } from './methodology';
+import { MethodologyLanguage, methodologyTexts } from './methodology';
+import { MethodologyView } from './dto/methodology.dto';
 
 /** A series covers at most ten years of months: bounded work per request. */
 export const MAX_SERIES_MONTHS = 120;
@@ -48,8 +49,6 @@ export interface Knowledge {
 /** The last instant of a Hai Phong calendar day, as an ISO instant with offset. */
 export const endOfCityDay = (day: string) => `${day}T23:59:59.999+07:00`;
 
-const BOUNDARY_NOTE =
-  'Each firm is recorded in a commune-level unit of 2025. Before 1 July 2025 the city counts the units formed from its own territory (NQ 1669/NQ-UBTVQH15, Điều 1), against the population of that city.';
 
 /**
  * The enterprise-density indicator. Counts come from enterprise_activity_deltas (the registry
@@ -71,11 +70,11 @@ export class IndicatorsService {
     return this.config.get('INDICATOR_TARGET_PER_1000');
   }
 
-  async snapshot(query: DensityQueryDto): Promise<DensitySnapshotView> {
+  async snapshot(query: DensityQueryDto, lang: Language = DEFAULT_LANGUAGE): Promise<DensitySnapshotView> {
     const today = cityToday();
     const asOf = query.asOf ?? today;
     if (asOf > today) {
-      throw new AppError(ErrorCode.DATE_IN_FUTURE, `asOf ${asOf} is in the future; today is ${today} in Hai Phong.`, {
+      throw new AppError(ErrorCode.DATE_IN_FUTURE, { asOf, today }, {
         asOf,
         today,
       });
@@ -88,7 +87,7 @@ export class IndicatorsService {
       await this.areas.requireArea(query.area); // unknown → 404
       throw new AppError(
         ErrorCode.AREA_OUTSIDE_BOUNDARY,
-        `${query.area} was not part of ${city.name} on ${asOf}; ask for a date when it was, or for the city.`,
+        { area: query.area, city: city.name, asOf },
         { area: query.area, asOf, boundary: city.code },
       );
     }
@@ -112,7 +111,7 @@ export class IndicatorsService {
     return {
       asOf,
       target,
-      boundary: boundaryView(city),
+      boundary: boundaryView(city, lang),
       vintage: vintageOf(asOf, knowledge, revisionRows),
       city: {
         areaCode: city.code,
@@ -123,7 +122,7 @@ export class IndicatorsService {
       areas,
       ...(sectors ? { sectors } : {}),
       ...(query.groupBy === 'sector' && !current
-        ? { sectorsReason: `Sector counts are kept for the city from ${BOUNDARY_CHANGE_DATE}; ${asOf} is before it.` }
+        ? { sectorsReason: translate(lang, 'indicator.sectorsReason', { from: BOUNDARY_CHANGE_DATE, asOf }) }
         : {}),
     };
   }
@@ -209,13 +208,13 @@ export class IndicatorsService {
   private checkRange(from: string, to: string, currentMonth: string): void {
     const details = { from, to, currentMonth, maxMonths: MAX_SERIES_MONTHS };
     if (to > currentMonth)
-      throw new AppError(ErrorCode.DATE_IN_FUTURE, `to ${to} is after the current month (${currentMonth}).`, details);
+      throw new AppError(ErrorCode.DATE_IN_FUTURE, { context: 'month', to, currentMonth }, details);
     const months = monthsBetween(from, to);
-    if (months < 1) throw new AppError(ErrorCode.SERIES_RANGE_INVALID, `from ${from} is after to ${to}.`, details);
+    if (months < 1) throw new AppError(ErrorCode.SERIES_RANGE_INVALID, { from, to }, details);
     if (months > MAX_SERIES_MONTHS) {
       throw new AppError(
         ErrorCode.SERIES_RANGE_INVALID,
-        `A series covers at most ${MAX_SERIES_MONTHS} months; ${from} to ${to} is ${months}.`,
+        { context: 'tooLong', max: MAX_SERIES_MONTHS, from, to, months },
         details,
       );
     }
@@ -228,12 +227,10 @@ export function knowledgeOf(knownAt: string | undefined, now = new Date()): Know
   const instant = /^\d{4}-\d{2}-\d{2}$/.test(knownAt) ? endOfCityDay(knownAt) : knownAt;
   const ms = Date.parse(instant);
   if (Number.isNaN(ms)) {
-    throw new AppError(ErrorCode.VALIDATION_FAILED, 'The request is not valid.', [
-      { field: 'knownAt', errors: ['knownAt must be a real date or instant'] },
-    ]);
+    throw new AppError(ErrorCode.VALIDATION_FAILED, {}, [{ field: 'knownAt', errors: [new Msg('validation.realDate', { field: fieldName('knownAt') })] }]);
   }
   if (ms > now.getTime() && !(/^\d{4}-\d{2}-\d{2}$/.test(knownAt) && knownAt === cityToday(now))) {
-    throw new AppError(ErrorCode.DATE_IN_FUTURE, `knownAt ${knownAt} is in the future: nothing can be known then yet.`, {
+    throw new AppError(ErrorCode.DATE_IN_FUTURE, { context: 'knownAt', knownAt }, {
       knownAt,
     });
   }
@@ -242,7 +239,7 @@ export function knowledgeOf(knownAt: string | undefined, now = new Date()): Know
   return { cut: at.toISOString(), iso: cityIso(at), latest: false };
 }
 
-function boundaryView(city: CityBoundary): BoundaryView {
+function boundaryView(city: CityBoundary, lang: Language): BoundaryView {
   return {
     code: city.code,
     name: city.name,
@@ -250,7 +247,7 @@ function boundaryView(city: CityBoundary): BoundaryView {
     validTo: city.validTo,
     basis: city.basis,
     units: city.units,
-    note: BOUNDARY_NOTE,
+    note: translate(lang, 'indicator.boundaryNote'),
   };
 }
 

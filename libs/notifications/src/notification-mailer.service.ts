@@ -1,8 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '@app/common';
-import { MailService } from '@app/mail';
+import { AppConfig, Language, PORTAL_ROUTES, portalUrl, translate } from '@app/common';
+import { MailService, renderMail } from '@app/mail';
+import { Notification } from './notification.entity';
 import { NotificationsService } from './notifications.service';
-import { DeliverEmailsPayload } from './notification-jobs';
+import { DeliverEmailsPayload, NotificationKind } from './notification-jobs';
+
+type Link = { route: 'problem' | 'proposal' | 'evaluationTask' | 'notifications'; path: string };
+
+/** The portal page a notification's reader should open, from its kind and ids. */
+function linkFor(kind: NotificationKind, data: Notification['data']): Link {
+  const problemId = typeof data.problemId === 'string' ? data.problemId : null;
+  const proposalId = typeof data.proposalId === 'string' ? data.proposalId : null;
+  const evaluatorTask = kind === 'panel.assigned' || (kind === 'evaluation.reminder' && data.reminder !== 'officer');
+  if (evaluatorTask && problemId) return { route: 'evaluationTask', path: PORTAL_ROUTES.evaluationTask(problemId) };
+  if (proposalId && (kind === 'proposal.received' || kind === 'award.outcome')) return { route: 'proposal', path: PORTAL_ROUTES.proposal(proposalId) };
+  if (problemId) return { route: 'problem', path: PORTAL_ROUTES.problem(problemId) };
+  return { route: 'notifications', path: PORTAL_ROUTES.notifications() };
+}
 
 /** Sends the e-mail copy of in-app notifications. Marks each one, so a retried job skips sent ones. */
 @Injectable()
@@ -17,12 +31,16 @@ export class NotificationMailer {
     const pending = await this.notifications.pendingEmails(payload.notificationIds);
     const base = this.config.get('PUBLIC_URL');
     for (const n of pending) {
-      const link = typeof n.data.problemId === 'string' ? `\n\n${base}/api/v1/problems/${n.data.problemId}` : '';
-      await this.mail.send({
-        to: n.email,
-        subject: n.title,
-        text: `Xin chào ${n.fullName},\n\n${n.body}${link}\n\n— Hai Phong Solution Marketplace`,
+      const lang: Language = n.language;
+      const link = linkFor(n.kind, n.data);
+      const { text, html } = renderMail({
+        lang,
+        name: n.fullName,
+        paragraphs: [n.body, translate(lang, 'mail.notificationCopy', { url: portalUrl(base, PORTAL_ROUTES.notifications()) })],
+        action: { label: translate(lang, `mail.action.${link.route}`), url: portalUrl(base, link.path) },
+        department: n.departmentName,
       });
+      await this.mail.send({ to: n.email, subject: translate(lang, 'mail.subject', { subject: n.title }), text, html });
       await this.notifications.markEmailed(n.id);
     }
     return { sent: pending.length };

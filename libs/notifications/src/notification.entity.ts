@@ -32,7 +32,7 @@ export class Notification {
   createdAt: Date;
 }
 
-export interface NotificationView {
+export class NotificationView {
   id: string;
   kind: NotificationKind;
   title: string;

@@ -1,19 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
-import { AppError, AuthUser, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, Page, toPage } from '@app/common';
+import { AppError, AuthUser, decodeCursor, DEFAULT_LANGUAGE, DEFAULT_PAGE_SIZE, ErrorCode, Language, MessageParams, Page, PageOf, toPage, translate } from '@app/common';
 import { OutboxService, QUEUES } from '@app/jobs';
 import { Notification, NotificationView, toNotificationView } from './notification.entity';
 import { DeliverEmailsPayload, NOTIFICATION_JOBS, NotificationKind } from './notification-jobs';
 
 export interface NotificationInput {
   kind: NotificationKind;
-  title: string;
-  body: string;
+  /** Which text: `notifications.<message>.title` and `.body` in the translation files. */
+  message: string;
+  /** The values the text names (problem title, deadline, …). */
+  params?: MessageParams;
   /** Ids the client needs to link to (problemId, proposalId, …). */
   data?: Notification['data'];
   /** Also e-mail it (default true). */
   email?: boolean;
+}
+
+/** A page of notifications, with how many are unread in all. */
+export class NotificationList extends PageOf(NotificationView) {
+  unreadCount: number;
+}
+
+export class MarkedReadView {
+  /** How many notifications were marked read. */
+  updated: number;
 }
 
 /** E-mails are sent in jobs of at most this many notifications. */
@@ -33,12 +45,17 @@ export class NotificationsService {
   async notifyUsers(manager: EntityManager, userIds: string[], input: NotificationInput): Promise<string[]> {
     const unique = [...new Set(userIds)];
     if (unique.length === 0) return [];
+    // Written in each reader's saved language; the e-mail copy uses the same text.
+    const readers = await manager.query<{ id: string; language: Language }[]>(`SELECT id, language FROM users WHERE id = ANY($1::uuid[])`, [unique]);
+    const languageOf = new Map(readers.map((r) => [r.id, r.language]));
+    const text = (userId: string, part: 'title' | 'body') =>
+      translate(languageOf.get(userId) ?? DEFAULT_LANGUAGE, `notifications.${input.message}.${part}`, input.params);
     const rows = await manager
       .createQueryBuilder()
       .insert()
       .into(Notification)
       .values(
-        unique.map((userId) => ({ userId, kind: input.kind, title: input.title, body: input.body, data: input.data ?? {} })),
+        unique.map((userId) => ({ userId, kind: input.kind, title: text(userId, 'title'), body: text(userId, 'body'), data: input.data ?? {} })),
       )
       .returning(['id'])
       .execute();
@@ -102,7 +119,7 @@ export class NotificationsService {
   async markRead(user: AuthUser, id: string): Promise<NotificationView> {
     const repo = this.dataSource.getRepository(Notification);
     const n = await repo.findOneBy({ id, userId: user.id });
-    if (!n) throw new AppError(ErrorCode.NOT_FOUND, 'No such notification.');
+    if (!n) throw new AppError(ErrorCode.NOT_FOUND, { context: 'notification' });
     if (!n.readAt) {
       n.readAt = new Date();
       await repo.save(n);
@@ -110,29 +127,31 @@ export class NotificationsService {
     return toNotificationView(n);
   }
 
-  async markAllRead(user: AuthUser): Promise<{ updated: number }> {
-    const result = await this.dataSource
-      .getRepository(Notification)
-      .update({ userId: user.id, readAt: IsNull() }, { readAt: new Date() });
+  async markAllRead(user: AuthUser): Promise<MarkedReadView> {
+    const result = await this.dataSource.getRepository(Notification).update({ userId: user.id, readAt: IsNull() }, { readAt: new Date() });
     return { updated: result.affected ?? 0 };
   }
 
-  /** For the mailer: the notifications not yet e-mailed, with their recipients' addresses. */
-  async pendingEmails(ids: string[]): Promise<(Notification & { email: string; fullName: string })[]> {
+  /**
+   * For the mailer: the notifications not yet e-mailed, with their recipients' addresses and
+   * languages, and the name of the department whose problem they are about (if any).
+   */
+  async pendingEmails(ids: string[]): Promise<(Notification & { email: string; fullName: string; language: Language; departmentName: string | null })[]> {
     if (ids.length === 0) return [];
     const rows = await this.dataSource
       .getRepository(Notification)
       .createQueryBuilder('n')
       .innerJoin('users', 'u', 'u.id = n.user_id')
-      .addSelect(['u.email AS u_email', 'u.full_name AS u_full_name'])
+      .leftJoin('problems', 'p', `p.id = (CASE WHEN n.data->>'problemId' ~ '^[0-9a-f-]{36}$' THEN (n.data->>'problemId')::uuid END)`)
+      .leftJoin('organizations', 'd', 'd.id = p.department_id')
+      .addSelect(['u.email AS u_email', 'u.full_name AS u_full_name', 'u.language AS u_language', 'd.name AS d_name'])
       .where({ id: In(ids), emailedAt: IsNull() })
       .andWhere(`u.status = 'active'`)
       .getRawAndEntities();
-    return rows.entities.map((n, i) => ({
-      ...n,
-      email: (rows.raw[i] as { u_email: string }).u_email,
-      fullName: (rows.raw[i] as { u_full_name: string }).u_full_name,
-    }));
+    return rows.entities.map((n, i) => {
+      const raw = rows.raw[i] as { u_email: string; u_full_name: string; u_language: Language; d_name: string | null };
+      return { ...n, email: raw.u_email, fullName: raw.u_full_name, language: raw.u_language, departmentName: raw.d_name };
+    });
   }
 
   async markEmailed(id: string): Promise<void> {

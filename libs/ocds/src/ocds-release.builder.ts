@@ -1,3 +1,4 @@
+import { translate } from '@app/common/i18n/i18n';
 /**
  * Builds Open Contracting Data Standard 1.1 releases from plain snapshots of a problem (the
  * city's "order"), taken in the transaction of the event that the release describes. Pure
@@ -128,7 +129,8 @@ export function buildRelease(
     status: event === 'tenderCancellation' ? 'cancelled' : tenderStatus(snapshot.status),
     procuringEntity: buyer,
     procurementMethod: 'open',
-    procurementMethodDetails: 'Đặt hàng giải quyết bài toán thực tiễn (Kế hoạch 106/KH-UBND)',
+    // OCDS data is published in Vietnamese (the release's `language`).
+    procurementMethodDetails: translate('vi', 'ocds.procurementMethodDetails'),
     mainProcurementCategory: 'services',
     awardCriteria: 'ratedCriteria',
     submissionMethod: ['electronicSubmission'],

@@ -69,10 +69,11 @@ export class OcdsService {
       [problemId],
     );
     const p = rows[0];
-    if (!p) throw new AppError(ErrorCode.PROBLEM_NOT_FOUND, 'No such problem.');
-    const amendments = await manager.query<
-      { number: number; created_at: Date; reason: string; changes: Record<string, unknown> }[]
-    >(`SELECT number, created_at, reason, changes FROM problem_amendments WHERE problem_id = $1 ORDER BY number`, [problemId]);
+    if (!p) throw new AppError(ErrorCode.PROBLEM_NOT_FOUND);
+    const amendments = await manager.query<{ number: number; created_at: Date; reason: string; changes: Record<string, unknown> }[]>(
+      `SELECT number, created_at, reason, changes FROM problem_amendments WHERE problem_id = $1 ORDER BY number`,
+      [problemId],
+    );
     // Sealing: who bid is not known to anyone before the deadline, so no release names them earlier.
     const tenderers = p.past_deadline
       ? await manager.query<{ id: string; name: string; tax_code: string }[]>(
@@ -142,10 +143,7 @@ export class OcdsService {
   /** Releases dated in [from, to), oldest first; a range holding more than the cap is refused. */
   async packageForRange(from: Date, to: Date): Promise<OcdsReleasePackage> {
     if (from.getTime() >= to.getTime()) {
-      throw new AppError(ErrorCode.VALIDATION_FAILED, '`from` must be before `to`.', {
-        from: from.toISOString(),
-        to: to.toISOString(),
-      });
+      throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'fromBeforeTo' }, { from: from.toISOString(), to: to.toISOString() });
     }
     const max = this.config.get('OCDS_PACKAGE_MAX_RELEASES');
     const rows = await this.dataSource.query<{ release: OcdsRelease }[]>(
@@ -153,7 +151,7 @@ export class OcdsService {
       [from, to, max + 1],
     );
     if (rows.length > max) {
-      throw new AppError(ErrorCode.OCDS_RANGE_TOO_LARGE, `More than ${max} releases fall in this range; ask for a shorter one.`, {
+      throw new AppError(ErrorCode.OCDS_RANGE_TOO_LARGE, { max }, {
         maxReleases: max,
       });
     }

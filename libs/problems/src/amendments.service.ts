@@ -2,7 +2,7 @@ import { assertCommuneLevelArea } from '@app/areas';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, localTime, nfc } from '@app/common';
+import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc, problemStatus } from '@app/common';
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
 import { OcdsService } from '@app/ocds';
@@ -17,7 +17,11 @@ import { diffFields, normaliseFields } from './problem-fields';
 import { AmendmentView, ProblemView, toAmendmentView } from './problem-views';
 import { assertClarificationBeforeDeadline, databaseNow, ProblemsService } from './problems.service';
 
-export interface AmendmentResult {
+export class AmendmentList {
+  items: AmendmentView[];
+}
+
+export class AmendmentResult {
   amendment: AmendmentView & { deadlinePushed: boolean };
   problem: ProblemView;
 }
@@ -44,21 +48,15 @@ export class AmendmentsService {
     const reason = nfc(dto.reason);
     return this.dataSource.transaction(async (manager) => {
       const problem = await findProblem(manager, id, true);
-      assertDepartmentOfficer(actor, problem, 'amend it');
-      if (rubric !== undefined)
-        throw new AppError(ErrorCode.RUBRIC_FROZEN, 'The rubric is frozen once the problem is published.');
+      assertDepartmentOfficer(actor, problem, 'amend');
+      if (rubric !== undefined) throw new AppError(ErrorCode.RUBRIC_FROZEN);
       if (problem.status !== 'published') {
-        throw new AppError(
-          ErrorCode.PROBLEM_STATUS_CONFLICT,
-          `Only a published problem can be amended; this one is ${problem.status}.`,
-          {
-            status: problem.status,
-          },
-        );
+        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, { context: 'amend', status: problemStatus(problem.status) }, {
+          status: problem.status,
+        });
       }
       const given = normaliseFields(changes);
-      if (Object.keys(diffFields(problem, given)).length === 0)
-        throw new AppError(ErrorCode.AMENDMENT_EMPTY, 'The amendment changes nothing.');
+      if (Object.keys(diffFields(problem, given)).length === 0) throw new AppError(ErrorCode.AMENDMENT_EMPTY);
       const now = await databaseNow(manager);
       const refusal = refuseAmendedDates({
         now,
@@ -113,14 +111,13 @@ export class AmendmentsService {
       // Live proposals were written against the old text: their firms must confirm or revise
       // (a proposal needs confirmation while its latest answer is older than amendment `number`).
       const bidders = await audienceOf(manager, id, ['bidders']);
-      const title = `Sửa đổi lần ${number}: ${problem.title}`;
-      const deadlineNote = diff.deadline ? ` Hạn nộp hồ sơ mới: ${localTime(dates.deadline)}.` : '';
+      const params = { problem: problem.title, number, reason, deadline: dates.deadline };
       const data = { problemId: id, amendmentNumber: number };
       const firms = await audienceOf(manager, id, ['followers', 'askers', 'bidders', 'invited']);
       await this.notifications.notifyEnterprises(manager, firms, {
         kind: 'problem.amended',
-        title,
-        body: `Bài toán "${problem.title}" đã được sửa đổi (lần ${number}). Lý do: ${reason}.${deadlineNote}`,
+        message: diff.deadline ? 'amendedNewDeadline' : 'amended',
+        params,
         data,
       });
       await this.notifications.notifyEnterprises(
@@ -128,8 +125,8 @@ export class AmendmentsService {
         bidders,
         {
           kind: 'proposal.confirm_or_revise',
-          title: `Cần xác nhận hoặc sửa hồ sơ: ${problem.title}`,
-          body: `Bài toán "${problem.title}" đã được sửa đổi (lần ${number}). Vui lòng xác nhận hoặc sửa hồ sơ đề xuất trước hạn.${deadlineNote}`,
+          message: diff.deadline ? 'confirmOrReviseNewDeadline' : 'confirmOrRevise',
+          params,
           data,
         },
       );
@@ -140,7 +137,7 @@ export class AmendmentsService {
     });
   }
 
-  async list(viewer: Viewer, id: string): Promise<{ items: AmendmentView[] }> {
+  async list(viewer: Viewer, id: string): Promise<AmendmentList> {
     const problem = await findProblem(this.dataSource.manager, id);
     assertVisible(viewer, problem);
     const rows = await this.dataSource
@@ -154,23 +151,22 @@ function amendmentRefused(refusal: AmendmentRefusal, deadline: Date, clarificati
   const current = { deadline: cityIso(deadline), clarificationDeadline: cityIso(clarificationDeadline) };
   switch (refusal.reason) {
     case 'deadline_passed':
-      return new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, 'The deadline has passed; the problem can no longer be amended.', current);
+      return new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, { context: 'amendAfterDeadline' }, current);
     case 'deadline_shortened':
-      return new AppError(ErrorCode.DEADLINE_SHORTENED, 'An amendment may move the deadline later, never earlier.', current);
+      return new AppError(ErrorCode.DEADLINE_SHORTENED, { deadline }, current);
     case 'below_minimum_open_period':
-      return new AppError(ErrorCode.DEADLINE_TOO_SOON, `The problem must stay open until at least ${cityIso(refusal.earliest)}.`, {
-        ...current,
-        earliestDeadline: cityIso(refusal.earliest),
-      });
+      return new AppError(
+        ErrorCode.DEADLINE_TOO_SOON,
+        { context: 'amend', earliest: refusal.earliest },
+        { ...current, earliestDeadline: cityIso(refusal.earliest) },
+      );
     case 'clarification_shortened':
-      return new AppError(ErrorCode.CLARIFICATION_DEADLINE_INVALID, 'An amendment may move the clarification deadline later, never earlier.', {
-        ...current,
-        reason: 'shortened',
-      });
+      return new AppError(
+        ErrorCode.CLARIFICATION_DEADLINE_INVALID,
+        { context: 'shortened', clarificationDeadline },
+        { ...current, reason: 'shortened' },
+      );
     case 'clarification_past':
-      return new AppError(ErrorCode.CLARIFICATION_DEADLINE_INVALID, 'The clarification deadline must not be in the past.', {
-        ...current,
-        reason: 'past',
-      });
+      return new AppError(ErrorCode.CLARIFICATION_DEADLINE_INVALID, { context: 'past' }, { ...current, reason: 'past' });
   }
 }

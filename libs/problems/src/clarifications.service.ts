@@ -1,18 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import {
-  AppError,
-  AuthUser,
-  cityIso,
-  decodeCursor,
-  DEFAULT_PAGE_SIZE,
-  ErrorCode,
-  nfc,
-  Page,
-  PageQueryDto,
-  toPage,
-} from '@app/common';
+import { AppError, AuthUser, cityIso, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Page, PageQueryDto, problemStatus, toPage } from '@app/common';
 import { AuditService } from '@app/audit';
 import { assertVerifiedEnterprise } from '@app/enterprises';
 import { NotificationsService } from '@app/notifications';
@@ -34,7 +23,7 @@ import { databaseNow } from './problems.service';
  * the department either (it must not know who is interested before the bids open); the asking firm
  * sees `mine: true` on its own.
  */
-export interface QuestionView {
+export class QuestionView {
   id: string;
   problemId: string;
   question: string;
@@ -78,7 +67,7 @@ export class ClarificationsService {
       if (!problem || problem.status === 'draft') throw problemNotFound();
       await assertVerifiedEnterprise(manager, enterpriseId);
       if (problem.status !== 'published' || !problem.open) {
-        throw new AppError(ErrorCode.CLARIFICATION_CLOSED, 'Questions on this problem are closed.', { status: problem.status });
+        throw new AppError(ErrorCode.CLARIFICATION_CLOSED, {}, { status: problem.status });
       }
       const repo = manager.getRepository(ProblemQuestion);
       const saved = await repo.save(repo.create({ problemId, enterpriseId, askedBy: actor.id, question }));
@@ -98,8 +87,8 @@ export class ClarificationsService {
       });
       await this.notifications.notifyDepartment(manager, problem.department_id, {
         kind: 'question.asked',
-        title: `Câu hỏi làm rõ mới: ${problem.title}`,
-        body: `Một doanh nghiệp đã gửi câu hỏi làm rõ về bài toán "${problem.title}".`,
+        message: 'questionAsked',
+        params: { problem: problem.title },
         data: { problemId, questionId: saved.id },
       });
       return toQuestionView(await repo.findOneByOrFail({ id: saved.id }), actor);
@@ -111,15 +100,13 @@ export class ClarificationsService {
     const answer = nfc(text);
     return this.dataSource.transaction(async (manager) => {
       const problem = await findProblem(manager, problemId);
-      assertDepartmentOfficer(actor, problem, 'answer its questions');
+      assertDepartmentOfficer(actor, problem, 'answerQuestions');
       if (problem.status !== 'published' && problem.status !== 'closed') {
-        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, `Questions on a ${problem.status} problem cannot be answered.`, {
-          status: problem.status,
-        });
+        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, { context: 'answer', status: problemStatus(problem.status) }, { status: problem.status });
       }
       const repo = manager.getRepository(ProblemQuestion);
       const q = await repo.findOne({ where: { id: questionId, problemId }, lock: { mode: 'pessimistic_write' } });
-      if (!q) throw new AppError(ErrorCode.QUESTION_NOT_FOUND, 'No such question on this problem.');
+      if (!q) throw new AppError(ErrorCode.QUESTION_NOT_FOUND);
       const previous = q.answer;
       await repo.update({ id: q.id }, { answer, answeredBy: actor.id, answeredAt: await databaseNow(manager) });
       await this.audit.record(manager, {
@@ -133,8 +120,8 @@ export class ClarificationsService {
       const firms = [...new Set([...(await audienceOf(manager, problemId, ['followers', 'bidders'])), q.enterpriseId])];
       await this.notifications.notifyEnterprises(manager, firms, {
         kind: 'question.answered',
-        title: `${previous === null ? 'Đã trả lời' : 'Đã sửa câu trả lời'} câu hỏi làm rõ: ${problem.title}`,
-        body: `Hỏi: ${q.question}\n\nĐáp: ${answer}`,
+        message: previous === null ? 'questionAnswered' : 'answerRevised',
+        params: { problem: problem.title, question: q.question, answer },
         data: { problemId, questionId: q.id },
       });
       return toQuestionView(await repo.findOneByOrFail({ id: q.id }), actor);

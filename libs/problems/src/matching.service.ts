@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, AuthUser, cityIso, ErrorCode, localTime, nfc } from '@app/common';
+import { AppError, AuthUser, cityIso, ErrorCode, nfc, problemStatus } from '@app/common';
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
 import { InviteEnterprisesDto, UpdateSubscriptionsDto } from './dto/matching.dto';
@@ -10,7 +10,7 @@ import { assertDepartmentOfficer, assertVisible, enterpriseOf, findProblem } fro
 import { ProblemSummary, SUMMARY_COLUMNS, toProblemSummary } from './problem-search.service';
 
 /** Why a problem and a firm fit; the score is their weighted sum, 0..1. */
-export interface FitReasons {
+export class FitReasons {
   sectorMatch: boolean;
   matchedTags: string[];
   textSimilarity: number;
@@ -49,7 +49,7 @@ const reasonsOf = (r: FitRow): FitReasons => ({
   sameArea: r.same_area,
 });
 
-export interface SuggestedEnterprise {
+export class SuggestedEnterprise {
   enterpriseId: string;
   legalName: string;
   shortName: string | null;
@@ -61,10 +61,36 @@ export interface SuggestedEnterprise {
   reasons: FitReasons;
 }
 
-export interface Subscriptions {
+export class Subscriptions {
   sectors: ProblemSector[];
   keywords: string[];
   updatedAt: string | null;
+}
+
+/** An open problem recommended to a firm, with how well it fits. */
+export class RecommendedProblem extends ProblemSummary {
+  score: number;
+  reasons: FitReasons;
+}
+
+export class RecommendedProblemList {
+  items: RecommendedProblem[];
+}
+
+export class SuggestedEnterpriseList {
+  items: SuggestedEnterprise[];
+}
+
+export class InvitationResult {
+  /** Firms invited now. */
+  invited: string[];
+  /** Firms that had already been invited. */
+  alreadyInvited: string[];
+}
+
+export class FollowView {
+  problemId: string;
+  following: boolean;
 }
 
 /** Matching firms and problems, invitations, follows and subscriptions (with the fan-out on publish). */
@@ -77,13 +103,10 @@ export class MatchingService {
   ) {}
 
   /** Open problems ranked for the caller's firm. */
-  async recommendedProblems(
-    actor: AuthUser,
-    limit = 20,
-  ): Promise<{ items: (ProblemSummary & { score: number; reasons: FitReasons })[] }> {
+  async recommendedProblems(actor: AuthUser, limit = 20): Promise<RecommendedProblemList> {
     const enterpriseId = enterpriseOf(actor);
     const firm = await this.dataSource.query<{ id: string }[]>(`SELECT id FROM enterprises WHERE id = $1`, [enterpriseId]);
-    if (!firm[0]) throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, 'Your enterprise has no registry entry yet.');
+    if (!firm[0]) throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, { context: 'own' });
     const rows = await this.dataSource.query<(FitRow & Parameters<typeof toProblemSummary>[0])[]>(
       `WITH firm AS (
          SELECT sectors, area_code, search_document, ARRAY(SELECT f_search_norm(t) FROM unnest(tags) t) AS ntags
@@ -104,9 +127,9 @@ export class MatchingService {
   }
 
   /** Verified firms ranked for a problem, for its department's officers. */
-  async suggestedEnterprises(actor: AuthUser, problemId: string, limit = 20): Promise<{ items: SuggestedEnterprise[] }> {
+  async suggestedEnterprises(actor: AuthUser, problemId: string, limit = 20): Promise<SuggestedEnterpriseList> {
     const problem = await findProblem(this.dataSource.manager, problemId);
-    assertDepartmentOfficer(actor, problem, 'see firms suggested for it');
+    assertDepartmentOfficer(actor, problem, 'seeSuggestedFirms');
     const rows = await this.dataSource.query<
       (FitRow & {
         id: string;
@@ -150,24 +173,16 @@ export class MatchingService {
   }
 
   /** Invites verified firms to a published problem; a firm already invited is not invited (or notified) twice. */
-  async invite(
-    actor: AuthUser,
-    problemId: string,
-    dto: InviteEnterprisesDto,
-  ): Promise<{ invited: string[]; alreadyInvited: string[] }> {
+  async invite(actor: AuthUser, problemId: string, dto: InviteEnterprisesDto): Promise<InvitationResult> {
     const ids = [...new Set(dto.enterpriseIds.map((id) => id.toLowerCase()))];
     const message = dto.message ? nfc(dto.message) : null;
     return this.dataSource.transaction(async (manager) => {
       const problem = await findProblem(manager, problemId);
-      assertDepartmentOfficer(actor, problem, 'invite firms to it');
+      assertDepartmentOfficer(actor, problem, 'inviteFirms');
       if (problem.status !== 'published') {
-        throw new AppError(
-          ErrorCode.PROBLEM_STATUS_CONFLICT,
-          `Firms can be invited only while the problem is published; it is ${problem.status}.`,
-          {
-            status: problem.status,
-          },
-        );
+        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, { context: 'invite', status: problemStatus(problem.status) }, {
+          status: problem.status,
+        });
       }
       const verified = await manager.query<{ id: string }[]>(
         `SELECT id FROM enterprises WHERE id = ANY($1::uuid[]) AND status = 'verified'`,
@@ -175,9 +190,7 @@ export class MatchingService {
       );
       const notVerified = ids.filter((id) => !verified.some((v) => v.id === id));
       if (notVerified.length > 0) {
-        throw new AppError(ErrorCode.ENTERPRISE_NOT_VERIFIED, 'Only verified enterprises can be invited.', {
-          enterpriseIds: notVerified,
-        });
+        throw new AppError(ErrorCode.ENTERPRISE_NOT_VERIFIED, { context: 'invite' }, { enterpriseIds: notVerified });
       }
       const inserted = await manager.query<{ enterprise_id: string }[]>(
         `INSERT INTO problem_invitations (problem_id, enterprise_id, invited_by, message)
@@ -195,10 +208,8 @@ export class MatchingService {
         });
         await this.notifications.notifyEnterprises(manager, invited, {
           kind: 'problem.invitation',
-          title: `Lời mời tham gia: ${problem.title}`,
-          body:
-            `Doanh nghiệp được mời gửi đề xuất cho bài toán "${problem.title}". Hạn nộp hồ sơ: ${localTime(problem.deadline)}.` +
-            (message ? `\n\n${message}` : ''),
+          message: message ? 'invitationWithNote' : 'invitation',
+          params: { problem: problem.title, deadline: problem.deadline, note: message ?? '' },
           data: { problemId },
         });
       }
@@ -206,7 +217,7 @@ export class MatchingService {
     });
   }
 
-  async follow(actor: AuthUser, problemId: string): Promise<{ problemId: string; following: boolean }> {
+  async follow(actor: AuthUser, problemId: string): Promise<FollowView> {
     const enterpriseId = enterpriseOf(actor);
     const problem = await findProblem(this.dataSource.manager, problemId);
     assertVisible(actor, problem);
@@ -217,7 +228,7 @@ export class MatchingService {
     return { problemId, following: true };
   }
 
-  async unfollow(actor: AuthUser, problemId: string): Promise<{ problemId: string; following: boolean }> {
+  async unfollow(actor: AuthUser, problemId: string): Promise<FollowView> {
     const enterpriseId = enterpriseOf(actor);
     const problem = await findProblem(this.dataSource.manager, problemId);
     assertVisible(actor, problem);
@@ -249,7 +260,7 @@ export class MatchingService {
       .filter((k) => k.length > 0 && !seen.has(k.toLowerCase()) && seen.add(k.toLowerCase()));
     await this.dataSource.transaction(async (manager) => {
       const firm = await manager.query<{ id: string }[]>(`SELECT id FROM enterprises WHERE id = $1`, [enterpriseId]);
-      if (!firm[0]) throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, 'Your enterprise has no registry entry yet.');
+      if (!firm[0]) throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, { context: 'own' });
       await manager.query(
         `INSERT INTO enterprise_subscriptions (enterprise_id, sectors, keywords, updated_at) VALUES ($1, $2, $3, now())
          ON CONFLICT (enterprise_id) DO UPDATE SET sectors = EXCLUDED.sectors, keywords = EXCLUDED.keywords, updated_at = now()`,
@@ -294,8 +305,8 @@ export class MatchingService {
       for (let i = 0; i < ids.length; i += NOTIFY_BATCH) {
         await this.notifications.notifyEnterprises(manager, ids.slice(i, i + NOTIFY_BATCH), {
           kind: 'problem.matching',
-          title: `Bài toán mới phù hợp: ${problem.title}`,
-          body: `Một bài toán mới phù hợp với lĩnh vực hoặc từ khóa doanh nghiệp theo dõi: "${problem.title}". Hạn nộp hồ sơ: ${localTime(problem.deadline)}.`,
+          message: 'matching',
+          params: { problem: problem.title, deadline: problem.deadline },
           data: { problemId },
         });
       }

@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
-import { AppError, AuthUser, ErrorCode } from '@app/common';
+import { AppError, AuthUser, ErrorCode, Msg } from '@app/common';
 import { Problem } from './entities/problem.entity';
 
 /** Who is looking: a signed-in user, or nobody (the public). */
 export type Viewer = AuthUser | null | undefined;
 
-export const problemNotFound = () => new AppError(ErrorCode.PROBLEM_NOT_FOUND, 'No such problem.');
+export const problemNotFound = () => new AppError(ErrorCode.PROBLEM_NOT_FOUND);
 
 export function isDepartmentOfficer(viewer: Viewer, problem: Pick<Problem, 'departmentId'>): boolean {
   return viewer?.role === 'officer' && viewer.organizationId === problem.departmentId;
@@ -24,7 +24,7 @@ export function assertVisible(viewer: Viewer, problem: Pick<Problem, 'department
 /** Every write on a problem is its own department's officers' business. */
 export function assertDepartmentOfficer(actor: AuthUser, problem: Pick<Problem, 'departmentId'>, what: string): void {
   if (!isDepartmentOfficer(actor, problem)) {
-    throw new AppError(ErrorCode.PROBLEM_FORBIDDEN, `Only an officer of the problem's department may ${what}.`);
+    throw new AppError(ErrorCode.PROBLEM_FORBIDDEN, { context: 'departmentOfficer', action: new Msg(`actions.${what}`) });
   }
 }
 
@@ -39,7 +39,7 @@ export async function findProblem(manager: EntityManager, id: string, lock = fal
 /** The firm the user acts for; only enterprise members have one. */
 export function enterpriseOf(actor: AuthUser): string {
   if (actor.role !== 'enterprise' || !actor.organizationId) {
-    throw new AppError(ErrorCode.ROLE_FORBIDDEN, 'Only members of an enterprise may do this.');
+    throw new AppError(ErrorCode.ROLE_FORBIDDEN, { context: 'enterpriseOnly' });
   }
   return actor.organizationId;
 }

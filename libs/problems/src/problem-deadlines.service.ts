@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig, localTime } from '@app/common';
+import { AppConfig } from '@app/common';
 import { AuditService } from '@app/audit';
 import { DeadlineReminderPayload, OutboxService, PROBLEM_JOBS, QUEUES } from '@app/jobs';
 import { NotificationsService } from '@app/notifications';
@@ -87,14 +87,14 @@ export class ProblemDeadlinesService {
       const data = { problemId: row.id };
       await this.notifications.notifyDepartment(manager, row.department_id, {
         kind: 'problem.closed',
-        title: `Đã hết hạn nộp hồ sơ: ${row.title}`,
-        body: `Bài toán "${row.title}" đã đóng nhận hồ sơ. Số hồ sơ đề xuất hợp lệ nhận được: ${bidders.length}.`,
+        message: 'closedDepartment',
+        params: { problem: row.title, count: bidders.length },
         data: { ...data, proposals: bidders.length },
       });
       await this.notifications.notifyEnterprises(manager, bidders, {
         kind: 'problem.closed',
-        title: `Đã hết hạn nộp hồ sơ: ${row.title}`,
-        body: `Bài toán "${row.title}" đã đóng nhận hồ sơ. Hồ sơ của doanh nghiệp đã được niêm phong và sẽ được đánh giá.`,
+        message: 'closedBidder',
+        params: { problem: row.title },
         data,
       });
       return 'closed';
@@ -144,8 +144,8 @@ export class ProblemDeadlinesService {
       const firms = await audienceOf(manager, payload.problemId, ['followers', 'bidders']);
       await this.notifications.notifyEnterprises(manager, firms, {
         kind: 'deadline.reminder',
-        title: `Còn ${payload.hoursBefore} giờ: ${rows[0].title}`,
-        body: `Hạn nộp hồ sơ cho bài toán "${rows[0].title}" là ${localTime(payload.deadline)} (còn khoảng ${payload.hoursBefore} giờ).`,
+        message: 'deadlineReminder',
+        params: { problem: rows[0].title, hours: payload.hoursBefore, deadline: new Date(payload.deadline) },
         data: { problemId: payload.problemId, deadline: payload.deadline, hoursBefore: payload.hoursBefore },
       });
       return { sent: true };

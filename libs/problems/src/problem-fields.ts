@@ -1,4 +1,4 @@
-import { AppError, canonicalJson, ErrorCode, nfc } from '@app/common';
+import { AppError, canonicalJson, ErrorCode, fieldName, Msg, nfc } from '@app/common';
 import type { CreateProblemDto } from './dto/create-problem.dto';
 import type { Kpi, Problem, ProblemContact } from './entities/problem.entity';
 import type { ProblemSector } from './problem.constants';
@@ -40,8 +40,7 @@ const REQUIRED: ProblemField[] = [
 
 function requiredText(field: string, value: string): string {
   const text = nfc(value);
-  if (text.length === 0)
-    throw new AppError(ErrorCode.VALIDATION_FAILED, `${field} must not be empty.`, [{ field, errors: ['must not be empty'] }]);
+  if (text.length === 0) throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'empty', field: fieldName(field) }, [{ field, errors: [new Msg('validation.isNotEmpty', { field: fieldName(field) })] }]);
   return text;
 }
 
@@ -60,9 +59,7 @@ export function normaliseFields(dto: Partial<CreateProblemDto>): Partial<Problem
   const given = (Object.keys(dto) as (keyof CreateProblemDto)[]).filter((k) => dto[k] !== undefined);
   for (const key of given) {
     if (dto[key] === null && (REQUIRED as string[]).includes(key)) {
-      throw new AppError(ErrorCode.VALIDATION_FAILED, `${key} cannot be cleared.`, [
-        { field: key, errors: ['must not be null'] },
-      ]);
+      throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'cleared', field: fieldName(key) }, [{ field: key, errors: [new Msg('validation.notNull', { field: fieldName(key) })] }]);
     }
   }
   if (dto.title !== undefined) out.title = requiredText('title', dto.title);

@@ -17,7 +17,7 @@ import { ListProblemsQueryDto, ProblemSort } from './dto/list-problems-query.dto
 import type { ProblemSector, ProblemStatus } from './problem.constants';
 import type { Viewer } from './problem-access';
 
-export interface ProblemSummary {
+export class ProblemSummary {
   id: string;
   departmentId: string;
   departmentName: string;
@@ -107,8 +107,7 @@ export class ProblemSearchService {
     if (status === 'draft') {
       // Drafts are no one's business but their department's (and the platform admins').
       if (viewer?.role === 'officer' && viewer.organizationId) where.push(`p.department_id = ${param(viewer.organizationId)}`);
-      else if (viewer?.role !== 'admin')
-        throw new AppError(ErrorCode.PROBLEM_FORBIDDEN, 'Drafts are visible only to their department.');
+      else if (viewer?.role !== 'admin') throw new AppError(ErrorCode.PROBLEM_FORBIDDEN, { context: 'draft' });
     }
     if (query.sector) where.push(`p.sector = ${param(query.sector)}`);
     if (query.departmentId) where.push(`p.department_id = ${param(query.departmentId)}`);
@@ -135,8 +134,7 @@ export class ProblemSearchService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor<{ s: string; k: string; id: string }>(query.cursor, ['s', 'k', 'id']);
     if (after) {
-      if (after.s !== sort)
-        throw new AppError(ErrorCode.INVALID_CURSOR, 'The cursor belongs to another sort order; start again without it.');
+      if (after.s !== sort) throw new AppError(ErrorCode.INVALID_CURSOR, { context: 'otherSort' });
       const cast = sort === 'relevance' ? 'numeric' : 'timestamptz';
       where.push(`(${key}, p.id) ${direction === 'ASC' ? '>' : '<'} (${param(after.k)}::${cast}, ${param(after.id)}::uuid)`);
     }

@@ -1,12 +1,26 @@
 import { cityIso } from '@app/common';
-import type { Problem } from './entities/problem.entity';
-import type { ProblemFields } from './problem-fields';
+import type { Kpi, Problem, ProblemContact } from './entities/problem.entity';
+import type { Rubric } from './rubric';
 import type { ProblemAmendment, FieldChange } from './entities/problem-amendment.entity';
-import type { ProblemStatus } from './problem.constants';
+import type { ProblemSector, ProblemStatus } from './problem.constants';
 
 /** The officer-written fields as stored, with times as strings, plus the record's own state. */
-export interface ProblemView extends Omit<ProblemFields, 'deadline' | 'clarificationDeadline'> {
+export class ProblemView {
   id: string;
+  title: string;
+  summary: string;
+  description: string;
+  expectedResults: string;
+  kpis: Kpi[];
+  sector: ProblemSector;
+  tags: string[];
+  areaCode: string | null;
+  dataAvailable: string | null;
+  constraints: string | null;
+  budgetCeiling: number | null;
+  durationMonths: number | null;
+  rubric: Rubric;
+  contact: ProblemContact | null;
   departmentId: string;
   departmentName: string | null;
   status: ProblemStatus;
@@ -58,7 +72,7 @@ export function toProblemView(p: Problem, departmentName: string | null, time: (
   };
 }
 
-export interface AmendmentView {
+export class AmendmentView {
   id: string;
   problemId: string;
   number: number;

@@ -2,7 +2,7 @@ import { assertCommuneLevelArea } from '@app/areas';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc, utcIso } from '@app/common';
+import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc, problemStatus, utcIso } from '@app/common';
 import { AuditService } from '@app/audit';
 import { OutboxService, PROBLEM_JOBS, QUEUES } from '@app/jobs';
 import { NotificationsService } from '@app/notifications';
@@ -30,14 +30,10 @@ export async function databaseNow(manager: EntityManager): Promise<Date> {
 
 export function assertClarificationBeforeDeadline(fields: Pick<ProblemFields, 'deadline' | 'clarificationDeadline'>): void {
   if (fields.clarificationDeadline.getTime() > fields.deadline.getTime()) {
-    throw new AppError(
-      ErrorCode.CLARIFICATION_DEADLINE_INVALID,
-      'The clarification deadline must not be after the proposal deadline.',
-      {
-        deadline: cityIso(fields.deadline),
-        clarificationDeadline: cityIso(fields.clarificationDeadline),
-      },
-    );
+    throw new AppError(ErrorCode.CLARIFICATION_DEADLINE_INVALID, {}, {
+      deadline: cityIso(fields.deadline),
+      clarificationDeadline: cityIso(fields.clarificationDeadline),
+    });
   }
 }
 
@@ -56,7 +52,7 @@ export class ProblemsService {
 
   async create(actor: AuthUser, dto: CreateProblemDto): Promise<ProblemView> {
     if (actor.role !== 'officer' || !actor.organizationId) {
-      throw new AppError(ErrorCode.PROBLEM_FORBIDDEN, 'Only an officer of a department may draft problems.');
+      throw new AppError(ErrorCode.PROBLEM_FORBIDDEN, { context: 'officerOnly' });
     }
     const departmentId = actor.organizationId;
     const given = normaliseFields(dto);
@@ -100,15 +96,11 @@ export class ProblemsService {
     const given = normaliseFields(dto);
     return this.dataSource.transaction(async (manager) => {
       const problem = await findProblem(manager, id, true);
-      assertDepartmentOfficer(actor, problem, 'edit it');
+      assertDepartmentOfficer(actor, problem, 'edit');
       if (problem.status !== 'draft') {
-        throw new AppError(
-          ErrorCode.PROBLEM_NOT_EDITABLE,
-          'Only a draft can be edited; a published problem changes by amendment.',
-          {
-            status: problem.status,
-          },
-        );
+        throw new AppError(ErrorCode.PROBLEM_NOT_EDITABLE, {}, {
+          status: problem.status,
+        });
       }
       if (given.deadline) {
         given.clarificationDeadline = movedClarificationDeadline(
@@ -145,15 +137,11 @@ export class ProblemsService {
   async publish(actor: AuthUser, id: string): Promise<ProblemView> {
     return this.dataSource.transaction(async (manager) => {
       const problem = await findProblem(manager, id, true);
-      assertDepartmentOfficer(actor, problem, 'publish it');
+      assertDepartmentOfficer(actor, problem, 'publish');
       if (problem.status !== 'draft') {
-        throw new AppError(
-          ErrorCode.PROBLEM_STATUS_CONFLICT,
-          `The problem is ${problem.status}; only a draft can be published.`,
-          {
-            status: problem.status,
-          },
-        );
+        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, { context: 'publish', status: problemStatus(problem.status) }, {
+          status: problem.status,
+        });
       }
       assertValidRubric(problem.rubric);
       const now = await databaseNow(manager);
@@ -161,21 +149,15 @@ export class ProblemsService {
       const check = checkPublishable(now, problem.deadline, problem.clarificationDeadline, minOpenDays);
       if (!check.ok) {
         if (check.reason === 'deadline_too_soon') {
-          throw new AppError(
-            ErrorCode.DEADLINE_TOO_SOON,
-            `A problem stays open at least ${minOpenDays} days: the deadline must be on or after ${cityIso(check.earliest)}.`,
-            {
-              deadline: cityIso(problem.deadline),
-              earliestDeadline: cityIso(check.earliest),
-              minOpenDays,
-            },
-          );
+          throw new AppError(ErrorCode.DEADLINE_TOO_SOON, { minOpenDays, earliest: cityIso(check.earliest) }, {
+            deadline: cityIso(problem.deadline),
+            earliestDeadline: cityIso(check.earliest),
+            minOpenDays,
+          });
         }
         throw new AppError(
           ErrorCode.CLARIFICATION_DEADLINE_INVALID,
-          check.reason === 'clarification_past'
-            ? 'The clarification deadline has already passed.'
-            : 'The clarification deadline must not be after the proposal deadline.',
+          { context: check.reason === 'clarification_past' ? 'past' : undefined },
           { clarificationDeadline: cityIso(problem.clarificationDeadline), deadline: cityIso(problem.deadline) },
         );
       }
@@ -214,9 +196,9 @@ export class ProblemsService {
     const text = nfc(reason);
     return this.dataSource.transaction(async (manager) => {
       const problem = await findProblem(manager, id, true);
-      assertDepartmentOfficer(actor, problem, 'cancel it');
+      assertDepartmentOfficer(actor, problem, 'cancel');
       if (!CANCELLABLE_STATUSES.includes(problem.status)) {
-        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, `A problem that is ${problem.status} can no longer be cancelled.`, {
+        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, { context: 'cancel', status: problemStatus(problem.status) }, {
           status: problem.status,
         });
       }
@@ -239,8 +221,8 @@ export class ProblemsService {
         const firms = await audienceOf(manager, id, ['followers', 'bidders', 'askers', 'invited']);
         await this.notifications.notifyEnterprises(manager, firms, {
           kind: 'problem.cancelled',
-          title: `Bài toán đã bị hủy: ${problem.title}`,
-          body: `Bài toán "${problem.title}" đã bị hủy. Lý do: ${text}`,
+          message: 'problemCancelled',
+          params: { problem: problem.title, reason: text },
           data: { problemId: id },
         });
       }

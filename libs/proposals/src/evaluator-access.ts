@@ -14,7 +14,7 @@ export async function isOnPanel(manager: EntityManager, problemId: string, userI
   return rows[0].on;
 }
 
-export const notOnPanel = () => new AppError(ErrorCode.NOT_ON_PANEL, "You are not on this problem's evaluation panel.");
+export const notOnPanel = () => new AppError(ErrorCode.NOT_ON_PANEL);
 
 /** Throws unless the evaluator is on the panel and has declared no conflict with the firm. */
 export async function assertEvaluatorMayRead(
@@ -31,11 +31,11 @@ export async function assertEvaluatorMayRead(
   if (!rows[0]) {
     throw new AppError(
       ErrorCode.CONFLICT_DECLARATION_REQUIRED,
-      'Declare whether you have a conflict of interest with this firm before reading its proposal.',
+      {},
       { enterpriseId, declare: `POST /api/v1/problems/${problemId}/conflict-declarations` },
     );
   }
   if (rows[0].conflict) {
-    throw new AppError(ErrorCode.CONFLICT_OF_INTEREST, 'You declared a conflict of interest with this firm.', { enterpriseId });
+    throw new AppError(ErrorCode.CONFLICT_OF_INTEREST, {}, { enterpriseId });
   }
 }

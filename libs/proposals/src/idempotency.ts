@@ -12,7 +12,7 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
 export function assertIdempotencyKey(key: string | undefined): void {
   if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
-    throw new AppError(ErrorCode.VALIDATION_FAILED, 'Idempotency-Key must be 1–200 visible ASCII characters.', [
+    throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'idempotencyKey' }, [
       { field: 'Idempotency-Key', errors: ['must be 1–200 visible ASCII characters'] },
     ]);
   }
@@ -43,7 +43,7 @@ export async function withIdempotency<T extends object>(
     );
     const stored = rows[0];
     if (!stored || stored.request_sha256 !== requestSha256) {
-      throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was already used for a different request.');
+      throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED);
     }
     return { status: stored.status_code, body: stored.response, replayed: true };
   }

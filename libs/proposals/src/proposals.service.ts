@@ -28,13 +28,19 @@ import { assertEvaluatorMayRead, isOnPanel, notOnPanel } from './evaluator-acces
 import { isOpened, openedByClockSql } from './sealing';
 import { BLOB_STORAGE, BlobStorage } from './storage/blob-storage';
 
-export interface SubmissionResult {
+export class WithdrawnProposalView {
+  id: string;
+  status: 'withdrawn';
+  withdrawnAt: string;
+}
+
+export class SubmissionResult {
   id: string;
   version: number;
   receipt: Receipt;
 }
 
-export interface AttachmentView {
+export class AttachmentView {
   id: string;
   fileName: string;
   mediaType: string;
@@ -42,7 +48,7 @@ export interface AttachmentView {
   sha256: string;
 }
 
-export interface ProposalSummary {
+export class ProposalSummary {
   id: string;
   problemId: string;
   problemTitle: string;
@@ -63,7 +69,7 @@ export interface ProposalSummary {
 }
 
 /** What a confirmation after an amendment returns: the kept version and its hash. */
-export interface ConfirmationReceipt {
+export class ConfirmationReceipt {
   proposalId: string;
   version: number;
   amendmentNumber: number;
@@ -71,13 +77,13 @@ export interface ConfirmationReceipt {
   sha256: string;
 }
 
-export interface ProposalView extends ProposalSummary {
+export class ProposalView extends ProposalSummary {
   content: ProposalContent;
   attachments: (AttachmentView & { version: number | null })[];
   receipts: Receipt[];
 }
 
-export interface ProposalReceipts {
+export class ProposalReceipts {
   proposalId: string;
   problemId: string;
   status: string;
@@ -182,9 +188,9 @@ interface SummaryRow {
 /** Who is reading a proposal: its own firm, or staff after the deadline. */
 type ReadAccess = { row: ProposalAccessRow; as: 'firm' | 'staff' };
 
-const proposalNotFound = () => new AppError(ErrorCode.PROPOSAL_NOT_FOUND, 'No such proposal.');
-const problemNotFound = () => new AppError(ErrorCode.PROBLEM_NOT_FOUND, 'No such problem.');
-const sealed = () => new AppError(ErrorCode.PROPOSAL_SEALED, 'Proposals stay sealed until the deadline.');
+const proposalNotFound = () => new AppError(ErrorCode.PROPOSAL_NOT_FOUND);
+const problemNotFound = () => new AppError(ErrorCode.PROBLEM_NOT_FOUND);
+const sealed = () => new AppError(ErrorCode.PROPOSAL_SEALED);
 
 /**
  * Sealed proposals: submission, revision and withdrawal before the deadline (checked up front
@@ -253,7 +259,7 @@ export class ProposalsService {
       withIdempotency(manager, { userId: user.id, key: idempotencyKey, scope, body: dto }, async () => {
         const proposal = await this.ownProposalForUpdate(manager, enterpriseId, proposalId);
         if (proposal.status === 'withdrawn') {
-          throw new AppError(ErrorCode.PROPOSAL_WITHDRAWN, 'This proposal was withdrawn; submit a new one instead.');
+          throw new AppError(ErrorCode.PROPOSAL_WITHDRAWN);
         }
         const problem = await this.problemOpenForBids(manager, proposal.problem_id, receivedMark);
         await assertVerifiedEnterprise(manager, enterpriseId);
@@ -276,16 +282,12 @@ export class ProposalsService {
     );
   }
 
-  async withdraw(
-    user: AuthUser,
-    proposalId: string,
-    receivedMark: number = performance.now(),
-  ): Promise<{ id: string; status: 'withdrawn'; withdrawnAt: string }> {
+  async withdraw(user: AuthUser, proposalId: string, receivedMark: number = performance.now()): Promise<WithdrawnProposalView> {
     const enterpriseId = firmOf(user);
     return this.transaction(async (manager) => {
       const proposal = await this.ownProposalForUpdate(manager, enterpriseId, proposalId);
       if (proposal.status === 'withdrawn')
-        throw new AppError(ErrorCode.PROPOSAL_WITHDRAWN, 'This proposal is already withdrawn.');
+        throw new AppError(ErrorCode.PROPOSAL_WITHDRAWN, { context: 'already' });
       const problem = await this.problemOpenForBids(manager, proposal.problem_id, receivedMark);
       // The withdraw trigger re-checks the deadline at COMMIT.
       // TypeORM answers an UPDATE with [rows, affected].
@@ -319,15 +321,15 @@ export class ProposalsService {
     const enterpriseId = firmOf(user);
     return this.transaction(async (manager) => {
       const proposal = await this.ownProposalForUpdate(manager, enterpriseId, proposalId);
-      if (proposal.status === 'withdrawn') throw new AppError(ErrorCode.PROPOSAL_WITHDRAWN, 'This proposal was withdrawn.');
+      if (proposal.status === 'withdrawn') throw new AppError(ErrorCode.PROPOSAL_WITHDRAWN);
       const problem = await this.problemOpenForBids(manager, proposal.problem_id, receivedMark);
       if (problem.amendment_count === 0) {
-        throw new AppError(ErrorCode.NOTHING_TO_CONFIRM, 'The problem has not been amended; there is nothing to confirm.');
+        throw new AppError(ErrorCode.NOTHING_TO_CONFIRM);
       }
       if (amendmentNumber !== problem.amendment_count) {
         throw new AppError(
           ErrorCode.AMENDMENT_NOT_LATEST,
-          `Amendment ${problem.amendment_count} is the latest; read it and confirm that one.`,
+          { latestAmendment: problem.amendment_count },
           { latestAmendment: problem.amendment_count },
         );
       }
@@ -421,7 +423,7 @@ export class ProposalsService {
       }
       if (!isOpened(problem.status, problem.past_deadline)) throw sealed();
       if (!(await this.mayReadOpened(manager, user, problem.id, problem.department_id))) {
-        throw new AppError(ErrorCode.FORBIDDEN, "Only the problem's department may read its proposals.");
+        throw new AppError(ErrorCode.FORBIDDEN, { context: 'proposals' });
       }
       if (user.role === 'evaluator') {
         // The panel lists the firms it may open: declared, without a conflict.
@@ -450,12 +452,11 @@ export class ProposalsService {
     const enterpriseId = firmOf(user);
     const maxBytes = this.config.get('ATTACHMENT_MAX_BYTES');
     if (file.bytes.length > maxBytes) throw attachmentTooLarge(maxBytes);
-    if (file.bytes.length === 0) throw new AppError(ErrorCode.VALIDATION_FAILED, 'The file is empty.');
+    if (file.bytes.length === 0) throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'emptyFile' });
     const mediaType = sniffAttachmentType(file.bytes);
     if (!mediaType) {
       throw new AppError(
         ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED,
-        'Only PDF, DOCX, XLSX, ZIP, PNG and JPEG files are accepted (checked by content).',
       );
     }
     const fileName = cleanFileName(file.fileName);
@@ -517,7 +518,7 @@ export class ProposalsService {
         proposalId,
       ]);
       const row = rows[0];
-      if (!row) throw new AppError(ErrorCode.ATTACHMENT_NOT_FOUND, 'No such attachment on this proposal.');
+      if (!row) throw new AppError(ErrorCode.ATTACHMENT_NOT_FOUND);
       const opener = await this.openerFor(manager, access);
       const ciphertext = await this.blobs.get(row.storage_key);
       const [bytes, name] = openParts(opener, keysOf(row), attachmentAad(row.id), [
@@ -601,7 +602,7 @@ export class ProposalsService {
     if (!row) throw proposalNotFound();
     if (!isOpened(row.problem_status, row.past_deadline)) throw sealed();
     if (!(await this.mayReadOpened(manager, user, row.problem_id, row.department_id))) {
-      throw new AppError(ErrorCode.FORBIDDEN, "Only the problem's department may read its proposals.");
+      throw new AppError(ErrorCode.FORBIDDEN, { context: 'proposals' });
     }
     // A withdrawn bid never counted; it stays closed.
     if (row.status === 'withdrawn') throw proposalNotFound();
@@ -640,7 +641,7 @@ export class ProposalsService {
     );
     const problem = rows[0];
     if (!problem || problem.status === 'draft') throw problemNotFound();
-    if (problem.status === 'cancelled') throw new AppError(ErrorCode.PROBLEM_NOT_OPEN, 'This problem was cancelled.');
+    if (problem.status === 'cancelled') throw new AppError(ErrorCode.PROBLEM_NOT_OPEN, { context: 'cancelled' });
     if (problem.status !== 'published' || problem.past_deadline) throw deadlinePassed();
     return problem;
   }
@@ -731,7 +732,7 @@ export class ProposalsService {
     const found = new Map(rows.map((r) => [r.id, r.content_sha256]));
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length > 0) {
-      throw new AppError(ErrorCode.ATTACHMENT_NOT_FOUND, 'Attach only files your firm uploaded for this problem.', {
+      throw new AppError(ErrorCode.ATTACHMENT_NOT_FOUND, { context: 'notOwn' }, {
         attachmentIds: missing,
       });
     }
@@ -827,10 +828,8 @@ export class ProposalsService {
     // The receipt only: the notification and its e-mail carry no sealed content.
     await this.notifications.notifyEnterprises(manager, [enterpriseId], {
       kind: 'proposal.received',
-      title: `Proposal received: ${problem.title}`,
-      body:
-        `We received version ${receipt.version} of your firm's proposal for “${problem.title}” at ${receipt.submittedAt}. ` +
-        `Receipt SHA-256: ${receipt.sha256}. It stays sealed until the deadline.`,
+      message: 'proposalReceived',
+      params: { problem: problem.title, version: receipt.version, submittedAt: new Date(receipt.submittedAt), sha256: receipt.sha256 },
       data: {
         problemId: problem.id,
         proposalId: receipt.proposalId,
@@ -853,25 +852,25 @@ export class ProposalsService {
 
 function firmOf(user: AuthUser): string {
   if (user.role !== 'enterprise' || !user.organizationId) {
-    throw new AppError(ErrorCode.ROLE_FORBIDDEN, 'Only members of an enterprise may do this.');
+    throw new AppError(ErrorCode.ROLE_FORBIDDEN, { context: 'enterpriseOnly' });
   }
   return user.organizationId;
 }
 
 function deadlinePassed(): AppError {
-  return new AppError(ErrorCode.PROPOSAL_DEADLINE_PASSED, 'The deadline for proposals has passed.');
+  return new AppError(ErrorCode.PROPOSAL_DEADLINE_PASSED);
 }
 
 function proposalExists(proposalId?: string): AppError {
   return new AppError(
     ErrorCode.PROPOSAL_EXISTS,
-    'Your firm already has a live proposal for this problem; revise it with PUT /api/v1/proposals/:id.',
+    {},
     proposalId ? { proposalId, revise: `PUT /api/v1/proposals/${proposalId}` } : undefined,
   );
 }
 
 function attachmentTooLarge(maxBytes: number): AppError {
-  return new AppError(ErrorCode.ATTACHMENT_TOO_LARGE, `Attachments may be at most ${maxBytes} bytes.`, { maxBytes });
+  return new AppError(ErrorCode.ATTACHMENT_TOO_LARGE, { maxBytes }, { maxBytes });
 }
 
 export function translateDatabaseError(err: unknown): unknown {

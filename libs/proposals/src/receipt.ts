@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 // The hashing module directly: the @app/common barrel also loads the config module, which
 // validates the environment on import, and this file is used by environment-free unit specs too.
 import { canonicalJson, sha256Hex } from '@app/common/hashing';
@@ -15,13 +16,23 @@ export type ProposalReference = string | { title: string; url: string };
  *   of the file's bytes as uploaded (returned by the upload), [] when none.
  * GET /proposals/:id returns this object as `content`, so a firm can recompute its receipt.
  */
-export interface ProposalContent {
+export class ProposalContent {
   approach: string;
   solution: string;
   plan: string;
   team: string;
   price: number;
   durationMonths: number;
+  @ApiProperty({
+    type: 'array',
+    description: 'Each a text (at most 1,000 characters) or a {title, url} link',
+    items: {
+      oneOf: [
+        { type: 'string', maxLength: 1000 },
+        { type: 'object', required: ['title', 'url'], properties: { title: { type: 'string' }, url: { type: 'string' } }, additionalProperties: false },
+      ],
+    },
+  })
   references: ProposalReference[];
   attachments: { id: string; sha256: string }[];
 }
@@ -30,7 +41,7 @@ export function receiptSha256(content: ProposalContent): string {
   return sha256Hex(canonicalJson(content));
 }
 
-export interface Receipt {
+export class Receipt {
   proposalId: string;
   version: number;
   /**

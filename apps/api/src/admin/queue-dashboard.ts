@@ -8,7 +8,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { JwtService } from '@nestjs/jwt';
-import { AppConfig, AppError, ErrorCode, Roles, toErrorBody } from '@app/common';
+import { ApiDoc, AppConfig, AppError, ErrorCode, languageFromHeader, Roles, toErrorBody } from '@app/common';
 import { AuthService, type AccessTokenPayload } from '@app/identity';
 import { QUEUES } from '@app/jobs';
 
@@ -50,12 +50,12 @@ export async function mountQueueDashboard(app: NestFastifyApplication): Promise<
       }
       const user = payload ? await auth.userForAccessToken(payload) : null;
       const error = !user
-        ? new AppError(ErrorCode.UNAUTHENTICATED, 'Log in as an administrator to see the queues.')
+        ? new AppError(ErrorCode.UNAUTHENTICATED, { context: 'queues' })
         : user.role !== 'admin'
-          ? new AppError(ErrorCode.ROLE_FORBIDDEN, 'Only administrators may see the queues.')
+          ? new AppError(ErrorCode.ROLE_FORBIDDEN, { context: 'queues' })
           : null;
       if (error) {
-        const { body } = toErrorBody(error);
+        const { body } = toErrorBody(error, languageFromHeader(request.headers['accept-language']));
         return reply.status(body.statusCode).send(body);
       }
     });
@@ -74,7 +74,12 @@ export class QueueDashboardController {
   @Post('session')
   @HttpCode(204)
   @ApiNoContentResponse({ description: `Cookie set; open ${QUEUE_DASHBOARD_PATH}` })
-  session(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): void {
+  @ApiDoc({
+    summary: 'Open a queue dashboard session',
+    description: `Sets a short-lived, HttpOnly cookie with the caller’s access token, scoped to ${QUEUE_DASHBOARD_PATH}, so a browser can open the queue dashboard (administrators only).`,
+    errors: [],
+  })
+  openQueueDashboardSession(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): void {
     const token = (request.headers.authorization ?? '').slice(7);
     const secure = this.config.get('PUBLIC_URL').startsWith('https:') ? '; Secure' : '';
     void reply.header(

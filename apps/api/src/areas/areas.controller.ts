@@ -1,16 +1,22 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppConfig, AppError, AuthUser, CurrentUser, ErrorCode, nfc, Public, Roles } from '@app/common';
+import {
+  ApiDoc,
+  AppConfig,
+  AppError,
+  AuthUser,
+  CurrentUser,
+  ErrorCode,
+  fieldName,
+  Language,
+  Msg,
+  nfc,
+  Public,
+  RequestLanguage,
+  Roles,
+  translateReport,
+} from '@app/common';
 import { readSingleFile } from '../proposals/multipart-upload';
 import {
   AreaCodeParamDto,
@@ -18,6 +24,7 @@ import {
   AreaPage,
   AreasService,
   ListAreasQueryDto,
+  PopulationImportReport,
   PopulationParamsDto,
   PopulationRecordView,
   SetPopulationDto,
@@ -36,10 +43,13 @@ export class AreasController {
   @Roles('admin')
   @Post('population-imports')
   @HttpCode(200)
-  @ApiOperation({
-    summary: 'Import population figures (unit, value, as_of, source) from CSV or XLSX',
+  @ApiDoc({
+    summary: 'Import population figures from a file',
     description:
-      'unit is a code or a name (accents optional; 31 the city from 1 July 2025, 31-2024 the city before, 3-digit districts until then). Send the fields before the file: commit=true to write (default: dry run), source for rows without their own.',
+      'A CSV or XLSX file with the columns unit, value, as_of, source. unit is a code or a name (accents optional; 31 the city from 1 July 2025, ' +
+      '31-2024 the city before, 3-digit districts until then). Send the fields before the file: commit=true to write (default: a dry run ' +
+      'that reports every row’s outcome), source for rows without their own.',
+    errors: [ErrorCode.IMPORT_FILE_INVALID, ErrorCode.IMPORT_FILE_TOO_LARGE, ErrorCode.INVALID_CHARACTERS],
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -53,39 +63,45 @@ export class AreasController {
       },
     },
   })
-  @ApiOkResponse({
-    description:
-      '{committed, fileName, sha256, summary, rows:[{rowNumber, outcome, areaCode, value, asOf, source, current, problems}]}',
-  })
-  async importPopulations(@CurrentUser() actor: AuthUser, @Req() request: FastifyRequest) {
+  @ApiOkResponse({ type: PopulationImportReport })
+  async importPopulations(@CurrentUser() actor: AuthUser, @Req() request: FastifyRequest, @RequestLanguage() lang: Language) {
     const file = await readSingleFile(
       request,
       this.config.get('IMPORT_MAX_BYTES'),
-      (maxBytes) =>
-        new AppError(ErrorCode.IMPORT_FILE_TOO_LARGE, `An import file may be at most ${maxBytes} bytes.`, { maxBytes }),
+      (maxBytes) => new AppError(ErrorCode.IMPORT_FILE_TOO_LARGE, { maxBytes }, { maxBytes }),
     );
     const commit = file.fields.commit ?? 'false';
     if (commit !== 'true' && commit !== 'false') {
-      throw new AppError(ErrorCode.VALIDATION_FAILED, 'The request is not valid.', [
-        { field: 'commit', errors: ['commit must be true or false'] },
+      throw new AppError(ErrorCode.VALIDATION_FAILED, {}, [
+        { field: 'commit', errors: [new Msg('validation.isBooleanText', { field: fieldName('commit') })] },
       ]);
     }
     const source = file.fields.source ? nfc(file.fields.source).slice(0, 500) : null;
-    return this.areas.importPopulations(actor, file, { commit: commit === 'true', source });
+    return translateReport(lang, await this.areas.importPopulations(actor, file, { commit: commit === 'true', source }));
   }
 
   /** The city and its commune-level units, each with the population figure in use today. */
   @Public()
   @Get()
   @ApiOkResponse({ type: AreaPage })
-  list(@Query() query: ListAreasQueryDto) {
+  @ApiDoc({
+    summary: 'List Hai Phong and its commune-level areas',
+    description: 'The city and its wards, communes and special zones, each with the population figure in use today. Paged by cursor.',
+    errors: [ErrorCode.INVALID_CURSOR],
+  })
+  listAreas(@Query() query: ListAreasQueryDto) {
     return this.areas.list(query);
   }
 
   @Public()
   @Get(':code')
   @ApiOkResponse({ type: AreaDetailView })
-  get(@Param() { code }: AreaCodeParamDto) {
+  @ApiDoc({
+    summary: 'Read one area with its population history',
+    description: 'One area by its code, with every dated population figure recorded for it.',
+    errors: [ErrorCode.AREA_NOT_FOUND],
+  })
+  getArea(@Param() { code }: AreaCodeParamDto) {
     return this.areas.get(code);
   }
 
@@ -95,7 +111,12 @@ export class AreasController {
   @Put(':code/populations/:asOf')
   @ApiCreatedResponse({ type: PopulationRecordView, description: 'A new figure' })
   @ApiOkResponse({ type: PopulationRecordView, description: 'A corrected figure' })
-  async setPopulation(
+  @ApiDoc({
+    summary: 'Enter or correct an area population figure',
+    description: 'Records the population of an area as of a date (201), or corrects the figure already recorded for that date (200). The change is audited and the indicator follows it.',
+    errors: [ErrorCode.AREA_NOT_FOUND, ErrorCode.DATE_IN_FUTURE],
+  })
+  async setAreaPopulation(
     @CurrentUser() actor: AuthUser,
     @Param() { code, asOf }: PopulationParamsDto,
     @Body() dto: SetPopulationDto,
@@ -111,7 +132,12 @@ export class AreasController {
   @Delete(':code/populations/:asOf')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async deletePopulation(@CurrentUser() actor: AuthUser, @Param() { code, asOf }: PopulationParamsDto) {
+  @ApiDoc({
+    summary: 'Delete an area population figure',
+    description: 'Removes the figure recorded for that date; the indicator then uses the previous one.',
+    errors: [ErrorCode.AREA_NOT_FOUND, ErrorCode.AREA_POPULATION_NOT_FOUND],
+  })
+  async deleteAreaPopulation(@CurrentUser() actor: AuthUser, @Param() { code, asOf }: PopulationParamsDto) {
     await this.areas.deletePopulation(actor, code, asOf);
   }
 }

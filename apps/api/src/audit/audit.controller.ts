@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { cityIso, PageQueryDto, Roles } from '@app/common';
-import { AuditEntry, AuditService } from '@app/audit';
+import { ApiDoc, cityIso, ErrorCode, PageOf, PageQueryDto, Roles } from '@app/common';
+import { AuditEntry, AuditEntryView, AuditService } from '@app/audit';
 
 class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'user' })
@@ -42,7 +42,7 @@ class AuditQueryDto extends PageQueryDto {
   to?: Date;
 }
 
-function view(e: AuditEntry) {
+function view(e: AuditEntry): AuditEntryView {
   return {
     seq: Number(e.seq),
     id: e.id,
@@ -67,14 +67,25 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  async list(@Query() query: AuditQueryDto) {
+  @ApiDoc({
+    summary: 'List audit log entries',
+    description: 'The append-only, hash-chained record of every state change, newest first, filterable by entity and action.',
+    errors: [ErrorCode.INVALID_CURSOR],
+  })
+  @ApiOkResponse({ type: PageOf(AuditEntryView) })
+  async listAuditEntries(@Query() query: AuditQueryDto) {
     const page = await this.audit.list(query);
     return { items: page.items.map(view), nextCursor: page.nextCursor };
   }
 
   /** Recomputes every hash in order; names the first entry that does not hold. */
   @Get('verify')
-  verify() {
+  @ApiDoc({
+    summary: 'Verify the audit hash chain',
+    description: 'Recomputes every hash in order and names the first entry that does not hold, if any.',
+    errors: [],
+  })
+  verifyAuditChain() {
     return this.audit.verify();
   }
 }

@@ -1,9 +1,9 @@
-import { Body, Controller, ExecutionContext, Get, HttpCode, Injectable, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, ExecutionContext, Get, HttpCode, Injectable, Patch, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { AuthGuard } from '@nestjs/passport';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { AppError, AuthUser, createValidationPipe, CurrentUser, ErrorCode, Public } from '@app/common';
-import { AuthService, LoginDto, RefreshDto, SetPasswordDto, User, UsersService } from '@app/identity';
+import { ApiDoc, AppError, AuthUser, createValidationPipe, CurrentUser, ErrorCode, Public } from '@app/common';
+import { AuthService, LoginDto, RefreshDto, SetPasswordDto, UpdateMeDto, User, UsersService } from '@app/identity';
 import { EnterprisesService, RegisterEnterpriseDto } from '@app/enterprises';
 
 /**
@@ -12,7 +12,7 @@ import { EnterprisesService, RegisterEnterpriseDto } from '@app/enterprises';
  * any password work (passport would otherwise hand `{"password":123}` to argon2).
  */
 @Injectable()
-class LocalAuthGuard extends AuthGuard('local') {
+export class LocalAuthGuard extends AuthGuard('local') {
   private readonly validation = createValidationPipe();
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -23,7 +23,7 @@ class LocalAuthGuard extends AuthGuard('local') {
 
   override handleRequest<TUser = User>(err: unknown, user: TUser | false): TUser {
     if (err instanceof Error) throw err;
-    if (!user) throw new AppError(ErrorCode.VALIDATION_FAILED, 'email and password are required.');
+    if (!user) throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'credentials' });
     return user;
   }
 }
@@ -41,6 +41,11 @@ export class AuthController {
   /** A firm registers itself and its owner's account; it stays pending until an admin verifies it. */
   @Public()
   @Post('register-enterprise')
+  @ApiDoc({
+    summary: 'Register a firm and its owner account',
+    description: 'A digital-technology firm registers itself with its tax code and its owner’s account; it stays pending until an administrator verifies it.',
+    errors: [ErrorCode.TAX_CODE_INVALID, ErrorCode.TAX_CODE_TAKEN, ErrorCode.EMAIL_TAKEN, ErrorCode.AREA_CODE_INVALID, ErrorCode.PASSWORD_TOO_WEAK],
+  })
   registerEnterprise(@Body() body: RegisterEnterpriseDto) {
     return this.enterprises.register(body);
   }
@@ -49,6 +54,11 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @UseGuards(LocalAuthGuard)
+  @ApiDoc({
+    summary: 'Sign in with e-mail and password',
+    description: 'Answers an access token and a refresh token. Repeated failures lock the account for a growing time.',
+    errors: [ErrorCode.INVALID_CREDENTIALS, ErrorCode.ACCOUNT_LOCKED, ErrorCode.ACCOUNT_DISABLED],
+  })
   login(@Body() _body: LoginDto, @CurrentUser() user: unknown) {
     return this.auth.login(user as User);
   }
@@ -56,13 +66,24 @@ export class AuthController {
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  refresh(@Body() body: RefreshDto) {
+  @ApiDoc({
+    summary: 'Exchange a refresh token for new tokens',
+    description: 'Each refresh token works once; reusing one revokes every session descended from it.',
+    errors: [ErrorCode.REFRESH_TOKEN_INVALID, ErrorCode.REFRESH_TOKEN_REUSED, ErrorCode.ACCOUNT_DISABLED],
+  })
+  refreshTokens(@Body() body: RefreshDto) {
     return this.auth.refresh(body.refreshToken);
   }
 
   @Public()
   @Post('logout')
   @HttpCode(204)
+  @ApiDoc({
+    summary: 'Sign out',
+    description: 'Revokes the given refresh token. Answers 204 whether or not it was still valid.',
+    errors: [],
+  })
+  @ApiNoContentResponse()
   async logout(@Body() body: RefreshDto): Promise<void> {
     await this.auth.logout(body.refreshToken);
   }
@@ -70,7 +91,13 @@ export class AuthController {
   @Public()
   @Post('password-setup')
   @HttpCode(204)
-  async setPassword(@Body() body: SetPasswordDto): Promise<void> {
+  @ApiDoc({
+    summary: 'Choose a password with the e-mailed link',
+    description: 'The one-time token from the account e-mail sets the first password; it works once and expires.',
+    errors: [ErrorCode.PASSWORD_SETUP_TOKEN_INVALID, ErrorCode.PASSWORD_TOO_WEAK],
+  })
+  @ApiNoContentResponse()
+  async setPasswordWithToken(@Body() body: SetPasswordDto): Promise<void> {
     await this.auth.setPasswordWithToken(body.token, body.password);
   }
 }
@@ -82,8 +109,23 @@ export class MeController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
-  @ApiOkResponse({ description: 'The signed-in user' })
-  me(@CurrentUser() user: AuthUser) {
+  @ApiDoc({
+    summary: 'Read the signed-in user',
+    description: 'The signed-in user’s account, including the language of their notifications and e-mails.',
+    errors: [],
+  })
+  getMe(@CurrentUser() user: AuthUser) {
     return this.users.get(user.id);
+  }
+
+  /** Change one's own settings: `language` (vi or en) decides the language of notifications and e-mails. */
+  @Patch()
+  @ApiDoc({
+    summary: 'Change the signed-in user’s settings',
+    description: 'Sets `language` (vi or en): the language of the user’s notifications and e-mails. Nothing else about the account can be changed here.',
+    errors: [],
+  })
+  updateMe(@CurrentUser() user: AuthUser, @Body() dto: UpdateMeDto) {
+    return this.users.updateMe(user, dto);
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, Roles } from '@app/common';
-import { ChangeEnterpriseStatusDto, DecideClaimDto, EnterpriseClaimsService, EnterpriseStatusService } from '@app/enterprises';
+import { ApiDoc, AuthUser, CurrentUser, ErrorCode, Roles } from '@app/common';
+import { ChangeEnterpriseStatusDto, ClaimView, DecideClaimDto, EnterpriseClaimsService, EnterpriseStatusService } from '@app/enterprises';
 
 /** The registry decisions, each dated (effectiveDate) and kept in the firm's history. Admins only. */
 @ApiTags('enterprises')
@@ -16,7 +16,12 @@ export class EnterpriseStatusController {
 
   /** Claims on an imported firm by accounts registered with its tax code. */
   @Get(':id/claims')
-  @ApiOkResponse({ description: '[{id, enterpriseId, user:{id, email, fullName}, status, reason, createdAt, decidedAt}]' })
+  @ApiOkResponse({ type: [ClaimView] })
+  @ApiDoc({
+    summary: 'List the claims on an imported firm',
+    description: 'Accounts registered with the tax code of a firm the city imported claim its record; oldest first.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND],
+  })
   listClaims(@Param('id', ParseUUIDPipe) id: string) {
     return this.claims.list(id);
   }
@@ -24,7 +29,12 @@ export class EnterpriseStatusController {
   /** The claimant becomes the firm's owner; other pending claims on it are rejected. */
   @Post(':id/claims/:claimId/approve')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'The claim, approved; 409 CLAIM_STATUS_CONFLICT when already decided or the firm is claimed' })
+  @ApiOkResponse({ type: ClaimView })
+  @ApiDoc({
+    summary: 'Approve a claim on an imported firm',
+    description: 'The claimant becomes the firm’s owner and the record becomes the firm’s own; the other pending claims on it are rejected.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.CLAIM_NOT_FOUND, ErrorCode.CLAIM_STATUS_CONFLICT],
+  })
   approveClaim(
     @CurrentUser() actor: AuthUser,
     @Param('id', ParseUUIDPipe) id: string,
@@ -36,7 +46,12 @@ export class EnterpriseStatusController {
 
   @Post(':id/claims/:claimId/reject')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'The claim, rejected (reason required)' })
+  @ApiOkResponse({ type: ClaimView })
+  @ApiDoc({
+    summary: 'Reject a claim on an imported firm',
+    description: 'A reason is required; the claimant is told it.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.CLAIM_NOT_FOUND, ErrorCode.CLAIM_STATUS_CONFLICT],
+  })
   rejectClaim(
     @CurrentUser() actor: AuthUser,
     @Param('id', ParseUUIDPipe) id: string,
@@ -49,35 +64,60 @@ export class EnterpriseStatusController {
   /** pending → verified */
   @Post(':id/verify')
   @HttpCode(200)
-  verify(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
+  @ApiDoc({
+    summary: 'Verify a pending firm',
+    description: 'The firm is listed publicly and may bid from the effective date; its members are told by e-mail.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_STATUS_CONFLICT, ErrorCode.EFFECTIVE_DATE_INVALID],
+  })
+  verifyEnterprise(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
     return this.status.change(actor, id, 'verify', dto);
   }
 
   /** pending → rejected (reason required) */
   @Post(':id/reject')
   @HttpCode(200)
-  reject(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
+  @ApiDoc({
+    summary: 'Reject a pending registration',
+    description: 'Refuses a registration, with a reason; the firm’s members are told by e-mail.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_STATUS_CONFLICT, ErrorCode.EFFECTIVE_DATE_INVALID],
+  })
+  rejectEnterprise(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
     return this.status.change(actor, id, 'reject', dto);
   }
 
   /** verified → suspended (reason required) */
   @Post(':id/suspend')
   @HttpCode(200)
-  suspend(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
+  @ApiDoc({
+    summary: 'Suspend a verified firm',
+    description: 'While suspended the firm is not listed and cannot bid; a reason is required and mailed to its members.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_STATUS_CONFLICT, ErrorCode.EFFECTIVE_DATE_INVALID],
+  })
+  suspendEnterprise(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
     return this.status.change(actor, id, 'suspend', dto);
   }
 
   /** suspended → verified */
   @Post(':id/reinstate')
   @HttpCode(200)
-  reinstate(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
+  @ApiDoc({
+    summary: 'Reinstate a suspended firm',
+    description: 'The firm is listed again and may bid from the effective date.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_STATUS_CONFLICT, ErrorCode.EFFECTIVE_DATE_INVALID],
+  })
+  reinstateEnterprise(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
     return this.status.change(actor, id, 'reinstate', dto);
   }
 
   /** verified or suspended → ceased (reason required) */
   @Post(':id/cease')
   @HttpCode(200)
-  cease(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
+  @ApiDoc({
+    summary: 'Record that a firm has ceased operating',
+    description: 'The firm leaves the directory and the indicator from the effective date.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_STATUS_CONFLICT, ErrorCode.EFFECTIVE_DATE_INVALID],
+  })
+  ceaseEnterprise(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
     return this.status.change(actor, id, 'cease', dto);
   }
 }

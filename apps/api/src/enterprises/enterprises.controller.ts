@@ -1,7 +1,15 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, OptionalJwtAuthGuard, PageQueryDto, Public, Roles } from '@app/common';
-import { AddEnterpriseMemberDto, EnterprisesService, ListEnterprisesQueryDto, UpdateEnterpriseDto } from '@app/enterprises';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { UserView } from '@app/identity';
+import { ApiDoc, AuthUser, CurrentUser, ErrorCode, OptionalJwtAuthGuard, PageOf, PageQueryDto, Public, Roles } from '@app/common';
+import {
+  AddEnterpriseMemberDto,
+  EnterprisesService,
+  EnterpriseSummary,
+  ListEnterprisesQueryDto,
+  StatusHistoryView,
+  UpdateEnterpriseDto,
+} from '@app/enterprises';
 
 @ApiTags('enterprises')
 @Controller({ path: 'enterprises', version: '1' })
@@ -12,7 +20,13 @@ export class EnterprisesController {
   @Public()
   @UseGuards(OptionalJwtAuthGuard)
   @Get()
-  list(@CurrentUser() viewer: AuthUser | undefined, @Query() query: ListEnterprisesQueryDto) {
+  @ApiDoc({
+    summary: 'Search the enterprise directory',
+    description: 'Verified firms, searchable by name, sector and area. Administrators may also list firms in other states.',
+    errors: [ErrorCode.INVALID_CURSOR, ErrorCode.ROLE_FORBIDDEN],
+  })
+  @ApiOkResponse({ type: PageOf(EnterpriseSummary) })
+  listEnterprises(@CurrentUser() viewer: AuthUser | undefined, @Query() query: ListEnterprisesQueryDto) {
     return this.enterprises.list(viewer, query);
   }
 
@@ -20,7 +34,12 @@ export class EnterprisesController {
   @Public()
   @UseGuards(OptionalJwtAuthGuard)
   @Get(':id')
-  get(@CurrentUser() viewer: AuthUser | undefined, @Param('id', ParseUUIDPipe) id: string) {
+  @ApiDoc({
+    summary: 'Read a firm’s profile',
+    description: 'A verified firm’s public profile; the firm’s own members and staff also see firms in other states.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND],
+  })
+  getEnterprise(@CurrentUser() viewer: AuthUser | undefined, @Param('id', ParseUUIDPipe) id: string) {
     return this.enterprises.get(viewer, id);
   }
 
@@ -28,7 +47,12 @@ export class EnterprisesController {
   @ApiBearerAuth()
   @Roles('enterprise', 'admin')
   @Patch(':id')
-  update(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateEnterpriseDto) {
+  @ApiDoc({
+    summary: 'Edit a firm’s profile',
+    description: 'The firm’s owner (or an administrator) edits its profile; a move of head office is dated.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_FORBIDDEN, ErrorCode.AREA_CODE_INVALID, ErrorCode.EFFECTIVE_DATE_INVALID],
+  })
+  updateEnterprise(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateEnterpriseDto) {
     return this.enterprises.update(actor, id, dto);
   }
 
@@ -36,7 +60,13 @@ export class EnterprisesController {
   @ApiBearerAuth()
   @Roles('enterprise', 'officer', 'admin')
   @Get(':id/history')
-  history(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Query() query: PageQueryDto) {
+  @ApiDoc({
+    summary: 'List a firm’s status history',
+    description: 'Every dated decision about the firm (registration, verification, suspension …), for the firm itself and staff.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_FORBIDDEN, ErrorCode.INVALID_CURSOR],
+  })
+  @ApiOkResponse({ type: PageOf(StatusHistoryView) })
+  listEnterpriseStatusHistory(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Query() query: PageQueryDto) {
     return this.enterprises.history(actor, id, query);
   }
 
@@ -44,7 +74,13 @@ export class EnterprisesController {
   @ApiBearerAuth()
   @Roles('enterprise', 'admin')
   @Get(':id/members')
-  members(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Query() query: PageQueryDto) {
+  @ApiDoc({
+    summary: 'List a firm’s members',
+    description: 'The accounts of the firm’s people, for its members and administrators.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_FORBIDDEN, ErrorCode.INVALID_CURSOR],
+  })
+  @ApiOkResponse({ type: PageOf(UserView) })
+  listEnterpriseMembers(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Query() query: PageQueryDto) {
     return this.enterprises.members(actor, id, query);
   }
 
@@ -52,7 +88,12 @@ export class EnterprisesController {
   @ApiBearerAuth()
   @Roles('enterprise', 'admin')
   @Post(':id/members')
-  addMember(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: AddEnterpriseMemberDto) {
+  @ApiDoc({
+    summary: 'Add a member to a firm',
+    description: 'The owner adds a colleague; they get an e-mail with a set-password link.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_FORBIDDEN, ErrorCode.EMAIL_TAKEN],
+  })
+  addEnterpriseMember(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: AddEnterpriseMemberDto) {
     return this.enterprises.addMember(actor, id, dto);
   }
 }

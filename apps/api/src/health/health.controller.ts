@@ -1,8 +1,9 @@
 import { Controller, Get, HttpCode, VERSION_NEUTRAL } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { Public } from '@app/common';
+import { ApiDoc, ErrorCode, Public } from '@app/common';
 import { OperationsService } from '@app/jobs';
+import { LivenessView } from './health.view';
 
 @ApiTags('health')
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
@@ -17,7 +18,13 @@ export class HealthController {
   @Public()
   @Get('live')
   @HttpCode(200)
-  live() {
+  @ApiOkResponse({ type: LivenessView })
+  @ApiDoc({
+    summary: 'Check that the service process answers',
+    description: 'Liveness: 200 while the process answers; never touches PostgreSQL or Redis, so an outage does not get it restarted.',
+    errors: [],
+  })
+  checkLiveness(): LivenessView {
     return { status: 'ok' };
   }
 
@@ -25,15 +32,25 @@ export class HealthController {
   @Public()
   @Get('ready')
   @HealthCheck()
-  ready() {
-    return this.check();
+  @ApiDoc({
+    summary: 'Check that the service is ready',
+    description: 'Readiness: 200 when PostgreSQL and Redis both answer within 1.5 s; 503 with the state of each otherwise.',
+    errors: [ErrorCode.SERVICE_UNAVAILABLE],
+  })
+  checkReadiness() {
+    return this.checkHealth();
   }
 
   /** The same as /health/ready (kept for existing probes). */
   @Public()
   @Get()
   @HealthCheck()
-  check() {
+  @ApiDoc({
+    summary: 'Check service health',
+    description: 'The same as /health/ready, kept for existing probes: 200 when PostgreSQL and Redis both answer; 503 with the state of each otherwise.',
+    errors: [ErrorCode.SERVICE_UNAVAILABLE],
+  })
+  checkHealth() {
     return this.health.check([
       async () => {
         const probe = await this.operations.probe();

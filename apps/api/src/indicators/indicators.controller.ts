@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '@app/common';
+import { ApiDoc, ErrorCode, Language, Public, RequestLanguage } from '@app/common';
 import {
   ChartQueryDto,
   CsvExport,
@@ -12,6 +12,7 @@ import {
   IndicatorsService,
   METHODOLOGY_LANGUAGES,
   methodologyLanguage,
+  MethodologyView,
   renderDensityChart,
   seriesCsv,
   SeriesQueryDto,
@@ -43,21 +44,31 @@ export class IndicatorsController {
   @Get()
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: DensitySnapshotView })
-  async snapshot(
+  @ApiDoc({
+    summary: 'Read the enterprise density indicator',
+    description: 'Digital-technology enterprises per 1,000 population on a date, for the city or by area or sector, with progress towards the target. JSON, or CSV with ?format=csv or Accept: text/csv.',
+    errors: [ErrorCode.DATE_IN_FUTURE, ErrorCode.AREA_NOT_FOUND, ErrorCode.AREA_OUTSIDE_BOUNDARY, ErrorCode.AREA_POPULATION_NOT_FOUND],
+  })
+  async getDensitySnapshot(
     @Query() query: DensityQueryDto,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @RequestLanguage() lang: Language,
   ) {
-    return respond(reply, query.format, accept, await this.indicators.snapshot(query), snapshotCsv);
+    return respond(reply, query.format, accept, await this.indicators.snapshot(query, lang), snapshotCsv);
   }
 
   /** What is counted, from which dates, boundaries, sources, vintages and revisions (vi default, ?lang=en or Accept-Language). */
   @Get('methodology')
   @ApiQuery({ name: 'lang', required: false, enum: METHODOLOGY_LANGUAGES })
-  @ApiOkResponse({
-    description: '{language, title, target, boundaryChangeDate, sections:[{key, heading, body[]}], cityPopulations, endpoints}',
+  @ApiOkResponse({ type: MethodologyView })
+  @ApiDoc({
+    summary: 'Read how the indicator is computed',
+    description:
+      'What is counted, from which dates, the boundaries, the sources, vintages and revisions, with the live target and the population figures of the city boundaries. Vietnamese by default; ?lang=en or Accept-Language: en for English.',
+    errors: [],
   })
-  methodology(@Query('lang') lang: string | undefined, @Headers('accept-language') acceptLanguage: string | undefined) {
+  getIndicatorMethodology(@Query('lang') lang: string | undefined, @Headers('accept-language') acceptLanguage: string | undefined) {
     return this.indicators.methodology(methodologyLanguage(lang, acceptLanguage));
   }
 
@@ -65,7 +76,12 @@ export class IndicatorsController {
   @Get('series')
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: DensitySeriesView })
-  async series(
+  @ApiDoc({
+    summary: 'Read the monthly indicator series',
+    description: 'Month-end values (today for the current month), at most 120 months. JSON, or CSV with ?format=csv or Accept: text/csv.',
+    errors: [ErrorCode.DATE_IN_FUTURE, ErrorCode.SERIES_RANGE_INVALID, ErrorCode.AREA_NOT_FOUND, ErrorCode.AREA_POPULATION_NOT_FOUND],
+  })
+  async getDensitySeries(
     @Query() query: SeriesQueryDto,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -76,7 +92,13 @@ export class IndicatorsController {
   /** The monthly series as an SVG line chart with the target line (default: the last 24 months). */
   @Get('chart')
   @ApiProduces('image/svg+xml')
-  async chart(@Query() query: ChartQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiDoc({
+    summary: 'Draw the indicator as a chart',
+    description: 'The monthly series as an SVG line chart with the target line (default: the last 24 months).',
+    errors: [ErrorCode.DATE_IN_FUTURE, ErrorCode.SERIES_RANGE_INVALID, ErrorCode.AREA_NOT_FOUND, ErrorCode.AREA_POPULATION_NOT_FOUND],
+  })
+  @ApiOkResponse({ description: 'An SVG line chart', content: { 'image/svg+xml': { schema: { type: 'string' } } } })
+  async getDensityChart(@Query() query: ChartQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const svg = renderDensityChart(await this.indicators.series(query, 24));
     void reply.type('image/svg+xml; charset=utf-8');
     return svg;

@@ -1,9 +1,12 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
-import { AuthUser, CurrentUser, PageQueryDto } from '@app/common';
-import { NotificationsService } from '@app/notifications';
+import { ApiDoc, AuthUser, CurrentUser, ErrorCode, PageQueryDto } from '@app/common';
+import {
+  NotificationList,
+  NotificationsService,
+} from '@app/notifications';
 
 class ListNotificationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only unread ones' })
@@ -20,20 +23,36 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
-  async list(@CurrentUser() user: AuthUser, @Query() query: ListNotificationsQueryDto) {
+  @ApiDoc({
+    summary: 'List my notifications',
+    description: 'Newest first, optionally unread only, with the unread count.',
+    errors: [ErrorCode.INVALID_CURSOR],
+  })
+  @ApiOkResponse({ type: NotificationList })
+  async listNotifications(@CurrentUser() user: AuthUser, @Query() query: ListNotificationsQueryDto) {
     const [page, unreadCount] = await Promise.all([this.notifications.list(user, query), this.notifications.unreadCount(user)]);
     return { ...page, unreadCount };
   }
 
   @Post('read-all')
   @HttpCode(200)
-  readAll(@CurrentUser() user: AuthUser) {
+  @ApiDoc({
+    summary: 'Mark all my notifications read',
+    description: 'Answers how many were marked.',
+    errors: [],
+  })
+  markAllNotificationsRead(@CurrentUser() user: AuthUser) {
     return this.notifications.markAllRead(user);
   }
 
   @Post(':id/read')
   @HttpCode(200)
-  read(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
+  @ApiDoc({
+    summary: 'Mark one notification read',
+    description: 'Only one’s own notifications can be marked.',
+    errors: [ErrorCode.NOT_FOUND],
+  })
+  markNotificationRead(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.notifications.markRead(user, id);
   }
 }

@@ -1,6 +1,6 @@
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import { AppError, ErrorCode, invalidCharacters, isStorableText } from '@app/common';
+import { AppError, ErrorCode, invalidCharacters, isStorableText, Msg } from '@app/common';
 
 const FIELD = 'file';
 
@@ -39,13 +39,13 @@ export async function readSingleFile(
 }
 
 function badUpload(): AppError {
-  return new AppError(ErrorCode.VALIDATION_FAILED, `Send multipart/form-data with one file in the field '${FIELD}'.`, [
-    { field: FIELD, errors: ['a file is required'] },
+  return new AppError(ErrorCode.VALIDATION_FAILED, { context: 'multipart', field: FIELD }, [
+    { field: FIELD, errors: [new Msg('validation.fileRequired')] },
   ]);
 }
 
 function tooLarge(maxBytes: number): AppError {
-  return new AppError(ErrorCode.ATTACHMENT_TOO_LARGE, `Attachments may be at most ${maxBytes} bytes.`, { maxBytes });
+  return new AppError(ErrorCode.ATTACHMENT_TOO_LARGE, { maxBytes }, { maxBytes });
 }
 
 function mapMultipartError(err: unknown, maxBytes: number, tooLargeError: (maxBytes: number) => AppError): unknown {

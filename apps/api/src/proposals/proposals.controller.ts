@@ -13,11 +13,31 @@ import {
   Res,
   StreamableFile,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppConfig, AuthUser, CurrentUser, PageQueryDto, ReceivedMark, Roles } from '@app/common';
-import { ConfirmationReceipt, ConfirmProposalDto, Outcome, ProposalsService, SubmissionResult, SubmitProposalDto } from '@app/proposals';
-import { AwardService } from '@app/evaluation';
+import {
+  ApiDoc,
+  AppConfig,
+  AuthUser,
+  CurrentUser,
+  ErrorCode,
+  Language,
+  PageOf,
+  PageQueryDto,
+  ReceivedMark,
+  RequestLanguage,
+  Roles,
+} from '@app/common';
+import {
+  ConfirmationReceipt,
+  ConfirmProposalDto,
+  Outcome,
+  ProposalsService,
+  ProposalSummary,
+  SubmissionResult,
+  SubmitProposalDto,
+} from '@app/proposals';
+import { AwardService, OwnProposalView } from '@app/evaluation';
 import { readSingleFile } from './multipart-upload';
 
 const RECEIPT_HASH =
@@ -51,9 +71,13 @@ export class ProposalsController {
 
   @Post('problems/:id/proposals')
   @Roles('enterprise')
-  @ApiOperation({ summary: 'Submit a sealed proposal (verified firms, before the deadline)', description: RECEIPT_HASH })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  async submit(
+  @ApiDoc({
+    summary: 'Submit a sealed proposal',
+    description: `Verified firms, before the deadline (database clock). Answers a receipt. ${RECEIPT_HASH}`,
+    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_NOT_OPEN, ErrorCode.PROPOSAL_DEADLINE_PASSED, ErrorCode.PROPOSAL_EXISTS, ErrorCode.ENTERPRISE_NOT_VERIFIED, ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ATTACHMENT_NOT_FOUND, ErrorCode.IDEMPOTENCY_KEY_REUSED],
+  })
+  async submitProposal(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseUUIDPipe) problemId: string,
     @Body() dto: SubmitProposalDto,
@@ -66,9 +90,13 @@ export class ProposalsController {
 
   @Put('proposals/:id')
   @Roles('enterprise')
-  @ApiOperation({ summary: 'Revise: a new version, the latest counts (before the deadline)', description: RECEIPT_HASH })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  async revise(
+  @ApiDoc({
+    summary: 'Revise a proposal',
+    description: `A new version; the latest before the deadline counts. ${RECEIPT_HASH}`,
+    errors: [ErrorCode.PROPOSAL_NOT_FOUND, ErrorCode.PROPOSAL_WITHDRAWN, ErrorCode.PROBLEM_NOT_OPEN, ErrorCode.PROPOSAL_DEADLINE_PASSED, ErrorCode.ENTERPRISE_NOT_VERIFIED, ErrorCode.ATTACHMENT_NOT_FOUND, ErrorCode.IDEMPOTENCY_KEY_REUSED],
+  })
+  async reviseProposal(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseUUIDPipe) proposalId: string,
     @Body() dto: SubmitProposalDto,
@@ -82,23 +110,37 @@ export class ProposalsController {
   @Post('proposals/:id/withdraw')
   @Roles('enterprise')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Withdraw (before the deadline); the firm may then submit anew' })
-  withdraw(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string, @ReceivedMark() receivedMark: number) {
+  @ApiDoc({
+    summary: 'Withdraw a proposal',
+    description: 'Before the deadline; the firm may then submit anew.',
+    errors: [ErrorCode.PROPOSAL_NOT_FOUND, ErrorCode.PROPOSAL_WITHDRAWN, ErrorCode.PROPOSAL_DEADLINE_PASSED, ErrorCode.PROBLEM_NOT_OPEN],
+  })
+  withdrawProposal(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string, @ReceivedMark() receivedMark: number) {
     return this.proposals.withdraw(user, proposalId, receivedMark);
   }
 
   @Post('proposals/:id/confirm')
   @Roles('enterprise')
   @HttpCode(200)
-  @ApiOperation({
-    summary: 'Confirm the bid after an amendment: the firm has read amendment N and keeps its latest version (before the deadline)',
+  @ApiOkResponse({ type: ConfirmationReceipt })
+  @ApiDoc({
+    summary: 'Confirm a proposal after an amendment',
     description:
-      'Returns a receipt {proposalId, version, amendmentNumber, confirmedAt, sha256} — sha256 is the kept version\'s receipt hash. ' +
-      'Only the latest amendment can be confirmed (409 AMENDMENT_NOT_LATEST, details.latestAmendment); 409 NOTHING_TO_CONFIRM when ' +
-      'the problem was never amended. Confirming again, or after a revision made against that amendment, returns the same receipt. ' +
-      'Revising the bid answers an amendment too.',
+      'The firm has read amendment N and keeps its latest version (before the deadline). Answers a receipt whose sha256 is the kept ' +
+      'version’s receipt hash. Only the latest amendment can be confirmed (409 AMENDMENT_NOT_LATEST, details.latestAmendment); ' +
+      '409 NOTHING_TO_CONFIRM when the problem was never amended. Confirming again, or after a revision made against that ' +
+      'amendment, returns the same receipt. Revising the bid answers an amendment too.',
+    errors: [
+      ErrorCode.PROPOSAL_NOT_FOUND,
+      ErrorCode.PROPOSAL_WITHDRAWN,
+      ErrorCode.PROPOSAL_DEADLINE_PASSED,
+      ErrorCode.PROBLEM_NOT_OPEN,
+      ErrorCode.NOTHING_TO_CONFIRM,
+      ErrorCode.AMENDMENT_NOT_LATEST,
+      ErrorCode.ENTERPRISE_NOT_VERIFIED,
+    ],
   })
-  confirm(
+  confirmProposal(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseUUIDPipe) proposalId: string,
     @Body() dto: ConfirmProposalDto,
@@ -108,48 +150,75 @@ export class ProposalsController {
   }
 
   @Get('proposals/:id')
-  @ApiOperation({
+  @ApiDoc({
     summary: 'Read a proposal, decrypted',
-    description:
-      `${SEALED_NOTE} After it: the department's officers, admins, and panel members who declared no conflict with the firm. ` +
-      'Once an outcome is decided, the firm also gets `evaluation`: its own per-criterion scores, comments and rank ' +
-      '(evaluators shown as "Evaluator 1, 2, …").',
+    description: `${SEALED_NOTE} After it: the department’s officers, administrators, and panel members who declared no conflict with the firm. Once an outcome is decided, the firm also gets \`evaluation\`: its own per-criterion scores, comments and rank, evaluators shown anonymously as “Chuyên gia 1, 2, …” (“Expert 1, 2, …” with Accept-Language: en).`,
+    errors: [ErrorCode.PROPOSAL_NOT_FOUND, ErrorCode.PROPOSAL_SEALED, ErrorCode.NOT_ON_PANEL, ErrorCode.CONFLICT_DECLARATION_REQUIRED, ErrorCode.CONFLICT_OF_INTEREST, ErrorCode.FORBIDDEN],
   })
-  async get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string) {
+  @ApiOkResponse({ type: OwnProposalView })
+  async getProposal(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string, @RequestLanguage() lang: Language) {
     const view = await this.proposals.get(user, proposalId);
     // Only the firm itself gets here with role 'enterprise' (another firm's proposal is a 404).
     if (user.role !== 'enterprise') return view;
-    return { ...view, evaluation: await this.award.bidderEvaluation(proposalId) };
+    return { ...view, evaluation: await this.award.bidderEvaluation(proposalId, lang) };
   }
 
   @Get('proposals/:id/receipt')
-  @ApiOperation({ summary: 'Receipts of every version', description: RECEIPT_HASH })
-  receipt(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string) {
+  @ApiDoc({
+    summary: 'Read the receipts of every version',
+    description: `The firm’s proof of what it submitted and when; readable by whoever may read the proposal. ${RECEIPT_HASH}`,
+    errors: [
+      ErrorCode.PROPOSAL_NOT_FOUND,
+      ErrorCode.PROPOSAL_SEALED,
+      ErrorCode.NOT_ON_PANEL,
+      ErrorCode.CONFLICT_DECLARATION_REQUIRED,
+      ErrorCode.CONFLICT_OF_INTEREST,
+      ErrorCode.FORBIDDEN,
+    ],
+  })
+  getProposalReceipts(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string) {
     return this.proposals.receipts(user, proposalId);
   }
 
   @Get('problems/:id/proposals')
-  @ApiOperation({ summary: "A problem's proposals", description: `A firm sees its own. ${SEALED_NOTE}` })
-  list(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) problemId: string, @Query() query: PageQueryDto) {
+  @ApiDoc({
+    summary: 'List a problem’s proposals',
+    description: `A firm sees its own. ${SEALED_NOTE}`,
+    errors: [
+      ErrorCode.PROBLEM_NOT_FOUND,
+      ErrorCode.PROPOSAL_SEALED,
+      ErrorCode.NOT_ON_PANEL,
+      ErrorCode.FORBIDDEN,
+      ErrorCode.INVALID_CURSOR,
+    ],
+  })
+  @ApiOkResponse({ type: PageOf(ProposalSummary) })
+  listProblemProposals(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) problemId: string, @Query() query: PageQueryDto) {
     return this.proposals.listForProblem(user, problemId, query);
   }
 
   @Get('me/proposals')
   @Roles('enterprise')
-  @ApiOperation({ summary: "The firm's own proposals, all problems" })
-  mine(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto) {
+  @ApiDoc({
+    summary: 'List my firm’s proposals',
+    description: 'Every proposal of the firm, across problems.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.INVALID_CURSOR],
+  })
+  @ApiOkResponse({ type: PageOf(ProposalSummary) })
+  listMyProposals(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto) {
     return this.proposals.listMine(user, query);
   }
 
   @Post('problems/:id/attachments')
   @Roles('enterprise')
-  @ApiOperation({
-    summary: 'Upload an attachment for a later submission (verified firms, before the deadline)',
-    description: 'PDF, DOCX, XLSX, ZIP, PNG or JPEG, recognised by content; at most ATTACHMENT_MAX_BYTES. Stored encrypted.',
-  })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
-  async upload(
+  @ApiDoc({
+    summary: 'Upload an attachment',
+    description: 'For a later submission (verified firms, before the deadline): PDF, DOCX, XLSX, ZIP, PNG or JPEG, recognised by content; at most ATTACHMENT_MAX_BYTES. Stored encrypted.',
+    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_NOT_OPEN, ErrorCode.PROPOSAL_DEADLINE_PASSED, ErrorCode.ENTERPRISE_NOT_VERIFIED, ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ATTACHMENT_TOO_LARGE, ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED],
+  })
+  async uploadAttachment(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseUUIDPipe) problemId: string,
     @Req() request: FastifyRequest,
@@ -160,8 +229,13 @@ export class ProposalsController {
   }
 
   @Get('proposals/:id/attachments/:attachmentId')
-  @ApiOperation({ summary: 'Download an attachment, decrypted', description: SEALED_NOTE })
-  async download(
+  @ApiDoc({
+    summary: 'Download an attachment, decrypted',
+    description: `${SEALED_NOTE}`,
+    errors: [ErrorCode.PROPOSAL_NOT_FOUND, ErrorCode.ATTACHMENT_NOT_FOUND, ErrorCode.PROPOSAL_SEALED, ErrorCode.NOT_ON_PANEL, ErrorCode.CONFLICT_DECLARATION_REQUIRED, ErrorCode.CONFLICT_OF_INTEREST, ErrorCode.FORBIDDEN],
+  })
+  @ApiOkResponse({ description: 'The file, decrypted', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
+  async downloadAttachment(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseUUIDPipe) proposalId: string,
     @Param('attachmentId', ParseUUIDPipe) attachmentId: string,

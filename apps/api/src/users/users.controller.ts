@@ -1,14 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, PageQueryDto, Public, Roles } from '@app/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiDoc, AuthUser, CurrentUser, ErrorCode, PageOf, PageQueryDto, Public, Roles } from '@app/common';
 import {
   CreateDepartmentDto,
   CreateUserDto,
   DepartmentsService,
+  DepartmentView,
   ListUsersQueryDto,
   UpdateDepartmentDto,
   UpdateUserDto,
   UsersService,
+  UserView,
 } from '@app/identity';
 
 @ApiTags('admin')
@@ -19,34 +21,65 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post()
-  create(@CurrentUser() actor: AuthUser, @Body() dto: CreateUserDto) {
+  @ApiDoc({
+    summary: 'Create a staff account',
+    description: 'An administrator creates an administrator, officer or evaluator account; without a password the person gets a set-password e-mail.',
+    errors: [ErrorCode.EMAIL_TAKEN, ErrorCode.DEPARTMENT_REQUIRED, ErrorCode.DEPARTMENT_NOT_FOUND, ErrorCode.PASSWORD_TOO_WEAK],
+  })
+  createUser(@CurrentUser() actor: AuthUser, @Body() dto: CreateUserDto) {
     return this.users.create(actor, dto);
   }
 
   @Get()
-  list(@Query() query: ListUsersQueryDto) {
+  @ApiDoc({
+    summary: 'List accounts',
+    description: 'Every account, filterable by role and status.',
+    errors: [ErrorCode.INVALID_CURSOR],
+  })
+  @ApiOkResponse({ type: PageOf(UserView) })
+  listUsers(@Query() query: ListUsersQueryDto) {
     return this.users.list(query);
   }
 
   @Get(':id')
-  get(@Param('id', ParseUUIDPipe) id: string) {
+  @ApiDoc({
+    summary: 'Read an account',
+    description: 'One account; never its password hash or lockout counters.',
+    errors: [ErrorCode.USER_NOT_FOUND],
+  })
+  getUser(@Param('id', ParseUUIDPipe) id: string) {
     return this.users.get(id);
   }
 
   @Patch(':id')
-  update(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateUserDto) {
+  @ApiDoc({
+    summary: 'Edit a staff account',
+    description: 'Name, role and department of a staff account; firm members are managed by their firm.',
+    errors: [ErrorCode.USER_NOT_FOUND, ErrorCode.ROLE_NOT_ASSIGNABLE, ErrorCode.DEPARTMENT_REQUIRED, ErrorCode.DEPARTMENT_NOT_FOUND],
+  })
+  updateUser(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateUserDto) {
     return this.users.update(actor, id, dto);
   }
 
   @Post(':id/disable')
   @HttpCode(200)
-  disable(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
+  @ApiDoc({
+    summary: 'Disable an account',
+    description: 'It can no longer sign in, and its sessions end at once.',
+    errors: [ErrorCode.USER_NOT_FOUND, ErrorCode.CANNOT_DISABLE_SELF],
+  })
+  disableUser(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.users.setStatus(actor, id, 'disabled');
   }
 
   @Post(':id/enable')
   @HttpCode(200)
-  enable(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
+  @ApiDoc({
+    summary: 'Enable an account',
+    description: 'A disabled account may sign in again.',
+    errors: [ErrorCode.USER_NOT_FOUND],
+  })
+  enableUser(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.users.setStatus(actor, id, 'active');
   }
 }
@@ -59,27 +92,48 @@ export class DepartmentsController {
   /** Department names are public: the portal filters problems by them. */
   @Public()
   @Get()
-  list(@Query() query: PageQueryDto) {
+  @ApiDoc({
+    summary: 'List departments',
+    description: 'City departments, public: the portal filters problems by them.',
+    errors: [ErrorCode.INVALID_CURSOR],
+  })
+  @ApiOkResponse({ type: PageOf(DepartmentView) })
+  listDepartments(@Query() query: PageQueryDto) {
     return this.departments.list(query);
   }
 
   @Public()
   @Get(':id')
-  get(@Param('id', ParseUUIDPipe) id: string) {
+  @ApiDoc({
+    summary: 'Read a department',
+    description: 'One department by id.',
+    errors: [ErrorCode.DEPARTMENT_NOT_FOUND],
+  })
+  getDepartment(@Param('id', ParseUUIDPipe) id: string) {
     return this.departments.get(id);
   }
 
   @ApiBearerAuth()
   @Roles('admin')
   @Post()
-  create(@CurrentUser() actor: AuthUser, @Body() dto: CreateDepartmentDto) {
+  @ApiDoc({
+    summary: 'Create a department',
+    description: 'An administrator adds a city department, with an optional unique code.',
+    errors: [ErrorCode.DEPARTMENT_CODE_TAKEN],
+  })
+  createDepartment(@CurrentUser() actor: AuthUser, @Body() dto: CreateDepartmentDto) {
     return this.departments.create(actor, dto);
   }
 
   @ApiBearerAuth()
   @Roles('admin')
   @Patch(':id')
-  update(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateDepartmentDto) {
+  @ApiDoc({
+    summary: 'Edit a department',
+    description: 'Its name or code.',
+    errors: [ErrorCode.DEPARTMENT_NOT_FOUND, ErrorCode.DEPARTMENT_CODE_TAKEN],
+  })
+  updateDepartment(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateDepartmentDto) {
     return this.departments.update(actor, id, dto);
   }
 }

@@ -32,13 +32,13 @@ export class ListAreasQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ example: '31', description: 'Only the units of this parent (31: the city)' })
   @IsOptional()
-  @Matches(AREA_CODE, { message: 'parentCode must be an area code' })
+  @Matches(AREA_CODE, { message: 'validation.areaCode' })
   parentCode?: string;
 }
 
 export class AreaCodeParamDto {
   @ApiProperty({ example: '11311', description: 'Area code: 31 for the city, 5 digits for a commune-level unit' })
-  @Matches(AREA_CODE, { message: 'code must be an area code' })
+  @Matches(AREA_CODE, { message: 'validation.areaCode' })
   code: string;
 }
 
@@ -58,7 +58,7 @@ export class SetPopulationDto {
   @ApiProperty({ example: 'Cục Thống kê Hải Phòng, Niên giám thống kê 2024', description: 'Where the figure comes from' })
   @Transform(toNfc)
   @IsString()
-  @MinLength(1, { message: 'source must name where the figure comes from' })
+  @MinLength(1, { message: 'validation.sourceRequired' })
   @MaxLength(500)
   source: string;
 }

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { AppError } from '../errors/app-error';
+import { Msg } from '../i18n/i18n';
 import { ErrorCode } from '../errors/error-codes';
 import { IS_PUBLIC_KEY, ROLES_KEY } from './decorators';
 import type { AuthUser, Role } from './roles';
@@ -21,7 +22,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
 
   override handleRequest<TUser = AuthUser>(err: unknown, user: TUser | false): TUser {
     if (err instanceof Error) throw err;
-    if (!user) throw new AppError(ErrorCode.UNAUTHENTICATED, 'A valid access token is required.');
+    if (!user) throw new AppError(ErrorCode.UNAUTHENTICATED);
     return user;
   }
 }
@@ -36,7 +37,7 @@ export class RolesGuard implements CanActivate {
     if (!roles || roles.length === 0) return true;
     const user = context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
     if (!user || !roles.includes(user.role)) {
-      throw new AppError(ErrorCode.ROLE_FORBIDDEN, `This action needs one of the roles: ${roles.join(', ')}.`);
+      throw new AppError(ErrorCode.ROLE_FORBIDDEN, { roles: roles.map((r) => new Msg(`roles.${r}`)) });
     }
     return true;
   }

@@ -19,7 +19,7 @@ export class OptionalJwtAuthGuard extends AuthGuard('jwt') {
 
   override handleRequest<TUser = AuthUser>(err: Error | null, user: TUser | false): TUser {
     if (err) throw err;
-    if (!user) throw new AppError(ErrorCode.UNAUTHENTICATED, 'The access token is not valid; send none to browse as the public.');
+    if (!user) throw new AppError(ErrorCode.UNAUTHENTICATED, { context: 'badToken' });
     return user;
   }
 }

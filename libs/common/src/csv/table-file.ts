@@ -1,6 +1,9 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
+import { AppError } from '../errors/app-error';
+import { ErrorCode } from '../errors/error-codes';
+import { Msg } from '../i18n/i18n';
 
 /** The uploads an admin sends as tables: CSV (comma or semicolon) or the first sheet of an XLSX workbook. */
 export type TableFormat = 'csv' | 'xlsx';
@@ -14,14 +17,27 @@ export interface TableRow<C extends string> {
   cells: Partial<Record<C, string>>;
 }
 
+/** Why a file cannot be read as a table: the context of its IMPORT_FILE_INVALID message. */
+export type TableShapeReason = 'notTable' | 'missingColumns' | 'unreadable' | 'empty' | 'noRows' | 'tooManyRows';
+
 /** The file cannot be read as a table with the required columns. */
 export class TableShapeError extends Error {
   constructor(
-    message: string,
+    readonly reason: TableShapeReason,
     readonly missing: string[] = [],
+    readonly params: Record<string, string | number> = {},
   ) {
-    super(message);
+    super(`${reason}${missing.length ? `: ${missing.join(', ')}` : ''}${params.cause ? ` (${params.cause})` : ''}`); // for logs
   }
+}
+
+/** The 400 IMPORT_FILE_INVALID for a file that is not a usable table; `expected` describes the wanted file. */
+export function importFileInvalid(err: TableShapeError, expected: Msg): AppError {
+  return new AppError(
+    ErrorCode.IMPORT_FILE_INVALID,
+    { context: err.reason, missing: err.missing.join(', '), ...err.params },
+    { ...(err.missing.length ? { missingColumns: err.missing } : {}), expected },
+  );
 }
 
 /** "Mã số thuế" → "ma_so_thue": how headers are compared. */
@@ -104,7 +120,7 @@ export async function* readTableRows<C extends string>(
       if (!mapped) {
         mapped = raw.map((h) => names.find((c) => columns[c].includes(headerKey(h))) ?? null);
         const missing = required.filter((c) => !mapped!.includes(c));
-        if (missing.length > 0) throw new TableShapeError(`The header lacks: ${missing.join(', ')}`, missing);
+        if (missing.length > 0) throw new TableShapeError('missingColumns', missing);
         continue;
       }
       const cells: Partial<Record<C, string>> = {};
@@ -115,9 +131,9 @@ export async function* readTableRows<C extends string>(
     }
   } catch (err) {
     if (err instanceof TableShapeError) throw err;
-    throw new TableShapeError(`The file is not a readable ${format.toUpperCase()}: ${(err as Error).message}`);
+    throw new TableShapeError('unreadable', [], { format: format.toUpperCase(), cause: (err as Error).message });
   }
-  if (!mapped) throw new TableShapeError('The file is empty: a header row and data rows are expected');
+  if (!mapped) throw new TableShapeError('empty');
 }
 
 /** Reads the header and the first row only: an upload that cannot be imported is refused at once. */
@@ -128,7 +144,7 @@ export async function checkTableFile<C extends string>(
   required: readonly C[],
 ): Promise<void> {
   for await (const _row of readTableRows(format, bytes, columns, required)) return;
-  throw new TableShapeError('The file has a header but no data rows');
+  throw new TableShapeError('noRows');
 }
 
 /** YYYY-MM-DD, DD/MM/YYYY or D-M-YYYY (Vietnamese order), or an Excel day number, as a real calendar day; else null. */

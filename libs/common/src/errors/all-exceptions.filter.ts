@@ -1,24 +1,33 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import type { FastifyReply } from 'fastify';
-import { AppError, ErrorBody } from './app-error';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DEFAULT_LANGUAGE, Language, languageFromHeader, translate, translateDeep } from '../i18n/i18n';
+import { AppError, ErrorBody, errorMessageKey } from './app-error';
 import { ErrorCode, httpStatusOf } from './error-codes';
 
-/** Maps any thrown value to the one error shape. Used by Nest and by Fastify's own error handler. */
-export function toErrorBody(exception: unknown): { body: ErrorBody; headers?: Record<string, string> } {
+/**
+ * Maps any thrown value to the one error shape, its message in the reader's language (codes never
+ * change with the language). Used by Nest and by Fastify's own error handler.
+ */
+export function toErrorBody(exception: unknown, lang: Language = DEFAULT_LANGUAGE): { body: ErrorBody; headers?: Record<string, string> } {
   if (exception instanceof AppError) {
-    const body: ErrorBody = { statusCode: httpStatusOf(exception.code), code: exception.code, message: exception.message };
-    if (exception.details !== undefined) body.details = exception.details;
+    const body: ErrorBody = {
+      statusCode: httpStatusOf(exception.code),
+      code: exception.code,
+      message: translate(lang, errorMessageKey(exception.code), exception.params),
+    };
+    if (exception.details !== undefined) body.details = translateDeep(lang, exception.details);
     return { body, headers: exception.headers };
   }
+  const message = (code: ErrorCode) => translate(lang, errorMessageKey(code));
   if (exception instanceof ThrottlerException) {
-    return { body: { statusCode: 429, code: ErrorCode.RATE_LIMITED, message: 'Too many requests, slow down.' } };
+    return { body: { statusCode: 429, code: ErrorCode.RATE_LIMITED, message: message(ErrorCode.RATE_LIMITED) } };
   }
   if (exception instanceof HttpException) {
     const statusCode = exception.getStatus();
     // Nest turns Fastify's body-parser errors into plain HttpExceptions; keep bad JSON recognisable.
     const code = statusCode === 400 && /JSON/.test(exception.message) ? ErrorCode.INVALID_JSON : codeForStatus(statusCode);
-    const body: ErrorBody = { statusCode, code, message: exception.message };
+    const body: ErrorBody = { statusCode, code, message: message(code) };
     const response = exception.getResponse();
     // Keep structured payloads (e.g. the health check's per-part status) as details.
     if (typeof response === 'object' && response !== null && !('message' in response)) body.details = response;
@@ -28,11 +37,11 @@ export function toErrorBody(exception: unknown): { body: ErrorBody; headers?: Re
   const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
   if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
     const code = fastifyCode(fastifyError.code) ?? codeForStatus(fastifyError.statusCode);
-    return { body: { statusCode: fastifyError.statusCode, code, message: fastifyError.message ?? 'Bad request' } };
+    return { body: { statusCode: fastifyError.statusCode, code, message: message(code) } };
   }
-  const fromDatabase = databaseErrorBody(exception);
+  const fromDatabase = databaseErrorBody(exception, lang);
   if (fromDatabase) return fromDatabase;
-  return { body: { statusCode: 500, code: ErrorCode.INTERNAL_ERROR, message: 'Internal server error' } };
+  return { body: { statusCode: 500, code: ErrorCode.INTERNAL_ERROR, message: message(ErrorCode.INTERNAL_ERROR) } };
 }
 
 const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
@@ -45,7 +54,10 @@ const CONNECTION_MESSAGES = /Connection terminated|is not currently accepting co
  * - a value the database refuses (SQLSTATE class 22 "data exception": out-of-range number, bad
  *   date, NUL byte; 23502 a null where one is required): 400, a safety net behind validation.
  */
-export function databaseErrorBody(exception: unknown): { body: ErrorBody; headers?: Record<string, string> } | null {
+export function databaseErrorBody(
+  exception: unknown,
+  lang: Language = DEFAULT_LANGUAGE,
+): { body: ErrorBody; headers?: Record<string, string> } | null {
   const err = exception as { code?: unknown; driverError?: { code?: unknown }; message?: unknown } | null;
   if (!err || typeof err !== 'object') return null;
   const raw = err.driverError?.code ?? err.code;
@@ -57,7 +69,7 @@ export function databaseErrorBody(exception: unknown): { body: ErrorBody; header
     (exception instanceof Error && CONNECTION_MESSAGES.test(message))
   ) {
     return {
-      body: { statusCode: 503, code: ErrorCode.DATABASE_UNAVAILABLE, message: 'The database is unavailable; try again shortly.' },
+      body: { statusCode: 503, code: ErrorCode.DATABASE_UNAVAILABLE, message: translate(lang, errorMessageKey(ErrorCode.DATABASE_UNAVAILABLE)) },
       headers: { 'Retry-After': '5' },
     };
   }
@@ -66,7 +78,7 @@ export function databaseErrorBody(exception: unknown): { body: ErrorBody; header
       body: {
         statusCode: 400,
         code: ErrorCode.VALIDATION_FAILED,
-        message: 'A value in the request is out of range or not in the expected form.',
+        message: translate(lang, errorMessageKey(ErrorCode.VALIDATION_FAILED), { context: 'database' }),
       },
     };
   }
@@ -104,8 +116,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { body, headers } = toErrorBody(exception);
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    const { body, headers } = toErrorBody(exception, languageFromHeader(request.headers['accept-language']));
     if (body.statusCode === 500) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     } else if (body.code === (ErrorCode.DATABASE_UNAVAILABLE as string) || (body.statusCode === 400 && databaseErrorBody(exception))) {

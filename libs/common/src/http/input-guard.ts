@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error';
+import { Msg } from '../i18n/i18n';
+import { fieldName } from '../i18n/messages';
 import { ErrorCode } from '../errors/error-codes';
 
 /**
@@ -62,11 +64,7 @@ export function findUnstorableText(value: unknown, path = ''): string | null {
 }
 
 export function invalidCharacters(field: string): AppError {
-  return new AppError(
-    ErrorCode.INVALID_CHARACTERS,
-    'The request contains characters that cannot be stored (a NUL character or broken Unicode).',
-    [{ field, errors: ['contains a NUL character or an unpaired surrogate'] }],
-  );
+  return new AppError(ErrorCode.INVALID_CHARACTERS, {}, [{ field, errors: [new Msg('validation.storableText', { field: fieldName(field) })] }]);
 }
 
 /**
@@ -84,11 +82,12 @@ export function installInputGuards(fastify: FastifyInstance): void {
     const text = body as string;
     const problem = checkJsonShape(text);
     if (problem) {
-      const message =
-        problem === 'depth'
-          ? `The JSON body is nested more than ${JSON_MAX_DEPTH} levels deep.`
-          : `An array or object in the JSON body has more than ${JSON_MAX_ITEMS} items.`;
-      done(new AppError(ErrorCode.REQUEST_TOO_COMPLEX, message, { maxDepth: JSON_MAX_DEPTH, maxItems: JSON_MAX_ITEMS }), undefined);
+      const error = new AppError(
+        ErrorCode.REQUEST_TOO_COMPLEX,
+        { context: problem, maxDepth: JSON_MAX_DEPTH, maxItems: JSON_MAX_ITEMS },
+        { maxDepth: JSON_MAX_DEPTH, maxItems: JSON_MAX_ITEMS },
+      );
+      done(error, undefined);
       return;
     }
     void parseJson(request, text, done);

@@ -1,4 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import type { Type as Class } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
@@ -24,6 +25,23 @@ export class PageQueryDto {
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+}
+
+const pageClasses = new Map<Class, Class>();
+
+/** The documented class of a page of `item`s (`<Item>Page`), for response schemas. */
+export function PageOf<T>(item: Class<T>): Class<Page<T>> {
+  const known = pageClasses.get(item);
+  if (known) return known as Class<Page<T>>;
+  class ItemPage implements Page<T> {
+    items: T[];
+    nextCursor: string | null;
+  }
+  ApiProperty({ type: [item] })(ItemPage.prototype, 'items');
+  ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' })(ItemPage.prototype, 'nextCursor');
+  Object.defineProperty(ItemPage, 'name', { value: `${item.name}Page` });
+  pageClasses.set(item, ItemPage);
+  return ItemPage;
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -62,7 +80,7 @@ export function decodeCursor<T extends Record<string, string | number>>(cursor: 
       }
     }
   }
-  throw new AppError(ErrorCode.INVALID_CURSOR, 'The cursor is not valid; start again without it.');
+  throw new AppError(ErrorCode.INVALID_CURSOR);
 }
 
 /**

@@ -27,13 +27,6 @@ export async function cityTodayByDb(manager: EntityManager): Promise<string> {
   return rows[0].today;
 }
 
-const localTimeFormat = new Intl.DateTimeFormat('vi-VN', { timeZone: CITY_TIME_ZONE, dateStyle: 'short', timeStyle: 'short' });
-
-/** For notification and e-mail texts: people read times in Hai Phong's own zone. */
-export function localTime(at: Date | string): string {
-  return `${localTimeFormat.format(new Date(at))} (giờ Việt Nam)`;
-}
-
 const CITY_OFFSET_MS = 7 * 3_600_000;
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -61,7 +54,7 @@ export function utcIso(at: Date | string): string {
 /** A real calendar day written YYYY-MM-DD (2025-02-29 is refused). */
 export function IsCalendarDate(): PropertyDecorator {
   return applyDecorators(
-    Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date written YYYY-MM-DD' }),
-    IsISO8601({ strict: true, strictSeparator: true }, { message: '$property must be a real calendar date' }),
+    Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'validation.calendarDate' }),
+    IsISO8601({ strict: true, strictSeparator: true }, { message: 'validation.realDate' }),
   );
 }

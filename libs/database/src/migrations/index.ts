@@ -5,6 +5,7 @@ import { Marketplace1763800000003 } from './1763800000003-marketplace';
 import { Evaluation1763800000004 } from './1763800000004-evaluation';
 import { FairBidding1763800000005 } from './1763800000005-fair-bidding';
 import { Operations1763800000100 } from './1763800000100-operations';
+import { UserLanguage1763800000200 } from './1763800000200-user-language';
 import { IndicatorTruth1763800000300 } from './1763800000300-indicator-truth';
 
 /** Every migration, in order. Listed by hand so the bundled apps need no file globbing. */
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   Evaluation1763800000004,
   FairBidding1763800000005,
   Operations1763800000100,
+  UserLanguage1763800000200,
   IndicatorTruth1763800000300,
 ];

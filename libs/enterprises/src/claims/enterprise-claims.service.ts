@@ -1,17 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppError, AuthUser, cityIso, ErrorCode } from '@app/common';
+import { AppError, AuthUser, cityIso, DEFAULT_LANGUAGE, ErrorCode, fieldName, Msg, translate } from '@app/common';
 import { AuditService } from '@app/audit';
 import { findEnterprise } from '../enterprise-access';
 
 export type ClaimStatus = 'pending' | 'approved' | 'rejected';
 
-export interface ClaimView {
+export class ClaimantView {
+  id: string;
+  email: string;
+  fullName: string;
+}
+
+export class ClaimView {
   id: string;
   enterpriseId: string;
-  user: { id: string; email: string; fullName: string };
-  status: ClaimStatus;
+  user: ClaimantView;
+  status: 'pending' | 'approved' | 'rejected';
   reason: string | null;
   createdAt: string;
   decidedAt: string | null;
@@ -84,8 +90,8 @@ export class EnterpriseClaimsService {
 
   async decide(actor: AuthUser, enterpriseId: string, claimId: string, approve: boolean, reason?: string): Promise<ClaimView> {
     if (!approve && !reason) {
-      throw new AppError(ErrorCode.VALIDATION_FAILED, 'The request is not valid.', [
-        { field: 'reason', errors: ['a reason is required to reject a claim; the claimant is told it'] },
+      throw new AppError(ErrorCode.VALIDATION_FAILED, {}, [
+        { field: 'reason', errors: [new Msg('validation.claimReasonRequired', { field: fieldName('reason') })] },
       ]);
     }
     return this.dataSource.transaction(async (manager) => {
@@ -94,12 +100,12 @@ export class EnterpriseClaimsService {
         claimId,
         enterpriseId,
       ]);
-      if (!claim) throw new AppError(ErrorCode.CLAIM_NOT_FOUND, `The firm has no claim ${claimId}.`);
+      if (!claim) throw new AppError(ErrorCode.CLAIM_NOT_FOUND, { claimId });
       if (claim.status !== 'pending') {
-        throw new AppError(ErrorCode.CLAIM_STATUS_CONFLICT, `The claim is already ${claim.status}.`, { status: claim.status });
+        throw new AppError(ErrorCode.CLAIM_STATUS_CONFLICT, { status: new Msg(`claimStatus.${claim.status}`) }, { status: claim.status });
       }
       if (approve && firm.claimedAt) {
-        throw new AppError(ErrorCode.CLAIM_STATUS_CONFLICT, 'The firm has already been claimed by its owner.', {
+        throw new AppError(ErrorCode.CLAIM_STATUS_CONFLICT, { context: 'claimed' }, {
           status: 'claimed',
         });
       }
@@ -115,10 +121,10 @@ export class EnterpriseClaimsService {
         await manager.query(`UPDATE enterprises SET claimed_at = now(), updated_at = now() WHERE id = $1`, [enterpriseId]);
         // One owner: the other claims on the firm are answered too.
         await manager.query(
-          `UPDATE enterprise_claims SET status = 'rejected', reason = 'another claim on this firm was approved', decided_by = $2,
-                  decided_at = now()
+          `UPDATE enterprise_claims SET status = 'rejected', reason = $3, decided_by = $2, decided_at = now()
             WHERE enterprise_id = $1 AND status = 'pending'`,
-          [enterpriseId, actor.id],
+          // A recorded reason is data, kept in the portal's language like the reasons officers write.
+          [enterpriseId, actor.id, translate(DEFAULT_LANGUAGE, 'claims.supersededReason')],
         );
       }
       await this.audit.record(manager, {

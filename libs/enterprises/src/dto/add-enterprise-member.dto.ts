@@ -7,7 +7,7 @@ import { toNfc } from './enterprise-fields';
 export class AddEnterpriseMemberDto {
   @ApiProperty({ example: 'ketoan@hpdigital.vn' })
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
-  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @IsEmail({})
   @MaxLength(254)
   email: string;
 

@@ -48,7 +48,7 @@ export class EnterpriseProductDto {
 
   @ApiPropertyOptional({ example: 'https://example.vn/pay' })
   @ValidateIf((_o: object, value: unknown) => value !== undefined)
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: '$property must be an http(s) URL' })
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
   @MaxLength(500)
   url?: string;
 }
@@ -57,32 +57,32 @@ export const LegalNameRules = () => applyDecorators(toNfc(), IsString(), Length(
 export const ShortNameRules = () => applyDecorators(toNfc(), IsString(), Length(1, 100));
 export const AddressRules = () => applyDecorators(toNfc(), IsString(), Length(5, 500));
 export const AreaCodeRules = () =>
-  applyDecorators(IsString(), Matches(/^\d{1,10}$/, { message: '$property must be an area code (digits)' }));
+  applyDecorators(IsString(), Matches(/^\d{1,10}$/, { message: 'validation.areaCode' }));
 export const SectorsRules = () =>
   applyDecorators(
     IsArray(),
-    ArrayMinSize(1, { message: 'at least one sector is required' }),
-    ArrayUnique({ message: 'sectors must not repeat' }),
-    IsIn(SECTORS, { each: true, message: `each sector must be one of: ${SECTORS.join(', ')}` }),
+    ArrayMinSize(1),
+    ArrayUnique(),
+    IsIn(SECTORS, { each: true }),
   );
 export const TagsRules = () =>
   applyDecorators(
     toNfcEach(),
     IsArray(),
     ArrayMaxSize(30),
-    ArrayUnique({ message: 'tags must not repeat' }),
+    ArrayUnique(),
     IsString({ each: true }),
     Length(1, 50, { each: true }),
   );
 export const HeadcountBandRules = () => IsIn(HEADCOUNT_BANDS);
 export const WebsiteRules = () =>
   applyDecorators(
-    IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: '$property must be an http(s) URL' }),
+    IsUrl({ protocols: ['http', 'https'], require_protocol: true }),
     MaxLength(300),
   );
-export const PhoneRules = () => Matches(/^\+?\d[\d .()-]{5,24}$/, { message: '$property must be a phone number' });
+export const PhoneRules = () => Matches(/^\+?\d[\d .()-]{5,24}$/, { message: 'validation.phone' });
 export const ContactEmailRules = () =>
-  applyDecorators(IsEmail({}, { message: '$property must be an e-mail address' }), MaxLength(254));
+  applyDecorators(IsEmail({}), MaxLength(254));
 export const ProductsRules = () =>
   applyDecorators(
     IsArray(),

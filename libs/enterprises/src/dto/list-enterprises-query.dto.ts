@@ -24,7 +24,7 @@ export class ListEnterprisesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: '11560' })
   @IsOptional()
   @IsString()
-  @Matches(/^\d{1,10}$/, { message: 'areaCode must be an area code (digits)' })
+  @Matches(/^\d{1,10}$/, { message: 'validation.areaCode' })
   areaCode?: string;
 
   @ApiPropertyOptional({

@@ -37,12 +37,13 @@ export class RegisterEnterpriseProfileDto {
   @MaxLength(40)
   taxCode: string;
 
-  @ApiPropertyOptional({ example: '2015-06-01' })
+  @ApiPropertyOptional({ type: String, format: 'date', example: '2015-06-01' })
   @IsOptional()
   @IsCalendarDate()
   foundedOn?: string;
 
   @ApiPropertyOptional({
+    format: 'date',
     example: '2019-03-01',
     description:
       'When digital-technology activity began, if later than foundedOn (give activityStartEvidence); the firm counts from here',
@@ -107,7 +108,7 @@ export class RegisterEnterpriseProfileDto {
 export class RegisterEnterpriseDto {
   @ApiProperty({ example: 'giamdoc@hpdigital.vn' })
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
-  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @IsEmail({})
   @MaxLength(254)
   email: string;
 

@@ -35,12 +35,14 @@ export class UpdateEnterpriseDto {
   @ShortNameRules()
   shortName?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: '2015-06-01' })
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, example: '2015-06-01' })
   @IsOptional()
   @IsCalendarDate()
   foundedOn?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
+    format: 'date',
     nullable: true,
     example: '2019-03-01',
     description: 'Start of digital-technology activity, if later than foundedOn',
@@ -49,7 +51,7 @@ export class UpdateEnterpriseDto {
   @IsCalendarDate()
   activityStartedOn?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, description: 'Evidence for a stated activity start' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Evidence for a stated activity start' })
   @IsOptional()
   @IsString()
   @Length(1, 1000)

@@ -12,9 +12,13 @@ import {
   DEFAULT_PAGE_SIZE,
   detectTableFormat,
   ErrorCode,
+  importFileInvalid,
+  Language,
+  Msg,
   Page,
   TableShapeError,
   toCsv,
+  translateReport,
   toPage,
   UTF8_BOM,
 } from '@app/common';
@@ -43,7 +47,8 @@ export interface ImportView {
   status: ImportStatus;
   progress: { processedRows: number; totalRows: number | null };
   summary: Partial<Record<ImportOutcome, number>> | null;
-  error: string | null;
+  /** Why the dry run failed; a Msg until translateReport puts it in the reader's language. */
+  error: Msg | string | null;
   createdBy: string;
   createdAt: string;
   validatedAt: string | null;
@@ -90,7 +95,7 @@ const toView = (r: ImportRow): ImportView => ({
   status: r.status,
   progress: { processedRows: r.processed_rows, totalRows: r.total_rows },
   summary: r.summary,
-  error: r.error,
+  error: storedMessage(r.error),
   createdBy: r.created_by,
   createdAt: cityIso(r.created_at),
   validatedAt: r.validated_at ? cityIso(r.validated_at) : null,
@@ -176,11 +181,11 @@ export class EnterpriseImportsService {
 
   async create(actor: NonNullable<Actor>, file: { fileName: string; bytes: Buffer }, source: string): Promise<ImportView> {
     const format = detectTableFormat(file.fileName, file.bytes);
-    if (!format) throw fileInvalid(`${file.fileName} is neither a CSV nor an XLSX file.`);
+    if (!format) throw importFileInvalid(new TableShapeError('notTable', [], { fileName: file.fileName }), ENTERPRISE_EXPECTED);
     try {
       await checkImportFile(format, file.bytes);
     } catch (err) {
-      if (err instanceof TableShapeError) throw fileInvalid(err.message, err.missing);
+      if (err instanceof TableShapeError) throw importFileInvalid(err, ENTERPRISE_EXPECTED);
       throw err;
     }
     const sha256 = createHash('sha256').update(file.bytes).digest('hex');
@@ -257,7 +262,7 @@ export class EnterpriseImportsService {
    * The whole report as CSV (UTF-8 with BOM, for Excel): one line per row of the file with its outcome,
    * problems and suggested units, so the admin can fix the list and upload it again.
    */
-  async reportCsv(id: string): Promise<{ filename: string; body: string }> {
+  async reportCsv(id: string, lang: Language): Promise<{ filename: string; body: string }> {
     const imp = await this.find(this.dataSource.manager, id);
     const lines: CsvValue[][] = [];
     for (let after = 0; ;) {
@@ -281,7 +286,7 @@ export class EnterpriseImportsService {
           r.outcome,
           r.tax_code,
           r.record?.areaCode,
-          r.problems.map((p) => `${p.field}: ${p.message}`).join('; '),
+          r.problems.map((p) => `${p.field}: ${translateReport(lang, p.message) as unknown as string}`).join('; '),
           r.problems
             .flatMap((p) => p.suggestions ?? [])
             .map((u) => `${u.code} ${u.name}`)
@@ -303,9 +308,7 @@ export class EnterpriseImportsService {
       if (current.status !== 'validated') {
         throw new AppError(
           ErrorCode.IMPORT_STATUS_CONFLICT,
-          current.status === 'validating'
-            ? 'The dry run of this import is still running; commit when it is validated.'
-            : `The import is ${current.status}; only a validated import can be committed.`,
+          current.status === 'validating' ? { context: 'validating' } : { status: new Msg(`importStatus.${current.status}`) },
           { status: current.status },
         );
       }
@@ -369,7 +372,8 @@ export class EnterpriseImportsService {
       if (!(err instanceof TableShapeError)) throw err; // retried by the queue
       await this.dataSource.query(
         `UPDATE enterprise_imports SET status = 'failed', error = $2, updated_at = now() WHERE id = $1`,
-        [id, err.message],
+        // Stored as a message key and values, shown in the reader's language (see storedMessage).
+        [id, JSON.stringify(new Msg(`errors.IMPORT_FILE_INVALID_${err.reason}`, { missing: err.missing.join(', '), ...err.params }))],
       );
     }
   }
@@ -425,7 +429,7 @@ export class EnterpriseImportsService {
       `SELECT ${IMPORT_COLUMNS_SQL} FROM enterprise_imports WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
       [id],
     );
-    if (!rows[0]) throw new AppError(ErrorCode.IMPORT_NOT_FOUND, `No import has the id ${id}.`);
+    if (!rows[0]) throw new AppError(ErrorCode.IMPORT_NOT_FOUND, { id });
     return rows[0];
   }
 
@@ -459,8 +463,7 @@ export class EnterpriseImportsService {
         r.problems.push({
           field: 'taxCode',
           code: 'registered',
-          message:
-            'The firm keeps its own record on the platform (it registered, was claimed or has decisions of its own); the row is not written',
+          message: new Msg('importProblems.registered'),
         });
       } else r.outcome = sameRecord(asRecord(found, source), r.record!) ? 'unchanged' : 'update';
     }
@@ -629,10 +632,16 @@ export class EnterpriseImportsService {
   }
 }
 
-function fileInvalid(message: string, missing: string[] = []): AppError {
-  return new AppError(ErrorCode.IMPORT_FILE_INVALID, message, {
-    ...(missing.length ? { missingColumns: missing } : {}),
-    expected:
-      'CSV or XLSX with a header row: tax_code, legal_name, address, unit, sectors, founded_on, activity_started_on, status, status_date, source',
-  });
+/** What an enterprise list must look like, for the IMPORT_FILE_INVALID message's details. */
+const ENTERPRISE_EXPECTED = new Msg('imports.expectedEnterprises');
+
+/** The failure reason stored with a failed import: a message as JSON (older rows: plain text). */
+function storedMessage(text: string | null): Msg | string | null {
+  if (!text?.startsWith('{')) return text;
+  try {
+    const { key, params } = JSON.parse(text) as { key: string; params?: Msg['params'] };
+    return new Msg(key, params ?? {});
+  } catch {
+    return text;
+  }
 }

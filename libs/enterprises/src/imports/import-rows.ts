@@ -1,5 +1,5 @@
 import { unaccented, UnitResolver } from '@app/areas';
-import { parseTableDate } from '@app/common';
+import { DEFAULT_LANGUAGE, fieldName, Msg, parseTableDate, translate } from '@app/common';
 import { Sector, SECTORS } from '../enterprise.constants';
 import { validateTaxCode } from '../tax-code';
 import type { FileRow } from './import-file';
@@ -44,7 +44,8 @@ export interface ImportRecord {
 export interface RowProblem {
   field: string;
   code: string;
-  message: string;
+  /** In the reader's language when shown (stored as `{ key, params }`; see translateReport). */
+  message: Msg;
   suggestions?: { code: string; name: string }[];
 }
 
@@ -119,20 +120,20 @@ export function checkRow(row: FileRow, ctx: RowContext): CheckedRow {
 
   const tax = validateTaxCode(c.taxCode ?? '');
   const taxCode = tax.valid ? tax.normalized : (c.taxCode ?? null);
-  if (!tax.valid) fail('invalid_tax_code', { field: 'taxCode', code: tax.problem, message: taxCodeMessage(tax.problem) });
+  if (!tax.valid) fail('invalid_tax_code', { field: 'taxCode', code: tax.problem, message: new Msg(`errors.TAX_CODE_INVALID_${tax.problem}`) });
   else if (ctx.seen.has(tax.normalized))
     fail('duplicate_in_file', {
       field: 'taxCode',
       code: 'duplicate',
-      message: 'The tax code appears earlier in the file; the first row counts',
+      message: new Msg('importProblems.duplicateTaxCode'),
     });
 
-  if (!c.legalName) fail('invalid', { field: 'legalName', code: 'missing', message: 'The legal name is missing' });
-  if (!c.address) fail('invalid', { field: 'address', code: 'missing', message: 'The address is missing' });
+  if (!c.legalName) fail('invalid', { field: 'legalName', code: 'missing', message: new Msg('importProblems.missing', { field: fieldName('legalName') }) });
+  if (!c.address) fail('invalid', { field: 'address', code: 'missing', message: new Msg('importProblems.missing', { field: fieldName('address') }) });
 
   let areaCode: string | null = null;
   if (!c.unit)
-    fail('unknown_unit', { field: 'unit', code: 'missing', message: 'The commune-level unit is missing', suggestions: [] });
+    fail('unknown_unit', { field: 'unit', code: 'missing', message: new Msg('importProblems.missingUnit'), suggestions: [] });
   else {
     const r = ctx.units.resolve(c.unit);
     if (r.ok) areaCode = r.unit.code;
@@ -140,14 +141,14 @@ export function checkRow(row: FileRow, ctx: RowContext): CheckedRow {
       fail('ambiguous_unit', {
         field: 'unit',
         code: 'ambiguous',
-        message: `"${c.unit}" fits several units; write the code or the full name with accents`,
+        message: new Msg('importProblems.ambiguousUnit', { unit: c.unit }),
         suggestions: r.suggestions,
       });
     else
       fail('unknown_unit', {
         field: 'unit',
         code: 'unknown',
-        message: `No commune-level unit of Hai Phong is called "${c.unit}"`,
+        message: new Msg('importProblems.unknownCommuneUnit', { unit: c.unit }),
         suggestions: r.suggestions,
       });
   }
@@ -160,7 +161,7 @@ export function checkRow(row: FileRow, ctx: RowContext): CheckedRow {
     const key = unaccented(part);
     const sector = (SECTORS as readonly string[]).includes(part) ? (part as Sector) : SECTOR_NAMES[key];
     if (sector) sectors.add(sector);
-    else fail('invalid', { field: 'sectors', code: 'unknown', message: `Unknown sector "${part}"; use ${SECTORS.join(', ')}` });
+    else fail('invalid', { field: 'sectors', code: 'unknown', message: new Msg('importProblems.unknownSector', { sector: part, sectors: SECTORS.join(', ') }) });
   }
   if (sectors.size === 0 && !c.sectors) sectors.add('other');
 
@@ -168,8 +169,8 @@ export function checkRow(row: FileRow, ctx: RowContext): CheckedRow {
     const text = c[field];
     if (!text) return null;
     const parsed = parseDay(text);
-    if (!parsed) fail('invalid', { field, code: 'format', message: `"${text}" is not a date (YYYY-MM-DD or DD/MM/YYYY)` });
-    else if (parsed > ctx.today) fail('invalid', { field, code: 'future', message: `${parsed} is in the future` });
+    if (!parsed) fail('invalid', { field, code: 'format', message: new Msg('importProblems.notADate', { text }) });
+    else if (parsed > ctx.today) fail('invalid', { field, code: 'future', message: new Msg('importProblems.futureDate', { date: parsed }) });
     return parsed;
   };
   const foundedOn = day('foundedOn');
@@ -180,14 +181,13 @@ export function checkRow(row: FileRow, ctx: RowContext): CheckedRow {
     fail('missing_dates', {
       field: 'foundedOn',
       code: 'missing',
-      message:
-        'Neither the founding date nor the start of digital-technology activity is given: the firm cannot be counted from a date',
+      message: new Msg('importProblems.missingDates'),
     });
   if (foundedOn && activityStartedOn && activityStartedOn < foundedOn)
     fail('invalid', {
       field: 'activityStartedOn',
       code: 'before_founding',
-      message: 'The activity cannot start before the firm was founded',
+      message: new Msg('importProblems.activityBeforeFounding'),
     });
 
   const statusText = c.status ? unaccented(c.status) : 'active';
@@ -196,17 +196,17 @@ export function checkRow(row: FileRow, ctx: RowContext): CheckedRow {
     fail('invalid', {
       field: 'status',
       code: 'unknown',
-      message: `Unknown operating status "${c.status}"; use active, suspended or ceased`,
+      message: new Msg('importProblems.unknownStatus', { status: c.status ?? '' }),
     });
   if (status && status !== 'active') {
     if (!c.statusDate)
       fail('missing_dates', {
         field: 'statusDate',
         code: 'missing',
-        message: `A ${status} firm needs the date it was ${status}`,
+        message: new Msg('importProblems.missingStatusDate', { context: status }),
       });
     else if (statusDate && start && statusDate < start)
-      fail('invalid', { field: 'statusDate', code: 'before_start', message: 'The status date is before the activity began' });
+      fail('invalid', { field: 'statusDate', code: 'before_start', message: new Msg('importProblems.statusBeforeStart') });
   }
 
   if (tax.valid && !ctx.seen.has(tax.normalized)) ctx.seen.add(tax.normalized);
@@ -227,26 +227,13 @@ export function checkRow(row: FileRow, ctx: RowContext): CheckedRow {
       activityStartedOn: activityStartedOn && activityStartedOn !== foundedOn ? activityStartedOn : null,
       activityStartEvidence:
         activityStartedOn && activityStartedOn !== foundedOn
-          ? (c.activityEvidence ?? `stated in the imported list (${source})`)
+          ? (c.activityEvidence ?? translate(DEFAULT_LANGUAGE, 'imports.statedEvidence', { source }))
           : null,
       status: status,
       statusDate: status === 'active' ? null : statusDate,
       source,
     },
   };
-}
-
-function taxCodeMessage(problem: string): string {
-  switch (problem) {
-    case 'format':
-      return 'A tax code is 10 digits, or 13 written NNNNNNNNNN-NNN for a branch';
-    case 'serial':
-      return 'The serial part of the tax code is all zeros';
-    case 'check_digit':
-      return 'The check digit does not match the first nine digits';
-    default:
-      return 'A branch suffix of 000 is not valid';
-  }
 }
 
 /** When an imported firm counts: from its activity start, until it was suspended or ceased. */

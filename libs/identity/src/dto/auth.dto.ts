@@ -4,7 +4,7 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../password-hasher';
 
 export class LoginDto {
   @ApiProperty({ example: 'officer@haiphong.gov.vn' })
-  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @IsEmail({})
   @MaxLength(254)
   email: string;
 
@@ -33,7 +33,7 @@ export class SetPasswordDto {
   password: string;
 }
 
-export interface TokenPair {
+export class TokenPair {
   accessToken: string;
   refreshToken: string;
   expiresIn: number;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
-import { PageQueryDto, UnlessOmitted } from '@app/common';
+import { Language, LANGUAGES, PageQueryDto, UnlessOmitted } from '@app/common';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../password-hasher';
 
 /** Roles an admin may give through /users; enterprise members register their firm instead. */
@@ -13,7 +13,7 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 export class CreateUserDto {
   @ApiProperty()
   @Transform(trim)
-  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @IsEmail({})
   @MaxLength(254)
   email: string;
 
@@ -111,4 +111,12 @@ export class UpdateDepartmentDto {
   @IsString()
   @Length(1, 40)
   code?: string;
+}
+
+/** What a signed-in user may change about themselves. */
+export class UpdateMeDto {
+  @ApiPropertyOptional({ enum: LANGUAGES, description: 'Language of notifications and e-mails (vi: Vietnamese, en: English)' })
+  @IsOptional()
+  @IsIn([...LANGUAGES])
+  language?: Language;
 }

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { cityIso, utcIso, type Role } from '@app/common';
+import { cityIso, DEFAULT_LANGUAGE, type Language, utcIso, type Role } from '@app/common';
 
 export type UserStatus = 'active' | 'disabled';
 
@@ -38,6 +38,10 @@ export class User {
   @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
   lockedUntil: Date | null;
 
+  /** Language of the user's notifications and e-mails. */
+  @Column({ type: 'text', default: DEFAULT_LANGUAGE })
+  language: Language;
+
   @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
   lastLoginAt: Date | null;
 
@@ -49,7 +53,7 @@ export class User {
 }
 
 /** What the API shows of a user; never the hash or lockout counters. */
-export interface UserView {
+export class UserView {
   id: string;
   email: string;
   fullName: string;
@@ -57,6 +61,8 @@ export interface UserView {
   organizationId: string | null;
   orgRole: OrgRole | null;
   status: UserStatus;
+  /** Language of the user's notifications and e-mails. */
+  language: Language;
   createdAt: string;
 }
 
@@ -75,6 +81,7 @@ export function toUserSnapshot(user: User): UserView {
     organizationId: user.organizationId,
     orgRole: user.orgRole ?? null,
     status: user.status,
+    language: user.language,
     createdAt: utcIso(user.createdAt),
   };
 }

@@ -40,12 +40,12 @@ export class DensityQueryDto extends ExportQuery {
 
   @ApiPropertyOptional(AREA_PARAM)
   @IsOptional()
-  @Matches(AREA_CODE, { message: 'area must be an area code' })
+  @Matches(AREA_CODE, { message: 'validation.areaCode' })
   area?: string;
 
   @ApiPropertyOptional(KNOWN_AT_PARAM)
   @IsOptional()
-  @Matches(KNOWN_AT_PATTERN, { message: 'knownAt must be a date (YYYY-MM-DD) or an ISO 8601 instant with offset' })
+  @Matches(KNOWN_AT_PATTERN, { message: 'validation.knownAt' })
   knownAt?: string;
 
   @ApiPropertyOptional({ enum: ['area', 'sector'], default: 'area', description: 'sector adds the city-wide count per sector' })
@@ -57,7 +57,7 @@ export class DensityQueryDto extends ExportQuery {
 export class SeriesQueryDto extends ExportQuery {
   @ApiPropertyOptional({ example: '2025-01', description: 'First month (YYYY-MM); default 11 months before `to`' })
   @IsOptional()
-  @Matches(MONTH_PATTERN, { message: 'from must be a month written YYYY-MM' })
+  @Matches(MONTH_PATTERN, { message: 'validation.month' })
   from?: string;
 
   @ApiPropertyOptional({
@@ -65,17 +65,17 @@ export class SeriesQueryDto extends ExportQuery {
     description: 'Last month (YYYY-MM), not after the current month; default the current month',
   })
   @IsOptional()
-  @Matches(MONTH_PATTERN, { message: 'to must be a month written YYYY-MM' })
+  @Matches(MONTH_PATTERN, { message: 'validation.month' })
   to?: string;
 
   @ApiPropertyOptional(AREA_PARAM)
   @IsOptional()
-  @Matches(AREA_CODE, { message: 'area must be an area code' })
+  @Matches(AREA_CODE, { message: 'validation.areaCode' })
   area?: string;
 
   @ApiPropertyOptional(KNOWN_AT_PARAM)
   @IsOptional()
-  @Matches(KNOWN_AT_PATTERN, { message: 'knownAt must be a date (YYYY-MM-DD) or an ISO 8601 instant with offset' })
+  @Matches(KNOWN_AT_PATTERN, { message: 'validation.knownAt' })
   knownAt?: string;
 }
 
@@ -83,17 +83,17 @@ export class SeriesQueryDto extends ExportQuery {
 export class ChartQueryDto {
   @ApiPropertyOptional({ example: '2024-12', description: 'First month; default 23 months before `to`' })
   @IsOptional()
-  @Matches(MONTH_PATTERN, { message: 'from must be a month written YYYY-MM' })
+  @Matches(MONTH_PATTERN, { message: 'validation.month' })
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-11', description: 'Last month; default the current month' })
   @IsOptional()
-  @Matches(MONTH_PATTERN, { message: 'to must be a month written YYYY-MM' })
+  @Matches(MONTH_PATTERN, { message: 'validation.month' })
   to?: string;
 
   @ApiPropertyOptional(AREA_PARAM)
   @IsOptional()
-  @Matches(AREA_CODE, { message: 'area must be an area code' })
+  @Matches(AREA_CODE, { message: 'validation.areaCode' })
   area?: string;
 }
 

@@ -156,7 +156,7 @@ export class CreateProblemDto {
   @MaxLength(20_000)
   constraints?: string | null;
 
-  @ApiPropertyOptional({ description: 'integer VND', example: 500_000_000 })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'integer VND', example: 500_000_000 })
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -8,8 +8,6 @@ export function IsDateTimeWithOffset(): PropertyDecorator {
   return applyDecorators(
     IsString(),
     IsISO8601({ strict: true }),
-    Matches(DATE_TIME_WITH_OFFSET, {
-      message: '$property must be an ISO 8601 date-time with an offset, e.g. 2026-03-01T17:00:00+07:00',
-    }),
+    Matches(DATE_TIME_WITH_OFFSET, { message: 'validation.dateTimeWithOffset' }),
   );
 }

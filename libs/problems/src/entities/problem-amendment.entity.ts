@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /** One changed field of an amendment, as the public reads it. */
-export interface FieldChange {
+export class FieldChange {
   before: unknown;
   after: unknown;
 }

@@ -2,12 +2,12 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateCol
 import type { Rubric } from '../rubric';
 import type { ProblemSector, ProblemStatus } from '../problem.constants';
 
-export interface Kpi {
+export class Kpi {
   name: string;
   target: string;
 }
 
-export interface ProblemContact {
+export class ProblemContact {
   name: string;
   email?: string | null;
   phone?: string | null;

@@ -62,9 +62,9 @@ export class SealedKeyring {
       [problemId],
     );
     const row = rows[0];
-    if (!row) throw new AppError(ErrorCode.PROBLEM_NOT_FOUND, 'No such problem.');
+    if (!row) throw new AppError(ErrorCode.PROBLEM_NOT_FOUND);
     if (!isOpened(row.status, row.past_deadline)) {
-      throw new AppError(ErrorCode.PROPOSAL_SEALED, 'Proposals stay sealed until the deadline.');
+      throw new AppError(ErrorCode.PROPOSAL_SEALED);
     }
     const sealedKey = row.sealed_key;
     if (!sealedKey) {
@@ -108,7 +108,7 @@ export class SealedKeyring {
       `SELECT sealed_key FROM problems WHERE id = $1${lock ? ' FOR NO KEY UPDATE' : ''}`,
       [problemId],
     );
-    if (!rows[0]) throw new AppError(ErrorCode.PROBLEM_NOT_FOUND, 'No such problem.');
+    if (!rows[0]) throw new AppError(ErrorCode.PROBLEM_NOT_FOUND);
     return rows[0].sealed_key;
   }
 }

@@ -38,7 +38,7 @@ export class ProposalReferenceConstraint implements ValidatorConstraintInterface
   }
 
   defaultMessage(): string {
-    return 'each reference must be a non-empty string (≤ 1000 characters) or exactly {title, url} with an http(s) url';
+    return 'validation.proposalReference';
   }
 }
 

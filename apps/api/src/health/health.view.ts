@@ -1,0 +1,4 @@
+/** The liveness answer. */
+export class LivenessView {
+  status: 'ok';
+}

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { join } from 'node:path';
+import * as ts from 'typescript';
+import { ErrorCode } from '../errors/error-codes';
+import { hasTranslation, languageFromHeader, LANGUAGES, LOCALES, translate } from './i18n';
+
+/** Every key of a nested translation object, dotted. */
+function keysOf(value: object, prefix = ''): string[] {
+  return Object.entries(value).flatMap(([k, v]) =>
+    v && typeof v === 'object' ? keysOf(v as object, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
+}
+
+describe('translations', () => {
+  it('have the same keys in every language', () => {
+    const [first, ...rest] = LANGUAGES;
+    const expected = keysOf(LOCALES[first]).sort();
+    for (const lang of rest) {
+      const actual = keysOf(LOCALES[lang]).sort();
+      expect({ lang, missing: expected.filter((k) => !actual.includes(k)) }).toEqual({ lang, missing: [] });
+      expect({ lang, extra: actual.filter((k) => !expected.includes(k)) }).toEqual({ lang, extra: [] });
+    }
+  });
+
+  it('give every error code a message in every language', () => {
+    for (const lang of LANGUAGES) {
+      const missing = Object.values(ErrorCode).filter((code) => !hasTranslation(lang, `errors.${code}`));
+      expect({ lang, missing }).toEqual({ lang, missing: [] });
+    }
+  });
+
+  it('use the same placeholders in every language', () => {
+    const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+    const lookup = (obj: object, key: string) => key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], obj) as string;
+    for (const key of keysOf(LOCALES.vi)) {
+      expect({ key, en: placeholders(lookup(LOCALES.en, key)) }).toEqual({ key, en: placeholders(lookup(LOCALES.vi, key)) });
+    }
+  });
+
+  it('speak Vietnamese by default and English on request', () => {
+    expect(translate('vi', 'errors.PROBLEM_NOT_FOUND')).toBe('Không tìm thấy bài toán này.');
+    expect(translate('en', 'errors.PROBLEM_NOT_FOUND')).toBe('No such problem.');
+    expect(translate('vi', 'errors.CONSENSUS_NOT_ALLOWED', { context: 'notChair' })).toContain('Chủ tịch');
+    expect(languageFromHeader(undefined)).toBe('vi');
+    expect(languageFromHeader('en-US,en;q=0.9')).toBe('en');
+    expect(languageFromHeader('fr-FR, en;q=0.5')).toBe('en');
+    expect(languageFromHeader('fr-FR')).toBe('vi');
+    expect(languageFromHeader('vi-VN,vi;q=0.9,en;q=0.8')).toBe('vi');
+  });
+});
+
+/**
+ * Wording lives in the translation files only. This walks every source file the apps run and fails
+ * on a string a person would read written inline: any Vietnamese text, a message passed to
+ * AppError, or a literal given as a message, title, body, subject, text or html.
+ */
+describe('no inline user-facing text', () => {
+  const root = join(__dirname, '../../../..');
+  const files = execSync("git ls-files 'apps/**/*.ts' 'libs/**/*.ts'", { cwd: root })
+    .toString()
+    .split('\n')
+    // unit-resolver.ts holds tables of Vietnamese letters for matching names, not wording.
+    .filter((f) => f && !/\.spec\.ts$|\/migrations\/|\/scripts\/|reference-data|\/seed\.ts$|env\.schema\.ts$|unit-resolver\.ts$/.test(f));
+  const VIETNAMESE = /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĐ]/i;
+  const TEXT_PROPERTIES = new Set(['message', 'title', 'body', 'subject', 'text', 'html', 'label']);
+  const isWords = (s: string) => /[A-Za-z]{2,}\s+[A-Za-z]{2,}/.test(s) && !/^[a-z]+(\.[A-Za-z0-9_]+)+$/.test(s);
+
+  it('finds none', () => {
+    const found: string[] = [];
+    for (const file of files) {
+      const source = ts.createSourceFile(file, readFileSync(join(root, file), 'utf8'), ts.ScriptTarget.Latest, true);
+      const where = (n: ts.Node) => `${file}:${source.getLineAndCharacterOfPosition(n.getStart()).line + 1}`;
+      const visit = (node: ts.Node): void => {
+        if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node)) {
+          const text = node.getText();
+          const parent = node.parent;
+          const inDecorator = !!ts.findAncestor(node, (a) => ts.isDecorator(a));
+          if (VIETNAMESE.test(text) && !inDecorator && !ts.isImportDeclaration(parent)) found.push(`${where(node)} Vietnamese text`);
+          if (ts.isNewExpression(parent) && parent.expression.getText() === 'AppError' && parent.arguments?.[1] === node) {
+            found.push(`${where(node)} message passed to AppError`);
+          }
+          if (ts.isPropertyAssignment(parent) && parent.initializer === node && TEXT_PROPERTIES.has(parent.name.getText()) && isWords(text)) {
+            found.push(`${where(node)} inline ${parent.name.getText()}`);
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    expect(found).toEqual([]);
+  });
+});
