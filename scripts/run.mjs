@@ -182,6 +182,34 @@ async function setupInfra(mode) {
 // Commands
 // ---------------------------------------------------------------------------------------------
 
+/** Newest modification time under `p` (a file or a folder), 0 when it does not exist. */
+function newestMtime(p) {
+  let stat;
+  try {
+    stat = fs.statSync(p);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
+  return newest;
+}
+
+const PORTAL_INPUTS = ['apps/portal/src', 'apps/portal/index.html', 'apps/portal/vite.config.ts', 'package-lock.json'];
+
+/** Builds the portal (vite) into dist/portal when a source is newer than the last build. */
+async function buildPortalIfChanged(env) {
+  const built = newestMtime(path.join(ROOT, 'dist', 'portal', 'index.html'));
+  const changed = PORTAL_INPUTS.some((p) => newestMtime(path.join(ROOT, p)) > built);
+  if (!changed) {
+    log('portal: up to date (dist/portal)');
+    return 0;
+  }
+  log('building the portal: npm run build:portal');
+  return runStep('portal', 'npm', ['run', 'build:portal'], { env });
+}
+
 async function waitForHttp(url, ms) {
   const until = Date.now() + ms;
   while (Date.now() < until && !isClosing()) {
@@ -210,8 +238,10 @@ async function start() {
   };
   fs.mkdirSync(env.MAIL_DIR, { recursive: true });
 
-  log('building: npm run build');
-  let code = await runStep('build', 'npm', ['run', 'build'], { env });
+  log('building: npm run build:server');
+  let code = await runStep('build', 'npm', ['run', 'build:server'], { env });
+  if (isClosing()) return finishing;
+  if (code === 0) code = await buildPortalIfChanged(env);
   if (isClosing()) return finishing;
   if (code !== 0) {
     log(`build failed (exit ${code})`);
@@ -243,6 +273,7 @@ async function start() {
   const up = await waitForHttp(`http://127.0.0.1:${env.PORT}/api/health`, 60_000);
   if (isClosing()) return finishing;
   if (!up) log('the API has not answered on /api/health within 60s; it may still be starting');
+  log(`portal  ${base}/   <- open this in a browser`);
   log(`API     ${base}/api/v1`);
   log(`docs    ${base}/api/docs`);
   log(`health  ${base}/api/health`);
@@ -278,6 +309,7 @@ async function test(args) {
     const checks = [
       ['tsc', [tsc, '-p', 'tsconfig.json', '--noEmit']],
       ['eslint', [eslint, '{apps,libs,test,bench}/**/*.ts']],
+      ['tsc (portal)', [tsc, '-p', 'apps/portal/tsconfig.json']],
     ];
     for (const [name, argv] of checks) {
       log(`checking: ${name}`);
@@ -288,6 +320,13 @@ async function test(args) {
         return finish(code);
       }
     }
+  }
+  // The browser tests drive the built portal the API serves.
+  const portalCode = await buildPortalIfChanged(env);
+  if (isClosing()) return finishing;
+  if (portalCode !== 0) {
+    log(`portal build failed (exit ${portalCode})`);
+    return finish(portalCode);
   }
   log(`testing: jest --config jest.config.js --runInBand${args.length ? ' ' + args.join(' ') : ''}`);
   const resultsFile = path.join(ROOT, '.data', 'test', 'jest-results.json');

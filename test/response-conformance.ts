@@ -48,7 +48,8 @@ export class ResponseConformance {
   attach(fastify: FastifyInstance): void {
     fastify.addHook('onSend', (request, reply, payload, done) => {
       const route = request.routeOptions?.url;
-      if (route && !route.startsWith('/api/docs') && request.method !== 'OPTIONS' && request.method !== 'HEAD') {
+      // The portal's pages and assets (apps/api/src/portal-static.ts) are not API operations.
+      if (route?.startsWith('/api/') && !route.startsWith('/api/docs') && request.method !== 'OPTIONS' && request.method !== 'HEAD') {
         this.seen.push({
           method: request.method.toLowerCase(),
           route,

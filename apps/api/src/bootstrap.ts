@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig, createValidationPipe, validateEnv } from '@app/common';
 import { AppModule, requestIdOf, REQUEST_ID_HEADER } from './app.module';
 import { createOpenApiDocument } from './openapi';
+import { servePortal } from './portal-static';
 
 /**
  * Builds the HTTP application with everything main.ts and the e2e tests share:
@@ -59,5 +60,6 @@ export async function createApp(): Promise<NestFastifyApplication> {
 
   const document = await createOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  await servePortal(app, config.get('PORTAL_DIR'));
   return app;
 }

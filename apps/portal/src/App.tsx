@@ -1,0 +1,96 @@
+import { lazy, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, NavLink, Route, Routes } from 'react-router';
+import { Loading } from './components';
+import { LANGUAGES } from './i18n';
+import { SessionProvider, useSession } from './session';
+
+// Each page is its own chunk: the first load carries only the shell and the page opened.
+const Home = lazy(() => import('./pages/Home'));
+const Problems = lazy(() => import('./pages/Problems'));
+const Problem = lazy(() => import('./pages/Problem'));
+const Enterprises = lazy(() => import('./pages/Enterprises'));
+const Enterprise = lazy(() => import('./pages/Enterprise'));
+const Indicators = lazy(() => import('./pages/Indicators'));
+const SignIn = lazy(() => import('./pages/SignIn'));
+const SetPassword = lazy(() => import('./pages/SetPassword'));
+const NotFound = lazy(() => import('./pages/NotFound'));
+
+function Header() {
+  const { t, i18n } = useTranslation();
+  const { user, signOut, setLanguage } = useSession();
+  return (
+    <header className="site-header">
+      <div className="bar">
+        <Link to="/" className="brand">
+          {t('app.name')}
+        </Link>
+        <nav aria-label={t('nav.label')}>
+          <ul>
+            <li>
+              <NavLink to="/problems">{t('nav.problems')}</NavLink>
+            </li>
+            <li>
+              <NavLink to="/enterprises">{t('nav.enterprises')}</NavLink>
+            </li>
+            <li>
+              <NavLink to="/indicators">{t('nav.indicators')}</NavLink>
+            </li>
+          </ul>
+        </nav>
+        <div className="tools">
+          <label className="language">
+            <span className="visually-hidden">{t('nav.language')}</span>
+            <select value={i18n.language} onChange={(e) => void setLanguage(e.target.value as (typeof LANGUAGES)[number])}>
+              {LANGUAGES.map((lng) => (
+                <option key={lng} value={lng}>
+                  {t(`languages.${lng}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          {user ? (
+            <>
+              <span className="muted">{user.fullName}</span>
+              <button type="button" className="link-button" onClick={() => void signOut()}>
+                {t('nav.signOut')}
+              </button>
+            </>
+          ) : (
+            <Link to="/sign-in">{t('nav.signIn')}</Link>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}
+
+export function App() {
+  const { t } = useTranslation();
+  return (
+    <SessionProvider>
+      <a className="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
+      <Header />
+      <main id="main" tabIndex={-1}>
+        <Suspense fallback={<Loading />}>
+          <Routes>
+            <Route path="/" element={<Home />} />
+            <Route path="/problems" element={<Problems />} />
+            <Route path="/problems/:id" element={<Problem />} />
+            <Route path="/enterprises" element={<Enterprises />} />
+            <Route path="/enterprises/:id" element={<Enterprise />} />
+            <Route path="/indicators" element={<Indicators />} />
+            <Route path="/sign-in" element={<SignIn />} />
+            <Route path="/set-password" element={<SetPassword />} />
+            <Route path="*" element={<NotFound />} />
+          </Routes>
+        </Suspense>
+      </main>
+      <footer className="site-footer">
+        <p>{t('app.footer')}</p>
+      </footer>
+    </SessionProvider>
+  );
+}

@@ -1,0 +1,237 @@
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { mailsTo } from './enterprise-fixtures';
+import { createDepartmentWithOfficer, createPublishedProblem, createVerifiedEnterprise } from './factories';
+import { bearer, createUser, eventually, login, startApp, TestContext } from './harness';
+
+/**
+ * The portal in a real browser (Debian's Chromium through playwright-core) against the real
+ * stack: the API serving the built portal, the worker, PostgreSQL and Redis. Every page opened
+ * is scanned with axe-core: a serious or critical WCAG 2.1 A/AA violation fails the test.
+ * SCREENSHOTS=1 (npm run screenshots) also writes each main page at 390 and 1280 px to docs/screenshots.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOT_DIR = join(__dirname, '..', 'docs', 'screenshots');
+jest.setTimeout(120_000);
+
+describe('portal in the browser', () => {
+  let ctx: TestContext;
+  let browser: Browser;
+  let base: string;
+  let problemId: string;
+  let enterpriseId: string;
+  const problemTitle = 'Số hóa quy trình cấp phép xây dựng tại phường Hồng Bàng';
+
+  beforeAll(async () => {
+    ctx = await startApp({ worker: true });
+    await ctx.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(ctx.app.getHttpServer().address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+
+    const department = await createDepartmentWithOfficer(ctx, 'Sở Xây dựng Hải Phòng');
+    problemId = await createPublishedProblem(ctx, department, { title: problemTitle, deadlineIn: '10 days' });
+    await ctx.dataSource.query(
+      `UPDATE problems SET budget_ceiling = 1500000000, duration_months = 6, sector = 'public_administration',
+              kpis = '[{"name":"Thời gian xử lý hồ sơ","target":"dưới 5 ngày"}]'::jsonb WHERE id = $1`,
+      [problemId],
+    );
+    await createPublishedProblem(ctx, department, { title: 'Cảnh báo ngập lụt đô thị theo thời gian thực', deadlineIn: '3 days' });
+    enterpriseId = (await createVerifiedEnterprise(ctx, { legalName: 'Công ty Cổ phần Công nghệ Cảng Xanh', sectors: ['logistics_seaport', 'ict'] })).id;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await ctx?.close();
+  });
+
+  async function open(path: string, width = 1280): Promise<Page> {
+    // axe needs a page in its own context; closing a page closes its context (close()).
+    const page = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${base}${path}`);
+    return page;
+  }
+
+  async function close(page: Page): Promise<void> {
+    await page.context().close();
+  }
+
+  /** 0 serious or critical WCAG 2.1 A/AA violations on the page as it is now. */
+  async function expectAccessible(page: Page): Promise<void> {
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+  }
+
+  it('serves the portal at / and for deep links, with caching headers, and leaves /api alone', async () => {
+    const home = await fetch(`${base}/`);
+    expect(home.status).toBe(200);
+    expect(home.headers.get('cache-control')).toBe('no-cache');
+    const html = await home.text();
+    expect(html).toContain('<div id="root">');
+    const deep = await fetch(`${base}/problems/${problemId}`);
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toBe(html);
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(asset).toBeDefined();
+    const script = await fetch(`${base}${asset}`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const unknownApi = await fetch(`${base}/api/v1/no-such-thing`);
+    expect(unknownApi.status).toBe(404);
+    expect(((await unknownApi.json()) as { code: string }).code).toBe('ROUTE_NOT_FOUND');
+  });
+
+  it('home: open problems and the city density figure against the 0.7 target, in Vietnamese', async () => {
+    const page = await open('/');
+    await page.getByRole('heading', { level: 1, name: 'Bài toán của thành phố, giải pháp của doanh nghiệp' }).waitFor();
+    await page.getByRole('link', { name: problemTitle }).first().waitFor();
+    await page.getByText('Mục tiêu của thành phố: trên 0,7').waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('vi');
+    await expectAccessible(page);
+    await close(page);
+  });
+
+  it('search: accent-insensitive text in a shareable URL; the problem page shows budget, rubric and countdown', async () => {
+    const page = await open('/problems');
+    await page.getByLabel('Từ khóa').fill('cap phep xay dung');
+    await page.getByRole('button', { name: 'Tìm kiếm' }).click();
+    await page.waitForURL(/q=cap\+phep\+xay\+dung/);
+    const link = page.getByRole('link', { name: problemTitle });
+    await link.waitFor();
+    await expect(page.getByRole('link', { name: 'Cảnh báo ngập lụt đô thị theo thời gian thực' }).count()).resolves.toBe(0);
+    await expectAccessible(page);
+
+    // The same URL opened afresh gives the same search.
+    const shared = await open(new URL(page.url()).pathname + new URL(page.url()).search);
+    await shared.getByRole('link', { name: problemTitle }).waitFor();
+    expect(await shared.getByLabel('Từ khóa').inputValue()).toBe('cap phep xay dung');
+    await close(shared);
+
+    await link.click();
+    await page.getByRole('heading', { level: 1, name: problemTitle }).waitFor();
+    await page.getByText('1.500.000.000 ₫').waitFor();
+    await page.getByText(/còn 9 ngày 23 giờ|còn 10 ngày 0 giờ/).first().waitFor();
+    await page.getByRole('cell', { name: 'Approach' }).waitFor();
+    await page.getByRole('cell', { name: '40%' }).waitFor();
+    await page.getByText('Thời gian xử lý hồ sơ').waitFor();
+    await expectAccessible(page);
+    await close(page);
+  });
+
+  it('an unknown problem shows the API error as a sentence, not a code', async () => {
+    const page = await open('/problems/00000000-0000-4000-8000-000000000000');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).not.toMatch(/PROBLEM_NOT_FOUND|^\s*$/);
+    await close(page);
+  });
+
+  it('enterprise directory and firm page', async () => {
+    const page = await open('/enterprises');
+    await page.getByRole('link', { name: 'Công ty Cổ phần Công nghệ Cảng Xanh' }).click();
+    await page.waitForURL(`${base}/enterprises/${enterpriseId}`);
+    await page.getByRole('heading', { level: 1, name: 'Công ty Cổ phần Công nghệ Cảng Xanh' }).waitFor();
+    await page.getByText('Logistics và cảng biển, Công nghệ thông tin – truyền thông').waitFor();
+    await expectAccessible(page);
+    await close(page);
+  });
+
+  it('indicator dashboard: every commune-level unit in a sortable table, chart, CSV, sources', async () => {
+    const [{ count }] = await ctx.dataSource.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM areas WHERE unit_type <> 'city'`);
+    const page = await open('/indicators');
+    const rows = page.locator('table').first().locator('tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(count);
+    await page.getByRole('button', { name: 'Đơn vị' }).click();
+    const firstTwo = await rows.locator('td:first-child').allTextContents();
+    expect(firstTwo.slice(0, 5)).toEqual([...firstTwo].sort((a, b) => a.localeCompare(b, 'vi')).slice(0, 5));
+    const csv = await fetch(`${base}${await page.getByRole('link', { name: 'Tải bảng theo đơn vị (CSV)' }).getAttribute('href')}`);
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const chart = await page.getByRole('img', { name: /Biểu đồ đường/ }).evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth > 0);
+    expect(chart).toBe(true);
+    await page.getByRole('heading', { name: 'Nguồn số liệu dân số' }).waitFor();
+    await expectAccessible(page);
+    await close(page);
+  });
+
+  it('the language switch shows English and persists across a reload', async () => {
+    const page = await open('/problems');
+    await page.getByRole('heading', { level: 1, name: 'Tìm bài toán' }).waitFor();
+    await page.getByLabel('Ngôn ngữ').selectOption('en');
+    await page.getByRole('heading', { level: 1, name: 'Find a problem' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Find a problem' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await expectAccessible(page);
+    await close(page);
+  });
+
+  it('the set-password link of a real account mail opens the portal page; the person then signs in and out', async () => {
+    const adminEmail = 'admin-portal@marketplace.test.vn';
+    await createUser(ctx, { email: adminEmail, role: 'admin' });
+    const admin = await login(ctx, adminEmail);
+    const [dept] = await ctx.dataSource.query<{ id: string }[]>(`SELECT id FROM organizations WHERE kind = 'department' LIMIT 1`);
+    const since = Date.now() - 1000;
+    const email = 'nguyen.van.an@xaydung.haiphong.gov.vn';
+    await ctx.http
+      .post('/api/v1/users')
+      .set(bearer(admin))
+      .send({ email, fullName: 'Nguyễn Văn An', role: 'officer', departmentId: dept.id })
+      .expect(201);
+    const mail = await eventually(async () => (await mailsTo(email, since, '/set-password?token='))[0]);
+    const link = new URL(/https?:\/\/\S+\/set-password\?token=[^\s"<>]+/.exec(mail)![0]);
+
+    const page = await open(link.pathname + link.search);
+    await page.getByRole('heading', { level: 1, name: 'Đặt mật khẩu' }).waitFor();
+    await expectAccessible(page);
+    await page.getByLabel('Mật khẩu mới').fill('short');
+    await page.getByLabel('Nhập lại mật khẩu').fill('short');
+    await page.getByRole('button', { name: 'Lưu mật khẩu' }).click();
+    await page.getByText('Mật khẩu phải dài từ 8 đến 128 ký tự.').waitFor();
+    await page.getByLabel('Mật khẩu mới').fill('Hai Phong 2026 an toan');
+    await page.getByLabel('Nhập lại mật khẩu').fill('Hai Phong 2026 an toan');
+    await page.getByRole('button', { name: 'Lưu mật khẩu' }).click();
+    await page.getByRole('status').getByText('Đã lưu mật khẩu').waitFor();
+
+    await page.getByRole('main').getByRole('link', { name: 'Đăng nhập' }).click();
+    await page.getByLabel('Thư điện tử').fill(email);
+    await page.getByLabel('Mật khẩu').fill('wrong password!');
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).not.toContain('INVALID_CREDENTIALS');
+    await expectAccessible(page);
+    await page.getByLabel('Mật khẩu').fill('Hai Phong 2026 an toan');
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByText('Nguyễn Văn An').waitFor();
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.getByRole('banner').getByRole('link', { name: 'Đăng nhập' }).waitFor();
+    await close(page);
+  });
+
+  (process.env.SCREENSHOTS === '1' ? it : it.skip)('writes screenshots of the main pages at 390 and 1280 px (npm run screenshots)', async () => {
+    await mkdir(SCREENSHOT_DIR, { recursive: true });
+    const pages: [string, string, string][] = [
+      ['home', '/', problemTitle],
+      ['problems', '/problems', problemTitle],
+      ['problem', `/problems/${problemId}`, 'Tiêu chí chấm điểm'],
+      ['enterprises', '/enterprises', 'Công ty Cổ phần Công nghệ Cảng Xanh'],
+      ['enterprise', `/enterprises/${enterpriseId}`, 'Mã số thuế'],
+      ['indicators', '/indicators', 'Nguồn số liệu dân số'],
+      ['sign-in', '/sign-in', 'Thư điện tử'],
+    ];
+    for (const width of [390, 1280]) {
+      for (const [name, path, text] of pages) {
+        const page = await open(path, width);
+        await page.getByText(text).first().waitFor();
+        await page.waitForLoadState('networkidle');
+        await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${width}.png`), fullPage: true });
+        await close(page);
+      }
+    }
+  });
+});
