@@ -207,7 +207,8 @@ async function buildPortalIfChanged(env) {
     return 0;
   }
   log('building the portal: npm run build:portal');
-  return runStep('portal', 'npm', ['run', 'build:portal'], { env });
+  // Always the production build of React, whatever NODE_ENV the run uses.
+  return runStep('portal', 'npm', ['run', 'build:portal'], { env: { ...env, NODE_ENV: 'production' } });
 }
 
 async function waitForHttp(url, ms) {

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { VersioningType } from '@nestjs/common';
@@ -48,6 +49,9 @@ export async function createApp(): Promise<NestFastifyApplication> {
       },
     },
   });
+
+  // The portal's refresh-token cookie (apps/api/src/auth/session-cookie.ts).
+  await app.register(cookie);
 
   // Uploads (proposal attachments): one file per request, bounded; JSON bodies keep BODY_LIMIT_BYTES.
   await app.register(multipart, {

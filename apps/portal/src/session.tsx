@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, setAccessToken, unwrap, type Schemas } from './api/client';
 import i18n, { rememberLanguage, type Language } from './i18n';
@@ -7,6 +7,8 @@ export type SessionUser = Schemas['TokenPair']['user'];
 
 interface Session {
   user: SessionUser | null;
+  /** True until the first silent refresh has told whether a session cookie exists. */
+  restoring: boolean;
   signIn(email: string, password: string): Promise<SessionUser>;
   signOut(): Promise<void>;
   setLanguage(language: Language): Promise<void>;
@@ -15,35 +17,63 @@ interface Session {
 const SessionContext = createContext<Session | null>(null);
 
 /**
- * Who is signed in. The access token is kept in memory (client.ts) and the refresh token too:
- * a reload signs the person out rather than leaving a token in storage a script could read.
+ * The header that asks the API for the cookie session and proves, on refresh and logout, that the
+ * call comes from the portal's own script (CSRF check, apps/api/src/auth/session-cookie.ts).
+ */
+const PORTAL = { 'X-Portal-Session': '1' };
+
+/**
+ * Who is signed in. The access token lives in memory (client.ts); the refresh token in an HttpOnly
+ * cookie the script never sees. A reload restores the session with one refresh call.
  */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<SessionUser | null>(null);
-  const [refreshToken, setRefreshToken] = useState<string | null>(null);
+  const [restoring, setRestoring] = useState(true);
+  const timer = useRef<number | undefined>(undefined);
+  const refreshRef = useRef<() => Promise<void>>(() => Promise.resolve());
   const queryClient = useQueryClient();
 
-  const signIn = useCallback(async (email: string, password: string) => {
-    const tokens = unwrap(await api.POST('/api/v1/auth/login', { body: { email, password } }));
-    setAccessToken(tokens.accessToken);
-    setRefreshToken(tokens.refreshToken);
-    setUser(tokens.user);
-    // The saved language wins over the browser's choice once signed in.
-    const me = unwrap(await api.GET('/api/v1/me'));
-    if (me.language && me.language !== i18n.language) {
-      await i18n.changeLanguage(me.language);
-      rememberLanguage(me.language);
+  const adopt = useCallback((tokens: Schemas['TokenPair'] | null) => {
+    window.clearTimeout(timer.current);
+    setAccessToken(tokens?.accessToken ?? null);
+    setUser(tokens?.user ?? null);
+    if (tokens) {
+      // Refresh a minute before the access token expires.
+      timer.current = window.setTimeout(() => void refreshRef.current(), Math.max(10, tokens.expiresIn - 60) * 1000);
     }
-    return tokens.user;
   }, []);
 
+  const refresh = useCallback(async () => {
+    const result = await api.POST('/api/v1/auth/refresh', { body: {}, headers: PORTAL }).catch(() => null);
+    adopt(result?.data ?? null);
+  }, [adopt]);
+  refreshRef.current = refresh;
+
+  useEffect(() => {
+    void refresh().finally(() => setRestoring(false));
+    return () => window.clearTimeout(timer.current);
+  }, [refresh]);
+
+  const signIn = useCallback(
+    async (email: string, password: string) => {
+      const tokens = unwrap(await api.POST('/api/v1/auth/login', { body: { email, password }, headers: PORTAL }));
+      adopt(tokens);
+      // The saved language wins over the browser's choice once signed in.
+      const me = unwrap(await api.GET('/api/v1/me'));
+      if (me.language !== i18n.language) {
+        await i18n.changeLanguage(me.language);
+        rememberLanguage(me.language);
+      }
+      return tokens.user;
+    },
+    [adopt],
+  );
+
   const signOut = useCallback(async () => {
-    if (refreshToken) await api.POST('/api/v1/auth/logout', { body: { refreshToken } });
-    setAccessToken(null);
-    setRefreshToken(null);
-    setUser(null);
+    await api.POST('/api/v1/auth/logout', { body: {}, headers: PORTAL }).catch(() => null);
+    adopt(null);
     queryClient.clear();
-  }, [refreshToken, queryClient]);
+  }, [adopt, queryClient]);
 
   const setLanguage = useCallback(
     async (language: Language) => {
@@ -55,7 +85,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [user, queryClient],
   );
 
-  const value = useMemo(() => ({ user, signIn, signOut, setLanguage }), [user, signIn, signOut, setLanguage]);
+  const value = useMemo(() => ({ user, restoring, signIn, signOut, setLanguage }), [user, restoring, signIn, signOut, setLanguage]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

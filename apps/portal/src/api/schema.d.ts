@@ -399,7 +399,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with e-mail and password
-         * @description Answers an access token and a refresh token. Repeated failures lock the account for a growing time.
+         * @description Answers an access token and a refresh token. With the header `X-Portal-Session: 1` (the portal) the refresh token is set as an HttpOnly, SameSite=Strict cookie on /api/v1/auth instead of being returned. Repeated failures lock the account for a growing time.
          *
          *     Public.
          *
@@ -423,11 +423,11 @@ export interface paths {
         put?: never;
         /**
          * Exchange a refresh token for new tokens
-         * @description Each refresh token works once; reusing one revokes every session descended from it.
+         * @description Each refresh token works once; reusing one revokes every session descended from it. The token comes from the body, or from the session cookie when the request carries `X-Portal-Session: 1`; a cookie without that header is refused (CSRF).
          *
          *     Public.
          *
-         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_JSON` (400), `REFRESH_TOKEN_INVALID` (401), `REFRESH_TOKEN_REUSED` (401), `ACCOUNT_DISABLED` (401), `PAYLOAD_TOO_LARGE` (413), `UNSUPPORTED_MEDIA_TYPE` (415), `RATE_LIMITED` (429).
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_JSON` (400), `REFRESH_TOKEN_INVALID` (401), `REFRESH_TOKEN_REUSED` (401), `ACCOUNT_DISABLED` (401), `CSRF_CHECK_FAILED` (403), `PAYLOAD_TOO_LARGE` (413), `UNSUPPORTED_MEDIA_TYPE` (415), `RATE_LIMITED` (429).
          */
         post: operations["refreshTokens"];
         delete?: never;
@@ -447,11 +447,11 @@ export interface paths {
         put?: never;
         /**
          * Sign out
-         * @description Revokes the given refresh token. Answers 204 whether or not it was still valid.
+         * @description Revokes the given refresh token (from the body, or the session cookie with `X-Portal-Session: 1`) and clears the cookie. Answers 204 whether or not it was still valid.
          *
          *     Public.
          *
-         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_JSON` (400), `PAYLOAD_TOO_LARGE` (413), `UNSUPPORTED_MEDIA_TYPE` (415), `RATE_LIMITED` (429).
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_JSON` (400), `CSRF_CHECK_FAILED` (403), `PAYLOAD_TOO_LARGE` (413), `UNSUPPORTED_MEDIA_TYPE` (415), `RATE_LIMITED` (429).
          */
         post: operations["logout"];
         delete?: never;
@@ -2191,7 +2191,8 @@ export interface components {
         };
         TokenPair: {
             accessToken: string;
-            refreshToken: string;
+            /** @description Absent when the caller asked for the HttpOnly session cookie (X-Portal-Session: 1). */
+            refreshToken?: string;
             expiresIn: number;
             user: {
                 id: string;
@@ -2202,7 +2203,8 @@ export interface components {
             };
         };
         RefreshDto: {
-            refreshToken: string;
+            /** @description The refresh token; the portal omits it and sends the session cookie with the X-Portal-Session: 1 header */
+            refreshToken?: string;
         };
         SetPasswordDto: {
             /** @description The token from the account-created e-mail */
@@ -2928,7 +2930,7 @@ export interface components {
              * @example PROBLEM_NOT_FOUND
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_LOCKED" | "ACCOUNT_DISABLED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "PASSWORD_SETUP_TOKEN_INVALID" | "FORBIDDEN" | "ROLE_FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "USER_NOT_FOUND" | "DEPARTMENT_NOT_FOUND" | "AREA_POPULATION_NOT_FOUND" | "DATE_IN_FUTURE" | "SERIES_RANGE_INVALID" | "EMAIL_TAKEN" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_REQUIRED" | "ROLE_NOT_ASSIGNABLE" | "CANNOT_DISABLE_SELF" | "TAX_CODE_INVALID" | "TAX_CODE_TAKEN" | "AREA_NOT_FOUND" | "AREA_CODE_INVALID" | "EFFECTIVE_DATE_INVALID" | "ENTERPRISE_NOT_FOUND" | "ENTERPRISE_FORBIDDEN" | "ENTERPRISE_STATUS_CONFLICT" | "ENTERPRISE_NOT_VERIFIED" | "PROBLEM_NOT_FOUND" | "PROBLEM_FORBIDDEN" | "PROBLEM_NOT_EDITABLE" | "PROBLEM_STATUS_CONFLICT" | "DEADLINE_TOO_SOON" | "CLARIFICATION_DEADLINE_INVALID" | "RUBRIC_INVALID" | "RUBRIC_FROZEN" | "AMENDMENT_EMPTY" | "CLARIFICATION_CLOSED" | "QUESTION_NOT_FOUND" | "PROPOSAL_NOT_FOUND" | "PROPOSAL_SEALED" | "PROPOSAL_DEADLINE_PASSED" | "PROPOSAL_EXISTS" | "PROPOSAL_WITHDRAWN" | "PROBLEM_NOT_OPEN" | "IDEMPOTENCY_KEY_REUSED" | "ATTACHMENT_TYPE_NOT_ALLOWED" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_NOT_FOUND" | "NOT_ON_PANEL" | "PANEL_INVALID" | "PANEL_CHANGE_REASON_REQUIRED" | "CONFLICT_DECLARATION_REQUIRED" | "CONFLICT_DECLARATION_FINAL" | "CONFLICT_OF_INTEREST" | "SCORES_INCOMPLETE" | "SCORES_ALREADY_SUBMITTED" | "SCORES_NOT_SUBMITTED" | "SCORES_HIDDEN" | "SCORING_INCOMPLETE" | "CONSENSUS_NOT_ALLOWED" | "AWARD_JUSTIFICATION_REQUIRED" | "AWARD_NOT_ALLOWED" | "PROBLEM_NOT_DECIDED" | "OCDS_RANGE_TOO_LARGE" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_LOCKED" | "ACCOUNT_DISABLED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "PASSWORD_SETUP_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_CHECK_FAILED" | "ROLE_FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "USER_NOT_FOUND" | "DEPARTMENT_NOT_FOUND" | "AREA_POPULATION_NOT_FOUND" | "DATE_IN_FUTURE" | "SERIES_RANGE_INVALID" | "EMAIL_TAKEN" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_REQUIRED" | "ROLE_NOT_ASSIGNABLE" | "CANNOT_DISABLE_SELF" | "TAX_CODE_INVALID" | "TAX_CODE_TAKEN" | "AREA_NOT_FOUND" | "AREA_CODE_INVALID" | "EFFECTIVE_DATE_INVALID" | "ENTERPRISE_NOT_FOUND" | "ENTERPRISE_FORBIDDEN" | "ENTERPRISE_STATUS_CONFLICT" | "ENTERPRISE_NOT_VERIFIED" | "PROBLEM_NOT_FOUND" | "PROBLEM_FORBIDDEN" | "PROBLEM_NOT_EDITABLE" | "PROBLEM_STATUS_CONFLICT" | "DEADLINE_TOO_SOON" | "CLARIFICATION_DEADLINE_INVALID" | "RUBRIC_INVALID" | "RUBRIC_FROZEN" | "AMENDMENT_EMPTY" | "CLARIFICATION_CLOSED" | "QUESTION_NOT_FOUND" | "PROPOSAL_NOT_FOUND" | "PROPOSAL_SEALED" | "PROPOSAL_DEADLINE_PASSED" | "PROPOSAL_EXISTS" | "PROPOSAL_WITHDRAWN" | "PROBLEM_NOT_OPEN" | "IDEMPOTENCY_KEY_REUSED" | "ATTACHMENT_TYPE_NOT_ALLOWED" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_NOT_FOUND" | "NOT_ON_PANEL" | "PANEL_INVALID" | "PANEL_CHANGE_REASON_REQUIRED" | "CONFLICT_DECLARATION_REQUIRED" | "CONFLICT_DECLARATION_FINAL" | "CONFLICT_OF_INTEREST" | "SCORES_INCOMPLETE" | "SCORES_ALREADY_SUBMITTED" | "SCORES_NOT_SUBMITTED" | "SCORES_HIDDEN" | "SCORING_INCOMPLETE" | "CONSENSUS_NOT_ALLOWED" | "AWARD_JUSTIFICATION_REQUIRED" | "AWARD_NOT_ALLOWED" | "PROBLEM_NOT_DECIDED" | "OCDS_RANGE_TOO_LARGE" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR";
             /** @example Không tìm thấy bài toán này. */
             message: string;
             /** @description Structured facts about the error, e.g. one entry per invalid field for VALIDATION_FAILED. */
@@ -4442,6 +4444,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Error: `CSRF_CHECK_FAILED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Error: `PAYLOAD_TOO_LARGE` */
             413: {
                 headers: {
@@ -4492,6 +4503,15 @@ export interface operations {
             };
             /** @description Error: `VALIDATION_FAILED`, `INVALID_JSON` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `CSRF_CHECK_FAILED` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
