@@ -208,8 +208,28 @@ describe('portal in the browser', () => {
     await page.getByLabel('Mật khẩu').fill('Hai Phong 2026 an toan');
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     await page.getByText('Nguyễn Văn An').waitFor();
-    await page.getByRole('button', { name: 'Đăng xuất' }).click();
-    await page.getByRole('banner').getByRole('link', { name: 'Đăng nhập' }).waitFor();
+
+    // Nothing script-readable holds a token; the refresh cookie is HttpOnly and restores the session.
+    const stored = String(await page.evaluate('JSON.stringify({ ...localStorage, ...sessionStorage }) + document.cookie'));
+    expect(stored).not.toMatch(/eyJ|hpsm_refresh/);
+    const [cookie] = (await page.context().cookies()).filter((c) => c.name === 'hpsm_refresh');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/auth' });
+    await page.reload();
+    await page.getByText('Nguyễn Văn An').waitFor();
+
+    // Switching the language while signed in saves it as the user's preference.
+    await page.getByLabel('Ngôn ngữ').selectOption('en');
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await eventually(async () => {
+      const [row] = await ctx.dataSource.query<{ language: string }[]>(`SELECT language FROM users WHERE email = $1`, [email]);
+      return row.language === 'en';
+    });
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor();
+    await page.reload();
+    await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor();
+    expect((await page.context().cookies()).filter((c) => c.name === 'hpsm_refresh')).toEqual([]);
     await close(page);
   });
 
