@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { mailsTo } from './enterprise-fixtures';
+import { mailsTo, newTaxCode, withWrongCheckDigit } from './enterprise-fixtures';
 import { createDepartmentWithOfficer, createPublishedProblem, createVerifiedEnterprise } from './factories';
 import { bearer, createUser, eventually, login, startApp, TestContext } from './harness';
 
@@ -233,6 +233,40 @@ describe('portal in the browser', () => {
     await close(page);
   });
 
+  it('a firm registers in the browser: the tax code is checked as typed, a duplicate is refused with a sentence', async () => {
+    const taxCode = newTaxCode();
+    const fill = async (page: Page, code: string, email: string) => {
+      await page.getByLabel('Mã số thuế').fill(code);
+      await page.getByLabel('Tên doanh nghiệp theo đăng ký').fill('Công ty TNHH Phần mềm Đồ Sơn');
+      await page.getByLabel('Địa chỉ trụ sở').fill('Số 12 Lạch Tray, Ngô Quyền');
+      await page.getByLabel('Phường, xã, đặc khu của trụ sở').selectOption({ index: 1 });
+      await page.getByLabel('Logistics và cảng biển').check();
+      await page.getByLabel('Họ và tên').fill('Trần Thị Bình');
+      await page.getByLabel('Thư điện tử').fill(email);
+      await page.getByLabel('Mật khẩu').fill('Do Son 2026 an toan');
+    };
+    const page = await open('/register');
+    await page.getByRole('heading', { level: 1, name: 'Đăng ký doanh nghiệp công nghệ số' }).waitFor();
+    await page.getByLabel('Mã số thuế').fill(withWrongCheckDigit(taxCode));
+    await page.getByText('Chữ số kiểm tra không khớp').waitFor();
+    await page.getByLabel('Mã số thuế').fill('12345');
+    await page.getByText('Mã số thuế gồm 10 chữ số').waitFor();
+    await expectAccessible(page);
+    await fill(page, taxCode, 'binh@doson-software.vn');
+    await page.getByRole('button', { name: 'Gửi đăng ký' }).click();
+    await page.getByRole('status').getByText(`mã số thuế ${taxCode}`).waitFor();
+    const [firm] = await ctx.dataSource.query<{ status: string }[]>(`SELECT status FROM enterprises WHERE tax_code = $1`, [taxCode]);
+    expect(firm.status).toBe('pending');
+    await close(page);
+
+    const again = await open('/register');
+    await again.getByRole('heading', { level: 1 }).waitFor();
+    await fill(again, taxCode, 'other@doson-software.vn');
+    await again.getByRole('button', { name: 'Gửi đăng ký' }).click();
+    await again.getByRole('alert').getByText(`Doanh nghiệp có mã số thuế ${taxCode} đã được đăng ký.`).waitFor();
+    await close(again);
+  });
+
   (process.env.SCREENSHOTS === '1' ? it : it.skip)('writes screenshots of the main pages at 390 and 1280 px (npm run screenshots)', async () => {
     await mkdir(SCREENSHOT_DIR, { recursive: true });
     const pages: [string, string, string][] = [
@@ -243,6 +277,7 @@ describe('portal in the browser', () => {
       ['enterprise', `/enterprises/${enterpriseId}`, 'Mã số thuế'],
       ['indicators', '/indicators', 'Nguồn số liệu dân số'],
       ['sign-in', '/sign-in', 'Thư điện tử'],
+      ['register', '/register', 'Mã số thuế'],
     ];
     for (const width of [390, 1280]) {
       for (const [name, path, text] of pages) {

@@ -13,6 +13,7 @@ const Enterprises = lazy(() => import('./pages/Enterprises'));
 const Enterprise = lazy(() => import('./pages/Enterprise'));
 const Indicators = lazy(() => import('./pages/Indicators'));
 const SignIn = lazy(() => import('./pages/SignIn'));
+const Register = lazy(() => import('./pages/Register'));
 const SetPassword = lazy(() => import('./pages/SetPassword'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 
@@ -57,7 +58,10 @@ function Header() {
               </button>
             </>
           ) : (
-            <Link to="/sign-in">{t('nav.signIn')}</Link>
+            <>
+              <Link to="/register">{t('nav.register')}</Link>
+              <Link to="/sign-in">{t('nav.signIn')}</Link>
+            </>
           )}
         </div>
       </div>
@@ -83,6 +87,7 @@ export function App() {
             <Route path="/enterprises/:id" element={<Enterprise />} />
             <Route path="/indicators" element={<Indicators />} />
             <Route path="/sign-in" element={<SignIn />} />
+            <Route path="/register" element={<Register />} />
             <Route path="/set-password" element={<SetPassword />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
