@@ -5,7 +5,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { mailsTo, newTaxCode, withWrongCheckDigit } from './enterprise-fixtures';
 import { createDepartmentWithOfficer, createPublishedProblem, createVerifiedEnterprise } from './factories';
-import { bearer, createUser, eventually, login, startApp, TestContext } from './harness';
+import { bearer, createUser, eventually, login, PASSWORD, startApp, TestContext } from './harness';
 
 /**
  * The portal in a real browser (Debian's Chromium through playwright-core) against the real
@@ -265,6 +265,74 @@ describe('portal in the browser', () => {
     await again.getByRole('button', { name: 'Gửi đăng ký' }).click();
     await again.getByRole('alert').getByText(`Doanh nghiệp có mã số thuế ${taxCode} đã được đăng ký.`).waitFor();
     await close(again);
+  });
+
+  async function signIn(page: Page, email: string): Promise<void> {
+    await page.getByLabel('Thư điện tử').fill(email);
+    await page.getByLabel('Mật khẩu').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  }
+
+  it('a firm follows its proposal: unread count in the header, notification to the proposal, printable receipt; another firm sees nothing', async () => {
+    const firm = await createVerifiedEnterprise(ctx, { legalName: 'Công ty TNHH Giải pháp Số Lạch Tray' });
+    const rival = await createVerifiedEnterprise(ctx, { legalName: 'Công ty Cổ phần Đối thủ' });
+    const submitted = await ctx.http
+      .post(`/api/v1/problems/${problemId}/proposals`)
+      .set(bearer(firm.token))
+      .send({
+        approach: 'Số hóa toàn bộ hồ sơ cấp phép trên cổng một cửa',
+        solution: 'Nền tảng tiếp nhận hồ sơ trực tuyến tích hợp bản đồ quy hoạch',
+        plan: 'Giai đoạn 1: khảo sát; giai đoạn 2: triển khai',
+        team: 'Trưởng nhóm: Trần Thị Bình; 6 kỹ sư',
+        price: 1_250_000_000,
+        durationMonths: 6,
+        references: [],
+      })
+      .expect(201);
+    const proposalId = submitted.body.id as string;
+    const sha = submitted.body.receipt.sha256 as string;
+    await eventually(async () => {
+      const [row] = await ctx.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM notifications WHERE user_id = $1`, [firm.memberId]);
+      return row.n > 0;
+    });
+
+    // The mailed link opens the proposal page, which asks to sign in and comes back.
+    const page = await open(`/proposals/${proposalId}`);
+    await page.getByRole('heading', { level: 1, name: 'Cần đăng nhập' }).waitFor();
+    await expectAccessible(page);
+    await page.getByRole('main').getByRole('link', { name: 'Đăng nhập' }).click();
+    await signIn(page, firm.memberEmail);
+    await page.getByRole('heading', { level: 1, name: 'Đề xuất của Công ty TNHH Giải pháp Số Lạch Tray' }).waitFor();
+    await page.getByRole('cell', { name: sha }).waitFor();
+    await page.getByText('1.250.000.000 ₫').waitFor();
+    await expectAccessible(page);
+
+    const count = page.getByRole('banner').getByRole('link', { name: /Thông báo/ });
+    await count.getByText('1').waitFor();
+    await count.click();
+    await page.getByRole('heading', { level: 1, name: 'Thông báo' }).waitFor();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Đánh dấu đã đọc' }).first().click();
+    await page.getByText('0 thông báo chưa đọc.').waitFor();
+    await page.getByRole('link', { name: 'Đề xuất của tôi' }).click();
+    await page.getByRole('link', { name: problemTitle }).click();
+    await page.waitForURL(`${base}/proposals/${proposalId}`);
+
+    await page.goto(`${base}/enterprises/${firm.id}/status`);
+    await page.getByText('Đã xác minh').first().waitFor();
+    await expectAccessible(page);
+    await close(page);
+
+    // Another firm opening the same address sees an error sentence and nothing of the bid.
+    const other = await open('/sign-in');
+    await signIn(other, rival.memberEmail);
+    await other.getByRole('banner').getByText(rival.memberEmail.split('@')[0]).waitFor();
+    await other.goto(`${base}/proposals/${proposalId}`);
+    await other.getByRole('alert').waitFor();
+    const text = await other.locator('main').textContent();
+    expect(text).not.toContain(sha);
+    expect(text).not.toContain('Số hóa toàn bộ hồ sơ');
+    await close(other);
   });
 
   (process.env.SCREENSHOTS === '1' ? it : it.skip)('writes screenshots of the main pages at 390 and 1280 px (npm run screenshots)', async () => {

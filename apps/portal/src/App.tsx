@@ -1,6 +1,8 @@
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useQuery } from '@tanstack/react-query';
 import { Link, NavLink, Route, Routes } from 'react-router';
+import { api, unwrap } from './api/client';
 import { Loading } from './components';
 import { LANGUAGES } from './i18n';
 import { SessionProvider, useSession } from './session';
@@ -15,7 +17,33 @@ const Indicators = lazy(() => import('./pages/Indicators'));
 const SignIn = lazy(() => import('./pages/SignIn'));
 const Register = lazy(() => import('./pages/Register'));
 const SetPassword = lazy(() => import('./pages/SetPassword'));
+const Notifications = lazy(() => import('./pages/Notifications'));
+const Proposal = lazy(() => import('./pages/Proposal'));
+const MyProposals = lazy(() => import('./pages/MyProposals'));
+const FirmStatus = lazy(() => import('./pages/FirmStatus'));
 const NotFound = lazy(() => import('./pages/NotFound'));
+
+/** The unread count in the header, refreshed every minute while signed in. */
+function NotificationsLink() {
+  const { t } = useTranslation();
+  const count = useQuery({
+    queryKey: ['notifications', 'count'],
+    refetchInterval: 60_000,
+    queryFn: async () => unwrap(await api.GET('/api/v1/me/notifications', { params: { query: { limit: 1 } } })).unreadCount,
+  });
+  const unread = count.data ?? 0;
+  return (
+    <NavLink to="/notifications">
+      {t('nav.notifications')}
+      {unread > 0 && (
+        <span className="count" aria-label={t('nav.unread', { count: unread })}>
+          {' '}
+          {unread}
+        </span>
+      )}
+    </NavLink>
+  );
+}
 
 function Header() {
   const { t, i18n } = useTranslation();
@@ -52,6 +80,8 @@ function Header() {
           </label>
           {user ? (
             <>
+              <NotificationsLink />
+              {user.role === 'enterprise' && <NavLink to="/proposals">{t('nav.proposals')}</NavLink>}
               <span className="muted">{user.fullName}</span>
               <button type="button" className="link-button" onClick={() => void signOut()}>
                 {t('nav.signOut')}
@@ -85,6 +115,10 @@ export function App() {
             <Route path="/problems/:id" element={<Problem />} />
             <Route path="/enterprises" element={<Enterprises />} />
             <Route path="/enterprises/:id" element={<Enterprise />} />
+            <Route path="/enterprises/:id/status" element={<FirmStatus />} />
+            <Route path="/notifications" element={<Notifications />} />
+            <Route path="/proposals" element={<MyProposals />} />
+            <Route path="/proposals/:id" element={<Proposal />} />
             <Route path="/indicators" element={<Indicators />} />
             <Route path="/sign-in" element={<SignIn />} />
             <Route path="/register" element={<Register />} />

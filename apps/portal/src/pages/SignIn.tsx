@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { ErrorMessage, PageTitle } from '../components';
 import { useSession } from '../session';
 
@@ -11,6 +11,9 @@ export default function SignIn() {
   const { t } = useTranslation();
   const { signIn } = useSession();
   const navigate = useNavigate();
+  // Only a path on this site: never an open redirect.
+  const requested = useSearchParams()[0].get('next') ?? '/';
+  const next = requested.startsWith('/') && !requested.startsWith('//') ? requested : '/';
   const [error, setError] = useState<unknown>(null);
   const { register, handleSubmit, formState } = useForm<Fields>();
 
@@ -18,7 +21,7 @@ export default function SignIn() {
     setError(null);
     try {
       await signIn(values.email.trim(), values.password);
-      await navigate('/');
+      await navigate(next);
     } catch (err) {
       setError(err);
     }
