@@ -335,6 +335,61 @@ describe('portal in the browser', () => {
     await close(other);
   });
 
+  it("a firm's journey by clicking: ask, submit with attachments and a progress bar, receipt, revise, withdraw", async () => {
+    const firm = await createVerifiedEnterprise(ctx, { legalName: 'Công ty Cổ phần Dữ liệu Bạch Đằng' });
+    const page = await open('/sign-in');
+    await signIn(page, firm.memberEmail);
+    await page.getByRole('banner').getByRole('link', { name: 'Đề xuất của tôi' }).waitFor();
+    await page.goto(`${base}/problems/${problemId}`);
+
+    await page.getByLabel('Đặt câu hỏi (công khai, không hiện tên doanh nghiệp)').fill('Hệ thống hiện tại có API mở không?');
+    await page.getByRole('button', { name: 'Gửi câu hỏi' }).click();
+    await page.getByText('Hệ thống hiện tại có API mở không?').waitFor();
+
+    await page.getByRole('link', { name: 'Nộp đề xuất cho bài toán này' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Nộp đề xuất' }).waitFor();
+    await page.getByRole('button', { name: 'Nộp đề xuất' }).click();
+    await page.getByText('Nhập số tiền là số nguyên dương').waitFor();
+    await page.getByLabel('Cách tiếp cận').fill('Khảo sát quy trình, số hóa hồ sơ, kết nối cổng dịch vụ công');
+    await page.getByLabel('Giải pháp').fill('Nền tảng tiếp nhận hồ sơ trực tuyến');
+    await page.getByLabel('Kế hoạch thực hiện').fill('Tháng 1–2: khảo sát; tháng 3–6: triển khai');
+    await page.getByLabel('Nhân sự thực hiện').fill('Trưởng nhóm: Lê Văn Cường; 5 kỹ sư');
+    await page.getByLabel('Giá đề xuất (đồng, số nguyên)').fill('1200000000');
+    await page.getByLabel('Thời gian thực hiện (tháng)').fill('6');
+    await page.getByLabel('Tệp đính kèm').setInputFiles([
+      { name: 'thuyet-minh.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% thuyết minh\n%%EOF\n') },
+      { name: 'cai-dat.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') },
+    ]);
+    await page.getByText('cai-dat.exe: chỉ chấp nhận PDF, DOCX, XLSX, ZIP, PNG và JPEG.').waitFor();
+    await page.getByRole('progressbar', { name: 'Tiến độ tải lên thuyet-minh.pdf' }).waitFor();
+    await eventually(async () => (await page.getByRole('button', { name: 'Nộp đề xuất' }).isEnabled()) || null);
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Nộp đề xuất' }).click();
+
+    await page.getByRole('heading', { level: 1, name: 'Đề xuất của Công ty Cổ phần Dữ liệu Bạch Đằng' }).waitFor();
+    const [row] = await ctx.dataSource.query<{ id: string; sha256: string; version: number }[]>(
+      `SELECT p.id, v.content_sha256 AS sha256, p.current_version AS version
+         FROM proposals p JOIN proposal_versions v ON v.proposal_id = p.id AND v.version = p.current_version WHERE p.enterprise_id = $1`,
+      [firm.id],
+    );
+    expect(row.version).toBe(1);
+    await page.getByRole('cell', { name: row.sha256 }).waitFor();
+    const [attached] = await ctx.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM proposal_attachments WHERE enterprise_id = $1 AND proposal_id IS NOT NULL`, [firm.id]);
+    expect(attached.n).toBe(1);
+
+    await page.getByRole('link', { name: 'Sửa và nộp lại' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Nộp lại đề xuất (phiên bản 2)' }).waitFor();
+    await page.getByLabel('Giá đề xuất (đồng, số nguyên)').fill('1100000000');
+    await page.getByRole('button', { name: 'Nộp lại' }).click();
+    await page.getByText('1.100.000.000 ₫').waitFor();
+    await page.getByRole('table').filter({ hasText: 'SHA-256' }).locator('tbody tr').nth(1).waitFor();
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Rút đề xuất' }).click();
+    await page.getByText('Đã rút').waitFor();
+    await close(page);
+  });
+
   (process.env.SCREENSHOTS === '1' ? it : it.skip)('writes screenshots of the main pages at 390 and 1280 px (npm run screenshots)', async () => {
     await mkdir(SCREENSHOT_DIR, { recursive: true });
     const pages: [string, string, string][] = [

@@ -21,6 +21,8 @@ const Notifications = lazy(() => import('./pages/Notifications'));
 const Proposal = lazy(() => import('./pages/Proposal'));
 const MyProposals = lazy(() => import('./pages/MyProposals'));
 const FirmStatus = lazy(() => import('./pages/FirmStatus'));
+const SubmitProposal = lazy(() => import('./pages/ProposalForm').then((m) => ({ default: m.SubmitProposal })));
+const ReviseProposal = lazy(() => import('./pages/ProposalForm').then((m) => ({ default: m.ReviseProposal })));
 const NotFound = lazy(() => import('./pages/NotFound'));
 
 /** The unread count in the header, refreshed every minute while signed in. */
@@ -119,6 +121,8 @@ export function App() {
             <Route path="/notifications" element={<Notifications />} />
             <Route path="/proposals" element={<MyProposals />} />
             <Route path="/proposals/:id" element={<Proposal />} />
+            <Route path="/proposals/:id/revise" element={<ReviseProposal />} />
+            <Route path="/problems/:id/propose" element={<SubmitProposal />} />
             <Route path="/indicators" element={<Indicators />} />
             <Route path="/sign-in" element={<SignIn />} />
             <Route path="/register" element={<Register />} />

@@ -10,6 +10,7 @@ let accessToken: string | null = null;
 export function setAccessToken(token: string | null): void {
   accessToken = token;
 }
+export const getAccessToken = (): string | null => accessToken;
 
 /** Server clock minus browser clock, from each response's Date header; countdowns use server time. */
 let clockOffsetMs = 0;

@@ -1,15 +1,48 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
-import { Countdown, PageTitle, QueryView, StatusBadge } from '../components';
+import { Countdown, ErrorMessage, PageTitle, QueryView, StatusBadge } from '../components';
+import { useSession } from '../session';
 import { formatDateTime, formatMoney, formatNumber } from '../format';
 
 const DECIDED = new Set(['awarded', 'unsuccessful']);
 
+/** A signed-in firm asks a public question (answered for everyone, asker not shown). */
+function AskQuestion({ problemId }: { problemId: string }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const { register, handleSubmit, reset, formState } = useForm<{ question: string }>();
+  const ask = useMutation({
+    mutationFn: async (question: string) =>
+      unwrap(await api.POST('/api/v1/problems/{id}/questions', { params: { path: { id: problemId } }, body: { question } })),
+    onSuccess: async () => {
+      reset();
+      await queryClient.invalidateQueries({ queryKey: ['problem', problemId, 'questions'] });
+    },
+  });
+  return (
+    <form onSubmit={(e) => void handleSubmit((v) => ask.mutate(v.question.trim()))(e)} noValidate>
+      <div className="field">
+        <label htmlFor="question">{t('problem.ask')}</label>
+        <textarea id="question" rows={3} aria-invalid={!!formState.errors.question} {...register('question', { required: true, minLength: 3, maxLength: 4000 })} />
+        {formState.errors.question && <span className="field-error">{t('problem.askInvalid')}</span>}
+      </div>
+      {ask.error && <ErrorMessage error={ask.error} />}
+      {ask.isSuccess && <p role="status">{t('problem.asked')}</p>}
+      <button type="submit" disabled={ask.isPending}>
+        {t('problem.askSubmit')}
+      </button>
+    </form>
+  );
+}
+
 export default function Problem() {
   const { t } = useTranslation();
   const id = useParams().id as string;
+  const { user } = useSession();
+  const isFirm = user?.role === 'enterprise';
   const path = { params: { path: { id } } };
   const problem = useQuery({ queryKey: ['problem', id], queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}', path)) });
   const amendments = useQuery({ queryKey: ['problem', id, 'amendments'], queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}/amendments', path)) });
@@ -56,6 +89,13 @@ export default function Problem() {
               <dd>{formatDateTime(p.clarificationDeadline)}</dd>
             </div>
           </dl>
+          {isFirm && p.status === 'published' && (
+            <p>
+              <Link className="button" to={`/problems/${p.id}/propose`}>
+                {t('problem.propose')}
+              </Link>
+            </p>
+          )}
 
           {decided && (
             <section aria-labelledby="result-heading" className="result">
@@ -201,6 +241,7 @@ export default function Problem() {
                 )
               }
             </QueryView>
+            {isFirm && p.status === 'published' && <AskQuestion problemId={p.id} />}
           </section>
           {p.contact && (
             <section aria-labelledby="contact-heading">

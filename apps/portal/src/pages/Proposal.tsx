@@ -1,8 +1,8 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
-import { PageTitle, QueryView } from '../components';
+import { ErrorMessage, PageTitle, QueryView } from '../components';
 import { formatDateTime, formatMoney, formatNumber } from '../format';
 import { RequireSignIn } from '../RequireSignIn';
 
@@ -13,6 +13,11 @@ function ProposalView() {
   const proposal = useQuery({
     queryKey: ['proposal', id],
     queryFn: async () => unwrap(await api.GET('/api/v1/proposals/{id}', { params: { path: { id } } })),
+  });
+  const queryClient = useQueryClient();
+  const withdraw = useMutation({
+    mutationFn: async () => unwrap(await api.POST('/api/v1/proposals/{id}/withdraw', { params: { path: { id } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['proposal', id] }),
   });
   return (
     <QueryView query={proposal}>
@@ -41,6 +46,17 @@ function ProposalView() {
             </div>
           </dl>
           {p.needsConfirmation && <p className="error">{t('proposal.needsConfirmation')}</p>}
+          {p.status === 'submitted' && (
+            <p className="actions no-print">
+              <Link className="button" to={`/proposals/${p.id}/revise`}>
+                {t('proposal.revise')}
+              </Link>{' '}
+              <button type="button" className="secondary" disabled={withdraw.isPending} onClick={() => window.confirm(t('proposal.withdrawConfirm')) && withdraw.mutate()}>
+                {t('proposal.withdraw')}
+              </button>
+            </p>
+          )}
+          {withdraw.error && <ErrorMessage error={withdraw.error} />}
 
           {p.evaluation && (
             <section aria-labelledby="debrief-heading" className="result">
