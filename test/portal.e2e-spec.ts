@@ -346,6 +346,19 @@ describe('portal in the browser', () => {
     await page.getByRole('button', { name: 'Gửi câu hỏi' }).click();
     await page.getByText('Hệ thống hiện tại có API mở không?').waitFor();
 
+    await page.getByRole('button', { name: 'Theo dõi bài toán' }).click();
+    await page.getByRole('button', { name: 'Đang theo dõi (bấm để bỏ)' }).waitFor();
+    const [follow] = await ctx.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM problem_followers WHERE problem_id = $1`, [problemId]);
+    expect(follow.n).toBe(1);
+
+    await page.getByRole('link', { name: 'Dành cho tôi' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Dành cho doanh nghiệp của tôi' }).waitFor();
+    await page.getByLabel('Hành chính công').check();
+    await page.getByLabel('Từ khóa (phân cách bằng dấu phẩy)').fill('cấp phép, xây dựng');
+    await page.getByRole('button', { name: 'Lưu lựa chọn' }).click();
+    await page.getByRole('status').getByText('Đã lưu.').waitFor();
+    await expectAccessible(page);
+    await page.goto(`${base}/problems/${problemId}`);
     await page.getByRole('link', { name: 'Nộp đề xuất cho bài toán này' }).click();
     await page.getByRole('heading', { level: 1, name: 'Nộp đề xuất' }).waitFor();
     await page.getByRole('button', { name: 'Nộp đề xuất' }).click();

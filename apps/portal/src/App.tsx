@@ -23,6 +23,7 @@ const MyProposals = lazy(() => import('./pages/MyProposals'));
 const FirmStatus = lazy(() => import('./pages/FirmStatus'));
 const SubmitProposal = lazy(() => import('./pages/ProposalForm').then((m) => ({ default: m.SubmitProposal })));
 const ReviseProposal = lazy(() => import('./pages/ProposalForm').then((m) => ({ default: m.ReviseProposal })));
+const ForYou = lazy(() => import('./pages/ForYou'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 
 /** The unread count in the header, refreshed every minute while signed in. */
@@ -83,7 +84,12 @@ function Header() {
           {user ? (
             <>
               <NotificationsLink />
-              {user.role === 'enterprise' && <NavLink to="/proposals">{t('nav.proposals')}</NavLink>}
+              {user.role === 'enterprise' && (
+                <>
+                  <NavLink to="/for-you">{t('nav.forYou')}</NavLink>
+                  <NavLink to="/proposals">{t('nav.proposals')}</NavLink>
+                </>
+              )}
               <span className="muted">{user.fullName}</span>
               <button type="button" className="link-button" onClick={() => void signOut()}>
                 {t('nav.signOut')}
@@ -119,6 +125,7 @@ export function App() {
             <Route path="/enterprises/:id" element={<Enterprise />} />
             <Route path="/enterprises/:id/status" element={<FirmStatus />} />
             <Route path="/notifications" element={<Notifications />} />
+            <Route path="/for-you" element={<ForYou />} />
             <Route path="/proposals" element={<MyProposals />} />
             <Route path="/proposals/:id" element={<Proposal />} />
             <Route path="/proposals/:id/revise" element={<ReviseProposal />} />

@@ -9,6 +9,26 @@ import { formatDateTime, formatMoney, formatNumber } from '../format';
 
 const DECIDED = new Set(['awarded', 'unsuccessful']);
 
+/** Follow a problem: its amendments, answers and deadline reminders reach the firm. */
+function FollowButton({ problemId }: { problemId: string }) {
+  const { t } = useTranslation();
+  const follow = useMutation({
+    mutationFn: async (on: boolean) =>
+      on
+        ? unwrap(await api.POST('/api/v1/problems/{id}/follow', { params: { path: { id: problemId } } }))
+        : unwrap(await api.DELETE('/api/v1/problems/{id}/follow', { params: { path: { id: problemId } } })),
+  });
+  const following = follow.data?.following ?? false;
+  return (
+    <>
+      <button type="button" className="secondary" aria-pressed={following} disabled={follow.isPending} onClick={() => follow.mutate(!following)}>
+        {following ? t('problem.following') : t('problem.follow')}
+      </button>
+      {follow.error && <ErrorMessage error={follow.error} />}
+    </>
+  );
+}
+
 /** A signed-in firm asks a public question (answered for everyone, asker not shown). */
 function AskQuestion({ problemId }: { problemId: string }) {
   const { t } = useTranslation();
@@ -90,10 +110,11 @@ export default function Problem() {
             </div>
           </dl>
           {isFirm && p.status === 'published' && (
-            <p>
+            <p className="actions">
               <Link className="button" to={`/problems/${p.id}/propose`}>
                 {t('problem.propose')}
-              </Link>
+              </Link>{' '}
+              <FollowButton problemId={p.id} />
             </p>
           )}
 
