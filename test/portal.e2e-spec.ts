@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { FIRST_LOAD_BUDGET_BYTES, measurePortalBundle } from '../bench/portal-bundle';
 import { mailsTo, newTaxCode, withWrongCheckDigit } from './enterprise-fixtures';
 import { createDepartmentWithOfficer, createPublishedProblem, createVerifiedEnterprise } from './factories';
 import { bearer, createUser, eventually, login, PASSWORD, startApp, TestContext } from './harness';
@@ -83,6 +84,13 @@ describe('portal in the browser', () => {
     const unknownApi = await fetch(`${base}/api/v1/no-such-thing`);
     expect(unknownApi.status).toBe(404);
     expect(((await unknownApi.json()) as { code: string }).code).toBe('ROUTE_NOT_FOUND');
+  });
+
+  it('keeps the first load of every public page within 200 KB of JavaScript (gzip), each page its own chunk', () => {
+    const pages = measurePortalBundle();
+    for (const page of pages) expect({ page: page.page, withinBudget: page.gzipBytes <= FIRST_LOAD_BUDGET_BYTES }).toEqual({ page: page.page, withinBudget: true });
+    // Page chunks differ: no page's code rides along with another's.
+    expect(new Set(pages.map((p) => p.chunk)).size).toBe(pages.length);
   });
 
   it('home: open problems and the city density figure against the 0.7 target, in Vietnamese', async () => {
