@@ -1,6 +1,4 @@
-import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { FIRST_LOAD_BUDGET_BYTES, measurePortalBundle } from '../bench/portal-bundle';
@@ -12,10 +10,8 @@ import { bearer, createUser, eventually, login, PASSWORD, startApp, TestContext 
  * The portal in a real browser (Debian's Chromium through playwright-core) against the real
  * stack: the API serving the built portal, the worker, PostgreSQL and Redis. Every page opened
  * is scanned with axe-core: a serious or critical WCAG 2.1 A/AA violation fails the test.
- * SCREENSHOTS=1 (npm run screenshots) also writes each main page at 390 and 1280 px to docs/screenshots.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOT_DIR = join(__dirname, '..', 'docs', 'screenshots');
 jest.setTimeout(120_000);
 
 describe('portal in the browser', () => {
@@ -409,28 +405,5 @@ describe('portal in the browser', () => {
     await page.getByRole('button', { name: 'Rút đề xuất' }).click();
     await page.getByText('Đã rút').waitFor();
     await close(page);
-  });
-
-  (process.env.SCREENSHOTS === '1' ? it : it.skip)('writes screenshots of the main pages at 390 and 1280 px (npm run screenshots)', async () => {
-    await mkdir(SCREENSHOT_DIR, { recursive: true });
-    const pages: [string, string, string][] = [
-      ['home', '/', problemTitle],
-      ['problems', '/problems', problemTitle],
-      ['problem', `/problems/${problemId}`, 'Tiêu chí chấm điểm'],
-      ['enterprises', '/enterprises', 'Công ty Cổ phần Công nghệ Cảng Xanh'],
-      ['enterprise', `/enterprises/${enterpriseId}`, 'Mã số thuế'],
-      ['indicators', '/indicators', 'Nguồn số liệu dân số'],
-      ['sign-in', '/sign-in', 'Thư điện tử'],
-      ['register', '/register', 'Mã số thuế'],
-    ];
-    for (const width of [390, 1280]) {
-      for (const [name, path, text] of pages) {
-        const page = await open(path, width);
-        await page.getByText(text).first().waitFor();
-        await page.waitForLoadState('networkidle');
-        await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${width}.png`), fullPage: true });
-        await close(page);
-      }
-    }
   });
 });
