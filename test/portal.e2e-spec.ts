@@ -399,7 +399,7 @@ describe('portal in the browser', () => {
     await page.getByLabel('Giá đề xuất (đồng, số nguyên)').fill('1100000000');
     await page.getByRole('button', { name: 'Nộp lại' }).click();
     await page.getByText('1.100.000.000 ₫').waitFor();
-    await page.getByRole('table').filter({ hasText: 'SHA-256' }).locator('tbody tr').nth(1).waitFor();
+    await page.getByRole('table').filter({ hasText: 'Mã băm SHA-256' }).locator('tbody tr').nth(1).waitFor();
 
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Rút đề xuất' }).click();

@@ -82,8 +82,10 @@ export function ProblemCard({ problem }: { problem: Schemas['ProblemSummary'] })
 }
 
 export function PageTitle({ children }: { children: string }) {
+  const { t } = useTranslation();
+  const site = t('app.name');
   useEffect(() => {
-    document.title = `${children} · ${document.documentElement.lang === 'en' ? 'Hai Phong Solution Marketplace' : 'Sàn giải pháp Hải Phòng'}`;
-  }, [children]);
+    document.title = `${children} · ${site}`;
+  }, [children, site]);
   return <h1>{children}</h1>;
 }

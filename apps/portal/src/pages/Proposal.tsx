@@ -105,7 +105,7 @@ function ProposalView() {
                 <tr>
                   <th scope="col">{t('proposal.version')}</th>
                   <th scope="col">{t('proposal.submittedAt')}</th>
-                  <th scope="col">SHA-256</th>
+                  <th scope="col">{t('proposal.sha256')}</th>
                 </tr>
               </thead>
               <tbody>
