@@ -322,8 +322,20 @@ describe('portal in the browser', () => {
     await page.getByRole('link', { name: problemTitle }).click();
     await page.waitForURL(`${base}/proposals/${proposalId}`);
 
-    await page.goto(`${base}/enterprises/${firm.id}/status`);
+    await page.getByRole('link', { name: 'Doanh nghiệp của tôi' }).click();
+    await page.waitForURL(`${base}/enterprises/${firm.id}/status`);
     await page.getByText('Đã xác minh').first().waitFor();
+    await page.getByLabel('Điện thoại').fill('0225 3555 888');
+    await page.getByRole('button', { name: 'Lưu hồ sơ' }).click();
+    await page.getByRole('status').getByText('Đã lưu hồ sơ.').waitFor();
+    const since = Date.now() - 1000;
+    await page.getByLabel('Họ và tên').fill('Ngô Thị Hoa');
+    await page.getByLabel('Thư điện tử', { exact: true }).fill('hoa@lachtray-digital.vn');
+    await page.getByRole('button', { name: 'Gửi lời mời' }).click();
+    await page.getByRole('cell', { name: 'hoa@lachtray-digital.vn' }).waitFor();
+    await eventually(async () => (await mailsTo('hoa@lachtray-digital.vn', since, '/set-password?token=')).length > 0);
+    const [profile] = await ctx.dataSource.query<{ phone: string }[]>(`SELECT phone FROM enterprises WHERE id = $1`, [firm.id]);
+    expect(profile.phone).toBe('0225 3555 888');
     await expectAccessible(page);
     await close(page);
 

@@ -88,6 +88,7 @@ function Header() {
                 <>
                   <NavLink to="/for-you">{t('nav.forYou')}</NavLink>
                   <NavLink to="/proposals">{t('nav.proposals')}</NavLink>
+                  {user.organizationId && <NavLink to={`/enterprises/${user.organizationId}/status`}>{t('nav.firm')}</NavLink>}
                 </>
               )}
               <span className="muted">{user.fullName}</span>

@@ -5,10 +5,13 @@ import { api, unwrap } from '../api/client';
 import { PageTitle, QueryView } from '../components';
 import { formatDate, formatDateTime } from '../format';
 import { RequireSignIn } from '../RequireSignIn';
+import { useSession } from '../session';
+import { Members, ProfileForm } from './FirmAccount';
 
 /** The firm's registry status and its history (the page the status-change mail links to). */
 function Status() {
   const { t } = useTranslation();
+  const { user } = useSession();
   const id = useParams().id as string;
   const path = { params: { path: { id } } };
   const firm = useQuery({ queryKey: ['enterprise', id], queryFn: async () => unwrap(await api.GET('/api/v1/enterprises/{id}', path)) });
@@ -49,6 +52,18 @@ function Status() {
               </table>
             )}
           </QueryView>
+          {user?.organizationId === e.id && (
+            <>
+              <section aria-labelledby="members-heading">
+                <h2 id="members-heading">{t('firmAccount.members')}</h2>
+                <Members firmId={e.id} canInvite={user.role === 'enterprise'} />
+              </section>
+              <section aria-labelledby="profile-heading">
+                <h2 id="profile-heading">{t('firmAccount.profile')}</h2>
+                <ProfileForm firm={e} />
+              </section>
+            </>
+          )}
         </>
       )}
     </QueryView>
