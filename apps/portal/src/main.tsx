@@ -6,6 +6,7 @@ import './i18n';
 import './styles.css';
 import { App } from './App';
 import { ApiError } from './api/client';
+import { filtersOf, problemSearch } from './queries';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -16,6 +17,11 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// Opened on the search page: ask for the results now, in parallel with loading the page's code.
+if (window.location.pathname === '/problems') {
+  void queryClient.prefetchInfiniteQuery(problemSearch(filtersOf(new URLSearchParams(window.location.search))));
+}
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

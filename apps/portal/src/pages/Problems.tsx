@@ -2,46 +2,23 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { api, unwrap, type Schemas } from '../api/client';
-import type { operations } from '../api/schema';
-
-type ProblemQuery = NonNullable<operations['listProblems']['parameters']['query']>;
+import { api, unwrap } from '../api/client';
 import { ErrorMessage, Loading, PageTitle, ProblemCard } from '../components';
 import { SECTORS, PROBLEM_STATUSES } from '../enums';
-import { useAreas } from '../queries';
+import { FIELDS, filtersOf, problemSearch, useAreas, type Filters } from '../queries';
 
-type Filters = Record<'q' | 'sector' | 'departmentId' | 'areaCode' | 'status' | 'budgetMin' | 'budgetMax' | 'deadlineFrom' | 'deadlineTo' | 'sort', string>;
-const FIELDS: (keyof Filters)[] = ['q', 'sector', 'departmentId', 'areaCode', 'status', 'budgetMin', 'budgetMax', 'deadlineFrom', 'deadlineTo', 'sort'];
 
 /** Problem search: every filter lives in the URL, so a search can be shared or bookmarked. */
 export default function Problems() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
-  const filters = Object.fromEntries(FIELDS.map((f) => [f, params.get(f) ?? ''])) as Filters;
+  const filters = filtersOf(params);
   const { register, handleSubmit, formState } = useForm<Filters>({ values: filters });
 
   const departments = useQuery({ queryKey: ['departments'], queryFn: async () => unwrap(await api.GET('/api/v1/departments', { params: { query: { limit: 100 } } })) });
   const areas = useAreas();
 
-  const query: ProblemQuery = {
-    q: filters.q || undefined,
-    sector: (filters.sector || undefined) as Schemas['ProblemSummary']['sector'] | undefined,
-    departmentId: filters.departmentId || undefined,
-    areaCode: filters.areaCode || undefined,
-    status: (filters.status || undefined) as Schemas['ProblemSummary']['status'] | undefined,
-    budgetMin: filters.budgetMin ? Number(filters.budgetMin) : undefined,
-    budgetMax: filters.budgetMax ? Number(filters.budgetMax) : undefined,
-    deadlineFrom: filters.deadlineFrom ? `${filters.deadlineFrom}T00:00:00+07:00` : undefined,
-    deadlineTo: filters.deadlineTo ? `${filters.deadlineTo}T23:59:59+07:00` : undefined,
-    sort: (filters.sort || undefined) as 'deadline' | 'newest' | 'relevance' | undefined,
-    limit: 20,
-  };
-  const results = useInfiniteQuery({
-    queryKey: ['problems', 'search', query],
-    initialPageParam: undefined as string | undefined,
-    queryFn: async ({ pageParam }) => unwrap(await api.GET('/api/v1/problems', { params: { query: { ...query, cursor: pageParam } } })),
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  const results = useInfiniteQuery(problemSearch(filters));
 
   const onSubmit = (values: Filters) => {
     const next = new URLSearchParams();
