@@ -3,7 +3,8 @@ import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { FIRST_LOAD_BUDGET_BYTES, measurePortalBundle } from '../bench/portal-bundle';
 import { mailsTo, newTaxCode, withWrongCheckDigit } from './enterprise-fixtures';
-import { createDepartmentWithOfficer, createPublishedProblem, createVerifiedEnterprise } from './factories';
+import { ProblemDeadlinesService } from '@app/problems';
+import { createDepartmentWithOfficer, createPublishedProblem, createVerifiedEnterprise, setDeadline, TEST_RUBRIC, TestDepartment } from './factories';
 import { bearer, createUser, eventually, login, PASSWORD, startApp, TestContext } from './harness';
 
 /**
@@ -20,6 +21,7 @@ describe('portal in the browser', () => {
   let base: string;
   let problemId: string;
   let enterpriseId: string;
+  let department: TestDepartment;
   const problemTitle = 'Số hóa quy trình cấp phép xây dựng tại phường Hồng Bàng';
 
   beforeAll(async () => {
@@ -28,7 +30,7 @@ describe('portal in the browser', () => {
     base = `http://127.0.0.1:${(ctx.app.getHttpServer().address() as AddressInfo).port}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 
-    const department = await createDepartmentWithOfficer(ctx, 'Sở Xây dựng Hải Phòng');
+    department = await createDepartmentWithOfficer(ctx, 'Sở Xây dựng Hải Phòng');
     problemId = await createPublishedProblem(ctx, department, { title: problemTitle, deadlineIn: '10 days' });
     await ctx.dataSource.query(
       `UPDATE problems SET budget_ceiling = 1500000000, duration_months = 6, sector = 'public_administration',
@@ -417,5 +419,63 @@ describe('portal in the browser', () => {
     await page.getByRole('button', { name: 'Rút đề xuất' }).click();
     await page.getByText('Đã rút').waitFor();
     await close(page);
+  });
+
+  it('after the award the firm reads its own per-criterion scores, comments and rank, and nothing of the other bid', async () => {
+    const awardedId = await createPublishedProblem(ctx, department, { title: 'Số hóa thủ tục cấp phép xây dựng', deadlineIn: '10 days' });
+    const evaluators = [];
+    for (const i of [1, 2, 3]) {
+      const email = `chuyengia${i}@portal.test.vn`;
+      evaluators.push({ id: await createUser(ctx, { email, role: 'evaluator', fullName: `Chuyên gia ${i}` }), token: await login(ctx, email) });
+    }
+    await ctx.http
+      .put(`/api/v1/problems/${awardedId}/panel`)
+      .set(bearer(department.token))
+      .send({ members: evaluators.map((e, i) => ({ userId: e.id, chair: i === 0 })) })
+      .expect(200);
+    const winner = await createVerifiedEnterprise(ctx, { legalName: 'Công ty TNHH Phần mềm Đồ Sơn' });
+    const loser = await createVerifiedEnterprise(ctx, { legalName: 'Công ty Cổ phần Kiến An Số' });
+    const bid = (firm: { token: string }, approach: string, price: number) =>
+      ctx.http
+        .post(`/api/v1/problems/${awardedId}/proposals`)
+        .set(bearer(firm.token))
+        .send({ approach, solution: 'Cổng nộp hồ sơ', plan: 'Sáu tháng', team: 'Năm kỹ sư', price, durationMonths: 6 })
+        .expect(201);
+    const win = (await bid(winner, 'Tái thiết kế quy trình cấp phép', 1_750_000_000)).body.id as string;
+    const lose = (await bid(loser, 'BÍ MẬT CỦA ĐỐI THỦ', 900_000_000)).body.id as string;
+    await setDeadline(ctx, awardedId, '-1 second');
+    await ctx.app.get(ProblemDeadlinesService).sweep();
+    for (const e of evaluators) {
+      const bidders = await ctx.http.get(`/api/v1/problems/${awardedId}/bidders`).set(bearer(e.token)).expect(200);
+      await ctx.http
+        .post(`/api/v1/problems/${awardedId}/conflict-declarations`)
+        .set(bearer(e.token))
+        .send({ declarations: bidders.body.items.map((b: { enterpriseId: string }) => ({ enterpriseId: b.enterpriseId, conflict: false })) })
+        .expect(200);
+      for (const [proposalId, value] of [[win, 8], [lose, 6.5]] as const) {
+        const scores = TEST_RUBRIC.criteria.map((c) => ({ criterion: c.key, score: value, comment: `Nhận xét ${c.name} ${value}` }));
+        await ctx.http.put(`/api/v1/proposals/${proposalId}/scores`).set(bearer(e.token)).send({ scores }).expect(200);
+        await ctx.http.post(`/api/v1/proposals/${proposalId}/scores/submit`).set(bearer(e.token)).expect(200);
+      }
+    }
+    await ctx.http.post(`/api/v1/problems/${awardedId}/award`).set(bearer(department.token)).send({ proposalId: win }).expect(200);
+
+    // The public result on the problem page.
+    const page = await open(`/problems/${awardedId}`);
+    await page.getByText('Thành phố đặt hàng Công ty TNHH Phần mềm Đồ Sơn với giá 1.750.000.000 ₫').waitFor();
+    await expectAccessible(page);
+    await close(page);
+
+    // The losing firm's debrief: its own scores per criterion with comments, its rank; not the winner's bid.
+    const mine = await open(`/sign-in?next=${encodeURIComponent(`/proposals/${lose}`)}`);
+    await signIn(mine, loser.memberEmail);
+    await mine.getByRole('heading', { name: 'Kết quả chấm điểm đề xuất của bạn' }).waitFor();
+    await mine.getByText('Xếp hạng 2/2.').waitFor();
+    await mine.getByRole('cell', { name: 'Nhận xét Approach 6.5' }).first().waitFor();
+    await expectAccessible(mine);
+    const text = await mine.locator('main').textContent();
+    expect(text).not.toContain('Tái thiết kế quy trình cấp phép');
+    expect(text).not.toContain('1.750.000.000');
+    await close(mine);
   });
 });
