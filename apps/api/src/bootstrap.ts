@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { VersioningType } from '@nestjs/common';
@@ -9,6 +10,7 @@ import { AppConfig, createValidationPipe, httpDuration, installInputGuards, RECE
 import { AppModule, requestIdOf, REQUEST_ID_HEADER } from './app.module';
 import { createOpenApiDocument } from './openapi';
 import { mountQueueDashboard } from './admin/queue-dashboard';
+import { servePortal } from './portal-static';
 
 /**
  * Builds the HTTP application with everything main.ts and the e2e tests share:
@@ -61,6 +63,9 @@ export async function createApp(): Promise<NestFastifyApplication> {
     },
   });
 
+  // The portal's refresh-token cookie (apps/api/src/auth/session-cookie.ts).
+  await app.register(cookie);
+
   // Uploads (proposal attachments): one file per request, bounded; JSON bodies keep BODY_LIMIT_BYTES.
   await app.register(multipart, {
     limits: { fileSize: config.get('ATTACHMENT_MAX_BYTES'), files: 1, fields: 5, parts: 6, fieldSize: 1024, headerPairs: 100 },
@@ -74,5 +79,6 @@ export async function createApp(): Promise<NestFastifyApplication> {
 
   const document = await createOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  await servePortal(app, config.get('PORTAL_DIR'));
   return app;
 }

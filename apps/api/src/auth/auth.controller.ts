@@ -1,10 +1,12 @@
-import { Body, Controller, ExecutionContext, Get, HttpCode, Injectable, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, ExecutionContext, Get, HttpCode, Injectable, Patch, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { AuthGuard } from '@nestjs/passport';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { ApiDoc, AppError, AuthUser, createValidationPipe, CurrentUser, ErrorCode, Public } from '@app/common';
-import { AuthService, LoginDto, RefreshDto, SetPasswordDto, UpdateMeDto, User, UsersService } from '@app/identity';
+import { ApiDoc, AppConfig, AppError, AuthUser, createValidationPipe, CurrentUser, ErrorCode, Public } from '@app/common';
+import { AuthService, LoginDto, RefreshDto, SetPasswordDto, TokenPair, UpdateMeDto, User, UsersService } from '@app/identity';
 import { EnterprisesService, RegisterEnterpriseDto } from '@app/enterprises';
+import { SessionCookie } from './session-cookie';
 
 /**
  * passport-local, with the one error shape for missing fields. Guards run before pipes, so the
@@ -33,10 +35,22 @@ export class LocalAuthGuard extends AuthGuard('local') {
 // Per-IP rate limit (AUTH_RATE_LIMIT per AUTH_RATE_TTL_SECONDS) on the auth routes only.
 @UseGuards(ThrottlerGuard)
 export class AuthController {
+  private readonly cookie: SessionCookie;
+
   constructor(
     private readonly auth: AuthService,
     private readonly enterprises: EnterprisesService,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.cookie = new SessionCookie(config.get('PUBLIC_URL'), config.get('REFRESH_TOKEN_TTL_DAYS'));
+  }
+
+  /** With X-Portal-Session: 1 the refresh token goes into the HttpOnly cookie and out of the body. */
+  private answer(request: FastifyRequest, reply: FastifyReply, pair: TokenPair): TokenPair {
+    if (!SessionCookie.requested(request) || !pair.refreshToken) return pair;
+    this.cookie.set(reply, pair.refreshToken);
+    return { accessToken: pair.accessToken, expiresIn: pair.expiresIn, user: pair.user };
+  }
 
   /** A firm registers itself and its owner's account; it stays pending until an admin verifies it. */
   @Public()
@@ -56,11 +70,17 @@ export class AuthController {
   @UseGuards(LocalAuthGuard)
   @ApiDoc({
     summary: 'Sign in with e-mail and password',
-    description: 'Answers an access token and a refresh token. Repeated failures lock the account for a growing time.',
+    description:
+      'Answers an access token and a refresh token. With the header `X-Portal-Session: 1` (the portal) the refresh token is set as an HttpOnly, SameSite=Strict cookie on /api/v1/auth instead of being returned. Repeated failures lock the account for a growing time.',
     errors: [ErrorCode.INVALID_CREDENTIALS, ErrorCode.ACCOUNT_LOCKED, ErrorCode.ACCOUNT_DISABLED],
   })
-  login(@Body() _body: LoginDto, @CurrentUser() user: unknown) {
-    return this.auth.login(user as User);
+  async login(
+    @Body() _body: LoginDto,
+    @CurrentUser() user: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenPair> {
+    return this.answer(request, reply, await this.auth.login(user as User));
   }
 
   @Public()
@@ -68,11 +88,24 @@ export class AuthController {
   @HttpCode(200)
   @ApiDoc({
     summary: 'Exchange a refresh token for new tokens',
-    description: 'Each refresh token works once; reusing one revokes every session descended from it.',
-    errors: [ErrorCode.REFRESH_TOKEN_INVALID, ErrorCode.REFRESH_TOKEN_REUSED, ErrorCode.ACCOUNT_DISABLED],
+    description:
+      'Each refresh token works once; reusing one revokes every session descended from it. The token comes from the body, or from the session cookie when the request carries `X-Portal-Session: 1`; a cookie without that header is refused (CSRF).',
+    errors: [ErrorCode.REFRESH_TOKEN_INVALID, ErrorCode.REFRESH_TOKEN_REUSED, ErrorCode.ACCOUNT_DISABLED, ErrorCode.CSRF_CHECK_FAILED],
   })
-  refreshTokens(@Body() body: RefreshDto) {
-    return this.auth.refresh(body.refreshToken);
+  async refreshTokens(
+    @Body() body: RefreshDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenPair> {
+    const token = SessionCookie.token(request, body.refreshToken);
+    if (!token) throw new AppError(ErrorCode.REFRESH_TOKEN_INVALID);
+    try {
+      return this.answer(request, reply, await this.auth.refresh(token));
+    } catch (err) {
+      // A dead cookie is dropped, so the browser stops presenting it.
+      if (!body.refreshToken) this.cookie.clear(reply);
+      throw err;
+    }
   }
 
   @Public()
@@ -80,12 +113,15 @@ export class AuthController {
   @HttpCode(204)
   @ApiDoc({
     summary: 'Sign out',
-    description: 'Revokes the given refresh token. Answers 204 whether or not it was still valid.',
-    errors: [],
+    description:
+      'Revokes the given refresh token (from the body, or the session cookie with `X-Portal-Session: 1`) and clears the cookie. Answers 204 whether or not it was still valid.',
+    errors: [ErrorCode.CSRF_CHECK_FAILED],
   })
   @ApiNoContentResponse()
-  async logout(@Body() body: RefreshDto): Promise<void> {
-    await this.auth.logout(body.refreshToken);
+  async logout(@Body() body: RefreshDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    const token = SessionCookie.token(request, body.refreshToken);
+    if (SessionCookie.requested(request)) this.cookie.clear(reply);
+    if (token) await this.auth.logout(token);
   }
 
   @Public()

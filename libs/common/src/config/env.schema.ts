@@ -34,6 +34,8 @@ export const envSchema = Joi.object({
     .custom((value: string, helpers) => (Buffer.from(value, 'base64').length === 32 ? value : helpers.error('any.invalid')))
     .messages({ 'any.invalid': '"DATA_MASTER_KEY" must be the base64 of exactly 32 bytes' }),
   STORAGE_DIR: Joi.string().default('.data/storage'),
+  // The built portal (vite build output) the API serves at `/`; absent: the API serves /api only.
+  PORTAL_DIR: Joi.string().default('dist/portal'),
   ATTACHMENT_MAX_BYTES: Joi.number()
     .integer()
     .min(1024)
@@ -131,6 +133,7 @@ export interface AppEnv {
   JWT_SECRET: string;
   DATA_MASTER_KEY: string;
   STORAGE_DIR: string;
+  PORTAL_DIR: string;
   ATTACHMENT_MAX_BYTES: number;
   IMPORT_MAX_BYTES: number;
   JWT_ACCESS_TTL_SECONDS: number;

@@ -23,6 +23,18 @@ describe('translations', () => {
     }
   });
 
+  it("have the same keys and placeholders in the portal's languages (apps/portal/src/locales)", () => {
+    const dir = join(__dirname, '../../../../apps/portal/src/locales');
+    const vi = JSON.parse(readFileSync(join(dir, 'vi.json'), 'utf8')) as object;
+    const en = JSON.parse(readFileSync(join(dir, 'en.json'), 'utf8')) as object;
+    expect(keysOf(en).sort()).toEqual(keysOf(vi).sort());
+    const lookup = (obj: object, key: string) => key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], obj) as string;
+    const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+    for (const key of keysOf(vi)) {
+      expect({ key, en: placeholders(lookup(en, key)) }).toEqual({ key, en: placeholders(lookup(vi, key)) });
+    }
+  });
+
   it('give every error code a message in every language', () => {
     for (const lang of LANGUAGES) {
       const missing = Object.values(ErrorCode).filter((code) => !hasTranslation(lang, `errors.${code}`));
@@ -57,11 +69,11 @@ describe('translations', () => {
  */
 describe('no inline user-facing text', () => {
   const root = join(__dirname, '../../../..');
-  const files = execSync("git ls-files 'apps/**/*.ts' 'libs/**/*.ts'", { cwd: root })
+  const files = execSync("git ls-files 'apps/**/*.ts' 'apps/**/*.tsx' 'libs/**/*.ts'", { cwd: root })
     .toString()
     .split('\n')
     // unit-resolver.ts holds tables of Vietnamese letters for matching names, not wording.
-    .filter((f) => f && !/\.spec\.ts$|\/migrations\/|\/scripts\/|reference-data|\/seed\.ts$|env\.schema\.ts$|unit-resolver\.ts$/.test(f));
+    .filter((f) => f && !/\.spec\.ts$|\/migrations\/|\/scripts\/|reference-data|\/seed\.ts$|env\.schema\.ts$|unit-resolver\.ts$|\.d\.ts$/.test(f));
   const VIETNAMESE = /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĐ]/i;
   const TEXT_PROPERTIES = new Set(['message', 'title', 'body', 'subject', 'text', 'html', 'label']);
   const isWords = (s: string) => /[A-Za-z]{2,}\s+[A-Za-z]{2,}/.test(s) && !/^[a-z]+(\.[A-Za-z0-9_]+)+$/.test(s);
@@ -69,9 +81,12 @@ describe('no inline user-facing text', () => {
   it('finds none', () => {
     const found: string[] = [];
     for (const file of files) {
-      const source = ts.createSourceFile(file, readFileSync(join(root, file), 'utf8'), ts.ScriptTarget.Latest, true);
+      const kind = file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
+      const source = ts.createSourceFile(file, readFileSync(join(root, file), 'utf8'), ts.ScriptTarget.Latest, true, kind);
       const where = (n: ts.Node) => `${file}:${source.getLineAndCharacterOfPosition(n.getStart()).line + 1}`;
       const visit = (node: ts.Node): void => {
+        // The portal's pages: text between tags is words a person reads, so it must come from t().
+        if (ts.isJsxText(node) && /\p{L}{2,}/u.test(node.getText())) found.push(`${where(node)} inline JSX text`);
         if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node)) {
           const text = node.getText();
           const parent = node.parent;

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../password-hasher';
 
 export class LoginDto {
@@ -15,10 +15,12 @@ export class LoginDto {
 }
 
 export class RefreshDto {
-  @ApiProperty()
+  /** Omitted by the portal, whose refresh token travels in the HttpOnly session cookie instead. */
+  @ApiProperty({ required: false, description: 'The refresh token; the portal omits it and sends the session cookie with the X-Portal-Session: 1 header' })
+  @IsOptional()
   @IsString()
   @MaxLength(200)
-  refreshToken: string;
+  refreshToken?: string;
 }
 
 export class SetPasswordDto {
@@ -35,7 +37,8 @@ export class SetPasswordDto {
 
 export class TokenPair {
   accessToken: string;
-  refreshToken: string;
+  /** Absent when the caller asked for the HttpOnly session cookie (X-Portal-Session: 1). */
+  refreshToken?: string;
   expiresIn: number;
   user: { id: string; email: string; fullName: string; role: string; organizationId: string | null };
 }

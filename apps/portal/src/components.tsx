@@ -1,0 +1,91 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { ApiError, serverNow, type Schemas } from './api/client';
+import { formatDateTime, formatMoney, timeLeft } from './format';
+
+/** An API failure as a sentence in the chosen language (the API writes it; the code never changes). */
+export function ErrorMessage({ error }: { error: unknown }) {
+  const { t } = useTranslation();
+  const text = error instanceof ApiError ? error.message : t('errors.network');
+  return (
+    <p className="error" role="alert">
+      {text}
+    </p>
+  );
+}
+
+export function Loading() {
+  const { t } = useTranslation();
+  return (
+    <p className="muted" role="status">
+      {t('common.loading')}
+    </p>
+  );
+}
+
+/** Renders the query's data, or its loading / error state. */
+export function QueryView<T>({ query, children }: { query: { data?: T; error: unknown; isPending: boolean }; children: (data: T) => ReactNode }) {
+  if (query.error) return <ErrorMessage error={query.error} />;
+  if (query.isPending || query.data === undefined) return <Loading />;
+  return <>{children(query.data)}</>;
+}
+
+export function StatusBadge({ status }: { status: Schemas['ProblemSummary']['status'] }) {
+  const { t } = useTranslation();
+  return <span className={`badge badge-${status}`}>{t(`problemStatus.${status}`)}</span>;
+}
+
+/** Time left before a deadline, by the server's clock, refreshed every 30 s. */
+export function Countdown({ deadline }: { deadline: string }) {
+  const { t } = useTranslation();
+  const [now, setNow] = useState(serverNow);
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(serverNow()), 30_000);
+    return () => window.clearInterval(timer);
+  }, []);
+  const left = timeLeft(deadline, now);
+  return <span className="countdown">{left ? t('problem.timeLeft', left) : t('problem.deadlinePassed')}</span>;
+}
+
+export function ProblemCard({ problem }: { problem: Schemas['ProblemSummary'] }) {
+  const { t } = useTranslation();
+  return (
+    <li className="card">
+      <h3>
+        <Link to={`/problems/${problem.id}`}>{problem.title}</Link>
+      </h3>
+      <p className="muted">
+        {problem.departmentName} · {t(`sectors.${problem.sector}`)} · <StatusBadge status={problem.status} />
+      </p>
+      <p>{problem.summary}</p>
+      <dl className="facts">
+        <div>
+          <dt>{t('problem.budget')}</dt>
+          <dd>{formatMoney(problem.budgetCeiling)}</dd>
+        </div>
+        <div>
+          <dt>{t('problem.deadline')}</dt>
+          <dd>
+            {formatDateTime(problem.deadline)}
+            {problem.status === 'published' && (
+              <>
+                {' '}
+                (<Countdown deadline={problem.deadline} />)
+              </>
+            )}
+          </dd>
+        </div>
+      </dl>
+    </li>
+  );
+}
+
+export function PageTitle({ children }: { children: string }) {
+  const { t } = useTranslation();
+  const site = t('app.name');
+  useEffect(() => {
+    document.title = `${children} · ${site}`;
+  }, [children, site]);
+  return <h1>{children}</h1>;
+}

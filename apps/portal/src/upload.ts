@@ -1,0 +1,49 @@
+import i18n from './i18n';
+import { ApiError, getAccessToken, type Schemas } from './api/client';
+
+/**
+ * The types and size the API accepts for proposal attachments, mirrored for a quick answer before
+ * uploading (libs/proposals/src/attachment-types.ts and ATTACHMENT_MAX_BYTES' default). The API
+ * stays the authority: it sniffs the bytes, and its refusal is shown as it comes.
+ */
+export const ALLOWED_EXTENSIONS = ['pdf', 'docx', 'xlsx', 'zip', 'png', 'jpg', 'jpeg'];
+export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+
+/** Why the file cannot be sent, in the chosen language; null when it may be uploaded. */
+export function attachmentProblem(file: File): string | null {
+  const extension = file.name.split('.').pop()?.toLowerCase() ?? '';
+  if (!ALLOWED_EXTENSIONS.includes(extension)) return i18n.t('propose.fileType', { name: file.name });
+  if (file.size > MAX_ATTACHMENT_BYTES) return i18n.t('propose.fileSize', { name: file.name, max: '20 MB' });
+  if (file.size === 0) return i18n.t('propose.fileEmpty', { name: file.name });
+  return null;
+}
+
+/**
+ * Uploads one attachment with progress (fetch cannot report upload progress, so XMLHttpRequest);
+ * the answer is typed from the generated schema.
+ */
+export function uploadAttachment(problemId: string, file: File, onProgress: (fraction: number) => void): Promise<Schemas['AttachmentView']> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/v1/problems/${encodeURIComponent(problemId)}/attachments`);
+    const token = getAccessToken();
+    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.setRequestHeader('Accept-Language', i18n.language);
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onload = () => {
+      let body: unknown = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        // not JSON: handled below
+      }
+      if (xhr.status === 201) return resolve(body as Schemas['AttachmentView']);
+      const error = (body ?? {}) as Partial<Schemas['ErrorBody']>;
+      reject(new ApiError(xhr.status, error.code ?? 'UNKNOWN', error.message ?? i18n.t('errors.unknown')));
+    };
+    xhr.onerror = () => reject(new Error('network'));
+    const form = new FormData();
+    form.append('file', file);
+    xhr.send(form);
+  });
+}
