@@ -226,7 +226,7 @@ async function main(): Promise<void> {
     await call('PUT', `/problems/${id}/panel`, departments[dept].officer.token, panel);
     const ids = [];
     for (const [firm, approach, price] of bids) ids.push((await call('POST', `/problems/${id}/proposals`, firms[firm].token, proposal(approach, price))).id as string);
-    await ds.query(`UPDATE problems SET clarification_deadline = now() - interval '2 seconds', deadline = now() - interval '1 second' WHERE id = $1`, [id]);
+    await ds.query(`UPDATE problems SET clarification_deadline = now() - receipt_grace - interval '2 seconds', deadline = now() - receipt_grace - interval '1 second' WHERE id = $1`, [id]);
     await app.get(ProblemDeadlinesService).sweep();
     for (const e of evaluators) {
       const bidders = (await call('GET', `/problems/${id}/bidders`, e.token)).items as { enterpriseId: string }[];

@@ -4,7 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { FIRST_LOAD_BUDGET_BYTES, measurePortalBundle } from '../bench/portal-bundle';
 import { mailsTo, newTaxCode, withWrongCheckDigit } from './enterprise-fixtures';
 import { ProblemDeadlinesService } from '@app/problems';
-import { createDepartmentWithOfficer, createPublishedProblem, createVerifiedEnterprise, setDeadline, TEST_RUBRIC, TestDepartment } from './factories';
+import { createDepartmentWithOfficer, createPublishedProblem, createVerifiedEnterprise, passDeadlineAndGrace, TEST_RUBRIC, TestDepartment } from './factories';
 import { bearer, createUser, eventually, login, PASSWORD, startApp, TestContext } from './harness';
 
 /**
@@ -147,7 +147,7 @@ describe('portal in the browser', () => {
   });
 
   it('indicator dashboard: every commune-level unit in a sortable table, chart, CSV, sources', async () => {
-    const [{ count }] = await ctx.dataSource.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM areas WHERE unit_type <> 'city'`);
+    const [{ count }] = await ctx.dataSource.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM areas WHERE unit_type <> 'city' AND valid_to IS NULL`);
     const page = await open('/indicators');
     const rows = page.locator('table').first().locator('tbody tr');
     await rows.first().waitFor();
@@ -198,8 +198,8 @@ describe('portal in the browser', () => {
     await page.getByLabel('Nhập lại mật khẩu').fill('short');
     await page.getByRole('button', { name: 'Lưu mật khẩu' }).click();
     await page.getByText('Mật khẩu phải dài từ 8 đến 128 ký tự.').waitFor();
-    await page.getByLabel('Mật khẩu mới').fill('Hai Phong 2026 an toan');
-    await page.getByLabel('Nhập lại mật khẩu').fill('Hai Phong 2026 an toan');
+    await page.getByLabel('Mật khẩu mới').fill('Cang Lach Huyen 2026 an toan');
+    await page.getByLabel('Nhập lại mật khẩu').fill('Cang Lach Huyen 2026 an toan');
     await page.getByRole('button', { name: 'Lưu mật khẩu' }).click();
     await page.getByRole('status').getByText('Đã lưu mật khẩu').waitFor();
 
@@ -211,7 +211,7 @@ describe('portal in the browser', () => {
     await alert.waitFor();
     expect(await alert.textContent()).not.toContain('INVALID_CREDENTIALS');
     await expectAccessible(page);
-    await page.getByLabel('Mật khẩu').fill('Hai Phong 2026 an toan');
+    await page.getByLabel('Mật khẩu').fill('Cang Lach Huyen 2026 an toan');
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     await page.getByText('Nguyễn Văn An').waitFor();
 
@@ -353,6 +353,37 @@ describe('portal in the browser', () => {
     await close(other);
   });
 
+  it('after an amendment the firm confirms its bid from the proposal page and gets a receipt', async () => {
+    const firm = await createVerifiedEnterprise(ctx, { legalName: 'Công ty TNHH Xác Nhận Đồ Sơn' });
+    const amended = await createPublishedProblem(ctx, department, { title: 'Bài toán có sửa đổi', deadlineIn: '10 days' });
+    const submitted = await ctx.http
+      .post(`/api/v1/problems/${amended}/proposals`)
+      .set(bearer(firm.token))
+      .send({ approach: 'Cách tiếp cận', solution: 'Giải pháp', plan: 'Kế hoạch', team: 'Nhóm', price: 800_000_000, durationMonths: 4 })
+      .expect(201);
+    await ctx.http
+      .post(`/api/v1/problems/${amended}/amendments`)
+      .set(bearer(department.token))
+      .send({ reason: 'Bổ sung chỉ tiêu', changes: { expectedResults: 'Giảm 60% thời gian xử lý' } })
+      .expect(201);
+    const page = await open('/sign-in');
+    await signIn(page, firm.memberEmail);
+    await page.getByRole('banner').getByText(firm.memberEmail.split('@')[0]).waitFor();
+    await page.goto(`${base}/proposals/${submitted.body.id}`);
+    await page.getByText('Hồ sơ bài toán đã được sửa đổi sau khi bạn nộp').waitFor();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Xác nhận giữ nguyên đề xuất theo sửa đổi lần 1' }).click();
+    await page.getByRole('status').getByText('Đã xác nhận giữ nguyên đề xuất theo sửa đổi lần 1').waitFor();
+    await page.getByRole('button', { name: /Xác nhận giữ nguyên/ }).waitFor({ state: 'detached' });
+    await page.getByRole('cell', { name: 'Bản công bố' }).waitFor();
+    const [row] = await ctx.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM proposal_confirmations WHERE proposal_id = $1 AND amendment_number = 1`,
+      [submitted.body.id],
+    );
+    expect(row.n).toBe(1);
+    await close(page);
+  });
+
   it("a firm's journey by clicking: ask, submit with attachments and a progress bar, receipt, revise, withdraw", async () => {
     const firm = await createVerifiedEnterprise(ctx, { legalName: 'Công ty Cổ phần Dữ liệu Bạch Đằng' });
     const page = await open('/sign-in');
@@ -443,7 +474,7 @@ describe('portal in the browser', () => {
         .expect(201);
     const win = (await bid(winner, 'Tái thiết kế quy trình cấp phép', 1_750_000_000)).body.id as string;
     const lose = (await bid(loser, 'BÍ MẬT CỦA ĐỐI THỦ', 900_000_000)).body.id as string;
-    await setDeadline(ctx, awardedId, '-1 second');
+    await passDeadlineAndGrace(ctx, awardedId);
     await ctx.app.get(ProblemDeadlinesService).sweep();
     for (const e of evaluators) {
       const bidders = await ctx.http.get(`/api/v1/problems/${awardedId}/bidders`).set(bearer(e.token)).expect(200);

@@ -19,6 +19,12 @@ function ProposalView() {
     mutationFn: async () => unwrap(await api.POST('/api/v1/proposals/{id}/withdraw', { params: { path: { id } } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['proposal', id] }),
   });
+  // After an amendment the firm keeps its bid as it is: recorded with a receipt, before the deadline.
+  const confirm = useMutation({
+    mutationFn: async (amendmentNumber: number) =>
+      unwrap(await api.POST('/api/v1/proposals/{id}/confirm', { params: { path: { id } }, body: { amendmentNumber } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['proposal', id] }),
+  });
   return (
     <QueryView query={proposal}>
       {(p) => (
@@ -45,7 +51,21 @@ function ProposalView() {
               <dd>{t('problem.months', { count: p.content.durationMonths })}</dd>
             </div>
           </dl>
-          {p.needsConfirmation && <p className="error">{t('proposal.needsConfirmation')}</p>}
+          {p.needsConfirmation && p.status === 'submitted' && (
+            <div className="boxed no-print">
+              <p className="error">{t('proposal.needsConfirmation')}</p>
+              <button type="button" disabled={confirm.isPending} onClick={() => confirm.mutate(p.latestAmendment)}>
+                {t('proposal.confirm', { number: p.latestAmendment })}
+              </button>
+            </div>
+          )}
+          {confirm.data && (
+            <p role="status">
+              {t('proposal.confirmed', { number: confirm.data.amendmentNumber, at: formatDateTime(confirm.data.confirmedAt) })}{' '}
+              <span className="hash">{confirm.data.sha256}</span>
+            </p>
+          )}
+          {confirm.error && <ErrorMessage error={confirm.error} />}
           {p.status === 'submitted' && (
             <p className="actions no-print">
               <Link className="button" to={`/proposals/${p.id}/revise`}>
@@ -105,6 +125,7 @@ function ProposalView() {
                 <tr>
                   <th scope="col">{t('proposal.version')}</th>
                   <th scope="col">{t('proposal.submittedAt')}</th>
+                  <th scope="col">{t('proposal.madeAgainst')}</th>
                   <th scope="col">{t('proposal.sha256')}</th>
                 </tr>
               </thead>
@@ -113,6 +134,7 @@ function ProposalView() {
                   <tr key={r.version}>
                     <td>{r.version}</td>
                     <td>{formatDateTime(r.submittedAt)}</td>
+                    <td>{r.amendmentNumber === 0 ? t('proposal.asPublished') : t('proposal.amendmentN', { number: r.amendmentNumber })}</td>
                     <td className="hash">{r.sha256}</td>
                   </tr>
                 ))}

@@ -107,7 +107,7 @@ export class UpdateDepartmentDto {
   name?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @UnlessOmitted()
   @IsString()
   @Length(1, 40)
   code?: string;
