@@ -410,8 +410,13 @@ describe('enterprise-density indicator', () => {
     expect(res.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
     const svg = res.text ?? res.body.toString('utf8');
     expect(svg).toContain('<svg');
-    expect(svg).toContain('target 0.7');
+    expect(svg).toContain('mục tiêu 0,7'); // Vietnamese unless asked otherwise
     expect(svg.match(/<circle/g)).toHaveLength(18);
+    // An <img> cannot send Accept-Language: ?lang= chooses, and the header works for API callers.
+    const en = await ctx.http.get('/api/v1/indicators/enterprise-density/chart?from=2024-01&to=2025-06&lang=en').expect(200);
+    expect(en.text ?? en.body.toString('utf8')).toContain('target 0.7');
+    const header = await ctx.http.get('/api/v1/indicators/enterprise-density/chart?from=2024-01&to=2025-06').set('Accept-Language', 'en').expect(200);
+    expect(header.text ?? header.body.toString('utf8')).toContain('Digital-technology enterprises per 1,000 population');
   });
 
   describe('validation', () => {

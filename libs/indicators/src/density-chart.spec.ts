@@ -24,7 +24,8 @@ describe('renderDensityChart', () => {
   it('draws a self-contained SVG with the target line and escaped text', () => {
     const svg = renderDensityChart(series([0.2, 0.4, 0.5, 0.8]));
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    expect(svg).toContain('target 0.7');
+    expect(svg).toContain('mục tiêu 0,7');
+    expect(renderDensityChart(series([0.2, 0.4, 0.5, 0.8]), 'en')).toContain('target 0.7');
     expect(svg).toContain('Thành phố &lt;Hải Phòng&gt; &amp; co');
     expect(svg).not.toMatch(/<script|href=/);
     expect(svg.match(/<polyline/g)).toHaveLength(1);
@@ -38,7 +39,8 @@ describe('renderDensityChart', () => {
   });
 
   it('says so when there is nothing to draw', () => {
-    expect(renderDensityChart(series([null, null]))).toContain('No population figure is recorded');
+    expect(renderDensityChart(series([null, null]), 'en')).toContain('No population figure is recorded');
+    expect(renderDensityChart(series([null, null]))).toContain('chưa có số liệu dân số');
   });
 
   it('picks round axis maxima', () => {

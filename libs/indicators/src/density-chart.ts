@@ -1,3 +1,4 @@
+import { Language, translate } from '@app/common';
 import type { DensitySeriesView } from './dto/density.dto';
 
 const W = 760;
@@ -7,7 +8,8 @@ const PLOT_W = W - M.left - M.right;
 const PLOT_H = H - M.top - M.bottom;
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const fmt = (n: number) => Number(n.toFixed(4)).toString();
+/** Numbers as the reader writes them (0,7 in Vietnamese, 0.7 in English), up to 4 decimals. */
+const formatter = (lang: Language) => new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-US', { maximumFractionDigits: 4 });
 
 /** A round upper bound for the y axis: 1, 2 or 5 times a power of ten. */
 export function niceCeiling(value: number): number {
@@ -22,7 +24,9 @@ export function niceCeiling(value: number): number {
  * external assets, so it can be embedded as an <img> anywhere. Months without a population
  * figure leave a gap rather than a guessed value.
  */
-export function renderDensityChart(series: DensitySeriesView): string {
+export function renderDensityChart(series: DensitySeriesView, lang: Language = 'vi'): string {
+  const fmt = (n: number) => formatter(lang).format(n);
+  const text = (key: string, params: Record<string, string | number> = {}) => esc(translate(lang, `chart.${key}`, params));
   const points = series.items;
   const densities = points.map((p) => p.density).filter((d): d is number => d !== null);
   const yMax = niceCeiling(Math.max(series.target, ...densities) * 1.15);
@@ -45,15 +49,15 @@ export function renderDensityChart(series: DensitySeriesView): string {
   });
   if (run.length) runs.push(run);
 
-  const title = `Digital-technology enterprises per 1,000 population: ${series.name}`;
-  const subtitle = `${series.from} to ${series.to}; target ${fmt(series.target)} per 1,000`;
+  const title = text('title', { name: series.name });
+  const subtitle = text('subtitle', { from: series.from, to: series.to, target: fmt(series.target) });
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="t d" font-family="system-ui, sans-serif" font-size="12">`,
-    `<title id="t">${esc(title)}</title>`,
-    `<desc id="d">${esc(subtitle)}. Counts verified, active firms with head office in the area at each month's end.</desc>`,
+    `<title id="t">${title}</title>`,
+    `<desc id="d">${subtitle}. ${text('description')}</desc>`,
     `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
-    `<text x="${M.left}" y="24" font-size="15" font-weight="600" fill="#1f2933">${esc(title)}</text>`,
-    `<text x="${M.left}" y="42" fill="#52606d">${esc(subtitle)}</text>`,
+    `<text x="${M.left}" y="24" font-size="15" font-weight="600" fill="#1f2933">${title}</text>`,
+    `<text x="${M.left}" y="42" fill="#52606d">${subtitle}</text>`,
     ...yTicks.map(
       (t) =>
         `<line x1="${M.left}" x2="${W - M.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#e4e7eb"/>` +
@@ -65,29 +69,35 @@ export function renderDensityChart(series: DensitySeriesView): string {
         : '',
     ),
     `<line x1="${M.left}" x2="${W - M.right}" y1="${y(series.target).toFixed(1)}" y2="${y(series.target).toFixed(1)}" stroke="#d64545" stroke-width="1.5" stroke-dasharray="6 4"/>`,
-    `<text x="${W - M.right}" y="${(y(series.target) - 6).toFixed(1)}" text-anchor="end" fill="#d64545">target ${fmt(series.target)}</text>`,
+    `<text x="${W - M.right}" y="${(y(series.target) - 6).toFixed(1)}" text-anchor="end" fill="#d64545">${text('target', { target: fmt(series.target) })}</text>`,
     ...runs.map((r) => `<polyline points="${r.join(' ')}" fill="none" stroke="#2680c2" stroke-width="2"/>`),
     ...points.map((p, i) =>
       p.density === null
         ? ''
-        : `<circle cx="${x(i).toFixed(1)}" cy="${y(p.density).toFixed(1)}" r="3" fill="#2680c2"><title>${esc(
-            `${p.month}: ${fmt(p.density)} per 1,000 (${p.enterprises} enterprises)`,
-          )}</title></circle>`,
+        : `<circle cx="${x(i).toFixed(1)}" cy="${y(p.density).toFixed(1)}" r="3" fill="#2680c2"><title>${text('point', {
+            month: p.month,
+            density: fmt(p.density),
+            enterprises: p.enterprises,
+          })}</title></circle>`,
     ),
   ];
   if (densities.length === 0) {
     parts.push(
-      `<text x="${M.left + PLOT_W / 2}" y="${M.top + PLOT_H / 2}" text-anchor="middle" fill="#52606d">No population figure is recorded for this area: no density to draw.</text>`,
+      `<text x="${M.left + PLOT_W / 2}" y="${M.top + PLOT_H / 2}" text-anchor="middle" fill="#52606d">${text('noDensity')}</text>`,
     );
   }
   parts.push(
-    `<text x="${W - M.right}" y="${H - 12}" text-anchor="end" fill="#9aa5b1">Population: ${esc(sourceNote(series))}</text>`,
+    `<text x="${W - M.right}" y="${H - 12}" text-anchor="end" fill="#9aa5b1">${sourceNote(series, text, fmt)}</text>`,
     '</svg>',
   );
   return parts.filter(Boolean).join('\n') + '\n';
 }
 
-function sourceNote(series: DensitySeriesView): string {
+function sourceNote(
+  series: DensitySeriesView,
+  text: (key: string, params?: Record<string, string | number>) => string,
+  fmt: (n: number) => string,
+): string {
   const last = [...series.items].reverse().find((p) => p.population);
-  return last?.population ? `${last.population.value.toLocaleString('en-US')} as of ${last.population.asOf}` : 'none recorded';
+  return last?.population ? text('population', { value: fmt(last.population.value), asOf: last.population.asOf }) : text('populationNone');
 }

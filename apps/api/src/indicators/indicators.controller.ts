@@ -94,12 +94,19 @@ export class IndicatorsController {
   @ApiProduces('image/svg+xml')
   @ApiDoc({
     summary: 'Draw the indicator as a chart',
-    description: 'The monthly series as an SVG line chart with the target line (default: the last 24 months).',
+    description:
+      'The monthly series as an SVG line chart with the target line (default: the last 24 months). Vietnamese by default; ?lang=en or Accept-Language: en for English.',
     errors: [ErrorCode.DATE_IN_FUTURE, ErrorCode.SERIES_RANGE_INVALID, ErrorCode.AREA_NOT_FOUND, ErrorCode.AREA_POPULATION_NOT_FOUND],
   })
   @ApiOkResponse({ description: 'An SVG line chart', content: { 'image/svg+xml': { schema: { type: 'string' } } } })
-  async getDensityChart(@Query() query: ChartQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const svg = renderDensityChart(await this.indicators.series(query, 24));
+  async getDensityChart(
+    @Query() query: ChartQueryDto,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { lang, ...range } = query;
+    // An <img> cannot choose its Accept-Language, so ?lang= wins over the header.
+    const svg = renderDensityChart(await this.indicators.series(range, 24), methodologyLanguage(lang, acceptLanguage));
     void reply.type('image/svg+xml; charset=utf-8');
     return svg;
   }

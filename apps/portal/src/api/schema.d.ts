@@ -973,7 +973,7 @@ export interface paths {
         };
         /**
          * Draw the indicator as a chart
-         * @description The monthly series as an SVG line chart with the target line (default: the last 24 months).
+         * @description The monthly series as an SVG line chart with the target line (default: the last 24 months). Vietnamese by default; ?lang=en or Accept-Language: en for English.
          *
          *     Public.
          *
@@ -7065,6 +7065,8 @@ export interface operations {
                 to?: string;
                 /** @description Limit to this area (the city in force on the date, or one of its commune-level units, 5 digits). Unknown codes get 404; a unit outside the city on that date gets 400 AREA_OUTSIDE_BOUNDARY. */
                 area?: string;
+                /** @description Language of the chart's texts; default from Accept-Language, else Vietnamese */
+                lang?: "vi" | "en";
             };
             header?: never;
             path?: never;

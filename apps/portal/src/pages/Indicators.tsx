@@ -24,7 +24,7 @@ function compare(a: Area, b: Area, key: SortKey): number {
 
 /** The public indicator: the city against the 0.7 target, each commune-level unit, the series and the sectors. */
 export default function Indicators() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: 'density', descending: true });
   const byArea = useQuery({
     queryKey: ['density', 'area'],
@@ -73,7 +73,7 @@ export default function Indicators() {
               </section>
               <section aria-labelledby="chart-heading">
                 <h2 id="chart-heading">{t('indicators.series')}</h2>
-                <img className="chart" src={`${BASE}/chart`} alt={t('indicators.chartAlt')} width={720} height={320} />
+                <img className="chart" src={`${BASE}/chart?lang=${i18n.language === 'en' ? 'en' : 'vi'}`} alt={t('indicators.chartAlt')} width={720} height={320} />
                 <p>
                   <a href={`${BASE}/series?format=csv`} download>
                     {t('indicators.seriesCsv')}

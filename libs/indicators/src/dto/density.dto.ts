@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { IsCalendarDate } from '@app/common';
+import { IsCalendarDate, Language, LANGUAGES } from '@app/common';
 import { AREA_UNIT_TYPES, AreaUnitType, PopulationFigureView } from '@app/areas';
 import { MONTH_PATTERN } from '../months';
 
@@ -95,6 +95,11 @@ export class ChartQueryDto {
   @IsOptional()
   @Matches(AREA_CODE, { message: 'validation.areaCode' })
   area?: string;
+
+  @ApiPropertyOptional({ enum: LANGUAGES, description: 'Language of the chart\'s texts; default from Accept-Language, else Vietnamese' })
+  @IsOptional()
+  @IsIn(LANGUAGES)
+  lang?: Language;
 }
 
 const POPULATION_DOC = {
