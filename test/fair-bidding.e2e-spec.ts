@@ -129,6 +129,15 @@ describe('fair bidding', () => {
     expect(during).toMatchObject({ valid: true, checked: before.checked + 1 });
     // And in the database itself: nothing in the chain names a bid, a bidder or the asker.
     expect(await dbAuditMentions(secrets)).toBe(0);
+    // Nor is the department told anything about bids: its notifications (and so its mails) before the
+    // opening are the anonymous question only, naming no firm, bid or asker.
+    const toDepartment = await ctx.dataSource.query<{ kind: string; row: string }[]>(
+      `SELECT n.kind, to_jsonb(n)::text AS row FROM notifications n WHERE n.user_id = $1`,
+      [dept.officerId],
+    );
+    expect(toDepartment.map((n) => n.kind)).toEqual(['question.asked']);
+    const names = ['Bến Bính', 'Hạ Long Số', 'Kiến An Data'];
+    for (const n of toDepartment) for (const secret of [...secrets, ...names]) expect(n.row).not.toContain(secret);
     // Other roles cannot read the log at all.
     for (const token of [dept.token, firmA.token, evaluators[0].token]) await api().get('/api/v1/audit').set(bearer(token)).expect(403);
 

@@ -2,6 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiError, serverNow, type Schemas } from './api/client';
+import { SECTORS } from './enums';
 import { formatDateTime, formatMoney, timeLeft } from './format';
 
 /** An API failure as a sentence in the chosen language (the API writes it; the code never changes). */
@@ -88,4 +89,19 @@ export function PageTitle({ children }: { children: string }) {
     document.title = `${children} · ${site}`;
   }, [children, site]);
   return <h1>{children}</h1>;
+}
+
+/** The options of a sector filter: every sector, and "all" first (one list for every search page). */
+export function SectorOptions() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <option value="">{t('common.all')}</option>
+      {SECTORS.map((s) => (
+        <option key={s} value={s}>
+          {t(`sectors.${s}`)}
+        </option>
+      ))}
+    </>
+  );
 }

@@ -79,9 +79,11 @@ interface HeldRow {
   after: object | null;
 }
 
-/** A held row's content hash (the chain hash without a predecessor), for the anchor's digest. */
-function heldHash(r: HeldRow): string {
-  return auditHash({
+/** An entry's content, before it is linked to the chain. */
+type ChainEntry = Omit<HashedFields, 'prevHash'> & { before: object | null; after: object | null };
+
+function entryOf(r: HeldRow): ChainEntry {
+  return {
     id: r.id,
     occurredAt: r.occurred_at,
     actorId: r.actor_id,
@@ -91,13 +93,19 @@ function heldHash(r: HeldRow): string {
     entityId: r.entity_id,
     before: r.before,
     after: r.after,
-    prevHash: GENESIS_HASH,
-  });
+  };
+}
+
+/** A held row's content hash (the chain hash without a predecessor), for the anchor's digest. */
+function heldHash(r: HeldRow): string {
+  return auditHash({ ...entryOf(r), prevHash: GENESIS_HASH });
 }
 
 /** Arbitrary constant naming the advisory lock that serialises writers of the chain. */
 const AUDIT_CHAIN_LOCK = 7_106_2025;
 const VERIFY_BATCH = 1000;
+/** Entries per INSERT when many are appended at once (12 columns each; PostgreSQL binds at most 65,535). */
+const APPEND_CHUNK = 500;
 
 @Injectable()
 export class AuditService {
@@ -126,14 +134,22 @@ export class AuditService {
   }
 
   /** Links one entry to the chain's head, under the lock that keeps the chain linear. */
-  private async append(manager: EntityManager, entry: Omit<HashedFields, 'prevHash'> & { before: object | null; after: object | null }): Promise<void> {
+  private async append(manager: EntityManager, ...entries: ChainEntry[]): Promise<void> {
+    if (entries.length === 0) return;
     // Timed into audit_log_write_seconds (Prometheus): the lock wait is most of it under load.
     const end = auditWriteDuration.startTimer();
     try {
+      // One lock and one read of the head for any number of entries (a release appends many).
       await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
       const last = await manager.query<{ hash: string }[]>('SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1');
-      const fields = { ...entry, prevHash: last[0]?.hash ?? GENESIS_HASH };
-      await manager.insert(AuditEntry, { ...fields, hash: auditHash(fields) });
+      let prevHash = last[0]?.hash ?? GENESIS_HASH;
+      const rows = entries.map((entry) => {
+        const fields = { ...entry, prevHash };
+        prevHash = auditHash(fields);
+        return { ...fields, hash: prevHash };
+      });
+      // In chunks, so a release of thousands of entries stays under the bind-parameter limit.
+      for (let i = 0; i < rows.length; i += APPEND_CHUNK) await manager.insert(AuditEntry, rows.slice(i, i + APPEND_CHUNK));
     } finally {
       end();
     }
@@ -181,19 +197,7 @@ export class AuditService {
        ORDER BY s.held_seq`,
       [seal.scope, seal.ref],
     );
-    for (const row of held) {
-      await this.append(manager, {
-        id: row.id,
-        occurredAt: row.occurred_at,
-        actorId: row.actor_id,
-        actorRole: row.actor_role,
-        action: row.action,
-        entityType: row.entity_type,
-        entityId: row.entity_id,
-        before: row.before,
-        after: row.after,
-      });
-    }
+    await this.append(manager, ...held.map(entryOf));
     return held.length;
   }
 

@@ -3,8 +3,7 @@ import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api, unwrap, type Schemas } from '../api/client';
-import { ErrorMessage, Loading, PageTitle } from '../components';
-import { SECTORS } from '../enums';
+import { ErrorMessage, Loading, PageTitle, SectorOptions } from '../components';
 
 type Filters = { q: string; sector: string };
 
@@ -46,12 +45,7 @@ export default function Enterprises() {
         <div className="field">
           <label htmlFor="esector">{t('problems.sector')}</label>
           <select id="esector" {...register('sector')}>
-            <option value="">{t('common.all')}</option>
-            {SECTORS.map((s) => (
-              <option key={s} value={s}>
-                {t(`sectors.${s}`)}
-              </option>
-            ))}
+            <SectorOptions />
           </select>
         </div>
         <div className="actions">

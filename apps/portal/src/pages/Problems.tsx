@@ -3,8 +3,8 @@ import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { api, unwrap } from '../api/client';
-import { ErrorMessage, Loading, PageTitle, ProblemCard } from '../components';
-import { SECTORS, PROBLEM_STATUSES } from '../enums';
+import { ErrorMessage, Loading, PageTitle, ProblemCard, SectorOptions } from '../components';
+import { PROBLEM_STATUSES } from '../enums';
 import { FIELDS, filtersOf, problemSearch, useAreas, type Filters } from '../queries';
 
 
@@ -38,12 +38,7 @@ export default function Problems() {
         <div className="field">
           <label htmlFor="sector">{t('problems.sector')}</label>
           <select id="sector" {...register('sector')}>
-            <option value="">{t('common.all')}</option>
-            {SECTORS.map((s) => (
-              <option key={s} value={s}>
-                {t(`sectors.${s}`)}
-              </option>
-            ))}
+            <SectorOptions />
           </select>
         </div>
         <div className="field">
