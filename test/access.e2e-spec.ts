@@ -14,6 +14,7 @@ const PUBLIC_ROUTES = [
   'POST /api/v1/auth/logout',
   'POST /api/v1/auth/password-setup',
   'POST /api/v1/auth/register-enterprise',
+  'POST /api/v1/auth/register-enterprise/confirm',
   'GET /api/v1/departments',
   'GET /api/v1/departments/:id',
   'GET /api/v1/problems',

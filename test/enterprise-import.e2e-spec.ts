@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { parseCsv } from '@app/common';
 import { countActive, generateList, HEADER, importTaxCode, MERGER, REF_UNITS } from './import-fixtures';
-import { registrationBody, vnToday } from './enterprise-fixtures';
+import { registerAndConfirm, registrationBody, vnToday } from './enterprise-fixtures';
 import { bearer, createUser, eventually, login, startApp, TestContext } from './harness';
 
 interface ImportView {
@@ -289,7 +289,8 @@ describe('baseline import of the official list', () => {
   it("lets the firm's owner claim its imported record: a claim, not a 409, decided by an admin", async () => {
     const firm = list.good[1];
     const body = registrationBody({ taxCode: firm.taxCode });
-    const res = await ctx.http.post('/api/v1/auth/register-enterprise').send(body).expect(201);
+    const res = await registerAndConfirm(ctx, body);
+    expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ enterprise: { status: 'verified', taxCode: firm.taxCode }, claim: { status: 'pending' } });
     const claimant = await login(ctx, body.email);
     const enterpriseId = res.body.enterprise.id;

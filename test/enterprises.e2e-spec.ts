@@ -3,7 +3,9 @@ import {
   changeStatus,
   countRows,
   ensureAreas,
+  confirmationToken,
   newTaxCode,
+  registerAndConfirm,
   registerFirm,
   registrationBody,
   RegisteredFirm,
@@ -23,6 +25,7 @@ describe('enterprise registry: registration, profile, members, directory', () =>
     enterprises: await countRows(ctx, 'enterprises'),
     history: await countRows(ctx, 'enterprise_status_history'),
     outbox: await countRows(ctx, 'outbox'),
+    requests: await countRows(ctx, 'registration_requests'),
   });
 
   beforeAll(async () => {
@@ -36,7 +39,7 @@ describe('enterprise registry: registration, profile, members, directory', () =>
   afterAll(() => ctx.close());
 
   describe('POST /auth/register-enterprise', () => {
-    it('creates the firm, its owner, the first history row, an audit entry and the mail job in one go', async () => {
+    it('confirming the mailed link creates the firm, its owner, the first history row, an audit entry and the mail job in one go', async () => {
       const code = newTaxCode();
       const spaced = `${code.slice(0, 4)} ${code.slice(4, 7)}.${code.slice(7)}`; // "0200 519.875"
       const decomposed = 'Công ty Cổ phần Điện tử Hải Phòng'.normalize('NFD');
@@ -56,7 +59,8 @@ describe('enterprise registry: registration, profile, members, directory', () =>
           products: [{ name: 'Cảm biến thông minh', description: 'Đo mực nước', url: 'https://dientu-hp.vn/cam-bien' }],
         },
       });
-      const res = await ctx.http.post('/api/v1/auth/register-enterprise').send(body).expect(201);
+      const res = await registerAndConfirm(ctx, body);
+      expect(res.status).toBe(201);
       expect(res.body).toEqual({
         user: expect.objectContaining({
           email: 'owner.one@firm.vn',
@@ -108,10 +112,8 @@ describe('enterprise registry: registration, profile, members, directory', () =>
 
     it('accepts a branch code (NNNNNNNNNN-NNN) and stores it normalised', async () => {
       const main = newTaxCode();
-      const res = await ctx.http
-        .post('/api/v1/auth/register-enterprise')
-        .send(registrationBody({ taxCode: ` ${main} - 002 ` }))
-        .expect(201);
+      const res = await registerAndConfirm(ctx, registrationBody({ taxCode: ` ${main} - 002 ` }));
+      expect(res.status).toBe(201);
       expect(res.body.enterprise.taxCode).toBe(`${main}-002`);
     });
 
@@ -157,13 +159,16 @@ describe('enterprise registry: registration, profile, members, directory', () =>
       expect(await countRows(ctx, `organizations WHERE name = 'Công ty Trùng Mã'`)).toBe(0);
     });
 
-    it('two registrations of one tax code at the same moment: exactly one wins', async () => {
+    it('two registrations of one tax code confirmed at the same moment: exactly one wins', async () => {
       const taxCode = newTaxCode();
       const before = await countRows(ctx, 'organizations');
+      const emails = ['race-a@firm.vn', 'race-b@firm.vn', 'race-c@firm.vn'];
+      for (const email of emails) {
+        await ctx.http.post('/api/v1/auth/register-enterprise').send(registrationBody({ email, taxCode })).expect(202);
+      }
+      const tokens = await Promise.all(emails.map((email) => confirmationToken(ctx, email)));
       const results = await Promise.all(
-        ['race-a@firm.vn', 'race-b@firm.vn', 'race-c@firm.vn'].map((email) =>
-          ctx.http.post('/api/v1/auth/register-enterprise').send(registrationBody({ email, taxCode })),
-        ),
+        tokens.map((token) => ctx.http.post('/api/v1/auth/register-enterprise/confirm').send({ token })),
       );
       expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
       expect(results.filter((r) => r.status === 409).map((r) => r.body.code)).toEqual(['TAX_CODE_TAKEN', 'TAX_CODE_TAKEN']);
@@ -171,17 +176,52 @@ describe('enterprise registry: registration, profile, members, directory', () =>
       expect(await countRows(ctx, `users WHERE email LIKE 'race-%'`)).toBe(1);
     });
 
-    it('refuses an e-mail already in use and creates no firm', async () => {
-      const taxCode = newTaxCode();
-      const before = await snapshot();
-      const res = await ctx.http
+    it('answers the same for an address with an account as for a new one; only the mailbox learns which', async () => {
+      const known = await ctx.http
         .post('/api/v1/auth/register-enterprise')
-        .send(registrationBody({ email: 'ADMIN@test.vn', taxCode }))
-        .expect(409);
-      expect(res.body.code).toBe('EMAIL_TAKEN');
-      expect(await snapshot()).toEqual(before);
-      // the tax code is still free
-      await registerFirm(ctx, { taxCode });
+        .send(registrationBody({ email: 'ADMIN@test.vn' }))
+        .expect(202);
+      const unknown = await ctx.http
+        .post('/api/v1/auth/register-enterprise')
+        .send(registrationBody({ email: 'Nobody.Yet@firm.vn' }))
+        .expect(202);
+      expect(known.body).toEqual({ status: 'confirmation_sent', email: 'admin@test.vn', expiresInHours: 48 });
+      expect(unknown.body).toEqual({ status: 'confirmation_sent', email: 'nobody.yet@firm.vn', expiresInHours: 48 });
+      expect(Object.keys(known.headers).sort()).toEqual(Object.keys(unknown.headers).sort());
+      // Nothing is registered yet; the holder of the known address gets a notice, the new one a link.
+      expect(await countRows(ctx, `registration_requests WHERE email = 'admin@test.vn'`)).toBe(0);
+      expect(await countRows(ctx, `registration_requests WHERE email = 'nobody.yet@firm.vn'`)).toBe(1);
+      const jobs = await ctx.dataSource.query(
+        `SELECT job_name FROM outbox WHERE job_name LIKE 'registration-%' AND created_at > now() - interval '1 minute' ORDER BY id`,
+      );
+      expect(jobs.map((j: { job_name: string }) => j.job_name).slice(-2)).toEqual([
+        'registration-on-existing-account',
+        'registration-requested',
+      ]);
+      expect(await countRows(ctx, `users WHERE email = 'nobody.yet@firm.vn'`)).toBe(0);
+    });
+
+    it('the link works once, and a made-up or expired one is refused', async () => {
+      const body = registrationBody();
+      await ctx.http.post('/api/v1/auth/register-enterprise').send(body).expect(202);
+      const link = await confirmationToken(ctx, body.email);
+      const first = await ctx.http.post('/api/v1/auth/register-enterprise/confirm').send({ token: link }).expect(201);
+      const reused = await ctx.http.post('/api/v1/auth/register-enterprise/confirm').send({ token: link }).expect(400);
+      expect(reused.body.code).toBe('REGISTRATION_LINK_INVALID');
+      // Registering again with the address now only mails its holder a notice.
+      await ctx.http.post('/api/v1/auth/register-enterprise').send(registrationBody({ email: body.email })).expect(202);
+      expect(await countRows(ctx, `registration_requests WHERE email = '${body.email}'`)).toBe(0);
+      for (const token of ['nonsense', `${first.body.user.id}.${'x'.repeat(43)}`]) {
+        const res = await ctx.http.post('/api/v1/auth/register-enterprise/confirm').send({ token }).expect(400);
+        expect(res.body.code).toBe('REGISTRATION_LINK_INVALID');
+      }
+      const late = registrationBody();
+      await ctx.http.post('/api/v1/auth/register-enterprise').send(late).expect(202);
+      const token = await confirmationToken(ctx, late.email);
+      await ctx.dataSource.query(`UPDATE registration_requests SET expires_at = now() - interval '1 second' WHERE email = $1`, [late.email]);
+      const expired = await ctx.http.post('/api/v1/auth/register-enterprise/confirm').send({ token }).expect(400);
+      expect(expired.body.code).toBe('REGISTRATION_LINK_INVALID');
+      expect(await countRows(ctx, `users WHERE email = '${late.email}'`)).toBe(0);
     });
 
     it('requires a known commune-level unit for the head office', async () => {

@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { OutboxRelay } from '@app/jobs';
 import { bearer, createUser, eventually, login, startApp, TestContext } from './harness';
+import { ensureAreas, registrationBody } from './enterprise-fixtures';
 
 const mailDir = resolve(process.env.MAIL_DIR ?? '.data/mail');
 const startedAt = Date.now();
@@ -95,5 +96,26 @@ describe('outbox → queue → e-mail', () => {
     queue.add = realAdd; // Redis is back
     const mail = await eventually(() => mailTo('later@test.vn'));
     expect(mail).toContain('bằng mật khẩu đã được cung cấp');
+  });
+
+  it('a registration mails a confirmation link to a new address, and only a notice to the holder of a known one', async () => {
+    await ensureAreas(ctx);
+    await ctx.http.post('/api/v1/auth/register-enterprise').send(registrationBody({ email: 'new-owner@firm.vn' })).expect(202);
+    await ctx.http.post('/api/v1/auth/register-enterprise').send(registrationBody({ email: 'admin@test.vn' })).expect(202);
+    const confirmation = await eventually(() => mailTo('new-owner@firm.vn'));
+    expect(confirmation).toContain('đã nhận yêu cầu đăng ký doanh nghiệp');
+    const token = /register\/confirm\?token=([^\s&"<]+)/.exec(confirmation)?.[1];
+    expect(token).toBeDefined();
+    const notice = await eventually(() => mailTo('admin@test.vn'));
+    expect(notice).toContain('Địa chỉ này đã có tài khoản');
+    expect(notice).not.toContain('/register/confirm');
+    expect(notice).toContain('/sign-in');
+    // The mailed link creates the firm and its owner, who can sign in.
+    const done = await ctx.http
+      .post('/api/v1/auth/register-enterprise/confirm')
+      .send({ token: decodeURIComponent(token as string) })
+      .expect(201);
+    expect(done.body).toMatchObject({ user: { email: 'new-owner@firm.vn' }, enterprise: { status: 'pending' } });
+    await login(ctx, 'new-owner@firm.vn');
   });
 });

@@ -258,8 +258,18 @@ describe('portal in the browser', () => {
     await page.getByLabel('Mã số thuế').fill('12345');
     await page.getByText('Mã số thuế gồm 10 chữ số').waitFor();
     await expectAccessible(page);
+    const since = Date.now();
     await fill(page, taxCode, 'binh@doson-software.vn');
     await page.getByRole('button', { name: 'Gửi đăng ký' }).click();
+    await page.getByRole('status').getByText('Chúng tôi đã gửi thư đến binh@doson-software.vn').waitFor();
+    expect(await ctx.dataSource.query(`SELECT 1 FROM enterprises WHERE tax_code = $1`, [taxCode])).toEqual([]);
+    // The link in the real mail opens the confirmation page; the firm exists once the button is pressed.
+    const mail = await eventually(async () => (await mailsTo('binh@doson-software.vn', since, '/register/confirm?token='))[0]);
+    const link = new URL(/https?:\/\/\S+\/register\/confirm\?token=[^\s"<>]+/.exec(mail)![0]);
+    await page.goto(`${base}${link.pathname}${link.search}`);
+    await page.getByRole('heading', { level: 1, name: 'Xác nhận đăng ký doanh nghiệp' }).waitFor();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Xác nhận đăng ký' }).click();
     await page.getByRole('status').getByText(`mã số thuế ${taxCode}`).waitFor();
     const [firm] = await ctx.dataSource.query<{ status: string }[]>(`SELECT status FROM enterprises WHERE tax_code = $1`, [taxCode]);
     expect(firm.status).toBe('pending');

@@ -17,6 +17,7 @@ const Indicators = lazy(() => import('./pages/Indicators'));
 const SignIn = lazy(() => import('./pages/SignIn'));
 const Register = lazy(() => import('./pages/Register'));
 const SetPassword = lazy(() => import('./pages/SetPassword'));
+const ConfirmRegistration = lazy(() => import('./pages/ConfirmRegistration'));
 const Notifications = lazy(() => import('./pages/Notifications'));
 const Proposal = lazy(() => import('./pages/Proposal'));
 const MyProposals = lazy(() => import('./pages/MyProposals'));
@@ -134,6 +135,7 @@ export function App() {
             <Route path="/indicators" element={<Indicators />} />
             <Route path="/sign-in" element={<SignIn />} />
             <Route path="/register" element={<Register />} />
+            <Route path="/register/confirm" element={<ConfirmRegistration />} />
             <Route path="/set-password" element={<SetPassword />} />
             <Route path="*" element={<NotFound />} />
           </Routes>

@@ -9,10 +9,13 @@ import { EnterpriseStatusService } from './enterprise-status.service';
 import { EnterpriseMailer } from './enterprise-mailer.service';
 import { EnterpriseClaimsService } from './claims/enterprise-claims.service';
 import { EnterpriseImportsService } from './imports/enterprise-imports.service';
+import { RegistrationRequest } from './registration/registration-request.entity';
+import { EnterpriseRegistrationService } from './registration/enterprise-registration.service';
+import { RegistrationMailer } from './registration/registration-mailer.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Enterprise, EnterpriseStatusHistory]), IdentityModule, MailModule],
-  providers: [EnterprisesService, EnterpriseStatusService, EnterpriseMailer, EnterpriseClaimsService, EnterpriseImportsService],
-  exports: [EnterprisesService, EnterpriseStatusService, EnterpriseMailer, EnterpriseClaimsService, EnterpriseImportsService],
+  imports: [TypeOrmModule.forFeature([Enterprise, EnterpriseStatusHistory, RegistrationRequest]), IdentityModule, MailModule],
+  providers: [EnterprisesService, EnterpriseStatusService, EnterpriseMailer, EnterpriseClaimsService, EnterpriseImportsService, EnterpriseRegistrationService, RegistrationMailer],
+  exports: [EnterprisesService, EnterpriseStatusService, EnterpriseMailer, EnterpriseClaimsService, EnterpriseImportsService, EnterpriseRegistrationService, RegistrationMailer],
 })
 export class EnterprisesModule {}

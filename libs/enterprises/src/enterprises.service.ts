@@ -55,16 +55,9 @@ import { applyActivityDeltas, footprintMove } from './activity-deltas';
 import { EnterpriseClaimsService } from './claims/enterprise-claims.service';
 import { insertStatusHistory } from './status-history';
 import { normalizeTaxCodeOrFail } from './tax-code-errors';
-import { RegisterEnterpriseDto } from './dto/register-enterprise.dto';
+import { checkActivityStart, notInFuture } from './enterprise-rules';
 import { UpdateEnterpriseDto } from './dto/update-enterprise.dto';
 import { ListEnterprisesQueryDto } from './dto/list-enterprises-query.dto';
-
-export class RegistrationResult {
-  user: UserView;
-  enterprise: { id: string; status: EnterpriseStatus; taxCode: string };
-  /** Registering with the tax code of a firm the city imported files a claim on it, decided by an admin. */
-  claim?: { id: string; status: 'pending' };
-}
 
 /** At most this many words of a directory query are matched. */
 const MAX_SEARCH_TERMS = 8;
@@ -102,14 +95,6 @@ const toSummary = (r: DirectoryRow): EnterpriseSummary => ({
   origin: r.origin,
 });
 
-function notInFuture(date: string | null | undefined, today: string, field: string): void {
-  if (date && date > today) {
-    throw new AppError(ErrorCode.VALIDATION_FAILED, {}, [
-      { field, errors: [`${field} may not be in the future`] },
-    ]);
-  }
-}
-
 @Injectable()
 export class EnterprisesService {
   constructor(
@@ -119,116 +104,6 @@ export class EnterprisesService {
     private readonly outbox: OutboxService,
     private readonly claims: EnterpriseClaimsService,
   ) {}
-
-  /**
-   * Registers a firm with its first member, the owner: organisation, enterprise, user, the first
-   * history row (→ pending), the audit entry and the acknowledgement mail commit together or not at all.
-   */
-  async register(dto: RegisterEnterpriseDto): Promise<RegistrationResult> {
-    const profile = dto.enterprise;
-    const taxCode = normalizeTaxCodeOrFail(profile.taxCode, 'enterprise.taxCode');
-    const passwordHash = await hashPassword(acceptablePasswordOrFail(dto.password, dto.email));
-    try {
-      return await this.dataSource.transaction(async (manager) => {
-        const today = await cityTodayByDb(manager);
-        notInFuture(profile.foundedOn, today, 'enterprise.foundedOn');
-        checkActivityStart(
-          profile.foundedOn ?? null,
-          profile.activityStartedOn ?? null,
-          profile.activityStartEvidence ?? null,
-          today,
-          'enterprise.',
-        );
-        await assertCommuneLevelArea(manager, profile.areaCode, 'enterprise.areaCode');
-        const existing = await manager
-          .getRepository(Enterprise)
-          .findOne({ where: { taxCode }, lock: { mode: 'pessimistic_write' } });
-        if (existing && (existing.origin !== 'imported' || existing.claimedAt)) throw taxCodeTaken(taxCode);
-        const emailRows = await manager.query<unknown[]>(`SELECT 1 FROM users WHERE lower(email) = lower($1)`, [dto.email]);
-        if (emailRows.length > 0) throw emailTaken();
-        if (existing) {
-          // The city imported this firm: the account waits, without the firm, until an admin approves its claim.
-          const claimant = await this.users.insertUser(manager, {
-            email: dto.email,
-            fullName: dto.fullName,
-            role: 'enterprise',
-            organizationId: null,
-            passwordHash,
-          });
-          const claim = await this.claims.file(manager, existing.id, { id: claimant.id, role: 'enterprise' });
-          return {
-            user: toUserView(claimant),
-            enterprise: { id: existing.id, status: existing.status, taxCode: existing.taxCode },
-            claim: { id: claim.id, status: 'pending' as const },
-          };
-        }
-
-        const org = await manager
-          .getRepository(Organization)
-          .save({ kind: 'enterprise' as const, name: profile.legalName, code: null });
-        const firm = await manager.getRepository(Enterprise).save(
-          manager.getRepository(Enterprise).create({
-            id: org.id,
-            taxCode,
-            legalName: profile.legalName,
-            shortName: profile.shortName ?? null,
-            foundedOn: profile.foundedOn ?? null,
-            activityStartedOn: profile.activityStartedOn ?? null,
-            activityStartEvidence: profile.activityStartEvidence ?? null,
-            origin: 'registered',
-            importId: null,
-            importSource: null,
-            claimedAt: null,
-            address: profile.address,
-            areaCode: profile.areaCode,
-            sectors: profile.sectors,
-            tags: profile.tags ?? [],
-            headcountBand: profile.headcountBand ?? null,
-            website: profile.website ?? null,
-            phone: profile.phone ?? null,
-            contactEmail: profile.contactEmail ?? null,
-            products: profile.products ?? [],
-            status: 'pending',
-            statusReason: null,
-            statusEffectiveDate: today,
-            activityMovedOn: null,
-          }),
-        );
-        const owner = await this.users.insertUser(manager, {
-          email: dto.email,
-          fullName: dto.fullName,
-          role: 'enterprise',
-          organizationId: org.id,
-          passwordHash,
-          orgRole: 'owner',
-        });
-        const historyId = await insertStatusHistory(manager, {
-          enterpriseId: firm.id,
-          fromStatus: null,
-          toStatus: 'pending',
-          effectiveDate: today,
-          reason: null,
-          actorId: owner.id,
-        });
-        const areaName = await areaNameOf(manager, firm.areaCode);
-        await this.audit.record(manager, {
-          actor: { id: owner.id, role: owner.role },
-          action: 'enterprise.registered',
-          entityType: 'enterprise',
-          entityId: firm.id,
-          after: { enterprise: toEnterpriseSnapshot(firm, { areaName, privileged: true }), owner: toUserSnapshot(owner) },
-        });
-        // The same job as every later decision: it acknowledges the registration (→ pending).
-        await this.outbox.enqueueMail(manager, MAIL_JOBS.enterpriseStatusChanged, { enterpriseId: firm.id, historyId });
-        return { user: toUserView(owner), enterprise: { id: firm.id, status: firm.status, taxCode: firm.taxCode } };
-      });
-    } catch (err) {
-      // Two registrations racing past the checks above: the unique indexes decide.
-      if (isUniqueViolation(err, 'enterprises_tax_code_uq')) throw taxCodeTaken(taxCode);
-      if (isUniqueViolation(err, 'users_email_uq')) throw emailTaken();
-      throw err;
-    }
-  }
 
   async get(viewer: Viewer, id: string): Promise<EnterpriseView> {
     const manager = this.dataSource.manager;
@@ -434,31 +309,6 @@ export class EnterprisesService {
       throw err;
     }
   }
-}
-
-/** A stated activity start is later than the founding date, not in the future, and comes with evidence. */
-export function checkActivityStart(
-  foundedOn: string | null,
-  startedOn: string | null,
-  evidence: string | null,
-  today: string,
-  prefix: string,
-): void {
-  if (!startedOn) return;
-  const errors: { field: string; errors: Msg[] }[] = [];
-  const started = fieldName('activityStartedOn');
-  if (startedOn > today) errors.push({ field: `${prefix}activityStartedOn`, errors: [new Msg('validation.notFuture', { field: started })] });
-  if (foundedOn && startedOn < foundedOn)
-    errors.push({
-      field: `${prefix}activityStartedOn`,
-      errors: [new Msg('validation.notBefore', { field: started, other: fieldName('foundedOn') })],
-    });
-  if (!evidence)
-    errors.push({
-      field: `${prefix}activityStartEvidence`,
-      errors: [new Msg('validation.activityEvidence', { field: fieldName('activityStartEvidence') })],
-    });
-  if (errors.length > 0) throw new AppError(ErrorCode.VALIDATION_FAILED, {}, errors);
 }
 
 function taxCodeTaken(taxCode: string): AppError {

@@ -25,3 +25,5 @@ export { IMPORT_OUTCOMES, OPERATING_STATUSES } from './imports/import-rows';
 export type { ImportOutcome, ImportRecord, RowProblem } from './imports/import-rows';
 export { IMPORT_COLUMNS } from './imports/import-file';
 export * from './imports/import-dto';
+export * from './registration/enterprise-registration.service';
+export * from './registration/registration-mailer.service';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AppConfig, AppError, AuthUser, cityIso, ErrorCode } from '@app/common';
 import { AuditService } from '@app/audit';
@@ -10,19 +10,13 @@ import { RefreshToken } from './entities/refresh-token.entity';
 import { PasswordSetupToken } from './entities/password-setup-token.entity';
 import { hashPassword, verifyPassword } from './password-hasher';
 import { acceptablePasswordOrFail } from './password-policy';
-import { newOpaqueToken, parseOpaqueToken } from './tokens';
+import { newOpaqueToken, parseOpaqueToken, sameTokenHash } from './tokens';
 import type { TokenPair } from './dto/auth.dto';
 
 export interface AccessTokenPayload {
   sub: string;
   role: string;
   org: string | null;
-}
-
-function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'hex');
-  const y = Buffer.from(b, 'hex');
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 @Injectable()
@@ -162,7 +156,7 @@ export class AuthService {
       const row = await manager
         .getRepository(RefreshToken)
         .findOne({ where: { id: parsed.id }, lock: { mode: 'pessimistic_write' } });
-      if (!row || !sameHash(row.tokenHash, parsed.hash)) return { error: ErrorCode.REFRESH_TOKEN_INVALID };
+      if (!row || !sameTokenHash(row.tokenHash, parsed.hash)) return { error: ErrorCode.REFRESH_TOKEN_INVALID };
       if (row.usedAt || row.revokedAt) {
         await manager.update(RefreshToken, { familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
         await this.audit.record(manager, {
@@ -196,7 +190,7 @@ export class AuthService {
     const parsed = parseOpaqueToken(token);
     if (!parsed) return;
     const row = await this.dataSource.getRepository(RefreshToken).findOneBy({ id: parsed.id });
-    if (!row || !sameHash(row.tokenHash, parsed.hash)) return;
+    if (!row || !sameTokenHash(row.tokenHash, parsed.hash)) return;
     await this.dataSource
       .getRepository(RefreshToken)
       .update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
@@ -221,7 +215,7 @@ export class AuthService {
       const row = await manager
         .getRepository(PasswordSetupToken)
         .findOne({ where: { id: parsed.id }, lock: { mode: 'pessimistic_write' } });
-      if (!row || row.usedAt || row.expiresAt.getTime() <= Date.now() || !sameHash(row.tokenHash, parsed.hash)) return false;
+      if (!row || row.usedAt || row.expiresAt.getTime() <= Date.now() || !sameTokenHash(row.tokenHash, parsed.hash)) return false;
       await manager.update(PasswordSetupToken, { id: row.id }, { usedAt: new Date() });
       await manager.update(User, { id: row.userId }, { passwordHash, failedLoginCount: 0, lockedUntil: null });
       await this.audit.record(manager, { actor: null, action: 'user.password_set', entityType: 'user', entityId: row.userId });

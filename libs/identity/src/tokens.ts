@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { sha256Hex } from '@app/common';
 
 /** Opaque token `<row id>.<secret>`; only the SHA-256 of the secret is stored. */
@@ -16,4 +16,11 @@ export function parseOpaqueToken(token: string): { id: string; hash: string } | 
   const secret = token.slice(dot + 1);
   if (!UUID_RE.test(id) || secret.length < 20) return null;
   return { id, hash: sha256Hex(secret) };
+}
+
+/** Compares two stored token hashes (hex) in constant time. */
+export function sameTokenHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, QueryFailedError } from 'typeorm';
-import { AppConfig, AppError, AuthUser, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Page, toPage } from '@app/common';
+import { AppConfig, AppError, AuthUser, decodeCursor, DEFAULT_LANGUAGE, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Page, toPage } from '@app/common';
 import { AuditService } from '@app/audit';
 import { MAIL_JOBS, OutboxService } from '@app/jobs';
 import { Organization } from './entities/organization.entity';
@@ -59,12 +59,13 @@ export class UsersService {
   /** Inserts a user row; shared by staff creation, enterprise registration and the first-admin seed. */
   async insertUser(
     manager: EntityManager,
-    fields: Pick<User, 'email' | 'fullName' | 'role' | 'organizationId' | 'passwordHash'> & Partial<Pick<User, 'orgRole'>>,
+    fields: Pick<User, 'email' | 'fullName' | 'role' | 'organizationId' | 'passwordHash'> & Partial<Pick<User, 'orgRole' | 'language'>>,
   ): Promise<User> {
     const repo = manager.getRepository(User);
     const user = repo.create({
       ...fields,
       orgRole: fields.orgRole ?? null,
+      language: fields.language ?? DEFAULT_LANGUAGE,
       email: fields.email.trim().toLowerCase(),
       fullName: nfc(fields.fullName),
       status: 'active',

@@ -11,6 +11,8 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const MAIL_JOBS = {
   accountCreated: 'account-created',
   enterpriseStatusChanged: 'enterprise-status-changed',
+  registrationRequested: 'registration-requested',
+  registrationOnExistingAccount: 'registration-on-existing-account',
 } as const;
 export type MailJobName = (typeof MAIL_JOBS)[keyof typeof MAIL_JOBS];
 
@@ -27,9 +29,21 @@ export interface EnterpriseStatusChangedPayload {
   historyId: string;
 }
 
+/** A firm's registration waits for its owner to open the mailed link (registration_requests.id). */
+export interface RegistrationRequestedPayload {
+  requestId: string;
+}
+
+/** Someone registered a firm with the address of an existing account; its holder is told, nobody else. */
+export interface RegistrationOnExistingAccountPayload {
+  userId: string;
+}
+
 export interface MailJobPayloads {
   [MAIL_JOBS.accountCreated]: AccountCreatedPayload;
   [MAIL_JOBS.enterpriseStatusChanged]: EnterpriseStatusChangedPayload;
+  [MAIL_JOBS.registrationRequested]: RegistrationRequestedPayload;
+  [MAIL_JOBS.registrationOnExistingAccount]: RegistrationOnExistingAccountPayload;
 }
 
 /** Jobs on the problems queue (libs/problems); the worker's ProblemsProcessor routes them. */

@@ -3,9 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { AuthGuard } from '@nestjs/passport';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { ApiDoc, AppConfig, AppError, AuthUser, createValidationPipe, CurrentUser, ErrorCode, Public } from '@app/common';
+import { ApiDoc, AppConfig, AppError, AuthUser, createValidationPipe, CurrentUser, ErrorCode, Language, Public, RequestLanguage } from '@app/common';
 import { AuthService, LoginDto, RefreshDto, SetPasswordDto, TokenPair, UpdateMeDto, User, UsersService } from '@app/identity';
-import { EnterprisesService, RegisterEnterpriseDto } from '@app/enterprises';
+import { ConfirmRegistrationDto, EnterpriseRegistrationService, RegisterEnterpriseDto } from '@app/enterprises';
 import { SessionCookie } from './session-cookie';
 
 /**
@@ -39,7 +39,7 @@ export class AuthController {
 
   constructor(
     private readonly auth: AuthService,
-    private readonly enterprises: EnterprisesService,
+    private readonly registrations: EnterpriseRegistrationService,
     config: AppConfig,
   ) {
     this.cookie = new SessionCookie(config.get('PUBLIC_URL'), config.get('REFRESH_TOKEN_TTL_DAYS'));
@@ -52,16 +52,34 @@ export class AuthController {
     return { accessToken: pair.accessToken, expiresIn: pair.expiresIn, user: pair.user };
   }
 
-  /** A firm registers itself and its owner's account; it stays pending until an admin verifies it. */
+  /**
+   * A firm registers itself and its owner's account in two steps: this answer is the same whether or
+   * not the address already has an account (only the mailbox learns which); the mailed link confirms.
+   */
   @Public()
   @Post('register-enterprise')
+  @HttpCode(202)
   @ApiDoc({
-    summary: 'Register a firm and its owner account',
-    description: 'A digital-technology firm registers itself with its tax code and its owner’s account; it stays pending until an administrator verifies it.',
-    errors: [ErrorCode.TAX_CODE_INVALID, ErrorCode.TAX_CODE_TAKEN, ErrorCode.EMAIL_TAKEN, ErrorCode.AREA_CODE_INVALID, ErrorCode.PASSWORD_TOO_WEAK],
+    summary: 'Ask to register a firm and its owner account',
+    description:
+      'Checks the firm’s details and mails the address given: a link that confirms the registration, or — when the address already has an account — a notice to its holder. The answer is the same in both cases, so it never tells whether an address has an account. Nothing is registered until the link is opened (`POST /auth/register-enterprise/confirm`).',
+    errors: [ErrorCode.TAX_CODE_INVALID, ErrorCode.TAX_CODE_TAKEN, ErrorCode.AREA_CODE_INVALID, ErrorCode.PASSWORD_TOO_WEAK],
   })
-  registerEnterprise(@Body() body: RegisterEnterpriseDto) {
-    return this.enterprises.register(body);
+  registerEnterprise(@Body() body: RegisterEnterpriseDto, @RequestLanguage() language: Language) {
+    return this.registrations.request(body, language);
+  }
+
+  /** The link from the registration mail: the firm (pending verification) and its owner account are created. */
+  @Public()
+  @Post('register-enterprise/confirm')
+  @ApiDoc({
+    summary: 'Confirm a firm’s registration with the mailed link',
+    description:
+      'The one-time token from the registration e-mail creates the firm (pending until an administrator verifies it) and its owner account, who can then sign in. With the tax code of a firm the city imported, a claim on it is filed instead.',
+    errors: [ErrorCode.REGISTRATION_LINK_INVALID, ErrorCode.TAX_CODE_TAKEN, ErrorCode.EMAIL_TAKEN],
+  })
+  confirmRegistration(@Body() body: ConfirmRegistrationDto) {
+    return this.registrations.confirm(body.token);
   }
 
   @Public()

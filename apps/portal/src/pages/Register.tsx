@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
 import { validateTaxCode } from '../../../../libs/enterprises/src/tax-code';
 import { api, unwrap, type Schemas } from '../api/client';
 import { ErrorMessage, PageTitle } from '../components';
@@ -27,7 +26,7 @@ export default function Register() {
   const { t } = useTranslation();
   const areas = useAreas();
   const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState<Schemas['RegistrationResult'] | null>(null);
+  const [done, setDone] = useState<Schemas['RegistrationRequested'] | null>(null);
   const { register, handleSubmit, formState } = useForm<Fields>({ mode: 'onChange', defaultValues: { sectors: [] } });
   const errors = formState.errors;
 
@@ -60,9 +59,9 @@ export default function Register() {
   if (done) {
     return (
       <div className="narrow">
-        <PageTitle>{t('register.doneTitle')}</PageTitle>
-        <p role="status">{t('register.done', { taxCode: done.enterprise.taxCode })}</p>
-        <Link to="/sign-in">{t('nav.signIn')}</Link>
+        <PageTitle>{t('register.sentTitle')}</PageTitle>
+        <p role="status">{t('register.sent', { email: done.email, hours: done.expiresInHours })}</p>
+        <p>{t('register.sentHint')}</p>
       </div>
     );
   }

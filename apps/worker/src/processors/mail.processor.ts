@@ -1,9 +1,17 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { AccountCreatedPayload, EnterpriseStatusChangedPayload, MAIL_JOBS, MailJobName, QUEUES } from '@app/jobs';
+import {
+  AccountCreatedPayload,
+  EnterpriseStatusChangedPayload,
+  MAIL_JOBS,
+  MailJobName,
+  QUEUES,
+  RegistrationOnExistingAccountPayload,
+  RegistrationRequestedPayload,
+} from '@app/jobs';
 import { AccountMailer } from '@app/identity';
-import { EnterpriseMailer } from '@app/enterprises';
+import { EnterpriseMailer, RegistrationMailer } from '@app/enterprises';
 
 /** Thin: picks the mailer for the job; retries and backoff are set when the job is relayed. */
 @Processor(QUEUES.mail)
@@ -13,6 +21,7 @@ export class MailProcessor extends WorkerHost {
   constructor(
     private readonly accounts: AccountMailer,
     private readonly enterprises: EnterpriseMailer,
+    private readonly registrations: RegistrationMailer,
   ) {
     super();
   }
@@ -24,6 +33,10 @@ export class MailProcessor extends WorkerHost {
         return this.accounts.sendAccountCreated(job.data as AccountCreatedPayload);
       case MAIL_JOBS.enterpriseStatusChanged:
         return this.enterprises.sendStatusChanged(job.data as EnterpriseStatusChangedPayload);
+      case MAIL_JOBS.registrationRequested:
+        return this.registrations.sendConfirmation(job.data as RegistrationRequestedPayload);
+      case MAIL_JOBS.registrationOnExistingAccount:
+        return this.registrations.sendExistingAccountNotice(job.data as RegistrationOnExistingAccountPayload);
       default: {
         const unknown: never = name;
         this.logger.error(`Unknown mail job ${String(unknown)}`);

@@ -1,13 +1,14 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, prunedRows } from '@app/common';
 import { AuthService } from '@app/identity';
+import { EnterpriseRegistrationService } from '@app/enterprises';
 import { OperationsService } from '@app/jobs';
 import { ProposalsRetention } from '@app/proposals';
 
 /**
  * Every PRUNE_INTERVAL_MS (first run a minute after start), deletes what has outlived its
- * retention: delivered outbox rows, expired idempotency keys, expired tokens and stale failed-login
- * records, and attachment blobs no row refers to. Each kind is counted in pruned_total{kind}.
+ * retention: delivered outbox rows, expired idempotency keys, expired tokens, unconfirmed registrations and
+ * stale failed-login records, and attachment blobs no row refers to. Each kind is counted in pruned_total{kind}.
  * Several workers may sweep at once: every step is an idempotent DELETE.
  */
 @Injectable()
@@ -21,6 +22,7 @@ export class RetentionSweeper implements OnApplicationBootstrap, OnApplicationSh
     private readonly operations: OperationsService,
     private readonly auth: AuthService,
     private readonly proposals: ProposalsRetention,
+    private readonly registrations: EnterpriseRegistrationService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -53,6 +55,7 @@ export class RetentionSweeper implements OnApplicationBootstrap, OnApplicationSh
       outbox: await this.operations.pruneDeliveredOutbox(this.config.get('OUTBOX_RETENTION_DAYS')),
       idempotency_keys: await this.proposals.pruneIdempotencyKeys(this.config.get('IDEMPOTENCY_RETENTION_HOURS')),
       tokens: await this.auth.pruneExpired(this.config.get('TOKEN_RETENTION_DAYS')),
+      registration_requests: await this.registrations.pruneExpired(this.config.get('TOKEN_RETENTION_DAYS')),
       orphan_blobs: await this.proposals.pruneOrphanBlobs(this.config.get('ORPHAN_BLOB_GRACE_HOURS')),
     };
     for (const [kind, n] of Object.entries(counts)) prunedRows.inc({ kind }, n);

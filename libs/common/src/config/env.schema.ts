@@ -47,6 +47,7 @@ export const envSchema = Joi.object({
   JWT_ACCESS_TTL_SECONDS: Joi.number().integer().min(60).max(3600).default(900),
   REFRESH_TOKEN_TTL_DAYS: Joi.number().integer().min(1).max(90).default(30),
   PASSWORD_SETUP_TTL_HOURS: Joi.number().integer().min(1).max(720).default(72),
+  REGISTRATION_CONFIRM_TTL_HOURS: Joi.number().integer().min(1).max(720).default(48),
 
   LOGIN_MAX_FAILURES: Joi.number().integer().min(1).max(20).default(5),
   LOGIN_LOCK_BASE_SECONDS: Joi.number().integer().min(1).default(30),
@@ -139,6 +140,7 @@ export interface AppEnv {
   JWT_ACCESS_TTL_SECONDS: number;
   REFRESH_TOKEN_TTL_DAYS: number;
   PASSWORD_SETUP_TTL_HOURS: number;
+  REGISTRATION_CONFIRM_TTL_HOURS: number;
   LOGIN_MAX_FAILURES: number;
   LOGIN_LOCK_BASE_SECONDS: number;
   LOGIN_LOCK_MAX_SECONDS: number;

@@ -18,6 +18,7 @@ export enum ErrorCode {
   REFRESH_TOKEN_INVALID = 'REFRESH_TOKEN_INVALID',
   REFRESH_TOKEN_REUSED = 'REFRESH_TOKEN_REUSED',
   PASSWORD_SETUP_TOKEN_INVALID = 'PASSWORD_SETUP_TOKEN_INVALID',
+  REGISTRATION_LINK_INVALID = 'REGISTRATION_LINK_INVALID',
   FORBIDDEN = 'FORBIDDEN',
   CSRF_CHECK_FAILED = 'CSRF_CHECK_FAILED',
   ROLE_FORBIDDEN = 'ROLE_FORBIDDEN',
@@ -128,6 +129,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.AREA_OUTSIDE_BOUNDARY:
     // An upload that is not a readable CSV/XLSX with the expected columns.
     case ErrorCode.IMPORT_FILE_INVALID:
+    case ErrorCode.REGISTRATION_LINK_INVALID:
       return 400;
     case ErrorCode.UNAUTHENTICATED:
     case ErrorCode.INVALID_CREDENTIALS:

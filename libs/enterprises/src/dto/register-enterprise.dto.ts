@@ -129,3 +129,10 @@ export class RegisterEnterpriseDto {
   @Type(() => RegisterEnterpriseProfileDto)
   enterprise: RegisterEnterpriseProfileDto;
 }
+
+export class ConfirmRegistrationDto {
+  @ApiProperty({ description: 'The token from the registration e-mail’s link' })
+  @IsString()
+  @MaxLength(200)
+  token: string;
+}
