@@ -37,6 +37,12 @@ describe('portal in the browser', () => {
               kpis = '[{"name":"Thời gian xử lý hồ sơ","target":"dưới 5 ngày"}]'::jsonb WHERE id = $1`,
       [problemId],
     );
+    // A document the department attached while drafting (the API takes them only then).
+    await ctx.dataSource.query(
+      `INSERT INTO problem_documents (problem_id, file_name, media_type, size_bytes, sha256, content, uploaded_by)
+       VALUES ($1, 'Điều khoản tham chiếu.pdf', 'application/pdf', 2048, repeat('0', 64), $2, $3)`,
+      [problemId, Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2039, 0x20)]), department.officerId],
+    );
     await createPublishedProblem(ctx, department, { title: 'Cảnh báo ngập lụt đô thị theo thời gian thực', deadlineIn: '3 days' });
     enterpriseId = (await createVerifiedEnterprise(ctx, { legalName: 'Công ty Cổ phần Công nghệ Cảng Xanh', sectors: ['logistics_seaport', 'ict'] })).id;
   });
@@ -124,6 +130,9 @@ describe('portal in the browser', () => {
     await page.getByRole('cell', { name: 'Approach' }).waitFor();
     await page.getByRole('cell', { name: '40%' }).waitFor();
     await page.getByText('Thời gian xử lý hồ sơ').waitFor();
+    const document = page.getByRole('link', { name: 'Điều khoản tham chiếu.pdf' });
+    const [download] = await Promise.all([page.waitForEvent('download'), document.click()]);
+    expect(download.suggestedFilename()).toBe('Điều khoản tham chiếu.pdf');
     await expectAccessible(page);
     await close(page);
   });
@@ -409,6 +418,9 @@ describe('portal in the browser', () => {
     await page.getByRole('button', { name: 'Đang theo dõi (bấm để bỏ)' }).waitFor();
     const [follow] = await ctx.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM problem_followers WHERE problem_id = $1`, [problemId]);
     expect(follow.n).toBe(1);
+    // The page knows it is followed when it is opened again.
+    await page.reload();
+    await page.getByRole('button', { name: 'Đang theo dõi (bấm để bỏ)' }).waitFor();
 
     await page.getByRole('link', { name: 'Dành cho tôi' }).click();
     await page.getByRole('heading', { level: 1, name: 'Dành cho doanh nghiệp của tôi' }).waitFor();

@@ -265,15 +265,21 @@ describe('problems: search, matching, subscriptions, invitations, follows', () =
     await ctx.http.post(`/api/v1/problems/${p2}/follow`).set(bearer(port.token)).expect(200); // idempotent
     const rows = await ctx.dataSource.query(`SELECT enterprise_id FROM problem_followers WHERE problem_id = $1`, [p2]);
     expect(rows).toEqual([{ enterprise_id: port.id }]);
+    const state = async () => (await ctx.http.get(`/api/v1/problems/${p2}/follow`).set(bearer(port.token)).expect(200)).body;
+    expect(await state()).toEqual({ problemId: p2, following: true });
     await ctx.http.delete(`/api/v1/problems/${p2}/follow`).set(bearer(port.token)).expect(200);
     expect(await ctx.dataSource.query(`SELECT 1 FROM problem_followers WHERE problem_id = $1`, [p2])).toEqual([]);
+    expect(await state()).toEqual({ problemId: p2, following: false });
     const draft = await ctx.http
       .post('/api/v1/problems')
       .set(bearer(deptA.token))
       .send(body({ title: 'Bản nháp', sector: 'ict' }))
       .expect(201);
     await ctx.http.post(`/api/v1/problems/${draft.body.id}/follow`).set(bearer(port.token)).expect(404);
+    await ctx.http.get(`/api/v1/problems/${draft.body.id}/follow`).set(bearer(port.token)).expect(404);
     await ctx.http.post(`/api/v1/problems/${p2}/follow`).set(bearer(deptA.token)).expect(403);
+    await ctx.http.get(`/api/v1/problems/${p2}/follow`).set(bearer(deptA.token)).expect(403);
+    await ctx.http.get(`/api/v1/problems/${p2}/follow`).expect(401);
   });
 
   it('search uses the indexes on 10,000+ problems (EXPLAIN)', async () => {

@@ -25,6 +25,7 @@ import { DepartmentsController, UsersController } from './users/users.controller
 import { AuditController } from './audit/audit.controller';
 import { HealthController } from './health/health.controller';
 import { ProblemMatchingController, ProblemQuestionsController, ProblemsController } from './problems/problems.controller';
+import { ProblemDocumentsController } from './problems/problem-documents.controller';
 import { MeMatchingController } from './problems/me-matching.controller';
 import { ProposalsController } from './proposals/proposals.controller';
 import { EvaluationController } from './evaluation/evaluation.controller';
@@ -90,6 +91,7 @@ export function requestIdOf(req: IncomingMessage): string {
   controllers: [
     HealthController,
     ProblemsController,
+    ProblemDocumentsController,
     ProblemQuestionsController,
     ProblemMatchingController,
     MeMatchingController,

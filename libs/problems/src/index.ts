@@ -23,3 +23,4 @@ export * from './dto/cancel-problem.dto';
 export * from './dto/questions.dto';
 export * from './dto/list-problems-query.dto';
 export * from './dto/matching.dto';
+export * from './documents/problem-documents.service';

@@ -217,6 +217,18 @@ export class MatchingService {
     });
   }
 
+  /** Whether the caller's firm follows the problem (the portal's Follow button shows it). */
+  async following(actor: AuthUser, problemId: string): Promise<FollowView> {
+    const enterpriseId = enterpriseOf(actor);
+    const problem = await findProblem(this.dataSource.manager, problemId);
+    assertVisible(actor, problem);
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM problem_followers WHERE problem_id = $1 AND enterprise_id = $2`,
+      [problemId, enterpriseId],
+    );
+    return { problemId, following: rows.length > 0 };
+  }
+
   async follow(actor: AuthUser, problemId: string): Promise<FollowView> {
     const enterpriseId = enterpriseOf(actor);
     const problem = await findProblem(this.dataSource.manager, problemId);

@@ -10,6 +10,8 @@ import { MatchingService } from './matching.service';
 import { ProblemDeadlinesService } from './problem-deadlines.service';
 import { ProblemSearchService } from './problem-search.service';
 import { ProblemsService } from './problems.service';
+import { ProblemDocument } from './documents/problem-document.entity';
+import { ProblemDocumentsService } from './documents/problem-documents.service';
 
 const services = [
   ProblemsService,
@@ -18,11 +20,12 @@ const services = [
   ClarificationsService,
   ProblemSearchService,
   MatchingService,
+  ProblemDocumentsService,
 ];
 
 /** Problems: drafting to closing, clarifications, amendments, search, matching and the jobs they plan. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Problem, ProblemAmendment, ProblemQuestion]), OcdsModule],
+  imports: [TypeOrmModule.forFeature([Problem, ProblemAmendment, ProblemQuestion, ProblemDocument]), OcdsModule],
   providers: services,
   exports: services,
 })

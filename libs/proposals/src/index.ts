@@ -7,7 +7,7 @@ export { receiptSha256 } from './receipt';
 export type { ProposalContent, ProposalReference, Receipt } from './receipt';
 export { SubmitProposalDto } from './dto/submit-proposal.dto';
 export { ConfirmProposalDto } from './dto/confirm-proposal.dto';
-export { ATTACHMENT_TYPES, sniffAttachmentType } from './attachment-types';
+export { ATTACHMENT_TYPES, cleanFileName, sniffAttachmentType } from './attachment-types';
 export type { AttachmentMediaType } from './attachment-types';
 export { BLOB_STORAGE, LocalDiskBlobStorage } from './storage/blob-storage';
 export type { BlobStorage } from './storage/blob-storage';

@@ -210,6 +210,17 @@ export class ProblemMatchingController {
   }
 
   @Roles('enterprise')
+  @Get('follow')
+  @ApiDoc({
+    summary: 'Whether my firm follows a problem',
+    description: 'Answers `following: true` when the caller’s firm is told of the problem’s amendments, answers and deadline.',
+    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.ENTERPRISE_NOT_FOUND],
+  })
+  followingProblem(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
+    return this.matching.following(actor, id);
+  }
+
+  @Roles('enterprise')
   @Post('follow')
   @HttpCode(200)
   @ApiDoc({

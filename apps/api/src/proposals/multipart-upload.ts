@@ -55,3 +55,12 @@ function mapMultipartError(err: unknown, maxBytes: number, tooLargeError: (maxBy
   // a bad part header): the client's doing, so a 400, not a 500.
   return err instanceof AppError ? err : badUpload();
 }
+
+/** RFC 6266: an ASCII fallback plus the UTF-8 name (Vietnamese file names survive). */
+export function contentDisposition(fileName: string): string {
+  const ascii = fileName
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+}

@@ -38,7 +38,7 @@ import {
   SubmitProposalDto,
 } from '@app/proposals';
 import { AwardService, OwnProposalView } from '@app/evaluation';
-import { readSingleFile } from './multipart-upload';
+import { contentDisposition, readSingleFile } from './multipart-upload';
 
 const RECEIPT_HASH =
   'receipt.sha256 = SHA-256 (hex) of canonical JSON (keys sorted, no whitespace) of ' +
@@ -253,13 +253,4 @@ function send<T extends object>(reply: FastifyReply, outcome: Outcome<T>): T {
   void reply.status(outcome.status);
   if (outcome.replayed) void reply.header('Idempotent-Replayed', 'true');
   return outcome.body;
-}
-
-/** RFC 6266: an ASCII fallback plus the UTF-8 name (Vietnamese file names survive). */
-function contentDisposition(fileName: string): string {
-  const ascii = fileName
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 }

@@ -12,20 +12,64 @@ const DECIDED = new Set(['awarded', 'unsuccessful']);
 /** Follow a problem: its amendments, answers and deadline reminders reach the firm. */
 function FollowButton({ problemId }: { problemId: string }) {
   const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const key = ['problem-follow', problemId];
+  const current = useQuery({
+    queryKey: key,
+    queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}/follow', { params: { path: { id: problemId } } })),
+  });
   const follow = useMutation({
     mutationFn: async (on: boolean) =>
       on
         ? unwrap(await api.POST('/api/v1/problems/{id}/follow', { params: { path: { id: problemId } } }))
         : unwrap(await api.DELETE('/api/v1/problems/{id}/follow', { params: { path: { id: problemId } } })),
+    onSuccess: (answer) => queryClient.setQueryData(key, answer),
   });
-  const following = follow.data?.following ?? false;
+  const following = current.data?.following ?? false;
   return (
     <>
-      <button type="button" className="secondary" aria-pressed={following} disabled={follow.isPending} onClick={() => follow.mutate(!following)}>
+      <button
+        type="button"
+        className="secondary"
+        aria-pressed={following}
+        disabled={follow.isPending || current.isPending}
+        onClick={() => follow.mutate(!following)}
+      >
         {following ? t('problem.following') : t('problem.follow')}
       </button>
       {follow.error && <ErrorMessage error={follow.error} />}
     </>
+  );
+}
+
+/** The documents published with the problem (terms of reference, data samples, maps), to download. */
+function Documents({ problemId, downloadable }: { problemId: string; downloadable: boolean }) {
+  const { t } = useTranslation();
+  const documents = useQuery({
+    queryKey: ['problem-documents', problemId],
+    queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}/documents', { params: { path: { id: problemId } } })),
+  });
+  if (!documents.data?.length) return null;
+  return (
+    <section aria-labelledby="documents-heading">
+      <h2 id="documents-heading">{t('problem.documents')}</h2>
+      <ul className="documents">
+        {documents.data.map((d) => (
+          <li key={d.id}>
+            {downloadable ? (
+              <a href={`/api/v1/problems/${problemId}/documents/${d.id}`} download={d.fileName}>
+                {d.fileName}
+              </a>
+            ) : (
+              d.fileName
+            )}{' '}
+            <span className="muted">
+              ({t('problem.documentSize', { size: formatNumber(Math.max(1, Math.round(d.sizeBytes / 1024)), 0) })})
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -189,6 +233,7 @@ export default function Problem() {
               )}
             </section>
           )}
+          <Documents problemId={p.id} downloadable={p.status !== 'draft'} />
           <section aria-labelledby="rubric-heading">
             <h2 id="rubric-heading">{t('problem.rubric')}</h2>
             <table>

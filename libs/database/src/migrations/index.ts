@@ -8,6 +8,7 @@ import { Operations1763800000100 } from './1763800000100-operations';
 import { UserLanguage1763800000200 } from './1763800000200-user-language';
 import { IndicatorTruth1763800000300 } from './1763800000300-indicator-truth';
 import { RegistrationRequests1763800000800 } from './1763800000800-registration-requests';
+import { ProblemDocuments1763800000801 } from './1763800000801-problem-documents';
 
 /** Every migration, in order. Listed by hand so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   UserLanguage1763800000200,
   IndicatorTruth1763800000300,
   RegistrationRequests1763800000800,
+  ProblemDocuments1763800000801,
 ];
