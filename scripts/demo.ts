@@ -18,6 +18,8 @@ import { runSeed, SeedModule } from '../apps/api/src/seed';
 
 const PASSWORD = process.env.DEMO_PASSWORD ?? 'Bach-Dang-demo-2026';
 const MARKER_EMAIL = 'admin@demo.haiphong.local';
+/** The officer who awards the demo's last problem (departments are mailed as <code>@demo.haiphong.gov.vn). */
+const AWARDING_OFFICER = 'sxd@demo.haiphong.gov.vn';
 
 type Json = Record<string, unknown>;
 let app: NestFastifyApplication;
@@ -89,8 +91,18 @@ async function main(): Promise<void> {
   await app.init();
   const ds = app.get(DataSource);
   if ((await ds.query(`SELECT 1 FROM users WHERE email = $1`, [MARKER_EMAIL])).length) {
-    console.log('[demo] the demo data is already loaded; nothing to do');
-    return;
+    // The award is the demo's last step: without it an earlier run stopped half-way.
+    const complete = await ds.query(
+      `SELECT 1 FROM problems p JOIN users u ON u.id = p.created_by WHERE u.email = $1 AND p.status = 'awarded'`,
+      [AWARDING_OFFICER],
+    );
+    if (complete.length) {
+      console.log('[demo] the demo data is already loaded; nothing to do');
+      return;
+    }
+    throw new Error(
+      'an earlier demo run stopped half-way; to load the demo afresh, stop npm start and delete the development database (rm -rf .data/postgres), then run npm run demo again',
+    );
   }
   const admin = await user(MARKER_EMAIL, 'Quản trị Sàn (demo)', 'admin');
 
