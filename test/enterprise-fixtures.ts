@@ -97,6 +97,28 @@ export async function confirmationToken(ctx: TestContext, email: string): Promis
   return token;
 }
 
+/** A working invitation link's token for the newest pending invitation of `email` (stands in for the mail). */
+export async function invitationToken(ctx: TestContext, email: string): Promise<string> {
+  const [row] = await ctx.dataSource.query<{ id: string }[]>(
+    `SELECT id FROM member_invitations WHERE email = lower($1) ORDER BY created_at DESC LIMIT 1`,
+    [email.trim()],
+  );
+  if (!row) throw new Error(`no invitation for ${email}`);
+  const { token, hash } = newOpaqueToken(row.id);
+  await ctx.dataSource.query(`UPDATE member_invitations SET token_hash = $2 WHERE id = $1`, [row.id, hash]);
+  return token;
+}
+
+/** Accepts the newest invitation of `email` with `password`, as the mailed link would (retrying if a running worker re-mailed it). */
+export async function acceptInvitation(ctx: TestContext, email: string, password: string): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    const token = await invitationToken(ctx, email);
+    const res = await ctx.http.post('/api/v1/auth/invitations/accept').send({ token, password });
+    if (res.body?.code !== 'INVITATION_LINK_INVALID' || attempt >= 5) return res;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export function changeStatus(
   ctx: TestContext,
   token: string,

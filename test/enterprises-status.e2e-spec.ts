@@ -5,6 +5,7 @@ import {
   countRows,
   daysBefore,
   ensureAreas,
+  acceptInvitation,
   mailsTo,
   registerFirm,
   RegisteredFirm,
@@ -322,7 +323,8 @@ describe('enterprise verification: dated transitions, activity deltas, mails', (
       .post(`/api/v1/enterprises/${firm.id}/members`)
       .set(bearer(owner))
       .send({ email: 'member@thutin.vn', fullName: 'Lê Văn Cường' })
-      .expect(201);
+      .expect(202);
+    expect((await acceptInvitation(ctx, 'member@thutin.vn', 'Thu Tin ke toan 2026')).status).toBe(201);
 
     const received = await eventually(async () =>
       (await mailsTo(firm.ownerEmail, startedAt, 'hồ sơ đăng ký của Công ty Thư Tín')).at(0),

@@ -4,6 +4,7 @@ import {
   countRows,
   ensureAreas,
   confirmationToken,
+  invitationToken,
   newTaxCode,
   registerAndConfirm,
   registerFirm,
@@ -401,32 +402,40 @@ describe('enterprise registry: registration, profile, members, directory', () =>
       expect(await profileOf(firmA.id)).toEqual(before);
     });
 
-    it('the owner adds a member, who gets a set-password mail job; a plain member may neither edit nor add', async () => {
+    it('the owner invites a member, who joins from the mailed link; a plain member may neither edit nor invite', async () => {
       const res = await ctx.http
         .post(`/api/v1/enterprises/${firmA.id}/members`)
         .set(bearer(ownerA))
         .send({ email: 'Staff@AnPhat.vn', fullName: 'Trần Thị Bình'.normalize('NFD') })
-        .expect(201);
-      expect(res.body).toMatchObject({
+        .expect(202);
+      expect(res.body).toEqual({
+        id: expect.any(String),
         email: 'staff@anphat.vn',
         fullName: 'Trần Thị Bình',
-        role: 'enterprise',
-        orgRole: 'member',
-        organizationId: firmA.id,
+        invitedAt: expect.any(String),
+        expiresAt: expect.any(String),
       });
-      const [user] = await ctx.dataSource.query(`SELECT password_hash FROM users WHERE id = $1`, [res.body.id]);
-      expect(user.password_hash).toBeNull();
-      const jobs = await ctx.dataSource.query(`SELECT job_name, payload FROM outbox WHERE payload->>'userId' = $1`, [
-        res.body.id,
-      ]);
-      expect(jobs).toEqual([{ job_name: 'account-created', payload: { userId: res.body.id, needsPasswordSetup: true } }]);
+      expect(await countRows(ctx, `users WHERE email = 'staff@anphat.vn'`)).toBe(0);
+      const jobs = await ctx.dataSource.query(`SELECT job_name, payload FROM outbox WHERE payload->>'invitationId' = $1`, [res.body.id]);
+      expect(jobs).toEqual([{ job_name: 'member-invited', payload: { invitationId: res.body.id } }]);
+      const pending = await ctx.http.get(`/api/v1/enterprises/${firmA.id}/invitations`).set(bearer(ownerA)).expect(200);
+      expect(pending.body.map((i: { email: string }) => i.email)).toEqual(['staff@anphat.vn']);
 
-      // The member has no password yet; give them one directly to act as them.
-      await ctx.dataSource.query(
-        `UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE id = $1) WHERE id = $2`,
-        [firmA.ownerId, res.body.id],
+      // The link: the invitee chooses a password and is a member; the link then stops working.
+      const token = await invitationToken(ctx, 'staff@anphat.vn');
+      await ctx.http.post('/api/v1/auth/invitations/accept').send({ token, password: 'password123' }).expect(400);
+      const joined = await ctx.http.post('/api/v1/auth/invitations/accept').send({ token, password: 'An Phat ke toan 2026' }).expect(201);
+      expect(joined.body).toMatchObject({ email: 'staff@anphat.vn', fullName: 'Trần Thị Bình', role: 'enterprise', orgRole: 'member', organizationId: firmA.id });
+      const reused = await ctx.http.post('/api/v1/auth/invitations/accept').send({ token, password: 'An Phat ke toan 2026' }).expect(400);
+      expect(reused.body.code).toBe('INVITATION_LINK_INVALID');
+      expect((await ctx.http.get(`/api/v1/enterprises/${firmA.id}/invitations`).set(bearer(ownerA)).expect(200)).body).toEqual([]);
+      const audit = await ctx.dataSource.query(
+        `SELECT action FROM audit_log WHERE entity_type = 'enterprise' AND entity_id = $1 AND action LIKE 'enterprise.member_%' ORDER BY seq`,
+        [firmA.id],
       );
-      const member = await login(ctx, 'staff@anphat.vn');
+      expect(audit.map((a: { action: string }) => a.action)).toEqual(['enterprise.member_invited', 'enterprise.member_added']);
+
+      const member = await login(ctx, 'staff@anphat.vn', 'An Phat ke toan 2026');
       const before = await profileOf(firmA.id);
       const edit = await ctx.http
         .patch(`/api/v1/enterprises/${firmA.id}`)
@@ -441,7 +450,7 @@ describe('enterprise registry: registration, profile, members, directory', () =>
         .send({ email: 'x@anphat.vn', fullName: 'X' })
         .expect(403);
       expect(add.body.code).toBe('ENTERPRISE_FORBIDDEN');
-      expect(await countRows(ctx, `users WHERE email = 'x@anphat.vn'`)).toBe(0);
+      expect(await countRows(ctx, `member_invitations WHERE email = 'x@anphat.vn'`)).toBe(0);
 
       // members see their colleagues; another firm does not
       const list = await ctx.http.get(`/api/v1/enterprises/${firmA.id}/members`).set(bearer(member)).expect(200);
@@ -462,20 +471,36 @@ describe('enterprise registry: registration, profile, members, directory', () =>
       expect(next.body.items[0].email).toBe('staff@anphat.vn');
     });
 
-    it('refuses a member whose e-mail is taken, and another firm adding members here', async () => {
-      const dup = await ctx.http
+    it('inviting an address that has an account looks exactly like inviting a new one; another firm cannot invite here', async () => {
+      const known = await ctx.http
         .post(`/api/v1/enterprises/${firmA.id}/members`)
         .set(bearer(ownerA))
         .send({ email: 'officer@test.vn', fullName: 'Dup' })
-        .expect(409);
-      expect(dup.body.code).toBe('EMAIL_TAKEN');
+        .expect(202);
+      const unknown = await ctx.http
+        .post(`/api/v1/enterprises/${firmA.id}/members`)
+        .set(bearer(ownerA))
+        .send({ email: 'nobody-yet@anphat.vn', fullName: 'Dup' })
+        .expect(202);
+      const shape = (b: Record<string, unknown>) => Object.keys(b).sort();
+      expect(shape(known.body)).toEqual(shape(unknown.body));
+      const pending = (await ctx.http.get(`/api/v1/enterprises/${firmA.id}/invitations`).set(bearer(ownerA)).expect(200)).body;
+      expect(pending.map((i: { email: string }) => i.email).sort()).toEqual(['nobody-yet@anphat.vn', 'officer@test.vn']);
+      // The holder of the known address cannot be pulled into the firm, even with a working link.
+      const token = await invitationToken(ctx, 'officer@test.vn');
+      const taken = await ctx.http.post('/api/v1/auth/invitations/accept').send({ token, password: 'An Phat ke toan 2026' }).expect(409);
+      expect(taken.body.code).toBe('EMAIL_TAKEN');
+      const [officerRow] = await ctx.dataSource.query(`SELECT organization_id FROM users WHERE email = 'officer@test.vn'`);
+      expect(officerRow.organization_id).not.toBe(firmA.id);
+
       const foreign = await ctx.http
         .post(`/api/v1/enterprises/${firmA.id}/members`)
         .set(bearer(ownerB))
         .send({ email: 'spy@binhminh.vn', fullName: 'Spy' })
         .expect(403);
       expect(foreign.body.code).toBe('ENTERPRISE_FORBIDDEN');
-      expect(await countRows(ctx, `users WHERE email = 'spy@binhminh.vn'`)).toBe(0);
+      await ctx.http.get(`/api/v1/enterprises/${firmA.id}/invitations`).set(bearer(ownerB)).expect(403);
+      expect(await countRows(ctx, `member_invitations WHERE email = 'spy@binhminh.vn'`)).toBe(0);
     });
 
     it('an admin may edit any firm; an unknown area is refused', async () => {

@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { OutboxRelay } from '@app/jobs';
 import { bearer, createUser, eventually, login, startApp, TestContext } from './harness';
-import { ensureAreas, registrationBody } from './enterprise-fixtures';
+import { ensureAreas, registerAndConfirm, registrationBody } from './enterprise-fixtures';
 
 const mailDir = resolve(process.env.MAIL_DIR ?? '.data/mail');
 const startedAt = Date.now();
@@ -13,12 +13,12 @@ function decodeQuotedPrintable(text: string): string {
   return decodeURIComponent(bytes.replace(/%(?![0-9A-F]{2})/g, '%25'));
 }
 
-async function mailTo(address: string): Promise<string | undefined> {
+async function mailTo(address: string, needle = ''): Promise<string | undefined> {
   const files = await readdir(mailDir).catch(() => [] as string[]);
   for (const f of files.filter((n) => n.endsWith('.eml'))) {
     if ((await stat(join(mailDir, f))).mtimeMs < startedAt) continue; // from an earlier run
     const text = decodeQuotedPrintable(await readFile(join(mailDir, f), 'utf8'));
-    if (text.includes(`To: ${address}`)) return text;
+    if (text.includes(`To: ${address}`) && text.includes(needle)) return text;
   }
   return undefined;
 }
@@ -117,5 +117,21 @@ describe('outbox → queue → e-mail', () => {
       .expect(201);
     expect(done.body).toMatchObject({ user: { email: 'new-owner@firm.vn' }, enterprise: { status: 'pending' } });
     await login(ctx, 'new-owner@firm.vn');
+  });
+
+  it('an invitation mails a link to join to a new address, and only a notice to the holder of a known one', async () => {
+    const firm = await registerAndConfirm(ctx, registrationBody({ email: 'firm-owner@firm.vn' }));
+    const owner = await login(ctx, 'firm-owner@firm.vn');
+    for (const email of ['colleague@firm.vn', 'admin@test.vn']) {
+      await ctx.http
+        .post(`/api/v1/enterprises/${firm.body.enterprise.id}/members`)
+        .set(bearer(owner))
+        .send({ email, fullName: 'Đồng Nghiệp' })
+        .expect(202);
+    }
+    const link = await eventually(() => mailTo('colleague@firm.vn', '/invitation?token='));
+    expect(link).toContain('mời Ông/Bà tham gia tài khoản của doanh nghiệp');
+    const notice = await eventually(() => mailTo('admin@test.vn', 'đã có tài khoản trên Sàn'));
+    expect(notice).not.toContain('/invitation?token=');
   });
 });

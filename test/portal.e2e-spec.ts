@@ -353,12 +353,27 @@ describe('portal in the browser', () => {
     await page.getByLabel('Họ và tên').fill('Ngô Thị Hoa');
     await page.getByLabel('Thư điện tử', { exact: true }).fill('hoa@lachtray-digital.vn');
     await page.getByRole('button', { name: 'Gửi lời mời' }).click();
-    await page.getByRole('cell', { name: 'hoa@lachtray-digital.vn' }).waitFor();
-    await eventually(async () => (await mailsTo('hoa@lachtray-digital.vn', since, '/set-password?token=')).length > 0);
+    await page.getByRole('table', { name: 'Lời mời đang chờ nhận' }).getByRole('cell', { name: 'hoa@lachtray-digital.vn' }).waitFor();
+    const invitation = await eventually(async () => (await mailsTo('hoa@lachtray-digital.vn', since, '/invitation?token='))[0]);
     const [profile] = await ctx.dataSource.query<{ phone: string }[]>(`SELECT phone FROM enterprises WHERE id = $1`, [firm.id]);
     expect(profile.phone).toBe('0225 3555 888');
     await expectAccessible(page);
     await close(page);
+
+    // The colleague opens the mailed link, chooses a password and is a member.
+    const joinLink = new URL(/https?:\/\/\S+\/invitation\?token=[^\s"<>]+/.exec(invitation)![0]);
+    const join = await open(joinLink.pathname + joinLink.search);
+    await join.getByRole('heading', { level: 1, name: 'Nhận lời mời tham gia doanh nghiệp' }).waitFor();
+    await expectAccessible(join);
+    await join.getByLabel('Mật khẩu mới').fill('Lach Tray ke toan 2026');
+    await join.getByLabel('Nhập lại mật khẩu').fill('Lach Tray ke toan 2026');
+    await join.getByRole('button', { name: 'Lưu mật khẩu' }).click();
+    await join.getByRole('status').getByText('Bạn đã tham gia doanh nghiệp.').waitFor();
+    const [hoa] = await ctx.dataSource.query<{ organization_id: string; org_role: string }[]>(
+      `SELECT organization_id, org_role FROM users WHERE email = 'hoa@lachtray-digital.vn'`,
+    );
+    expect(hoa).toEqual({ organization_id: firm.id, org_role: 'member' });
+    await close(join);
 
     // Another firm opening the same address sees an error sentence and nothing of the bid.
     const other = await open('/sign-in');

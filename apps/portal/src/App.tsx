@@ -137,6 +137,7 @@ export function App() {
             <Route path="/register" element={<Register />} />
             <Route path="/register/confirm" element={<ConfirmRegistration />} />
             <Route path="/set-password" element={<SetPassword />} />
+            <Route path="/invitation" element={<SetPassword invitation />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>

@@ -6,6 +6,7 @@ export const PORTAL_ROUTES = {
   signIn: () => '/sign-in',
   setPassword: (token: string) => `/set-password?token=${encodeURIComponent(token)}`,
   confirmRegistration: (token: string) => `/register/confirm?token=${encodeURIComponent(token)}`,
+  acceptInvitation: (token: string) => `/invitation?token=${encodeURIComponent(token)}`,
   problem: (problemId: string) => `/problems/${problemId}`,
   proposal: (proposalId: string) => `/proposals/${proposalId}`,
   firmStatus: (enterpriseId: string) => `/enterprises/${enterpriseId}/status`,

@@ -12,10 +12,13 @@ import { EnterpriseImportsService } from './imports/enterprise-imports.service';
 import { RegistrationRequest } from './registration/registration-request.entity';
 import { EnterpriseRegistrationService } from './registration/enterprise-registration.service';
 import { RegistrationMailer } from './registration/registration-mailer.service';
+import { MemberInvitation } from './members/member-invitation.entity';
+import { MemberInvitationsService } from './members/member-invitations.service';
+import { InvitationMailer } from './members/invitation-mailer.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Enterprise, EnterpriseStatusHistory, RegistrationRequest]), IdentityModule, MailModule],
-  providers: [EnterprisesService, EnterpriseStatusService, EnterpriseMailer, EnterpriseClaimsService, EnterpriseImportsService, EnterpriseRegistrationService, RegistrationMailer],
-  exports: [EnterprisesService, EnterpriseStatusService, EnterpriseMailer, EnterpriseClaimsService, EnterpriseImportsService, EnterpriseRegistrationService, RegistrationMailer],
+  imports: [TypeOrmModule.forFeature([Enterprise, EnterpriseStatusHistory, RegistrationRequest, MemberInvitation]), IdentityModule, MailModule],
+  providers: [EnterprisesService, EnterpriseStatusService, EnterpriseMailer, EnterpriseClaimsService, EnterpriseImportsService, EnterpriseRegistrationService, RegistrationMailer, MemberInvitationsService, InvitationMailer],
+  exports: [EnterprisesService, EnterpriseStatusService, EnterpriseMailer, EnterpriseClaimsService, EnterpriseImportsService, EnterpriseRegistrationService, RegistrationMailer, MemberInvitationsService, InvitationMailer],
 })
 export class EnterprisesModule {}

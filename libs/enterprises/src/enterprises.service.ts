@@ -9,8 +9,6 @@ import {
   decodeCursor,
   DEFAULT_PAGE_SIZE,
   ErrorCode,
-  fieldName,
-  Msg,
   Page,
   PageQueryDto,
   splitSearchText,
@@ -18,17 +16,11 @@ import {
   wordsInAnyOrderQuery,
 } from '@app/common';
 import { AuditService } from '@app/audit';
-import { MAIL_JOBS, OutboxService } from '@app/jobs';
 import {
   escapeLike,
-  acceptablePasswordOrFail,
-  hashPassword,
-  isUniqueViolation,
   Organization,
-  toUserSnapshot,
   toUserView,
   User,
-  UsersService,
   UserView,
 } from '@app/identity';
 import { ACTIVE_STATUS, EnterpriseStatus, HeadcountBand, Sector } from './enterprise.constants';
@@ -52,9 +44,6 @@ import {
   toStatusHistoryView,
 } from './enterprise-views';
 import { applyActivityDeltas, footprintMove } from './activity-deltas';
-import { EnterpriseClaimsService } from './claims/enterprise-claims.service';
-import { insertStatusHistory } from './status-history';
-import { normalizeTaxCodeOrFail } from './tax-code-errors';
 import { checkActivityStart, notInFuture } from './enterprise-rules';
 import { UpdateEnterpriseDto } from './dto/update-enterprise.dto';
 import { ListEnterprisesQueryDto } from './dto/list-enterprises-query.dto';
@@ -99,10 +88,7 @@ const toSummary = (r: DirectoryRow): EnterpriseSummary => ({
 export class EnterprisesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly users: UsersService,
     private readonly audit: AuditService,
-    private readonly outbox: OutboxService,
-    private readonly claims: EnterpriseClaimsService,
   ) {}
 
   async get(viewer: Viewer, id: string): Promise<EnterpriseView> {
@@ -279,48 +265,10 @@ export class EnterprisesService {
     const rows = await qb.getMany();
     return toPage(rows, limit, (u) => ({ createdAt: u.createdAt.toISOString(), id: u.id }), toUserView);
   }
-
-  /** Adds a colleague to the firm (owner or admin); they set their password from the mailed link. */
-  async addMember(actor: AuthUser, id: string, dto: { email: string; fullName: string }): Promise<UserView> {
-    try {
-      return await this.dataSource.transaction(async (manager) => {
-        const firm = await findEnterprise(manager, id, true);
-        await assertOwnerOrAdmin(manager, actor, firm, 'addMembers');
-        const user = await this.users.insertUser(manager, {
-          email: dto.email,
-          fullName: dto.fullName,
-          role: 'enterprise',
-          organizationId: firm.id,
-          passwordHash: null,
-          orgRole: 'member',
-        });
-        await this.audit.record(manager, {
-          actor,
-          action: 'enterprise.member_added',
-          entityType: 'enterprise',
-          entityId: id,
-          after: toUserSnapshot(user),
-        });
-        await this.outbox.enqueueMail(manager, MAIL_JOBS.accountCreated, { userId: user.id, needsPasswordSetup: true });
-        return toUserView(user);
-      });
-    } catch (err) {
-      if (isUniqueViolation(err, 'users_email_uq')) throw emailTaken();
-      throw err;
-    }
-  }
-}
-
-function taxCodeTaken(taxCode: string): AppError {
-  return new AppError(ErrorCode.TAX_CODE_TAKEN, { taxCode }, { taxCode });
 }
 
 function invalidCursor(): AppError {
   return new AppError(ErrorCode.INVALID_CURSOR);
-}
-
-function emailTaken(): AppError {
-  return new AppError(ErrorCode.EMAIL_TAKEN);
 }
 
 /** The words of a query, in order, at most MAX_SEARCH_TERMS of them. */

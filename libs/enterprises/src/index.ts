@@ -27,3 +27,5 @@ export { IMPORT_COLUMNS } from './imports/import-file';
 export * from './imports/import-dto';
 export * from './registration/enterprise-registration.service';
 export * from './registration/registration-mailer.service';
+export * from './members/member-invitations.service';
+export * from './members/invitation-mailer.service';

@@ -13,6 +13,7 @@ export const MAIL_JOBS = {
   enterpriseStatusChanged: 'enterprise-status-changed',
   registrationRequested: 'registration-requested',
   registrationOnExistingAccount: 'registration-on-existing-account',
+  memberInvited: 'member-invited',
 } as const;
 export type MailJobName = (typeof MAIL_JOBS)[keyof typeof MAIL_JOBS];
 
@@ -39,11 +40,17 @@ export interface RegistrationOnExistingAccountPayload {
   userId: string;
 }
 
+/** A firm invited a colleague (member_invitations.id); the worker decides which mail the address gets. */
+export interface MemberInvitedPayload {
+  invitationId: string;
+}
+
 export interface MailJobPayloads {
   [MAIL_JOBS.accountCreated]: AccountCreatedPayload;
   [MAIL_JOBS.enterpriseStatusChanged]: EnterpriseStatusChangedPayload;
   [MAIL_JOBS.registrationRequested]: RegistrationRequestedPayload;
   [MAIL_JOBS.registrationOnExistingAccount]: RegistrationOnExistingAccountPayload;
+  [MAIL_JOBS.memberInvited]: MemberInvitedPayload;
 }
 
 /** Jobs on the problems queue (libs/problems); the worker's ProblemsProcessor routes them. */

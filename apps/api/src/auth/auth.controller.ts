@@ -5,7 +5,7 @@ import { AuthGuard } from '@nestjs/passport';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiDoc, AppConfig, AppError, AuthUser, createValidationPipe, CurrentUser, ErrorCode, Language, Public, RequestLanguage } from '@app/common';
 import { AuthService, LoginDto, RefreshDto, SetPasswordDto, TokenPair, UpdateMeDto, User, UsersService } from '@app/identity';
-import { ConfirmRegistrationDto, EnterpriseRegistrationService, RegisterEnterpriseDto } from '@app/enterprises';
+import { AcceptInvitationDto, ConfirmRegistrationDto, EnterpriseRegistrationService, MemberInvitationsService, RegisterEnterpriseDto } from '@app/enterprises';
 import { SessionCookie } from './session-cookie';
 
 /**
@@ -40,6 +40,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly registrations: EnterpriseRegistrationService,
+    private readonly invitations: MemberInvitationsService,
     config: AppConfig,
   ) {
     this.cookie = new SessionCookie(config.get('PUBLIC_URL'), config.get('REFRESH_TOKEN_TTL_DAYS'));
@@ -80,6 +81,18 @@ export class AuthController {
   })
   confirmRegistration(@Body() body: ConfirmRegistrationDto) {
     return this.registrations.confirm(body.token);
+  }
+
+  /** The link from an invitation mail: the invitee chooses a password and joins the firm. */
+  @Public()
+  @Post('invitations/accept')
+  @ApiDoc({
+    summary: 'Accept an invitation to join a firm',
+    description: 'The one-time token from the invitation e-mail and a chosen password create the invitee’s account as a member of the firm; they can then sign in.',
+    errors: [ErrorCode.INVITATION_LINK_INVALID, ErrorCode.PASSWORD_TOO_WEAK, ErrorCode.EMAIL_TAKEN],
+  })
+  acceptInvitation(@Body() body: AcceptInvitationDto) {
+    return this.invitations.accept(body.token, body.password);
   }
 
   @Public()

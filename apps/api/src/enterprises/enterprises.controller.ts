@@ -1,12 +1,14 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { UserView } from '@app/identity';
-import { ApiDoc, AuthUser, CurrentUser, ErrorCode, OptionalJwtAuthGuard, PageOf, PageQueryDto, Public, Roles } from '@app/common';
+import { ApiDoc, AuthUser, CurrentUser, ErrorCode, Language, OptionalJwtAuthGuard, PageOf, PageQueryDto, Public, RequestLanguage, Roles } from '@app/common';
 import {
   AddEnterpriseMemberDto,
   EnterprisesService,
   EnterpriseSummary,
   ListEnterprisesQueryDto,
+  MemberInvitationsService,
+  MemberInvitationView,
   StatusHistoryView,
   UpdateEnterpriseDto,
 } from '@app/enterprises';
@@ -14,7 +16,10 @@ import {
 @ApiTags('enterprises')
 @Controller({ path: 'enterprises', version: '1' })
 export class EnterprisesController {
-  constructor(private readonly enterprises: EnterprisesService) {}
+  constructor(
+    private readonly enterprises: EnterprisesService,
+    private readonly invitations: MemberInvitationsService,
+  ) {}
 
   /** The directory: verified firms; admins may ask for another status. */
   @Public()
@@ -84,16 +89,40 @@ export class EnterprisesController {
     return this.enterprises.members(actor, id, query);
   }
 
-  /** The firm's owner (or an admin) adds a colleague, who is mailed a set-password link. */
+  /**
+   * The firm's owner (or an admin) invites a colleague by e-mail. The answer and the pending list are
+   * the same whether or not the address has an account; the invitee's mail says which.
+   */
   @ApiBearerAuth()
   @Roles('enterprise', 'admin')
   @Post(':id/members')
+  @HttpCode(202)
   @ApiDoc({
-    summary: 'Add a member to a firm',
-    description: 'The owner adds a colleague; they get an e-mail with a set-password link.',
-    errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_FORBIDDEN, ErrorCode.EMAIL_TAKEN],
+    summary: 'Invite a colleague to a firm',
+    description:
+      'The owner invites a colleague by e-mail. The invitee is mailed a link to choose a password and join (`POST /auth/invitations/accept`); an address that already has an account is told instead that it cannot join. The answer is the same in both cases, so it never tells whether an address has an account.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_FORBIDDEN],
   })
-  addEnterpriseMember(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: AddEnterpriseMemberDto) {
-    return this.enterprises.addMember(actor, id, dto);
+  inviteEnterpriseMember(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: AddEnterpriseMemberDto,
+    @RequestLanguage() language: Language,
+  ) {
+    return this.invitations.invite(actor, id, dto, language);
+  }
+
+  /** Invitations sent and not yet accepted (nor expired). */
+  @ApiBearerAuth()
+  @Roles('enterprise', 'admin')
+  @Get(':id/invitations')
+  @ApiDoc({
+    summary: 'List a firm’s pending invitations',
+    description: 'Invitations not yet accepted and not expired, for the firm’s owner and administrators.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_FORBIDDEN],
+  })
+  @ApiOkResponse({ type: [MemberInvitationView] })
+  listEnterpriseInvitations(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
+    return this.invitations.pending(actor, id);
   }
 }

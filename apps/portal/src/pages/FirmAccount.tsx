@@ -65,7 +65,7 @@ export function ProfileForm({ firm }: { firm: Schemas['EnterpriseView'] }) {
   );
 }
 
-/** The firm's members; the owner invites a colleague, who gets a set-password e-mail. */
+/** The firm's members; the owner invites a colleague, who joins from the mailed link. */
 export function Members({ firmId, canInvite }: { firmId: string; canInvite: boolean }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
@@ -73,13 +73,18 @@ export function Members({ firmId, canInvite }: { firmId: string; canInvite: bool
     queryKey: ['enterprise', firmId, 'members'],
     queryFn: async () => unwrap(await api.GET('/api/v1/enterprises/{id}/members', { params: { path: { id: firmId } } })),
   });
+  const invitations = useQuery({
+    queryKey: ['enterprise', firmId, 'invitations'],
+    enabled: canInvite,
+    queryFn: async () => unwrap(await api.GET('/api/v1/enterprises/{id}/invitations', { params: { path: { id: firmId } } })),
+  });
   const { register, handleSubmit, reset, formState } = useForm<{ fullName: string; email: string }>();
   const invite = useMutation({
     mutationFn: async (v: { fullName: string; email: string }) =>
       unwrap(await api.POST('/api/v1/enterprises/{id}/members', { params: { path: { id: firmId } }, body: { fullName: v.fullName.trim(), email: v.email.trim() } })),
     onSuccess: async () => {
       reset();
-      await queryClient.invalidateQueries({ queryKey: ['enterprise', firmId, 'members'] });
+      await queryClient.invalidateQueries({ queryKey: ['enterprise', firmId, 'invitations'] });
     },
   });
   return (
@@ -108,6 +113,29 @@ export function Members({ firmId, canInvite }: { firmId: string; canInvite: bool
           </table>
         )}
       </QueryView>
+      {canInvite && !!invitations.data?.length && (
+        <table>
+          <caption>{t('firmAccount.pending')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('register.fullName')}</th>
+              <th scope="col">{t('signIn.email')}</th>
+              <th scope="col">{t('firmAccount.invitedAt')}</th>
+              <th scope="col">{t('firmAccount.expiresAt')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {invitations.data.map((i) => (
+              <tr key={i.id}>
+                <td>{i.fullName}</td>
+                <td>{i.email}</td>
+                <td>{formatDate(i.invitedAt)}</td>
+                <td>{formatDate(i.expiresAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       {canInvite && (
         <form onSubmit={(e) => void handleSubmit((v) => invite.mutate(v))(e)} noValidate>
           <h3>{t('firmAccount.invite')}</h3>

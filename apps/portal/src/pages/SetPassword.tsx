@@ -10,8 +10,11 @@ type Fields = { password: string; confirm: string };
 const MIN = 8;
 const MAX = 128;
 
-/** The page the account mail links to: /set-password?token=… */
-export default function SetPassword() {
+/**
+ * The pages that mail links to for choosing a first password: /set-password?token=… (an account made
+ * by an admin) and /invitation?token=… (joining a firm that invited you).
+ */
+export default function SetPassword({ invitation = false }: { invitation?: boolean }) {
   const { t } = useTranslation();
   const token = useSearchParams()[0].get('token') ?? '';
   const [error, setError] = useState<unknown>(null);
@@ -21,7 +24,8 @@ export default function SetPassword() {
   const onSubmit = async (values: Fields) => {
     setError(null);
     try {
-      unwrap(await api.POST('/api/v1/auth/password-setup', { body: { token, password: values.password } }));
+      if (invitation) unwrap(await api.POST('/api/v1/auth/invitations/accept', { body: { token, password: values.password } }));
+      else unwrap(await api.POST('/api/v1/auth/password-setup', { body: { token, password: values.password } }));
       setDone(true);
     } catch (err) {
       setError(err);
@@ -31,15 +35,16 @@ export default function SetPassword() {
   if (done) {
     return (
       <div className="narrow">
-        <PageTitle>{t('setPassword.title')}</PageTitle>
-        <p role="status">{t('setPassword.done')}</p>
+        <PageTitle>{t(invitation ? 'setPassword.invitationTitle' : 'setPassword.title')}</PageTitle>
+        <p role="status">{t(invitation ? 'setPassword.joined' : 'setPassword.done')}</p>
         <Link to="/sign-in">{t('nav.signIn')}</Link>
       </div>
     );
   }
   return (
     <div className="narrow">
-      <PageTitle>{t('setPassword.title')}</PageTitle>
+      <PageTitle>{t(invitation ? 'setPassword.invitationTitle' : 'setPassword.title')}</PageTitle>
+      {invitation && <p>{t('setPassword.invitationLead')}</p>}
       {!token && <p className="error">{t('setPassword.noToken')}</p>}
       <p>{t('setPassword.rule', { min: MIN })}</p>
       <form onSubmit={(e) => void handleSubmit(onSubmit)(e)} noValidate>

@@ -6,12 +6,13 @@ import {
   EnterpriseStatusChangedPayload,
   MAIL_JOBS,
   MailJobName,
+  MemberInvitedPayload,
   QUEUES,
   RegistrationOnExistingAccountPayload,
   RegistrationRequestedPayload,
 } from '@app/jobs';
 import { AccountMailer } from '@app/identity';
-import { EnterpriseMailer, RegistrationMailer } from '@app/enterprises';
+import { EnterpriseMailer, InvitationMailer, RegistrationMailer } from '@app/enterprises';
 
 /** Thin: picks the mailer for the job; retries and backoff are set when the job is relayed. */
 @Processor(QUEUES.mail)
@@ -22,6 +23,7 @@ export class MailProcessor extends WorkerHost {
     private readonly accounts: AccountMailer,
     private readonly enterprises: EnterpriseMailer,
     private readonly registrations: RegistrationMailer,
+    private readonly invitations: InvitationMailer,
   ) {
     super();
   }
@@ -37,6 +39,8 @@ export class MailProcessor extends WorkerHost {
         return this.registrations.sendConfirmation(job.data as RegistrationRequestedPayload);
       case MAIL_JOBS.registrationOnExistingAccount:
         return this.registrations.sendExistingAccountNotice(job.data as RegistrationOnExistingAccountPayload);
+      case MAIL_JOBS.memberInvited:
+        return this.invitations.sendInvitation(job.data as MemberInvitedPayload);
       default: {
         const unknown: never = name;
         this.logger.error(`Unknown mail job ${String(unknown)}`);

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, prunedRows } from '@app/common';
 import { AuthService } from '@app/identity';
-import { EnterpriseRegistrationService } from '@app/enterprises';
+import { EnterpriseRegistrationService, MemberInvitationsService } from '@app/enterprises';
 import { OperationsService } from '@app/jobs';
 import { ProposalsRetention } from '@app/proposals';
 
@@ -23,6 +23,7 @@ export class RetentionSweeper implements OnApplicationBootstrap, OnApplicationSh
     private readonly auth: AuthService,
     private readonly proposals: ProposalsRetention,
     private readonly registrations: EnterpriseRegistrationService,
+    private readonly invitations: MemberInvitationsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -56,6 +57,7 @@ export class RetentionSweeper implements OnApplicationBootstrap, OnApplicationSh
       idempotency_keys: await this.proposals.pruneIdempotencyKeys(this.config.get('IDEMPOTENCY_RETENTION_HOURS')),
       tokens: await this.auth.pruneExpired(this.config.get('TOKEN_RETENTION_DAYS')),
       registration_requests: await this.registrations.pruneExpired(this.config.get('TOKEN_RETENTION_DAYS')),
+      member_invitations: await this.invitations.pruneExpired(this.config.get('TOKEN_RETENTION_DAYS')),
       orphan_blobs: await this.proposals.pruneOrphanBlobs(this.config.get('ORPHAN_BLOB_GRACE_HOURS')),
     };
     for (const [kind, n] of Object.entries(counts)) prunedRows.inc({ kind }, n);

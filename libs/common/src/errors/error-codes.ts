@@ -19,6 +19,7 @@ export enum ErrorCode {
   REFRESH_TOKEN_REUSED = 'REFRESH_TOKEN_REUSED',
   PASSWORD_SETUP_TOKEN_INVALID = 'PASSWORD_SETUP_TOKEN_INVALID',
   REGISTRATION_LINK_INVALID = 'REGISTRATION_LINK_INVALID',
+  INVITATION_LINK_INVALID = 'INVITATION_LINK_INVALID',
   FORBIDDEN = 'FORBIDDEN',
   CSRF_CHECK_FAILED = 'CSRF_CHECK_FAILED',
   ROLE_FORBIDDEN = 'ROLE_FORBIDDEN',
@@ -131,6 +132,7 @@ export function httpStatusOf(code: ErrorCode): number {
     // An upload that is not a readable CSV/XLSX with the expected columns.
     case ErrorCode.IMPORT_FILE_INVALID:
     case ErrorCode.REGISTRATION_LINK_INVALID:
+    case ErrorCode.INVITATION_LINK_INVALID:
       return 400;
     case ErrorCode.UNAUTHENTICATED:
     case ErrorCode.INVALID_CREDENTIALS:

@@ -9,6 +9,7 @@ import { UserLanguage1763800000200 } from './1763800000200-user-language';
 import { IndicatorTruth1763800000300 } from './1763800000300-indicator-truth';
 import { RegistrationRequests1763800000800 } from './1763800000800-registration-requests';
 import { ProblemDocuments1763800000801 } from './1763800000801-problem-documents';
+import { MemberInvitations1763800000802 } from './1763800000802-member-invitations';
 
 /** Every migration, in order. Listed by hand so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   IndicatorTruth1763800000300,
   RegistrationRequests1763800000800,
   ProblemDocuments1763800000801,
+  MemberInvitations1763800000802,
 ];
