@@ -52,14 +52,24 @@ describe('retention sweeps (worker)', () => {
     const oldOrphan = await blob(`attachments/cd/${randomUUID()}`, 100);
     const freshOrphan = await blob(`attachments/ef/${randomUUID()}`, 1);
 
+    // Unconfirmed registrations and unaccepted invitations hold personal data: pruned once long expired.
+    await q(`INSERT INTO registration_requests (id, email, full_name, password_hash, language, profile, expires_at) VALUES
+             (gen_random_uuid(), 'old@x.vn', 'A', 'h', 'vi', '{}', now() - interval '10 days'),
+             (gen_random_uuid(), 'live@x.vn', 'B', 'h', 'vi', '{}', now() + interval '1 day')`);
+    await q(`INSERT INTO member_invitations (id, enterprise_id, email, full_name, language, invited_by, expires_at) VALUES
+             (gen_random_uuid(), $1, 'old@x.vn', 'A', 'vi', $2, now() - interval '10 days'),
+             (gen_random_uuid(), $1, 'live@x.vn', 'B', 'vi', $2, now() + interval '1 day')`, [firm.id, firm.memberId]);
+
     const counts = await ctx.worker!.get(RetentionSweeper).sweep();
-    expect(counts).toEqual({ outbox: 1, idempotency_keys: 1, tokens: 2, orphan_blobs: 1 });
+    expect(counts).toEqual({ outbox: 1, idempotency_keys: 1, tokens: 2, registration_requests: 1, member_invitations: 1, orphan_blobs: 1 });
     expect((await q(`SELECT job_name FROM outbox ORDER BY id`)).map((r: { job_name: string }) => r.job_name)).toEqual(['recent', 'pending']);
     expect((await q(`SELECT key FROM idempotency_keys`)).map((r: { key: string }) => r.key)).toEqual(['new']);
+    expect(await q(`SELECT email FROM registration_requests`)).toEqual([{ email: 'live@x.vn' }]);
+    expect(await q(`SELECT email FROM member_invitations`)).toEqual([{ email: 'live@x.vn' }]);
     expect(existsSync(referenced)).toBe(true);
     expect(existsSync(freshOrphan)).toBe(true);
     expect(existsSync(oldOrphan)).toBe(false);
     // A second sweep finds nothing more.
-    expect(await ctx.worker!.get(RetentionSweeper).sweep()).toEqual({ outbox: 0, idempotency_keys: 0, tokens: 0, orphan_blobs: 0 });
+    expect(await ctx.worker!.get(RetentionSweeper).sweep()).toEqual({ outbox: 0, idempotency_keys: 0, tokens: 0, registration_requests: 0, member_invitations: 0, orphan_blobs: 0 });
   });
 });
