@@ -5,7 +5,7 @@ import { AuthGuard } from '@nestjs/passport';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiDoc, AppConfig, AppError, AuthUser, createValidationPipe, CurrentUser, ErrorCode, Language, Public, RequestLanguage } from '@app/common';
 import { AuthService, LoginDto, RefreshDto, SetPasswordDto, TokenPair, UpdateMeDto, User, UsersService } from '@app/identity';
-import { AcceptInvitationDto, ConfirmRegistrationDto, EnterpriseRegistrationService, MemberInvitationsService, RegisterEnterpriseDto } from '@app/enterprises';
+import { ConfirmRegistrationDto, EnterpriseRegistrationService, MemberInvitationsService, RegisterEnterpriseDto } from '@app/enterprises';
 import { SessionCookie } from './session-cookie';
 
 /**
@@ -91,7 +91,7 @@ export class AuthController {
     description: 'The one-time token from the invitation e-mail and a chosen password create the invitee’s account as a member of the firm; they can then sign in.',
     errors: [ErrorCode.INVITATION_LINK_INVALID, ErrorCode.PASSWORD_TOO_WEAK, ErrorCode.EMAIL_TAKEN],
   })
-  acceptInvitation(@Body() body: AcceptInvitationDto) {
+  acceptInvitation(@Body() body: SetPasswordDto) {
     return this.invitations.accept(body.token, body.password);
   }
 

@@ -18,6 +18,7 @@ import {
 } from '@app/identity';
 import { assertOwnerOrAdmin, findEnterprise } from '../enterprise-access';
 import { MemberInvitation } from './member-invitation.entity';
+import { pruneExpiredLinks } from '../expiring-links';
 
 export class MemberInvitationView {
   id: string;
@@ -141,12 +142,7 @@ export class MemberInvitationsService {
   }
 
   /** Retention: invitations whose link expired more than `days` ago. */
-  async pruneExpired(days: number): Promise<number> {
-    const [row] = await this.dataSource.query<{ n: number }[]>(
-      `WITH gone AS (DELETE FROM member_invitations WHERE expires_at < now() - make_interval(days => $1) RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
-      [days],
-    );
-    return row?.n ?? 0;
+  pruneExpired(days: number): Promise<number> {
+    return pruneExpiredLinks(this.dataSource, 'member_invitations', days);
   }
 }

@@ -30,6 +30,7 @@ import { insertStatusHistory } from '../status-history';
 import { normalizeTaxCodeOrFail } from '../tax-code-errors';
 import { RegisterEnterpriseDto, RegisterEnterpriseProfileDto } from '../dto/register-enterprise.dto';
 import { RegistrationRequest } from './registration-request.entity';
+import { pruneExpiredLinks } from '../expiring-links';
 
 /** The one answer to a registration, whether or not the address already has an account. */
 export class RegistrationRequested {
@@ -129,13 +130,8 @@ export class EnterpriseRegistrationService {
   }
 
   /** Retention: requests whose link expired more than `days` ago (they hold personal data). */
-  async pruneExpired(days: number): Promise<number> {
-    const [row] = await this.dataSource.query<{ n: number }[]>(
-      `WITH gone AS (DELETE FROM registration_requests WHERE expires_at < now() - make_interval(days => $1) RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
-      [days],
-    );
-    return row?.n ?? 0;
+  pruneExpired(days: number): Promise<number> {
+    return pruneExpiredLinks(this.dataSource, 'registration_requests', days);
   }
 
   /**

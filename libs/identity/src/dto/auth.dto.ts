@@ -24,7 +24,7 @@ export class RefreshDto {
 }
 
 export class SetPasswordDto {
-  @ApiProperty({ description: 'The token from the account-created e-mail' })
+  @ApiProperty({ description: 'The token from the e-mail’s link (a new account’s, or an invitation to join a firm)' })
   @IsString()
   @MaxLength(200)
   token: string;
