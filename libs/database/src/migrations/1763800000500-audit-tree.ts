@@ -6,13 +6,14 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * chains queued rows in the order it sees them committed (audit_chain: position, predecessor,
  * chain hash — moved out of audit_log, which stays content only), extends a Certificate
  * Transparency style Merkle tree over the chain hashes (audit_tree_node) and signs its heads
- * (audit_tree_head). Chain, nodes and heads are append-only like the log.
+ * (audit_tree_head). Chain, nodes and heads are append-only like the log. No foreign key points at
+ * audit_log: it would make TRUNCATE fail on the key before the append-only trigger could refuse it.
  */
 export class AuditTree1763800000500 implements MigrationInterface {
   name = 'AuditTree1763800000500';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE audit_pending (seq bigint PRIMARY KEY REFERENCES audit_log (seq))`);
+    await q.query(`CREATE TABLE audit_pending (seq bigint PRIMARY KEY)`);
     await q.query(`
       CREATE FUNCTION audit_log_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -26,7 +27,7 @@ export class AuditTree1763800000500 implements MigrationInterface {
     await q.query(`
       CREATE TABLE audit_chain (
         pos bigint PRIMARY KEY CHECK (pos >= 0),
-        seq bigint NOT NULL UNIQUE REFERENCES audit_log (seq),
+        seq bigint NOT NULL UNIQUE,
         prev_hash char(64) NOT NULL,
         hash char(64) NOT NULL
       )`);
