@@ -55,7 +55,7 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
   afterAll(() => ctx.close());
 
   it('a write does not wait for the chain: it commits while the chain builder is held up', async () => {
-    const builder = await ctx.dataSource.createQueryRunner();
+    const builder = ctx.dataSource.createQueryRunner();
     await builder.connect();
     await builder.startTransaction();
     try {
@@ -102,14 +102,14 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
       expect(proof).toMatchObject({ entryId: entry.id, chainHash: entry.hash, treeSize: head.treeSize, rootHash: head.rootHash });
       expect(verifyInclusion(leafHash(entry.hash), proof.leafIndex, head.treeSize, proof.auditPath, head.rootHash)).toBe(true);
       // Another entry's hash does not pass for it.
-      const other = entries.find((e) => e.id !== entry.id) as { hash: string };
+      const other = entries.find((e) => e.id !== entry.id)!;
       expect(verifyInclusion(leafHash(other.hash), proof.leafIndex, head.treeSize, proof.auditPath, head.rootHash)).toBe(false);
     }
     // A bid's entry is held sealed until the opening: it has no proof, exactly like an unknown id.
     const audit = ctx.app.get(AuditService);
     const problemId = randomUUID();
     await ctx.dataSource.transaction((m) =>
-      audit.recordSealed(m, { scope: 'bids', ref: problemId }, { actor: null as never, action: 'proposal.submitted', entityType: 'proposal', entityId: randomUUID() }),
+      audit.recordSealed(m, { scope: 'bids', ref: problemId }, { actor: null, action: 'proposal.submitted', entityType: 'proposal', entityId: randomUUID() }),
     );
     const [held] = await ctx.dataSource.query<{ id: string }[]>(`SELECT id FROM audit_sealed WHERE ref = $1`, [problemId]);
     await tree.publish();
