@@ -111,12 +111,15 @@ export class AuditTreeService {
   /** Chains every committed row not yet chained and extends the tree; returns the tree size. */
   async catchUp(): Promise<number> {
     for (;;) {
-      const { chained, size } = await this.dataSource.transaction(async (m) => {
+      const { chained, grown, size } = await this.dataSource.transaction(async (m) => {
         await m.query('SELECT pg_advisory_xact_lock($1)', [SEQUENCER_LOCK]);
         const chained = await this.chainPending(m);
-        return { chained, size: await this.extendTree(m) };
+        const before = await this.treeSize(m);
+        const size = await this.extendTree(m, before);
+        return { chained, grown: size - before, size };
       });
-      if (chained < CHAIN_BATCH) return size;
+      // Rounds stay bounded (a long backlog, or a log migrated from the old chain, takes several).
+      if (chained < CHAIN_BATCH && grown < CHAIN_BATCH) return size;
     }
   }
 
@@ -168,9 +171,8 @@ export class AuditTreeService {
   }
 
   /** Adds the leaves (and the inner nodes they complete) for every chained row not yet in the tree. */
-  private async extendTree(m: EntityManager): Promise<number> {
-    const size = await this.treeSize(m);
-    const leaves = await m.query<{ hash: string }[]>('SELECT hash FROM audit_chain WHERE pos >= $1 ORDER BY pos', [size]);
+  private async extendTree(m: EntityManager, size: number): Promise<number> {
+    const leaves = await m.query<{ hash: string }[]>('SELECT hash FROM audit_chain WHERE pos >= $1 ORDER BY pos LIMIT $2', [size, CHAIN_BATCH]);
     if (leaves.length === 0) return size;
     const frontier = await this.frontierAt(m, size);
     const nodes: (string | number)[][] = [];
