@@ -198,8 +198,10 @@ export class AuditTreeService {
   /** The stored right edge of the tree of `size`, to go on appending from (or rehashing after). */
   private async frontierAt(m: EntityManager, size: number): Promise<Frontier> {
     const read = this.reader(m);
-    const edge = Frontier.edgeOf(size);
-    return new Frontier(size, await Promise.all(edge.map(async ({ level, index }) => ({ level, hash: await read(level, index) }))));
+    const nodes: { level: number; hash: string }[] = [];
+    // One after the other: inside a transaction every query shares one connection.
+    for (const { level, index } of Frontier.edgeOf(size)) nodes.push({ level, hash: await read(level, index) });
+    return new Frontier(size, nodes);
   }
 
   /** Reads stored nodes, each once per call site. */
