@@ -35,6 +35,10 @@ const PUBLIC_ROUTES = [
   'GET /api/v1/problems/:id/result',
   'GET /api/v1/ocds/releases',
   'GET /api/v1/ocds/release-packages',
+  // The audit log's signed tree heads and proofs: hashes only, for anyone to check the log (issue 15).
+  'GET /api/v1/audit/heads/latest',
+  'GET /api/v1/audit/proofs/consistency',
+  'GET /api/v1/audit/proofs/:entryId',
 ];
 
 interface RouteInfo {

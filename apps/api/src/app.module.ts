@@ -23,6 +23,7 @@ import { NotificationsController } from './notifications/notifications.controlle
 import { AuthController, MeController } from './auth/auth.controller';
 import { DepartmentsController, UsersController } from './users/users.controller';
 import { AuditController } from './audit/audit.controller';
+import { AuditProofsController } from './audit/audit-proofs.controller';
 import { HealthController } from './health/health.controller';
 import { ProblemMatchingController, ProblemQuestionsController, ProblemsController } from './problems/problems.controller';
 import { ProblemDocumentsController } from './problems/problem-documents.controller';
@@ -100,6 +101,7 @@ export function requestIdOf(req: IncomingMessage): string {
     UsersController,
     DepartmentsController,
     AuditController,
+    AuditProofsController,
     AreasController,
     IndicatorsController,
     EnterpriseImportsController,

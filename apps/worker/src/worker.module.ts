@@ -17,6 +17,7 @@ import { ProblemsProcessor } from './processors/problems.processor';
 import { EvaluationProcessor } from './processors/evaluation.processor';
 import { RetentionSweeper } from './retention/retention.sweeper';
 import { ImportsProcessor } from './processors/imports.processor';
+import { AuditTreeScheduler } from './audit/audit-tree.scheduler';
 
 @Module({
   imports: [
@@ -38,6 +39,6 @@ import { ImportsProcessor } from './processors/imports.processor';
     OcdsModule,
     EvaluationModule,
   ],
-  providers: [MailProcessor, NotificationsProcessor, ProblemsProcessor, EvaluationProcessor, ImportsProcessor, RetentionSweeper],
+  providers: [MailProcessor, NotificationsProcessor, ProblemsProcessor, EvaluationProcessor, ImportsProcessor, RetentionSweeper, AuditTreeScheduler],
 })
 export class WorkerModule {}

@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 @Entity({ name: 'audit_log' })
 export class AuditEntry {
-  /** Chain order. bigint comes back from pg as a string. */
+  /** Insertion order (the chain's order is audit_chain.pos: commit order). bigint comes back from pg as a string. */
   @PrimaryColumn({ type: 'bigint', insert: false, update: false })
   seq: string;
 
@@ -32,10 +32,4 @@ export class AuditEntry {
 
   @Column({ type: 'jsonb', nullable: true })
   after: object | null;
-
-  @Column({ name: 'prev_hash', type: 'char', length: 64 })
-  prevHash: string;
-
-  @Column({ type: 'char', length: 64 })
-  hash: string;
 }

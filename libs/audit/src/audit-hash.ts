@@ -37,3 +37,32 @@ export function auditHash(entry: HashedFields): string {
 export function toJsonValue(value: unknown): object | null {
   return value === undefined || value === null ? null : (JSON.parse(JSON.stringify(value)) as object);
 }
+
+/** An audit row as the database gives it back (audit_log and audit_sealed share these columns). */
+export interface AuditRow {
+  id: string;
+  occurred_at: Date;
+  actor_id: string | null;
+  actor_role: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  before: object | null;
+  after: object | null;
+}
+
+/** The chain hash of a stored row after `prevHash` (GENESIS_HASH for a row's content alone). */
+export function rowHash(r: AuditRow, prevHash: string): string {
+  return auditHash({
+    id: r.id,
+    occurredAt: r.occurred_at,
+    actorId: r.actor_id,
+    actorRole: r.actor_role,
+    action: r.action,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    before: r.before,
+    after: r.after,
+    prevHash,
+  });
+}

@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, auditWriteDuration, decodeCursor, DEFAULT_PAGE_SIZE, Page, sha256Hex, toPage } from '@app/common';
+import { Actor, auditWriteDuration, decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '@app/common';
 import { AuditEntry } from './audit-entry.entity';
-import { auditHash, GENESIS_HASH, HashedFields, toJsonValue } from './audit-hash';
+import { AuditRow, toJsonValue } from './audit-hash';
+import { AuditTreeService, ChainVerification } from './audit-tree.service';
+import { Seal, sealedDigest } from './sealed-digest';
 
 export interface AuditRecord {
   actor: Actor;
@@ -15,16 +17,6 @@ export interface AuditRecord {
   after?: unknown;
   /** Record the actor's role but not who it was (the asker of a clarification question is never revealed). */
   anonymous?: boolean;
-}
-
-/**
- * What a sealed row waits for: `bids` of a problem open when its proposals open (deadline +
- * grace); `scores` of a problem when its panel has finished. `ref` is the problem id.
- */
-export type SealScope = 'bids' | 'scores';
-export interface Seal {
-  scope: SealScope;
-  ref: string;
 }
 
 export interface AuditQuery {
@@ -50,39 +42,19 @@ export class AuditEntryView {
   entityId: string | null;
   before: object | null;
   after: object | null;
-  prevHash: string;
-  hash: string;
+  /** Place in the chain and leaf index in the Merkle tree; null until the worker has chained it (seconds). */
+  treeIndex: number | null;
+  prevHash: string | null;
+  hash: string | null;
 }
 
-export class BrokenLink {
-  seq: string;
-  id: string;
-  reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'sealed_digest_mismatch';
-}
+/** An entry with its link in the chain (null while it waits to be chained). */
+export type ChainedEntry = AuditEntry & { treeIndex: number | null; prevHash: string | null; hash: string | null };
 
-export class ChainVerification {
-  valid: boolean;
-  checked: number;
-  lastSeq: string | null;
-  firstBroken: BrokenLink | null;
-}
+/** An entry's content, as appended to the log. */
+type Entry = Omit<AuditEntry, 'seq'>;
 
-interface HeldRow {
-  id: string;
-  occurred_at: Date;
-  actor_id: string | null;
-  actor_role: string | null;
-  action: string;
-  entity_type: string;
-  entity_id: string | null;
-  before: object | null;
-  after: object | null;
-}
-
-/** An entry's content, before it is linked to the chain. */
-type ChainEntry = Omit<HashedFields, 'prevHash'> & { before: object | null; after: object | null };
-
-function entryOf(r: HeldRow): ChainEntry {
+function entryOf(r: AuditRow): Entry {
   return {
     id: r.id,
     occurredAt: r.occurred_at,
@@ -96,25 +68,20 @@ function entryOf(r: HeldRow): ChainEntry {
   };
 }
 
-/** A held row's content hash (the chain hash without a predecessor), for the anchor's digest. */
-function heldHash(r: HeldRow): string {
-  return auditHash({ ...entryOf(r), prevHash: GENESIS_HASH });
-}
-
-/** Arbitrary constant naming the advisory lock that serialises writers of the chain. */
-const AUDIT_CHAIN_LOCK = 7_106_2025;
-const VERIFY_BATCH = 1000;
-/** Entries per INSERT when many are appended at once (12 columns each; PostgreSQL binds at most 65,535). */
+/** Entries per INSERT when many are appended at once (10 columns each; PostgreSQL binds at most 65,535). */
 const APPEND_CHUNK = 500;
 
 @Injectable()
 export class AuditService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tree: AuditTreeService,
+  ) {}
 
   /**
    * Appends an entry in the caller's transaction, so the change and its audit row commit
-   * (or roll back) together. Writers are serialised by a transaction-scoped advisory lock,
-   * which keeps the chain linear.
+   * (or roll back) together. No lock: the worker links committed rows into the chain and the
+   * Merkle tree in commit order (AuditTreeService), so writers across the city never queue.
    */
   async record(manager: EntityManager, record: AuditRecord): Promise<void> {
     if (!manager.queryRunner?.isTransactionActive) {
@@ -133,23 +100,13 @@ export class AuditService {
     });
   }
 
-  /** Links one entry to the chain's head, under the lock that keeps the chain linear. */
-  private async append(manager: EntityManager, ...entries: ChainEntry[]): Promise<void> {
+  /** Appends entries to the log (content only: the worker chains them once committed). */
+  private async append(manager: EntityManager, ...entries: Entry[]): Promise<void> {
     if (entries.length === 0) return;
-    // Timed into audit_log_write_seconds (Prometheus): the lock wait is most of it under load.
     const end = auditWriteDuration.startTimer();
     try {
-      // One lock and one read of the head for any number of entries (a release appends many).
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-      const last = await manager.query<{ hash: string }[]>('SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1');
-      let prevHash = last[0]?.hash ?? GENESIS_HASH;
-      const rows = entries.map((entry) => {
-        const fields = { ...entry, prevHash };
-        prevHash = auditHash(fields);
-        return { ...fields, hash: prevHash };
-      });
       // In chunks, so a release of thousands of entries stays under the bind-parameter limit.
-      for (let i = 0; i < rows.length; i += APPEND_CHUNK) await manager.insert(AuditEntry, rows.slice(i, i + APPEND_CHUNK));
+      for (let i = 0; i < entries.length; i += APPEND_CHUNK) await manager.insert(AuditEntry, entries.slice(i, i + APPEND_CHUNK));
     } finally {
       end();
     }
@@ -159,7 +116,7 @@ export class AuditService {
    * Holds an entry about a sealed fact (who bid, an evaluator's scores) outside the chain, in the
    * caller's transaction. Nothing reads held rows but `release`, which appends them to the chain
    * when the rule opens them; until then no list, filter, count, seq gap or hash link of the log
-   * shows that they exist. (It also keeps the chain's lock off the bid path.)
+   * shows that they exist.
    */
   async recordSealed(manager: EntityManager, seal: Seal, record: AuditRecord): Promise<void> {
     if (!manager.queryRunner?.isTransactionActive) {
@@ -190,7 +147,7 @@ export class AuditService {
    * (audit_log.id is unique), so calling it again later releases only what was held since.
    */
   async release(manager: EntityManager, seal: Seal): Promise<number> {
-    const held = await manager.query<HeldRow[]>(
+    const held = await manager.query<AuditRow[]>(
       `SELECT s.id, s.occurred_at, s.actor_id, s.actor_role, s.action, s.entity_type, s.entity_id, s.before, s.after
        FROM audit_sealed s
        WHERE s.scope = $1 AND s.ref = $2 AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.id = s.id)
@@ -207,7 +164,7 @@ export class AuditService {
    * firms nor a count, so the log still covers them and `verify` can check them.
    */
   async anchorSealed(manager: EntityManager, seal: Seal, actor: Actor): Promise<void> {
-    const digest = await this.sealedDigest(manager, seal);
+    const digest = await sealedDigest(manager, seal);
     await this.record(manager, {
       actor,
       action: 'audit.sealed_anchored',
@@ -217,23 +174,9 @@ export class AuditService {
     });
   }
 
-  private async anchorHolds(entry: AuditEntry): Promise<boolean> {
-    const after = entry.after as { scope?: SealScope; digest?: string } | null;
-    if (!after?.scope || !entry.entityId) return false;
-    const digest = await this.sealedDigest(this.dataSource.manager, { scope: after.scope, ref: entry.entityId });
-    return digest === after.digest;
-  }
-
-  private async sealedDigest(manager: EntityManager, seal: Seal): Promise<string> {
-    const held = await manager.query<HeldRow[]>(
-      `SELECT id, occurred_at, actor_id, actor_role, action, entity_type, entity_id, before, after
-       FROM audit_sealed WHERE scope = $1 AND ref = $2 ORDER BY held_seq`,
-      [seal.scope, seal.ref],
-    );
-    return sha256Hex(held.map((r) => heldHash(r)).join(''));
-  }
-
-  async list(query: AuditQuery): Promise<Page<AuditEntry>> {
+  /** Newest first; catches the chain up first, so an admin sees every committed entry linked. */
+  async list(query: AuditQuery): Promise<Page<ChainedEntry>> {
+    await this.tree.catchUp();
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor<{ seq: string }>(query.cursor, ['seq']);
     const qb = this.dataSource
@@ -249,39 +192,26 @@ export class AuditService {
     if (query.to) qb.andWhere('a.occurredAt < :to', { to: query.to });
     if (after) qb.andWhere('a.seq < :seq', { seq: after.seq });
     const rows = await qb.getMany();
+    const links = rows.length
+      ? await this.dataSource.query<{ seq: string; pos: string; prev_hash: string; hash: string }[]>(
+          'SELECT seq, pos, prev_hash, hash FROM audit_chain WHERE seq = ANY($1::bigint[])',
+          [rows.map((r) => r.seq)],
+        )
+      : [];
+    const bySeq = new Map(links.map((l) => [l.seq, l]));
     return toPage(
-      rows,
+      rows.map((r) => {
+        const link = bySeq.get(r.seq);
+        return Object.assign(r, { treeIndex: link ? Number(link.pos) : null, prevHash: link?.prev_hash ?? null, hash: link?.hash ?? null });
+      }),
       limit,
       (r) => ({ seq: r.seq }),
       (r) => r,
     );
   }
 
-  /** Walks the whole chain in order and names the first entry whose hash or link does not hold. */
-  async verify(): Promise<ChainVerification> {
-    const repo = this.dataSource.getRepository(AuditEntry);
-    let prevHash = GENESIS_HASH;
-    let lastSeq: string | null = null;
-    let checked = 0;
-    for (;;) {
-      const qb = repo.createQueryBuilder('a').orderBy('a.seq', 'ASC').limit(VERIFY_BATCH);
-      if (lastSeq) qb.where('a.seq > :seq', { seq: lastSeq });
-      const batch = await qb.getMany();
-      for (const entry of batch) {
-        if (entry.prevHash !== prevHash) {
-          return { valid: false, checked, lastSeq, firstBroken: { seq: entry.seq, id: entry.id, reason: 'prev_hash_mismatch' } };
-        }
-        if (auditHash(entry) !== entry.hash) {
-          return { valid: false, checked, lastSeq, firstBroken: { seq: entry.seq, id: entry.id, reason: 'hash_mismatch' } };
-        }
-        if (entry.action === 'audit.sealed_anchored' && !(await this.anchorHolds(entry))) {
-          return { valid: false, checked, lastSeq, firstBroken: { seq: entry.seq, id: entry.id, reason: 'sealed_digest_mismatch' } };
-        }
-        prevHash = entry.hash;
-        lastSeq = entry.seq;
-        checked += 1;
-      }
-      if (batch.length < VERIFY_BATCH) return { valid: true, checked, lastSeq, firstBroken: null };
-    }
+  /** Rehashes the log into the chain and the tree and checks them against signed heads (AuditTreeService.verify). */
+  verify(options: Parameters<AuditTreeService['verify']>[0] = {}): Promise<ChainVerification> {
+    return this.tree.verify(options);
   }
 }

@@ -1,4 +1,8 @@
 export * from './audit.module';
 export * from './audit.service';
 export * from './audit-entry.entity';
+export * from './audit-tree.service';
+export * from './audit-signer';
+export * from './merkle';
+export type { Seal, SealScope } from './sealed-digest';
 export { auditHash, GENESIS_HASH } from './audit-hash';

@@ -193,7 +193,7 @@ export function buildRelease(
 
 export function buildReleasePackage(
   releases: Record<string, unknown>[],
-  meta: { uri: string; publishedDate: Date; publisherName: string },
+  meta: { uri: string; publishedDate: Date; publisherName: string; auditTreeHead?: object | null },
 ) {
   return {
     uri: meta.uri,
@@ -202,6 +202,9 @@ export function buildReleasePackage(
     publisher: { name: meta.publisherName },
     license: 'https://creativecommons.org/licenses/by/4.0/',
     publicationPolicy: `${meta.uri.split('/api/')[0]}/api/docs`,
+    // The audit log's newest signed tree head (issue 15), so whoever archives a package also holds
+    // a head to check the log against later. Not an OCDS field: an additional property.
+    ...(meta.auditTreeHead ? { auditTreeHead: meta.auditTreeHead } : {}),
     releases,
   };
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, AppError, ErrorCode } from '@app/common';
+import { AuditTreeService } from '@app/audit';
 import {
   buildRelease,
   buildReleasePackage,
@@ -52,6 +53,7 @@ export class OcdsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly auditTree: AuditTreeService,
   ) {}
 
   /** In the event's transaction, after its rows are written: snapshots the problem as it now stands. */
@@ -161,11 +163,12 @@ export class OcdsService {
     );
   }
 
-  private pack(releases: OcdsRelease[], path: string): OcdsReleasePackage {
+  private async pack(releases: OcdsRelease[], path: string): Promise<OcdsReleasePackage> {
     return buildReleasePackage(releases, {
       uri: `${this.config.get('PUBLIC_URL').replace(/\/$/, '')}${path}`,
       publishedDate: new Date(),
       publisherName: this.config.get('OCDS_PUBLISHER_NAME'),
+      auditTreeHead: await this.auditTree.latestHead(),
     });
   }
 }

@@ -84,12 +84,16 @@ export function toProblemSummary(r: Omit<SummaryRow, 'sort_key' | 'relevance'> &
   return summary;
 }
 
+/** Marks a cursor from the fuzzy fallback's pages. */
+const FUZZY = '~';
+
 /** LIKE treats % and _ as wildcards; a search for "100%" means the characters. */
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * Public search. Text is matched accent-insensitively on the generated columns: the tsvector for
- * whole words, the trigram index for parts of words (3+ characters). Sort keys are read back as text
+ * Public search. Text is matched accent-insensitively on the generated columns: the full-text
+ * index for whole words and word starts, ranked by ts_rank over those matches only; when no word
+ * matches, the trigram index for parts of words (3+ characters), ranked by similarity. Sort keys are read back as text
  * so the cursor keeps full (microsecond) precision and paging is stable.
  */
 @Injectable()
@@ -97,6 +101,33 @@ export class ProblemSearchService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async search(viewer: Viewer, query: ListProblemsQueryDto): Promise<Page<ProblemSummary>> {
+    const text = nfc(query.q ?? '');
+    const sort: ProblemSort = query.sort ?? (text ? 'relevance' : 'newest');
+    const after = decodeCursor<{ s: string; k: string; id: string }>(query.cursor, ['s', 'k', 'id']);
+    // A cursor remembers whether its pages came from the fuzzy fallback, so paging stays in one list.
+    if (after && after.s !== sort && after.s !== `${sort}${FUZZY}`) throw new AppError(ErrorCode.INVALID_CURSOR, { context: 'otherSort' });
+    const fuzzyCursor = after?.s.endsWith(FUZZY) ?? false;
+    if (!fuzzyCursor) {
+      const page = await this.run(viewer, query, text, sort, after, 'words');
+      // Nothing by whole words or word starts: parts of words (3+ characters), ranked by similarity.
+      if (page.items.length > 0 || after || text.length < 3) return page;
+    }
+    return this.run(viewer, query, text, sort, after, 'fuzzy');
+  }
+
+  /**
+   * One query. `words`: the text through the full-text index only (each word whole or its start,
+   * in any order), ranked by ts_rank over the matches; `fuzzy`: parts of words through the trigram
+   * index, ranked by word_similarity — only asked when the words found nothing.
+   */
+  private async run(
+    viewer: Viewer,
+    query: ListProblemsQueryDto,
+    text: string,
+    sort: ProblemSort,
+    after: { s: string; k: string; id: string } | null,
+    mode: 'words' | 'fuzzy',
+  ): Promise<Page<ProblemSummary>> {
     const params: unknown[] = [];
     const param = (v: unknown) => {
       params.push(v);
@@ -117,24 +148,25 @@ export class ProblemSearchService {
     if (query.deadlineFrom) where.push(`p.deadline >= ${param(query.deadlineFrom)}::timestamptz`);
     if (query.deadlineTo) where.push(`p.deadline <= ${param(query.deadlineTo)}::timestamptz`);
 
-    const text = nfc(query.q ?? '');
     let relevance = 'NULL::numeric';
-    if (text) {
+    if (text && mode === 'words') {
+      const words = splitSearchText(text).words;
+      if (words.length === 0) where.push('false'); // only symbols: nothing by words, the fallback decides
+      else {
+        const tsquery = wordsInAnyOrderQuery(param(words));
+        where.push(`p.search_vector @@ ${tsquery}`);
+        relevance = `round(ts_rank(p.search_vector, ${tsquery})::numeric, 6)`;
+      }
+    } else if (text) {
       const q = param(text);
-      // Words in any order, each a whole word or the start of one (no words: only the text match below).
-      const tsquery = wordsInAnyOrderQuery(param(splitSearchText(text).words));
       // Parts of words need the trigram index, which needs at least three characters to help.
-      const like = text.length >= 3 ? ` OR p.search_document LIKE '%' || f_search_norm(${param(escapeLike(text))}) || '%'` : '';
-      where.push(`(p.search_vector @@ ${tsquery}${like})`);
-      relevance = `round((coalesce(ts_rank(p.search_vector, ${tsquery}), 0) + word_similarity(f_search_norm(${q}), p.search_document))::numeric, 6)`;
+      where.push(`p.search_document LIKE '%' || f_search_norm(${param(escapeLike(text))}) || '%'`);
+      relevance = `round(word_similarity(f_search_norm(${q}), p.search_document)::numeric, 6)`;
     }
 
-    const sort: ProblemSort = query.sort ?? (text ? 'relevance' : 'newest');
     const { key, direction } = this.sortKey(sort === 'relevance' && !text ? 'newest' : sort, status, relevance);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = decodeCursor<{ s: string; k: string; id: string }>(query.cursor, ['s', 'k', 'id']);
     if (after) {
-      if (after.s !== sort) throw new AppError(ErrorCode.INVALID_CURSOR, { context: 'otherSort' });
       const cast = sort === 'relevance' ? 'numeric' : 'timestamptz';
       where.push(`(${key}, p.id) ${direction === 'ASC' ? '>' : '<'} (${param(after.k)}::${cast}, ${param(after.id)}::uuid)`);
     }
@@ -145,7 +177,8 @@ export class ProblemSearchService {
        ORDER BY ${key} ${direction}, p.id ${direction}
        LIMIT ${param(limit + 1)}`;
     const rows = await this.dataSource.query<SummaryRow[]>(sql, params);
-    return toPage(rows, limit, (r) => ({ s: sort, k: r.sort_key, id: r.id }), toProblemSummary);
+    const s = mode === 'fuzzy' && text ? `${sort}${FUZZY}` : sort;
+    return toPage(rows, limit, (r) => ({ s, k: r.sort_key, id: r.id }), toProblemSummary);
   }
 
   /** EXPLAIN of the query search() would run; for checking that the indexes are used. */
@@ -153,6 +186,8 @@ export class ProblemSearchService {
     const original = this.dataSource.query.bind(this.dataSource);
     let plan: string[] = [];
     const spy = async (sql: string, params?: unknown[]) => {
+      // The first query is the one every text search runs (the fallback only follows an empty answer).
+      if (plan.length > 0) return [];
       const rows = await original<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${sql}`, params);
       plan = rows.map((r) => r['QUERY PLAN']);
       return [];

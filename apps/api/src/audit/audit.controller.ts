@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsDate, IsHexadecimal, IsInt, IsOptional, IsString, IsUUID, Length, MaxLength, Min } from 'class-validator';
 import { ApiDoc, cityIso, ErrorCode, PageOf, PageQueryDto, Roles } from '@app/common';
-import { AuditEntry, AuditEntryView, AuditService } from '@app/audit';
+import { AuditEntryView, AuditService, ChainedEntry, ChainVerification } from '@app/audit';
 
 class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'user' })
@@ -42,7 +42,29 @@ class AuditQueryDto extends PageQueryDto {
   to?: Date;
 }
 
-function view(e: AuditEntry): AuditEntryView {
+class VerifyQueryDto {
+  @ApiPropertyOptional({ description: 'Start from the signed head of this size (a checkpoint) instead of the first entry: only later entries are rehashed.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  from?: number;
+
+  @ApiPropertyOptional({ description: 'Size of a signed tree head you hold; with rootHash, the log is checked against it too.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  treeSize?: number;
+
+  @ApiPropertyOptional({ description: 'Root hash of the head you hold (64 hex characters).' })
+  @IsOptional()
+  @IsHexadecimal()
+  @Length(64, 64)
+  rootHash?: string;
+}
+
+function view(e: ChainedEntry): AuditEntryView {
   return {
     seq: Number(e.seq),
     id: e.id,
@@ -54,6 +76,7 @@ function view(e: AuditEntry): AuditEntryView {
     entityId: e.entityId,
     before: e.before,
     after: e.after,
+    treeIndex: e.treeIndex,
     prevHash: e.prevHash,
     hash: e.hash,
   };
@@ -78,14 +101,20 @@ export class AuditController {
     return { items: page.items.map(view), nextCursor: page.nextCursor };
   }
 
-  /** Recomputes every hash in order; names the first entry that does not hold. */
+  /**
+   * Rehashes the log into its chain and Merkle tree and checks them against the newest signed head
+   * and, if given, a head the caller holds; from a checkpoint only the newer entries are rehashed.
+   */
   @Get('verify')
   @ApiDoc({
-    summary: 'Verify the audit hash chain',
-    description: 'Recomputes every hash in order and names the first entry that does not hold, if any.',
-    errors: [],
+    summary: 'Verify the audit log',
+    description:
+      'Rehashes every entry (or, with `from`, every entry after that signed checkpoint) into the chain and the Merkle tree, names the first entry that does not hold, and checks the newest signed tree head and the one given by `treeSize` + `rootHash`: an edited, reordered or deleted entry, or a log shorter than a published head, makes `valid` false.',
+    errors: [ErrorCode.AUDIT_CHECKPOINT_NOT_FOUND],
   })
-  verifyAuditChain() {
-    return this.audit.verify();
+  @ApiOkResponse({ type: ChainVerification })
+  verifyAuditChain(@Query() query: VerifyQueryDto) {
+    const given = query.treeSize && query.rootHash ? { treeSize: query.treeSize, rootHash: query.rootHash.toLowerCase() } : undefined;
+    return this.audit.verify({ from: query.from, given });
   }
 }

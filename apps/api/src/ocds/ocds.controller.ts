@@ -16,6 +16,11 @@ const OCDS_PACKAGE = {
       version: { type: 'string' as const },
       license: { type: 'string' as const },
       publicationPolicy: { type: 'string' as const },
+      auditTreeHead: {
+        type: 'object' as const,
+        description: 'The audit log’s newest signed tree head (as GET /api/v1/audit/heads/latest), absent before the first',
+        additionalProperties: true,
+      },
       releases: { type: 'array' as const, items: { type: 'object' as const, additionalProperties: true } },
     },
     additionalProperties: true,

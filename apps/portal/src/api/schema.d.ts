@@ -892,14 +892,86 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Verify the audit hash chain
-         * @description Recomputes every hash in order and names the first entry that does not hold, if any.
+         * Verify the audit log
+         * @description Rehashes every entry (or, with `from`, every entry after that signed checkpoint) into the chain and the Merkle tree, names the first entry that does not hold, and checks the newest signed tree head and the one given by `treeSize` + `rootHash`: an edited, reordered or deleted entry, or a log shorter than a published head, makes `valid` false.
          *
          *     Signed in as admin.
          *
-         *     Error codes: `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `ROLE_FORBIDDEN` (403), `DATABASE_UNAVAILABLE` (503).
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `ROLE_FORBIDDEN` (403), `AUDIT_CHECKPOINT_NOT_FOUND` (404), `DATABASE_UNAVAILABLE` (503).
          */
         get: operations["verifyAuditChain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/heads/latest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Latest signed tree head of the audit log
+         * @description The size and Merkle root (RFC 6962) of the audit log as the worker last signed them, with the Ed25519 signature over the canonical JSON of {rootHash, signedAt, treeSize} and the public key. Keep it: a later log that drops, edits or reorders anything before it fails the consistency proof and `verify`.
+         *
+         *     Public.
+         *
+         *     Error codes: `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `NOT_FOUND` (404), `DATABASE_UNAVAILABLE` (503).
+         */
+        get: operations["getLatestTreeHead"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/proofs/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Consistency proof between two tree sizes
+         * @description RFC 6962 proof that the tree of size `second` extends the tree of size `first`: nothing before `first` was removed, edited or reordered.
+         *
+         *     Public.
+         *
+         *     Error codes: `AUDIT_TREE_SIZE_INVALID` (400), `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `DATABASE_UNAVAILABLE` (503).
+         */
+        get: operations["getConsistencyProof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/proofs/{entryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inclusion proof of an audit entry
+         * @description RFC 6962 audit path from the entry’s leaf to the root of the tree of `treeSize` (default: the newest signed head).
+         *
+         *     Public.
+         *
+         *     Error codes: `AUDIT_TREE_SIZE_INVALID` (400), `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `AUDIT_ENTRY_NOT_FOUND` (404), `AUDIT_ENTRY_NOT_IN_TREE` (409), `DATABASE_UNAVAILABLE` (503).
+         */
+        get: operations["getInclusionProof"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2256,7 +2328,7 @@ export interface components {
             departmentId: string;
             departmentName: string;
             /** @enum {string} */
-            status: "draft" | "published" | "closed" | "evaluating" | "awarded" | "unsuccessful" | "cancelled";
+            status: "published" | "draft" | "closed" | "evaluating" | "awarded" | "unsuccessful" | "cancelled";
             title: string;
             summary: string;
             /** @enum {string} */
@@ -2316,7 +2388,7 @@ export interface components {
             departmentId: string;
             departmentName: string | null;
             /** @enum {string} */
-            status: "draft" | "published" | "closed" | "evaluating" | "awarded" | "unsuccessful" | "cancelled";
+            status: "published" | "draft" | "closed" | "evaluating" | "awarded" | "unsuccessful" | "cancelled";
             deadline: string;
             clarificationDeadline: string;
             publishedAt: string | null;
@@ -2558,7 +2630,7 @@ export interface components {
             departmentId: string;
             departmentName: string;
             /** @enum {string} */
-            status: "draft" | "published" | "closed" | "evaluating" | "awarded" | "unsuccessful" | "cancelled";
+            status: "published" | "draft" | "closed" | "evaluating" | "awarded" | "unsuccessful" | "cancelled";
             title: string;
             summary: string;
             /** @enum {string} */
@@ -2705,8 +2777,8 @@ export interface components {
                 status: string;
             };
         };
-        AcceptInvitationDto: {
-            /** @description The token from the invitation e-mail’s link */
+        SetPasswordDto: {
+            /** @description The token from the e-mail’s link (a new account’s, or an invitation to join a firm) */
             token: string;
             password: string;
         };
@@ -2734,11 +2806,6 @@ export interface components {
         RefreshDto: {
             /** @description The refresh token; the portal omits it and sends the session cookie with the X-Portal-Session: 1 header */
             refreshToken?: string;
-        };
-        SetPasswordDto: {
-            /** @description The token from the account-created e-mail */
-            token: string;
-            password: string;
         };
         UpdateMeDto: {
             /**
@@ -2807,8 +2874,10 @@ export interface components {
             entityId: string | null;
             before: Record<string, never> | null;
             after: Record<string, never> | null;
-            prevHash: string;
-            hash: string;
+            /** @description Place in the chain and leaf index in the Merkle tree; null until the worker has chained it (seconds). */
+            treeIndex: number | null;
+            prevHash: string | null;
+            hash: string | null;
         };
         AuditEntryViewPage: {
             items: components["schemas"]["AuditEntryView"][];
@@ -2819,13 +2888,64 @@ export interface components {
             seq: string;
             id: string;
             /** @enum {string} */
-            reason: "hash_mismatch" | "prev_hash_mismatch" | "sealed_digest_mismatch";
+            reason: "hash_mismatch" | "prev_hash_mismatch" | "sealed_digest_mismatch" | "position_gap";
+        };
+        HeadCheck: {
+            treeSize: number;
+            rootHash: string;
+            /**
+             * @description `published`: the newest head this server signed; `given`: the one the caller holds.
+             * @enum {string}
+             */
+            source: "published" | "given";
+            holds: boolean;
+            /** @enum {string|null} */
+            reason: "root_mismatch" | "log_shorter_than_head" | "signature_invalid" | null;
         };
         ChainVerification: {
             valid: boolean;
+            /** @description Entries whose content was rehashed (all of them, or those after the checkpoint). */
             checked: number;
             lastSeq: string | null;
             firstBroken: components["schemas"]["BrokenLink"] | null;
+            /** @description The tree size verification started from: 0, or the signed checkpoint asked for. */
+            from: number;
+            treeSize: number;
+            rootHash: string;
+            heads: components["schemas"]["HeadCheck"][];
+        };
+        SignedTreeHead: {
+            treeSize: number;
+            rootHash: string;
+            /** @description ISO 8601 (UTC), as signed. */
+            signedAt: string;
+            /** @description Ed25519 over the canonical JSON of {treeSize, rootHash, signedAt} (keys sorted, no whitespace), base64. */
+            signature: string;
+            keyId: string;
+            /** @description Raw 32-byte Ed25519 public key, base64. */
+            publicKey: string;
+            algorithm: string;
+        };
+        ConsistencyProof: {
+            firstSize: number;
+            firstRoot: string;
+            secondSize: number;
+            secondRoot: string;
+            /** @description RFC 6962 consistency proof. */
+            proof: string[];
+        };
+        InclusionProof: {
+            entryId: string;
+            seq: number;
+            /** @description The entry's position in the chain and leaf index in the tree (0-based). */
+            leafIndex: number;
+            /** @description The entry's chain hash; the leaf is SHA-256(0x00 ‖ chainHash). */
+            chainHash: string;
+            leafHash: string;
+            treeSize: number;
+            rootHash: string;
+            /** @description RFC 6962 audit path, nearest sibling first. */
+            auditPath: string[];
         };
         PopulationCurrentFigureView: {
             value: number;
@@ -3754,7 +3874,7 @@ export interface components {
              * @example PROBLEM_NOT_FOUND
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_CHARACTERS" | "REQUEST_TOO_COMPLEX" | "PASSWORD_TOO_WEAK" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_LOCKED" | "ACCOUNT_DISABLED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "PASSWORD_SETUP_TOKEN_INVALID" | "REGISTRATION_LINK_INVALID" | "INVITATION_LINK_INVALID" | "FORBIDDEN" | "CSRF_CHECK_FAILED" | "ROLE_FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "USER_NOT_FOUND" | "DEPARTMENT_NOT_FOUND" | "AREA_POPULATION_NOT_FOUND" | "DATE_IN_FUTURE" | "SERIES_RANGE_INVALID" | "EMAIL_TAKEN" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_REQUIRED" | "ROLE_NOT_ASSIGNABLE" | "CANNOT_DISABLE_SELF" | "TAX_CODE_INVALID" | "TAX_CODE_TAKEN" | "AREA_NOT_FOUND" | "AREA_CODE_INVALID" | "EFFECTIVE_DATE_INVALID" | "ENTERPRISE_NOT_FOUND" | "ENTERPRISE_FORBIDDEN" | "ENTERPRISE_STATUS_CONFLICT" | "ENTERPRISE_NOT_VERIFIED" | "PROBLEM_NOT_FOUND" | "PROBLEM_FORBIDDEN" | "PROBLEM_NOT_EDITABLE" | "PROBLEM_STATUS_CONFLICT" | "DEADLINE_TOO_SOON" | "CLARIFICATION_DEADLINE_INVALID" | "RUBRIC_INVALID" | "RUBRIC_FROZEN" | "AMENDMENT_EMPTY" | "DEADLINE_SHORTENED" | "CLARIFICATION_CLOSED" | "QUESTION_NOT_FOUND" | "PROPOSAL_NOT_FOUND" | "PROPOSAL_SEALED" | "PROPOSAL_DEADLINE_PASSED" | "PROPOSAL_EXISTS" | "PROPOSAL_WITHDRAWN" | "NOTHING_TO_CONFIRM" | "AMENDMENT_NOT_LATEST" | "PROBLEM_NOT_OPEN" | "IDEMPOTENCY_KEY_REUSED" | "ATTACHMENT_TYPE_NOT_ALLOWED" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_NOT_FOUND" | "PROBLEM_DOCUMENTS_FULL" | "NOT_ON_PANEL" | "PANEL_INVALID" | "PANEL_CHANGE_REASON_REQUIRED" | "CONFLICT_DECLARATION_REQUIRED" | "CONFLICT_DECLARATION_FINAL" | "CONFLICT_OF_INTEREST" | "SCORES_INCOMPLETE" | "SCORES_ALREADY_SUBMITTED" | "SCORES_NOT_SUBMITTED" | "SCORES_HIDDEN" | "SCORING_INCOMPLETE" | "CONSENSUS_NOT_ALLOWED" | "AWARD_JUSTIFICATION_REQUIRED" | "AWARD_NOT_ALLOWED" | "PROBLEM_NOT_DECIDED" | "OCDS_RANGE_TOO_LARGE" | "AREA_OUTSIDE_BOUNDARY" | "IMPORT_FILE_INVALID" | "IMPORT_FILE_TOO_LARGE" | "IMPORT_NOT_FOUND" | "IMPORT_STATUS_CONFLICT" | "CLAIM_NOT_FOUND" | "CLAIM_STATUS_CONFLICT" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_CHARACTERS" | "REQUEST_TOO_COMPLEX" | "PASSWORD_TOO_WEAK" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_LOCKED" | "ACCOUNT_DISABLED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "PASSWORD_SETUP_TOKEN_INVALID" | "REGISTRATION_LINK_INVALID" | "INVITATION_LINK_INVALID" | "FORBIDDEN" | "CSRF_CHECK_FAILED" | "ROLE_FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "USER_NOT_FOUND" | "DEPARTMENT_NOT_FOUND" | "AREA_POPULATION_NOT_FOUND" | "DATE_IN_FUTURE" | "SERIES_RANGE_INVALID" | "EMAIL_TAKEN" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_REQUIRED" | "ROLE_NOT_ASSIGNABLE" | "CANNOT_DISABLE_SELF" | "TAX_CODE_INVALID" | "TAX_CODE_TAKEN" | "AREA_NOT_FOUND" | "AREA_CODE_INVALID" | "EFFECTIVE_DATE_INVALID" | "ENTERPRISE_NOT_FOUND" | "ENTERPRISE_FORBIDDEN" | "ENTERPRISE_STATUS_CONFLICT" | "ENTERPRISE_NOT_VERIFIED" | "PROBLEM_NOT_FOUND" | "PROBLEM_FORBIDDEN" | "PROBLEM_NOT_EDITABLE" | "PROBLEM_STATUS_CONFLICT" | "DEADLINE_TOO_SOON" | "CLARIFICATION_DEADLINE_INVALID" | "RUBRIC_INVALID" | "RUBRIC_FROZEN" | "AMENDMENT_EMPTY" | "DEADLINE_SHORTENED" | "CLARIFICATION_CLOSED" | "QUESTION_NOT_FOUND" | "PROPOSAL_NOT_FOUND" | "PROPOSAL_SEALED" | "PROPOSAL_DEADLINE_PASSED" | "PROPOSAL_EXISTS" | "PROPOSAL_WITHDRAWN" | "NOTHING_TO_CONFIRM" | "AMENDMENT_NOT_LATEST" | "PROBLEM_NOT_OPEN" | "IDEMPOTENCY_KEY_REUSED" | "ATTACHMENT_TYPE_NOT_ALLOWED" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_NOT_FOUND" | "PROBLEM_DOCUMENTS_FULL" | "NOT_ON_PANEL" | "PANEL_INVALID" | "PANEL_CHANGE_REASON_REQUIRED" | "CONFLICT_DECLARATION_REQUIRED" | "CONFLICT_DECLARATION_FINAL" | "CONFLICT_OF_INTEREST" | "SCORES_INCOMPLETE" | "SCORES_ALREADY_SUBMITTED" | "SCORES_NOT_SUBMITTED" | "SCORES_HIDDEN" | "SCORING_INCOMPLETE" | "CONSENSUS_NOT_ALLOWED" | "AWARD_JUSTIFICATION_REQUIRED" | "AWARD_NOT_ALLOWED" | "PROBLEM_NOT_DECIDED" | "OCDS_RANGE_TOO_LARGE" | "AUDIT_ENTRY_NOT_FOUND" | "AUDIT_ENTRY_NOT_IN_TREE" | "AUDIT_TREE_SIZE_INVALID" | "AUDIT_CHECKPOINT_NOT_FOUND" | "AREA_OUTSIDE_BOUNDARY" | "IMPORT_FILE_INVALID" | "IMPORT_FILE_TOO_LARGE" | "IMPORT_NOT_FOUND" | "IMPORT_STATUS_CONFLICT" | "CLAIM_NOT_FOUND" | "CLAIM_STATUS_CONFLICT" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INTERNAL_ERROR";
             /** @example Không tìm thấy bài toán này. */
             message: string;
             /** @description Structured facts about the error, e.g. one entry per invalid field for VALIDATION_FAILED. */
@@ -5906,7 +6026,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AcceptInvitationDto"];
+                "application/json": components["schemas"]["SetPasswordDto"];
             };
         };
         responses: {
@@ -7187,7 +7307,14 @@ export interface operations {
     };
     verifyAuditChain: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Start from the signed head of this size (a checkpoint) instead of the first entry: only later entries are rehashed. */
+                from?: number;
+                /** @description Size of a signed tree head you hold; with rootHash, the log is checked against it too. */
+                treeSize?: number;
+                /** @description Root hash of the head you hold (64 hex characters). */
+                rootHash?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7202,7 +7329,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChainVerification"];
                 };
             };
-            /** @description Error: `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            /** @description Error: `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7222,6 +7349,163 @@ export interface operations {
             };
             /** @description Error: `ROLE_FORBIDDEN` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `AUDIT_CHECKPOINT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getLatestTreeHead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedTreeHead"];
+                };
+            };
+            /** @description Error: `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getConsistencyProof: {
+        parameters: {
+            query: {
+                /** @description Size of the earlier head (the one you hold). */
+                first: number;
+                /** @description Size of the later head. */
+                second: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsistencyProof"];
+                };
+            };
+            /** @description Error: `AUDIT_TREE_SIZE_INVALID`, `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getInclusionProof: {
+        parameters: {
+            query?: {
+                /** @description Tree size to prove against (default: the newest signed head). */
+                treeSize?: number;
+            };
+            header?: never;
+            path: {
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InclusionProof"];
+                };
+            };
+            /** @description Error: `AUDIT_TREE_SIZE_INVALID`, `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `AUDIT_ENTRY_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `AUDIT_ENTRY_NOT_IN_TREE` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10442,6 +10726,10 @@ export interface operations {
                         version: string;
                         license?: string;
                         publicationPolicy?: string;
+                        /** @description The audit log’s newest signed tree head (as GET /api/v1/audit/heads/latest), absent before the first */
+                        auditTreeHead?: {
+                            [key: string]: unknown;
+                        };
                         releases: {
                             [key: string]: unknown;
                         }[];
@@ -10509,6 +10797,10 @@ export interface operations {
                         version: string;
                         license?: string;
                         publicationPolicy?: string;
+                        /** @description The audit log’s newest signed tree head (as GET /api/v1/audit/heads/latest), absent before the first */
+                        auditTreeHead?: {
+                            [key: string]: unknown;
+                        };
                         releases: {
                             [key: string]: unknown;
                         }[];

@@ -33,6 +33,15 @@ export const envSchema = Joi.object({
     .required()
     .custom((value: string, helpers) => (Buffer.from(value, 'base64').length === 32 ? value : helpers.error('any.invalid')))
     .messages({ 'any.invalid': '"DATA_MASTER_KEY" must be the base64 of exactly 32 bytes' }),
+  // Ed25519 seed (base64 of 32 bytes) signing the audit tree's heads; unset: derived from DATA_MASTER_KEY.
+  AUDIT_SIGNING_KEY: Joi.string()
+    .base64()
+    .allow('')
+    .optional()
+    .custom((value: string, helpers) => (value === '' || Buffer.from(value, 'base64').length === 32 ? value : helpers.error('any.invalid')))
+    .messages({ 'any.invalid': '"AUDIT_SIGNING_KEY" must be the base64 of exactly 32 bytes' }),
+  // How often the worker chains committed audit rows, extends the Merkle tree and signs a new head.
+  AUDIT_TREE_INTERVAL_MS: Joi.number().integer().min(100).default(2000),
   STORAGE_DIR: Joi.string().default('.data/storage'),
   // The built portal (vite build output) the API serves at `/`; absent: the API serves /api only.
   PORTAL_DIR: Joi.string().default('dist/portal'),
@@ -133,6 +142,8 @@ export interface AppEnv {
   METRICS_HOST: string;
   JWT_SECRET: string;
   DATA_MASTER_KEY: string;
+  AUDIT_SIGNING_KEY?: string;
+  AUDIT_TREE_INTERVAL_MS: number;
   STORAGE_DIR: string;
   PORTAL_DIR: string;
   ATTACHMENT_MAX_BYTES: number;

@@ -85,6 +85,10 @@ export enum ErrorCode {
   AWARD_NOT_ALLOWED = 'AWARD_NOT_ALLOWED',
   PROBLEM_NOT_DECIDED = 'PROBLEM_NOT_DECIDED',
   OCDS_RANGE_TOO_LARGE = 'OCDS_RANGE_TOO_LARGE',
+  AUDIT_ENTRY_NOT_FOUND = 'AUDIT_ENTRY_NOT_FOUND',
+  AUDIT_ENTRY_NOT_IN_TREE = 'AUDIT_ENTRY_NOT_IN_TREE',
+  AUDIT_TREE_SIZE_INVALID = 'AUDIT_TREE_SIZE_INVALID',
+  AUDIT_CHECKPOINT_NOT_FOUND = 'AUDIT_CHECKPOINT_NOT_FOUND',
   AREA_OUTSIDE_BOUNDARY = 'AREA_OUTSIDE_BOUNDARY',
   IMPORT_FILE_INVALID = 'IMPORT_FILE_INVALID',
   IMPORT_FILE_TOO_LARGE = 'IMPORT_FILE_TOO_LARGE',
@@ -127,6 +131,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.SCORES_INCOMPLETE:
     case ErrorCode.AWARD_JUSTIFICATION_REQUIRED:
     case ErrorCode.OCDS_RANGE_TOO_LARGE:
+    // A tree size the log has not reached (or a first size after the second).
+    case ErrorCode.AUDIT_TREE_SIZE_INVALID:
     // A unit that was not part of the city on the date asked (e.g. a former Hải Dương unit before July 2025).
     case ErrorCode.AREA_OUTSIDE_BOUNDARY:
     // An upload that is not a readable CSV/XLSX with the expected columns.
@@ -167,6 +173,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.PROBLEM_NOT_DECIDED:
     case ErrorCode.IMPORT_NOT_FOUND:
     case ErrorCode.CLAIM_NOT_FOUND:
+    case ErrorCode.AUDIT_ENTRY_NOT_FOUND:
+    case ErrorCode.AUDIT_CHECKPOINT_NOT_FOUND:
       return 404;
     case ErrorCode.EMAIL_TAKEN:
     case ErrorCode.DEPARTMENT_CODE_TAKEN:
@@ -190,6 +198,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.IMPORT_STATUS_CONFLICT:
     case ErrorCode.CLAIM_STATUS_CONFLICT:
     case ErrorCode.PROBLEM_DOCUMENTS_FULL:
+    // The entry is chained after the tree size asked for: ask again with a later head.
+    case ErrorCode.AUDIT_ENTRY_NOT_IN_TREE:
       return 409;
     case ErrorCode.PAYLOAD_TOO_LARGE:
     case ErrorCode.ATTACHMENT_TOO_LARGE:
