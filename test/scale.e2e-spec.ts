@@ -2,7 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import request from 'supertest';
+import { QUEUES } from '@app/jobs';
 import { bearer, createUser, login, PASSWORD, startApp, TestContext } from './harness';
 import { createDepartmentWithOfficer, createVerifiedEnterprise, TEST_RUBRIC, TestDepartment, TestFirm } from './factories';
 import { Cluster, startCluster } from './cluster';
@@ -274,6 +276,25 @@ describe('two APIs and two workers on one PostgreSQL and Redis', () => {
     expect(verify.status).toBe(200);
     expect(verify.body).toMatchObject({ valid: true, firstBroken: null });
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
+  });
+
+  it('keeps one schedule for each periodic sweep, however many workers registered it', async () => {
+    for (const [name, id] of [
+      [QUEUES.problems, 'deadline-sweep'],
+      [QUEUES.evaluation, undefined],
+    ] as const) {
+      const queue = new Queue(name, { connection: { url: process.env.REDIS_URL } });
+      try {
+        const schedulers = await queue.getJobSchedulers();
+        expect(schedulers.length).toBe(1);
+        if (id) expect(schedulers[0].key).toBe(id);
+        // …and one delayed run of it waiting, not one per worker.
+        const delayed = (await queue.getDelayed()).filter((j) => j.repeatJobKey === schedulers[0].key);
+        expect(delayed.length).toBeLessThanOrEqual(1);
+      } finally {
+        await queue.close();
+      }
+    }
   });
 
   it('prunes once with two workers sweeping', async () => {
