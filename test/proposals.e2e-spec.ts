@@ -1,9 +1,8 @@
 import './proposals-env';
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { canonicalJson } from '@app/common';
 import { ProblemDeadlinesService } from '@app/problems';
+import { BLOB_STORAGE, type BlobStorage } from '@app/proposals';
 import { Client } from 'pg';
 import request from 'supertest';
 import { bearer, createUser, instant, login, startApp, TestContext } from './harness';
@@ -336,14 +335,16 @@ describe('sealed proposals', () => {
           }
         }
       }
-      const storageDir = process.env.STORAGE_DIR as string;
-      const files = (await readdir(storageDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
-      expect(files.length).toBeGreaterThan(0);
-      for (const f of files) {
-        const bytes = await readFile(join(f.parentPath, f.name));
+      // The stored files, through whichever store is configured (PostgreSQL by default).
+      const blobs = ctx.app.get<BlobStorage>(BLOB_STORAGE);
+      const keys: string[] = [];
+      for await (const item of blobs.list()) keys.push(item.key);
+      expect(keys.length).toBeGreaterThan(0);
+      for (const key of keys) {
+        const bytes = await blobs.get(key);
         for (const needle of needles)
-          if (bytes.includes(Buffer.from(needle, 'utf8'))) found.push(`file ${f.name} contains ${needle}`);
-        expect(f.name).not.toContain(problemId);
+          if (bytes.includes(Buffer.from(needle, 'utf8'))) found.push(`file ${key} contains ${needle}`);
+        expect(key).not.toContain(problemId);
       }
       expect(found).toEqual([]);
       // The probe does find what is meant to be public, so an empty result means something.
@@ -634,7 +635,7 @@ describe('sealed proposals', () => {
     const rows = await ctx.dataSource.query(`SELECT storage_key, size_bytes FROM proposal_attachments WHERE id = $1`, [
       png.body.id,
     ]);
-    const stored = await readFile(join(process.env.STORAGE_DIR as string, rows[0].storage_key));
+    const stored = await ctx.app.get<BlobStorage>(BLOB_STORAGE).get(rows[0].storage_key);
     expect(stored.length).toBe(rows[0].size_bytes);
     expect(stored.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))).toBe(false);
   });

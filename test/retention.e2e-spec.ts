@@ -1,3 +1,4 @@
+import './disk-blob-store-env';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, utimes, writeFile } from 'node:fs/promises';

@@ -10,7 +10,20 @@ import { parse } from 'yaml';
 const root = join(__dirname, '..', '..');
 // merge: the YAML merge keys (<<: *app) that Compose itself resolves.
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { environment?: Record<string, string>; depends_on?: Record<string, { condition: string }>; healthcheck?: object; volumes?: string[]; restart?: string; command?: string[] }>;
+  services: Record<
+    string,
+    {
+      environment?: Record<string, string>;
+      depends_on?: Record<string, { condition: string }>;
+      healthcheck?: object;
+      volumes?: string[];
+      restart?: string;
+      command?: string[];
+      deploy?: { replicas?: number };
+      ports?: string[];
+      image?: string;
+    }
+  >;
   volumes: Record<string, unknown>;
 };
 
@@ -53,6 +66,21 @@ describe('docker-compose.yml', () => {
     expect(compose.volumes).toHaveProperty('storage');
     // Only the migrator sees the first admin's password.
     expect(env).not.toHaveProperty('ADMIN_PASSWORD');
+  });
+
+  it('shows the scaled form: api and worker replicas behind a load balancer, attachments shared', () => {
+    expect(compose.services.api.deploy?.replicas).toBeGreaterThanOrEqual(2);
+    expect(compose.services.worker.deploy?.replicas).toBeGreaterThanOrEqual(2);
+    // Replicas cannot share a host port: only the load balancer publishes one.
+    expect(compose.services.api.ports).toBeUndefined();
+    expect(compose.services.lb.ports).toEqual(['${API_PORT:-3000}:8080']);
+    expect(compose.services.lb.depends_on?.api?.condition).toBe('service_healthy');
+    const nginx = readFileSync(join(root, 'deploy', 'nginx.conf'), 'utf8');
+    expect(nginx).toMatch(/server api:3000 resolve;/);
+    expect(nginx).toMatch(/listen 8080;/);
+    // Files in PostgreSQL by default (every replica reads every file); the API trusts the one proxy hop.
+    expect(compose.services.api.environment?.BLOB_STORE).toBe('${BLOB_STORE:-postgres}');
+    expect(compose.services.api.environment?.TRUST_PROXY).toBe('${TRUST_PROXY:-1}');
   });
 
   it('builds on the current Node LTS, runs as a non-root user with a health check', () => {

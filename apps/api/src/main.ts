@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig, loadDotEnv, startInternalServer } from '@app/common';
 import { OperationsService } from '@app/jobs';
 import { AuditService } from '@app/audit';
-import { rotateMasterKey } from '@app/proposals';
+import { blobStorageFromConfig, LocalDiskBlobStorage, rotateMasterKey } from '@app/proposals';
 import { DataSource } from 'typeorm';
 import { createApp } from './bootstrap';
 import { SeedModule, runSeed } from './seed';
@@ -59,10 +59,35 @@ async function rotate(): Promise<void> {
   }
 }
 
+/**
+ * `node main.js copy-blobs-from-disk`: copies every attachment file under STORAGE_DIR into the
+ * store BLOB_STORE names (PostgreSQL by default), for an installation that kept them on disk
+ * before. Safe to run again: each copy replaces the same key with the same sealed bytes.
+ */
+async function copyBlobsFromDisk(): Promise<void> {
+  const ctx = await NestFactory.createApplicationContext(SeedModule, { logger: ['error', 'warn'] });
+  const config = ctx.get(AppConfig);
+  const target = blobStorageFromConfig(config);
+  try {
+    if (config.get('BLOB_STORE') === 'disk') throw new Error('BLOB_STORE is disk already: set it to postgres or s3 first');
+    const source = new LocalDiskBlobStorage(config.get('STORAGE_DIR'));
+    let copied = 0;
+    for await (const { key } of source.list()) {
+      if (key.endsWith('.tmp')) continue;
+      await target.put(key, await source.open(key));
+      copied += 1;
+    }
+    console.log(`[copy-blobs] copied ${copied} files from ${config.get('STORAGE_DIR')} into the ${config.get('BLOB_STORE')} store`);
+  } finally {
+    await (target as Partial<OnApplicationShutdown>).onApplicationShutdown?.();
+    await ctx.close();
+  }
+}
+
 loadDotEnv();
 const command = process.argv[2] ?? 'serve';
-const commands: Record<string, () => Promise<void>> = { serve, migrate, 'rotate-master-key': rotate };
-const run = commands[command] ?? (() => Promise.reject(new Error(`unknown command ${command}; use serve, migrate or rotate-master-key`)));
+const commands: Record<string, () => Promise<void>> = { serve, migrate, 'rotate-master-key': rotate, 'copy-blobs-from-disk': copyBlobsFromDisk };
+const run = commands[command] ?? (() => Promise.reject(new Error(`unknown command ${command}; use serve, migrate, rotate-master-key or copy-blobs-from-disk`)));
 run().catch((err: unknown) => {
   new Logger('main').error(err instanceof Error ? err.message : String(err));
   process.exit(1);

@@ -3,7 +3,8 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '@app/common';
 import { SealedKeyring } from './crypto/sealed-keyring';
 import { ProposalsService } from './proposals.service';
-import { BLOB_STORAGE, LocalDiskBlobStorage } from './storage/blob-storage';
+import { BLOB_STORAGE } from './storage/blob-storage';
+import { blobStorageFromConfig } from './storage/blob-storage.factory';
 
 @Module({
   providers: [
@@ -13,9 +14,9 @@ import { BLOB_STORAGE, LocalDiskBlobStorage } from './storage/blob-storage';
     {
       provide: BLOB_STORAGE,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => new LocalDiskBlobStorage(config.get('STORAGE_DIR')),
+      useFactory: blobStorageFromConfig,
     },
   ],
-  exports: [ProposalsService, ProposalsRetention, SealedKeyring],
+  exports: [ProposalsService, ProposalsRetention, SealedKeyring, BLOB_STORAGE],
 })
 export class ProposalsModule {}

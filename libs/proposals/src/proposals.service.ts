@@ -18,7 +18,7 @@ import { AuditService, Seal } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
 import { assertVerifiedEnterprise } from '@app/enterprises';
 import { cleanFileName, sniffAttachmentType } from './attachment-types';
-import { DataKeyOpener, openParts, pack, sealParts, unpack } from './crypto/crypto-envelope';
+import { DataKeyOpener, openFileStreamed, openParts, pack, sealFileStreamed, unpack } from './crypto/crypto-envelope';
 import { SealedKeyring } from './crypto/sealed-keyring';
 import { SubmitProposalDto } from './dto/submit-proposal.dto';
 import { assertIdempotencyKey, Outcome, withIdempotency } from './idempotency';
@@ -107,10 +107,6 @@ export interface DownloadedAttachment {
 
 /** Times read back from PostgreSQL as ISO 8601 in Asia/Ho_Chi_Minh (no DST), to the microsecond. */
 const cityTime = (column: string) => `to_char(${column} AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD"T"HH24:MI:SS.US"+07:00"')`;
-
-/** Parts of an attachment's envelope. */
-const FILE_PART = 0;
-const NAME_PART = 1;
 
 interface ProblemRow {
   id: string;
@@ -470,8 +466,10 @@ export class ProposalsService {
         const problem = await this.problemOpenForBids(manager, problemId, receivedMark);
         await assertVerifiedEnterprise(manager, enterpriseId);
         const recipients = await this.keyring.recipientsFor(manager, problemId, enterpriseId);
-        const { keys, parts } = sealParts(recipients, attachmentAad(id), [file.bytes, Buffer.from(fileName, 'utf8')]);
-        await this.blobs.put(storageKey, parts[FILE_PART].ciphertext);
+        // Encrypted piece by piece into the store: the plaintext upload is the one whole copy in memory.
+        const sealed = await sealFileStreamed(recipients, attachmentAad(id), file.bytes, Buffer.from(fileName, 'utf8'), (ciphertext) =>
+          this.blobs.put(storageKey, ciphertext),
+        );
         stored = true;
         // The insert's deadline trigger re-checks at COMMIT.
         await manager.query(
@@ -483,15 +481,15 @@ export class ProposalsService {
             problemId,
             enterpriseId,
             user.id,
-            pack(parts[NAME_PART]),
+            pack(sealed.name),
             mediaType,
             file.bytes.length,
             sha256,
             storageKey,
-            parts[FILE_PART].iv,
-            parts[FILE_PART].tag,
-            keys.keyForProblem,
-            keys.keyForBidder,
+            sealed.file.iv,
+            sealed.file.tag,
+            sealed.keys.keyForProblem,
+            sealed.keys.keyForBidder,
             problem.received_at,
           ],
         );
@@ -520,12 +518,15 @@ export class ProposalsService {
       const row = rows[0];
       if (!row) throw new AppError(ErrorCode.ATTACHMENT_NOT_FOUND);
       const opener = await this.openerFor(manager, access);
-      const ciphertext = await this.blobs.get(row.storage_key);
-      const [bytes, name] = openParts(opener, keysOf(row), attachmentAad(row.id), [
-        { iv: row.iv, tag: row.auth_tag, ciphertext },
+      const opened = await openFileStreamed(
+        opener,
+        keysOf(row),
+        attachmentAad(row.id),
+        { iv: row.iv, tag: row.auth_tag, sizeBytes: Number(row.size_bytes), ciphertext: await this.blobs.open(row.storage_key) },
         unpack(row.file_name_ciphertext),
-      ]);
-      if (!bytes || !name || sha256Hex(bytes) !== row.content_sha256) throw new Error(`Attachment ${row.id} fails its hash`);
+      );
+      const { bytes, name } = opened;
+      if (sha256Hex(bytes) !== row.content_sha256) throw new Error(`Attachment ${row.id} fails its hash`);
       return { fileName: name.toString('utf8'), mediaType: row.media_type, bytes };
     });
   }

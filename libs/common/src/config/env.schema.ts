@@ -43,6 +43,15 @@ export const envSchema = Joi.object({
   // How often the worker chains committed audit rows, extends the Merkle tree and signs a new head.
   AUDIT_TREE_INTERVAL_MS: Joi.number().integer().min(100).default(2000),
   STORAGE_DIR: Joi.string().default('.data/storage'),
+  // Where sealed attachments live: postgres (default: shared, in the database backup), s3, or disk (one machine only).
+  BLOB_STORE: Joi.string().valid('postgres', 's3', 'disk').default('postgres'),
+  S3_BUCKET: Joi.string().when('BLOB_STORE', { is: 's3', then: Joi.required(), otherwise: Joi.optional() }),
+  S3_ENDPOINT: Joi.string().uri({ scheme: ['http', 'https'] }).allow('').optional(),
+  S3_REGION: Joi.string().default('us-east-1'),
+  S3_FORCE_PATH_STYLE: Joi.boolean().default(false),
+  S3_PREFIX: Joi.string().allow('').pattern(/^[a-z0-9][a-z0-9/-]*\/$/).default(''),
+  S3_ACCESS_KEY_ID: Joi.string().allow('').optional(),
+  S3_SECRET_ACCESS_KEY: Joi.string().allow('').optional(),
   // The built portal (vite build output) the API serves at `/`; absent: the API serves /api only.
   PORTAL_DIR: Joi.string().default('dist/portal'),
   ATTACHMENT_MAX_BYTES: Joi.number()
@@ -145,6 +154,14 @@ export interface AppEnv {
   AUDIT_SIGNING_KEY?: string;
   AUDIT_TREE_INTERVAL_MS: number;
   STORAGE_DIR: string;
+  BLOB_STORE: 'postgres' | 's3' | 'disk';
+  S3_BUCKET?: string;
+  S3_ENDPOINT?: string;
+  S3_REGION: string;
+  S3_FORCE_PATH_STYLE: boolean;
+  S3_PREFIX: string;
+  S3_ACCESS_KEY_ID?: string;
+  S3_SECRET_ACCESS_KEY?: string;
   PORTAL_DIR: string;
   ATTACHMENT_MAX_BYTES: number;
   IMPORT_MAX_BYTES: number;

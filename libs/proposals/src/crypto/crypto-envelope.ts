@@ -8,6 +8,7 @@ import {
   KeyObject,
   randomBytes,
 } from 'node:crypto';
+import { Readable } from 'node:stream';
 
 /**
  * The one envelope used for everything sealed (a version's content, an attachment's bytes and
@@ -144,6 +145,80 @@ export function sealParts(recipients: Recipients, aad: string, parts: Buffer[]):
       },
       parts: parts.map((part, i) => encrypt(dek, part, `${aad}#${i}`)),
     };
+  } finally {
+    dek.fill(0);
+  }
+}
+
+/** Pieces in which a file is encrypted while streamed to storage. */
+const STREAM_PIECE_BYTES = 256 * 1024;
+
+/**
+ * Seals a file and its name the way sealParts does (part 0 the file, part 1 the name, one fresh
+ * data key), but the file's ciphertext is handed to `store` as a stream, encrypted piece by piece
+ * as the store reads it: only the plaintext the caller already holds is ever whole in memory.
+ * The stored bytes are exactly what sealParts would produce, so either side can open the other's.
+ */
+export async function sealFileStreamed(
+  recipients: Recipients,
+  aad: string,
+  file: Buffer,
+  name: Buffer,
+  store: (ciphertext: Readable) => Promise<void>,
+): Promise<{ keys: WrappedKeys; file: { iv: Buffer; tag: Buffer }; name: Sealed }> {
+  const dek = randomKey();
+  try {
+    const keys = {
+      keyForProblem: sealToPublicKey(recipients.problemPublicKey, dek, aad),
+      keyForBidder: wrapKey(recipients.bidderKey, dek, aad),
+    };
+    const sealedName = encrypt(dek, name, `${aad}#1`);
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv(CIPHER, dek, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(Buffer.from(`${aad}#0`, 'utf8'));
+    await store(
+      Readable.from(
+        (function* () {
+          for (let at = 0; at < file.length; at += STREAM_PIECE_BYTES) yield cipher.update(file.subarray(at, at + STREAM_PIECE_BYTES));
+          const last = cipher.final();
+          if (last.length > 0) yield last;
+        })(),
+      ),
+    );
+    return { keys, file: { iv, tag: cipher.getAuthTag() }, name: sealedName };
+  } finally {
+    dek.fill(0);
+  }
+}
+
+/**
+ * Opens a file sealed by sealFileStreamed (or sealParts) while reading its ciphertext as a stream,
+ * decrypting into one buffer of the recorded size: the plaintext is whole in memory once, and it
+ * is returned only after the GCM tag proved every byte authentic.
+ */
+export async function openFileStreamed(
+  opener: DataKeyOpener,
+  keys: WrappedKeys,
+  aad: string,
+  file: { iv: Buffer; tag: Buffer; sizeBytes: number; ciphertext: Readable },
+  name: Sealed,
+): Promise<{ bytes: Buffer; name: Buffer }> {
+  const dek = opener.openDataKey(keys, aad);
+  try {
+    const decipher = createDecipheriv(CIPHER, dek, file.iv, { authTagLength: TAG_BYTES });
+    decipher.setAAD(Buffer.from(`${aad}#0`, 'utf8'));
+    decipher.setAuthTag(file.tag);
+    const bytes = Buffer.alloc(file.sizeBytes);
+    let offset = 0;
+    const take = (plain: Buffer) => {
+      if (offset + plain.length > bytes.length) throw new Error('Sealed file is longer than recorded');
+      plain.copy(bytes, offset);
+      offset += plain.length;
+    };
+    for await (const chunk of file.ciphertext) take(decipher.update(chunk as Buffer));
+    take(decipher.final());
+    if (offset !== bytes.length) throw new Error('Sealed file is shorter than recorded');
+    return { bytes, name: decrypt(dek, name, `${aad}#1`) };
   } finally {
     dek.fill(0);
   }
