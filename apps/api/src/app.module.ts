@@ -22,6 +22,7 @@ import { OcdsModule } from '@app/ocds';
 import { NotificationsController } from './notifications/notifications.controller';
 import { AuthController, MeController } from './auth/auth.controller';
 import { DepartmentsController, UsersController } from './users/users.controller';
+import { EvaluatorsController } from './users/evaluators.controller';
 import { AuditController } from './audit/audit.controller';
 import { HealthController } from './health/health.controller';
 import { ProblemMatchingController, ProblemQuestionsController, ProblemsController } from './problems/problems.controller';
@@ -96,6 +97,7 @@ export function requestIdOf(req: IncomingMessage): string {
     AuthController,
     MeController,
     UsersController,
+    EvaluatorsController,
     DepartmentsController,
     AuditController,
     AreasController,

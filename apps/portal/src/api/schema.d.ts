@@ -676,6 +676,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/evaluators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List active evaluators
+         * @description Officers pick panel members from it: name and e-mail of each active evaluator account, searchable by either.
+         *
+         *     Signed in as officer or admin.
+         *
+         *     Error codes: `INVALID_CURSOR` (400), `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `ROLE_FORBIDDEN` (403), `DATABASE_UNAVAILABLE` (503).
+         */
+        get: operations["listEvaluators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/departments": {
         parameters: {
             query?: never;
@@ -2605,6 +2629,16 @@ export interface components {
              * @description Department for an officer or evaluator; null to clear (not for officers)
              */
             departmentId?: Record<string, never> | null;
+        };
+        EvaluatorOption: {
+            id: string;
+            fullName: string;
+            email: string;
+        };
+        EvaluatorOptionPage: {
+            items: components["schemas"]["EvaluatorOption"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         DepartmentView: {
             id: string;
@@ -6141,6 +6175,67 @@ export interface operations {
             };
             /** @description Error: `USER_NOT_FOUND` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listEvaluators: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page */
+                cursor?: string;
+                /** @description Part of the e-mail or name */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluatorOptionPage"];
+                };
+            };
+            /** @description Error: `INVALID_CURSOR`, `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ROLE_FORBIDDEN` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
