@@ -23,6 +23,7 @@ import { NotificationsController } from './notifications/notifications.controlle
 import { AuthController, MeController } from './auth/auth.controller';
 import { DepartmentsController, UsersController } from './users/users.controller';
 import { EvaluatorsController } from './users/evaluators.controller';
+import { CompetitionRulesController } from './problems/rules.controller';
 import { AuditController } from './audit/audit.controller';
 import { HealthController } from './health/health.controller';
 import { ProblemMatchingController, ProblemQuestionsController, ProblemsController } from './problems/problems.controller';
@@ -98,6 +99,7 @@ export function requestIdOf(req: IncomingMessage): string {
     MeController,
     UsersController,
     EvaluatorsController,
+    CompetitionRulesController,
     DepartmentsController,
     AuditController,
     AreasController,

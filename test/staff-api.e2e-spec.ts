@@ -31,3 +31,22 @@ describe('evaluators for panel picking', () => {
     await ctx.http.get('/api/v1/evaluators').expect(401);
   });
 });
+
+describe('competition rules', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await startApp();
+  });
+  afterAll(() => ctx.close());
+
+  it('tells anyone the configured rules the portal explains before publishing and amending', async () => {
+    const res = await ctx.http.get('/api/v1/competition-rules').expect(200);
+    expect(res.body).toEqual({
+      problemMinOpenDays: Number(process.env.PROBLEM_MIN_OPEN_DAYS ?? 9),
+      clarificationCloseDays: Number(process.env.CLARIFICATION_CLOSE_DAYS ?? 3),
+      amendmentMinRemainingDays: Number(process.env.AMENDMENT_MIN_REMAINING_DAYS ?? 3),
+      panelMinSize: Number(process.env.PANEL_MIN_SIZE ?? 3),
+      scoreDisagreementThreshold: Number(process.env.SCORE_DISAGREEMENT_THRESHOLD ?? 20),
+    });
+  });
+});
