@@ -130,3 +130,12 @@ function DownloadButton({ proposalId, file }: { proposalId: string; file: Attach
   );
 }
 
+
+/** The competition rules in force (minimum open period, amendment rule, panel size, disagreement threshold). */
+export function useRules() {
+  return useQuery({
+    queryKey: ['competition-rules'],
+    staleTime: Infinity,
+    queryFn: async () => unwrap(await api.GET('/api/v1/competition-rules')),
+  });
+}
