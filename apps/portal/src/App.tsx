@@ -32,6 +32,11 @@ const EditProblem = lazy(() => import('./pages/staff/ProblemEditor').then((m) =>
 const ManageProblem = lazy(() => import('./pages/staff/ManageProblem'));
 const MyPanels = lazy(() => import('./pages/staff/MyPanels'));
 const EvaluationTask = lazy(() => import('./pages/staff/EvaluationTask'));
+const AdminHome = lazy(() => import('./pages/staff/Admin').then((m) => ({ default: m.AdminHome })));
+const AdminFirms = lazy(() => import('./pages/staff/Admin').then((m) => ({ default: m.AdminFirms })));
+const AdminAccounts = lazy(() => import('./pages/staff/Admin').then((m) => ({ default: m.AdminAccounts })));
+const AdminPopulation = lazy(() => import('./pages/staff/Admin').then((m) => ({ default: m.AdminPopulation })));
+const AdminAudit = lazy(() => import('./pages/staff/Admin').then((m) => ({ default: m.AdminAudit })));
 
 /** The unread count in the header, refreshed every minute while signed in. */
 function NotificationsLink() {
@@ -151,6 +156,11 @@ export function App() {
             <Route path="/office/problems/:id/edit" element={<EditProblem />} />
             <Route path="/evaluation" element={<MyPanels />} />
             <Route path="/evaluation/:problemId" element={<EvaluationTask />} />
+            <Route path="/admin" element={<AdminHome />} />
+            <Route path="/admin/firms" element={<AdminFirms />} />
+            <Route path="/admin/accounts" element={<AdminAccounts />} />
+            <Route path="/admin/population" element={<AdminPopulation />} />
+            <Route path="/admin/audit" element={<AdminAudit />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>

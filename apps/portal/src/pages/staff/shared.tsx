@@ -2,10 +2,17 @@ import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
+import i18n from '../../i18n';
+import staffEn from '../../locales/staff.en.json';
+import staffVi from '../../locales/staff.vi.json';
 import { ErrorMessage, QueryView } from '../../components';
 import { formatMoney } from '../../format';
 import { RequireSignIn } from '../../RequireSignIn';
 import { useSession } from '../../session';
+
+// The staff pages' texts travel with their chunk: a public page's first load never carries them.
+i18n.addResourceBundle('vi', 'translation', staffVi, true, false);
+i18n.addResourceBundle('en', 'translation', staffEn, true, false);
 
 export type StaffRole = 'officer' | 'evaluator' | 'admin';
 
