@@ -87,7 +87,10 @@ function ChainStatus({ verification }: { verification: Schemas['ChainVerificatio
     <p className="ok">{t('staff.admin.chainOk', { count: verification.checked })}</p>
   ) : (
     <p className="error" role="alert">
-      {t('staff.admin.chainBroken', { seq: verification.firstBroken?.seq ?? '?', reason: t(`staff.admin.broken.${verification.firstBroken?.reason ?? 'hash_mismatch'}`) })}
+      {t('staff.admin.chainBroken', {
+        seq: verification.firstBroken?.seq ?? '?',
+        reason: t(`staff.admin.broken.${verification.firstBroken?.reason ?? 'hash_mismatch'}`),
+      })}
     </p>
   );
 }
@@ -137,7 +140,10 @@ function FirmRow({ firm }: { firm: Firm }) {
   const { register, handleSubmit, formState, reset } = useForm<{ reason: string; effectiveDate: string }>();
   const change = useMutation({
     mutationFn: async (v: { reason: string; effectiveDate: string }) => {
-      const body = { ...(v.reason?.trim() ? { reason: v.reason.trim() } : {}), ...(v.effectiveDate ? { effectiveDate: v.effectiveDate } : {}) };
+      const body = {
+        ...(v.reason?.trim() ? { reason: v.reason.trim() } : {}),
+        ...(v.effectiveDate ? { effectiveDate: v.effectiveDate } : {}),
+      };
       const params = { params: { path: { id: firm.id } }, body };
       switch (action) {
         case 'verify':
@@ -186,7 +192,13 @@ function FirmRow({ firm }: { firm: Firm }) {
       <FirmHistory id={firm.id} />
       <p className="actions">
         {ACTIONS[firm.status].map((a) => (
-          <button key={a} type="button" className={a === 'verify' || a === 'reinstate' ? undefined : 'secondary'} aria-expanded={action === a} onClick={() => setAction(action === a ? null : a)}>
+          <button
+            key={a}
+            type="button"
+            className={a === 'verify' || a === 'reinstate' ? undefined : 'secondary'}
+            aria-expanded={action === a}
+            onClick={() => setAction(action === a ? null : a)}
+          >
             {t(`staff.admin.actions.${a}`)}
           </button>
         ))}
@@ -196,7 +208,12 @@ function FirmRow({ firm }: { firm: Firm }) {
           {NEEDS_REASON.has(action) && (
             <div className="field">
               <label htmlFor={`${formId}-reason`}>{t('staff.admin.reason')}</label>
-              <textarea id={`${formId}-reason`} rows={2} aria-invalid={!!formState.errors.reason} {...register('reason', { validate: (s) => (s ?? '').trim().length >= 3 })} />
+              <textarea
+                id={`${formId}-reason`}
+                rows={2}
+                aria-invalid={!!formState.errors.reason}
+                {...register('reason', { validate: (s) => (s ?? '').trim().length >= 3 })}
+              />
               {formState.errors.reason && <span className="field-error">{t('staff.reasonRequired')}</span>}
             </div>
           )}
@@ -222,7 +239,10 @@ export function AdminFirms() {
   const [q, setQ] = useState('');
   const firms = useQuery({
     queryKey: ['admin', 'firms', status, q],
-    queryFn: async () => unwrap(await api.GET('/api/v1/enterprises', { params: { query: { status, limit: 50, ...(q.trim() ? { q: q.trim() } : {}) } } })),
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/enterprises', { params: { query: { status, limit: 50, ...(q.trim() ? { q: q.trim() } : {}) } } }),
+      ),
   });
   return (
     <AdminPage title={t('staff.admin.sections.firms')}>
@@ -265,19 +285,29 @@ type AccountFields = { email: string; fullName: string; role: 'officer' | 'evalu
 export function AdminAccounts() {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const departments = useQuery({ queryKey: ['departments'], queryFn: async () => unwrap(await api.GET('/api/v1/departments', { params: { query: { limit: 100 } } })) });
+  const departments = useQuery({
+    queryKey: ['departments'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/departments', { params: { query: { limit: 100 } } })),
+  });
   const users = useQuery({
     queryKey: ['admin', 'users'],
     queryFn: async () => {
       const pages = await Promise.all(
-        (['admin', 'officer', 'evaluator'] as const).map(async (role) => unwrap(await api.GET('/api/v1/users', { params: { query: { role, limit: 100 } } })).items),
+        (['admin', 'officer', 'evaluator'] as const).map(
+          async (role) => unwrap(await api.GET('/api/v1/users', { params: { query: { role, limit: 100 } } })).items,
+        ),
       );
       return pages.flat();
     },
   });
   const dept = useForm<{ name: string; code: string }>();
   const createDept = useMutation({
-    mutationFn: async (v: { name: string; code: string }) => unwrap(await api.POST('/api/v1/departments', { body: { name: v.name.trim(), ...(v.code.trim() ? { code: v.code.trim() } : {}) } })),
+    mutationFn: async (v: { name: string; code: string }) =>
+      unwrap(
+        await api.POST('/api/v1/departments', {
+          body: { name: v.name.trim(), ...(v.code.trim() ? { code: v.code.trim() } : {}) },
+        }),
+      ),
     onSuccess: async () => {
       dept.reset();
       await queryClient.invalidateQueries({ queryKey: ['departments'] });
@@ -289,17 +319,29 @@ export function AdminAccounts() {
     mutationFn: async (v: AccountFields) =>
       unwrap(
         await api.POST('/api/v1/users', {
-          body: { email: v.email.trim(), fullName: v.fullName.trim(), role: v.role, ...(v.role === 'officer' ? { departmentId: v.departmentId } : {}) },
+          body: {
+            email: v.email.trim(),
+            fullName: v.fullName.trim(),
+            role: v.role,
+            ...(v.role === 'officer' ? { departmentId: v.departmentId } : {}),
+          },
         }),
       ),
     onSuccess: async () => {
-      account.reset({ email: '', fullName: '', role: account.getValues('role'), departmentId: account.getValues('departmentId') });
+      account.reset({
+        email: '',
+        fullName: '',
+        role: account.getValues('role'),
+        departmentId: account.getValues('departmentId'),
+      });
       await queryClient.invalidateQueries({ queryKey: ['admin', 'users'] });
     },
   });
   const setStatus = useMutation({
     mutationFn: async ({ id, active }: { id: string; active: boolean }) =>
-      active ? unwrap(await api.POST('/api/v1/users/{id}/enable', { params: { path: { id } } })) : unwrap(await api.POST('/api/v1/users/{id}/disable', { params: { path: { id } } })),
+      active
+        ? unwrap(await api.POST('/api/v1/users/{id}/enable', { params: { path: { id } } }))
+        : unwrap(await api.POST('/api/v1/users/{id}/disable', { params: { path: { id } } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['admin', 'users'] }),
   });
   const deptName = (id: string | null) => departments.data?.items.find((d) => d.id === id)?.name ?? '—';
@@ -307,11 +349,17 @@ export function AdminAccounts() {
     <AdminPage title={t('staff.admin.sections.accounts')}>
       <section aria-labelledby="dept-heading">
         <h2 id="dept-heading">{t('staff.admin.departments')}</h2>
-        <QueryView query={departments}>{(d) => <p>{d.items.map((x) => x.name + (x.code ? ` (${x.code})` : '')).join(' · ') || t('staff.admin.none')}</p>}</QueryView>
+        <QueryView query={departments}>
+          {(d) => <p>{d.items.map((x) => x.name + (x.code ? ` (${x.code})` : '')).join(' · ') || t('staff.admin.none')}</p>}
+        </QueryView>
         <form onSubmit={(e) => void dept.handleSubmit((v) => createDept.mutate(v))(e)} noValidate className="columns">
           <div className="field">
             <label htmlFor="dept-name">{t('staff.admin.deptName')}</label>
-            <input id="dept-name" aria-invalid={!!dept.formState.errors.name} {...dept.register('name', { required: true, minLength: 2 })} />
+            <input
+              id="dept-name"
+              aria-invalid={!!dept.formState.errors.name}
+              {...dept.register('name', { required: true, minLength: 2 })}
+            />
             {dept.formState.errors.name && <span className="field-error">{t('staff.required')}</span>}
           </div>
           <div className="field">
@@ -333,12 +381,21 @@ export function AdminAccounts() {
           <div className="columns">
             <div className="field">
               <label htmlFor="acc-name">{t('staff.admin.fullName')}</label>
-              <input id="acc-name" aria-invalid={!!account.formState.errors.fullName} {...account.register('fullName', { required: true })} />
+              <input
+                id="acc-name"
+                aria-invalid={!!account.formState.errors.fullName}
+                {...account.register('fullName', { required: true })}
+              />
               {account.formState.errors.fullName && <span className="field-error">{t('staff.required')}</span>}
             </div>
             <div className="field">
               <label htmlFor="acc-email">{t('staff.admin.email')}</label>
-              <input id="acc-email" type="email" aria-invalid={!!account.formState.errors.email} {...account.register('email', { required: true, pattern: /^\S+@\S+\.\S+$/ })} />
+              <input
+                id="acc-email"
+                type="email"
+                aria-invalid={!!account.formState.errors.email}
+                {...account.register('email', { required: true, pattern: /^\S+@\S+\.\S+$/ })}
+              />
               {account.formState.errors.email && <span className="field-error">{t('staff.admin.emailInvalid')}</span>}
             </div>
             <div className="field">
@@ -354,7 +411,11 @@ export function AdminAccounts() {
             {role === 'officer' && (
               <div className="field">
                 <label htmlFor="acc-dept">{t('staff.admin.department')}</label>
-                <select id="acc-dept" aria-invalid={!!account.formState.errors.departmentId} {...account.register('departmentId', { validate: (v) => role !== 'officer' || !!v })}>
+                <select
+                  id="acc-dept"
+                  aria-invalid={!!account.formState.errors.departmentId}
+                  {...account.register('departmentId', { validate: (v) => role !== 'officer' || !!v })}
+                >
                   <option value="">{t('staff.admin.chooseDept')}</option>
                   {departments.data?.items.map((d) => (
                     <option key={d.id} value={d.id}>
@@ -374,7 +435,7 @@ export function AdminAccounts() {
         </form>
         <QueryView query={users}>
           {(list) => (
-            <div className="table-scroll">
+            <div className="table-scroll" tabIndex={0} role="region" aria-label={t('staff.admin.accounts')}>
               <table>
                 <thead>
                   <tr>
@@ -396,8 +457,14 @@ export function AdminAccounts() {
                       <td>{u.role === 'officer' ? deptName(u.organizationId) : '—'}</td>
                       <td>
                         {t(`staff.admin.userStatus.${u.status}`)}{' '}
-                        <button type="button" className="link-button" onClick={() => setStatus.mutate({ id: u.id, active: u.status !== 'active' })}>
-                          {u.status === 'active' ? t('staff.admin.disable', { name: u.fullName }) : t('staff.admin.enable', { name: u.fullName })}
+                        <button
+                          type="button"
+                          className="link-button"
+                          onClick={() => setStatus.mutate({ id: u.id, active: u.status !== 'active' })}
+                        >
+                          {u.status === 'active'
+                            ? t('staff.admin.disable', { name: u.fullName })
+                            : t('staff.admin.enable', { name: u.fullName })}
                         </button>
                       </td>
                     </tr>
@@ -418,10 +485,17 @@ type PopulationFields = { population: string; asOf: string; source: string };
 function PopulationForm({ area }: { area: Schemas['AreaView'] }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const { register, handleSubmit, formState } = useForm<PopulationFields>({ defaultValues: { population: '', asOf: '', source: '' } });
+  const { register, handleSubmit, formState } = useForm<PopulationFields>({
+    defaultValues: { population: '', asOf: '', source: '' },
+  });
   const save = useMutation({
     mutationFn: async (v: PopulationFields) =>
-      unwrap(await api.PUT('/api/v1/areas/{code}/populations/{asOf}', { params: { path: { code: area.code, asOf: v.asOf } }, body: { population: Number(v.population), source: v.source.trim() } })),
+      unwrap(
+        await api.PUT('/api/v1/areas/{code}/populations/{asOf}', {
+          params: { path: { code: area.code, asOf: v.asOf } },
+          body: { population: Number(v.population), source: v.source.trim() },
+        }),
+      ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['admin', 'areas'] }),
   });
   const id = `pop-${area.code}`;
@@ -429,7 +503,12 @@ function PopulationForm({ area }: { area: Schemas['AreaView'] }) {
     <form onSubmit={(e) => void handleSubmit((v) => save.mutate(v))(e)} noValidate className="columns">
       <div className="field">
         <label htmlFor={`${id}-value`}>{t('staff.admin.population', { name: area.name })}</label>
-        <input id={`${id}-value`} inputMode="numeric" aria-invalid={!!formState.errors.population} {...register('population', { required: true, pattern: /^[1-9]\d*$/ })} />
+        <input
+          id={`${id}-value`}
+          inputMode="numeric"
+          aria-invalid={!!formState.errors.population}
+          {...register('population', { required: true, pattern: /^[1-9]\d*$/ })}
+        />
       </div>
       <div className="field">
         <label htmlFor={`${id}-asof`}>{t('staff.admin.asOf')}</label>
@@ -439,7 +518,9 @@ function PopulationForm({ area }: { area: Schemas['AreaView'] }) {
         <label htmlFor={`${id}-source`}>{t('staff.admin.source')}</label>
         <input id={`${id}-source`} aria-invalid={!!formState.errors.source} {...register('source', { required: true })} />
       </div>
-      {(formState.errors.population || formState.errors.asOf || formState.errors.source) && <span className="field-error">{t('staff.admin.populationInvalid')}</span>}
+      {(formState.errors.population || formState.errors.asOf || formState.errors.source) && (
+        <span className="field-error">{t('staff.admin.populationInvalid')}</span>
+      )}
       {save.error && <ErrorMessage error={save.error} />}
       {save.isSuccess && <p role="status">{t('staff.admin.saved')}</p>}
       <div>
@@ -458,7 +539,8 @@ export function AdminPopulation() {
   const [open, setOpen] = useState<string | null>(null);
   const areas = useQuery({
     queryKey: ['admin', 'areas', q],
-    queryFn: async () => unwrap(await api.GET('/api/v1/areas', { params: { query: { limit: 100, ...(q.trim() ? { q: q.trim() } : {}) } } })),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/areas', { params: { query: { limit: 100, ...(q.trim() ? { q: q.trim() } : {}) } } })),
   });
   return (
     <AdminPage title={t('staff.admin.sections.population')}>
@@ -469,7 +551,7 @@ export function AdminPopulation() {
       </div>
       <QueryView query={areas}>
         {(page) => (
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label={t('staff.admin.sections.population')}>
             <table>
               <thead>
                 <tr>
@@ -486,13 +568,22 @@ export function AdminPopulation() {
                     <td>
                       {a.name} <span className="muted">{a.code}</span>
                       <br />
-                      <button type="button" className="link-button" aria-expanded={open === a.code} onClick={() => setOpen(open === a.code ? null : a.code)}>
+                      <button
+                        type="button"
+                        className="link-button"
+                        aria-expanded={open === a.code}
+                        onClick={() => setOpen(open === a.code ? null : a.code)}
+                      >
                         {t('staff.admin.enterPopulation', { name: a.name })}
                       </button>
                       {open === a.code && <PopulationForm area={a} />}
                     </td>
                     <td className="num">{a.population ? formatNumber(a.population.value) : '—'}</td>
-                    <td>{a.population ? t('staff.admin.sourceLine', { source: a.population.source, date: formatDate(a.population.asOf) }) : t('staff.admin.noFigure')}</td>
+                    <td>
+                      {a.population
+                        ? t('staff.admin.sourceLine', { source: a.population.source, date: formatDate(a.population.asOf) })
+                        : t('staff.admin.noFigure')}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -557,7 +648,7 @@ export function AdminAudit() {
       </form>
       <QueryView query={entries}>
         {(page) => (
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label={t('staff.admin.sections.audit')}>
             <table>
               <thead>
                 <tr>
@@ -577,7 +668,11 @@ export function AdminAudit() {
                     <td>
                       {e.entityType} <span className="hash">{e.entityId ?? ''}</span>
                     </td>
-                    <td>{e.actorRole ? t(`staff.admin.roles.${e.actorRole}`, { defaultValue: e.actorRole }) : t('staff.admin.system')}</td>
+                    <td>
+                      {e.actorRole
+                        ? t(`staff.admin.roles.${e.actorRole}`, { defaultValue: e.actorRole })
+                        : t('staff.admin.system')}
+                    </td>
                   </tr>
                 ))}
               </tbody>

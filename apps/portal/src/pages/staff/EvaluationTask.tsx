@@ -58,23 +58,45 @@ function Declarations({ problemId, bidders }: { problemId: string; bidders: Sche
         <fieldset key={b.enterpriseId}>
           <legend>{b.name}</legend>
           <label className="check">
-            <input type="radio" name={`coi-${b.enterpriseId}`} checked={choices[b.enterpriseId]?.conflict === false} onChange={() => setChoices((c) => ({ ...c, [b.enterpriseId]: { note: c[b.enterpriseId]?.note ?? '', conflict: false } }))} />{' '}
+            <input
+              type="radio"
+              name={`coi-${b.enterpriseId}`}
+              checked={choices[b.enterpriseId]?.conflict === false}
+              onChange={() =>
+                setChoices((c) => ({ ...c, [b.enterpriseId]: { note: c[b.enterpriseId]?.note ?? '', conflict: false } }))
+              }
+            />{' '}
             {t('staff.task.noConflictWith', { name: b.name })}
           </label>
           <label className="check">
-            <input type="radio" name={`coi-${b.enterpriseId}`} checked={choices[b.enterpriseId]?.conflict === true} onChange={() => setChoices((c) => ({ ...c, [b.enterpriseId]: { note: c[b.enterpriseId]?.note ?? '', conflict: true } }))} />{' '}
+            <input
+              type="radio"
+              name={`coi-${b.enterpriseId}`}
+              checked={choices[b.enterpriseId]?.conflict === true}
+              onChange={() =>
+                setChoices((c) => ({ ...c, [b.enterpriseId]: { note: c[b.enterpriseId]?.note ?? '', conflict: true } }))
+              }
+            />{' '}
             {t('staff.task.conflictWith', { name: b.name })}
           </label>
           {choices[b.enterpriseId]?.conflict && (
             <div className="field">
               <label htmlFor={`note-${b.enterpriseId}`}>{t('staff.task.conflictNote')}</label>
-              <input id={`note-${b.enterpriseId}`} value={choices[b.enterpriseId]?.note ?? ''} onChange={(e) => setChoices((c) => ({ ...c, [b.enterpriseId]: { conflict: true, note: e.target.value } }))} />
+              <input
+                id={`note-${b.enterpriseId}`}
+                value={choices[b.enterpriseId]?.note ?? ''}
+                onChange={(e) => setChoices((c) => ({ ...c, [b.enterpriseId]: { conflict: true, note: e.target.value } }))}
+              />
             </div>
           )}
         </fieldset>
       ))}
       {declare.error && <ErrorMessage error={declare.error} />}
-      <button type="button" disabled={!complete || declare.isPending} onClick={() => window.confirm(t('staff.task.coiConfirm')) && declare.mutate()}>
+      <button
+        type="button"
+        disabled={!complete || declare.isPending}
+        onClick={() => window.confirm(t('staff.task.coiConfirm')) && declare.mutate()}
+      >
         {t('staff.task.coiSubmit')}
       </button>
     </section>
@@ -95,18 +117,26 @@ function ScoringSheet({ proposal, rubric }: { proposal: Schemas['ProposalSummary
   const mine = scores.data?.mine ?? null;
   const submitted = !!mine?.submittedAt;
   const values: Record<string, Entry> =
-    entries ?? Object.fromEntries(rubric.criteria.map((c) => {
-      const s = mine?.scores.find((x) => x.criterion === c.key);
-      return [c.key, { score: s ? String(s.score) : '', comment: s?.comment ?? '' }];
-    }));
+    entries ??
+    Object.fromEntries(
+      rubric.criteria.map((c) => {
+        const s = mine?.scores.find((x) => x.criterion === c.key);
+        return [c.key, { score: s ? String(s.score) : '', comment: s?.comment ?? '' }];
+      }),
+    );
 
   const body = (v: Record<string, Entry>) => ({
     scores: rubric.criteria
       .filter((c) => parseScore(v[c.key]?.score ?? '') !== null)
-      .map((c) => ({ criterion: c.key, score: parseScore(v[c.key].score) as number, ...(v[c.key].comment.trim() ? { comment: v[c.key].comment.trim() } : {}) })),
+      .map((c) => ({
+        criterion: c.key,
+        score: parseScore(v[c.key].score) as number,
+        ...(v[c.key].comment.trim() ? { comment: v[c.key].comment.trim() } : {}),
+      })),
   });
   const save = useMutation({
-    mutationFn: async (v: Record<string, Entry>) => unwrap(await api.PUT('/api/v1/proposals/{id}/scores', { params: { path: { id: proposal.id } }, body: body(v) })),
+    mutationFn: async (v: Record<string, Entry>) =>
+      unwrap(await api.PUT('/api/v1/proposals/{id}/scores', { params: { path: { id: proposal.id } }, body: body(v) })),
     onSuccess: () => setSavedAt(new Date()),
   });
   const submit = useMutation({
@@ -129,7 +159,9 @@ function ScoringSheet({ proposal, rubric }: { proposal: Schemas['ProposalSummary
     timer.current = window.setTimeout(() => save.mutate(next), AUTOSAVE_MS);
   };
   const allScored = rubric.criteria.every((c) => parseScore(values[c.key]?.score ?? '') !== null);
-  const weighted = allScored ? rubric.criteria.reduce((sum, c) => sum + (parseScore(values[c.key].score) as number) * c.weight, 0) / 10 : null;
+  const weighted = allScored
+    ? rubric.criteria.reduce((sum, c) => sum + (parseScore(values[c.key].score) as number) * c.weight, 0) / 10
+    : null;
 
   return (
     <section aria-labelledby={`sheet-${proposal.id}`} className="card">
@@ -154,12 +186,25 @@ function ScoringSheet({ proposal, rubric }: { proposal: Schemas['ProposalSummary
                       {c.description && <p className="muted">{c.description}</p>}
                       <div className="field">
                         <label htmlFor={`score-${id}`}>{t('staff.task.score', { name: c.name })}</label>
-                        <input id={`score-${id}`} inputMode="decimal" disabled={submitted} aria-invalid={invalid} value={value.score} onChange={(e) => change(c.key, { score: e.target.value })} />
+                        <input
+                          id={`score-${id}`}
+                          inputMode="decimal"
+                          disabled={submitted}
+                          aria-invalid={invalid}
+                          value={value.score}
+                          onChange={(e) => change(c.key, { score: e.target.value })}
+                        />
                         {invalid && <span className="field-error">{t('staff.task.scoreInvalid')}</span>}
                       </div>
                       <div className="field">
                         <label htmlFor={`comment-${id}`}>{t('staff.task.comment', { name: c.name })}</label>
-                        <textarea id={`comment-${id}`} rows={2} disabled={submitted} value={value.comment} onChange={(e) => change(c.key, { comment: e.target.value })} />
+                        <textarea
+                          id={`comment-${id}`}
+                          rows={2}
+                          disabled={submitted}
+                          value={value.comment}
+                          onChange={(e) => change(c.key, { comment: e.target.value })}
+                        />
                       </div>
                     </fieldset>
                   );
@@ -177,7 +222,11 @@ function ScoringSheet({ proposal, rubric }: { proposal: Schemas['ProposalSummary
                 {save.error && <ErrorMessage error={save.error} />}
                 {submit.error && <ErrorMessage error={submit.error} />}
                 {!submitted && (
-                  <button type="button" disabled={!allScored || submit.isPending} onClick={() => window.confirm(t('staff.task.submitConfirm')) && submit.mutate()}>
+                  <button
+                    type="button"
+                    disabled={!allScored || submit.isPending}
+                    onClick={() => window.confirm(t('staff.task.submitConfirm')) && submit.mutate()}
+                  >
                     {t('staff.task.submit')}
                   </button>
                 )}
@@ -226,7 +275,9 @@ function Consensus({ problemId }: { problemId: string }) {
       {flagged.length === 0 ? (
         <p className="muted">{t('staff.task.noDisagreement')}</p>
       ) : (
-        flagged.map((i) => <ConsensusForm key={i.proposalId} problemId={problemId} item={i} threshold={ranking.data.disagreementThreshold} />)
+        flagged.map((i) => (
+          <ConsensusForm key={i.proposalId} problemId={problemId} item={i} threshold={ranking.data.disagreementThreshold} />
+        ))
       )}
     </section>
   );
@@ -253,22 +304,37 @@ function ConsensusForm({ problemId, item, threshold }: { problemId: string; item
     <form className="boxed" onSubmit={(e) => void handleSubmit((v) => record.mutate(v))(e)} noValidate>
       <h3>{item.enterprise.name}</h3>
       <p>
-        {t('staff.task.spread', { totals: item.evaluators.map((e) => `${e.fullName}: ${formatNumber(e.total, 2)}`).join('; '), spread: formatNumber(item.spread, 2), threshold })}
+        {t('staff.task.spread', {
+          totals: item.evaluators.map((e) => `${e.fullName}: ${formatNumber(e.total, 2)}`).join('; '),
+          spread: formatNumber(item.spread, 2),
+          threshold,
+        })}
       </p>
-      {item.consensus && <p role="status">{t('staff.manage.consensusRecorded', { score: formatNumber(item.consensus.score, 2), reason: item.consensus.reason })}</p>}
+      {item.consensus && (
+        <p role="status">
+          {t('staff.manage.consensusRecorded', { score: formatNumber(item.consensus.score, 2), reason: item.consensus.reason })}
+        </p>
+      )}
       <div className="field">
         <label htmlFor={`${id}-score`}>{t('staff.task.consensusScore')}</label>
         <input
           id={`${id}-score`}
           inputMode="decimal"
           aria-invalid={!!formState.errors.score}
-          {...register('score', { validate: (s) => /^\d{1,3}([.,]\d{1,2})?$/.test(s.trim()) && Number(s.replace(',', '.')) <= 100 })}
+          {...register('score', {
+            validate: (s) => /^\d{1,3}([.,]\d{1,2})?$/.test(s.trim()) && Number(s.replace(',', '.')) <= 100,
+          })}
         />
         {formState.errors.score && <span className="field-error">{t('staff.task.consensusInvalid')}</span>}
       </div>
       <div className="field">
         <label htmlFor={`${id}-reason`}>{t('staff.task.consensusReason')}</label>
-        <textarea id={`${id}-reason`} rows={2} aria-invalid={!!formState.errors.reason} {...register('reason', { validate: (s) => s.trim().length >= 3 })} />
+        <textarea
+          id={`${id}-reason`}
+          rows={2}
+          aria-invalid={!!formState.errors.reason}
+          {...register('reason', { validate: (s) => s.trim().length >= 3 })}
+        />
         {formState.errors.reason && <span className="field-error">{t('staff.reasonRequired')}</span>}
       </div>
       {record.error && <ErrorMessage error={record.error} />}
@@ -289,9 +355,13 @@ function Opened({ problemId, rubric }: { problemId: string; rubric: Rubric }) {
   const proposals = useQuery({
     queryKey: ['evaluation', problemId, 'proposals'],
     enabled: declared,
-    queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}/proposals', { params: { path: { id: problemId }, query: { limit: 100 } } })),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/problems/{id}/proposals', { params: { path: { id: problemId }, query: { limit: 100 } } })),
   });
-  const panels = useQuery({ queryKey: ['me', 'panels'], queryFn: async () => unwrap(await api.GET('/api/v1/me/panels', { params: { query: { limit: 100 } } })) });
+  const panels = useQuery({
+    queryKey: ['me', 'panels'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/me/panels', { params: { query: { limit: 100 } } })),
+  });
   const chair = panels.data?.items.find((p) => p.problemId === problemId)?.chair ?? false;
   return (
     <QueryView query={bidders}>
@@ -302,12 +372,24 @@ function Opened({ problemId, rubric }: { problemId: string; rubric: Rubric }) {
           <>
             <p className="muted">
               {t('staff.task.declaredSummary', {
-                conflicts: list.items.filter((b) => b.declaration?.conflict).map((b) => b.name).join(', ') || t('staff.task.none'),
+                conflicts:
+                  list.items
+                    .filter((b) => b.declaration?.conflict)
+                    .map((b) => b.name)
+                    .join(', ') || t('staff.task.none'),
               })}
             </p>
             <QueryView query={proposals}>
               {(page) =>
-                page.items.length === 0 ? <p className="muted">{t('staff.task.nothingToScore')}</p> : <>{page.items.map((p) => <ScoringSheet key={p.id} proposal={p} rubric={rubric} />)}</>
+                page.items.length === 0 ? (
+                  <p className="muted">{t('staff.task.nothingToScore')}</p>
+                ) : (
+                  <>
+                    {page.items.map((p) => (
+                      <ScoringSheet key={p.id} proposal={p} rubric={rubric} />
+                    ))}
+                  </>
+                )
               }
             </QueryView>
             {chair && <Consensus problemId={problemId} />}

@@ -4,7 +4,7 @@ import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { amendDeadlines } from '../../../../../libs/problems/src/deadline-rules';
-import { api, serverNow, unwrap, type Schemas } from '../../api/client';
+import { api, ApiError, serverNow, unwrap, type Schemas } from '../../api/client';
 import { ErrorMessage, PageTitle, QueryView, StatusBadge } from '../../components';
 import { formatDateTime, formatMoney, formatNumber } from '../../format';
 import { fromCityInput, ProposalBody, RequireRole, useProblem, useRules } from './shared';
@@ -39,7 +39,11 @@ function Publish({ problem }: { problem: Problem }) {
         <Link to={`/office/problems/${problem.id}/edit`}>{t('staff.manage.edit')}</Link>
       </p>
       {publish.error && <ErrorMessage error={publish.error} />}
-      <button type="button" disabled={publish.isPending} onClick={() => window.confirm(t('staff.manage.publishConfirm')) && publish.mutate()}>
+      <button
+        type="button"
+        disabled={publish.isPending}
+        onClick={() => window.confirm(t('staff.manage.publishConfirm')) && publish.mutate()}
+      >
         {t('staff.manage.publishButton')}
       </button>
     </section>
@@ -52,7 +56,12 @@ function AnswerForm({ problemId, question }: { problemId: string; question: Sche
   const { register, handleSubmit, formState } = useForm<{ answer: string }>();
   const answer = useMutation({
     mutationFn: async (text: string) =>
-      unwrap(await api.POST('/api/v1/problems/{id}/questions/{qid}/answer', { params: { path: { id: problemId, qid: question.id } }, body: { answer: text } })),
+      unwrap(
+        await api.POST('/api/v1/problems/{id}/questions/{qid}/answer', {
+          params: { path: { id: problemId, qid: question.id } },
+          body: { answer: text },
+        }),
+      ),
     onSuccess: refresh,
   });
   const id = `answer-${question.id}`;
@@ -60,7 +69,12 @@ function AnswerForm({ problemId, question }: { problemId: string; question: Sche
     <form onSubmit={(e) => void handleSubmit((v) => answer.mutate(v.answer.trim()))(e)} noValidate>
       <div className="field">
         <label htmlFor={id}>{t('staff.manage.answerLabel')}</label>
-        <textarea id={id} rows={3} aria-invalid={!!formState.errors.answer} {...register('answer', { required: true, validate: (s) => s.trim().length > 0 })} />
+        <textarea
+          id={id}
+          rows={3}
+          aria-invalid={!!formState.errors.answer}
+          {...register('answer', { required: true, validate: (s) => s.trim().length > 0 })}
+        />
         {formState.errors.answer && <span className="field-error">{t('staff.required')}</span>}
       </div>
       {answer.error && <ErrorMessage error={answer.error} />}
@@ -76,7 +90,8 @@ function Questions({ problemId }: { problemId: string }) {
   const { t } = useTranslation();
   const questions = useQuery({
     queryKey: ['problem', problemId, 'questions'],
-    queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}/questions', { params: { path: { id: problemId }, query: { limit: 100 } } })),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/problems/{id}/questions', { params: { path: { id: problemId }, query: { limit: 100 } } })),
   });
   return (
     <section aria-labelledby="questions-heading">
@@ -93,7 +108,8 @@ function Questions({ problemId }: { problemId: string }) {
                 {[...waiting, ...list.items.filter((q) => q.answer !== null)].map((q) => (
                   <li key={q.id}>
                     <p>
-                      <strong>{t('problem.question')}:</strong> {q.question} <span className="muted">({formatDateTime(q.askedAt)})</span>
+                      <strong>{t('problem.question')}:</strong> {q.question}{' '}
+                      <span className="muted">({formatDateTime(q.askedAt)})</span>
                     </p>
                     {q.answer === null ? (
                       <AnswerForm problemId={problemId} question={q} />
@@ -121,14 +137,21 @@ function Amend({ problem }: { problem: Problem }) {
   const rules = useRules();
   const refresh = useRefresh(problem.id);
   const [pending, setPending] = useState<AmendFields | null>(null);
-  const { register, handleSubmit, formState, reset } = useForm<AmendFields>({ defaultValues: { reason: '', deadline: '', summary: problem.summary, description: problem.description } });
+  const { register, handleSubmit, formState, reset } = useForm<AmendFields>({
+    defaultValues: { reason: '', deadline: '', summary: problem.summary, description: problem.description },
+  });
   const amend = useMutation({
     mutationFn: async (v: AmendFields) => {
       const changes: Schemas['AmendProblemChangesDto'] = {};
       if (v.deadline) changes.deadline = fromCityInput(v.deadline);
       if (v.summary.trim() !== problem.summary) changes.summary = v.summary.trim();
       if (v.description.trim() !== problem.description) changes.description = v.description.trim();
-      return unwrap(await api.POST('/api/v1/problems/{id}/amendments', { params: { path: { id: problem.id } }, body: { reason: v.reason.trim(), changes } }));
+      return unwrap(
+        await api.POST('/api/v1/problems/{id}/amendments', {
+          params: { path: { id: problem.id } },
+          body: { reason: v.reason.trim(), changes },
+        }),
+      );
     },
     onSuccess: async () => {
       setPending(null);
@@ -165,7 +188,12 @@ function Amend({ problem }: { problem: Problem }) {
         </div>
         <div className="field">
           <label htmlFor="amend-reason">{t('staff.manage.amendReason')}</label>
-          <textarea id="amend-reason" rows={2} aria-invalid={!!formState.errors.reason} {...register('reason', { required: true, minLength: 3 })} />
+          <textarea
+            id="amend-reason"
+            rows={2}
+            aria-invalid={!!formState.errors.reason}
+            {...register('reason', { required: true, minLength: 3 })}
+          />
           {formState.errors.reason && <span className="field-error">{t('staff.reasonRequired')}</span>}
         </div>
         <button type="submit" className="secondary">
@@ -196,11 +224,18 @@ function Suggestions({ problemId }: { problemId: string }) {
   const [chosen, setChosen] = useState<string[]>([]);
   const suggestions = useQuery({
     queryKey: ['problem', problemId, 'suggested'],
-    queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}/suggested-enterprises', { params: { path: { id: problemId } } })),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/problems/{id}/suggested-enterprises', { params: { path: { id: problemId } } })),
   });
   const queryClient = useQueryClient();
   const invite = useMutation({
-    mutationFn: async () => unwrap(await api.POST('/api/v1/problems/{id}/invitations', { params: { path: { id: problemId } }, body: { enterpriseIds: chosen } })),
+    mutationFn: async () =>
+      unwrap(
+        await api.POST('/api/v1/problems/{id}/invitations', {
+          params: { path: { id: problemId } },
+          body: { enterpriseIds: chosen },
+        }),
+      ),
     onSuccess: async () => {
       setChosen([]);
       await queryClient.invalidateQueries({ queryKey: ['problem', problemId, 'suggested'] });
@@ -223,9 +258,12 @@ function Suggestions({ problemId }: { problemId: string }) {
                         type="checkbox"
                         disabled={s.invited}
                         checked={s.invited || chosen.includes(s.enterpriseId)}
-                        onChange={(e) => setChosen((c) => (e.target.checked ? [...c, s.enterpriseId] : c.filter((x) => x !== s.enterpriseId)))}
+                        onChange={(e) =>
+                          setChosen((c) => (e.target.checked ? [...c, s.enterpriseId] : c.filter((x) => x !== s.enterpriseId)))
+                        }
                       />{' '}
-                      <Link to={`/enterprises/${s.enterpriseId}`}>{s.legalName}</Link> — {s.sectors.map((x) => t(`sectors.${x}`)).join(', ')}
+                      <Link to={`/enterprises/${s.enterpriseId}`}>{s.legalName}</Link> —{' '}
+                      {s.sectors.map((x) => t(`sectors.${x}`)).join(', ')}
                       {s.invited && ` (${t('staff.manage.invited')})`}
                     </label>
                   </li>
@@ -252,7 +290,10 @@ function Panel({ problem }: { problem: Problem }) {
     queryKey: ['problem', problem.id, 'panel'],
     queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}/panel', { params: { path: { id: problem.id } } })),
   });
-  const evaluators = useQuery({ queryKey: ['evaluators'], queryFn: async () => unwrap(await api.GET('/api/v1/evaluators', { params: { query: { limit: 100 } } })) });
+  const evaluators = useQuery({
+    queryKey: ['evaluators'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/evaluators', { params: { query: { limit: 100 } } })),
+  });
   const [members, setMembers] = useState<string[] | null>(null);
   const [chair, setChair] = useState<string | null>(null);
   const [reason, setReason] = useState('');
@@ -265,7 +306,10 @@ function Panel({ problem }: { problem: Problem }) {
       unwrap(
         await api.PUT('/api/v1/problems/{id}/panel', {
           params: { path: { id: problem.id } },
-          body: { members: picked.map((userId) => ({ userId, chair: userId === chairId })), ...(afterDeadline ? { reason: reason.trim() } : {}) },
+          body: {
+            members: picked.map((userId) => ({ userId, chair: userId === chairId })),
+            ...(afterDeadline && reason.trim() ? { reason: reason.trim() } : {}),
+          },
         }),
       ),
     onSuccess: async () => {
@@ -279,7 +323,9 @@ function Panel({ problem }: { problem: Problem }) {
     return (
       <section aria-labelledby="panel-heading">
         <h2 id="panel-heading">{t('staff.manage.panel')}</h2>
-        <QueryView query={panel}>{(p) => <p>{p.members.map((m) => m.fullName + (m.chair ? ` (${t('staff.manage.chair')})` : '')).join(', ')}</p>}</QueryView>
+        <QueryView query={panel}>
+          {(p) => <p>{p.members.map((m) => m.fullName + (m.chair ? ` (${t('staff.manage.chair')})` : '')).join(', ')}</p>}
+        </QueryView>
       </section>
     );
   }
@@ -288,7 +334,7 @@ function Panel({ problem }: { problem: Problem }) {
       <h2 id="panel-heading">{t('staff.manage.panel')}</h2>
       <QueryView query={evaluators}>
         {(list) => (
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label={t('staff.manage.panel')}>
             <table>
               <caption className="visually-hidden">{t('staff.manage.panel')}</caption>
               <thead>
@@ -312,7 +358,13 @@ function Panel({ problem }: { problem: Problem }) {
                     </td>
                     <td>
                       <label>
-                        <input type="radio" name="chair" disabled={!picked.includes(e.id)} checked={chairId === e.id} onChange={() => setChair(e.id)} />
+                        <input
+                          type="radio"
+                          name="chair"
+                          disabled={!picked.includes(e.id)}
+                          checked={chairId === e.id}
+                          onChange={() => setChair(e.id)}
+                        />
                         <span className="visually-hidden">{t('staff.manage.chairOf', { name: e.fullName })}</span>
                       </label>
                     </td>
@@ -324,7 +376,11 @@ function Panel({ problem }: { problem: Problem }) {
         )}
       </QueryView>
       {panel.data && panel.data.removed.length > 0 && (
-        <p className="muted">{t('staff.manage.removed', { names: panel.data.removed.map((r) => `${r.fullName}${r.reason ? ` — ${r.reason}` : ''}`).join('; ') })}</p>
+        <p className="muted">
+          {t('staff.manage.removed', {
+            names: panel.data.removed.map((r) => `${r.fullName}${r.reason ? ` — ${r.reason}` : ''}`).join('; '),
+          })}
+        </p>
       )}
       {afterDeadline && (
         <div className="field">
@@ -346,7 +402,8 @@ function Progress({ problemId }: { problemId: string }) {
   const { t } = useTranslation();
   const progress = useQuery({
     queryKey: ['problem', problemId, 'progress'],
-    queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}/evaluation-progress', { params: { path: { id: problemId } } })),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/problems/{id}/evaluation-progress', { params: { path: { id: problemId } } })),
   });
   return (
     <section aria-labelledby="progress-heading">
@@ -355,11 +412,13 @@ function Progress({ problemId }: { problemId: string }) {
         {(p) => (
           <>
             {p.proposals.map((pp) => (
-              <div key={pp.proposalId} className="table-scroll">
+              <div key={pp.proposalId} className="table-scroll" tabIndex={0} role="region" aria-label={pp.enterprise.name}>
                 <table>
                   <caption>
                     {pp.enterprise.name} — {t('staff.manage.submittedOf', { submitted: pp.submitted, eligible: pp.eligible })}
-                    {pp.needsEvaluator && <strong className="error"> {t('staff.manage.needsEvaluator', { min: p.minPanel })}</strong>}
+                    {pp.needsEvaluator && (
+                      <strong className="error"> {t('staff.manage.needsEvaluator', { min: p.minPanel })}</strong>
+                    )}
                   </caption>
                   <thead>
                     <tr>
@@ -372,8 +431,20 @@ function Progress({ problemId }: { problemId: string }) {
                     {pp.evaluators.map((e) => (
                       <tr key={e.evaluatorId}>
                         <td>{e.fullName}</td>
-                        <td>{!e.declared ? t('staff.manage.notDeclared') : e.conflict ? t('staff.manage.conflict') : t('staff.manage.noConflict')}</td>
-                        <td>{e.conflict ? '—' : e.submittedAt ? t('staff.manage.submittedAt', { at: formatDateTime(e.submittedAt) }) : t('staff.manage.notSubmitted')}</td>
+                        <td>
+                          {!e.declared
+                            ? t('staff.manage.notDeclared')
+                            : e.conflict
+                              ? t('staff.manage.conflict')
+                              : t('staff.manage.noConflict')}
+                        </td>
+                        <td>
+                          {e.conflict
+                            ? '—'
+                            : e.submittedAt
+                              ? t('staff.manage.submittedAt', { at: formatDateTime(e.submittedAt) })
+                              : t('staff.manage.notSubmitted')}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -392,7 +463,8 @@ function OpenedProposals({ problemId }: { problemId: string }) {
   const { t } = useTranslation();
   const list = useQuery({
     queryKey: ['problem', problemId, 'proposals'],
-    queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}/proposals', { params: { path: { id: problemId }, query: { limit: 100 } } })),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/problems/{id}/proposals', { params: { path: { id: problemId }, query: { limit: 100 } } })),
   });
   const [open, setOpen] = useState<string | null>(null);
   return (
@@ -408,7 +480,12 @@ function OpenedProposals({ problemId }: { problemId: string }) {
                 <li key={p.id} className="card">
                   <h3>{p.enterprise.legalName}</h3>
                   <p className="muted">{t('staff.manage.submittedAt', { at: formatDateTime(p.submittedAt) })}</p>
-                  <button type="button" className="secondary" aria-expanded={open === p.id} onClick={() => setOpen(open === p.id ? null : p.id)}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    aria-expanded={open === p.id}
+                    onClick={() => setOpen(open === p.id ? null : p.id)}
+                  >
                     {open === p.id ? t('staff.hide') : t('staff.manage.read', { name: p.enterprise.legalName })}
                   </button>
                   {open === p.id && <ProposalBody proposalId={p.id} />}
@@ -434,7 +511,7 @@ export function ScoreBreakdown({ proposalId }: { proposalId: string }) {
       {(s) => (
         <>
           {s.evaluations.map((e) => (
-            <div key={e.evaluatorId} className="table-scroll">
+            <div key={e.evaluatorId} className="table-scroll" tabIndex={0} role="region" aria-label={e.fullName}>
               <table>
                 <caption>
                   {e.fullName} — {t('proposal.total', { total: formatNumber(e.weightedTotal, 2) })}
@@ -474,14 +551,26 @@ function Unsuccessful({ problemId }: { problemId: string }) {
   const refresh = useRefresh(problemId);
   const { register, handleSubmit, formState } = useForm<{ reason: string }>();
   const unsuccessful = useMutation({
-    mutationFn: async (reason: string) => unwrap(await api.POST('/api/v1/problems/{id}/unsuccessful', { params: { path: { id: problemId } }, body: { reason } })),
+    mutationFn: async (reason: string) =>
+      unwrap(await api.POST('/api/v1/problems/{id}/unsuccessful', { params: { path: { id: problemId } }, body: { reason } })),
     onSuccess: refresh,
   });
   return (
-    <form className="boxed" onSubmit={(e) => void handleSubmit((v) => window.confirm(t('staff.manage.unsuccessfulConfirm')) && unsuccessful.mutate(v.reason.trim()))(e)} noValidate>
+    <form
+      className="boxed"
+      onSubmit={(e) =>
+        void handleSubmit((v) => window.confirm(t('staff.manage.unsuccessfulConfirm')) && unsuccessful.mutate(v.reason.trim()))(e)
+      }
+      noValidate
+    >
       <div className="field">
         <label htmlFor="unsuccessful-reason">{t('staff.manage.unsuccessfulReason')}</label>
-        <textarea id="unsuccessful-reason" rows={2} aria-invalid={!!formState.errors.reason} {...register('reason', { validate: (s) => s.trim().length >= 3 })} />
+        <textarea
+          id="unsuccessful-reason"
+          rows={2}
+          aria-invalid={!!formState.errors.reason}
+          {...register('reason', { validate: (s) => s.trim().length >= 3 })}
+        />
         {formState.errors.reason && <span className="field-error">{t('staff.reasonRequired')}</span>}
       </div>
       {unsuccessful.error && <ErrorMessage error={unsuccessful.error} />}
@@ -502,7 +591,9 @@ function Ranking({ problem }: { problem: Problem }) {
     queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}/ranking', { params: { path: { id: problem.id } } })),
   });
   const [details, setDetails] = useState<string | null>(null);
-  const { register, handleSubmit, watch, formState } = useForm<DecideFields>({ defaultValues: { proposalId: '', justification: '' } });
+  const { register, handleSubmit, watch, formState } = useForm<DecideFields>({
+    defaultValues: { proposalId: '', justification: '' },
+  });
   const award = useMutation({
     mutationFn: async (v: DecideFields) =>
       unwrap(
@@ -518,81 +609,112 @@ function Ranking({ problem }: { problem: Problem }) {
   return (
     <section aria-labelledby="ranking-heading">
       <h2 id="ranking-heading">{t('staff.manage.ranking')}</h2>
-      <QueryView query={ranking}>
-        {(r) => {
-          const top = r.items.find((i) => i.rank === 1);
-          const needsJustification = !!chosen && !!top && chosen !== top.proposalId;
-          return (
-            <>
-              <p className="muted">{t('staff.manage.rankingHelp', { passMark: r.passMark, threshold: r.disagreementThreshold })}</p>
-              <div className="table-scroll">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('staff.manage.rank')}</th>
-                      <th scope="col">{t('staff.manage.firm')}</th>
-                      <th scope="col">{t('proposal.price')}</th>
-                      <th scope="col">{t('staff.manage.totals')}</th>
-                      <th scope="col" className="num">
-                        {t('staff.manage.final')}
-                      </th>
-                      <th scope="col">{t('staff.manage.flags')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {r.items.map((i) => (
-                      <tr key={i.proposalId}>
-                        <td>{i.rank ?? '—'}</td>
-                        <td>
-                          {i.enterprise.name}
-                          <br />
-                          <button type="button" className="link-button" aria-expanded={details === i.proposalId} onClick={() => setDetails(details === i.proposalId ? null : i.proposalId)}>
-                            {t('staff.manage.breakdown', { name: i.enterprise.name })}
-                          </button>
-                        </td>
-                        <td>{formatMoney(i.price)}</td>
-                        <td>{i.evaluators.map((e) => `${e.fullName}: ${formatNumber(e.total, 2)}`).join('; ')}</td>
-                        <td className="num">{formatNumber(i.finalScore, 2)}</td>
-                        <td>
-                          {i.disagreement && !i.consensus && <strong className="error">{t('staff.manage.disagreement', { spread: formatNumber(i.spread, 2) })}</strong>}
-                          {i.consensus && t('staff.manage.consensusRecorded', { score: formatNumber(i.consensus.score, 2), reason: i.consensus.reason })}
-                          {!i.passed && ` ${t('staff.manage.belowPass')}`}
-                        </td>
+      {ranking.error instanceof ApiError && ranking.error.code === 'SCORING_INCOMPLETE' ? (
+        <p className="muted">{t('staff.manage.rankingPending')}</p>
+      ) : (
+        <QueryView query={ranking}>
+          {(r) => {
+            const top = r.items.find((i) => i.rank === 1);
+            const needsJustification = !!chosen && !!top && chosen !== top.proposalId;
+            return (
+              <>
+                <p className="muted">
+                  {t('staff.manage.rankingHelp', { passMark: r.passMark, threshold: r.disagreementThreshold })}
+                </p>
+                <div className="table-scroll" tabIndex={0} role="region" aria-label={t('staff.manage.ranking')}>
+                  <table>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('staff.manage.rank')}</th>
+                        <th scope="col">{t('staff.manage.firm')}</th>
+                        <th scope="col">{t('proposal.price')}</th>
+                        <th scope="col">{t('staff.manage.totals')}</th>
+                        <th scope="col" className="num">
+                          {t('staff.manage.final')}
+                        </th>
+                        <th scope="col">{t('staff.manage.flags')}</th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              {details && <ScoreBreakdown proposalId={details} />}
-              {!decided && (
-                <form onSubmit={(e) => void handleSubmit((v) => window.confirm(t('staff.manage.awardConfirm')) && award.mutate(v))(e)} noValidate className="boxed">
-                  <fieldset>
-                    <legend>{t('staff.manage.award')}</legend>
-                    {r.items
-                      .filter((i) => i.passed)
-                      .map((i) => (
-                        <label key={i.proposalId} className="check">
-                          <input type="radio" value={i.proposalId} {...register('proposalId', { required: true })} /> {i.enterprise.name} ({formatNumber(i.finalScore, 2)})
-                        </label>
+                    </thead>
+                    <tbody>
+                      {r.items.map((i) => (
+                        <tr key={i.proposalId}>
+                          <td>{i.rank ?? '—'}</td>
+                          <td>
+                            {i.enterprise.name}
+                            <br />
+                            <button
+                              type="button"
+                              className="link-button"
+                              aria-expanded={details === i.proposalId}
+                              onClick={() => setDetails(details === i.proposalId ? null : i.proposalId)}
+                            >
+                              {t('staff.manage.breakdown', { name: i.enterprise.name })}
+                            </button>
+                          </td>
+                          <td>{formatMoney(i.price)}</td>
+                          <td>{i.evaluators.map((e) => `${e.fullName}: ${formatNumber(e.total, 2)}`).join('; ')}</td>
+                          <td className="num">{formatNumber(i.finalScore, 2)}</td>
+                          <td>
+                            {i.disagreement && !i.consensus && (
+                              <strong className="error">
+                                {t('staff.manage.disagreement', { spread: formatNumber(i.spread, 2) })}
+                              </strong>
+                            )}
+                            {i.consensus &&
+                              t('staff.manage.consensusRecorded', {
+                                score: formatNumber(i.consensus.score, 2),
+                                reason: i.consensus.reason,
+                              })}
+                            {!i.passed && ` ${t('staff.manage.belowPass')}`}
+                          </td>
+                        </tr>
                       ))}
-                  </fieldset>
-                  {needsJustification && (
-                    <div className="field">
-                      <label htmlFor="justification">{t('staff.manage.justification')}</label>
-                      <textarea id="justification" rows={3} aria-invalid={!!formState.errors.justification} {...register('justification', { validate: (s) => !needsJustification || s.trim().length >= 3 })} />
-                      {formState.errors.justification && <span className="field-error">{t('staff.reasonRequired')}</span>}
-                    </div>
-                  )}
-                  {award.error && <ErrorMessage error={award.error} />}
-                  <button type="submit" disabled={award.isPending}>
-                    {t('staff.manage.awardButton')}
-                  </button>
-                </form>
-              )}
-            </>
-          );
-        }}
-      </QueryView>
+                    </tbody>
+                  </table>
+                </div>
+                {details && <ScoreBreakdown proposalId={details} />}
+                {!decided && (
+                  <form
+                    onSubmit={(e) =>
+                      void handleSubmit((v) => window.confirm(t('staff.manage.awardConfirm')) && award.mutate(v))(e)
+                    }
+                    noValidate
+                    className="boxed"
+                  >
+                    <fieldset>
+                      <legend>{t('staff.manage.award')}</legend>
+                      {r.items
+                        .filter((i) => i.passed)
+                        .map((i) => (
+                          <label key={i.proposalId} className="check">
+                            <input type="radio" value={i.proposalId} {...register('proposalId', { required: true })} />{' '}
+                            {i.enterprise.name} ({formatNumber(i.finalScore, 2)})
+                          </label>
+                        ))}
+                    </fieldset>
+                    {needsJustification && (
+                      <div className="field">
+                        <label htmlFor="justification">{t('staff.manage.justification')}</label>
+                        <textarea
+                          id="justification"
+                          rows={3}
+                          aria-invalid={!!formState.errors.justification}
+                          {...register('justification', { validate: (s) => !needsJustification || s.trim().length >= 3 })}
+                        />
+                        {formState.errors.justification && <span className="field-error">{t('staff.reasonRequired')}</span>}
+                      </div>
+                    )}
+                    {award.error && <ErrorMessage error={award.error} />}
+                    <button type="submit" disabled={award.isPending}>
+                      {t('staff.manage.awardButton')}
+                    </button>
+                  </form>
+                )}
+              </>
+            );
+          }}
+        </QueryView>
+      )}
       {!decided && <Unsuccessful problemId={problem.id} />}
     </section>
   );
@@ -622,7 +744,9 @@ function ManageView() {
             <div>
               <dt>{t('staff.manage.publicPage')}</dt>
               <dd>
-                <Link to={`/problems/${p.id}`}>{p.status === 'draft' ? t('staff.manage.preview') : t('staff.manage.publicLink')}</Link>
+                <Link to={`/problems/${p.id}`}>
+                  {p.status === 'draft' ? t('staff.manage.preview') : t('staff.manage.publicLink')}
+                </Link>
               </dd>
             </div>
           </dl>

@@ -9,7 +9,10 @@ import { RequireRole } from './shared';
 /** The evaluator's panels and what each needs from them now. */
 function MyPanelsView() {
   const { t } = useTranslation();
-  const panels = useQuery({ queryKey: ['me', 'panels'], queryFn: async () => unwrap(await api.GET('/api/v1/me/panels', { params: { query: { limit: 100 } } })) });
+  const panels = useQuery({
+    queryKey: ['me', 'panels'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/me/panels', { params: { query: { limit: 100 } } })),
+  });
   return (
     <div>
       <PageTitle>{t('staff.panels.title')}</PageTitle>
@@ -18,7 +21,7 @@ function MyPanelsView() {
           list.items.length === 0 ? (
             <p className="muted">{t('staff.panels.none')}</p>
           ) : (
-            <div className="table-scroll">
+            <div className="table-scroll" tabIndex={0} role="region" aria-label={t('staff.panels.title')}>
               <table>
                 <thead>
                   <tr>

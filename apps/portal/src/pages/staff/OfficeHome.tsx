@@ -22,7 +22,10 @@ function Group({ departmentId, group }: { departmentId: string; group: (typeof G
     queryKey: ['office', departmentId, group.key],
     queryFn: async () => {
       const pages = await Promise.all(
-        group.statuses.map(async (status) => unwrap(await api.GET('/api/v1/problems', { params: { query: { departmentId, status, limit: 100 } } })).items),
+        group.statuses.map(
+          async (status) =>
+            unwrap(await api.GET('/api/v1/problems', { params: { query: { departmentId, status, limit: 100 } } })).items,
+        ),
       );
       return pages.flat();
     },
@@ -36,7 +39,7 @@ function Group({ departmentId, group }: { departmentId: string; group: (typeof G
           items.length === 0 ? (
             <p className="muted">{t('staff.office.none')}</p>
           ) : (
-            <div className="table-scroll">
+            <div className="table-scroll" tabIndex={0} role="region" aria-label={t(`staff.office.groups.${group.key}`)}>
               <table>
                 <thead>
                   <tr>
@@ -86,7 +89,11 @@ function OfficeHomeView() {
           {t('staff.office.new')}
         </Link>
       </p>
-      {departmentId ? GROUPS.map((g) => <Group key={g.key} departmentId={departmentId} group={g} />) : <p>{t('staff.office.noDepartment')}</p>}
+      {departmentId ? (
+        GROUPS.map((g) => <Group key={g.key} departmentId={departmentId} group={g} />)
+      ) : (
+        <p>{t('staff.office.noDepartment')}</p>
+      )}
     </div>
   );
 }

@@ -45,7 +45,20 @@ function WeightTotal({ control }: { control: Control<Fields> }) {
 
 function toFields(p?: Schemas['ProblemView']): Fields {
   if (!p) {
-    return { title: '', summary: '', description: '', expectedResults: '', sector: 'public_administration', tags: '', budgetCeiling: '', durationMonths: '', deadline: '', clarificationDeadline: '', passMark: '60', criteria: DEFAULT_CRITERIA };
+    return {
+      title: '',
+      summary: '',
+      description: '',
+      expectedResults: '',
+      sector: 'public_administration',
+      tags: '',
+      budgetCeiling: '',
+      durationMonths: '',
+      deadline: '',
+      clarificationDeadline: '',
+      passMark: '60',
+      criteria: DEFAULT_CRITERIA,
+    };
   }
   return {
     title: p.title,
@@ -59,7 +72,12 @@ function toFields(p?: Schemas['ProblemView']): Fields {
     deadline: toCityInput(p.deadline),
     clarificationDeadline: toCityInput(p.clarificationDeadline),
     passMark: String(p.rubric.passMark),
-    criteria: p.rubric.criteria.map((c) => ({ key: c.key, name: c.name, description: c.description ?? '', weight: String(c.weight) })),
+    criteria: p.rubric.criteria.map((c) => ({
+      key: c.key,
+      name: c.name,
+      description: c.description ?? '',
+      weight: String(c.weight),
+    })),
   };
 }
 
@@ -80,7 +98,12 @@ function toBody(v: Fields): Schemas['CreateProblemDto'] {
     ...(v.clarificationDeadline ? { clarificationDeadline: fromCityInput(v.clarificationDeadline) } : {}),
     rubric: {
       passMark: Number(v.passMark),
-      criteria: v.criteria.map((c) => ({ key: c.key, name: c.name.trim(), ...(c.description.trim() ? { description: c.description.trim() } : {}), weight: weightOf(c) })),
+      criteria: v.criteria.map((c) => ({
+        key: c.key,
+        name: c.name.trim(),
+        ...(c.description.trim() ? { description: c.description.trim() } : {}),
+        weight: weightOf(c),
+      })),
     },
   };
 }
@@ -116,7 +139,12 @@ function Editor({ existing }: { existing?: Schemas['ProblemView'] }) {
     <div className="field">
       <label htmlFor={name}>{t(`staff.editor.fields.${name}`)}</label>
       {rows ? (
-        <textarea id={name} rows={rows} aria-invalid={!!errors[name]} {...register(name, { required: true, validate: (s) => s.trim().length > 0 })} />
+        <textarea
+          id={name}
+          rows={rows}
+          aria-invalid={!!errors[name]}
+          {...register(name, { required: true, validate: (s) => s.trim().length > 0 })}
+        />
       ) : (
         <input id={name} aria-invalid={!!errors[name]} {...register(name, { required: true, minLength: 3 })} />
       )}
@@ -164,12 +192,22 @@ function Editor({ existing }: { existing?: Schemas['ProblemView'] }) {
         <div className="columns">
           <div className="field">
             <label htmlFor="budgetCeiling">{t('staff.editor.fields.budgetCeiling')}</label>
-            <input id="budgetCeiling" inputMode="numeric" aria-invalid={!!errors.budgetCeiling} {...register('budgetCeiling', { pattern: /^[1-9]\d*$/ })} />
+            <input
+              id="budgetCeiling"
+              inputMode="numeric"
+              aria-invalid={!!errors.budgetCeiling}
+              {...register('budgetCeiling', { pattern: /^[1-9]\d*$/ })}
+            />
             {errors.budgetCeiling && <span className="field-error">{t('staff.editor.wholeNumber')}</span>}
           </div>
           <div className="field">
             <label htmlFor="durationMonths">{t('staff.editor.fields.durationMonths')}</label>
-            <input id="durationMonths" inputMode="numeric" aria-invalid={!!errors.durationMonths} {...register('durationMonths', { pattern: /^[1-9]\d?$/ })} />
+            <input
+              id="durationMonths"
+              inputMode="numeric"
+              aria-invalid={!!errors.durationMonths}
+              {...register('durationMonths', { pattern: /^[1-9]\d?$/ })}
+            />
             {errors.durationMonths && <span className="field-error">{t('staff.editor.wholeNumber')}</span>}
           </div>
         </div>
@@ -179,7 +217,12 @@ function Editor({ existing }: { existing?: Schemas['ProblemView'] }) {
           <div className="columns">
             <div className="field">
               <label htmlFor="deadline">{t('staff.editor.fields.deadline')}</label>
-              <input id="deadline" type="datetime-local" aria-invalid={!!errors.deadline} {...register('deadline', { required: true })} />
+              <input
+                id="deadline"
+                type="datetime-local"
+                aria-invalid={!!errors.deadline}
+                {...register('deadline', { required: true })}
+              />
               {errors.deadline && <span className="field-error">{t('staff.required')}</span>}
             </div>
             <div className="field">
@@ -195,7 +238,11 @@ function Editor({ existing }: { existing?: Schemas['ProblemView'] }) {
             <div key={field.id} className="criterion boxed">
               <div className="field">
                 <label htmlFor={`criteria.${i}.name`}>{t('staff.editor.criterionName', { number: i + 1 })}</label>
-                <input id={`criteria.${i}.name`} aria-invalid={!!errors.criteria?.[i]?.name} {...register(`criteria.${i}.name`, { required: true })} />
+                <input
+                  id={`criteria.${i}.name`}
+                  aria-invalid={!!errors.criteria?.[i]?.name}
+                  {...register(`criteria.${i}.name`, { required: true })}
+                />
                 {errors.criteria?.[i]?.name && <span className="field-error">{t('staff.required')}</span>}
               </div>
               <div className="field">
@@ -204,7 +251,12 @@ function Editor({ existing }: { existing?: Schemas['ProblemView'] }) {
               </div>
               <div className="field">
                 <label htmlFor={`criteria.${i}.weight`}>{t('staff.editor.criterionWeight', { number: i + 1 })}</label>
-                <input id={`criteria.${i}.weight`} inputMode="numeric" aria-invalid={!!errors.criteria?.[i]?.weight} {...register(`criteria.${i}.weight`, { required: true, pattern: /^\d{1,3}$/ })} />
+                <input
+                  id={`criteria.${i}.weight`}
+                  inputMode="numeric"
+                  aria-invalid={!!errors.criteria?.[i]?.weight}
+                  {...register(`criteria.${i}.weight`, { required: true, pattern: /^\d{1,3}$/ })}
+                />
               </div>
               {criteria.fields.length > 1 && (
                 <button type="button" className="secondary" onClick={() => criteria.remove(i)}>
@@ -213,13 +265,22 @@ function Editor({ existing }: { existing?: Schemas['ProblemView'] }) {
               )}
             </div>
           ))}
-          <button type="button" className="secondary" onClick={() => criteria.append({ key: nextKey(), name: '', description: '', weight: '0' })}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => criteria.append({ key: nextKey(), name: '', description: '', weight: '0' })}
+          >
             {t('staff.editor.addCriterion')}
           </button>
           <WeightTotal control={control} />
           <div className="field">
             <label htmlFor="passMark">{t('staff.editor.fields.passMark')}</label>
-            <input id="passMark" inputMode="numeric" aria-invalid={!!errors.passMark} {...register('passMark', { required: true, validate: (s) => /^\d{1,3}$/.test(s) && Number(s) <= 100 })} />
+            <input
+              id="passMark"
+              inputMode="numeric"
+              aria-invalid={!!errors.passMark}
+              {...register('passMark', { required: true, validate: (s) => /^\d{1,3}$/.test(s) && Number(s) <= 100 })}
+            />
             {errors.passMark && <span className="field-error">{t('staff.editor.passMarkInvalid')}</span>}
           </div>
         </fieldset>

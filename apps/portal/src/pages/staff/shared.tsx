@@ -55,7 +55,10 @@ export function fromCityInput(value: string): string {
 
 /** The problem as the signed-in staff member may read it (drafts for the department). */
 export function useProblem(id: string) {
-  return useQuery({ queryKey: ['problem', id], queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}', { params: { path: { id } } })) });
+  return useQuery({
+    queryKey: ['problem', id],
+    queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}', { params: { path: { id } } })),
+  });
 }
 
 type AttachmentMeta = { id: string; fileName: string; mediaType: string; sizeBytes: number };
@@ -136,7 +139,6 @@ function DownloadButton({ proposalId, file }: { proposalId: string; file: Attach
     </>
   );
 }
-
 
 /** The competition rules in force (minimum open period, amendment rule, panel size, disagreement threshold). */
 export function useRules() {
