@@ -16,7 +16,7 @@ import { ProblemDeadlinesService } from '@app/problems';
 import { createApp } from '../apps/api/src/bootstrap';
 import { runSeed, SeedModule } from '../apps/api/src/seed';
 
-const PASSWORD = process.env.DEMO_PASSWORD ?? 'HaiPhong-demo-2026';
+const PASSWORD = process.env.DEMO_PASSWORD ?? 'Cau-Rao-demo-2026';
 const MARKER_EMAIL = 'admin@demo.haiphong.local';
 
 type Json = Record<string, unknown>;

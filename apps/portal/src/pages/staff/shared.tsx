@@ -5,6 +5,7 @@ import { api, unwrap } from '../../api/client';
 import i18n from '../../i18n';
 import staffEn from '../../locales/staff.en.json';
 import staffVi from '../../locales/staff.vi.json';
+import './staff.css';
 import { ErrorMessage, QueryView } from '../../components';
 import { formatMoney } from '../../format';
 import { RequireSignIn } from '../../RequireSignIn';
@@ -36,7 +37,7 @@ function RoleGate({ roles, children }: { roles: StaffRole[]; children: ReactNode
       </div>
     );
   }
-  return <>{children}</>;
+  return <div className="staff">{children}</div>;
 }
 
 const CITY_OFFSET = '+07:00';
