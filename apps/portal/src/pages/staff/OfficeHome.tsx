@@ -16,6 +16,34 @@ const GROUPS: { key: string; statuses: Status[] }[] = [
   { key: 'decided', statuses: ['awarded', 'unsuccessful', 'cancelled'] },
 ];
 
+/** What the problem waits for from the department: answers while open, a decision once scored. */
+function Waiting({ problem }: { problem: Schemas['ProblemSummary'] }) {
+  const { t } = useTranslation();
+  const open = problem.status === 'published';
+  const evaluating = problem.status === 'closed' || problem.status === 'evaluating';
+  const path = { params: { path: { id: problem.id } } };
+  const questions = useQuery({
+    queryKey: ['problem', problem.id, 'questions'],
+    enabled: open,
+    queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}/questions', { params: { ...path.params, query: { limit: 100 } } })),
+  });
+  const progress = useQuery({
+    queryKey: ['problem', problem.id, 'progress'],
+    enabled: evaluating,
+    queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}/evaluation-progress', path)),
+  });
+  if (open && questions.data) return <>{t('staff.manage.waiting', { count: questions.data.items.filter((q) => q.answer === null).length })}</>;
+  if (evaluating && progress.data) {
+    const p = progress.data;
+    if (p.proposals.some((x) => x.needsEvaluator)) return <>{t('staff.office.needsEvaluator')}</>;
+    if (p.complete) return <>{t('staff.office.decisionDue')}</>;
+    const submitted = p.proposals.reduce((sum, x) => sum + x.submitted, 0);
+    const eligible = p.proposals.reduce((sum, x) => sum + x.eligible, 0);
+    return <>{t('staff.office.scoring', { submitted, eligible })}</>;
+  }
+  return <>{problem.status === 'draft' ? t('staff.office.toPublish') : '—'}</>;
+}
+
 function Group({ departmentId, group }: { departmentId: string; group: (typeof GROUPS)[number] }) {
   const { t } = useTranslation();
   const list = useQuery({
@@ -46,6 +74,7 @@ function Group({ departmentId, group }: { departmentId: string; group: (typeof G
                     <th scope="col">{t('staff.problemTitle')}</th>
                     <th scope="col">{t('staff.status')}</th>
                     <th scope="col">{t('problem.deadline')}</th>
+                    <th scope="col">{t('staff.office.waitingFor')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -63,6 +92,9 @@ function Group({ departmentId, group }: { departmentId: string; group: (typeof G
                             (<Countdown deadline={p.deadline} />)
                           </>
                         )}
+                      </td>
+                      <td>
+                        <Waiting problem={p} />
                       </td>
                     </tr>
                   ))}
