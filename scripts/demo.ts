@@ -16,7 +16,7 @@ import { ProblemDeadlinesService } from '@app/problems';
 import { createApp } from '../apps/api/src/bootstrap';
 import { runSeed, SeedModule } from '../apps/api/src/seed';
 
-const PASSWORD = process.env.DEMO_PASSWORD ?? 'Bach-Dang-demo-2026';
+const PASSWORD = process.env.DEMO_PASSWORD ?? 'Cau-Rao-demo-2026';
 const MARKER_EMAIL = 'admin@demo.haiphong.local';
 /** The officer who awards the demo's last problem (departments are mailed as <code>@demo.haiphong.gov.vn). */
 const AWARDING_OFFICER = 'sxd@demo.haiphong.gov.vn';

@@ -421,6 +421,8 @@ async function demo() {
     PUBLIC_URL: process.env.PUBLIC_URL || `http://localhost:${process.env.PORT || '3000'}`,
     MAIL_DIR: process.env.MAIL_DIR || path.join(ROOT, '.data', 'mail'),
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+    // The loader signs in a few dozen accounts in a row: the per-IP auth limit is for people.
+    AUTH_RATE_LIMIT: process.env.AUTH_RATE_LIMIT || '10000',
     // tsc checks scripts/demo.ts in npm test; here it only runs.
     TS_NODE_TRANSPILE_ONLY: 'true',
   };

@@ -26,6 +26,7 @@ const PUBLIC_ROUTES = [
   'GET /api/v1/problems/:id/questions',
   'GET /api/v1/areas',
   'GET /api/v1/areas/:code',
+  'GET /api/v1/competition-rules',
   'GET /api/v1/indicators/enterprise-density',
   'GET /api/v1/indicators/enterprise-density/series',
   'GET /api/v1/indicators/enterprise-density/chart',

@@ -22,6 +22,8 @@ import { OcdsModule } from '@app/ocds';
 import { NotificationsController } from './notifications/notifications.controller';
 import { AuthController, MeController } from './auth/auth.controller';
 import { DepartmentsController, UsersController } from './users/users.controller';
+import { EvaluatorsController } from './users/evaluators.controller';
+import { CompetitionRulesController } from './problems/rules.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuditProofsController } from './audit/audit-proofs.controller';
 import { HealthController } from './health/health.controller';
@@ -99,6 +101,8 @@ export function requestIdOf(req: IncomingMessage): string {
     AuthController,
     MeController,
     UsersController,
+    EvaluatorsController,
+    CompetitionRulesController,
     DepartmentsController,
     AuditController,
     AuditProofsController,

@@ -26,6 +26,18 @@ const SubmitProposal = lazy(() => import('./pages/ProposalForm').then((m) => ({ 
 const ReviseProposal = lazy(() => import('./pages/ProposalForm').then((m) => ({ default: m.ReviseProposal })));
 const ForYou = lazy(() => import('./pages/ForYou'));
 const NotFound = lazy(() => import('./pages/NotFound'));
+// Staff pages: each role's pages in their own chunks, never on a public page's first load.
+const OfficeHome = lazy(() => import('./pages/staff/OfficeHome'));
+const NewProblem = lazy(() => import('./pages/staff/ProblemEditor').then((m) => ({ default: m.NewProblem })));
+const EditProblem = lazy(() => import('./pages/staff/ProblemEditor').then((m) => ({ default: m.EditProblem })));
+const ManageProblem = lazy(() => import('./pages/staff/ManageProblem'));
+const MyPanels = lazy(() => import('./pages/staff/MyPanels'));
+const EvaluationTask = lazy(() => import('./pages/staff/EvaluationTask'));
+const AdminHome = lazy(() => import('./pages/staff/Admin').then((m) => ({ default: m.AdminHome })));
+const AdminFirms = lazy(() => import('./pages/staff/Admin').then((m) => ({ default: m.AdminFirms })));
+const AdminAccounts = lazy(() => import('./pages/staff/Admin').then((m) => ({ default: m.AdminAccounts })));
+const AdminPopulation = lazy(() => import('./pages/staff/Admin').then((m) => ({ default: m.AdminPopulation })));
+const AdminAudit = lazy(() => import('./pages/staff/Admin').then((m) => ({ default: m.AdminAudit })));
 
 /** The unread count in the header, refreshed every minute while signed in. */
 function NotificationsLink() {
@@ -92,6 +104,9 @@ function Header() {
                   {user.organizationId && <NavLink to={`/enterprises/${user.organizationId}/status`}>{t('nav.firm')}</NavLink>}
                 </>
               )}
+              {user.role === 'officer' && <NavLink to="/office">{t('nav.office')}</NavLink>}
+              {user.role === 'evaluator' && <NavLink to="/evaluation">{t('nav.panels')}</NavLink>}
+              {user.role === 'admin' && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
               <span className="muted">{user.fullName}</span>
               <button type="button" className="link-button" onClick={() => void signOut()}>
                 {t('nav.signOut')}
@@ -138,6 +153,17 @@ export function App() {
             <Route path="/register/confirm" element={<ConfirmRegistration />} />
             <Route path="/set-password" element={<SetPassword />} />
             <Route path="/invitation" element={<SetPassword invitation />} />
+            <Route path="/office" element={<OfficeHome />} />
+            <Route path="/office/problems/new" element={<NewProblem />} />
+            <Route path="/office/problems/:id" element={<ManageProblem />} />
+            <Route path="/office/problems/:id/edit" element={<EditProblem />} />
+            <Route path="/evaluation" element={<MyPanels />} />
+            <Route path="/evaluation/:problemId" element={<EvaluationTask />} />
+            <Route path="/admin" element={<AdminHome />} />
+            <Route path="/admin/firms" element={<AdminFirms />} />
+            <Route path="/admin/accounts" element={<AdminAccounts />} />
+            <Route path="/admin/population" element={<AdminPopulation />} />
+            <Route path="/admin/audit" element={<AdminAudit />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>

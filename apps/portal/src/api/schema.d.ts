@@ -796,6 +796,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/evaluators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List active evaluators
+         * @description Officers pick panel members from it: name and e-mail of each active evaluator account, searchable by either.
+         *
+         *     Signed in as officer or admin.
+         *
+         *     Error codes: `INVALID_CURSOR` (400), `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `ROLE_FORBIDDEN` (403), `DATABASE_UNAVAILABLE` (503).
+         */
+        get: operations["listEvaluators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/competition-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the competition rules in force
+         * @description The configured minimum open period, amendment rule, panel size and disagreement threshold: public, as the rules are.
+         *
+         *     Public.
+         *
+         *     Error codes: `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `DATABASE_UNAVAILABLE` (503).
+         */
+        get: operations["getCompetitionRules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/departments": {
         parameters: {
             query?: never;
@@ -2842,6 +2890,28 @@ export interface components {
              * @description Department for an officer or evaluator; null to clear (not for officers)
              */
             departmentId?: Record<string, never> | null;
+        };
+        EvaluatorOption: {
+            id: string;
+            fullName: string;
+            email: string;
+        };
+        EvaluatorOptionPage: {
+            items: components["schemas"]["EvaluatorOption"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        CompetitionRulesView: {
+            /** @description A problem is published only with a deadline at least this many days away */
+            problemMinOpenDays: number;
+            /** @description Default gap between the clarification deadline and the proposal deadline */
+            clarificationCloseDays: number;
+            /** @description An amendment pushes the deadline out so that at least this many days remain */
+            amendmentMinRemainingDays: number;
+            /** @description Evaluators without a conflict needed per proposal */
+            panelMinSize: number;
+            /** @description Points (of 100) between evaluators’ totals above which the chair records a consensus */
+            scoreDisagreementThreshold: number;
         };
         DepartmentView: {
             id: string;
@@ -6948,6 +7018,104 @@ export interface operations {
             };
             /** @description Error: `USER_NOT_FOUND` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listEvaluators: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page */
+                cursor?: string;
+                /** @description Part of the e-mail or name */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluatorOptionPage"];
+                };
+            };
+            /** @description Error: `INVALID_CURSOR`, `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ROLE_FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getCompetitionRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompetitionRulesView"];
+                };
+            };
+            /** @description Error: `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -23,10 +23,11 @@ describe('translations', () => {
     }
   });
 
-  it("have the same keys and placeholders in the portal's languages (apps/portal/src/locales)", () => {
+  // vi.json/en.json: every page; staff.vi.json/staff.en.json: the staff pages' own, loaded with their chunk.
+  it.each(['', 'staff.'])("have the same keys and placeholders in the portal's languages (apps/portal/src/locales/%svi.json)", (prefix) => {
     const dir = join(__dirname, '../../../../apps/portal/src/locales');
-    const vi = JSON.parse(readFileSync(join(dir, 'vi.json'), 'utf8')) as object;
-    const en = JSON.parse(readFileSync(join(dir, 'en.json'), 'utf8')) as object;
+    const vi = JSON.parse(readFileSync(join(dir, `${prefix}vi.json`), 'utf8')) as object;
+    const en = JSON.parse(readFileSync(join(dir, `${prefix}en.json`), 'utf8')) as object;
     expect(keysOf(en).sort()).toEqual(keysOf(vi).sort());
     const lookup = (obj: object, key: string) => key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], obj) as string;
     const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
