@@ -31,6 +31,10 @@ const PUBLIC_ROUTES = [
   'GET /api/v1/problems/:id/result',
   'GET /api/v1/ocds/releases',
   'GET /api/v1/ocds/release-packages',
+  'GET /api/v1/problems/:id/standstill',
+  'GET /api/v1/problems/:id/complaints',
+  'GET /api/v1/complaints/:id',
+  'GET /api/v1/calendar/holidays',
 ];
 
 interface RouteInfo {

@@ -15,7 +15,7 @@ import { assertTestDatabase } from './test-database-guard';
  * Tables kept between spec files; every other table is emptied. The audit log is append-only by
  * trigger, the areas are reference data, and the migrations table is the schema's own record.
  */
-const KEPT_TABLES = ['schema_migrations', 'audit_log', 'audit_sealed', 'areas'];
+const KEPT_TABLES = ['schema_migrations', 'audit_log', 'audit_sealed', 'areas', 'city_holidays'];
 
 export interface TestContext {
   app: NestFastifyApplication;

@@ -19,6 +19,8 @@ import { ProblemsModule } from '@app/problems';
 import { ProposalsModule } from '@app/proposals';
 import { EvaluationModule } from '@app/evaluation';
 import { OcdsModule } from '@app/ocds';
+import { CalendarModule } from '@app/calendar';
+import { ComplaintsModule } from '@app/complaints';
 import { NotificationsController } from './notifications/notifications.controller';
 import { AuthController, MeController } from './auth/auth.controller';
 import { DepartmentsController, UsersController } from './users/users.controller';
@@ -35,6 +37,8 @@ import { EnterprisesController } from './enterprises/enterprises.controller';
 import { EnterpriseStatusController } from './enterprises/enterprise-status.controller';
 import { QueueDashboardController } from './admin/queue-dashboard';
 import { EnterpriseImportsController } from './enterprise-imports/enterprise-imports.controller';
+import { CalendarController } from './calendar/calendar.controller';
+import { ComplaintsController } from './complaints/complaints.controller';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -86,6 +90,8 @@ export function requestIdOf(req: IncomingMessage): string {
     ProposalsModule,
     OcdsModule,
     EvaluationModule,
+    CalendarModule,
+    ComplaintsModule,
   ],
   controllers: [
     HealthController,
@@ -108,6 +114,8 @@ export function requestIdOf(req: IncomingMessage): string {
     EnterprisesController,
     EnterpriseStatusController,
     QueueDashboardController,
+    CalendarController,
+    ComplaintsController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -29,5 +29,8 @@ export const NOTIFICATION_KINDS = [
   'panel.short',
   'evaluation.reminder',
   'award.outcome',
+  'complaint.filed',
+  'complaint.answered',
+  'complaint.decided',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

@@ -121,9 +121,18 @@ export class OcdsService {
     const opts = { ocidPrefix: this.config.get('OCDS_OCID_PREFIX'), publicUrl: this.config.get('PUBLIC_URL') };
     const release = buildRelease(event, snapshot, opts, date, options.amendmentNumber);
     const ocid = ocidOf(opts.ocidPrefix, problemId);
+    // A decision can be taken again after an upheld complaint reopened the evaluation: the second
+    // award is its own release ("…-award-2"), the first stays as it was published.
+    const baseId = releaseIdOf(ocid, event, options.amendmentNumber);
+    const [{ n }] = await manager.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM ocds_releases WHERE id = $1 OR id LIKE $2`,
+      [baseId, `${baseId}-r%`],
+    );
+    const id = n === 0 ? baseId : `${baseId}-r${n + 1}`;
+    release.id = id;
     await manager.query(
       `INSERT INTO ocds_releases (id, ocid, problem_id, tags, date, release) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
-      [releaseIdOf(ocid, event, options.amendmentNumber), ocid, problemId, tagsOf(event), date, JSON.stringify(release)],
+      [id, ocid, problemId, tagsOf(event), date, JSON.stringify(release)],
     );
     return release;
   }

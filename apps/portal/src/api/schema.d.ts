@@ -2100,6 +2100,262 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendar/holidays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the city calendar’s holidays
+         * @description Days off besides weekends, by which periods in working days (the standstill) are counted.
+         *
+         *     Public.
+         *
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `DATABASE_UNAVAILABLE` (503).
+         */
+        get: operations["listHolidays"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/holidays/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add or rename a holiday
+         * @description Admins keep the list as the Government announces each year’s days off; periods already fixed do not move.
+         *
+         *     Signed in as admin.
+         *
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `ROLE_FORBIDDEN` (403), `PAYLOAD_TOO_LARGE` (413), `UNSUPPORTED_MEDIA_TYPE` (415), `DATABASE_UNAVAILABLE` (503).
+         */
+        put: operations["setHoliday"];
+        post?: never;
+        /**
+         * Remove a holiday
+         * @description The day becomes a working day again (unless it is a weekend).
+         *
+         *     Signed in as admin.
+         *
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `ROLE_FORBIDDEN` (403), `HOLIDAY_NOT_FOUND` (404), `DATABASE_UNAVAILABLE` (503).
+         */
+        delete: operations["removeHoliday"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/problems/{id}/standstill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the standstill after the decision
+         * @description When the complaint period ends (working days of the city calendar), pending complaints, and whether the order may start.
+         *
+         *     Public; a signed-in caller may see more.
+         *
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `PROBLEM_NOT_FOUND` (404), `PROBLEM_NOT_DECIDED` (404), `DATABASE_UNAVAILABLE` (503).
+         */
+        get: operations["getStandstill"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/problems/{id}/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a problem’s complaints
+         * @description Decided complaints for everyone (the firm is named, no person); the department and admins see all; a firm also its own.
+         *
+         *     Public; a signed-in caller may see more.
+         *
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `PROBLEM_NOT_FOUND` (404), `DATABASE_UNAVAILABLE` (503).
+         */
+        get: operations["listProblemComplaints"];
+        put?: never;
+        /**
+         * Complain about the decision
+         * @description A bidder, during the standstill (by the database clock), with its grounds. One pending complaint per firm per decision.
+         *
+         *     Signed in as enterprise.
+         *
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `COMPLAINT_FORBIDDEN` (403), `ROLE_FORBIDDEN` (403), `PROBLEM_NOT_FOUND` (404), `COMPLAINT_PERIOD_CLOSED` (409), `COMPLAINT_EXISTS` (409), `PAYLOAD_TOO_LARGE` (413), `UNSUPPORTED_MEDIA_TYPE` (415), `DATABASE_UNAVAILABLE` (503).
+         */
+        post: operations["fileComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List complaints for review
+         * @description The reviewing body’s queue: pending complaints (or those of one status), oldest first.
+         *
+         *     Signed in as admin.
+         *
+         *     Error codes: `INVALID_CURSOR` (400), `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `ROLE_FORBIDDEN` (403), `DATABASE_UNAVAILABLE` (503).
+         */
+        get: operations["listComplaintsForReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a complaint
+         * @description Public once decided; before that only its firm, the department and admins.
+         *
+         *     Public; a signed-in caller may see more.
+         *
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `COMPLAINT_NOT_FOUND` (404), `DATABASE_UNAVAILABLE` (503).
+         */
+        get: operations["getComplaint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a complaint
+         * @description The deciding department’s officers, once, before the reviewing body decides.
+         *
+         *     Signed in as officer.
+         *
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `COMPLAINT_FORBIDDEN` (403), `ROLE_FORBIDDEN` (403), `COMPLAINT_NOT_FOUND` (404), `COMPLAINT_STATUS_CONFLICT` (409), `PAYLOAD_TOO_LARGE` (413), `UNSUPPORTED_MEDIA_TYPE` (415), `DATABASE_UNAVAILABLE` (503).
+         */
+        post: operations["answerComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{id}/uphold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Uphold a complaint
+         * @description The reviewing body, with a reason and a remedy: reopen the evaluation, or cancel the award (and the problem).
+         *
+         *     Signed in as admin.
+         *
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `COMPLAINT_FORBIDDEN` (403), `ROLE_FORBIDDEN` (403), `COMPLAINT_NOT_FOUND` (404), `COMPLAINT_STATUS_CONFLICT` (409), `PAYLOAD_TOO_LARGE` (413), `UNSUPPORTED_MEDIA_TYPE` (415), `DATABASE_UNAVAILABLE` (503).
+         */
+        post: operations["upholdComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismiss a complaint
+         * @description The reviewing body, with a reason; the decision stands.
+         *
+         *     Signed in as admin.
+         *
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `COMPLAINT_FORBIDDEN` (403), `ROLE_FORBIDDEN` (403), `COMPLAINT_NOT_FOUND` (404), `COMPLAINT_STATUS_CONFLICT` (409), `PAYLOAD_TOO_LARGE` (413), `UNSUPPORTED_MEDIA_TYPE` (415), `DATABASE_UNAVAILABLE` (503).
+         */
+        post: operations["dismissComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a complaint
+         * @description The complaining firm, before the reviewing body decides.
+         *
+         *     Signed in as enterprise.
+         *
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `COMPLAINT_FORBIDDEN` (403), `ROLE_FORBIDDEN` (403), `COMPLAINT_NOT_FOUND` (404), `COMPLAINT_STATUS_CONFLICT` (409), `DATABASE_UNAVAILABLE` (503).
+         */
+        post: operations["withdrawComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3011,7 +3267,7 @@ export interface components {
         NotificationView: {
             id: string;
             /** @enum {string} */
-            kind: "problem.matching" | "problem.invitation" | "problem.amended" | "problem.closed" | "problem.cancelled" | "question.asked" | "question.answered" | "deadline.reminder" | "proposal.received" | "proposal.confirm_or_revise" | "enterprise.status_changed" | "panel.assigned" | "panel.short" | "evaluation.reminder" | "award.outcome";
+            kind: "problem.matching" | "problem.invitation" | "problem.amended" | "problem.closed" | "problem.cancelled" | "question.asked" | "question.answered" | "deadline.reminder" | "proposal.received" | "proposal.confirm_or_revise" | "enterprise.status_changed" | "panel.assigned" | "panel.short" | "evaluation.reminder" | "award.outcome" | "complaint.filed" | "complaint.answered" | "complaint.decided";
             title: string;
             body: string;
             data: {
@@ -3569,6 +3825,85 @@ export interface components {
             /** @description Required to reject, suspend or cease; sent to the firm */
             reason?: string;
         };
+        HolidayView: {
+            /** @description YYYY-MM-DD */
+            date: string;
+            nameVi: string;
+            nameEn: string;
+        };
+        HolidayList: {
+            items: components["schemas"]["HolidayView"][];
+        };
+        SetHolidayDto: {
+            /** @example Quốc khánh */
+            nameVi: string;
+            /** @example National Day */
+            nameEn: string;
+        };
+        StandstillView: {
+            /** @enum {string} */
+            outcome: "awarded" | "unsuccessful";
+            problemId: string;
+            decidedAt: string;
+            workingDays: number;
+            /** @description The period ends at this instant (midnight in Hai Phong after its last working day). */
+            endsAt: string;
+            /** @description Complaints may be filed now (by the database clock). */
+            open: boolean;
+            /** @description Complaints waiting for the reviewing body's decision. */
+            pendingComplaints: number;
+            /** @description The period is over with no pending complaint and there is a winner: the order may start. */
+            orderMayStart: boolean;
+        };
+        ComplainingFirm: {
+            id: string;
+            name: string;
+        };
+        ComplaintView: {
+            /** @enum {string} */
+            status: "submitted" | "answered" | "upheld" | "dismissed" | "withdrawn";
+            /** @enum {string|null} */
+            remedy: "reevaluate" | "cancel_award" | null;
+            id: string;
+            problemId: string;
+            problemTitle: string;
+            /** @description The decision complained about. */
+            decisionAt: string;
+            enterprise: components["schemas"]["ComplainingFirm"];
+            grounds: string;
+            submittedAt: string;
+            answer: string | null;
+            answeredAt: string | null;
+            decisionReason: string | null;
+            reviewedAt: string | null;
+            withdrawnAt: string | null;
+        };
+        ComplaintList: {
+            items: components["schemas"]["ComplaintView"][];
+        };
+        FileComplaintDto: {
+            /** @description Why the decision is wrong, in the firm's own words (public once the complaint is decided). */
+            grounds: string;
+        };
+        ComplaintViewPage: {
+            items: components["schemas"]["ComplaintView"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        AnswerComplaintDto: {
+            answer: string;
+        };
+        UpholdComplaintDto: {
+            reason: string;
+            /**
+             * @description `reevaluate`: the problem goes back to evaluation; `cancel_award`: the decision and the problem are cancelled.
+             * @enum {string}
+             */
+            remedy: "reevaluate" | "cancel_award";
+        };
+        DismissComplaintDto: {
+            reason: string;
+        };
         /** @description Every error response. `code` is stable; `message` is in the language asked for. */
         ErrorBody: {
             /** @example 404 */
@@ -3577,7 +3912,7 @@ export interface components {
              * @example PROBLEM_NOT_FOUND
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_CHARACTERS" | "REQUEST_TOO_COMPLEX" | "PASSWORD_TOO_WEAK" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_LOCKED" | "ACCOUNT_DISABLED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "PASSWORD_SETUP_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_CHECK_FAILED" | "ROLE_FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "USER_NOT_FOUND" | "DEPARTMENT_NOT_FOUND" | "AREA_POPULATION_NOT_FOUND" | "DATE_IN_FUTURE" | "SERIES_RANGE_INVALID" | "EMAIL_TAKEN" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_REQUIRED" | "ROLE_NOT_ASSIGNABLE" | "CANNOT_DISABLE_SELF" | "TAX_CODE_INVALID" | "TAX_CODE_TAKEN" | "AREA_NOT_FOUND" | "AREA_CODE_INVALID" | "EFFECTIVE_DATE_INVALID" | "ENTERPRISE_NOT_FOUND" | "ENTERPRISE_FORBIDDEN" | "ENTERPRISE_STATUS_CONFLICT" | "ENTERPRISE_NOT_VERIFIED" | "PROBLEM_NOT_FOUND" | "PROBLEM_FORBIDDEN" | "PROBLEM_NOT_EDITABLE" | "PROBLEM_STATUS_CONFLICT" | "DEADLINE_TOO_SOON" | "CLARIFICATION_DEADLINE_INVALID" | "RUBRIC_INVALID" | "RUBRIC_FROZEN" | "AMENDMENT_EMPTY" | "DEADLINE_SHORTENED" | "CLARIFICATION_CLOSED" | "QUESTION_NOT_FOUND" | "PROPOSAL_NOT_FOUND" | "PROPOSAL_SEALED" | "PROPOSAL_DEADLINE_PASSED" | "PROPOSAL_EXISTS" | "PROPOSAL_WITHDRAWN" | "NOTHING_TO_CONFIRM" | "AMENDMENT_NOT_LATEST" | "PROBLEM_NOT_OPEN" | "IDEMPOTENCY_KEY_REUSED" | "ATTACHMENT_TYPE_NOT_ALLOWED" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_NOT_FOUND" | "NOT_ON_PANEL" | "PANEL_INVALID" | "PANEL_CHANGE_REASON_REQUIRED" | "CONFLICT_DECLARATION_REQUIRED" | "CONFLICT_DECLARATION_FINAL" | "CONFLICT_OF_INTEREST" | "SCORES_INCOMPLETE" | "SCORES_ALREADY_SUBMITTED" | "SCORES_NOT_SUBMITTED" | "SCORES_HIDDEN" | "SCORING_INCOMPLETE" | "CONSENSUS_NOT_ALLOWED" | "AWARD_JUSTIFICATION_REQUIRED" | "AWARD_NOT_ALLOWED" | "PROBLEM_NOT_DECIDED" | "OCDS_RANGE_TOO_LARGE" | "AREA_OUTSIDE_BOUNDARY" | "IMPORT_FILE_INVALID" | "IMPORT_FILE_TOO_LARGE" | "IMPORT_NOT_FOUND" | "IMPORT_STATUS_CONFLICT" | "CLAIM_NOT_FOUND" | "CLAIM_STATUS_CONFLICT" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_CHARACTERS" | "REQUEST_TOO_COMPLEX" | "PASSWORD_TOO_WEAK" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_LOCKED" | "ACCOUNT_DISABLED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "PASSWORD_SETUP_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_CHECK_FAILED" | "ROLE_FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "USER_NOT_FOUND" | "DEPARTMENT_NOT_FOUND" | "AREA_POPULATION_NOT_FOUND" | "DATE_IN_FUTURE" | "SERIES_RANGE_INVALID" | "EMAIL_TAKEN" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_REQUIRED" | "ROLE_NOT_ASSIGNABLE" | "CANNOT_DISABLE_SELF" | "TAX_CODE_INVALID" | "TAX_CODE_TAKEN" | "AREA_NOT_FOUND" | "AREA_CODE_INVALID" | "EFFECTIVE_DATE_INVALID" | "ENTERPRISE_NOT_FOUND" | "ENTERPRISE_FORBIDDEN" | "ENTERPRISE_STATUS_CONFLICT" | "ENTERPRISE_NOT_VERIFIED" | "PROBLEM_NOT_FOUND" | "PROBLEM_FORBIDDEN" | "PROBLEM_NOT_EDITABLE" | "PROBLEM_STATUS_CONFLICT" | "DEADLINE_TOO_SOON" | "CLARIFICATION_DEADLINE_INVALID" | "RUBRIC_INVALID" | "RUBRIC_FROZEN" | "AMENDMENT_EMPTY" | "DEADLINE_SHORTENED" | "CLARIFICATION_CLOSED" | "QUESTION_NOT_FOUND" | "PROPOSAL_NOT_FOUND" | "PROPOSAL_SEALED" | "PROPOSAL_DEADLINE_PASSED" | "PROPOSAL_EXISTS" | "PROPOSAL_WITHDRAWN" | "NOTHING_TO_CONFIRM" | "AMENDMENT_NOT_LATEST" | "PROBLEM_NOT_OPEN" | "IDEMPOTENCY_KEY_REUSED" | "ATTACHMENT_TYPE_NOT_ALLOWED" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_NOT_FOUND" | "NOT_ON_PANEL" | "PANEL_INVALID" | "PANEL_CHANGE_REASON_REQUIRED" | "CONFLICT_DECLARATION_REQUIRED" | "CONFLICT_DECLARATION_FINAL" | "CONFLICT_OF_INTEREST" | "SCORES_INCOMPLETE" | "SCORES_ALREADY_SUBMITTED" | "SCORES_NOT_SUBMITTED" | "SCORES_HIDDEN" | "SCORING_INCOMPLETE" | "CONSENSUS_NOT_ALLOWED" | "AWARD_JUSTIFICATION_REQUIRED" | "AWARD_NOT_ALLOWED" | "PROBLEM_NOT_DECIDED" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_FORBIDDEN" | "COMPLAINT_PERIOD_CLOSED" | "COMPLAINT_EXISTS" | "COMPLAINT_STATUS_CONFLICT" | "STANDSTILL_NOT_OVER" | "HOLIDAY_NOT_FOUND" | "OCDS_RANGE_TOO_LARGE" | "AREA_OUTSIDE_BOUNDARY" | "IMPORT_FILE_INVALID" | "IMPORT_FILE_TOO_LARGE" | "IMPORT_NOT_FOUND" | "IMPORT_STATUS_CONFLICT" | "CLAIM_NOT_FOUND" | "CLAIM_STATUS_CONFLICT" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INTERNAL_ERROR";
             /** @example Không tìm thấy bài toán này. */
             message: string;
             /** @description Structured facts about the error, e.g. one entry per invalid field for VALIDATION_FAILED. */
@@ -11080,6 +11415,886 @@ export interface operations {
             };
             /** @description Error: `ROLE_FORBIDDEN` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listHolidays: {
+        parameters: {
+            query?: {
+                /** @description Only this year’s days off (default: all) */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HolidayList"];
+                };
+            };
+            /** @description Error: `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setHoliday: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description YYYY-MM-DD */
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetHolidayDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HolidayView"];
+                };
+            };
+            /** @description Error: `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ROLE_FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    removeHoliday: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description YYYY-MM-DD */
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ROLE_FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `HOLIDAY_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getStandstill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandstillView"];
+                };
+            };
+            /** @description Error: `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `PROBLEM_NOT_FOUND`, `PROBLEM_NOT_DECIDED` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listProblemComplaints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintList"];
+                };
+            };
+            /** @description Error: `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `PROBLEM_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    fileComplaint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileComplaintDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintView"];
+                };
+            };
+            /** @description Error: `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `COMPLAINT_FORBIDDEN`, `ROLE_FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `PROBLEM_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `COMPLAINT_PERIOD_CLOSED`, `COMPLAINT_EXISTS` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listComplaintsForReview: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page */
+                cursor?: string;
+                /** @description Default: the pending ones (submitted and answered) */
+                status?: "submitted" | "answered" | "upheld" | "dismissed" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintViewPage"];
+                };
+            };
+            /** @description Error: `INVALID_CURSOR`, `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ROLE_FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getComplaint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintView"];
+                };
+            };
+            /** @description Error: `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `COMPLAINT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    answerComplaint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerComplaintDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintView"];
+                };
+            };
+            /** @description Error: `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `COMPLAINT_FORBIDDEN`, `ROLE_FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `COMPLAINT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `COMPLAINT_STATUS_CONFLICT` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    upholdComplaint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpholdComplaintDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintView"];
+                };
+            };
+            /** @description Error: `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `COMPLAINT_FORBIDDEN`, `ROLE_FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `COMPLAINT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `COMPLAINT_STATUS_CONFLICT` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    dismissComplaint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DismissComplaintDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintView"];
+                };
+            };
+            /** @description Error: `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `COMPLAINT_FORBIDDEN`, `ROLE_FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `COMPLAINT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `COMPLAINT_STATUS_CONFLICT` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    withdrawComplaint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintView"];
+                };
+            };
+            /** @description Error: `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `COMPLAINT_FORBIDDEN`, `ROLE_FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `COMPLAINT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `COMPLAINT_STATUS_CONFLICT` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -109,6 +109,8 @@ export const envSchema = Joi.object({
   SCORE_DISAGREEMENT_THRESHOLD: Joi.number().min(0).max(100).default(20),
   EVALUATION_REMINDER_DAYS: Joi.number().integer().min(1).max(365).default(3),
   EVALUATION_REMINDER_SWEEP_INTERVAL_MS: Joi.number().integer().min(1000).default(3_600_000),
+  // Working days of the city calendar after a decision during which bidders may complain.
+  STANDSTILL_WORKING_DAYS: Joi.number().integer().min(0).max(60).default(5),
 
   // Open Contracting Data Standard export.
   OCDS_OCID_PREFIX: Joi.string()
@@ -176,6 +178,8 @@ export interface AppEnv {
   /** Days after closing (or after scoring completes, for the officer) before a reminder, and between reminders. */
   EVALUATION_REMINDER_DAYS: number;
   EVALUATION_REMINDER_SWEEP_INTERVAL_MS: number;
+  /** Working days (city calendar) after a decision during which bidders may complain; no order starts before. */
+  STANDSTILL_WORKING_DAYS: number;
   OCDS_OCID_PREFIX: string;
   OCDS_PUBLISHER_NAME: string;
   OCDS_PACKAGE_MAX_RELEASES: number;

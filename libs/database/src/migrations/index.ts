@@ -7,6 +7,7 @@ import { FairBidding1763800000005 } from './1763800000005-fair-bidding';
 import { Operations1763800000100 } from './1763800000100-operations';
 import { UserLanguage1763800000200 } from './1763800000200-user-language';
 import { IndicatorTruth1763800000300 } from './1763800000300-indicator-truth';
+import { StandstillComplaints1763800000600 } from './1763800000600-standstill-complaints';
 
 /** Every migration, in order. Listed by hand so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Operations1763800000100,
   UserLanguage1763800000200,
   IndicatorTruth1763800000300,
+  StandstillComplaints1763800000600,
 ];
