@@ -21,6 +21,7 @@ import { EvaluationModule } from '@app/evaluation';
 import { OcdsModule } from '@app/ocds';
 import { CalendarModule } from '@app/calendar';
 import { ComplaintsModule } from '@app/complaints';
+import { OrdersModule } from '@app/orders';
 import { NotificationsController } from './notifications/notifications.controller';
 import { AuthController, MeController } from './auth/auth.controller';
 import { DepartmentsController, UsersController } from './users/users.controller';
@@ -39,6 +40,7 @@ import { QueueDashboardController } from './admin/queue-dashboard';
 import { EnterpriseImportsController } from './enterprise-imports/enterprise-imports.controller';
 import { CalendarController } from './calendar/calendar.controller';
 import { ComplaintsController } from './complaints/complaints.controller';
+import { OrdersController } from './orders/orders.controller';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -92,6 +94,7 @@ export function requestIdOf(req: IncomingMessage): string {
     EvaluationModule,
     CalendarModule,
     ComplaintsModule,
+    OrdersModule,
   ],
   controllers: [
     HealthController,
@@ -116,6 +119,7 @@ export function requestIdOf(req: IncomingMessage): string {
     QueueDashboardController,
     CalendarController,
     ComplaintsController,
+    OrdersController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AuthUser } from '@app/common';
 import { AuditService } from '@app/audit';
 import { OcdsService } from '@app/ocds';
+import { ProposalsService } from '@app/proposals';
 
 /** The decision on a problem as other libraries read it after the award. */
 export interface CurrentDecision {
@@ -16,6 +17,15 @@ export interface CurrentDecision {
   decidedAt: Date;
 }
 
+/** What the winner offered: the terms an order starts from. */
+export interface WinningTerms {
+  proposalId: string;
+  enterpriseId: string;
+  price: number;
+  durationMonths: number;
+  plan: string;
+}
+
 /**
  * The award's owner answers for it after the fact: what was decided, and the two ways a reviewing
  * body's upheld complaint undoes it (reopen the evaluation, or cancel the award and the problem).
@@ -26,7 +36,23 @@ export class DecisionsService {
   constructor(
     private readonly audit: AuditService,
     private readonly ocds: OcdsService,
+    private readonly proposals: ProposalsService,
   ) {}
+
+  /** The awarded proposal's final version (price, duration, plan), opened; null without an award. */
+  async winningTerms(manager: EntityManager, problemId: string): Promise<WinningTerms | null> {
+    const decision = await this.current(manager, problemId);
+    if (!decision || decision.outcome !== 'awarded' || !decision.proposalId || !decision.enterpriseId) return null;
+    const opened = (await this.proposals.openLatestVersions(manager, problemId)).find((v) => v.proposalId === decision.proposalId);
+    if (!opened) return null;
+    return {
+      proposalId: opened.proposalId,
+      enterpriseId: decision.enterpriseId,
+      price: opened.content.price,
+      durationMonths: opened.content.durationMonths,
+      plan: opened.content.plan,
+    };
+  }
 
   async current(manager: EntityManager, problemId: string): Promise<CurrentDecision | null> {
     const rows = await manager.query<

@@ -32,5 +32,6 @@ export const NOTIFICATION_KINDS = [
   'complaint.filed',
   'complaint.answered',
   'complaint.decided',
+  'order.update',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

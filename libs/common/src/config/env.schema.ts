@@ -111,6 +111,8 @@ export const envSchema = Joi.object({
   EVALUATION_REMINDER_SWEEP_INTERVAL_MS: Joi.number().integer().min(1000).default(3_600_000),
   // Working days of the city calendar after a decision during which bidders may complain.
   STANDSTILL_WORKING_DAYS: Joi.number().integer().min(0).max(60).default(5),
+  // How many times the department may return one milestone's deliverable before it must accept or terminate.
+  ORDER_MAX_RETURNS: Joi.number().integer().min(0).max(20).default(3),
 
   // Open Contracting Data Standard export.
   OCDS_OCID_PREFIX: Joi.string()
@@ -180,6 +182,8 @@ export interface AppEnv {
   EVALUATION_REMINDER_SWEEP_INTERVAL_MS: number;
   /** Working days (city calendar) after a decision during which bidders may complain; no order starts before. */
   STANDSTILL_WORKING_DAYS: number;
+  /** Returns allowed per milestone; then the department accepts or terminates. */
+  ORDER_MAX_RETURNS: number;
   OCDS_OCID_PREFIX: string;
   OCDS_PUBLISHER_NAME: string;
   OCDS_PACKAGE_MAX_RELEASES: number;

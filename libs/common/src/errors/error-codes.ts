@@ -88,6 +88,16 @@ export enum ErrorCode {
   COMPLAINT_STATUS_CONFLICT = 'COMPLAINT_STATUS_CONFLICT',
   STANDSTILL_NOT_OVER = 'STANDSTILL_NOT_OVER',
   HOLIDAY_NOT_FOUND = 'HOLIDAY_NOT_FOUND',
+  ORDER_NOT_FOUND = 'ORDER_NOT_FOUND',
+  ORDER_FORBIDDEN = 'ORDER_FORBIDDEN',
+  ORDER_EXISTS = 'ORDER_EXISTS',
+  ORDER_STATUS_CONFLICT = 'ORDER_STATUS_CONFLICT',
+  ORDER_PLAN_INVALID = 'ORDER_PLAN_INVALID',
+  ORDER_PLAN_VERSION_STALE = 'ORDER_PLAN_VERSION_STALE',
+  MILESTONE_NOT_FOUND = 'MILESTONE_NOT_FOUND',
+  MILESTONE_STATUS_CONFLICT = 'MILESTONE_STATUS_CONFLICT',
+  MILESTONE_RETURN_LIMIT = 'MILESTONE_RETURN_LIMIT',
+  MILESTONE_KPI_RESULTS_INVALID = 'MILESTONE_KPI_RESULTS_INVALID',
   OCDS_RANGE_TOO_LARGE = 'OCDS_RANGE_TOO_LARGE',
   AREA_OUTSIDE_BOUNDARY = 'AREA_OUTSIDE_BOUNDARY',
   IMPORT_FILE_INVALID = 'IMPORT_FILE_INVALID',
@@ -135,6 +145,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.AREA_OUTSIDE_BOUNDARY:
     // An upload that is not a readable CSV/XLSX with the expected columns.
     case ErrorCode.IMPORT_FILE_INVALID:
+    case ErrorCode.ORDER_PLAN_INVALID:
+    case ErrorCode.MILESTONE_KPI_RESULTS_INVALID:
       return 400;
     case ErrorCode.UNAUTHENTICATED:
     case ErrorCode.INVALID_CREDENTIALS:
@@ -155,6 +167,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.CONFLICT_OF_INTEREST:
     case ErrorCode.SCORES_HIDDEN:
     case ErrorCode.COMPLAINT_FORBIDDEN:
+    case ErrorCode.ORDER_FORBIDDEN:
       return 403;
     case ErrorCode.NOT_FOUND:
     case ErrorCode.ROUTE_NOT_FOUND:
@@ -172,6 +185,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.CLAIM_NOT_FOUND:
     case ErrorCode.COMPLAINT_NOT_FOUND:
     case ErrorCode.HOLIDAY_NOT_FOUND:
+    case ErrorCode.ORDER_NOT_FOUND:
+    case ErrorCode.MILESTONE_NOT_FOUND:
       return 404;
     case ErrorCode.EMAIL_TAKEN:
     case ErrorCode.DEPARTMENT_CODE_TAKEN:
@@ -198,6 +213,11 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.COMPLAINT_EXISTS:
     case ErrorCode.COMPLAINT_STATUS_CONFLICT:
     case ErrorCode.STANDSTILL_NOT_OVER:
+    case ErrorCode.ORDER_EXISTS:
+    case ErrorCode.ORDER_STATUS_CONFLICT:
+    case ErrorCode.ORDER_PLAN_VERSION_STALE:
+    case ErrorCode.MILESTONE_STATUS_CONFLICT:
+    case ErrorCode.MILESTONE_RETURN_LIMIT:
       return 409;
     case ErrorCode.PAYLOAD_TOO_LARGE:
     case ErrorCode.ATTACHMENT_TOO_LARGE:

@@ -8,6 +8,7 @@ import { Operations1763800000100 } from './1763800000100-operations';
 import { UserLanguage1763800000200 } from './1763800000200-user-language';
 import { IndicatorTruth1763800000300 } from './1763800000300-indicator-truth';
 import { StandstillComplaints1763800000600 } from './1763800000600-standstill-complaints';
+import { Orders1763800000601 } from './1763800000601-orders';
 
 /** Every migration, in order. Listed by hand so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   UserLanguage1763800000200,
   IndicatorTruth1763800000300,
   StandstillComplaints1763800000600,
+  Orders1763800000601,
 ];

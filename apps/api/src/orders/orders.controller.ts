@@ -1,0 +1,162 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiDoc, AuthUser, CurrentUser, ErrorCode, OptionalJwtAuthGuard, PageOf, PageQueryDto, Public, Roles } from '@app/common';
+import { AgreePlanDto, DeliveryService, OrdersService, OrderView, ReasonDto, SetPlanDto, SubmitDeliverableDto } from '@app/orders';
+
+const MILESTONE_ERRORS = [
+  ErrorCode.ORDER_NOT_FOUND,
+  ErrorCode.MILESTONE_NOT_FOUND,
+  ErrorCode.ORDER_FORBIDDEN,
+  ErrorCode.ORDER_STATUS_CONFLICT,
+  ErrorCode.MILESTONE_STATUS_CONFLICT,
+];
+
+@ApiTags('orders')
+@Controller({ version: '1' })
+export class OrdersController {
+  constructor(
+    private readonly orders: OrdersService,
+    private readonly delivery: DeliveryService,
+  ) {}
+
+  @ApiBearerAuth()
+  @Roles('officer')
+  @Post('problems/:id/order')
+  @ApiDoc({
+    summary: 'Place the order with the winner',
+    description:
+      'The department’s officers, once the standstill has ended with no pending complaint: the order takes the winning bid’s price, duration and plan.',
+    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_FORBIDDEN, ErrorCode.STANDSTILL_NOT_OVER, ErrorCode.ORDER_EXISTS],
+  })
+  placeOrder(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
+    return this.orders.create(actor, id);
+  }
+
+  @Public()
+  @UseGuards(OptionalJwtAuthGuard)
+  @Get('problems/:id/order')
+  @ApiDoc({
+    summary: 'Read the problem’s order',
+    description: 'Public progress: milestones, due dates, amounts, status and overdue flags (the bid’s plan text only for the parties).',
+    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.ORDER_NOT_FOUND],
+  })
+  getProblemOrder(@CurrentUser() viewer: AuthUser | undefined, @Param('id', ParseUUIDPipe) id: string) {
+    return this.orders.forProblem(viewer, id);
+  }
+
+  @ApiBearerAuth()
+  @Roles('enterprise', 'officer')
+  @Get('me/orders')
+  @ApiDoc({ summary: 'List my orders', description: 'A firm’s orders, or an officer’s department’s, newest first.', errors: [ErrorCode.INVALID_CURSOR] })
+  @ApiOkResponse({ type: PageOf(OrderView) })
+  listMyOrders(@CurrentUser() actor: AuthUser, @Query() query: PageQueryDto) {
+    return this.orders.mine(actor, query);
+  }
+
+  @Public()
+  @UseGuards(OptionalJwtAuthGuard)
+  @Get('orders/:id')
+  @ApiDoc({ summary: 'Read an order', description: 'Public progress; the parties also see the bid’s plan text.', errors: [ErrorCode.ORDER_NOT_FOUND] })
+  getOrder(@CurrentUser() viewer: AuthUser | undefined, @Param('id', ParseUUIDPipe) id: string) {
+    return this.orders.get(viewer, id);
+  }
+
+  @ApiBearerAuth()
+  @Roles('officer', 'enterprise')
+  @Put('orders/:id/plan')
+  @ApiDoc({
+    summary: 'Propose the plan of milestones',
+    description:
+      'Either side, before work starts: every milestone (deliverable, due date, amount, KPIs). Amounts add up to the price; a staged order lists pilot then scale-up milestones. Each change is a new version and clears both agreements.',
+    errors: [ErrorCode.ORDER_NOT_FOUND, ErrorCode.ORDER_FORBIDDEN, ErrorCode.ORDER_STATUS_CONFLICT, ErrorCode.ORDER_PLAN_INVALID],
+  })
+  setOrderPlan(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: SetPlanDto) {
+    return this.orders.setPlan(actor, id, dto);
+  }
+
+  @ApiBearerAuth()
+  @Roles('officer', 'enterprise')
+  @Post('orders/:id/agree')
+  @HttpCode(200)
+  @ApiDoc({
+    summary: 'Agree the plan of milestones',
+    description: 'Each side agrees the version it read; when both have agreed the same version the work starts (scale-up milestones locked until the pilot is accepted).',
+    errors: [ErrorCode.ORDER_NOT_FOUND, ErrorCode.ORDER_FORBIDDEN, ErrorCode.ORDER_STATUS_CONFLICT, ErrorCode.ORDER_PLAN_VERSION_STALE],
+  })
+  agreeOrderPlan(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: AgreePlanDto) {
+    return this.orders.agree(actor, id, dto);
+  }
+
+  @ApiBearerAuth()
+  @Roles('officer')
+  @Post('orders/:id/terminate')
+  @HttpCode(200)
+  @ApiDoc({
+    summary: 'Terminate the order',
+    description: 'The department’s officers, with a reason.',
+    errors: [ErrorCode.ORDER_NOT_FOUND, ErrorCode.ORDER_FORBIDDEN, ErrorCode.ORDER_STATUS_CONFLICT],
+  })
+  terminateOrder(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto) {
+    return this.orders.terminate(actor, id, dto);
+  }
+
+  @ApiBearerAuth()
+  @Roles('enterprise')
+  @Post('orders/:id/milestones/:milestoneId/submissions')
+  @ApiDoc({
+    summary: 'Submit a milestone’s deliverable',
+    description: 'The firm: the deliverable and one measured value with its evidence for each KPI of the milestone.',
+    errors: [...MILESTONE_ERRORS, ErrorCode.MILESTONE_KPI_RESULTS_INVALID],
+  })
+  submitDeliverable(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('milestoneId', ParseUUIDPipe) milestoneId: string,
+    @Body() dto: SubmitDeliverableDto,
+  ) {
+    return this.delivery.submit(actor, id, milestoneId, dto);
+  }
+
+  @ApiBearerAuth()
+  @Roles('officer', 'enterprise', 'admin')
+  @Get('orders/:id/milestones/:milestoneId/submissions')
+  @ApiDoc({ summary: 'List a milestone’s submissions', description: 'Every round with the department’s decision: the parties and admins.', errors: MILESTONE_ERRORS })
+  listDeliverableSubmissions(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('milestoneId', ParseUUIDPipe) milestoneId: string,
+  ) {
+    return this.delivery.submissions(actor, id, milestoneId);
+  }
+
+  @ApiBearerAuth()
+  @Roles('officer')
+  @Post('orders/:id/milestones/:milestoneId/accept')
+  @HttpCode(200)
+  @ApiDoc({
+    summary: 'Accept a milestone’s deliverable',
+    description: 'The ordering department’s officers. The last pilot milestone unlocks the scale-up; the last milestone completes the order.',
+    errors: MILESTONE_ERRORS,
+  })
+  acceptDeliverable(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Param('milestoneId', ParseUUIDPipe) milestoneId: string) {
+    return this.delivery.accept(actor, id, milestoneId);
+  }
+
+  @ApiBearerAuth()
+  @Roles('officer')
+  @Post('orders/:id/milestones/:milestoneId/return')
+  @HttpCode(200)
+  @ApiDoc({
+    summary: 'Return a milestone’s deliverable',
+    description: 'The ordering department’s officers, with reasons, at most ORDER_MAX_RETURNS times per milestone.',
+    errors: [...MILESTONE_ERRORS, ErrorCode.MILESTONE_RETURN_LIMIT],
+  })
+  returnDeliverable(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('milestoneId', ParseUUIDPipe) milestoneId: string,
+    @Body() dto: ReasonDto,
+  ) {
+    return this.delivery.return(actor, id, milestoneId, dto);
+  }
+}

@@ -1,0 +1,10 @@
+export * from './orders.module';
+export * from './orders.service';
+export * from './delivery.service';
+export * from './order.constants';
+export * from './order-transitions';
+export * from './dto/order.dto';
+export { checkPlan, checkKpiResults } from './order-plan';
+export * from './entities/order.entity';
+export * from './entities/order-milestone.entity';
+export * from './entities/milestone-submission.entity';

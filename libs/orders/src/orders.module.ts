@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ComplaintsModule } from '@app/complaints';
+import { EvaluationModule } from '@app/evaluation';
+import { ProblemsModule } from '@app/problems';
+import { DeliveryService } from './delivery.service';
+import { MilestoneSubmission } from './entities/milestone-submission.entity';
+import { OrderMilestone } from './entities/order-milestone.entity';
+import { Order } from './entities/order.entity';
+import { OrderEvents } from './order-events';
+import { OrdersService } from './orders.service';
+
+/** The order after the award: milestones agreed by both sides, pilot then scale-up, delivery. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Order, OrderMilestone, MilestoneSubmission]), ComplaintsModule, EvaluationModule, ProblemsModule],
+  providers: [OrdersService, DeliveryService, OrderEvents],
+  exports: [OrdersService, DeliveryService],
+})
+export class OrdersModule {}
