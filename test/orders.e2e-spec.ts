@@ -1,3 +1,4 @@
+import { OrderRemindersService } from '@app/orders';
 import { bearer, createUser, login, startApp, TestContext } from './harness';
 import { createDepartmentWithOfficer, createVerifiedEnterprise, TestDepartment, TestFirm } from './factories';
 import { award, createPanel, endStandstill, Panel, runCompetition } from './award-fixtures';
@@ -206,5 +207,94 @@ describe('the order after the award: milestones agreed by both sides, pilot then
     const t = await api().post(`/api/v1/orders/${orderId}/terminate`).set(bearer(dept.token)).send({ reason: 'Nhu cầu thay đổi do sáp nhập đơn vị' }).expect(200);
     expect(t.body).toMatchObject({ status: 'terminated', terminationReason: 'Nhu cầu thay đổi do sáp nhập đơn vị' });
     await api().post(`/api/v1/orders/${orderId}/agree`).set(bearer(winner.token)).send({ planVersion: 1 }).expect(409);
+  });
+
+  /** An order with two single milestones (400M, 500M), agreed by both sides. */
+  const startedOrder = async () => {
+    const { problemId } = await competition();
+    await endStandstill(ctx, problemId);
+    const orderId = (await api().post(`/api/v1/problems/${problemId}/order`).set(bearer(dept.token)).expect(201)).body.id as string;
+    const plan = {
+      staged: false,
+      milestones: [
+        { phase: 'single', deliverable: 'Phân tích, thiết kế', dueDate: '2027-02-28', amount: 400_000_000, kpis: [] },
+        { phase: 'single', deliverable: 'Triển khai, đào tạo', dueDate: '2027-05-31', amount: 500_000_000, kpis: [KPI_SCALE] },
+      ],
+    };
+    await api().put(`/api/v1/orders/${orderId}/plan`).set(bearer(dept.token)).send(plan).expect(200);
+    await api().post(`/api/v1/orders/${orderId}/agree`).set(bearer(dept.token)).send({ planVersion: 1 }).expect(200);
+    const order = (await api().post(`/api/v1/orders/${orderId}/agree`).set(bearer(winner.token)).send({ planVersion: 1 }).expect(200)).body;
+    return { orderId, problemId, milestones: order.milestones as { id: string; number: number }[] };
+  };
+
+  it('changes agreed milestones only by numbered variations agreed by the other side', async () => {
+    const { orderId, milestones } = await startedOrder();
+    const url = `/api/v1/orders/${orderId}/variations`;
+    const delay = {
+      reason: 'Dữ liệu đầu vào của các phường bàn giao chậm 1 tháng',
+      changes: [{ milestone: 2, dueDate: '2027-06-30', amount: 450_000_000 }, { milestone: 1, amount: 450_000_000 }],
+    };
+    await api().post(url).set(bearer(loser.token)).send(delay).expect(403);
+    await api().post(url).set(bearer(otherDept.token)).send(delay).expect(403);
+    const unbalanced = await api().post(url).set(bearer(winner.token)).send({ ...delay, changes: delay.changes.slice(0, 1) }).expect(400);
+    expect(unbalanced.body.code).toBe('VARIATION_INVALID');
+    const v1 = (await api().post(url).set(bearer(winner.token)).send(delay).expect(201)).body;
+    expect(v1).toMatchObject({ number: 1, status: 'proposed', proposedBy: 'firm' });
+    expect((await api().post(url).set(bearer(dept.token)).send(delay).expect(409)).body.code).toBe('VARIATION_PENDING');
+    // The side that proposed cannot agree to its own variation.
+    expect((await api().post(`${url}/1/agree`).set(bearer(winner.token)).expect(403)).body.code).toBe('VARIATION_FORBIDDEN');
+    await api().post(`${url}/1/agree`).set(bearer(otherDept.token)).expect(403);
+    expect((await api().post(`${url}/1/agree`).set(bearer(dept.token)).expect(200)).body.status).toBe('agreed');
+    await api().post(`${url}/1/agree`).set(bearer(dept.token)).expect(409);
+    const order = (await api().get(`/api/v1/orders/${orderId}`).expect(200)).body;
+    expect(order.milestones.map((m: { dueDate: string; amount: number }) => [m.dueDate, m.amount])).toEqual([
+      ['2027-02-28', 450_000_000],
+      ['2027-06-30', 450_000_000],
+    ]);
+
+    // An accepted milestone is final; a rejected variation changes nothing and keeps its number.
+    await api().post(`/api/v1/orders/${orderId}/milestones/${milestones[0].id}/submissions`).set(bearer(winner.token)).send({ text: 'Hồ sơ thiết kế', kpiResults: [] }).expect(201);
+    await api().post(`/api/v1/orders/${orderId}/milestones/${milestones[0].id}/accept`).set(bearer(dept.token)).expect(200);
+    await api().post(url).set(bearer(dept.token)).send({ reason: 'Đổi nội dung', changes: [{ milestone: 1, deliverable: 'Khác' }] }).expect(400);
+    await api().post(url).set(bearer(dept.token)).send({ reason: 'Rút ngắn thời gian', changes: [{ milestone: 2, dueDate: '2027-05-15' }] }).expect(201);
+    await api().post(`${url}/2/reject`).set(bearer(dept.token)).send({ reason: 'Không' }).expect(403);
+    expect((await api().post(`${url}/2/reject`).set(bearer(winner.token)).send({ reason: 'Không đủ thời gian đào tạo' }).expect(200)).body).toMatchObject({
+      number: 2,
+      status: 'rejected',
+      rejectionReason: 'Không đủ thời gian đào tạo',
+    });
+    expect((await api().get(`/api/v1/orders/${orderId}`).expect(200)).body.milestones[1].dueDate).toBe('2027-06-30');
+    expect((await api().get(url).set(bearer(dept.token)).expect(200)).body.items.map((v: { number: number; status: string }) => [v.number, v.status])).toEqual([
+      [1, 'agreed'],
+      [2, 'rejected'],
+    ]);
+    await api().get(url).set(bearer(loser.token)).expect(403);
+    const actions = (await ctx.dataSource.query<{ action: string }[]>(`SELECT action FROM audit_log WHERE entity_id = $1`, [orderId])).map((r) => r.action);
+    expect(actions).toEqual(expect.arrayContaining(['order.variation_proposed', 'order.variation_agreed', 'order.variation_rejected']));
+  });
+
+  it('reminds both sides of a milestone falling due once, and of an overdue one again after the period', async () => {
+    const { orderId, milestones } = await startedOrder();
+    const sweep = () => ctx.app.get(OrderRemindersService).sweep();
+    const reminders = async (token: string) =>
+      ((await api().get('/api/v1/me/notifications?limit=100').set(bearer(token)).expect(200)).body.items as { kind: string; data: { orderId?: string; reminder?: string } }[]).filter(
+        (n) => n.kind === 'order.reminder' && n.data.orderId === orderId,
+      );
+    await sweep();
+    expect(await reminders(winner.token)).toHaveLength(0);
+    await ctx.dataSource.query(`UPDATE order_milestones SET due_date = (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + 1 WHERE id = $1`, [milestones[0].id]);
+    expect((await sweep()).dueSoon).toBeGreaterThanOrEqual(1);
+    await sweep();
+    expect((await reminders(winner.token)).map((n) => n.data.reminder)).toEqual(['dueSoon']);
+    expect((await reminders(dept.token)).map((n) => n.data.reminder)).toEqual(['dueSoon']);
+    await ctx.dataSource.query(`UPDATE order_milestones SET due_date = (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - 1 WHERE id = $1`, [milestones[0].id]);
+    await sweep();
+    await sweep();
+    expect((await reminders(winner.token)).map((n) => n.data.reminder).sort()).toEqual(['dueSoon', 'overdue']);
+    // After ORDER_REMINDER_DAYS without acceptance, reminded again.
+    await ctx.dataSource.query(`UPDATE notifications SET created_at = now() - interval '4 days' WHERE kind = 'order.reminder' AND data->>'orderId' = $1`, [orderId]);
+    await sweep();
+    expect((await reminders(winner.token)).filter((n) => n.data.reminder === 'overdue')).toHaveLength(2);
+    expect((await api().get(`/api/v1/orders/${orderId}`).expect(200)).body.milestones[0].overdue).toBe(true);
   });
 });

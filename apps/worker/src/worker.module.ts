@@ -11,12 +11,14 @@ import { ProblemsModule } from '@app/problems';
 import { ProposalsModule } from '@app/proposals';
 import { EvaluationModule } from '@app/evaluation';
 import { OcdsModule } from '@app/ocds';
+import { OrdersModule } from '@app/orders';
 import { NotificationsProcessor } from './processors/notifications.processor';
 import { MailProcessor } from './processors/mail.processor';
 import { ProblemsProcessor } from './processors/problems.processor';
 import { EvaluationProcessor } from './processors/evaluation.processor';
 import { RetentionSweeper } from './retention/retention.sweeper';
 import { ImportsProcessor } from './processors/imports.processor';
+import { OrdersProcessor } from './processors/orders.processor';
 
 @Module({
   imports: [
@@ -37,7 +39,8 @@ import { ImportsProcessor } from './processors/imports.processor';
     ProposalsModule,
     OcdsModule,
     EvaluationModule,
+    OrdersModule,
   ],
-  providers: [MailProcessor, NotificationsProcessor, ProblemsProcessor, EvaluationProcessor, ImportsProcessor, RetentionSweeper],
+  providers: [MailProcessor, NotificationsProcessor, ProblemsProcessor, EvaluationProcessor, ImportsProcessor, OrdersProcessor, RetentionSweeper],
 })
 export class WorkerModule {}

@@ -33,5 +33,6 @@ export const NOTIFICATION_KINDS = [
   'complaint.answered',
   'complaint.decided',
   'order.update',
+  'order.reminder',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

@@ -1,6 +1,7 @@
 export * from './orders.module';
 export * from './orders.service';
 export * from './delivery.service';
+export * from './order-reminders.service';
 export * from './order.constants';
 export * from './order-transitions';
 export * from './dto/order.dto';
@@ -8,3 +9,6 @@ export { checkPlan, checkKpiResults } from './order-plan';
 export * from './entities/order.entity';
 export * from './entities/order-milestone.entity';
 export * from './entities/milestone-submission.entity';
+export * from './variations.service';
+export * from './dto/variation.dto';
+export * from './entities/order-variation.entity';

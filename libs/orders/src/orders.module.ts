@@ -9,11 +9,14 @@ import { OrderMilestone } from './entities/order-milestone.entity';
 import { Order } from './entities/order.entity';
 import { OrderEvents } from './order-events';
 import { OrdersService } from './orders.service';
+import { OrderRemindersService } from './order-reminders.service';
+import { VariationsService } from './variations.service';
+import { OrderVariation } from './entities/order-variation.entity';
 
 /** The order after the award: milestones agreed by both sides, pilot then scale-up, delivery. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Order, OrderMilestone, MilestoneSubmission]), ComplaintsModule, EvaluationModule, ProblemsModule],
-  providers: [OrdersService, DeliveryService, OrderEvents],
-  exports: [OrdersService, DeliveryService],
+  imports: [TypeOrmModule.forFeature([Order, OrderMilestone, MilestoneSubmission, OrderVariation]), ComplaintsModule, EvaluationModule, ProblemsModule],
+  providers: [OrdersService, DeliveryService, OrderEvents, OrderRemindersService, VariationsService],
+  exports: [OrdersService, DeliveryService, OrderRemindersService, VariationsService],
 })
 export class OrdersModule {}

@@ -1,7 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiDoc, AuthUser, CurrentUser, ErrorCode, OptionalJwtAuthGuard, PageOf, PageQueryDto, Public, Roles } from '@app/common';
-import { AgreePlanDto, DeliveryService, OrdersService, OrderView, ReasonDto, SetPlanDto, SubmitDeliverableDto } from '@app/orders';
+import {
+  AgreePlanDto,
+  DeliveryService,
+  OrdersService,
+  OrderView,
+  ProposeVariationDto,
+  ReasonDto,
+  SetPlanDto,
+  SubmitDeliverableDto,
+  VariationParams,
+  VariationsService,
+} from '@app/orders';
 
 const MILESTONE_ERRORS = [
   ErrorCode.ORDER_NOT_FOUND,
@@ -17,6 +28,7 @@ export class OrdersController {
   constructor(
     private readonly orders: OrdersService,
     private readonly delivery: DeliveryService,
+    private readonly variations: VariationsService,
   ) {}
 
   @ApiBearerAuth()
@@ -158,5 +170,55 @@ export class OrdersController {
     @Body() dto: ReasonDto,
   ) {
     return this.delivery.return(actor, id, milestoneId, dto);
+  }
+
+  @ApiBearerAuth()
+  @Roles('officer', 'enterprise')
+  @Post('orders/:id/variations')
+  @ApiDoc({
+    summary: 'Propose a variation',
+    description: 'Either side, once work has started: numbered changes to milestones not yet accepted, with a reason. One pending at a time.',
+    errors: [ErrorCode.ORDER_NOT_FOUND, ErrorCode.ORDER_FORBIDDEN, ErrorCode.ORDER_STATUS_CONFLICT, ErrorCode.VARIATION_PENDING, ErrorCode.VARIATION_INVALID],
+  })
+  proposeVariation(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ProposeVariationDto) {
+    return this.variations.propose(actor, id, dto);
+  }
+
+  @ApiBearerAuth()
+  @Roles('officer', 'enterprise', 'admin')
+  @Get('orders/:id/variations')
+  @ApiDoc({ summary: 'List an order’s variations', description: 'Every variation with its answer: the parties and admins.', errors: [ErrorCode.ORDER_NOT_FOUND, ErrorCode.ORDER_FORBIDDEN] })
+  listVariations(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
+    return this.variations.list(actor, id);
+  }
+
+  @ApiBearerAuth()
+  @Roles('officer', 'enterprise')
+  @Post('orders/:id/variations/:number/agree')
+  @HttpCode(200)
+  @ApiDoc({
+    summary: 'Agree a variation',
+    description: 'The other side only; the changes apply at once.',
+    errors: [ErrorCode.ORDER_NOT_FOUND, ErrorCode.ORDER_FORBIDDEN, ErrorCode.VARIATION_NOT_FOUND, ErrorCode.VARIATION_FORBIDDEN, ErrorCode.VARIATION_STATUS_CONFLICT, ErrorCode.VARIATION_INVALID, ErrorCode.ORDER_STATUS_CONFLICT],
+  })
+  agreeVariation(@CurrentUser() actor: AuthUser, @Param() { id, number }: VariationParams) {
+    return this.variations.agree(actor, id, number);
+  }
+
+  @ApiBearerAuth()
+  @Roles('officer', 'enterprise')
+  @Post('orders/:id/variations/:number/reject')
+  @HttpCode(200)
+  @ApiDoc({
+    summary: 'Reject a variation',
+    description: 'The other side only, with a reason.',
+    errors: [ErrorCode.ORDER_NOT_FOUND, ErrorCode.ORDER_FORBIDDEN, ErrorCode.VARIATION_NOT_FOUND, ErrorCode.VARIATION_FORBIDDEN, ErrorCode.VARIATION_STATUS_CONFLICT, ErrorCode.ORDER_STATUS_CONFLICT],
+  })
+  rejectVariation(
+    @CurrentUser() actor: AuthUser,
+    @Param() { id, number }: VariationParams,
+    @Body() dto: ReasonDto,
+  ) {
+    return this.variations.reject(actor, id, number, dto);
   }
 }

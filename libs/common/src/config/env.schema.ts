@@ -113,6 +113,9 @@ export const envSchema = Joi.object({
   STANDSTILL_WORKING_DAYS: Joi.number().integer().min(0).max(60).default(5),
   // How many times the department may return one milestone's deliverable before it must accept or terminate.
   ORDER_MAX_RETURNS: Joi.number().integer().min(0).max(20).default(3),
+  // Milestones due within this many days are announced to both sides once; overdue ones every this many days.
+  ORDER_REMINDER_DAYS: Joi.number().integer().min(1).max(90).default(3),
+  ORDER_REMINDER_SWEEP_INTERVAL_MS: Joi.number().integer().min(1000).default(3_600_000),
 
   // Open Contracting Data Standard export.
   OCDS_OCID_PREFIX: Joi.string()
@@ -184,6 +187,9 @@ export interface AppEnv {
   STANDSTILL_WORKING_DAYS: number;
   /** Returns allowed per milestone; then the department accepts or terminates. */
   ORDER_MAX_RETURNS: number;
+  /** Days before a milestone's due date for its reminder, and between overdue reminders. */
+  ORDER_REMINDER_DAYS: number;
+  ORDER_REMINDER_SWEEP_INTERVAL_MS: number;
   OCDS_OCID_PREFIX: string;
   OCDS_PUBLISHER_NAME: string;
   OCDS_PACKAGE_MAX_RELEASES: number;

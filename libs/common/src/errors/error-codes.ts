@@ -98,6 +98,11 @@ export enum ErrorCode {
   MILESTONE_STATUS_CONFLICT = 'MILESTONE_STATUS_CONFLICT',
   MILESTONE_RETURN_LIMIT = 'MILESTONE_RETURN_LIMIT',
   MILESTONE_KPI_RESULTS_INVALID = 'MILESTONE_KPI_RESULTS_INVALID',
+  VARIATION_NOT_FOUND = 'VARIATION_NOT_FOUND',
+  VARIATION_STATUS_CONFLICT = 'VARIATION_STATUS_CONFLICT',
+  VARIATION_PENDING = 'VARIATION_PENDING',
+  VARIATION_INVALID = 'VARIATION_INVALID',
+  VARIATION_FORBIDDEN = 'VARIATION_FORBIDDEN',
   OCDS_RANGE_TOO_LARGE = 'OCDS_RANGE_TOO_LARGE',
   AREA_OUTSIDE_BOUNDARY = 'AREA_OUTSIDE_BOUNDARY',
   IMPORT_FILE_INVALID = 'IMPORT_FILE_INVALID',
@@ -147,6 +152,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.IMPORT_FILE_INVALID:
     case ErrorCode.ORDER_PLAN_INVALID:
     case ErrorCode.MILESTONE_KPI_RESULTS_INVALID:
+    case ErrorCode.VARIATION_INVALID:
       return 400;
     case ErrorCode.UNAUTHENTICATED:
     case ErrorCode.INVALID_CREDENTIALS:
@@ -168,6 +174,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.SCORES_HIDDEN:
     case ErrorCode.COMPLAINT_FORBIDDEN:
     case ErrorCode.ORDER_FORBIDDEN:
+    case ErrorCode.VARIATION_FORBIDDEN:
       return 403;
     case ErrorCode.NOT_FOUND:
     case ErrorCode.ROUTE_NOT_FOUND:
@@ -187,6 +194,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.HOLIDAY_NOT_FOUND:
     case ErrorCode.ORDER_NOT_FOUND:
     case ErrorCode.MILESTONE_NOT_FOUND:
+    case ErrorCode.VARIATION_NOT_FOUND:
       return 404;
     case ErrorCode.EMAIL_TAKEN:
     case ErrorCode.DEPARTMENT_CODE_TAKEN:
@@ -218,6 +226,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.ORDER_PLAN_VERSION_STALE:
     case ErrorCode.MILESTONE_STATUS_CONFLICT:
     case ErrorCode.MILESTONE_RETURN_LIMIT:
+    case ErrorCode.VARIATION_STATUS_CONFLICT:
+    case ErrorCode.VARIATION_PENDING:
       return 409;
     case ErrorCode.PAYLOAD_TOO_LARGE:
     case ErrorCode.ATTACHMENT_TOO_LARGE:

@@ -66,9 +66,29 @@ export class Orders1763800000601 implements MigrationInterface {
         decided_at timestamptz NULL,
         UNIQUE (milestone_id, round)
       )`);
+
+    // Changes to agreed milestones: numbered per order, proposed by one side, agreed or rejected by the other.
+    await q.query(`
+      CREATE TABLE order_variations (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        order_id uuid NOT NULL REFERENCES orders (id),
+        number int NOT NULL CHECK (number >= 1),
+        status text NOT NULL CHECK (status IN ('proposed', 'agreed', 'rejected')),
+        reason text NOT NULL,
+        changes jsonb NOT NULL,
+        proposed_by_side text NOT NULL CHECK (proposed_by_side IN ('department', 'firm')),
+        proposed_by uuid NOT NULL REFERENCES users (id),
+        proposed_at timestamptz NOT NULL DEFAULT now(),
+        answered_by uuid NULL REFERENCES users (id),
+        answered_at timestamptz NULL,
+        rejection_reason text NULL,
+        UNIQUE (order_id, number)
+      )`);
+    await q.query(`CREATE UNIQUE INDEX order_variations_one_pending_idx ON order_variations (order_id) WHERE status = 'proposed'`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE order_variations`);
     await q.query(`DROP TABLE milestone_submissions`);
     await q.query(`DROP TABLE order_milestones`);
     await q.query(`DROP TABLE orders`);
