@@ -37,6 +37,9 @@ const PUBLIC_ROUTES = [
   'GET /api/v1/calendar/holidays',
   'GET /api/v1/problems/:id/order',
   'GET /api/v1/orders/:id',
+  'GET /api/v1/catalogue',
+  'GET /api/v1/catalogue/:orderId',
+  'GET /api/v1/enterprises/:id/track-record',
 ];
 
 interface RouteInfo {

@@ -31,8 +31,8 @@ export class OrderEvents {
   ): Promise<void> {
     await this.audit.record(manager, { actor, action, entityType: 'order', entityId: order.id, before, after: { ...after } });
     if (!notices.firm && !notices.department) return;
-    const [{ title }] = await manager.query<{ title: string }[]>(`SELECT title FROM problems WHERE id = $1`, [order.problemId]);
-    const data = { problemId: order.problemId, orderId: order.id };
+    const title = order.title;
+    const data: Record<string, string> = order.problemId ? { problemId: order.problemId, orderId: order.id } : { orderId: order.id };
     if (notices.firm) {
       await this.notifications.notifyEnterprises(manager, [order.enterpriseId], {
         kind: 'order.update',

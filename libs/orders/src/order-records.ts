@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { AppError, AuthUser, cityIso, cityToday, ErrorCode } from '@app/common';
 import type { Viewer } from '@app/problems';
 import { MilestoneView, OrderView, SubmissionView } from './dto/order.dto';
+import { outcomeOf } from './outcome-read';
 import { MilestoneSubmission } from './entities/milestone-submission.entity';
 import { OrderMilestone } from './entities/order-milestone.entity';
 import { Order } from './entities/order.entity';
@@ -80,10 +81,9 @@ export function milestoneView(m: OrderMilestone, rounds: number, running: boolea
 
 /** The order as `viewer` may see it: everything for its parties; without the bid's plan text for the public. */
 export async function orderView(manager: EntityManager, order: Order, viewer: Viewer): Promise<OrderView> {
-  const [names] = await manager.query<{ title: string; firm: string; department: string }[]>(
-    `SELECT p.title, e.legal_name AS firm, d.name AS department FROM problems p, enterprises e, organizations d
-     WHERE p.id = $1 AND e.id = $2 AND d.id = $3`,
-    [order.problemId, order.enterpriseId, order.departmentId],
+  const [names] = await manager.query<{ firm: string; department: string }[]>(
+    `SELECT e.legal_name AS firm, d.name AS department FROM enterprises e, organizations d WHERE e.id = $1 AND d.id = $2`,
+    [order.enterpriseId, order.departmentId],
   );
   const milestones = await milestonesOf(manager, order.id);
   const rounds = await manager.query<{ milestone_id: string; n: number }[]>(
@@ -95,7 +95,9 @@ export async function orderView(manager: EntityManager, order: Order, viewer: Vi
   return {
     id: order.id,
     problemId: order.problemId,
-    problemTitle: names.title,
+    title: order.title,
+    sourceOrderId: order.sourceOrderId,
+    justification: order.justification,
     proposalId: order.proposalId,
     enterprise: { id: order.enterpriseId, name: names.firm },
     department: { id: order.departmentId, name: names.department },
@@ -113,6 +115,7 @@ export async function orderView(manager: EntityManager, order: Order, viewer: Vi
     terminatedAt: iso(order.terminatedAt),
     terminationReason: order.terminationReason,
     milestones: milestones.map((m) => milestoneView(m, rounds.find((r) => r.milestone_id === m.id)?.n ?? 0, running, today)),
+    outcome: await outcomeOf(manager, order.id),
   };
 }
 

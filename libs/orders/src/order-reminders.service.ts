@@ -9,7 +9,7 @@ interface DueRow {
   number: number;
   due_date: string;
   order_id: string;
-  problem_id: string;
+  problem_id: string | null;
   title: string;
   enterprise_id: string;
   department_id: string;
@@ -36,8 +36,8 @@ export class OrderRemindersService {
     const today = await cityTodayByDb(this.dataSource.manager);
     const rows = await this.dataSource.query<DueRow[]>(
       `SELECT m.id AS milestone_id, m.number, to_char(m.due_date, 'YYYY-MM-DD') AS due_date, o.id AS order_id, o.problem_id,
-              p.title, o.enterprise_id, o.department_id, m.due_date < $1::date AS overdue
-       FROM order_milestones m JOIN orders o ON o.id = m.order_id JOIN problems p ON p.id = o.problem_id
+              o.title, o.enterprise_id, o.department_id, m.due_date < $1::date AS overdue
+       FROM order_milestones m JOIN orders o ON o.id = m.order_id
        WHERE o.status = 'in_progress' AND m.status IN ('open', 'returned', 'submitted') AND m.due_date <= $1::date + $2::int
          AND NOT EXISTS (
            SELECT 1 FROM notifications n WHERE n.kind = 'order.reminder' AND n.data->>'milestoneId' = m.id::text
@@ -54,7 +54,7 @@ export class OrderRemindersService {
         kind: 'order.reminder' as const,
         message: r.overdue ? 'milestoneOverdue' : 'milestoneDueSoon',
         params: { problem: r.title, n: r.number, due: r.due_date },
-        data: { problemId: r.problem_id, orderId: r.order_id, milestoneId: r.milestone_id, reminder },
+        data: { ...(r.problem_id ? { problemId: r.problem_id } : {}), orderId: r.order_id, milestoneId: r.milestone_id, reminder },
       };
       await this.dataSource.transaction(async (manager) => {
         await this.notifications.notifyEnterprises(manager, [r.enterprise_id], input);

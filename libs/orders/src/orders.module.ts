@@ -11,12 +11,15 @@ import { OrderEvents } from './order-events';
 import { OrdersService } from './orders.service';
 import { OrderRemindersService } from './order-reminders.service';
 import { VariationsService } from './variations.service';
+import { OutcomeService } from './outcome.service';
+import { CatalogueService } from './catalogue.service';
+import { TrackRecordService } from './track-record.service';
 import { OrderVariation } from './entities/order-variation.entity';
 
 /** The order after the award: milestones agreed by both sides, pilot then scale-up, delivery. */
 @Module({
   imports: [TypeOrmModule.forFeature([Order, OrderMilestone, MilestoneSubmission, OrderVariation]), ComplaintsModule, EvaluationModule, ProblemsModule],
-  providers: [OrdersService, DeliveryService, OrderEvents, OrderRemindersService, VariationsService],
-  exports: [OrdersService, DeliveryService, OrderRemindersService, VariationsService],
+  providers: [OrdersService, DeliveryService, OrderEvents, OrderRemindersService, VariationsService, OutcomeService, CatalogueService, TrackRecordService],
+  exports: [OrdersService, DeliveryService, OrderRemindersService, VariationsService, OutcomeService, CatalogueService, TrackRecordService],
 })
 export class OrdersModule {}

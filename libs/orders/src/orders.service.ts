@@ -37,6 +37,7 @@ export class OrdersService {
       const order = await manager.getRepository(Order).save(
         manager.getRepository(Order).create({
           problemId,
+          title: problem.title,
           proposalId: terms.proposalId,
           enterpriseId: terms.enterpriseId,
           departmentId: problem.departmentId,

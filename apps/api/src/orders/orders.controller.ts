@@ -3,6 +3,14 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiDoc, AuthUser, CurrentUser, ErrorCode, OptionalJwtAuthGuard, PageOf, PageQueryDto, Public, Roles } from '@app/common';
 import {
   AgreePlanDto,
+  CatalogueEntryView,
+  CatalogueQueryDto,
+  CatalogueService,
+  FirmStatementDto,
+  OutcomeService,
+  RecordOutcomeDto,
+  ReorderDto,
+  TrackRecordService,
   DeliveryService,
   OrdersService,
   OrderView,
@@ -29,6 +37,9 @@ export class OrdersController {
     private readonly orders: OrdersService,
     private readonly delivery: DeliveryService,
     private readonly variations: VariationsService,
+    private readonly outcomes: OutcomeService,
+    private readonly catalogue: CatalogueService,
+    private readonly trackRecords: TrackRecordService,
   ) {}
 
   @ApiBearerAuth()
@@ -220,5 +231,75 @@ export class OrdersController {
     @Body() dto: ReasonDto,
   ) {
     return this.variations.reject(actor, id, number, dto);
+  }
+
+  @ApiBearerAuth()
+  @Roles('officer')
+  @Post('orders/:id/outcome')
+  @HttpCode(200)
+  @ApiDoc({
+    summary: 'Record the outcome',
+    description:
+      'The ordering department, once the order is completed (or terminated): per KPI of the problem the baseline, target and achieved value, and "was the bottleneck solved?" (yes, partly, no) with a public explanation. Once.',
+    errors: [ErrorCode.ORDER_NOT_FOUND, ErrorCode.ORDER_FORBIDDEN, ErrorCode.ORDER_STATUS_CONFLICT, ErrorCode.OUTCOME_EXISTS, ErrorCode.OUTCOME_KPIS_INVALID],
+  })
+  recordOutcome(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: RecordOutcomeDto) {
+    return this.outcomes.record(actor, id, dto);
+  }
+
+  @ApiBearerAuth()
+  @Roles('enterprise')
+  @Post('orders/:id/outcome/statement')
+  @HttpCode(200)
+  @ApiDoc({
+    summary: 'Add the firm’s statement on the outcome',
+    description: 'The firm that carried out the order, once the outcome is recorded; a later statement replaces the earlier one.',
+    errors: [ErrorCode.ORDER_NOT_FOUND, ErrorCode.ORDER_FORBIDDEN, ErrorCode.OUTCOME_NOT_RECORDED],
+  })
+  addFirmStatement(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: FirmStatementDto) {
+    return this.outcomes.statement(actor, id, dto);
+  }
+
+  @Public()
+  @Get('catalogue')
+  @ApiDoc({
+    summary: 'List the catalogue of proven solutions',
+    description: 'Completed orders whose department answered that the bottleneck was solved or partly solved, newest first.',
+    errors: [ErrorCode.INVALID_CURSOR],
+  })
+  @ApiOkResponse({ type: PageOf(CatalogueEntryView) })
+  listCatalogue(@Query() query: CatalogueQueryDto) {
+    return this.catalogue.list(query);
+  }
+
+  @Public()
+  @Get('catalogue/:orderId')
+  @ApiDoc({ summary: 'Read a catalogue entry', description: 'The solution, the firm, price, KPIs achieved and the department that used it.', errors: [ErrorCode.CATALOGUE_ENTRY_NOT_FOUND] })
+  getCatalogueEntry(@Param('orderId', ParseUUIDPipe) orderId: string) {
+    return this.catalogue.get(orderId);
+  }
+
+  @ApiBearerAuth()
+  @Roles('officer')
+  @Post('catalogue/:orderId/reorders')
+  @ApiDoc({
+    summary: 'Re-order a proven solution directly',
+    description:
+      'An officer orders the same solution from the same firm, citing the entry, with a written justification and a price no higher than REORDER_PRICE_CEILING_PERCENT of the original. The new order is then agreed and delivered like any other.',
+    errors: [ErrorCode.CATALOGUE_ENTRY_NOT_FOUND, ErrorCode.REORDER_PRICE_ABOVE_CEILING, ErrorCode.ENTERPRISE_NOT_VERIFIED],
+  })
+  reorderFromCatalogue(@CurrentUser() actor: AuthUser, @Param('orderId', ParseUUIDPipe) orderId: string, @Body() dto: ReorderDto) {
+    return this.catalogue.reorder(actor, orderId, dto);
+  }
+
+  @Public()
+  @Get('enterprises/:id/track-record')
+  @ApiDoc({
+    summary: 'Read a firm’s track record',
+    description: 'From its orders: delivered orders, on-time rate of accepted milestones, KPI achievement and the departments’ answers.',
+    errors: [ErrorCode.ENTERPRISE_NOT_FOUND],
+  })
+  getTrackRecord(@Param('id', ParseUUIDPipe) id: string) {
+    return this.trackRecords.of(id);
   }
 }

@@ -116,6 +116,8 @@ export const envSchema = Joi.object({
   // Milestones due within this many days are announced to both sides once; overdue ones every this many days.
   ORDER_REMINDER_DAYS: Joi.number().integer().min(1).max(90).default(3),
   ORDER_REMINDER_SWEEP_INTERVAL_MS: Joi.number().integer().min(1000).default(3_600_000),
+  // A direct re-order from the catalogue may cost at most this percentage of the original order's price.
+  REORDER_PRICE_CEILING_PERCENT: Joi.number().integer().min(1).max(1000).default(100),
 
   // Open Contracting Data Standard export.
   OCDS_OCID_PREFIX: Joi.string()
@@ -190,6 +192,8 @@ export interface AppEnv {
   /** Days before a milestone's due date for its reminder, and between overdue reminders. */
   ORDER_REMINDER_DAYS: number;
   ORDER_REMINDER_SWEEP_INTERVAL_MS: number;
+  /** Ceiling of a direct re-order's price, as a percentage of the catalogue order's price. */
+  REORDER_PRICE_CEILING_PERCENT: number;
   OCDS_OCID_PREFIX: string;
   OCDS_PUBLISHER_NAME: string;
   OCDS_PACKAGE_MAX_RELEASES: number;

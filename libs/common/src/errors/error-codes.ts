@@ -103,6 +103,11 @@ export enum ErrorCode {
   VARIATION_PENDING = 'VARIATION_PENDING',
   VARIATION_INVALID = 'VARIATION_INVALID',
   VARIATION_FORBIDDEN = 'VARIATION_FORBIDDEN',
+  OUTCOME_EXISTS = 'OUTCOME_EXISTS',
+  OUTCOME_NOT_RECORDED = 'OUTCOME_NOT_RECORDED',
+  OUTCOME_KPIS_INVALID = 'OUTCOME_KPIS_INVALID',
+  CATALOGUE_ENTRY_NOT_FOUND = 'CATALOGUE_ENTRY_NOT_FOUND',
+  REORDER_PRICE_ABOVE_CEILING = 'REORDER_PRICE_ABOVE_CEILING',
   OCDS_RANGE_TOO_LARGE = 'OCDS_RANGE_TOO_LARGE',
   AREA_OUTSIDE_BOUNDARY = 'AREA_OUTSIDE_BOUNDARY',
   IMPORT_FILE_INVALID = 'IMPORT_FILE_INVALID',
@@ -153,6 +158,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.ORDER_PLAN_INVALID:
     case ErrorCode.MILESTONE_KPI_RESULTS_INVALID:
     case ErrorCode.VARIATION_INVALID:
+    case ErrorCode.OUTCOME_KPIS_INVALID:
+    case ErrorCode.REORDER_PRICE_ABOVE_CEILING:
       return 400;
     case ErrorCode.UNAUTHENTICATED:
     case ErrorCode.INVALID_CREDENTIALS:
@@ -195,6 +202,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.ORDER_NOT_FOUND:
     case ErrorCode.MILESTONE_NOT_FOUND:
     case ErrorCode.VARIATION_NOT_FOUND:
+    case ErrorCode.CATALOGUE_ENTRY_NOT_FOUND:
       return 404;
     case ErrorCode.EMAIL_TAKEN:
     case ErrorCode.DEPARTMENT_CODE_TAKEN:
@@ -228,6 +236,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.MILESTONE_RETURN_LIMIT:
     case ErrorCode.VARIATION_STATUS_CONFLICT:
     case ErrorCode.VARIATION_PENDING:
+    case ErrorCode.OUTCOME_EXISTS:
+    case ErrorCode.OUTCOME_NOT_RECORDED:
       return 409;
     case ErrorCode.PAYLOAD_TOO_LARGE:
     case ErrorCode.ATTACHMENT_TOO_LARGE:

@@ -12,8 +12,13 @@ export class Orders1763800000601 implements MigrationInterface {
     await q.query(`
       CREATE TABLE orders (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-        problem_id uuid NOT NULL UNIQUE REFERENCES problems (id),
-        proposal_id uuid NOT NULL REFERENCES proposals (id),
+        -- a competition's order has its problem and winning proposal; a direct re-order from the
+        -- catalogue has neither, and names the catalogue order it repeats instead
+        problem_id uuid NULL UNIQUE REFERENCES problems (id),
+        proposal_id uuid NULL REFERENCES proposals (id),
+        source_order_id uuid NULL REFERENCES orders (id),
+        justification text NULL,
+        title text NOT NULL,
         enterprise_id uuid NOT NULL REFERENCES enterprises (id),
         department_id uuid NOT NULL REFERENCES organizations (id),
         status text NOT NULL CHECK (status IN ('drafting', 'in_progress', 'completed', 'terminated')),
@@ -30,7 +35,8 @@ export class Orders1763800000601 implements MigrationInterface {
         termination_reason text NULL,
         created_by uuid NOT NULL REFERENCES users (id),
         created_at timestamptz NOT NULL DEFAULT now(),
-        updated_at timestamptz NOT NULL DEFAULT now()
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT orders_competition_or_reorder CHECK ((problem_id IS NOT NULL AND proposal_id IS NOT NULL) OR source_order_id IS NOT NULL)
       )`);
     await q.query(`CREATE INDEX orders_enterprise_idx ON orders (enterprise_id, created_at)`);
     await q.query(`CREATE INDEX orders_department_idx ON orders (department_id, created_at)`);
@@ -85,9 +91,24 @@ export class Orders1763800000601 implements MigrationInterface {
         UNIQUE (order_id, number)
       )`);
     await q.query(`CREATE UNIQUE INDEX order_variations_one_pending_idx ON order_variations (order_id) WHERE status = 'proposed'`);
+
+    // "Was the bottleneck solved?": per KPI of the problem, and the department's public answer.
+    await q.query(`
+      CREATE TABLE order_outcomes (
+        order_id uuid PRIMARY KEY REFERENCES orders (id),
+        kpis jsonb NOT NULL,
+        solved text NOT NULL CHECK (solved IN ('yes', 'partly', 'no')),
+        explanation text NOT NULL,
+        recorded_by uuid NOT NULL REFERENCES users (id),
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        firm_statement text NULL,
+        firm_statement_by uuid NULL REFERENCES users (id),
+        firm_statement_at timestamptz NULL
+      )`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE order_outcomes`);
     await q.query(`DROP TABLE order_variations`);
     await q.query(`DROP TABLE milestone_submissions`);
     await q.query(`DROP TABLE order_milestones`);

@@ -19,6 +19,7 @@ import {
 import { IsCalendarDate } from '@app/common';
 import { MAX_MILESTONE_KPIS, MAX_MILESTONES, MILESTONE_PHASES, MILESTONE_STATUSES, ORDER_STATUSES } from '../order.constants';
 import type { MilestonePhase, MilestoneStatus, OrderStatus } from '../order.constants';
+import { OrderOutcomeView } from './outcome.dto';
 
 const MAX_VND = 1_000_000_000_000_000;
 
@@ -176,9 +177,14 @@ export class NamedParty {
 
 export class OrderView {
   id: string;
-  problemId: string;
-  problemTitle: string;
-  proposalId: string;
+  /** The competition's problem; null for a direct re-order from the catalogue. */
+  problemId: string | null;
+  /** The problem's title, or the re-order's own. */
+  title: string;
+  proposalId: string | null;
+  /** For a direct re-order: the catalogue order it repeats, and why without a competition. */
+  sourceOrderId: string | null;
+  justification: string | null;
   enterprise: NamedParty;
   department: NamedParty;
   @ApiProperty({ enum: ORDER_STATUSES })
@@ -198,6 +204,8 @@ export class OrderView {
   terminatedAt: string | null;
   terminationReason: string | null;
   milestones: MilestoneView[];
+  /** "Was the bottleneck solved?", once recorded: public. */
+  outcome: OrderOutcomeView | null;
 }
 
 export class SubmissionView {

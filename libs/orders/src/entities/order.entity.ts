@@ -5,8 +5,14 @@ import type { OrderStatus } from '../order.constants';
 @Entity('orders')
 export class Order {
   @PrimaryGeneratedColumn('uuid') id: string;
-  @Column({ name: 'problem_id', type: 'uuid' }) problemId: string;
-  @Column({ name: 'proposal_id', type: 'uuid' }) proposalId: string;
+  /** Null for a direct re-order from the catalogue. */
+  @Column({ name: 'problem_id', type: 'uuid', nullable: true }) problemId: string | null;
+  @Column({ name: 'proposal_id', type: 'uuid', nullable: true }) proposalId: string | null;
+  /** The catalogue order a direct re-order repeats. */
+  @Column({ name: 'source_order_id', type: 'uuid', nullable: true }) sourceOrderId: string | null;
+  /** Why the re-order goes to the same firm without a competition. */
+  @Column({ type: 'text', nullable: true }) justification: string | null;
+  @Column({ type: 'text' }) title: string;
   @Column({ name: 'enterprise_id', type: 'uuid' }) enterpriseId: string;
   @Column({ name: 'department_id', type: 'uuid' }) departmentId: string;
   @Column({ type: 'text' }) status: OrderStatus;
