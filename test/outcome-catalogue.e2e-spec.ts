@@ -1,3 +1,7 @@
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import releaseSchema from '../libs/ocds/schema/release-schema.json';
+import packageSchema from '../libs/ocds/schema/release-package-schema.json';
 import { bearer, createUser, startApp, TestContext } from './harness';
 import { createDepartmentWithOfficer, createVerifiedEnterprise, TestDepartment, TestFirm } from './factories';
 import { award, createPanel, endStandstill, Panel, runCompetition } from './award-fixtures';
@@ -83,6 +87,23 @@ describe('outcome, track record and the catalogue of proven solutions', () => {
     expect(pub).toMatchObject({ status: 'completed', plan: null, outcome: { solved: 'partly', firmStatement: statement } });
     const actions = (await ctx.dataSource.query<{ action: string }[]>(`SELECT action FROM audit_log WHERE entity_id = $1`, [orderId])).map((r) => r.action);
     expect(actions).toEqual(expect.arrayContaining(['order.outcome_recorded', 'order.firm_statement']));
+
+    // Open data: the contract (value, period, milestones) and its implementation, through the official 1.1.5 schema.
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    ajv.addSchema(releaseSchema, releaseSchema.id);
+    const validate = ajv.compile(packageSchema);
+    const pkg = (await api().get(`/api/v1/ocds/releases?problemId=${problemId}`).expect(200)).body;
+    expect(validate(pkg)).toBe(true);
+    expect(validate.errors ?? []).toEqual([]);
+    type Contract = { awardID: string; status: string; value: { amount: number }; period?: { endDate?: string }; milestones?: { status: string }[]; implementation?: { milestones: { status: string; dateMet?: string }[] } };
+    const releases = pkg.releases as { id: string; tag: string[]; contracts?: Contract[] }[];
+    const contract = releases.find((r) => r.tag[0] === 'contract');
+    expect(contract?.contracts?.[0]).toMatchObject({ status: 'active', value: { amount: 600_000_000 }, period: { endDate: '2027-06-30T23:59:59+07:00' }, milestones: [{ status: 'scheduled' }] });
+    expect(contract?.contracts?.[0].awardID).toBe((releases.find((r) => r.tag.includes('award')) as { awards: { id: string }[] } | undefined)?.awards[0].id);
+    const implementation = releases.filter((r) => r.tag[0] === 'implementation');
+    expect(implementation).toHaveLength(1);
+    expect(implementation[0].contracts?.[0]).toMatchObject({ status: 'terminated', implementation: { milestones: [{ status: 'met', dateMet: expect.any(String) }] } });
   });
 
   it('lists solved orders in the catalogue; another department re-orders directly with a justification under the price ceiling; the firm’s track record counts it', async () => {

@@ -8,6 +8,7 @@ import { MilestoneSubmission } from './entities/milestone-submission.entity';
 import { OrderMilestone } from './entities/order-milestone.entity';
 import { Order } from './entities/order.entity';
 import { OrderEvents } from './order-events';
+import { OrderOcds } from './order-ocds';
 import { checkKpiResults } from './order-plan';
 import { assertDepartment, assertFirm, findOrder, isOrderParty, milestoneMove, milestonesOf, orderMove, orderView, submissionView } from './order-records';
 
@@ -23,6 +24,7 @@ export class DeliveryService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: OrderEvents,
     private readonly config: AppConfig,
+    private readonly ocds: OrderOcds,
   ) {}
 
   async submit(actor: AuthUser, orderId: string, milestoneId: string, dto: SubmitDeliverableDto): Promise<OrderView> {
@@ -76,7 +78,9 @@ export class DeliveryService {
           firm: 'orderCompleted',
         });
       }
-      return orderView(manager, await findOrder(manager, orderId), actor);
+      const after = await findOrder(manager, orderId);
+      await this.ocds.publish(manager, after, 'implementation');
+      return orderView(manager, after, actor);
     });
   }
 

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ComplaintsModule } from '@app/complaints';
+import { OcdsModule } from '@app/ocds';
+import { OrderOcds } from './order-ocds';
 import { EvaluationModule } from '@app/evaluation';
 import { ProblemsModule } from '@app/problems';
 import { DeliveryService } from './delivery.service';
@@ -18,8 +20,8 @@ import { OrderVariation } from './entities/order-variation.entity';
 
 /** The order after the award: milestones agreed by both sides, pilot then scale-up, delivery. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Order, OrderMilestone, MilestoneSubmission, OrderVariation]), ComplaintsModule, EvaluationModule, ProblemsModule],
-  providers: [OrdersService, DeliveryService, OrderEvents, OrderRemindersService, VariationsService, OutcomeService, CatalogueService, TrackRecordService],
+  imports: [TypeOrmModule.forFeature([Order, OrderMilestone, MilestoneSubmission, OrderVariation]), ComplaintsModule, EvaluationModule, ProblemsModule, OcdsModule],
+  providers: [OrderOcds, OrdersService, DeliveryService, OrderEvents, OrderRemindersService, VariationsService, OutcomeService, CatalogueService, TrackRecordService],
   exports: [OrdersService, DeliveryService, OrderRemindersService, VariationsService, OutcomeService, CatalogueService, TrackRecordService],
 })
 export class OrdersModule {}

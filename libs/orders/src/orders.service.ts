@@ -10,6 +10,7 @@ import { Order } from './entities/order.entity';
 import { checkPlan } from './order-plan';
 import { assertDepartment, findOrder, isOrderDepartment, isOrderFirm, orderMove, orderNotFound, orderView } from './order-records';
 import { OrderEvents } from './order-events';
+import { OrderOcds } from './order-ocds';
 
 /**
  * The order: created from the award once the standstill ended with no pending complaint, with the
@@ -23,6 +24,7 @@ export class OrdersService {
     private readonly standstill: StandstillService,
     private readonly decisions: DecisionsService,
     private readonly events: OrderEvents,
+    private readonly ocds: OrderOcds,
   ) {}
 
   async create(actor: AuthUser, problemId: string): Promise<OrderView> {
@@ -140,6 +142,7 @@ export class OrdersService {
           firm: 'orderStarted',
           department: 'orderStarted',
         });
+        await this.ocds.publish(manager, current, 'contract');
       }
       return orderView(manager, current, actor);
     });
@@ -158,6 +161,7 @@ export class OrdersService {
       ]);
       const after = await findOrder(manager, id);
       await this.events.record(manager, actor, after, 'order.terminated', { status: order.status }, { status: to, reason }, { firm: 'orderTerminated' });
+      if (order.status === 'in_progress') await this.ocds.publish(manager, after, 'implementation');
       return orderView(manager, after, actor);
     });
   }
