@@ -25,6 +25,9 @@ const SubmitProposal = lazy(() => import('./pages/ProposalForm').then((m) => ({ 
 const ReviseProposal = lazy(() => import('./pages/ProposalForm').then((m) => ({ default: m.ReviseProposal })));
 const ForYou = lazy(() => import('./pages/ForYou'));
 const NotFound = lazy(() => import('./pages/NotFound'));
+const Order = lazy(() => import('./pages/Order'));
+const MyOrders = lazy(() => import('./pages/MyOrders'));
+const ComplaintReview = lazy(() => import('./pages/ComplaintReview'));
 
 /** The unread count in the header, refreshed every minute while signed in. */
 function NotificationsLink() {
@@ -91,6 +94,8 @@ function Header() {
                   {user.organizationId && <NavLink to={`/enterprises/${user.organizationId}/status`}>{t('nav.firm')}</NavLink>}
                 </>
               )}
+              {(user.role === 'enterprise' || user.role === 'officer') && <NavLink to="/orders">{t('orders.nav')}</NavLink>}
+              {user.role === 'admin' && <NavLink to="/admin/complaints">{t('complaints.nav')}</NavLink>}
               <span className="muted">{user.fullName}</span>
               <button type="button" className="link-button" onClick={() => void signOut()}>
                 {t('nav.signOut')}
@@ -132,6 +137,9 @@ export function App() {
             <Route path="/proposals/:id/revise" element={<ReviseProposal />} />
             <Route path="/problems/:id/propose" element={<SubmitProposal />} />
             <Route path="/indicators" element={<Indicators />} />
+            <Route path="/orders" element={<MyOrders />} />
+            <Route path="/orders/:id" element={<Order />} />
+            <Route path="/admin/complaints" element={<ComplaintReview />} />
             <Route path="/sign-in" element={<SignIn />} />
             <Route path="/register" element={<Register />} />
             <Route path="/set-password" element={<SetPassword />} />
