@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 import releaseSchema from '../libs/ocds/schema/release-schema.json';
 import packageSchema from '../libs/ocds/schema/release-package-schema.json';
 import { bearer, createUser, startApp, TestContext } from './harness';
-import { createDepartmentWithOfficer, createVerifiedEnterprise, TestDepartment, TestFirm } from './factories';
+import { createDepartmentWithOfficer, createPublishedProblem, createVerifiedEnterprise, TestDepartment, TestFirm } from './factories';
 import { award, createPanel, endStandstill, Panel, runCompetition } from './award-fixtures';
 
 const PROBLEM_KPIS = [
@@ -174,6 +174,15 @@ describe('outcome, track record and the catalogue of proven solutions', () => {
     expect(record.kpisMet).toBe(3);
     expect(record.solved).toEqual({ yes: 1, partly: 1, no: 1 });
     expect(record.delivered).toHaveLength(3);
+    // Matching: the department sees each suggested firm's record; a proven firm ranks first between equal fits.
+    const fresh = await createPublishedProblem(ctx, dept);
+    const suggested = (await api().get(`/api/v1/problems/${fresh}/suggested-enterprises`).set(bearer(dept.token)).expect(200)).body.items as {
+      enterpriseId: string;
+      completedOrders: number;
+      solvedOrders: number;
+    }[];
+    expect(suggested.find((f) => f.enterpriseId === winner.id)).toMatchObject({ completedOrders: 3, solvedOrders: 2 });
+    expect(suggested.find((f) => f.enterpriseId === loser.id)).toMatchObject({ completedOrders: 0, solvedOrders: 0 });
     const none = (await api().get(`/api/v1/enterprises/${loser.id}/track-record`).expect(200)).body;
     expect(none).toMatchObject({ completedOrders: 0, onTimeRate: null, kpiAchievementRate: null });
   });

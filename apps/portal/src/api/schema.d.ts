@@ -3093,6 +3093,9 @@ export interface components {
             invited: boolean;
             score: number;
             reasons: components["schemas"]["FitReasons"];
+            /** @description The firm's delivered orders, and those whose department answered the bottleneck was solved (or partly). */
+            completedOrders: number;
+            solvedOrders: number;
         };
         SuggestedEnterpriseList: {
             items: components["schemas"]["SuggestedEnterprise"][];
