@@ -7,7 +7,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * weekend. Weekends are never listed: they are always days off. An admin corrects the list through
  * the API when the Government announces the exact days (2027 is provisional).
  */
-const HOLIDAYS: [string, string, string][] = [
+export const STATUTORY_HOLIDAYS: [string, string, string][] = [
   ['2026-01-01', 'Tết Dương lịch', 'New Year’s Day'],
   ['2026-02-16', 'Tết Nguyên đán', 'Lunar New Year (Tết)'],
   ['2026-02-17', 'Tết Nguyên đán', 'Lunar New Year (Tết)'],
@@ -45,11 +45,11 @@ export class StandstillComplaints1763800000600 implements MigrationInterface {
         day date PRIMARY KEY,
         name_vi text NOT NULL CHECK (length(name_vi) BETWEEN 1 AND 200),
         name_en text NOT NULL CHECK (length(name_en) BETWEEN 1 AND 200),
-        -- no foreign key: the seeded list must survive the test harness emptying users (the audit log says who)
+        -- who last changed it; no foreign key (the audit log is the record of who changed what)
         updated_by uuid NULL,
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
-    for (const [day, vi, en] of HOLIDAYS) {
+    for (const [day, vi, en] of STATUTORY_HOLIDAYS) {
       await q.query(`INSERT INTO city_holidays (day, name_vi, name_en) VALUES ($1, $2, $3)`, [day, vi, en]);
     }
 
