@@ -40,6 +40,15 @@ const PUBLIC_ROUTES = [
   'GET /api/v1/audit/heads/latest',
   'GET /api/v1/audit/proofs/consistency',
   'GET /api/v1/audit/proofs/:entryId',
+  'GET /api/v1/problems/:id/standstill',
+  'GET /api/v1/problems/:id/complaints',
+  'GET /api/v1/complaints/:id',
+  'GET /api/v1/calendar/holidays',
+  'GET /api/v1/problems/:id/order',
+  'GET /api/v1/orders/:id',
+  'GET /api/v1/catalogue',
+  'GET /api/v1/catalogue/:orderId',
+  'GET /api/v1/enterprises/:id/track-record',
 ];
 
 interface RouteInfo {

@@ -10,6 +10,7 @@ import { createApp } from '../apps/api/src/bootstrap';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { ResponseConformance } from './response-conformance';
 import { assertTestDatabase } from './test-database-guard';
+import { STATUTORY_HOLIDAYS } from '../libs/database/src/migrations/1763800000600-standstill-complaints';
 
 /**
  * Tables kept between spec files; every other table is emptied. The audit log is append-only by
@@ -55,6 +56,11 @@ export async function startApp(options: { worker?: boolean } = {}): Promise<Test
   await dataSource.query(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(', ')} CASCADE`);
   // area_populations was emptied with the rest: every spec file starts from the reference data.
   await dataSource.transaction((manager) => seedAreaReferenceData(manager));
+  // So are the city's holidays (another file may have edited them): back to the seeded list.
+  await dataSource.query(
+    `INSERT INTO city_holidays (day, name_vi, name_en) SELECT * FROM unnest($1::date[], $2::text[], $3::text[])`,
+    [0, 1, 2].map((i) => STATUTORY_HOLIDAYS.map((h) => h[i])),
+  );
   const worker = options.worker ? await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] }) : null;
   await worker?.init();
   return {

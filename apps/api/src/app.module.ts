@@ -19,6 +19,9 @@ import { ProblemsModule } from '@app/problems';
 import { ProposalsModule } from '@app/proposals';
 import { EvaluationModule } from '@app/evaluation';
 import { OcdsModule } from '@app/ocds';
+import { CalendarModule } from '@app/calendar';
+import { ComplaintsModule } from '@app/complaints';
+import { OrdersModule } from '@app/orders';
 import { NotificationsController } from './notifications/notifications.controller';
 import { AuthController, MeController } from './auth/auth.controller';
 import { DepartmentsController, UsersController } from './users/users.controller';
@@ -39,6 +42,9 @@ import { EnterprisesController } from './enterprises/enterprises.controller';
 import { EnterpriseStatusController } from './enterprises/enterprise-status.controller';
 import { QueueDashboardController } from './admin/queue-dashboard';
 import { EnterpriseImportsController } from './enterprise-imports/enterprise-imports.controller';
+import { CalendarController } from './calendar/calendar.controller';
+import { ComplaintsController } from './complaints/complaints.controller';
+import { OrdersController } from './orders/orders.controller';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -90,6 +96,9 @@ export function requestIdOf(req: IncomingMessage): string {
     ProposalsModule,
     OcdsModule,
     EvaluationModule,
+    CalendarModule,
+    ComplaintsModule,
+    OrdersModule,
   ],
   controllers: [
     HealthController,
@@ -116,6 +125,9 @@ export function requestIdOf(req: IncomingMessage): string {
     EnterprisesController,
     EnterpriseStatusController,
     QueueDashboardController,
+    CalendarController,
+    ComplaintsController,
+    OrdersController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },

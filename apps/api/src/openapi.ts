@@ -21,6 +21,9 @@ const TAGS: [string, string][] = [
   ['trust', 'The hash-chained audit log and the OCDS open-contracting feed.'],
   ['enterprise-imports', 'The baseline import of the city’s official list of digital-technology enterprises (administrators).'],
   ['health', 'Whether the service and its database and queue are up.'],
+  ['calendar', 'The city calendar: public holidays besides weekends, by which working-day periods are counted.'],
+  ['complaints', 'The standstill after a decision, bidders’ complaints, the department’s answers and the reviewing admin’s decisions.'],
+  ['orders', 'The order after the award: agreed milestones, pilot and scale-up, delivery, variations, outcome, track record and the catalogue of proven solutions.'],
 ];
 
 interface HandlerFacts {

@@ -38,6 +38,9 @@ const AdminFirms = lazy(() => import('./pages/staff/Admin').then((m) => ({ defau
 const AdminAccounts = lazy(() => import('./pages/staff/Admin').then((m) => ({ default: m.AdminAccounts })));
 const AdminPopulation = lazy(() => import('./pages/staff/Admin').then((m) => ({ default: m.AdminPopulation })));
 const AdminAudit = lazy(() => import('./pages/staff/Admin').then((m) => ({ default: m.AdminAudit })));
+const Order = lazy(() => import('./pages/Order'));
+const MyOrders = lazy(() => import('./pages/MyOrders'));
+const ComplaintReview = lazy(() => import('./pages/ComplaintReview'));
 
 /** The unread count in the header, refreshed every minute while signed in. */
 function NotificationsLink() {
@@ -107,6 +110,8 @@ function Header() {
               {user.role === 'officer' && <NavLink to="/office">{t('nav.office')}</NavLink>}
               {user.role === 'evaluator' && <NavLink to="/evaluation">{t('nav.panels')}</NavLink>}
               {user.role === 'admin' && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
+              {(user.role === 'enterprise' || user.role === 'officer') && <NavLink to="/orders">{t('orders.nav')}</NavLink>}
+              {user.role === 'admin' && <NavLink to="/admin/complaints">{t('complaints.nav')}</NavLink>}
               <span className="muted">{user.fullName}</span>
               <button type="button" className="link-button" onClick={() => void signOut()}>
                 {t('nav.signOut')}
@@ -148,6 +153,9 @@ export function App() {
             <Route path="/proposals/:id/revise" element={<ReviseProposal />} />
             <Route path="/problems/:id/propose" element={<SubmitProposal />} />
             <Route path="/indicators" element={<Indicators />} />
+            <Route path="/orders" element={<MyOrders />} />
+            <Route path="/orders/:id" element={<Order />} />
+            <Route path="/admin/complaints" element={<ComplaintReview />} />
             <Route path="/sign-in" element={<SignIn />} />
             <Route path="/register" element={<Register />} />
             <Route path="/register/confirm" element={<ConfirmRegistration />} />

@@ -11,6 +11,7 @@ import { ProblemsModule } from '@app/problems';
 import { ProposalsModule } from '@app/proposals';
 import { EvaluationModule } from '@app/evaluation';
 import { OcdsModule } from '@app/ocds';
+import { OrdersModule } from '@app/orders';
 import { NotificationsProcessor } from './processors/notifications.processor';
 import { MailProcessor } from './processors/mail.processor';
 import { ProblemsProcessor } from './processors/problems.processor';
@@ -18,6 +19,7 @@ import { EvaluationProcessor } from './processors/evaluation.processor';
 import { RetentionSweeper } from './retention/retention.sweeper';
 import { ImportsProcessor } from './processors/imports.processor';
 import { AuditTreeScheduler } from './audit/audit-tree.scheduler';
+import { OrdersProcessor } from './processors/orders.processor';
 
 @Module({
   imports: [
@@ -38,7 +40,8 @@ import { AuditTreeScheduler } from './audit/audit-tree.scheduler';
     ProposalsModule,
     OcdsModule,
     EvaluationModule,
+    OrdersModule,
   ],
-  providers: [MailProcessor, NotificationsProcessor, ProblemsProcessor, EvaluationProcessor, ImportsProcessor, RetentionSweeper, AuditTreeScheduler],
+  providers: [MailProcessor, NotificationsProcessor, ProblemsProcessor, EvaluationProcessor, ImportsProcessor, OrdersProcessor, RetentionSweeper, AuditTreeScheduler],
 })
 export class WorkerModule {}

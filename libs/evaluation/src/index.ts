@@ -5,5 +5,6 @@ export * from './conflicts.service';
 export * from './scores.service';
 export * from './ranking.service';
 export * from './award.service';
+export * from './decisions.service';
 export * from './evaluation-reminders.service';
 export * from './dto/evaluation.dto';

@@ -5,6 +5,7 @@ export const QUEUES = {
   problems: 'problems',
   evaluation: 'evaluation',
   imports: 'imports',
+  orders: 'orders',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -90,6 +91,13 @@ export const EVALUATION_JOBS = {
   sweepReminders: 'sweep-evaluation-reminders',
 } as const;
 export type EvaluationJobName = (typeof EVALUATION_JOBS)[keyof typeof EVALUATION_JOBS];
+
+/** Jobs on the orders queue (libs/orders); the worker's OrdersProcessor routes them. */
+export const ORDER_JOBS = {
+  /** Periodic (job scheduler): reminds both sides of milestones falling due or overdue. */
+  sweepReminders: 'sweep-order-reminders',
+} as const;
+export type OrderJobName = (typeof ORDER_JOBS)[keyof typeof ORDER_JOBS];
 
 /** Jobs on the imports queue (libs/enterprises): the dry run of an uploaded list, then its commit. */
 export const IMPORT_JOBS = {

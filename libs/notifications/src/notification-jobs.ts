@@ -29,5 +29,10 @@ export const NOTIFICATION_KINDS = [
   'panel.short',
   'evaluation.reminder',
   'award.outcome',
+  'complaint.filed',
+  'complaint.answered',
+  'complaint.decided',
+  'order.update',
+  'order.reminder',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

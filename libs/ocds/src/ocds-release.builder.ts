@@ -79,8 +79,8 @@ function tenderStatus(status: OcdsProblemSnapshot['status']): 'active' | 'comple
   }
 }
 
-const buyerPartyId = (d: OcdsProblemSnapshot['department']) => `HP-DEPT-${d.code ?? d.id}`;
-const firmPartyId = (f: OcdsFirm) => `${TAX_CODE_SCHEME}-${f.taxCode}`;
+export const buyerPartyId = (d: OcdsProblemSnapshot['department']) => `HP-DEPT-${d.code ?? d.id}`;
+export const firmPartyId = (f: OcdsFirm) => `${TAX_CODE_SCHEME}-${f.taxCode}`;
 const vnd = (amount: number) => ({ amount, currency: 'VND' });
 
 export function tagsOf(event: OcdsEvent): string[] {

@@ -13,6 +13,7 @@ import {
   releaseIdOf,
   tagsOf,
 } from './ocds-release.builder';
+import { buildContractRelease, OcdsContractEvent, OcdsContractInput } from './ocds-contract.builder';
 
 /** What the event adds that the problem's rows do not say (the award's price lives only in sealed content). */
 export interface OcdsRecordOptions {
@@ -123,11 +124,44 @@ export class OcdsService {
     const opts = { ocidPrefix: this.config.get('OCDS_OCID_PREFIX'), publicUrl: this.config.get('PUBLIC_URL') };
     const release = buildRelease(event, snapshot, opts, date, options.amendmentNumber);
     const ocid = ocidOf(opts.ocidPrefix, problemId);
+    // A decision can be taken again after an upheld complaint reopened the evaluation: the second
+    // award is its own release ("…-award-r2"), the first stays as it was published.
+    await this.insert(manager, problemId, ocid, releaseIdOf(ocid, event, options.amendmentNumber), tagsOf(event), date, release);
+    return release;
+  }
+
+  /**
+   * In the order's transaction: a contract release (the order started) or an implementation
+   * release (a milestone met, the order completed or terminated) under the problem's ocid.
+   */
+  async recordContract(manager: EntityManager, problemId: string, event: OcdsContractEvent, input: OcdsContractInput): Promise<OcdsRelease> {
+    const [{ now }] = await manager.query<{ now: Date }[]>(`SELECT now() AS now`);
+    const ocid = ocidOf(this.config.get('OCDS_OCID_PREFIX'), problemId);
+    const release = buildContractRelease(event, input, ocid, `${ocid}-${event}`, now);
+    await this.insert(manager, problemId, ocid, `${ocid}-${event}`, [event], now, release);
+    return release;
+  }
+
+  /** Stores a release under `baseId`, or `baseId-rN` when that event was already published. */
+  private async insert(
+    manager: EntityManager,
+    problemId: string,
+    ocid: string,
+    baseId: string,
+    tags: string[],
+    date: Date,
+    release: OcdsRelease,
+  ): Promise<void> {
+    const [{ n }] = await manager.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ocds_releases WHERE id = $1 OR id LIKE $2`, [
+      baseId,
+      `${baseId}-r%`,
+    ]);
+    const id = n === 0 ? baseId : `${baseId}-r${n + 1}`;
+    release.id = id;
     await manager.query(
       `INSERT INTO ocds_releases (id, ocid, problem_id, tags, date, release) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
-      [releaseIdOf(ocid, event, options.amendmentNumber), ocid, problemId, tagsOf(event), date, JSON.stringify(release)],
+      [id, ocid, problemId, tags, date, JSON.stringify(release)],
     );
-    return release;
   }
 
   /** Every release of one problem, oldest first, as one package (an unknown or unpublished problem has none). */

@@ -59,6 +59,9 @@ export class SuggestedEnterprise {
   invited: boolean;
   score: number;
   reasons: FitReasons;
+  /** The firm's delivered orders, and those whose department answered the bottleneck was solved (or partly). */
+  completedOrders: number;
+  solvedOrders: number;
 }
 
 export class Subscriptions {
@@ -139,6 +142,8 @@ export class MatchingService {
         sectors: ProblemSector[];
         tags: string[];
         invited: boolean;
+        completed_orders: number;
+        solved_orders: number;
       })[]
     >(
       `WITH prob AS (
@@ -151,10 +156,14 @@ export class MatchingService {
                 least(cardinality(e.tags), cardinality(pr.ntags)) AS tag_base,
                 similarity(e.search_document, pr.search_document) AS text_similarity,
                 coalesce(e.area_code = pr.area_code, false) AS same_area,
-                EXISTS (SELECT 1 FROM problem_invitations i WHERE i.problem_id = pr.id AND i.enterprise_id = e.id) AS invited
+                EXISTS (SELECT 1 FROM problem_invitations i WHERE i.problem_id = pr.id AND i.enterprise_id = e.id) AS invited,
+                -- the track record (libs/orders' tables, read only): between equal fits, a proven firm comes first
+                (SELECT count(*)::int FROM orders o WHERE o.enterprise_id = e.id AND o.status = 'completed') AS completed_orders,
+                (SELECT count(*)::int FROM orders o JOIN order_outcomes oc ON oc.order_id = o.id
+                  WHERE o.enterprise_id = e.id AND o.status = 'completed' AND oc.solved IN ('yes', 'partly')) AS solved_orders
            FROM enterprises e CROSS JOIN prob pr
           WHERE e.status = 'verified')
-       SELECT *, ${FIT_SCORE_SQL} AS score FROM fit ORDER BY score DESC, legal_name, id LIMIT $2`,
+       SELECT *, ${FIT_SCORE_SQL} AS score FROM fit ORDER BY score DESC, solved_orders DESC, completed_orders DESC, legal_name, id LIMIT $2`,
       [problemId, limit],
     );
     return {
@@ -168,6 +177,8 @@ export class MatchingService {
         invited: r.invited,
         score: Number(r.score),
         reasons: reasonsOf(r),
+        completedOrders: r.completed_orders,
+        solvedOrders: r.solved_orders,
       })),
     };
   }

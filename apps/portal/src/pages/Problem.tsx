@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -6,6 +7,8 @@ import { api, unwrap } from '../api/client';
 import { Countdown, ErrorMessage, PageTitle, QueryView, StatusBadge } from '../components';
 import { useSession } from '../session';
 import { formatDateTime, formatMoney, formatNumber } from '../format';
+
+const ProblemOrder = lazy(() => import('./ProblemOrder'));
 
 const DECIDED = new Set(['awarded', 'unsuccessful']);
 
@@ -189,6 +192,11 @@ export default function Problem() {
                 )}
               </QueryView>
             </section>
+          )}
+          {decided && (
+            <Suspense fallback={null}>
+              <ProblemOrder problemId={p.id} />
+            </Suspense>
           )}
 
           <section aria-labelledby="bottleneck-heading">

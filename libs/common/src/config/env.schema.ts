@@ -128,6 +128,15 @@ export const envSchema = Joi.object({
   SCORE_DISAGREEMENT_THRESHOLD: Joi.number().min(0).max(100).default(20),
   EVALUATION_REMINDER_DAYS: Joi.number().integer().min(1).max(365).default(3),
   EVALUATION_REMINDER_SWEEP_INTERVAL_MS: Joi.number().integer().min(1000).default(3_600_000),
+  // Working days of the city calendar after a decision during which bidders may complain.
+  STANDSTILL_WORKING_DAYS: Joi.number().integer().min(0).max(60).default(5),
+  // How many times the department may return one milestone's deliverable before it must accept or terminate.
+  ORDER_MAX_RETURNS: Joi.number().integer().min(0).max(20).default(3),
+  // Milestones due within this many days are announced to both sides once; overdue ones every this many days.
+  ORDER_REMINDER_DAYS: Joi.number().integer().min(1).max(90).default(3),
+  ORDER_REMINDER_SWEEP_INTERVAL_MS: Joi.number().integer().min(1000).default(3_600_000),
+  // A direct re-order from the catalogue may cost at most this percentage of the original order's price.
+  REORDER_PRICE_CEILING_PERCENT: Joi.number().integer().min(1).max(1000).default(100),
 
   // Open Contracting Data Standard export.
   OCDS_OCID_PREFIX: Joi.string()
@@ -206,6 +215,15 @@ export interface AppEnv {
   /** Days after closing (or after scoring completes, for the officer) before a reminder, and between reminders. */
   EVALUATION_REMINDER_DAYS: number;
   EVALUATION_REMINDER_SWEEP_INTERVAL_MS: number;
+  /** Working days (city calendar) after a decision during which bidders may complain; no order starts before. */
+  STANDSTILL_WORKING_DAYS: number;
+  /** Returns allowed per milestone; then the department accepts or terminates. */
+  ORDER_MAX_RETURNS: number;
+  /** Days before a milestone's due date for its reminder, and between overdue reminders. */
+  ORDER_REMINDER_DAYS: number;
+  ORDER_REMINDER_SWEEP_INTERVAL_MS: number;
+  /** Ceiling of a direct re-order's price, as a percentage of the catalogue order's price. */
+  REORDER_PRICE_CEILING_PERCENT: number;
   OCDS_OCID_PREFIX: string;
   OCDS_PUBLISHER_NAME: string;
   OCDS_PACKAGE_MAX_RELEASES: number;

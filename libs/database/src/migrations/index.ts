@@ -8,6 +8,8 @@ import { Operations1763800000100 } from './1763800000100-operations';
 import { UserLanguage1763800000200 } from './1763800000200-user-language';
 import { IndicatorTruth1763800000300 } from './1763800000300-indicator-truth';
 import { AuditTree1763800000500 } from './1763800000500-audit-tree';
+import { StandstillComplaints1763800000600 } from './1763800000600-standstill-complaints';
+import { Orders1763800000601 } from './1763800000601-orders';
 import { SharedBlobs1763800000700 } from './1763800000700-shared-blobs';
 import { RegistrationRequests1763800000800 } from './1763800000800-registration-requests';
 import { ProblemDocuments1763800000801 } from './1763800000801-problem-documents';
@@ -25,6 +27,8 @@ export const MIGRATIONS = [
   UserLanguage1763800000200,
   IndicatorTruth1763800000300,
   AuditTree1763800000500,
+  StandstillComplaints1763800000600,
+  Orders1763800000601,
   SharedBlobs1763800000700,
   RegistrationRequests1763800000800,
   ProblemDocuments1763800000801,

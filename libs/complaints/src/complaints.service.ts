@@ -1,0 +1,281 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppError, AuthUser, cityIso, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, Msg, nfc, Page, toPage } from '@app/common';
+import { AuditService } from '@app/audit';
+import { DecisionsService } from '@app/evaluation';
+import { NotificationsService } from '@app/notifications';
+import { assertVisible, enterpriseOf, findProblem, isDepartmentOfficer, Viewer } from '@app/problems';
+import { ComplaintStatus, DECIDED_COMPLAINT_STATUSES, PENDING_COMPLAINT_STATUSES } from './complaint.constants';
+import { ComplaintAction, COMPLAINT_TRANSITIONS, nextComplaintStatus } from './complaint-transitions';
+import {
+  AnswerComplaintDto,
+  ComplaintList,
+  ComplaintView,
+  DismissComplaintDto,
+  FileComplaintDto,
+  ReviewQueueQueryDto,
+  UpholdComplaintDto,
+} from './dto/complaint.dto';
+import { StandstillService } from './standstill.service';
+
+interface ComplaintRow {
+  id: string;
+  problem_id: string;
+  problem_title: string;
+  department_id: string;
+  decided_at: Date;
+  enterprise_id: string;
+  enterprise_name: string;
+  status: ComplaintStatus;
+  grounds: string;
+  submitted_at: Date;
+  answer: string | null;
+  answered_at: Date | null;
+  remedy: ComplaintView['remedy'];
+  decision_reason: string | null;
+  reviewed_at: Date | null;
+  withdrawn_at: Date | null;
+}
+
+const SELECT = `SELECT c.id, c.problem_id, p.title AS problem_title, p.department_id, c.decided_at, c.enterprise_id,
+       e.legal_name AS enterprise_name, c.status, c.grounds, c.submitted_at, c.answer, c.answered_at, c.remedy,
+       c.decision_reason, c.reviewed_at, c.withdrawn_at
+  FROM complaints c JOIN problems p ON p.id = c.problem_id JOIN enterprises e ON e.id = c.enterprise_id`;
+
+const iso = (d: Date | null) => (d ? cityIso(d) : null);
+
+function toView(r: ComplaintRow): ComplaintView {
+  return {
+    id: r.id,
+    problemId: r.problem_id,
+    problemTitle: r.problem_title,
+    decisionAt: cityIso(r.decided_at),
+    enterprise: { id: r.enterprise_id, name: r.enterprise_name },
+    status: r.status,
+    grounds: r.grounds,
+    submittedAt: cityIso(r.submitted_at),
+    answer: r.answer,
+    answeredAt: iso(r.answered_at),
+    remedy: r.remedy,
+    decisionReason: r.decision_reason,
+    reviewedAt: iso(r.reviewed_at),
+    withdrawnAt: iso(r.withdrawn_at),
+  };
+}
+
+/** Who may read a complaint before it is decided: its firm, the department, the reviewing admins. */
+function isParty(viewer: Viewer, r: Pick<ComplaintRow, 'enterprise_id' | 'department_id'>): boolean {
+  if (!viewer) return false;
+  if (viewer.role === 'admin') return true;
+  if (isDepartmentOfficer(viewer, { departmentId: r.department_id })) return true;
+  return viewer.role === 'enterprise' && viewer.organizationId === r.enterprise_id;
+}
+
+/**
+ * Complaints during the standstill: any bidder files one with its grounds; the department answers;
+ * an admin (the reviewing body) upholds — reopening the evaluation or cancelling the award — or
+ * dismisses, with a reason. Decided complaints are public, naming the firm but no person.
+ */
+@Injectable()
+export class ComplaintsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly standstill: StandstillService,
+    private readonly decisions: DecisionsService,
+    private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  async file(actor: AuthUser, problemId: string, dto: FileComplaintDto): Promise<ComplaintView> {
+    const enterpriseId = enterpriseOf(actor);
+    const grounds = nfc(dto.grounds);
+    return this.dataSource.transaction(async (manager) => {
+      // The problem row's lock serialises filing with the reviewing body's decisions on it.
+      const problem = await findProblem(manager, problemId, true);
+      assertVisible(actor, problem);
+      const s = await this.standstill.of(manager, problemId);
+      if (!s) throw new AppError(ErrorCode.COMPLAINT_PERIOD_CLOSED, { context: 'noDecision' });
+      if (!s.open) throw new AppError(ErrorCode.COMPLAINT_PERIOD_CLOSED, { endsAt: cityIso(s.endsAt) }, { endsAt: cityIso(s.endsAt) });
+      const bid = await manager.query<{ id: string }[]>(
+        `SELECT id FROM proposals WHERE problem_id = $1 AND enterprise_id = $2 AND status <> 'withdrawn'`,
+        [problemId, enterpriseId],
+      );
+      if (!bid[0]) throw new AppError(ErrorCode.COMPLAINT_FORBIDDEN, { context: 'notBidder' });
+      const live = await manager.query<{ id: string }[]>(
+        `SELECT id FROM complaints WHERE problem_id = $1 AND decided_at = $2 AND enterprise_id = $3 AND status = ANY($4)`,
+        [problemId, s.decision.decidedAt, enterpriseId, PENDING_COMPLAINT_STATUSES],
+      );
+      if (live[0]) throw new AppError(ErrorCode.COMPLAINT_EXISTS, {}, { complaintId: live[0].id });
+      const [row] = await manager.query<{ id: string }[]>(
+        `INSERT INTO complaints (problem_id, decided_at, enterprise_id, filed_by, status, grounds)
+         VALUES ($1, $2, $3, $4, 'submitted', $5) RETURNING id`,
+        [problemId, s.decision.decidedAt, enterpriseId, actor.id, grounds],
+      );
+      await this.audit.record(manager, {
+        actor,
+        action: 'complaint.filed',
+        entityType: 'complaint',
+        entityId: row.id,
+        before: null,
+        after: { status: 'submitted', problemId, enterpriseId, decisionAt: cityIso(s.decision.decidedAt), grounds },
+      });
+      await this.notifications.notifyDepartment(manager, problem.departmentId, {
+        kind: 'complaint.filed',
+        message: 'complaintFiled',
+        params: { problem: problem.title },
+        data: { problemId, complaintId: row.id },
+      });
+      return this.read(manager, row.id);
+    });
+  }
+
+  async answer(actor: AuthUser, id: string, dto: AnswerComplaintDto): Promise<ComplaintView> {
+    const answer = nfc(dto.answer);
+    return this.change(actor, id, 'answer', async (manager, row) => {
+      await manager.query(`UPDATE complaints SET status = 'answered', answer = $2, answered_by = $3, answered_at = now() WHERE id = $1`, [
+        id,
+        answer,
+        actor.id,
+      ]);
+      await this.tellFirm(manager, row, 'complaintAnswered');
+      return { answer };
+    });
+  }
+
+  async dismiss(actor: AuthUser, id: string, dto: DismissComplaintDto): Promise<ComplaintView> {
+    const reason = nfc(dto.reason);
+    return this.change(actor, id, 'dismiss', async (manager, row) => {
+      await this.decide(manager, actor, id, 'dismissed', reason, null);
+      await this.tellFirm(manager, row, 'complaintDismissed', { reason });
+      return { reason };
+    });
+  }
+
+  async uphold(actor: AuthUser, id: string, dto: UpholdComplaintDto): Promise<ComplaintView> {
+    const reason = nfc(dto.reason);
+    return this.change(actor, id, 'uphold', async (manager, row) => {
+      const decision = await this.decisions.current(manager, row.problem_id);
+      // Only the decision complained about can be undone; a newer one needs its own complaint.
+      if (!decision || decision.decidedAt.getTime() !== row.decided_at.getTime()) {
+        throw new AppError(ErrorCode.COMPLAINT_STATUS_CONFLICT, { context: 'decisionChanged' });
+      }
+      await this.decide(manager, actor, id, 'upheld', reason, dto.remedy);
+      if (dto.remedy === 'reevaluate') await this.decisions.reopen(manager, actor, decision, reason);
+      else await this.decisions.cancel(manager, actor, decision, reason);
+      await this.tellFirm(manager, row, 'complaintUpheld', { reason });
+      await this.notifications.notifyDepartment(manager, row.department_id, {
+        kind: 'complaint.decided',
+        message: 'complaintUpheldDepartment',
+        params: { problem: row.problem_title, reason },
+        data: { problemId: row.problem_id, complaintId: id, remedy: dto.remedy },
+      });
+      return { remedy: dto.remedy, reason };
+    });
+  }
+
+  async withdraw(actor: AuthUser, id: string): Promise<ComplaintView> {
+    return this.change(actor, id, 'withdraw', async (manager) => {
+      await manager.query(`UPDATE complaints SET status = 'withdrawn', withdrawn_at = now() WHERE id = $1`, [id]);
+      return {};
+    });
+  }
+
+  /** One complaint: public once decided; before, only to its parties (404 to anyone else). */
+  async get(viewer: Viewer, id: string): Promise<ComplaintView> {
+    const row = await this.find(this.dataSource.manager, id);
+    if (!DECIDED_COMPLAINT_STATUSES.includes(row.status) && !isParty(viewer, row)) throw notFound();
+    return toView(row);
+  }
+
+  /** A problem's complaints: decided ones for everyone; the department and admins see all; a firm also its own. */
+  async forProblem(viewer: Viewer, problemId: string): Promise<ComplaintList> {
+    const manager = this.dataSource.manager;
+    assertVisible(viewer, await findProblem(manager, problemId));
+    const rows = await manager.query<ComplaintRow[]>(`${SELECT} WHERE c.problem_id = $1 ORDER BY c.submitted_at, c.id`, [problemId]);
+    return { items: rows.filter((r) => DECIDED_COMPLAINT_STATUSES.includes(r.status) || isParty(viewer, r)).map(toView) };
+  }
+
+  /** The reviewing body's queue: pending complaints by default, oldest first. */
+  async reviewQueue(query: ReviewQueueQueryDto): Promise<Page<ComplaintView>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = decodeCursor<{ at: string; id: string }>(query.cursor, ['at', 'id']);
+    const statuses = query.status ? [query.status] : PENDING_COMPLAINT_STATUSES;
+    const rows = await this.dataSource.query<ComplaintRow[]>(
+      `${SELECT} WHERE c.status = ANY($1) AND ($2::timestamptz IS NULL OR (c.submitted_at, c.id) > ($2::timestamptz, $3::uuid))
+       ORDER BY c.submitted_at, c.id LIMIT $4`,
+      [statuses, after?.at ?? null, after?.id ?? null, limit + 1],
+    );
+    return toPage(rows, limit, (r) => ({ at: r.submitted_at.toISOString(), id: r.id }), toView);
+  }
+
+  /** The common part of every transition: lock, check who acts and from which status, audit, reread. */
+  private async change(
+    actor: AuthUser,
+    id: string,
+    action: ComplaintAction,
+    apply: (manager: EntityManager, row: ComplaintRow) => Promise<Record<string, unknown>>,
+  ): Promise<ComplaintView> {
+    return this.dataSource.transaction(async (manager) => {
+      const peek = await this.find(manager, id);
+      if (!isParty(actor, peek)) throw notFound();
+      await findProblem(manager, peek.problem_id, true);
+      const row = await this.find(manager, id, true);
+      const rule = COMPLAINT_TRANSITIONS[action];
+      const allowed =
+        (rule.by === 'admin' && actor.role === 'admin') ||
+        (rule.by === 'department' && isDepartmentOfficer(actor, { departmentId: row.department_id })) ||
+        (rule.by === 'complainant' && actor.role === 'enterprise' && actor.organizationId === row.enterprise_id);
+      if (!allowed) throw new AppError(ErrorCode.COMPLAINT_FORBIDDEN, { context: rule.by });
+      const to = nextComplaintStatus(row.status, action);
+      if (!to) {
+        throw new AppError(ErrorCode.COMPLAINT_STATUS_CONFLICT, { status: new Msg(`complaintStatus.${row.status}`) }, { status: row.status });
+      }
+      const details = await apply(manager, row);
+      await this.audit.record(manager, {
+        actor,
+        action: `complaint.${to}`,
+        entityType: 'complaint',
+        entityId: id,
+        before: { status: row.status },
+        after: { status: to, ...details },
+      });
+      return this.read(manager, id);
+    });
+  }
+
+  private async decide(
+    manager: EntityManager,
+    actor: AuthUser,
+    id: string,
+    status: 'upheld' | 'dismissed',
+    reason: string,
+    remedy: UpholdComplaintDto['remedy'] | null,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE complaints SET status = $2, decision_reason = $3, remedy = $4, decided_by = $5, reviewed_at = now() WHERE id = $1`,
+      [id, status, reason, remedy, actor.id],
+    );
+  }
+
+  private async tellFirm(manager: EntityManager, row: ComplaintRow, message: string, params: Record<string, string> = {}): Promise<void> {
+    await this.notifications.notifyEnterprises(manager, [row.enterprise_id], {
+      kind: message === 'complaintAnswered' ? 'complaint.answered' : 'complaint.decided',
+      message,
+      params: { problem: row.problem_title, ...params },
+      data: { problemId: row.problem_id, complaintId: row.id },
+    });
+  }
+
+  private async read(manager: EntityManager, id: string): Promise<ComplaintView> {
+    return toView(await this.find(manager, id));
+  }
+
+  private async find(manager: EntityManager, id: string, lock = false): Promise<ComplaintRow> {
+    const rows = await manager.query<ComplaintRow[]>(`${SELECT} WHERE c.id = $1${lock ? ' FOR UPDATE OF c' : ''}`, [id]);
+    if (!rows[0]) throw notFound();
+    return rows[0];
+  }
+}
+
+const notFound = () => new AppError(ErrorCode.COMPLAINT_NOT_FOUND);

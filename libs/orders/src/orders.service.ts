@@ -1,0 +1,177 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppError, AuthUser, cityTodayByDb, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Page, PageQueryDto, toPage } from '@app/common';
+import { StandstillService } from '@app/complaints';
+import { DecisionsService } from '@app/evaluation';
+import { assertDepartmentOfficer, assertVisible, findProblem, Viewer } from '@app/problems';
+import { AgreePlanDto, OrderView, ReasonDto, SetPlanDto } from './dto/order.dto';
+import { Order } from './entities/order.entity';
+import { checkPlan } from './order-plan';
+import { assertDepartment, findOrder, isOrderDepartment, isOrderFirm, orderMove, orderNotFound, orderView } from './order-records';
+import { OrderEvents } from './order-events';
+import { OrderOcds } from './order-ocds';
+
+/**
+ * The order: created from the award once the standstill ended with no pending complaint, with the
+ * winning bid's price, duration and plan; its milestones proposed by either side as one numbered
+ * plan and agreed by both before work starts; terminated with a reason.
+ */
+@Injectable()
+export class OrdersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly standstill: StandstillService,
+    private readonly decisions: DecisionsService,
+    private readonly events: OrderEvents,
+    private readonly ocds: OrderOcds,
+  ) {}
+
+  async create(actor: AuthUser, problemId: string): Promise<OrderView> {
+    return this.dataSource.transaction(async (manager) => {
+      const problem = await findProblem(manager, problemId, true);
+      assertDepartmentOfficer(actor, problem, 'placeOrder');
+      const existing = await manager.getRepository(Order).findOne({ where: { problemId } });
+      if (existing) throw new AppError(ErrorCode.ORDER_EXISTS, {}, { orderId: existing.id });
+      await this.standstill.assertOrderMayStart(manager, problemId);
+      const terms = await this.decisions.winningTerms(manager, problemId);
+      if (!terms) throw new AppError(ErrorCode.STANDSTILL_NOT_OVER, { context: 'noAward' });
+      const order = await manager.getRepository(Order).save(
+        manager.getRepository(Order).create({
+          problemId,
+          title: problem.title,
+          proposalId: terms.proposalId,
+          enterpriseId: terms.enterpriseId,
+          departmentId: problem.departmentId,
+          status: 'drafting',
+          price: String(terms.price),
+          durationMonths: terms.durationMonths,
+          plan: terms.plan,
+          staged: false,
+          planVersion: 0,
+          createdBy: actor.id,
+        }),
+      );
+      const saved = await findOrder(manager, order.id);
+      await this.events.record(manager, actor, saved, 'order.created', null, { status: 'drafting', price: terms.price, proposalId: terms.proposalId }, {
+        firm: 'orderCreated',
+      });
+      return orderView(manager, saved, actor);
+    });
+  }
+
+  async get(viewer: Viewer, id: string): Promise<OrderView> {
+    const manager = this.dataSource.manager;
+    return orderView(manager, await findOrder(manager, id), viewer);
+  }
+
+  /** The problem's order, public: the problem page shows its progress. */
+  async forProblem(viewer: Viewer, problemId: string): Promise<OrderView> {
+    const manager = this.dataSource.manager;
+    assertVisible(viewer, await findProblem(manager, problemId));
+    const order = await manager.getRepository(Order).findOne({ where: { problemId } });
+    if (!order) throw orderNotFound();
+    return orderView(manager, order, viewer);
+  }
+
+  /** A firm's orders, or a department's (officers), newest first. */
+  async mine(actor: AuthUser, query: PageQueryDto): Promise<Page<OrderView>> {
+    const column = actor.role === 'enterprise' ? 'enterprise_id' : 'department_id';
+    if (!actor.organizationId || (actor.role !== 'enterprise' && actor.role !== 'officer')) return { items: [], nextCursor: null };
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = decodeCursor<{ at: string; id: string }>(query.cursor, ['at', 'id']);
+    const rows = await this.dataSource.query<{ id: string; created_at: Date }[]>(
+      `SELECT id, created_at FROM orders WHERE ${column} = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+       ORDER BY created_at DESC, id DESC LIMIT $4`,
+      [actor.organizationId, after?.at ?? null, after?.id ?? null, limit + 1],
+    );
+    const page = toPage(rows, limit, (r) => ({ at: r.created_at.toISOString(), id: r.id }), (r) => r.id);
+    const items: OrderView[] = [];
+    for (const id of page.items) items.push(await this.get(actor, id));
+    return { items, nextCursor: page.nextCursor };
+  }
+
+  /** Either side proposes the whole plan while drafting; each change is a new version and clears both agreements. */
+  async setPlan(actor: AuthUser, id: string, dto: SetPlanDto): Promise<OrderView> {
+    return this.dataSource.transaction(async (manager) => {
+      const order = await this.partyOrder(manager, actor, id);
+      if (order.status !== 'drafting') throw new AppError(ErrorCode.ORDER_STATUS_CONFLICT, { context: order.status }, { status: order.status });
+      const milestones = checkPlan(dto, Number(order.price), await cityTodayByDb(manager));
+      await manager.query(`DELETE FROM order_milestones WHERE order_id = $1`, [id]);
+      for (const [i, m] of milestones.entries()) {
+        await manager.query(
+          `INSERT INTO order_milestones (order_id, number, phase, deliverable, due_date, amount, kpis, status)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, 'planned')`,
+          [id, i + 1, m.phase, m.deliverable, m.dueDate, m.amount, JSON.stringify(m.kpis)],
+        );
+      }
+      const version = order.planVersion + 1;
+      await manager.query(
+        `UPDATE orders SET staged = $2, plan_version = $3, department_agreed_version = NULL, firm_agreed_version = NULL, updated_at = now() WHERE id = $1`,
+        [id, dto.staged, version],
+      );
+      const after = await findOrder(manager, id);
+      await this.events.record(manager, actor, after, 'order.plan_proposed', { planVersion: order.planVersion }, { planVersion: version, staged: dto.staged, milestones }, {
+        [isOrderFirm(actor, order) ? 'department' : 'firm']: 'orderPlanProposed',
+      });
+      return orderView(manager, after, actor);
+    });
+  }
+
+  /** Each side agrees the version it read; once both agreed the same version, the work starts. */
+  async agree(actor: AuthUser, id: string, dto: AgreePlanDto): Promise<OrderView> {
+    return this.dataSource.transaction(async (manager) => {
+      const order = await this.partyOrder(manager, actor, id);
+      if (order.status !== 'drafting') throw new AppError(ErrorCode.ORDER_STATUS_CONFLICT, { context: order.status }, { status: order.status });
+      if (order.planVersion === 0 || dto.planVersion !== order.planVersion) {
+        throw new AppError(ErrorCode.ORDER_PLAN_VERSION_STALE, { planVersion: order.planVersion }, { planVersion: order.planVersion });
+      }
+      const side = isOrderDepartment(actor, order) ? 'department' : 'firm';
+      await manager.query(`UPDATE orders SET ${side}_agreed_version = $2, updated_at = now() WHERE id = $1`, [id, order.planVersion]);
+      let current = await findOrder(manager, id);
+      await this.events.record(manager, actor, current, 'order.plan_agreed', null, { side, planVersion: order.planVersion }, {});
+      if (current.departmentAgreedVersion === current.planVersion && current.firmAgreedVersion === current.planVersion) {
+        const to = orderMove(current, 'start');
+        await manager.query(`UPDATE orders SET status = $2, started_at = now(), updated_at = now() WHERE id = $1`, [id, to]);
+        await manager.query(
+          `UPDATE order_milestones SET status = CASE WHEN phase = 'scale_up' THEN 'locked' ELSE 'open' END WHERE order_id = $1`,
+          [id],
+        );
+        current = await findOrder(manager, id);
+        await this.events.record(manager, actor, current, 'order.started', { status: 'drafting' }, { status: to, planVersion: current.planVersion }, {
+          firm: 'orderStarted',
+          department: 'orderStarted',
+        });
+        await this.ocds.publish(manager, current, 'contract');
+      }
+      return orderView(manager, current, actor);
+    });
+  }
+
+  async terminate(actor: AuthUser, id: string, dto: ReasonDto): Promise<OrderView> {
+    const reason = nfc(dto.reason);
+    return this.dataSource.transaction(async (manager) => {
+      const order = await findOrder(manager, id, true);
+      assertDepartment(actor, order);
+      const to = orderMove(order, 'terminate');
+      await manager.query(`UPDATE orders SET status = $2, terminated_at = now(), termination_reason = $3, updated_at = now() WHERE id = $1`, [
+        id,
+        to,
+        reason,
+      ]);
+      const after = await findOrder(manager, id);
+      await this.events.record(manager, actor, after, 'order.terminated', { status: order.status }, { status: to, reason }, { firm: 'orderTerminated' });
+      if (order.status === 'in_progress') await this.ocds.publish(manager, after, 'implementation');
+      return orderView(manager, after, actor);
+    });
+  }
+
+  private async partyOrder(manager: EntityManager, actor: AuthUser, id: string): Promise<Order> {
+    const order = await findOrder(manager, id, true);
+    if (!isOrderDepartment(actor, order) && !isOrderFirm(actor, order)) {
+      throw new AppError(ErrorCode.ORDER_FORBIDDEN, { context: 'party' });
+    }
+    return order;
+  }
+}
+
