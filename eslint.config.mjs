@@ -3,7 +3,19 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'apps/api/src/openapi-metadata.ts', 'apps/portal/**', 'scripts/**', '*.js', '*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.data/**',
+      'coverage/**',
+      'apps/api/src/openapi-metadata.ts',
+      'apps/portal/**',
+      'scripts/**',
+      '*.js',
+      '*.mjs',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
@@ -21,6 +33,24 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-extraneous-class': 'off',
+    },
+  },
+  {
+    // Tests and benches may reach into a library to test its parts; apps and libraries may not.
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      // A library's surface is its index.ts: other code imports `@app/<lib>`, never its files.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^@app/[^/]+/.+', message: 'Import a library through its index: @app/<lib>.' },
+            { regex: '(^|/)libs/[^/]+/src(/|$)', message: 'Import another library through @app/<lib>, not by its path.' },
+            { regex: '^(\\.\\./)+[a-z-]+/src(/|$)', message: 'Import another library through @app/<lib>, not by its path.' },
+          ],
+        },
+      ],
     },
   },
   {

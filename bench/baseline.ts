@@ -94,7 +94,9 @@ const medianRun = (runs: Run[]): Run => ({
 
 /** A DataSource stand-in that sends the product's SQL through a bare pg Pool. */
 function poolAsDataSource(pool: Pool, rewrite: (sql: string) => string = (s) => s): DataSource {
-  return { query: async (sql: string, params?: unknown[]) => (await pool.query(rewrite(sql), params)).rows } as unknown as DataSource;
+  return {
+    query: async (sql: string, params?: unknown[]) => (await pool.query(rewrite(sql), params)).rows,
+  } as unknown as DataSource;
 }
 
 /** Records every statement the product sends while `recording` is on. */
@@ -120,7 +122,8 @@ function remap(value: unknown, map: (id: string) => string): unknown {
 
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
-  if (!url || !/bench/.test(new URL(url).pathname)) throw new Error('Set DATABASE_URL to a database whose name contains "bench".');
+  if (!url || !/bench/.test(new URL(url).pathname))
+    throw new Error('Set DATABASE_URL to a database whose name contains "bench".');
   const app = await createApp();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const productBase = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -144,28 +147,35 @@ async function main(): Promise<void> {
     });
     let script: { sql: string; params: unknown[] }[] = [];
     let recorded = { problemId: '', firmId: '', userId: '' };
-    raw.post<{ Params: { problemId: string }; Headers: { 'x-firm': string; 'x-user': string } }>('/submit/:problemId', async (req, reply) => {
-      const ids = new Map<string, string>([
-        [recorded.problemId, req.params.problemId],
-        [recorded.firmId, req.headers['x-firm']],
-        [recorded.userId, req.headers['x-user']],
-      ]);
-      const map = (id: string) => {
-        let to = ids.get(id);
-        if (!to) ids.set(id, (to = randomUUID()));
-        return to;
-      };
-      const client = await pool.connect();
-      try {
-        for (const s of script) await client.query(s.sql, s.params.map((p) => remap(p, map)));
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
-      return reply.code(201).send({ id: ids.get(recorded.problemId) });
-    });
+    raw.post<{ Params: { problemId: string }; Headers: { 'x-firm': string; 'x-user': string } }>(
+      '/submit/:problemId',
+      async (req, reply) => {
+        const ids = new Map<string, string>([
+          [recorded.problemId, req.params.problemId],
+          [recorded.firmId, req.headers['x-firm']],
+          [recorded.userId, req.headers['x-user']],
+        ]);
+        const map = (id: string) => {
+          let to = ids.get(id);
+          if (!to) ids.set(id, (to = randomUUID()));
+          return to;
+        };
+        const client = await pool.connect();
+        try {
+          for (const s of script)
+            await client.query(
+              s.sql,
+              s.params.map((p) => remap(p, map)),
+            );
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw err;
+        } finally {
+          client.release();
+        }
+        return reply.code(201).send({ id: ids.get(recorded.problemId) });
+      },
+    );
     await raw.listen({ port: 0, host: '127.0.0.1' });
     const rawAddress = raw.server.address();
     const rawBase = `http://127.0.0.1:${typeof rawAddress === 'object' && rawAddress ? rawAddress.port : 0}`;
@@ -226,7 +236,7 @@ async function main(): Promise<void> {
     }
     const search = { product: medianRun(runs.search.product), raw: medianRun(runs.search.raw) };
     const plain = { product: medianRun(runs.plain.product), raw: medianRun(runs.plain.raw) };
-    log('search at half of each one\'s max throughput');
+    log("search at half of each one's max throughput");
     const halfLoad = {
       product: await searchRun(productBase, productPath, Math.max(1, Math.round(search.product.reqPerSec / 2))),
       raw: await searchRun(rawBase, rawPath, Math.max(1, Math.round(search.raw.reqPerSec / 2))),
@@ -237,11 +247,17 @@ async function main(): Promise<void> {
       `SELECT e.id, u.id AS user_id FROM enterprises e JOIN users u ON u.organization_id = e.id AND u.role = 'enterprise'
        WHERE e.status = 'verified' ORDER BY e.id`,
     );
-    const open = (await ds.query<{ id: string }[]>(`SELECT id FROM problems WHERE status = 'published' AND deadline > now() + interval '1 hour'`)).map(
-      (r) => r.id,
-    );
+    const open = (
+      await ds.query<{ id: string }[]>(
+        `SELECT id FROM problems WHERE status = 'published' AND deadline > now() + interval '1 hour'`,
+      )
+    ).map((r) => r.id);
     const live = new Set(
-      (await ds.query<{ k: string }[]>(`SELECT problem_id || ':' || enterprise_id AS k FROM proposals WHERE status <> 'withdrawn'`)).map((r) => r.k),
+      (
+        await ds.query<{ k: string }[]>(
+          `SELECT problem_id || ':' || enterprise_id AS k FROM proposals WHERE status <> 'withdrawn'`,
+        )
+      ).map((r) => r.k),
     );
     const need = 1 + SUBMITS * ROUNDS * 2;
     const pairs: { problemId: string; firmId: string; userId: string }[] = [];
@@ -253,10 +269,13 @@ async function main(): Promise<void> {
         pairs.push({ problemId, firmId: firm.id, userId: firm.user_id });
       }
     }
-    if (pairs.length < need) throw new Error(`Only ${pairs.length} open (problem, firm) pairs are left; reseed the bench database.`);
+    if (pairs.length < need)
+      throw new Error(`Only ${pairs.length} open (problem, firm) pairs are left; reseed the bench database.`);
     const jwt = app.get(JwtService);
     const tokens = new Map<string, string>();
-    for (const p of pairs) if (!tokens.has(p.firmId)) tokens.set(p.firmId, await jwt.signAsync({ sub: p.userId, role: 'enterprise', org: p.firmId }, { expiresIn: 3600 }));
+    for (const p of pairs)
+      if (!tokens.has(p.firmId))
+        tokens.set(p.firmId, await jwt.signAsync({ sub: p.userId, role: 'enterprise', org: p.firmId }, { expiresIn: 3600 }));
     const body = (i: number) =>
       JSON.stringify({
         approach: `Phương án ${i}: khảo sát hiện trạng, chuẩn hoá dữ liệu, xây dựng nền tảng dùng chung và đào tạo cán bộ.`,
@@ -280,7 +299,9 @@ async function main(): Promise<void> {
     if (res.status !== 201) throw new Error(`recording submission answered ${res.status}: ${await res.text()}`);
     script = recorder.statements;
     recorded = { problemId: first.problemId, firmId: first.firmId, userId: first.userId };
-    log(`recorded ${script.length} statements of one submission: ${script.map((s) => s.sql.trim().split(/\s+/).slice(0, 3).join(' ')).join(' | ')}`);
+    log(
+      `recorded ${script.length} statements of one submission: ${script.map((s) => s.sql.trim().split(/\s+/).slice(0, 3).join(' ')).join(' | ')}`,
+    );
 
     let next = 0;
     const submitRun = async (base: string, kind: 'product' | 'raw') =>
@@ -332,14 +353,24 @@ async function main(): Promise<void> {
       { figure: 'submit: req/s', product: submit.product.reqPerSec, raw: submit.raw.reqPerSec },
       { figure: 'submit: p50 ms', product: submit.product.p50Ms, raw: submit.raw.p50Ms },
       { figure: 'submit: p99 ms', product: submit.product.p99Ms, raw: submit.raw.p99Ms },
-      { figure: 'submit: non-2xx + errors', product: submit.product.non2xx + submit.product.errors, raw: submit.raw.non2xx + submit.raw.errors },
+      {
+        figure: 'submit: non-2xx + errors',
+        product: submit.product.non2xx + submit.product.errors,
+        raw: submit.raw.non2xx + submit.raw.errors,
+      },
     ].map((r) => ({ ...r, ratio: ratio(r.product, r.raw) }));
     for (const r of rows) log(`${r.figure}: product ${r.product}, raw ${r.raw}, ratio ${r.ratio ?? '–'}`);
 
     const [{ version: pg }] = await ds.query<{ version: string }[]>('SELECT version()');
     const result = {
       date: new Date().toISOString(),
-      machine: { platform: `${os.type()} ${os.release()} ${os.arch()}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, postgres: pg },
+      machine: {
+        platform: `${os.type()} ${os.release()} ${os.arch()}`,
+        cpus: os.cpus().length,
+        cpu: os.cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        postgres: pg,
+      },
       data: { problems, proposals },
       settings: { durationS: DURATION_S, connections: CONNECTIONS, submitsPerRun: SUBMITS, rounds: ROUNDS },
       rows,
@@ -347,8 +378,8 @@ async function main(): Promise<void> {
       searchSqlMs: { cold: sqlMs.slice(0, QUERIES.length), warm: sqlWarm },
       recordedSubmitStatements: script.map((s) => s.sql.trim().replace(/\s+/g, ' ')),
       notes: [
-        'Product and raw server in one process with autocannon, on a 2-core machine shared with other engineers\' builds and tests: figures are noisy; medians of alternated runs.',
-        'The raw server: Fastify with no logger, validation, guards or serialisation schema; pg Pool of the same size. Search SQL is built by the product\'s ProblemSearchService; submit replays the statements recorded from one real product submission (ids remapped, ciphertext reused, no crypto, no JWT).',
+        "Product and raw server in one process with autocannon, on a 2-core machine shared with other engineers' builds and tests: figures are noisy; medians of alternated runs.",
+        "The raw server: Fastify with no logger, validation, guards or serialisation schema; pg Pool of the same size. Search SQL is built by the product's ProblemSearchService; submit replays the statements recorded from one real product submission (ids remapped, ciphertext reused, no crypto, no JWT).",
         'Ratio = product / raw (for req/s higher is better; for times lower is better).',
       ],
     };

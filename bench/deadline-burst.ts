@@ -128,7 +128,8 @@ Promise.all(planned.map(send)).then(() => parentPort.postMessage(answers));
 
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
-  if (!url || !/bench/.test(new URL(url).pathname)) throw new Error('Set DATABASE_URL to a database whose name contains "bench".');
+  if (!url || !/bench/.test(new URL(url).pathname))
+    throw new Error('Set DATABASE_URL to a database whose name contains "bench".');
   await runMigrations(url);
   const app = await createApp();
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -136,7 +137,9 @@ async function main(): Promise<void> {
   const ds = app.get(DataSource);
   const jwt = app.get(JwtService);
   try {
-    await ds.query(`INSERT INTO areas (code, name, unit_type) VALUES ('31', 'Thành phố Hải Phòng', 'city') ON CONFLICT (code) DO NOTHING`);
+    await ds.query(
+      `INSERT INTO areas (code, name, unit_type) VALUES ('31', 'Thành phố Hải Phòng', 'city') ON CONFLICT (code) DO NOTHING`,
+    );
     await ds.query(
       `INSERT INTO areas (code, name, unit_type, parent_code) VALUES ('11560', 'Phường Thủy Nguyên', 'ward', '31') ON CONFLICT (code) DO NOTHING`,
     );
@@ -156,7 +159,9 @@ async function main(): Promise<void> {
          SELECT 'member-' || lower(o.code) || '@burst.vn', 'Thành viên ' || o.code, 'enterprise', o.id, 'owner' FROM organizations o
          WHERE o.code LIKE 'BURST-F%' ON CONFLICT DO NOTHING`,
       );
-      await ds.query(`INSERT INTO organizations (kind, name, code) VALUES ('department', 'Sở burst', 'BURST-D') ON CONFLICT DO NOTHING`);
+      await ds.query(
+        `INSERT INTO organizations (kind, name, code) VALUES ('department', 'Sở burst', 'BURST-D') ON CONFLICT DO NOTHING`,
+      );
       await ds.query(
         `INSERT INTO users (email, full_name, role, organization_id) SELECT 'officer@burst.vn', 'Cán bộ burst', 'officer', id FROM organizations
          WHERE code = 'BURST-D' ON CONFLICT DO NOTHING`,
@@ -204,7 +209,8 @@ async function main(): Promise<void> {
     const okKeys = ok.map((a) => `${a.proposalId}:${a.version}`);
     const lost = okKeys.filter((k) => !inDb.has(k)).length;
     const answered = new Set(okKeys);
-    const duplicated = versions.filter((v) => !answered.has(`${v.proposal_id}:${v.version}`)).length + (okKeys.length - answered.size);
+    const duplicated =
+      versions.filter((v) => !answered.has(`${v.proposal_id}:${v.version}`)).length + (okKeys.length - answered.size);
     const beforeDeadline = answers.filter((a) => a.sentAt < deadline);
     const afterDeadline = answers.filter((a) => a.sentAt >= deadline);
     const refusedLate = (a: Answer) => a.code === 'PROPOSAL_DEADLINE_PASSED';
@@ -218,7 +224,12 @@ async function main(): Promise<void> {
     const result = {
       date: new Date().toISOString(),
       machine: { platform: `${os.type()} ${os.release()} ${os.arch()}`, cpus: os.cpus().length, node: process.version },
-      setup: { firms: firms.length, sentBeforeDeadline: beforeDeadline.length, sentAfterDeadline: afterDeadline.length, graceSeconds: grace },
+      setup: {
+        firms: firms.length,
+        sentBeforeDeadline: beforeDeadline.length,
+        sentAfterDeadline: afterDeadline.length,
+        graceSeconds: grace,
+      },
       outcome: {
         accepted: ok.length,
         lost,

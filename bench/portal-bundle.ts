@@ -10,7 +10,17 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 export const FIRST_LOAD_BUDGET_BYTES = 200 * 1024;
-export const PUBLIC_PAGES = ['Home', 'Problems', 'Problem', 'Enterprises', 'Enterprise', 'Indicators', 'SignIn', 'Register', 'SetPassword'];
+export const PUBLIC_PAGES = [
+  'Home',
+  'Problems',
+  'Problem',
+  'Enterprises',
+  'Enterprise',
+  'Indicators',
+  'SignIn',
+  'Register',
+  'SetPassword',
+];
 
 type Manifest = Record<string, { file: string; imports?: string[]; isEntry?: boolean; isDynamicEntry?: boolean }>;
 
@@ -54,7 +64,10 @@ if (require.main === module) {
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'portal-bundle.json'), `${JSON.stringify({ budgetBytes: FIRST_LOAD_BUDGET_BYTES, pages }, null, 2)}\n`);
-  const rows = pages.map((p) => `| ${p.page} | ${(p.gzipBytes / 1024).toFixed(1)} KB | ${p.gzipBytes <= FIRST_LOAD_BUDGET_BYTES ? 'within' : 'OVER'} |`);
+  const rows = pages.map(
+    (p) =>
+      `| ${p.page} | ${(p.gzipBytes / 1024).toFixed(1)} KB | ${p.gzipBytes <= FIRST_LOAD_BUDGET_BYTES ? 'within' : 'OVER'} |`,
+  );
   writeFileSync(
     join(dir, 'portal-bundle.md'),
     `# Portal first-load JavaScript (gzip, production build)\n\nBudget: ${FIRST_LOAD_BUDGET_BYTES / 1024} KB per public page.\n\n| page | JS (gzip) | budget |\n|---|---|---|\n${rows.join('\n')}\n`,

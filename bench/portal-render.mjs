@@ -23,7 +23,10 @@ const probe = () => {
   }).observe(document, { childList: true, subtree: true });
 };
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox'],
+});
 const times = [];
 try {
   for (let i = 0; i < RUNS; i++) {

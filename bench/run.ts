@@ -6,7 +6,14 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const BENCHES = ['bench/registry.ts', 'bench/marketplace.ts', 'bench/baseline.ts', 'bench/import.ts', 'bench/deadline-burst.ts', 'bench/scale.ts'];
+const BENCHES = [
+  'bench/registry.ts',
+  'bench/marketplace.ts',
+  'bench/baseline.ts',
+  'bench/import.ts',
+  'bench/deadline-burst.ts',
+  'bench/scale.ts',
+];
 /** `npm run bench -- import` runs only the benches whose file names contain a word given. */
 const only = process.argv.slice(2);
 const selected = only.length > 0 ? BENCHES.filter((f) => only.some((word) => f.includes(word))) : BENCHES;

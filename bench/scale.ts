@@ -55,13 +55,19 @@ interface Round {
 
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
-  if (!url || !/bench/.test(new URL(url).pathname)) throw new Error('Set DATABASE_URL to a database whose name contains "bench".');
+  if (!url || !/bench/.test(new URL(url).pathname))
+    throw new Error('Set DATABASE_URL to a database whose name contains "bench".');
   await runMigrations(url);
   const db = new Client({ connectionString: url });
   await db.connect();
-  const jwt = new JwtService({ secret: process.env.JWT_SECRET, signOptions: { algorithm: 'HS256', issuer: 'haiphong-marketplace' } });
+  const jwt = new JwtService({
+    secret: process.env.JWT_SECRET,
+    signOptions: { algorithm: 'HS256', issuer: 'haiphong-marketplace' },
+  });
   try {
-    await db.query(`INSERT INTO areas (code, name, unit_type) VALUES ('31', 'Thành phố Hải Phòng', 'city') ON CONFLICT (code) DO NOTHING`);
+    await db.query(
+      `INSERT INTO areas (code, name, unit_type) VALUES ('31', 'Thành phố Hải Phòng', 'city') ON CONFLICT (code) DO NOTHING`,
+    );
     await db.query(
       `INSERT INTO areas (code, name, unit_type, parent_code) VALUES ('11560', 'Phường Thủy Nguyên', 'ward', '31') ON CONFLICT (code) DO NOTHING`,
     );
@@ -78,7 +84,9 @@ async function main(): Promise<void> {
        SELECT 'member-' || lower(o.code) || '@scale.vn', 'Thành viên ' || o.code, 'enterprise', o.id, 'owner' FROM organizations o
        WHERE o.code LIKE 'SCALE-F%' ON CONFLICT DO NOTHING`,
     );
-    await db.query(`INSERT INTO organizations (kind, name, code) VALUES ('department', 'Sở scale', 'SCALE-D') ON CONFLICT DO NOTHING`);
+    await db.query(
+      `INSERT INTO organizations (kind, name, code) VALUES ('department', 'Sở scale', 'SCALE-D') ON CONFLICT DO NOTHING`,
+    );
     await db.query(
       `INSERT INTO users (email, full_name, role, organization_id) SELECT 'officer@scale.vn', 'Cán bộ scale', 'officer', id FROM organizations
        WHERE code = 'SCALE-D' ON CONFLICT DO NOTHING`,
@@ -90,7 +98,9 @@ async function main(): Promise<void> {
         [FIRMS],
       )
     ).rows;
-    const tokens = await Promise.all(firms.map((f) => jwt.signAsync({ sub: f.user_id, role: 'enterprise', org: f.id }, { expiresIn: 3600 })));
+    const tokens = await Promise.all(
+      firms.map((f) => jwt.signAsync({ sub: f.user_id, role: 'enterprise', org: f.id }, { expiresIn: 3600 })),
+    );
     const dept = (
       await db.query<{ id: string; officer: string }>(
         `SELECT o.id, u.id AS officer FROM organizations o JOIN users u ON u.organization_id = o.id WHERE o.code = 'SCALE-D'`,
@@ -100,7 +110,11 @@ async function main(): Promise<void> {
     const rounds: Round[] = [];
     for (const apis of [1, 2]) {
       log(`starting ${apis} API process(es)`);
-      const cluster = await startCluster({ apis, workers: 0, env: { AUTH_RATE_LIMIT: '1000000', DATABASE_POOL_SIZE: '20', LOG_LEVEL: 'warn' } });
+      const cluster = await startCluster({
+        apis,
+        workers: 0,
+        env: { AUTH_RATE_LIMIT: '1000000', DATABASE_POOL_SIZE: '20', LOG_LEVEL: 'warn' },
+      });
       try {
         const problemId = (
           await db.query<{ id: string }>(
@@ -132,15 +146,26 @@ async function main(): Promise<void> {
               });
               const answer = (await res.json()) as { code?: string };
               latencies.push(performance.now() - t0);
-              if (res.status !== 201) failed[`${res.status} ${answer.code ?? ''}`] = (failed[`${res.status} ${answer.code ?? ''}`] ?? 0) + 1;
+              if (res.status !== 201)
+                failed[`${res.status} ${answer.code ?? ''}`] = (failed[`${res.status} ${answer.code ?? ''}`] ?? 0) + 1;
             }
           }),
         );
         const seconds = (performance.now() - started) / 1000;
         latencies.sort((a, b) => a - b);
-        const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]);
+        const pct = (p: number) =>
+          Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]);
         const ok = latencies.length - Object.values(failed).reduce((a, b) => a + b, 0);
-        const round = { apis, requests: latencies.length, ok, failed, seconds: Number(seconds.toFixed(2)), perSecond: Number((ok / seconds).toFixed(1)), p50Ms: pct(50), p95Ms: pct(95) };
+        const round = {
+          apis,
+          requests: latencies.length,
+          ok,
+          failed,
+          seconds: Number(seconds.toFixed(2)),
+          perSecond: Number((ok / seconds).toFixed(1)),
+          p50Ms: pct(50),
+          p95Ms: pct(95),
+        };
         log(JSON.stringify(round));
         rounds.push(round);
       } finally {
@@ -149,9 +174,18 @@ async function main(): Promise<void> {
     }
 
     mkdirSync(RESULTS, { recursive: true });
-    const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))), node: process.version };
+    const machine = {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+      node: process.version,
+    };
     const at = new Date().toISOString();
-    writeFileSync(join(RESULTS, 'scale.json'), JSON.stringify({ at, firms: FIRMS, concurrency: CONCURRENCY, machine, rounds }, null, 2) + '\n');
+    writeFileSync(
+      join(RESULTS, 'scale.json'),
+      JSON.stringify({ at, firms: FIRMS, concurrency: CONCURRENCY, machine, rounds }, null, 2) + '\n',
+    );
     const ratio = rounds.length === 2 && rounds[0].perSecond > 0 ? (rounds[1].perSecond / rounds[0].perSecond).toFixed(2) : 'n/a';
     writeFileSync(
       join(RESULTS, 'scale.md'),
@@ -165,7 +199,10 @@ async function main(): Promise<void> {
         '',
         '| API processes | bids | accepted | seconds | bids/s | p50 ms | p95 ms | failures |',
         '|---|---|---|---|---|---|---|---|',
-        ...rounds.map((r) => `| ${r.apis} | ${r.requests} | ${r.ok} | ${r.seconds} | ${r.perSecond} | ${r.p50Ms} | ${r.p95Ms} | ${JSON.stringify(r.failed)} |`),
+        ...rounds.map(
+          (r) =>
+            `| ${r.apis} | ${r.requests} | ${r.ok} | ${r.seconds} | ${r.perSecond} | ${r.p50Ms} | ${r.p95Ms} | ${JSON.stringify(r.failed)} |`,
+        ),
         '',
         `Two processes / one: **${ratio}×**.`,
         '',

@@ -28,7 +28,10 @@ async function call(method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, token
   const res = await app.inject({
     method,
     url: `/api/v1${url}`,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     payload: body === undefined ? undefined : JSON.stringify(body),
   });
   if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
@@ -39,9 +42,16 @@ async function login(email: string): Promise<string> {
   return (await call('POST', '/auth/login', null, { email, password: PASSWORD })).accessToken as string;
 }
 
-async function user(email: string, fullName: string, role: 'admin' | 'officer' | 'evaluator', organizationId: string | null = null) {
+async function user(
+  email: string,
+  fullName: string,
+  role: 'admin' | 'officer' | 'evaluator',
+  organizationId: string | null = null,
+) {
   const ds = app.get(DataSource);
-  const created = await app.get(UsersService).insertUser(ds.manager, { email, fullName, role, organizationId, passwordHash: await hashPassword(PASSWORD) });
+  const created = await app
+    .get(UsersService)
+    .insertUser(ds.manager, { email, fullName, role, organizationId, passwordHash: await hashPassword(PASSWORD) });
   return { id: created.id, email, token: await login(email) };
 }
 
@@ -114,7 +124,10 @@ async function main(): Promise<void> {
     ['SNNMT', 'Sở Nông nghiệp và Môi trường', 'Vũ Thị Lan'],
   ] as const) {
     const dept = await call('POST', '/departments', admin.token, { name, code });
-    departments[code] = { id: dept.id as string, officer: await user(`${code.toLowerCase()}@demo.haiphong.gov.vn`, officer, 'officer', dept.id as string) };
+    departments[code] = {
+      id: dept.id as string,
+      officer: await user(`${code.toLowerCase()}@demo.haiphong.gov.vn`, officer, 'officer', dept.id as string),
+    };
   }
   const evaluators: { id: string; email: string; token: string }[] = [];
   for (const [i, name] of ['TS. Lê Quang Minh', 'ThS. Trần Thị Ngọc', 'KS. Hoàng Văn Dũng'].entries()) {
@@ -159,7 +172,11 @@ async function main(): Promise<void> {
   }
 
   async function problem(dept: string, fields: Json, publish = true): Promise<string> {
-    const created = await call('POST', '/problems', departments[dept].officer.token, { rubric: RUBRIC, deadline: days(20), ...fields });
+    const created = await call('POST', '/problems', departments[dept].officer.token, {
+      rubric: RUBRIC,
+      deadline: days(20),
+      ...fields,
+    });
     const id = created.id as string;
     if (publish) await call('POST', `/problems/${id}/publish`, departments[dept].officer.token);
     return id;
@@ -193,19 +210,27 @@ async function main(): Promise<void> {
     contact: { name: 'Phạm Văn Hùng', email: 'sxd@demo.haiphong.gov.vn', phone: '0225 3842 000' },
     deadline: days(28),
   });
-  const q = await call('POST', `/problems/${flood}/questions`, firms[2].token, { question: 'Sở có cung cấp API dữ liệu các trạm đo mưa hiện có không?' });
+  const q = await call('POST', `/problems/${flood}/questions`, firms[2].token, {
+    question: 'Sở có cung cấp API dữ liệu các trạm đo mưa hiện có không?',
+  });
   await call('POST', `/problems/${flood}/questions/${q.id as string}/answer`, departments.SXD.officer.token, {
     answer: 'Có. Dữ liệu 42 trạm được cung cấp qua API nội bộ sau khi ký thỏa thuận bảo mật.',
   });
-  await call('POST', `/problems/${flood}/questions`, firms[0].token, { question: 'Giải pháp có cần tích hợp camera giao thông không?' });
+  await call('POST', `/problems/${flood}/questions`, firms[0].token, {
+    question: 'Giải pháp có cần tích hợp camera giao thông không?',
+  });
   await call('POST', `/problems/${flood}/amendments`, departments.SXD.officer.token, {
     reason: 'Bổ sung dữ liệu triều cường và gia hạn nộp hồ sơ',
-    changes: { dataAvailable: 'Số liệu 42 trạm đo mưa, dữ liệu triều 2015–2025, bản đồ cống thoát nước 2024', deadline: days(32) },
+    changes: {
+      dataAvailable: 'Số liệu 42 trạm đo mưa, dữ liệu triều 2015–2025, bản đồ cống thoát nước 2024',
+      deadline: days(32),
+    },
   });
   await problem('SKHCN', {
     title: 'Truy xuất nguồn gốc hàng hóa qua cảng Lạch Huyện',
     summary: 'Một mã tra cứu cho mỗi lô hàng từ kho tới tàu.',
-    description: 'Doanh nghiệp xuất khẩu phải khai báo lặp lại trên nhiều hệ thống; cơ quan quản lý thiếu dữ liệu truy xuất liên thông.',
+    description:
+      'Doanh nghiệp xuất khẩu phải khai báo lặp lại trên nhiều hệ thống; cơ quan quản lý thiếu dữ liệu truy xuất liên thông.',
     expectedResults: 'Tra cứu nguồn gốc lô hàng trong dưới 10 giây; giảm 30% thời gian thông quan.',
     sector: 'logistics_seaport',
     tags: ['cảng biển', 'truy xuất', 'blockchain'],
@@ -223,7 +248,10 @@ async function main(): Promise<void> {
     budgetCeiling: 1_500_000_000,
     durationMonths: 6,
   });
-  await ds.query(`UPDATE problems SET deadline = now() + interval '2 days 5 hours', clarification_deadline = now() + interval '1 day' WHERE id = $1`, [closingSoon]);
+  await ds.query(
+    `UPDATE problems SET deadline = now() + interval '2 days 5 hours', clarification_deadline = now() + interval '1 day' WHERE id = $1`,
+    [closingSoon],
+  );
 
   // A draft and a cancelled problem.
   await problem(
@@ -247,7 +275,9 @@ async function main(): Promise<void> {
     tags: ['địa chính'],
     budgetCeiling: 4_000_000_000,
   });
-  await call('POST', `/problems/${cancelled}/cancel`, departments.SNNMT.officer.token, { reason: 'Nhiệm vụ được chuyển sang dự án của Bộ Nông nghiệp và Môi trường.' });
+  await call('POST', `/problems/${cancelled}/cancel`, departments.SNNMT.officer.token, {
+    reason: 'Nhiệm vụ được chuyển sang dự án của Bộ Nông nghiệp và Môi trường.',
+  });
 
   // Under evaluation and awarded: bids, the deadline passes, the panel scores, the award.
   const panel = { members: evaluators.map((e, i) => ({ userId: e.id, chair: i === 0 })) };
@@ -255,20 +285,32 @@ async function main(): Promise<void> {
     const id = await problem(dept, fields);
     await call('PUT', `/problems/${id}/panel`, departments[dept].officer.token, panel);
     const ids = [];
-    for (const [firm, approach, price] of bids) ids.push((await call('POST', `/problems/${id}/proposals`, firms[firm].token, proposal(approach, price))).id as string);
-    await ds.query(`UPDATE problems SET clarification_deadline = now() - receipt_grace - interval '2 seconds', deadline = now() - receipt_grace - interval '1 second' WHERE id = $1`, [id]);
+    for (const [firm, approach, price] of bids)
+      ids.push((await call('POST', `/problems/${id}/proposals`, firms[firm].token, proposal(approach, price))).id as string);
+    await ds.query(
+      `UPDATE problems SET clarification_deadline = now() - receipt_grace - interval '2 seconds', deadline = now() - receipt_grace - interval '1 second' WHERE id = $1`,
+      [id],
+    );
     await app.get(ProblemDeadlinesService).sweep();
     for (const e of evaluators) {
       const bidders = (await call('GET', `/problems/${id}/bidders`, e.token)).items as { enterpriseId: string }[];
       await call('POST', `/problems/${id}/conflict-declarations`, e.token, {
-        declarations: bidders.map((b) => ({ enterpriseId: b.enterpriseId, conflict: false, note: 'Không có quan hệ với doanh nghiệp' })),
+        declarations: bidders.map((b) => ({
+          enterpriseId: b.enterpriseId,
+          conflict: false,
+          note: 'Không có quan hệ với doanh nghiệp',
+        })),
       });
     }
     return [id, ...ids];
   }
   const score = async (evaluator: { token: string }, proposalId: string, values: [number, number, number], comment: string) => {
     await call('PUT', `/proposals/${proposalId}/scores`, evaluator.token, {
-      scores: RUBRIC.criteria.map((c, i) => ({ criterion: c.key, score: values[i], comment: `${comment} (${c.name.toLowerCase()})` })),
+      scores: RUBRIC.criteria.map((c, i) => ({
+        criterion: c.key,
+        score: values[i],
+        comment: `${comment} (${c.name.toLowerCase()})`,
+      })),
     });
     await call('POST', `/proposals/${proposalId}/scores/submit`, evaluator.token);
   };
@@ -310,12 +352,25 @@ async function main(): Promise<void> {
     ],
   );
   const marks: Record<string, [number, number, number][]> = {
-    [pa]: [[9, 8.5, 7], [8.5, 8, 7.5], [9, 8.5, 7]],
-    [pb]: [[7, 7.5, 8.5], [7.5, 7, 8], [7, 7, 8.5]],
-    [pc]: [[5, 5.5, 9], [5.5, 5, 9], [5, 5, 8.5]],
+    [pa]: [
+      [9, 8.5, 7],
+      [8.5, 8, 7.5],
+      [9, 8.5, 7],
+    ],
+    [pb]: [
+      [7, 7.5, 8.5],
+      [7.5, 7, 8],
+      [7, 7, 8.5],
+    ],
+    [pc]: [
+      [5, 5.5, 9],
+      [5.5, 5, 9],
+      [5, 5, 8.5],
+    ],
   };
   for (const [proposalId, rows] of Object.entries(marks)) {
-    for (const [i, e] of evaluators.entries()) await score(e, proposalId, rows[i], i === 0 ? 'Đánh giá tổng thể tốt' : 'Cần làm rõ thêm');
+    for (const [i, e] of evaluators.entries())
+      await score(e, proposalId, rows[i], i === 0 ? 'Đánh giá tổng thể tốt' : 'Cần làm rõ thêm');
   }
   await call('POST', `/problems/${awarded}/award`, departments.SXD.officer.token, { proposalId: pa });
 

@@ -182,7 +182,18 @@ function signalEntry(entry, signal) {
  * 2 = postgres); `stopPlan` is a list of [signal, msToWait] tried in turn; `group` signals the
  * child's whole process group (it must have been spawned detached).
  */
-export function manage(name, child, { tier = 0, group = true, stopPlan = [['SIGTERM', 10_000], ['SIGKILL', 5_000]] } = {}) {
+export function manage(
+  name,
+  child,
+  {
+    tier = 0,
+    group = true,
+    stopPlan = [
+      ['SIGTERM', 10_000],
+      ['SIGKILL', 5_000],
+    ],
+  } = {},
+) {
   const entry = { name, child, pid: child.pid, tier, group, stopPlan, exited: false, result: null };
   entry.done = new Promise((resolve) => {
     const finish = (result) => {
@@ -202,10 +213,14 @@ export function manage(name, child, { tier = 0, group = true, stopPlan = [['SIGT
   if (!child.pid) return entry; // spawn failed; 'error' follows
   managed.add(entry);
   const sig = stopPlan[0][0].replace(/^SIG/, '');
-  entry.watchdog = spawn('/bin/sh', ['-c', WATCHDOG, 'watchdog', String(process.pid), String(child.pid), sig, group ? `-${child.pid}` : String(child.pid)], {
-    detached: true,
-    stdio: 'ignore',
-  });
+  entry.watchdog = spawn(
+    '/bin/sh',
+    ['-c', WATCHDOG, 'watchdog', String(process.pid), String(child.pid), sig, group ? `-${child.pid}` : String(child.pid)],
+    {
+      detached: true,
+      stdio: 'ignore',
+    },
+  );
   entry.watchdog.on('error', () => {});
   entry.watchdog.unref();
   if (closing) void stopEntry(entry);
@@ -341,8 +356,13 @@ function ensurePostgresUser() {
   let ids = postgresUserIds();
   if (ids || !IS_ROOT) return ids;
   log('creating system user "postgres" to run the database (Postgres refuses to run as root)');
-  if (spawnSync('getent', ['group', 'postgres']).status !== 0) spawnSync('groupadd', ['--system', 'postgres'], { stdio: 'inherit' });
-  const r = spawnSync('useradd', ['--system', '-g', 'postgres', '-M', '-d', '/nonexistent', '-s', '/usr/sbin/nologin', 'postgres'], { stdio: 'inherit' });
+  if (spawnSync('getent', ['group', 'postgres']).status !== 0)
+    spawnSync('groupadd', ['--system', 'postgres'], { stdio: 'inherit' });
+  const r = spawnSync(
+    'useradd',
+    ['--system', '-g', 'postgres', '-M', '-d', '/nonexistent', '-s', '/usr/sbin/nologin', 'postgres'],
+    { stdio: 'inherit' },
+  );
   ids = postgresUserIds();
   if (!ids) throw new LaunchError(`could not create the "postgres" system user (useradd exit ${r.status})`);
   return ids;
@@ -381,7 +401,9 @@ async function postgresBinaries() {
     const url = pathToFileURL(createRequire(path.join(epDir, 'index.js')).resolve(pkg)).href;
     return await import(url);
   } catch (err) {
-    throw new LaunchError(`Postgres binaries for ${process.platform}-${process.arch} (${pkg}) are missing: run npm install (${err.message})`);
+    throw new LaunchError(
+      `Postgres binaries for ${process.platform}-${process.arch} (${pkg}) are missing: run npm install (${err.message})`,
+    );
   }
 }
 
@@ -450,17 +472,25 @@ export async function startPostgres({ dataDir, port, password, sink, extraFlags 
     pidFile: path.join(dataDir, 'postmaster.pid'),
     what: 'postgres',
     match: (cmd) => /postgres/.test(cmd) && cmd.includes(dataDir),
-    stopPlan: [['SIGINT', 30_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]],
+    stopPlan: [
+      ['SIGINT', 30_000],
+      ['SIGQUIT', 5_000],
+      ['SIGKILL', 5_000],
+    ],
   });
   if (!(await isPortFree(port))) {
     throw new LaunchError(`port ${port} on 127.0.0.1 is already in use; set PGPORT_EMBEDDED to another port or set DATABASE_URL`);
   }
 
   const args = [
-    '-D', dataDir,
-    '-p', String(port),
-    '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'unix_socket_directories=',
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
     ...extraFlags.flatMap((f) => ['-c', f]),
   ];
   const client = (database) =>
@@ -471,14 +501,23 @@ export async function startPostgres({ dataDir, port, password, sink, extraFlags 
       cwd: path.dirname(dataDir),
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: process.env.LANG ?? 'C', LC_MESSAGES: 'C', TZ: process.env.TZ ?? 'UTC' },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        LANG: process.env.LANG ?? 'C',
+        LC_MESSAGES: 'C',
+        TZ: process.env.TZ ?? 'UTC',
+      },
       ...(ids ?? {}),
     });
     pipeTo(child, sink);
     const entry = manage('postgres', child, {
       tier: 2,
       group: false,
-      stopPlan: [['SIGINT', 30_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]],
+      stopPlan: [
+        ['SIGINT', 30_000],
+        ['SIGQUIT', 5_000],
+        ['SIGKILL', 5_000],
+      ],
     });
 
     const deadline = Date.now() + 120_000;
@@ -502,7 +541,13 @@ export async function startPostgres({ dataDir, port, password, sink, extraFlags 
         await sleep(200);
       }
     }
-    if (ready) return { port, entry, url: (db) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`, ...dbHelpers(client) };
+    if (ready)
+      return {
+        port,
+        entry,
+        url: (db) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`,
+        ...dbHelpers(client),
+      };
     if (isClosing()) throw new LaunchError('interrupted while starting Postgres');
     if (entry.exited && attempt < 6 && sink.tail.some((l) => /pre-existing shared memory block/.test(l))) {
       log('an earlier postgres is still releasing its shared memory; retrying in 2s');
@@ -551,7 +596,9 @@ function dbHelpers(client) {
 // ---------------------------------------------------------------------------------------------
 
 function findOnPath(name) {
-  const dirs = (process.env.PATH ?? '').split(path.delimiter).concat(['/usr/bin', '/usr/local/bin', '/usr/sbin', '/opt/homebrew/bin']);
+  const dirs = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .concat(['/usr/bin', '/usr/local/bin', '/usr/sbin', '/opt/homebrew/bin']);
   for (const d of dirs) {
     if (!d) continue;
     const p = path.join(d, name);
@@ -569,7 +616,8 @@ function findOnPath(name) {
 export function ensureRedisServer() {
   let bin = findOnPath('redis-server');
   if (bin) return bin;
-  const hint = 'redis-server not found: install it (Debian/Ubuntu: sudo apt-get install -y redis-server; macOS: brew install redis) or set REDIS_URL=redis://host:port';
+  const hint =
+    'redis-server not found: install it (Debian/Ubuntu: sudo apt-get install -y redis-server; macOS: brew install redis) or set REDIS_URL=redis://host:port';
   if (!IS_ROOT || !findOnPath('apt-get')) throw new LaunchError(hint);
   log('redis-server is missing; installing it with apt-get (as root)');
   const r = spawnSync('sh', ['-c', 'apt-get update && apt-get install -y redis-server'], {
@@ -610,10 +658,15 @@ export async function startRedis({ dir, port, sink, wipe = false }) {
     pidFile,
     what: 'redis-server',
     match: (cmd) => /redis-server/.test(cmd),
-    stopPlan: [['SIGTERM', 15_000], ['SIGKILL', 5_000]],
+    stopPlan: [
+      ['SIGTERM', 15_000],
+      ['SIGKILL', 5_000],
+    ],
   });
   if (!(await isPortFree(port))) {
-    throw new LaunchError(`port ${port} on 127.0.0.1 is already in use; set REDIS_PORT_EMBEDDED to another port or set REDIS_URL`);
+    throw new LaunchError(
+      `port ${port} on 127.0.0.1 is already in use; set REDIS_PORT_EMBEDDED to another port or set REDIS_URL`,
+    );
   }
   // prettier-ignore
   const args = [
@@ -622,7 +675,14 @@ export async function startRedis({ dir, port, sink, wipe = false }) {
   ];
   const child = spawn(bin, args, { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   pipeTo(child, sink);
-  const entry = manage('redis', child, { tier: 1, group: false, stopPlan: [['SIGTERM', 15_000], ['SIGKILL', 5_000]] });
+  const entry = manage('redis', child, {
+    tier: 1,
+    group: false,
+    stopPlan: [
+      ['SIGTERM', 15_000],
+      ['SIGKILL', 5_000],
+    ],
+  });
   const deadline = Date.now() + 30_000;
   while (!entry.exited && !isClosing() && Date.now() < deadline) {
     if (await redisPing(port)) return { port, entry, url: `redis://127.0.0.1:${port}` };
@@ -632,7 +692,9 @@ export async function startRedis({ dir, port, sink, wipe = false }) {
   await stopEntry(entry);
   sink.dumpTail();
   throw new LaunchError(
-    entry.exited ? `redis-server exited during start-up (status ${exitStatus(entry.result)})` : 'redis-server did not answer PING within 30s',
+    entry.exited
+      ? `redis-server exited during start-up (status ${exitStatus(entry.result)})`
+      : 'redis-server did not answer PING within 30s',
   );
 }
 

@@ -17,7 +17,11 @@ const outIndex = process.argv.indexOf('--out');
 const outputDir = outIndex > 0 ? path.resolve(process.argv[outIndex + 1]) : sourceDir;
 process.chdir(root);
 // Our own program, so a stale metadata file (or any type error, which tsc reports anyway) never stops it.
-const config = ts.getParsedCommandLineOfConfigFile(path.join(root, 'apps/api/tsconfig.app.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+const config = ts.getParsedCommandLineOfConfigFile(
+  path.join(root, 'apps/api/tsconfig.app.json'),
+  {},
+  { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+);
 const program = ts.createProgram(config.fileNames, config.options);
 new PluginMetadataGenerator().generate({
   tsProgramRef: program,
@@ -25,7 +29,16 @@ new PluginMetadataGenerator().generate({
     new ReadonlyVisitor({
       introspectComments: true,
       pathToSource: sourceDir,
-      dtoFileNameSuffix: ['.dto.ts', '.entity.ts', '.view.ts', '-views.ts', '.service.ts', 'rubric.ts', 'receipt.ts', 'pagination.ts'],
+      dtoFileNameSuffix: [
+        '.dto.ts',
+        '.entity.ts',
+        '.view.ts',
+        '-views.ts',
+        '.service.ts',
+        'rubric.ts',
+        'receipt.ts',
+        'pagination.ts',
+      ],
       controllerFileNameSuffix: ['.controller.ts'],
       classValidatorShim: true,
     }),

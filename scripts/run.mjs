@@ -2,7 +2,7 @@
 // The one launcher behind `npm start`, `npm test` and `npm run bench`.
 //
 //   node scripts/run.mjs start          build, migrate + seed, run api and worker (Ctrl-C stops all)
-//   node scripts/run.mjs test [args]    tsc + eslint, then jest --runInBand [args] on a clean test db
+//   node scripts/run.mjs test [args]    tsc, eslint, prettier, dependency-cruiser, then jest --runInBand [args] on a clean test db
 //   node scripts/run.mjs bench [args]   ts-node bench/run.ts [args] against the bench db
 //   node scripts/run.mjs demo           load the demo data set (scripts/demo.ts) into the start db
 //   node scripts/run.mjs infra [--test] only Postgres + Redis; prints their URLs and waits
@@ -165,7 +165,10 @@ async function setupInfra(mode) {
     const sink = makeSink('redis', logFile('redis'));
     const redis = await startRedis({ dir: path.join(dataRoot, 'redis'), port, sink, wipe: mode.wipeRedis });
     // A restart keeps the data: Redis reloads its append-only file from the same directory.
-    entries.push({ entry: redis.entry, relaunch: async () => (await startRedis({ dir: path.join(dataRoot, 'redis'), port, sink })).entry });
+    entries.push({
+      entry: redis.entry,
+      relaunch: async () => (await startRedis({ dir: path.join(dataRoot, 'redis'), port, sink })).entry,
+    });
     env.REDIS_URL = redis.url;
     log(`redis ready on 127.0.0.1:${port}${sink.file ? ` (log: ${rel(sink.file)})` : ''}`);
   };
@@ -223,7 +226,15 @@ async function buildPortalIfChanged(env) {
   return runStep('portal', 'npm', ['run', 'build:portal'], { env: { ...env, NODE_ENV: 'production' } });
 }
 
-const SERVER_INPUTS = ['apps/api/src', 'apps/worker/src', 'libs', 'tsconfig.json', 'nest-cli.json', 'package-lock.json', 'scripts/openapi-metadata.js'];
+const SERVER_INPUTS = [
+  'apps/api/src',
+  'apps/worker/src',
+  'libs',
+  'tsconfig.json',
+  'nest-cli.json',
+  'package-lock.json',
+  'scripts/openapi-metadata.js',
+];
 const SERVER_OUTPUTS = ['dist/apps/api/main.js', 'dist/apps/worker/main.js'];
 
 /**
@@ -231,7 +242,9 @@ const SERVER_OUTPUTS = ['dist/apps/api/main.js', 'dist/apps/worker/main.js'];
  * builds; a start of an unchanged tree skips the build (it took most of a start's 20-30 s).
  */
 async function buildServerIfChanged(env) {
-  const built = Math.min(...SERVER_OUTPUTS.map((p) => (fs.existsSync(path.join(ROOT, p)) ? fs.statSync(path.join(ROOT, p)).mtimeMs : 0)));
+  const built = Math.min(
+    ...SERVER_OUTPUTS.map((p) => (fs.existsSync(path.join(ROOT, p)) ? fs.statSync(path.join(ROOT, p)).mtimeMs : 0)),
+  );
   const changed = SERVER_INPUTS.some((p) => newestMtime(path.join(ROOT, p)) > built);
   if (!changed) {
     log('server: up to date (dist/apps)');
@@ -313,12 +326,17 @@ async function start() {
   return finishing ?? new Promise(() => {});
 }
 
+/** What Prettier keeps formatted (`npm run format` writes, the test run checks). */
+const FORMATTED = ['{apps,libs,test,bench,scripts}/**/*.{ts,tsx,js,mjs}'];
+
 async function test(args) {
   const mode = MODES.test;
   installSignalHandlers(mode.exitOnInterrupt);
   const tsc = localBin('tsc');
   const jest = localBin('jest');
   const eslint = localBin('eslint');
+  const prettier = localBin('prettier');
+  const depcruise = localBin('depcruise');
   const infraEnv = await setupInfra(mode);
   const mailDir = path.join(ROOT, '.data', 'test', 'mail');
   fs.rmSync(mailDir, { recursive: true, force: true });
@@ -335,12 +353,16 @@ async function test(args) {
   // Static checks first: a type error or a lint error (floating promise, non-exhaustive
   // switch) fails the run like a failing test. SKIP_CHECKS=1 skips them for quick local runs.
   if (process.env.SKIP_CHECKS === '1') {
-    log('SKIP_CHECKS=1: skipping tsc and eslint');
+    log('SKIP_CHECKS=1: skipping tsc, eslint, prettier and dependency-cruiser');
   } else {
     const checks = [
       ['tsc', [tsc, '-p', 'tsconfig.json', '--noEmit']],
       ['eslint', [eslint, '{apps,libs,test,bench}/**/*.ts']],
       ['tsc (portal)', [tsc, '-p', 'apps/portal/tsconfig.json']],
+      // The tree is formatted by the project's own Prettier config; an unformatted file fails here.
+      ['prettier', [prettier, '--check', '--log-level', 'warn', ...FORMATTED]],
+      // No cycle between libraries, no library importing an app, no app importing another.
+      ['dependency-cruiser', [depcruise, '--config', '.dependency-cruiser.cjs', 'apps/api/src', 'apps/worker/src', 'libs']],
     ];
     for (const [name, argv] of checks) {
       log(`checking: ${name}`);
@@ -401,7 +423,9 @@ async function bench(args) {
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
   };
   log('benchmarking: ts-node -r tsconfig-paths/register bench/run.ts');
-  const code = await runStep('bench', process.execPath, [tsNode, '-r', 'tsconfig-paths/register', 'bench/run.ts', ...args], { env });
+  const code = await runStep('bench', process.execPath, [tsNode, '-r', 'tsconfig-paths/register', 'bench/run.ts', ...args], {
+    env,
+  });
   if (isClosing()) return finishing;
   log(code === 0 ? 'bench finished' : `bench failed (exit ${code})`);
   return finish(code);
@@ -435,7 +459,9 @@ async function demo() {
 
 /** Only the infrastructure: start it, prove it works, print the URLs, wait for Ctrl-C. */
 async function infra(args) {
-  const mode = args.includes('--test') ? { ...MODES.test, recreateDatabase: false, wipeRedis: false, exitOnInterrupt: 0 } : MODES.start;
+  const mode = args.includes('--test')
+    ? { ...MODES.test, recreateDatabase: false, wipeRedis: false, exitOnInterrupt: 0 }
+    : MODES.start;
   installSignalHandlers(0);
   const env = await setupInfra(mode);
 
@@ -443,7 +469,9 @@ async function infra(args) {
   client.on('error', () => {});
   await client.connect();
   try {
-    const { rows } = await client.query('SELECT version() AS v, current_database() AS db, pg_encoding_to_char(encoding) AS enc, datctype FROM pg_database WHERE datname = current_database()');
+    const { rows } = await client.query(
+      'SELECT version() AS v, current_database() AS db, pg_encoding_to_char(encoding) AS enc, datctype FROM pg_database WHERE datname = current_database()',
+    );
     log(`postgres: ${rows[0].v.split(' on ')[0]}, database ${rows[0].db}, ${rows[0].enc}, ctype ${rows[0].datctype}`);
     // Prove the extensions the app relies on can be created, without leaving them behind.
     await client.query('BEGIN');
@@ -453,7 +481,9 @@ async function infra(args) {
     );
     await client.query('ROLLBACK');
     const p = probe.rows[0];
-    log(`extensions ok: unaccent -> "${p.u}", pg_trgm similarity ${Number(p.s).toFixed(2)}, lower -> "${p.l}", pgcrypto uuid ${p.id}`);
+    log(
+      `extensions ok: unaccent -> "${p.u}", pg_trgm similarity ${Number(p.s).toFixed(2)}, lower -> "${p.l}", pgcrypto uuid ${p.id}`,
+    );
   } finally {
     await client.end().catch(() => {});
   }

@@ -18,7 +18,8 @@ const awarded = (await get('/problems?status=awarded&limit=1')).items[0];
 const open = (await get('/problems?status=published&sort=deadline&limit=1')).items[0];
 const firm = (await get('/enterprises?status=verified&limit=1')).items[0];
 
-const evaluating = (await get('/problems?status=closed&limit=1')).items[0] ?? (await get('/problems?status=evaluating&limit=1')).items[0];
+const evaluating =
+  (await get('/problems?status=closed&limit=1')).items[0] ?? (await get('/problems?status=evaluating&limit=1')).items[0];
 
 // [file name, path, demo account to sign in as (none: the public)]
 const OFFICER = 'sxd@demo.haiphong.gov.vn';
@@ -54,7 +55,10 @@ async function signIn(page, email) {
   await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
 }
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox'],
+});
 try {
   for (const width of [390, 1280]) {
     // One signed-in tab per account, moved between pages inside the app (no reload, so no extra
@@ -81,7 +85,11 @@ try {
       }
       console.log(`[screenshots] opening ${name} at ${width} px`);
       // The page and every section it loads are in (no "Đang tải…" left).
-      await page.waitForFunction(() => document.querySelector('main h1') && !document.querySelector('main')?.textContent?.includes('Đang tải'), null, { timeout: 20_000 });
+      await page.waitForFunction(
+        () => document.querySelector('main h1') && !document.querySelector('main')?.textContent?.includes('Đang tải'),
+        null,
+        { timeout: 20_000 },
+      );
       const file = path.join(out, `${name}-${width}.png`);
       await page.screenshot({ path: file, fullPage: true });
       console.log(`[screenshots] ${path.relative(ROOT, file)}`);

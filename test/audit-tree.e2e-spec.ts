@@ -28,7 +28,8 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
   const makeDepartment = async (name: string) =>
     (await ctx.http.post('/api/v1/departments').set(bearer(admin)).send({ name }).expect(201)).body as { id: string };
   const latestHead = async () => (await ctx.http.get('/api/v1/audit/heads/latest').expect(200)).body as Head;
-  const verify = async (query = '') => (await ctx.http.get(`/api/v1/audit/verify${query}`).set(bearer(admin)).expect(200)).body as Verification;
+  const verify = async (query = '') =>
+    (await ctx.http.get(`/api/v1/audit/verify${query}`).set(bearer(admin)).expect(200)).body as Verification;
   /** As the superuser who bypasses the append-only triggers (and the foreign keys). */
   const asSuperuser = (work: (m: EntityManager) => Promise<unknown>) =>
     ctx.dataSource.transaction(async (m) => {
@@ -36,11 +37,15 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
       await work(m);
     });
   const rowsOf = async (table: string, where: string, params: unknown[]) =>
-    (await ctx.dataSource.query<{ row: object }[]>(`SELECT to_json(t) AS row FROM ${table} t WHERE ${where}`, params)).map((r) => r.row);
+    (await ctx.dataSource.query<{ row: object }[]>(`SELECT to_json(t) AS row FROM ${table} t WHERE ${where}`, params)).map(
+      (r) => r.row,
+    );
   const putBack = (m: EntityManager, table: string, rows: object[]) =>
     Promise.all(
       rows.map((row) =>
-        m.query(`INSERT INTO ${table} OVERRIDING SYSTEM VALUE SELECT * FROM json_populate_record(NULL::${table}, $1::json)`, [JSON.stringify(row)]),
+        m.query(`INSERT INTO ${table} OVERRIDING SYSTEM VALUE SELECT * FROM json_populate_record(NULL::${table}, $1::json)`, [
+          JSON.stringify(row),
+        ]),
       ),
     );
 
@@ -84,19 +89,27 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
     expect(head.algorithm).toBe('Ed25519');
     const total = (await ctx.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM audit_log`))[0].n;
     expect(head.treeSize).toBe(total);
-    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(head.publicKey, 'base64').toString('base64url') }, format: 'jwk' });
+    const key = createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(head.publicKey, 'base64').toString('base64url') },
+      format: 'jwk',
+    });
     const body = Buffer.from(canonicalJson({ treeSize: head.treeSize, rootHash: head.rootHash, signedAt: head.signedAt }));
     expect(verifySignature(null, body, key, Buffer.from(head.signature, 'base64'))).toBe(true);
     const forged = Buffer.from(canonicalJson({ treeSize: head.treeSize - 1, rootHash: head.rootHash, signedAt: head.signedAt }));
     expect(verifySignature(null, forged, key, Buffer.from(head.signature, 'base64'))).toBe(false);
     // The OCDS package carries the same head.
-    const pkg = (await ctx.http.get('/api/v1/ocds/release-packages?from=2020-01-01&to=2030-01-01').expect(200)).body as { auditTreeHead?: Head };
+    const pkg = (await ctx.http.get('/api/v1/ocds/release-packages?from=2020-01-01&to=2030-01-01').expect(200)).body as {
+      auditTreeHead?: Head;
+    };
     expect(pkg.auditTreeHead).toMatchObject({ treeSize: head.treeSize, rootHash: head.rootHash, signature: head.signature });
   });
 
   it('gives any chained entry an inclusion proof that checks against the signed head; a sealed entry has none', async () => {
     const head = await latestHead();
-    const entries = (await ctx.http.get('/api/v1/audit?limit=5').set(bearer(admin)).expect(200)).body.items as { id: string; hash: string }[];
+    const entries = (await ctx.http.get('/api/v1/audit?limit=5').set(bearer(admin)).expect(200)).body.items as {
+      id: string;
+      hash: string;
+    }[];
     for (const entry of entries) {
       const proof = (await ctx.http.get(`/api/v1/audit/proofs/${entry.id}`).expect(200)).body;
       expect(proof).toMatchObject({ entryId: entry.id, chainHash: entry.hash, treeSize: head.treeSize, rootHash: head.rootHash });
@@ -109,7 +122,11 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
     const audit = ctx.app.get(AuditService);
     const problemId = randomUUID();
     await ctx.dataSource.transaction((m) =>
-      audit.recordSealed(m, { scope: 'bids', ref: problemId }, { actor: null, action: 'proposal.submitted', entityType: 'proposal', entityId: randomUUID() }),
+      audit.recordSealed(
+        m,
+        { scope: 'bids', ref: problemId },
+        { actor: null, action: 'proposal.submitted', entityType: 'proposal', entityId: randomUUID() },
+      ),
     );
     const [held] = await ctx.dataSource.query<{ id: string }[]>(`SELECT id FROM audit_sealed WHERE ref = $1`, [problemId]);
     await tree.publish();
@@ -126,7 +143,9 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
     await tree.publish();
     const second = await latestHead();
     expect(second.treeSize).toBeGreaterThan(first.treeSize);
-    const res = await ctx.http.get(`/api/v1/audit/proofs/consistency?first=${first.treeSize}&second=${second.treeSize}`).expect(200);
+    const res = await ctx.http
+      .get(`/api/v1/audit/proofs/consistency?first=${first.treeSize}&second=${second.treeSize}`)
+      .expect(200);
     expect(verifyConsistency(first.treeSize, second.treeSize, first.rootHash, second.rootHash, res.body.proof)).toBe(true);
     await ctx.http.get(`/api/v1/audit/proofs/consistency?first=${second.treeSize}&second=${first.treeSize}`).expect(400);
 
@@ -134,12 +153,20 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
     const incremental = await verify(`?from=${first.treeSize}`);
     expect(full).toMatchObject({ valid: true, checked: second.treeSize });
     expect(incremental).toMatchObject({ valid: true, checked: second.treeSize - first.treeSize });
-    expect((await ctx.http.get(`/api/v1/audit/verify?from=${first.treeSize + 1000}`).set(bearer(admin)).expect(404)).body.code).toBe(
-      'AUDIT_CHECKPOINT_NOT_FOUND',
-    );
+    expect(
+      (
+        await ctx.http
+          .get(`/api/v1/audit/verify?from=${first.treeSize + 1000}`)
+          .set(bearer(admin))
+          .expect(404)
+      ).body.code,
+    ).toBe('AUDIT_CHECKPOINT_NOT_FOUND');
     // Only admins run it.
     await createUser(ctx, { email: 'officer@tree.vn', role: 'evaluator' });
-    await ctx.http.get('/api/v1/audit/verify').set(bearer(await login(ctx, 'officer@tree.vn'))).expect(403);
+    await ctx.http
+      .get('/api/v1/audit/verify')
+      .set(bearer(await login(ctx, 'officer@tree.vn')))
+      .expect(403);
   });
 
   it('detects two entries reordered, even when the attacker rehashes the whole chain after them', async () => {
@@ -149,10 +176,21 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
     );
     const [newer, older] = [a, b];
     const content = async (seq: string) =>
-      (await ctx.dataSource.query(`SELECT id, occurred_at, actor_id, actor_role, action, entity_type, entity_id, before, after FROM audit_log WHERE seq = $1`, [seq]))[0];
+      (
+        await ctx.dataSource.query(
+          `SELECT id, occurred_at, actor_id, actor_role, action, entity_type, entity_id, before, after FROM audit_log WHERE seq = $1`,
+          [seq],
+        )
+      )[0];
     const swap = (rows: { pos: string; seq: string; prev_hash: string; hash: string }[]) =>
       asSuperuser(async (m) => {
-        for (const r of rows) await m.query(`UPDATE audit_chain SET seq = $2, prev_hash = $3, hash = $4 WHERE pos = $1`, [r.pos, r.seq, r.prev_hash, r.hash]);
+        for (const r of rows)
+          await m.query(`UPDATE audit_chain SET seq = $2, prev_hash = $3, hash = $4 WHERE pos = $1`, [
+            r.pos,
+            r.seq,
+            r.prev_hash,
+            r.hash,
+          ]);
       });
     // 1. Swapped in place: the links break at the first of them.
     await asSuperuser((m) => m.query(`UPDATE audit_chain SET seq = -seq WHERE pos IN ($1, $2)`, [older.pos, newer.pos]));
@@ -174,7 +212,9 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
       const rehashed = await verify();
       expect(rehashed.firstBroken).toBeNull();
       expect(rehashed.valid).toBe(false);
-      expect(rehashed.heads).toContainEqual(expect.objectContaining({ treeSize: head.treeSize, source: 'published', holds: false, reason: 'root_mismatch' }));
+      expect(rehashed.heads).toContainEqual(
+        expect.objectContaining({ treeSize: head.treeSize, source: 'published', holds: false, reason: 'root_mismatch' }),
+      );
     } finally {
       await asSuperuser((m) => m.query(`UPDATE audit_chain SET seq = -seq WHERE pos IN ($1, $2)`, [older.pos, newer.pos]));
       await swap([older, newer]);
@@ -199,14 +239,18 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
       const res = await verify();
       expect(res.firstBroken).toBeNull(); // what is left still chains…
       expect(res.valid).toBe(false); // …but it is shorter than what was signed
-      expect(res.heads).toContainEqual(expect.objectContaining({ source: 'published', holds: false, reason: 'log_shorter_than_head' }));
+      expect(res.heads).toContainEqual(
+        expect.objectContaining({ source: 'published', holds: false, reason: 'log_shorter_than_head' }),
+      );
 
       // The thorough attacker also deletes the heads signed since: the server's own head now agrees…
       await asSuperuser((m) => m.query(`DELETE FROM audit_tree_head WHERE tree_size > $1`, [held.treeSize - 2]));
       // …but not the one an outsider kept.
       const checked = await verify(`?treeSize=${held.treeSize}&rootHash=${held.rootHash}`);
       expect(checked.valid).toBe(false);
-      expect(checked.heads).toContainEqual(expect.objectContaining({ source: 'given', treeSize: held.treeSize, holds: false, reason: 'log_shorter_than_head' }));
+      expect(checked.heads).toContainEqual(
+        expect.objectContaining({ source: 'given', treeSize: held.treeSize, holds: false, reason: 'log_shorter_than_head' }),
+      );
     } finally {
       await asSuperuser(async (m) => {
         await putBack(m, 'audit_log', saved.log);
@@ -225,13 +269,16 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
     const [target] = await ctx.dataSource.query<{ seq: string; pos: string; prev_hash: string; hash: string }[]>(
       `SELECT c.seq, c.pos, c.prev_hash, c.hash FROM audit_chain c ORDER BY pos DESC LIMIT 1`,
     );
-    const [original] = await ctx.dataSource.query<{ action: string }[]>(`SELECT action FROM audit_log WHERE seq = $1`, [target.seq]);
+    const [original] = await ctx.dataSource.query<{ action: string }[]>(`SELECT action FROM audit_log WHERE seq = $1`, [
+      target.seq,
+    ]);
     try {
       await asSuperuser(async (m) => {
         await m.query(`UPDATE audit_log SET action = 'department.viewed' WHERE seq = $1`, [target.seq]);
-        const [row] = await m.query(`SELECT id, occurred_at, actor_id, actor_role, action, entity_type, entity_id, before, after FROM audit_log WHERE seq = $1`, [
-          target.seq,
-        ]);
+        const [row] = await m.query(
+          `SELECT id, occurred_at, actor_id, actor_role, action, entity_type, entity_id, before, after FROM audit_log WHERE seq = $1`,
+          [target.seq],
+        );
         await m.query(`UPDATE audit_chain SET hash = $2 WHERE pos = $1`, [target.pos, rowHash(row, target.prev_hash)]);
       });
       const res = await verify(`?treeSize=${held.treeSize}&rootHash=${held.rootHash}`);

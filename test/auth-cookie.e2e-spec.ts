@@ -25,7 +25,11 @@ describe('portal session cookie', () => {
   const pair = (line: string) => line.split(';')[0];
 
   async function portalLogin(): Promise<string> {
-    const res = await ctx.http.post('/api/v1/auth/login').set(PORTAL).send({ email, password: 'correct horse battery staple' }).expect(200);
+    const res = await ctx.http
+      .post('/api/v1/auth/login')
+      .set(PORTAL)
+      .send({ email, password: 'correct horse battery staple' })
+      .expect(200);
     expect(res.body.refreshToken).toBeUndefined();
     expect(res.body.accessToken).toEqual(expect.any(String));
     return cookieOf(res);

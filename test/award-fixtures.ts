@@ -75,7 +75,13 @@ export async function runCompetition(
   return { problemId, proposals };
 }
 
-export async function award(ctx: TestContext, dept: TestDepartment, problemId: string, proposalId: string, justification?: string): Promise<void> {
+export async function award(
+  ctx: TestContext,
+  dept: TestDepartment,
+  problemId: string,
+  proposalId: string,
+  justification?: string,
+): Promise<void> {
   await ctx.http
     .post(`/api/v1/problems/${problemId}/award`)
     .set(bearer(dept.token))
@@ -86,5 +92,7 @@ export async function award(ctx: TestContext, dept: TestDepartment, problemId: s
 /** Ends the standstill of the problem's current decision now (by the database clock). */
 export async function endStandstill(ctx: TestContext, problemId: string): Promise<void> {
   await ctx.http.get(`/api/v1/problems/${problemId}/standstill`).expect(200);
-  await ctx.dataSource.query(`UPDATE standstill_periods SET ends_at = now() - interval '1 second' WHERE problem_id = $1`, [problemId]);
+  await ctx.dataSource.query(`UPDATE standstill_periods SET ends_at = now() - interval '1 second' WHERE problem_id = $1`, [
+    problemId,
+  ]);
 }

@@ -50,7 +50,8 @@ async function main(): Promise<void> {
   for await (const chunk of await store.open(key)) {
     const buf = chunk as Buffer;
     if (buf[0] !== byteAt(offset) || buf[buf.length - 1] !== byteAt(offset + buf.length - 1)) wrong += 1;
-    if (Math.floor((offset + buf.length) / (4 * MiB)) > Math.floor(offset / (4 * MiB))) read.peak = Math.max(read.peak, (await liveBuffers()) - read.baseline);
+    if (Math.floor((offset + buf.length) / (4 * MiB)) > Math.floor(offset / (4 * MiB)))
+      read.peak = Math.max(read.peak, (await liveBuffers()) - read.baseline);
     offset += buf.length;
   }
   await store.delete(key);

@@ -54,7 +54,11 @@ const stores: [string, () => Promise<{ store: BlobStorage; env: Record<string, s
     'disk',
     async () => {
       const dir = await mkdtemp(join(tmpdir(), 'marketplace-blobs-'));
-      return { store: new LocalDiskBlobStorage(dir), env: { BLOB_STORE: 'disk', STORAGE_DIR: dir }, close: () => rm(dir, { recursive: true, force: true }) };
+      return {
+        store: new LocalDiskBlobStorage(dir),
+        env: { BLOB_STORE: 'disk', STORAGE_DIR: dir },
+        close: () => rm(dir, { recursive: true, force: true }),
+      };
     },
   ],
 ];
@@ -117,7 +121,12 @@ describe.each(stores)('attachment store: %s', (_kind, make) => {
       ['--expose-gc', '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'test/blob-memory-probe.ts'],
       { cwd: join(__dirname, '..'), env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, timeout: 150_000 },
     );
-    const figures = JSON.parse(stdout.trim().split('\n').pop() as string) as { bytes: number; wrong: number; putPeakMiB: number; readPeakMiB: number };
+    const figures = JSON.parse(stdout.trim().split('\n').pop() as string) as {
+      bytes: number;
+      wrong: number;
+      putPeakMiB: number;
+      readPeakMiB: number;
+    };
     expect(figures.bytes).toBe(20 * MiB);
     expect(figures.wrong).toBe(0);
     expect(figures.putPeakMiB).toBeLessThan(12);

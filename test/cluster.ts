@@ -45,7 +45,8 @@ function launch(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProce
 async function waitFor(url: string, child: ChildProcess, name: string, ms: number): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see .data/test/logs/cluster-${name}.log`);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with ${child.exitCode}; see .data/test/logs/cluster-${name}.log`);
     try {
       const res = await fetch(url);
       if (res.ok) return;

@@ -4,7 +4,13 @@ import { addWorkingDays } from '@app/calendar';
 import releaseSchema from '../libs/ocds/schema/release-schema.json';
 import packageSchema from '../libs/ocds/schema/release-package-schema.json';
 import { bearer, createUser, login, startApp, TestContext } from './harness';
-import { createDepartmentWithOfficer, createPublishedProblem, createVerifiedEnterprise, TestDepartment, TestFirm } from './factories';
+import {
+  createDepartmentWithOfficer,
+  createPublishedProblem,
+  createVerifiedEnterprise,
+  TestDepartment,
+  TestFirm,
+} from './factories';
 import { award, createPanel, endStandstill, Panel, runCompetition } from './award-fixtures';
 
 const GROUNDS = 'Hồ sơ của doanh nghiệp trúng tuyển không đáp ứng yêu cầu về nhân sự chủ chốt đã nêu trong bài toán.';
@@ -50,9 +56,11 @@ describe('standstill and complaints after the decision', () => {
   const file = (firm: TestFirm, problemId: string) =>
     api().post(`/api/v1/problems/${problemId}/complaints`).set(bearer(firm.token)).send({ grounds: GROUNDS });
   const auditOf = async (entityId: string) =>
-    (await ctx.dataSource.query<{ action: string }[]>(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY seq`, [entityId])).map(
-      (r) => r.action,
-    );
+    (
+      await ctx.dataSource.query<{ action: string }[]>(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY seq`, [
+        entityId,
+      ])
+    ).map((r) => r.action);
   const kinds = async (token: string) =>
     ((await api().get('/api/v1/me/notifications?limit=100').set(bearer(token)).expect(200)).body.items as { kind: string }[]).map(
       (n) => n.kind,
@@ -61,7 +69,14 @@ describe('standstill and complaints after the decision', () => {
   it('counts the standstill in working days of the city calendar from the day after the decision', async () => {
     const { problemId } = await awarded();
     const s = (await api().get(`/api/v1/problems/${problemId}/standstill`).expect(200)).body;
-    expect(s).toMatchObject({ problemId, outcome: 'awarded', workingDays: 5, open: true, pendingComplaints: 0, orderMayStart: false });
+    expect(s).toMatchObject({
+      problemId,
+      outcome: 'awarded',
+      workingDays: 5,
+      open: true,
+      pendingComplaints: 0,
+      orderMayStart: false,
+    });
     const holidays = (await api().get('/api/v1/calendar/holidays').expect(200)).body.items as { date: string }[];
     const decisionDay = s.decidedAt.slice(0, 10);
     const lastDay = addWorkingDays(decisionDay, 5, new Set(holidays.map((h) => h.date)));
@@ -84,7 +99,12 @@ describe('standstill and complaints after the decision', () => {
     await api().post(`/api/v1/problems/${problemId}/complaints`).set(bearer(loser.token)).send({ grounds: 'ngắn' }).expect(400);
 
     const filed = (await file(loser, problemId).expect(201)).body;
-    expect(filed).toMatchObject({ problemId, status: 'submitted', grounds: GROUNDS, enterprise: { id: loser.id, name: 'Công ty TNHH Đình Vũ' } });
+    expect(filed).toMatchObject({
+      problemId,
+      status: 'submitted',
+      grounds: GROUNDS,
+      enterprise: { id: loser.id, name: 'Công ty TNHH Đình Vũ' },
+    });
     expect((await file(loser, problemId).expect(409)).body.code).toBe('COMPLAINT_EXISTS');
     const id = filed.id as string;
 
@@ -95,13 +115,19 @@ describe('standstill and complaints after the decision', () => {
     await api().get(`/api/v1/complaints/${id}`).set(bearer(loser.token)).expect(200);
     await api().get(`/api/v1/complaints/${id}`).set(bearer(dept.token)).expect(200);
     expect((await api().get(`/api/v1/problems/${problemId}/complaints`).expect(200)).body.items).toEqual([]);
-    expect((await api().get(`/api/v1/problems/${problemId}/complaints`).set(bearer(dept.token)).expect(200)).body.items).toHaveLength(1);
+    expect(
+      (await api().get(`/api/v1/problems/${problemId}/complaints`).set(bearer(dept.token)).expect(200)).body.items,
+    ).toHaveLength(1);
     const queue = await api().get('/api/v1/complaints').set(bearer(adminToken)).expect(200);
     expect(queue.body.items.map((c: { id: string }) => c.id)).toContain(id);
     await api().get('/api/v1/complaints').set(bearer(dept.token)).expect(403);
 
     // Nobody may start the order while the period runs or a complaint is pending.
-    expect((await api().get(`/api/v1/problems/${problemId}/standstill`).expect(200)).body).toMatchObject({ open: true, pendingComplaints: 1, orderMayStart: false });
+    expect((await api().get(`/api/v1/problems/${problemId}/standstill`).expect(200)).body).toMatchObject({
+      open: true,
+      pendingComplaints: 1,
+      orderMayStart: false,
+    });
 
     // The wrong answerers and deciders.
     const answer = { answer: 'Nhân sự chủ chốt đã được kiểm tra theo hồ sơ năng lực kèm theo.' };
@@ -109,7 +135,11 @@ describe('standstill and complaints after the decision', () => {
     await api().post(`/api/v1/complaints/${id}/answer`).set(bearer(loser.token)).send(answer).expect(403);
     await api().post(`/api/v1/complaints/${id}/answer`).set(bearer(adminToken)).send(answer).expect(403);
     await api().post(`/api/v1/complaints/${id}/dismiss`).set(bearer(dept.token)).send({ reason: 'Không có căn cứ' }).expect(403);
-    await api().post(`/api/v1/complaints/${id}/uphold`).set(bearer(loser.token)).send({ reason: 'x', remedy: 'reevaluate' }).expect(403);
+    await api()
+      .post(`/api/v1/complaints/${id}/uphold`)
+      .set(bearer(loser.token))
+      .send({ reason: 'x', remedy: 'reevaluate' })
+      .expect(403);
     await api().post(`/api/v1/complaints/${id}/withdraw`).set(bearer(winner.token)).expect(404);
 
     const answered = await api().post(`/api/v1/complaints/${id}/answer`).set(bearer(dept.token)).send(answer).expect(200);
@@ -122,7 +152,11 @@ describe('standstill and complaints after the decision', () => {
     await endStandstill(ctx, problemId);
     const late = await file(winner, problemId).expect(409);
     expect(late.body.code).toBe('COMPLAINT_PERIOD_CLOSED');
-    expect((await api().get(`/api/v1/problems/${problemId}/standstill`).expect(200)).body).toMatchObject({ open: false, pendingComplaints: 1, orderMayStart: false });
+    expect((await api().get(`/api/v1/problems/${problemId}/standstill`).expect(200)).body).toMatchObject({
+      open: false,
+      pendingComplaints: 1,
+      orderMayStart: false,
+    });
     await api().post(`/api/v1/complaints/${id}/uphold`).set(bearer(adminToken)).send({ reason: 'Có căn cứ' }).expect(400);
 
     const reason = 'Hồ sơ năng lực chứng minh đủ nhân sự chủ chốt; khiếu nại không có căn cứ.';
@@ -154,14 +188,20 @@ describe('standstill and complaints after the decision', () => {
     const id = (await file(loser, problemId).expect(201)).body.id as string;
     const reason = 'Điểm tiêu chí nhân sự của hồ sơ trúng tuyển không phù hợp với hồ sơ năng lực.';
     await api().post(`/api/v1/complaints/${id}/uphold`).set(bearer(adminToken)).send({ reason, remedy: 'nope' }).expect(400);
-    const upheld = await api().post(`/api/v1/complaints/${id}/uphold`).set(bearer(adminToken)).send({ reason, remedy: 'reevaluate' }).expect(200);
+    const upheld = await api()
+      .post(`/api/v1/complaints/${id}/uphold`)
+      .set(bearer(adminToken))
+      .send({ reason, remedy: 'reevaluate' })
+      .expect(200);
     expect(upheld.body).toMatchObject({ status: 'upheld', remedy: 'reevaluate', decisionReason: reason });
 
     const problem = (await api().get(`/api/v1/problems/${problemId}`).set(bearer(dept.token)).expect(200)).body;
     expect(problem.status).toBe('evaluating');
     await api().get(`/api/v1/problems/${problemId}/result`).expect(404);
     await api().get(`/api/v1/problems/${problemId}/standstill`).expect(404);
-    const states = await ctx.dataSource.query<{ status: string }[]>(`SELECT status FROM proposals WHERE problem_id = $1`, [problemId]);
+    const states = await ctx.dataSource.query<{ status: string }[]>(`SELECT status FROM proposals WHERE problem_id = $1`, [
+      problemId,
+    ]);
     expect(states.map((s) => s.status)).toEqual(['submitted', 'submitted']);
     expect(await auditOf(problemId)).toContain('problem.decision_reopened');
     expect(await kinds(dept.token)).toContain('complaint.decided');
@@ -189,10 +229,16 @@ describe('standstill and complaints after the decision', () => {
     const { problemId } = await awarded();
     const id = (await file(loser, problemId).expect(201)).body.id as string;
     const reason = 'Bài toán nêu sai yêu cầu kỹ thuật; phải tổ chức lại.';
-    await api().post(`/api/v1/complaints/${id}/uphold`).set(bearer(adminToken)).send({ reason, remedy: 'cancel_award' }).expect(200);
+    await api()
+      .post(`/api/v1/complaints/${id}/uphold`)
+      .set(bearer(adminToken))
+      .send({ reason, remedy: 'cancel_award' })
+      .expect(200);
     const problem = (await api().get(`/api/v1/problems/${problemId}`).expect(200)).body;
     expect(problem.status).toBe('cancelled');
-    const releases = (await api().get(`/api/v1/ocds/releases?problemId=${problemId}`).expect(200)).body.releases as { tag: string[] }[];
+    const releases = (await api().get(`/api/v1/ocds/releases?problemId=${problemId}`).expect(200)).body.releases as {
+      tag: string[];
+    }[];
     expect(releases[releases.length - 1].tag).toEqual(['tenderCancellation']);
     expect(await auditOf(problemId)).toContain('problem.award_cancelled');
 
@@ -212,14 +258,18 @@ describe('standstill and complaints after the decision', () => {
     const c = (await file(winner, second.problemId).expect(201)).body.id as string;
     // Withdrawn by its own firm only; then it may file again while the period runs.
     await api().post(`/api/v1/complaints/${c}/withdraw`).set(bearer(loser.token)).expect(404);
-    expect((await api().post(`/api/v1/complaints/${c}/withdraw`).set(bearer(winner.token)).expect(200)).body.status).toBe('withdrawn');
+    expect((await api().post(`/api/v1/complaints/${c}/withdraw`).set(bearer(winner.token)).expect(200)).body.status).toBe(
+      'withdrawn',
+    );
     await api().get(`/api/v1/complaints/${c}`).expect(404);
     await file(winner, second.problemId).expect(201);
   });
 
   it('lets only admins keep the holiday list, with every change in the audit log', async () => {
     const y2026 = (await api().get('/api/v1/calendar/holidays?year=2026').expect(200)).body.items as { date: string }[];
-    expect(y2026.map((h) => h.date)).toEqual(expect.arrayContaining(['2026-01-01', '2026-02-17', '2026-04-30', '2026-05-01', '2026-09-02']));
+    expect(y2026.map((h) => h.date)).toEqual(
+      expect.arrayContaining(['2026-01-01', '2026-02-17', '2026-04-30', '2026-05-01', '2026-09-02']),
+    );
     const y2027 = (await api().get('/api/v1/calendar/holidays?year=2027').expect(200)).body.items as { date: string }[];
     expect(y2027.map((h) => h.date)).toEqual(expect.arrayContaining(['2027-01-01', '2027-04-16', '2027-09-02']));
 

@@ -4,10 +4,14 @@ import { startApp, TestContext } from './harness';
 /** Runs `scripts/demo.ts` as `npm run demo` does, against the test database. */
 function runDemo(): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [require.resolve('ts-node/dist/bin'), '-r', 'tsconfig-paths/register', 'scripts/demo.ts'], {
-      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [require.resolve('ts-node/dist/bin'), '-r', 'tsconfig-paths/register', 'scripts/demo.ts'],
+      {
+        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

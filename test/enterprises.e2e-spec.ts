@@ -210,7 +210,10 @@ describe('enterprise registry: registration, profile, members, directory', () =>
       const reused = await ctx.http.post('/api/v1/auth/register-enterprise/confirm').send({ token: link }).expect(400);
       expect(reused.body.code).toBe('REGISTRATION_LINK_INVALID');
       // Registering again with the address now only mails its holder a notice.
-      await ctx.http.post('/api/v1/auth/register-enterprise').send(registrationBody({ email: body.email })).expect(202);
+      await ctx.http
+        .post('/api/v1/auth/register-enterprise')
+        .send(registrationBody({ email: body.email }))
+        .expect(202);
       expect(await countRows(ctx, `registration_requests WHERE email = '${body.email}'`)).toBe(0);
       for (const token of ['nonsense', `${first.body.user.id}.${'x'.repeat(43)}`]) {
         const res = await ctx.http.post('/api/v1/auth/register-enterprise/confirm').send({ token }).expect(400);
@@ -219,7 +222,9 @@ describe('enterprise registry: registration, profile, members, directory', () =>
       const late = registrationBody();
       await ctx.http.post('/api/v1/auth/register-enterprise').send(late).expect(202);
       const token = await confirmationToken(ctx, late.email);
-      await ctx.dataSource.query(`UPDATE registration_requests SET expires_at = now() - interval '1 second' WHERE email = $1`, [late.email]);
+      await ctx.dataSource.query(`UPDATE registration_requests SET expires_at = now() - interval '1 second' WHERE email = $1`, [
+        late.email,
+      ]);
       const expired = await ctx.http.post('/api/v1/auth/register-enterprise/confirm').send({ token }).expect(400);
       expect(expired.body.code).toBe('REGISTRATION_LINK_INVALID');
       expect(await countRows(ctx, `users WHERE email = '${late.email}'`)).toBe(0);
@@ -416,7 +421,9 @@ describe('enterprise registry: registration, profile, members, directory', () =>
         expiresAt: expect.any(String),
       });
       expect(await countRows(ctx, `users WHERE email = 'staff@anphat.vn'`)).toBe(0);
-      const jobs = await ctx.dataSource.query(`SELECT job_name, payload FROM outbox WHERE payload->>'invitationId' = $1`, [res.body.id]);
+      const jobs = await ctx.dataSource.query(`SELECT job_name, payload FROM outbox WHERE payload->>'invitationId' = $1`, [
+        res.body.id,
+      ]);
       expect(jobs).toEqual([{ job_name: 'member-invited', payload: { invitationId: res.body.id } }]);
       const pending = await ctx.http.get(`/api/v1/enterprises/${firmA.id}/invitations`).set(bearer(ownerA)).expect(200);
       expect(pending.body.map((i: { email: string }) => i.email)).toEqual(['staff@anphat.vn']);
@@ -424,11 +431,25 @@ describe('enterprise registry: registration, profile, members, directory', () =>
       // The link: the invitee chooses a password and is a member; the link then stops working.
       const token = await invitationToken(ctx, 'staff@anphat.vn');
       await ctx.http.post('/api/v1/auth/invitations/accept').send({ token, password: 'password123' }).expect(400);
-      const joined = await ctx.http.post('/api/v1/auth/invitations/accept').send({ token, password: 'An Phat ke toan 2026' }).expect(201);
-      expect(joined.body).toMatchObject({ email: 'staff@anphat.vn', fullName: 'Trần Thị Bình', role: 'enterprise', orgRole: 'member', organizationId: firmA.id });
-      const reused = await ctx.http.post('/api/v1/auth/invitations/accept').send({ token, password: 'An Phat ke toan 2026' }).expect(400);
+      const joined = await ctx.http
+        .post('/api/v1/auth/invitations/accept')
+        .send({ token, password: 'An Phat ke toan 2026' })
+        .expect(201);
+      expect(joined.body).toMatchObject({
+        email: 'staff@anphat.vn',
+        fullName: 'Trần Thị Bình',
+        role: 'enterprise',
+        orgRole: 'member',
+        organizationId: firmA.id,
+      });
+      const reused = await ctx.http
+        .post('/api/v1/auth/invitations/accept')
+        .send({ token, password: 'An Phat ke toan 2026' })
+        .expect(400);
       expect(reused.body.code).toBe('INVITATION_LINK_INVALID');
-      expect((await ctx.http.get(`/api/v1/enterprises/${firmA.id}/invitations`).set(bearer(ownerA)).expect(200)).body).toEqual([]);
+      expect((await ctx.http.get(`/api/v1/enterprises/${firmA.id}/invitations`).set(bearer(ownerA)).expect(200)).body).toEqual(
+        [],
+      );
       const audit = await ctx.dataSource.query(
         `SELECT action FROM audit_log WHERE entity_type = 'enterprise' AND entity_id = $1 AND action LIKE 'enterprise.member_%' ORDER BY seq`,
         [firmA.id],
@@ -488,7 +509,10 @@ describe('enterprise registry: registration, profile, members, directory', () =>
       expect(pending.map((i: { email: string }) => i.email).sort()).toEqual(['nobody-yet@anphat.vn', 'officer@test.vn']);
       // The holder of the known address cannot be pulled into the firm, even with a working link.
       const token = await invitationToken(ctx, 'officer@test.vn');
-      const taken = await ctx.http.post('/api/v1/auth/invitations/accept').send({ token, password: 'An Phat ke toan 2026' }).expect(409);
+      const taken = await ctx.http
+        .post('/api/v1/auth/invitations/accept')
+        .send({ token, password: 'An Phat ke toan 2026' })
+        .expect(409);
       expect(taken.body.code).toBe('EMAIL_TAKEN');
       const [officerRow] = await ctx.dataSource.query(`SELECT organization_id FROM users WHERE email = 'officer@test.vn'`);
       expect(officerRow.organization_id).not.toBe(firmA.id);

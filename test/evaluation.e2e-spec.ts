@@ -5,7 +5,15 @@ import { EvaluationRemindersService } from '@app/evaluation';
 import releaseSchema from '../libs/ocds/schema/release-schema.json';
 import packageSchema from '../libs/ocds/schema/release-package-schema.json';
 import { bearer, createUser, login, startApp, TestContext } from './harness';
-import { createDepartmentWithOfficer, createPublishedProblem, createVerifiedEnterprise, passDeadlineAndGrace, TestDepartment, TestFirm, TEST_RUBRIC } from './factories';
+import {
+  createDepartmentWithOfficer,
+  createPublishedProblem,
+  createVerifiedEnterprise,
+  passDeadlineAndGrace,
+  TestDepartment,
+  TestFirm,
+  TEST_RUBRIC,
+} from './factories';
 
 const CRITERIA = TEST_RUBRIC.criteria.map((c) => c.key);
 
@@ -377,11 +385,29 @@ describe('evaluation and award', () => {
 
     // Each bidder sees its own scores and rank, evaluators unnamed.
     const ownA = await api().get(`/api/v1/proposals/${pa}`).set(bearer(fa.token)).expect(200);
-    expect(ownA.body.evaluation).toMatchObject({ outcome: 'awarded', status: 'not_awarded', rank: 1, finalScore: 80, passed: true, passMark: 60, rankedCount: 2 });
-    expect(ownA.body.evaluation.evaluators.map((e: { label: string }) => e.label)).toEqual(['Chuyên gia 1', 'Chuyên gia 2', 'Chuyên gia 3']);
+    expect(ownA.body.evaluation).toMatchObject({
+      outcome: 'awarded',
+      status: 'not_awarded',
+      rank: 1,
+      finalScore: 80,
+      passed: true,
+      passMark: 60,
+      rankedCount: 2,
+    });
+    expect(ownA.body.evaluation.evaluators.map((e: { label: string }) => e.label)).toEqual([
+      'Chuyên gia 1',
+      'Chuyên gia 2',
+      'Chuyên gia 3',
+    ]);
     const ownAEn = await api().get(`/api/v1/proposals/${pa}`).set(bearer(fa.token)).set('Accept-Language', 'en').expect(200);
-    expect(ownAEn.body.evaluation.evaluators.map((e: { label: string }) => e.label)).toEqual(['Expert 1', 'Expert 2', 'Expert 3']);
-    expect(ownA.body.evaluation.evaluators[0].scores).toEqual(CRITERIA.map((c) => expect.objectContaining({ criterion: c, score: 8, comment: 'Nhận xét 8' })));
+    expect(ownAEn.body.evaluation.evaluators.map((e: { label: string }) => e.label)).toEqual([
+      'Expert 1',
+      'Expert 2',
+      'Expert 3',
+    ]);
+    expect(ownA.body.evaluation.evaluators[0].scores).toEqual(
+      CRITERIA.map((c) => expect.objectContaining({ criterion: c, score: 8, comment: 'Nhận xét 8' })),
+    );
     expect(JSON.stringify(ownA.body.evaluation)).not.toContain(e1.id);
     expect(JSON.stringify(ownA.body.evaluation)).not.toContain('Bạch Đằng');
     const ownC = await api().get(`/api/v1/proposals/${pc}`).set(bearer(fc.token)).expect(200);

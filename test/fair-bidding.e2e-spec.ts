@@ -65,10 +65,14 @@ describe('fair bidding', () => {
 
   const api = () => ctx.http;
   const audit = async (query = '') =>
-    (await api().get(`/api/v1/audit?limit=100${query}`).set(bearer(adminToken)).expect(200)).body as { items: AuditItem[]; nextCursor: string | null };
+    (await api().get(`/api/v1/audit?limit=100${query}`).set(bearer(adminToken)).expect(200)).body as {
+      items: AuditItem[];
+      nextCursor: string | null;
+    };
   /** Rows newer than `since` only: the log is shared with the suites that ran before this one. */
   const auditSince = async (since: number, query = '') => (await audit(query)).items.filter((i) => i.seq > since);
-  const verify = async () => (await api().get('/api/v1/audit/verify').set(bearer(adminToken)).expect(200)).body as { valid: boolean; checked: number };
+  const verify = async () =>
+    (await api().get('/api/v1/audit/verify').set(bearer(adminToken)).expect(200)).body as { valid: boolean; checked: number };
   const submit = (firm: TestFirm, problemId: string, body: object) =>
     api().post(`/api/v1/problems/${problemId}/proposals`).set(bearer(firm.token)).send(body);
   const amend = (problemId: string, changes: object, reason = 'Bổ sung yêu cầu kỹ thuật') =>
@@ -77,7 +81,8 @@ describe('fair bidding', () => {
     await passDeadlineAndGrace(ctx, problemId);
     expect(await ctx.app.get(ProblemDeadlinesService).close(problemId)).toBe('closed');
   };
-  const newestSeq = async () => (await ctx.dataSource.query<{ n: string }[]>(`SELECT coalesce(max(seq), 0)::text AS n FROM audit_log`))[0].n;
+  const newestSeq = async () =>
+    (await ctx.dataSource.query<{ n: string }[]>(`SELECT coalesce(max(seq), 0)::text AS n FROM audit_log`))[0].n;
   const dbAuditMentions = async (ids: string[], sinceSeq = '0') =>
     (
       await ctx.dataSource.query<{ n: number }[]>(
@@ -103,9 +108,23 @@ describe('fair bidding', () => {
     await api().put(`/api/v1/proposals/${a.body.id}`).set(bearer(firmA.token)).send(bid('A2')).expect(200);
     const b = await submit(firmB, problemId, bid('B')).expect(201);
     await api().post(`/api/v1/proposals/${b.body.id}/withdraw`).set(bearer(firmB.token)).expect(200);
-    const question = await api().post(`/api/v1/problems/${problemId}/questions`).set(bearer(firmC.token)).send({ question: 'Dữ liệu có sẵn ở định dạng nào?' }).expect(201);
+    const question = await api()
+      .post(`/api/v1/problems/${problemId}/questions`)
+      .set(bearer(firmC.token))
+      .send({ question: 'Dữ liệu có sẵn ở định dạng nào?' })
+      .expect(201);
 
-    const secrets = [a.body.id, b.body.id, upload.body.id, firmA.memberId, firmB.memberId, firmC.memberId, firmA.id, firmB.id, firmC.id];
+    const secrets = [
+      a.body.id,
+      b.body.id,
+      upload.body.id,
+      firmA.memberId,
+      firmB.memberId,
+      firmC.memberId,
+      firmA.id,
+      firmB.id,
+      firmC.id,
+    ];
     // Through the API, as the admin: no row, whatever the filter; the count of rows and the chain
     // grew by the question only (which names no firm).
     const all = await audit();
@@ -139,11 +158,14 @@ describe('fair bidding', () => {
     const names = ['Bến Bính', 'Hạ Long Số', 'Kiến An Data'];
     for (const n of toDepartment) for (const secret of [...secrets, ...names]) expect(n.row).not.toContain(secret);
     // Other roles cannot read the log at all.
-    for (const token of [dept.token, firmA.token, evaluators[0].token]) await api().get('/api/v1/audit').set(bearer(token)).expect(403);
+    for (const token of [dept.token, firmA.token, evaluators[0].token])
+      await api().get('/api/v1/audit').set(bearer(token)).expect(403);
 
     // The proposals open (deadline + grace, then closing): the held entries join the chain, in order.
     await openProposals(problemId);
-    const opened = (await audit('&entityType=proposal')).items.filter((i) => i.entityId === a.body.id || i.entityId === b.body.id).reverse();
+    const opened = (await audit('&entityType=proposal')).items
+      .filter((i) => i.entityId === a.body.id || i.entityId === b.body.id)
+      .reverse();
     expect(opened.map((i) => [i.action, i.actorId, i.entityId])).toEqual([
       ['proposal.submitted', firmA.memberId, a.body.id],
       ['proposal.revised', firmA.memberId, a.body.id],
@@ -161,7 +183,11 @@ describe('fair bidding', () => {
     const problemId = await createPublishedProblem(ctx, dept, { deadlineIn: '1 hour' });
     const since = await newestSeq();
     const a = await submit(firmA, problemId, bid('CANCELLED')).expect(201);
-    await api().post(`/api/v1/problems/${problemId}/cancel`).set(bearer(dept.token)).send({ reason: 'Thay đổi kế hoạch' }).expect(200);
+    await api()
+      .post(`/api/v1/problems/${problemId}/cancel`)
+      .set(bearer(dept.token))
+      .send({ reason: 'Thay đổi kế hoạch' })
+      .expect(200);
     expect(await dbAuditMentions([a.body.id, firmA.memberId, firmA.id], since)).toBe(0);
     const anchor = (await audit('&action=audit.sealed_anchored')).items.find((i) => i.entityId === problemId);
     expect(anchor?.after).toEqual({ scope: 'bids', digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
@@ -196,7 +222,11 @@ describe('fair bidding', () => {
     }
     await score(evaluators[0], 9);
     await score(evaluators[1], 4);
-    for (const query of ['&action=scores.saved', '&action=scores.submitted', `&actorId=${evaluators[0].id}&entityType=proposal`]) {
+    for (const query of [
+      '&action=scores.saved',
+      '&action=scores.submitted',
+      `&actorId=${evaluators[0].id}&entityType=proposal`,
+    ]) {
       expect({ query, items: await auditSince(since, query) }).toEqual({ query, items: [] });
     }
     expect((await audit(`&entityId=${a.body.id}`)).items.map((i) => i.action)).not.toContain('scores.submitted');
@@ -213,16 +243,23 @@ describe('fair bidding', () => {
     expect(shorter.body.code).toBe('DEADLINE_SHORTENED');
     const slightlyShorter = await amend(problemId, { deadline: inDays(19) }).expect(400);
     expect(slightlyShorter.body.code).toBe('DEADLINE_SHORTENED');
-    const questions = await amend(problemId, { clarificationDeadline: new Date(Date.now() + 3_600_000).toISOString() }).expect(400);
+    const questions = await amend(problemId, { clarificationDeadline: new Date(Date.now() + 3_600_000).toISOString() }).expect(
+      400,
+    );
     expect(questions.body).toMatchObject({ code: 'CLARIFICATION_DEADLINE_INVALID', details: { reason: 'shortened' } });
-    const [{ n }] = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM problem_amendments WHERE problem_id = $1`, [problemId]);
+    const [{ n }] = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM problem_amendments WHERE problem_id = $1`, [
+      problemId,
+    ]);
     expect(n).toBe(0);
 
     const longer = await amend(problemId, { deadline: inDays(25), clarificationDeadline: inDays(21) }).expect(201);
     expect(longer.body.amendment.number).toBe(1);
 
     // Between the deadline and the end of the grace the problem is still "published", but closed to amendments.
-    await ctx.dataSource.query(`UPDATE problems SET clarification_deadline = now() - interval '1 second', deadline = now() WHERE id = $1`, [problemId]);
+    await ctx.dataSource.query(
+      `UPDATE problems SET clarification_deadline = now() - interval '1 second', deadline = now() WHERE id = $1`,
+      [problemId],
+    );
     const late = await amend(problemId, { expectedResults: 'Thêm chỉ tiêu' }).expect(409);
     expect(late.body.code).toBe('PROBLEM_STATUS_CONFLICT');
   });
@@ -233,15 +270,28 @@ describe('fair bidding', () => {
     const b = await submit(firmB, problemId, bid('SILENT')).expect(201);
     const c = await submit(firmC, problemId, bid('REVISES')).expect(201);
     expect(a.body.receipt.amendmentNumber).toBe(0);
-    const nothing = await api().post(`/api/v1/proposals/${a.body.id}/confirm`).set(bearer(firmA.token)).send({ amendmentNumber: 1 }).expect(409);
+    const nothing = await api()
+      .post(`/api/v1/proposals/${a.body.id}/confirm`)
+      .set(bearer(firmA.token))
+      .send({ amendmentNumber: 1 })
+      .expect(409);
     expect(nothing.body.code).toBe('NOTHING_TO_CONFIRM');
 
     await amend(problemId, { expectedResults: 'Giảm 60% thời gian xử lý' }).expect(201);
     await amend(problemId, { summary: 'Tóm tắt đã sửa' }).expect(201);
     const mine = await api().get(`/api/v1/proposals/${a.body.id}`).set(bearer(firmA.token)).expect(200);
-    expect(mine.body).toMatchObject({ madeAgainstAmendment: 0, confirmedAmendment: 0, latestAmendment: 2, needsConfirmation: true });
+    expect(mine.body).toMatchObject({
+      madeAgainstAmendment: 0,
+      confirmedAmendment: 0,
+      latestAmendment: 2,
+      needsConfirmation: true,
+    });
 
-    const old = await api().post(`/api/v1/proposals/${a.body.id}/confirm`).set(bearer(firmA.token)).send({ amendmentNumber: 1 }).expect(409);
+    const old = await api()
+      .post(`/api/v1/proposals/${a.body.id}/confirm`)
+      .set(bearer(firmA.token))
+      .send({ amendmentNumber: 1 })
+      .expect(409);
     expect(old.body).toMatchObject({ code: 'AMENDMENT_NOT_LATEST', details: { latestAmendment: 2 } });
     // The same code in the reader's language: Vietnamese by default, English on request.
     expect(old.body.message).toBe('Văn bản sửa đổi lần 2 là văn bản mới nhất; vui lòng đọc và xác nhận văn bản đó.');
@@ -251,12 +301,19 @@ describe('fair bidding', () => {
       .set('Accept-Language', 'en')
       .send({ amendmentNumber: 1 })
       .expect(409);
-    expect(oldEn.body).toMatchObject({ code: 'AMENDMENT_NOT_LATEST', message: 'Amendment 2 is the latest; read it and confirm that one.' });
+    expect(oldEn.body).toMatchObject({
+      code: 'AMENDMENT_NOT_LATEST',
+      message: 'Amendment 2 is the latest; read it and confirm that one.',
+    });
     // Another firm cannot confirm (or learn about) A's bid.
     await api().post(`/api/v1/proposals/${a.body.id}/confirm`).set(bearer(firmB.token)).send({ amendmentNumber: 2 }).expect(404);
     await api().post(`/api/v1/proposals/${a.body.id}/confirm`).set(bearer(dept.token)).send({ amendmentNumber: 2 }).expect(403);
 
-    const confirmed = await api().post(`/api/v1/proposals/${a.body.id}/confirm`).set(bearer(firmA.token)).send({ amendmentNumber: 2 }).expect(200);
+    const confirmed = await api()
+      .post(`/api/v1/proposals/${a.body.id}/confirm`)
+      .set(bearer(firmA.token))
+      .send({ amendmentNumber: 2 })
+      .expect(200);
     expect(confirmed.body).toEqual({
       proposalId: a.body.id,
       version: 1,
@@ -264,7 +321,11 @@ describe('fair bidding', () => {
       confirmedAt: expect.any(String),
       sha256: a.body.receipt.sha256,
     });
-    const again = await api().post(`/api/v1/proposals/${a.body.id}/confirm`).set(bearer(firmA.token)).send({ amendmentNumber: 2 }).expect(200);
+    const again = await api()
+      .post(`/api/v1/proposals/${a.body.id}/confirm`)
+      .set(bearer(firmA.token))
+      .send({ amendmentNumber: 2 })
+      .expect(200);
     expect(again.body).toEqual(confirmed.body);
     const revised = await api().put(`/api/v1/proposals/${c.body.id}`).set(bearer(firmC.token)).send(bid('REVISED')).expect(200);
     expect(revised.body.receipt.amendmentNumber).toBe(2);
@@ -273,11 +334,19 @@ describe('fair bidding', () => {
     await api().get(`/api/v1/problems/${problemId}/proposals`).set(bearer(dept.token)).expect(403);
     await openProposals(problemId);
     const list = await api().get(`/api/v1/problems/${problemId}/proposals`).set(bearer(dept.token)).expect(200);
-    const byId = new Map((list.body.items as { id: string; needsConfirmation: boolean; confirmedAmendment: number; madeAgainstAmendment: number }[]).map((p) => [p.id, p]));
+    const byId = new Map(
+      (
+        list.body.items as { id: string; needsConfirmation: boolean; confirmedAmendment: number; madeAgainstAmendment: number }[]
+      ).map((p) => [p.id, p]),
+    );
     expect(byId.get(a.body.id)).toMatchObject({ needsConfirmation: false, confirmedAmendment: 2, madeAgainstAmendment: 0 });
     expect(byId.get(b.body.id)).toMatchObject({ needsConfirmation: true, confirmedAmendment: 0, madeAgainstAmendment: 0 });
     expect(byId.get(c.body.id)).toMatchObject({ needsConfirmation: false, confirmedAmendment: 2, madeAgainstAmendment: 2 });
-    const late = await api().post(`/api/v1/proposals/${b.body.id}/confirm`).set(bearer(firmB.token)).send({ amendmentNumber: 2 }).expect(409);
+    const late = await api()
+      .post(`/api/v1/proposals/${b.body.id}/confirm`)
+      .set(bearer(firmB.token))
+      .send({ amendmentNumber: 2 })
+      .expect(409);
     expect(late.body.code).toBe('PROPOSAL_DEADLINE_PASSED');
     // The confirmation is in the audit log now that the bids are open.
     expect((await audit('&action=proposal.confirmed')).items.map((i) => i.entityId)).toContain(a.body.id);

@@ -121,7 +121,9 @@ describe('fuzzing every operation from the OpenAPI document', () => {
       default: {
         const min = schema.minLength ?? 0;
         const base = 'Giải pháp số Hải Phòng ';
-        return base.repeat(Math.ceil(Math.max(min, 8) / base.length)).slice(0, Math.max(min, Math.min(schema.maxLength ?? 40, 40)));
+        return base
+          .repeat(Math.ceil(Math.max(min, 8) / base.length))
+          .slice(0, Math.max(min, Math.min(schema.maxLength ?? 40, 40)));
       }
     }
   }
@@ -137,7 +139,10 @@ describe('fuzzing every operation from the OpenAPI document', () => {
       for (const key of Object.keys(obj)) {
         const v = obj[key];
         out.push({ label: `${key}: null`, payload: json({ ...obj, [key]: null }) });
-        out.push({ label: `${key}: wrong type`, payload: json({ ...obj, [key]: typeof v === 'string' ? 12345 : 'not-a-number' }) });
+        out.push({
+          label: `${key}: wrong type`,
+          payload: json({ ...obj, [key]: typeof v === 'string' ? 12345 : 'not-a-number' }),
+        });
         if (typeof v === 'string') {
           out.push({ label: `${key}: NUL`, payload: json({ ...obj, [key]: NUL }) });
           out.push({ label: `${key}: lone surrogate`, payload: json({ ...obj, [key]: LONE_SURROGATE }) });
@@ -148,7 +153,8 @@ describe('fuzzing every operation from the OpenAPI document', () => {
           out.push({ label: `${key}: 1e-300`, payload: json({ ...obj, [key]: 1e-300 }) });
           out.push({ label: `${key}: -1`, payload: json({ ...obj, [key]: -1 }) });
         }
-        if (Array.isArray(v)) out.push({ label: `${key}: 2000 items`, payload: json({ ...obj, [key]: Array(2000).fill(v[0] ?? 'x') }) });
+        if (Array.isArray(v))
+          out.push({ label: `${key}: 2000 items`, payload: json({ ...obj, [key]: Array(2000).fill(v[0] ?? 'x') }) });
         if (v && typeof v === 'object') out.push({ label: `${key}: string`, payload: json({ ...obj, [key]: 'x' }) });
       }
     }
@@ -163,7 +169,9 @@ describe('fuzzing every operation from the OpenAPI document', () => {
   const badIds = ['not-a-uuid', '%00', '%ED%A0%80', '1e30', "1'%20OR%201=1", 'x'.repeat(300)];
   const badCursors = [
     Buffer.from(JSON.stringify({ createdAt: 5, id: [] })).toString('base64url'),
-    Buffer.from(JSON.stringify({ name: { a: 1 }, id: 'x', s: 'newest', k: 'abc', seq: 'x', code: 1, at: 'y' })).toString('base64url'),
+    Buffer.from(JSON.stringify({ name: { a: 1 }, id: 'x', s: 'newest', k: 'abc', seq: 'x', code: 1, at: 'y' })).toString(
+      'base64url',
+    ),
     'garbage',
     '%00',
   ];
@@ -233,7 +241,12 @@ describe('fuzzing every operation from the OpenAPI document', () => {
           // Every role gets the full set on the first operations; a random share after that keeps the run quick.
           for (const m of bodyMutations(body)) {
             if (role !== 'anonymous' && role !== 'admin' && m.label !== 'valid' && random() < 0.5) continue;
-            await send(`${role} ${m.label}`, { method, url: base(), headers: { ...headers, 'content-type': 'application/json' }, payload: m.payload });
+            await send(`${role} ${m.label}`, {
+              method,
+              url: base(),
+              headers: { ...headers, 'content-type': 'application/json' },
+              payload: m.payload,
+            });
           }
         } else {
           await send(`${role} valid`, { method, url: base(), headers });
@@ -246,18 +259,38 @@ describe('fuzzing every operation from the OpenAPI document', () => {
           await send(`${role} ${p.name}=1e30`, { method, url: `${url()}?${p.name}=1e30`, headers });
           await send(`${role} ${p.name}[]`, { method, url: `${url()}?${p.name}=a&${p.name}=b`, headers });
         }
-        if (hasCursor) for (const c of badCursors) await send(`${role} bad cursor`, { method, url: `${url()}?cursor=${c}`, headers });
+        if (hasCursor)
+          for (const c of badCursors) await send(`${role} bad cursor`, { method, url: `${url()}?cursor=${c}`, headers });
         if (/\{\w+\}/.test(path)) {
-          for (const bad of badIds) await send(`${role} bad id ${bad.slice(0, 12)}`, { method, url: `/api${fillPath(path, params, bad)}`.replace('/api/api', '/api'), headers });
+          for (const bad of badIds)
+            await send(`${role} bad id ${bad.slice(0, 12)}`, {
+              method,
+              url: `/api${fillPath(path, params, bad)}`.replace('/api/api', '/api'),
+              headers,
+            });
         }
         if (isMultipart) {
           const malformed: [string, string, string][] = [
             ['no boundary', 'multipart/form-data', '--x\r\n'],
-            ['truncated', 'multipart/form-data; boundary=XyZ', '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 trunc'],
+            [
+              'truncated',
+              'multipart/form-data; boundary=XyZ',
+              '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 trunc',
+            ],
             ['bad header', 'multipart/form-data; boundary=XyZ', '--XyZ\r\nGarbage\r\n\r\nzz\r\n--XyZ--\r\n'],
-            ['NUL filename', 'multipart/form-data; boundary=XyZ', '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a\u0000.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\r\n--XyZ--\r\n'],
+            [
+              'NUL filename',
+              'multipart/form-data; boundary=XyZ',
+              '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a\u0000.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\r\n--XyZ--\r\n',
+            ],
           ];
-          for (const [label, type, payload] of malformed) await send(`${role} multipart ${label}`, { method, url: url(), headers: { ...headers, 'content-type': type }, payload });
+          for (const [label, type, payload] of malformed)
+            await send(`${role} multipart ${label}`, {
+              method,
+              url: url(),
+              headers: { ...headers, 'content-type': type },
+              payload,
+            });
         }
       }
     }

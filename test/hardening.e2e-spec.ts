@@ -1,6 +1,12 @@
 import { Redis } from 'ioredis';
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- pg ships no types; only Client is used
-const { Client } = require('pg') as { Client: new (o: { connectionString: string }) => { connect(): Promise<void>; query(sql: string, params?: unknown[]): Promise<unknown>; end(): Promise<void> } };
+const { Client } = require('pg') as {
+  Client: new (o: { connectionString: string }) => {
+    connect(): Promise<void>;
+    query(sql: string, params?: unknown[]): Promise<unknown>;
+    end(): Promise<void>;
+  };
+};
 import { stat } from 'node:fs/promises';
 import { bearer, createDepartment, createUser, login, PASSWORD, startApp, TestContext } from './harness';
 import { registerAndConfirm, registrationBody } from './enterprise-fixtures';
@@ -72,14 +78,19 @@ describe('hardening: bad input, accounts, outages', () => {
     });
 
     it('validates the login body before any password work', async () => {
-      const wrongType = await ctx.http.post('/api/v1/auth/login').send({ email: 'hard-admin@city.test.vn', password: 123 }).expect(400);
+      const wrongType = await ctx.http
+        .post('/api/v1/auth/login')
+        .send({ email: 'hard-admin@city.test.vn', password: 123 })
+        .expect(400);
       expect(wrongType.body.code).toBe('VALIDATION_FAILED');
       const unknown = await ctx.http
         .post('/api/v1/auth/login')
         .send({ email: 'hard-admin@city.test.vn', password: PASSWORD, isAdmin: true })
         .expect(400);
       expect(unknown.body.code).toBe('VALIDATION_FAILED');
-      const [{ n }] = await ctx.dataSource.query(`SELECT failed_login_count AS n FROM users WHERE email = 'hard-admin@city.test.vn'`);
+      const [{ n }] = await ctx.dataSource.query(
+        `SELECT failed_login_count AS n FROM users WHERE email = 'hard-admin@city.test.vn'`,
+      );
       expect(n).toBe(0);
     });
 
@@ -89,7 +100,10 @@ describe('hardening: bad input, accounts, outages', () => {
       const problemId = await createPublishedProblem(ctx, dept);
       const cases: [string, string][] = [
         ['multipart/form-data', '--x\r\n'],
-        ['multipart/form-data; boundary=XyZ', '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4 trunc'],
+        [
+          'multipart/form-data; boundary=XyZ',
+          '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4 trunc',
+        ],
       ];
       for (const [type, payload] of cases) {
         const res = await ctx.app.inject({
@@ -113,14 +127,20 @@ describe('hardening: bad input, accounts, outages', () => {
       ['HaiPhong-2026!', 'contains_product_name'],
       ['my marketplace pass', 'contains_product_name'],
     ])('refuses %s (%s)', async (password, reason) => {
-      const res = await ctx.http.post('/api/v1/auth/register-enterprise').send({ ...registrationBody(), password }).expect(400);
+      const res = await ctx.http
+        .post('/api/v1/auth/register-enterprise')
+        .send({ ...registrationBody(), password })
+        .expect(400);
       expect(res.body.code).toBe('PASSWORD_TOO_WEAK');
       expect(res.body.details[0].errors).toEqual([reason]);
     });
 
     it('refuses a password built from the e-mail', async () => {
       const body = registrationBody({ email: 'nguyenthanhlong@firm.vn' });
-      const res = await ctx.http.post('/api/v1/auth/register-enterprise').send({ ...body, password: 'nguyenthanhlong#77' }).expect(400);
+      const res = await ctx.http
+        .post('/api/v1/auth/register-enterprise')
+        .send({ ...body, password: 'nguyenthanhlong#77' })
+        .expect(400);
       expect(res.body.details[0].errors).toEqual(['contains_email']);
       expect(res.body.message).toBe('Mật khẩu không được chứa địa chỉ thư điện tử của bạn hoặc phần tên trong địa chỉ đó.');
     });
@@ -130,7 +150,10 @@ describe('hardening: bad input, accounts, outages', () => {
       const long = decomposed.repeat(10).slice(0, 128);
       const body = registrationBody();
       expect((await registerAndConfirm(ctx, { ...body, password: long })).status).toBe(201);
-      await ctx.http.post('/api/v1/auth/login').send({ email: body.email, password: long.normalize('NFC') }).expect(200);
+      await ctx.http
+        .post('/api/v1/auth/login')
+        .send({ email: body.email, password: long.normalize('NFC') })
+        .expect(200);
     });
   });
 
@@ -143,10 +166,16 @@ describe('hardening: bad input, accounts, outages', () => {
         for (let i = 0; i < 6; i++) {
           const started = Date.now();
           const res = await ctx.http.post('/api/v1/auth/login').send({ email, password: 'wrong-password-x' });
-          answers[email].push({ status: res.status, code: res.body.code, retry: 'retry-after' in res.headers, ms: Date.now() - started });
+          answers[email].push({
+            status: res.status,
+            code: res.body.code,
+            retry: 'retry-after' in res.headers,
+            ms: Date.now() - started,
+          });
         }
       }
-      const shape = (xs: { status: number; code: string; retry: boolean }[]) => xs.map(({ status, code, retry }) => ({ status, code, retry }));
+      const shape = (xs: { status: number; code: string; retry: boolean }[]) =>
+        xs.map(({ status, code, retry }) => ({ status, code, retry }));
       expect(shape(answers['nobody-here@firm.test.vn'])).toEqual(shape(answers['known@firm.test.vn']));
       expect(answers['known@firm.test.vn'][5]).toMatchObject({ status: 429, code: 'ACCOUNT_LOCKED' });
       // Both paths do one argon2 verification: similar timing (generous bound for a shared CI machine).
@@ -238,8 +267,16 @@ describe('hardening: bad input, accounts, outages', () => {
       try {
         const address = server!.address() as { port: number };
         const text = await (await fetch(`http://127.0.0.1:${address.port}/metrics`)).text();
-        expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/departments",status="200"\} \d+/);
-        for (const name of ['queue_jobs{queue="mail",state="waiting"}', 'outbox_lag_seconds', 'outbox_pending', 'db_pool_connections{state="total"}', 'audit_log_write_seconds_count']) {
+        expect(text).toMatch(
+          /http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/departments",status="200"\} \d+/,
+        );
+        for (const name of [
+          'queue_jobs{queue="mail",state="waiting"}',
+          'outbox_lag_seconds',
+          'outbox_pending',
+          'db_pool_connections{state="total"}',
+          'audit_log_write_seconds_count',
+        ]) {
           expect(text).toContain(name);
         }
         const health = await fetch(`http://127.0.0.1:${address.port}/health`);
@@ -254,12 +291,16 @@ describe('hardening: bad input, accounts, outages', () => {
       const firm = await createVerifiedEnterprise(ctx);
       const anonymous = await ctx.http.get('/api/admin/queues').expect(401);
       expect(anonymous.body.code).toBe('UNAUTHENTICATED');
-      expect((await ctx.http.get('/api/admin/queues/api/queues').set(bearer(firm.token)).expect(403)).body.code).toBe('ROLE_FORBIDDEN');
+      expect((await ctx.http.get('/api/admin/queues/api/queues').set(bearer(firm.token)).expect(403)).body.code).toBe(
+        'ROLE_FORBIDDEN',
+      );
       await ctx.http.get('/api/admin/queues').set('Authorization', 'Bearer forged.token.here').expect(401);
       const page = await ctx.http.get('/api/admin/queues').set(bearer(admin)).expect(200);
       expect(page.text).toContain('<html');
       const api = await ctx.http.get('/api/admin/queues/api/queues').set(bearer(admin)).expect(200);
-      expect(api.body.queues.map((q: { name: string }) => q.name)).toEqual(expect.arrayContaining(['mail', 'notifications', 'problems', 'evaluation']));
+      expect(api.body.queues.map((q: { name: string }) => q.name)).toEqual(
+        expect.arrayContaining(['mail', 'notifications', 'problems', 'evaluation']),
+      );
       // A browser tab: the session endpoint (admins only) sets an HttpOnly cookie scoped to the dashboard.
       await ctx.http.post('/api/v1/admin/queues/session').set(bearer(firm.token)).expect(403);
       const session = await ctx.http.post('/api/v1/admin/queues/session').set(bearer(admin)).expect(204);
@@ -275,4 +316,3 @@ describe('hardening: bad input, accounts, outages', () => {
     });
   });
 });
-

@@ -25,8 +25,15 @@ describe('language: Vietnamese by default, English on request', () => {
     expect(other.body.message).toBe('Không tìm thấy bài toán này.');
 
     const unauthenticated = await ctx.http.get('/api/v1/me').expect(401);
-    expect(unauthenticated.body).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringContaining('Vui lòng đăng nhập') });
-    const wrong = await ctx.http.post('/api/v1/auth/login').set('Accept-Language', 'en').send({ email: 'admin@lang.vn', password: 'not it at all' }).expect(401);
+    expect(unauthenticated.body).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: expect.stringContaining('Vui lòng đăng nhập'),
+    });
+    const wrong = await ctx.http
+      .post('/api/v1/auth/login')
+      .set('Accept-Language', 'en')
+      .send({ email: 'admin@lang.vn', password: 'not it at all' })
+      .expect(401);
     expect(wrong.body).toEqual({ statusCode: 401, code: 'INVALID_CREDENTIALS', message: 'The e-mail or password is wrong.' });
     const route = await ctx.http.get('/api/v1/nowhere').expect(404);
     expect(route.body).toEqual({ statusCode: 404, code: 'ROUTE_NOT_FOUND', message: 'Không có địa chỉ này trong API.' });
@@ -37,12 +44,16 @@ describe('language: Vietnamese by default, English on request', () => {
     const vi = await ctx.http.post('/api/v1/users').set(bearer(admin)).send(body).expect(400);
     expect(vi.body.code).toBe('VALIDATION_FAILED');
     expect(vi.body.message).toBe('Yêu cầu không hợp lệ.');
-    const byField = Object.fromEntries((vi.body.details as { field: string; errors: string[] }[]).map((d) => [d.field, d.errors]));
+    const byField = Object.fromEntries(
+      (vi.body.details as { field: string; errors: string[] }[]).map((d) => [d.field, d.errors]),
+    );
     expect(byField.email).toContain('Địa chỉ thư điện tử phải là địa chỉ thư điện tử hợp lệ.');
     expect(byField.fullName).toContain('Họ và tên không được dài quá 200 ký tự.');
     expect(byField.extra).toContain('Không chấp nhận trường extra trong yêu cầu này.');
     const en = await ctx.http.post('/api/v1/users').set(bearer(admin)).set('Accept-Language', 'en').send(body).expect(400);
-    const enByField = Object.fromEntries((en.body.details as { field: string; errors: string[] }[]).map((d) => [d.field, d.errors]));
+    const enByField = Object.fromEntries(
+      (en.body.details as { field: string; errors: string[] }[]).map((d) => [d.field, d.errors]),
+    );
     expect(enByField.fullName).toContain('full name must be at most 200 characters long.');
   });
 
@@ -53,13 +64,18 @@ describe('language: Vietnamese by default, English on request', () => {
       .send({ email: 'o@lang.vn', fullName: 'Trần Thị B', role: 'officer' })
       .expect(400);
     expect(res.body).toEqual({ statusCode: 400, code: 'DEPARTMENT_REQUIRED', message: 'Cán bộ phải thuộc một cơ quan.' });
-    const forbidden = await ctx.http.get('/api/v1/users').set(bearer(await officerToken())).expect(403);
+    const forbidden = await ctx.http
+      .get('/api/v1/users')
+      .set(bearer(await officerToken()))
+      .expect(403);
     expect(forbidden.body.code).toBe('ROLE_FORBIDDEN');
     expect(forbidden.body.message).toContain('quản trị viên');
   });
 
   async function officerToken(): Promise<string> {
-    const [dept] = await ctx.dataSource.query<{ id: string }[]>(`INSERT INTO organizations (kind, name) VALUES ('department', 'Sở Tư pháp') RETURNING id`);
+    const [dept] = await ctx.dataSource.query<{ id: string }[]>(
+      `INSERT INTO organizations (kind, name) VALUES ('department', 'Sở Tư pháp') RETURNING id`,
+    );
     await createUser(ctx, { email: 'officer@lang.vn', role: 'officer', organizationId: dept.id });
     return login(ctx, 'officer@lang.vn');
   }
@@ -80,7 +96,11 @@ describe('language: Vietnamese by default, English on request', () => {
   });
 
   it('mails each person in their saved language, with a portal link built on PUBLIC_URL and none to the API', async () => {
-    const vi = await ctx.http.post('/api/v1/users').set(bearer(admin)).send({ email: 'new-vi@lang.vn', fullName: 'Lê Văn Dũng', role: 'evaluator' }).expect(201);
+    const vi = await ctx.http
+      .post('/api/v1/users')
+      .set(bearer(admin))
+      .send({ email: 'new-vi@lang.vn', fullName: 'Lê Văn Dũng', role: 'evaluator' })
+      .expect(201);
     const viMail = await eventually(async () => (await mailsTo('new-vi@lang.vn', startedAt)).at(0));
     expect(viMail).toContain('Kính gửi Ông/Bà Lê Văn Dũng');
     expect(viMail).toContain('Đặt mật khẩu');

@@ -415,7 +415,10 @@ describe('enterprise-density indicator', () => {
     // An <img> cannot send Accept-Language: ?lang= chooses, and the header works for API callers.
     const en = await ctx.http.get('/api/v1/indicators/enterprise-density/chart?from=2024-01&to=2025-06&lang=en').expect(200);
     expect(en.text ?? en.body.toString('utf8')).toContain('target 0.7');
-    const header = await ctx.http.get('/api/v1/indicators/enterprise-density/chart?from=2024-01&to=2025-06').set('Accept-Language', 'en').expect(200);
+    const header = await ctx.http
+      .get('/api/v1/indicators/enterprise-density/chart?from=2024-01&to=2025-06')
+      .set('Accept-Language', 'en')
+      .expect(200);
     expect(header.text ?? header.body.toString('utf8')).toContain('Digital-technology enterprises per 1,000 population');
   });
 

@@ -100,8 +100,14 @@ describe('outbox → queue → e-mail', () => {
 
   it('a registration mails a confirmation link to a new address, and only a notice to the holder of a known one', async () => {
     await ensureAreas(ctx);
-    await ctx.http.post('/api/v1/auth/register-enterprise').send(registrationBody({ email: 'new-owner@firm.vn' })).expect(202);
-    await ctx.http.post('/api/v1/auth/register-enterprise').send(registrationBody({ email: 'admin@test.vn' })).expect(202);
+    await ctx.http
+      .post('/api/v1/auth/register-enterprise')
+      .send(registrationBody({ email: 'new-owner@firm.vn' }))
+      .expect(202);
+    await ctx.http
+      .post('/api/v1/auth/register-enterprise')
+      .send(registrationBody({ email: 'admin@test.vn' }))
+      .expect(202);
     const confirmation = await eventually(() => mailTo('new-owner@firm.vn'));
     expect(confirmation).toContain('đã nhận yêu cầu đăng ký doanh nghiệp');
     const token = /register\/confirm\?token=([^\s&"<]+)/.exec(confirmation)?.[1];

@@ -31,7 +31,16 @@ describe('rotating DATA_MASTER_KEY', () => {
     const submitted = await ctx.http
       .post(`/api/v1/problems/${problemId}/proposals`)
       .set(bearer(firm.token))
-      .send({ approach: 'Cách tiếp cận XOAY', solution: 'Giải pháp', plan: 'Kế hoạch', team: 'Nhóm', price: 1000, durationMonths: 3, references: [], attachmentIds: [att.body.id] })
+      .send({
+        approach: 'Cách tiếp cận XOAY',
+        solution: 'Giải pháp',
+        plan: 'Kế hoạch',
+        team: 'Nhóm',
+        price: 1000,
+        durationMonths: 3,
+        references: [],
+        attachmentIds: [att.body.id],
+      })
       .expect(201);
     const proposalId = submitted.body.id as string;
 
@@ -50,13 +59,22 @@ describe('rotating DATA_MASTER_KEY', () => {
       `SELECT version, ciphertext, iv, auth_tag, key_for_problem, key_for_bidder FROM proposal_versions WHERE proposal_id = $1`,
       [proposalId],
     );
-    const [file] = await ctx.dataSource.query(`SELECT id, file_name_ciphertext, key_for_problem, key_for_bidder FROM proposal_attachments WHERE id = $1`, [att.body.id]);
+    const [file] = await ctx.dataSource.query(
+      `SELECT id, file_name_ciphertext, key_for_problem, key_for_bidder FROM proposal_attachments WHERE id = $1`,
+      [att.body.id],
+    );
     const readVersion = (opener: DataKeyOpener) =>
-      openParts(opener, { keyForProblem: version.key_for_problem, keyForBidder: version.key_for_bidder }, versionAad(proposalId, version.version), [
-        { iv: version.iv, tag: version.auth_tag, ciphertext: version.ciphertext },
-      ])[0]!.toString('utf8');
+      openParts(
+        opener,
+        { keyForProblem: version.key_for_problem, keyForBidder: version.key_for_bidder },
+        versionAad(proposalId, version.version),
+        [{ iv: version.iv, tag: version.auth_tag, ciphertext: version.ciphertext }],
+      )[0]!.toString('utf8');
     const readFileName = (opener: DataKeyOpener) =>
-      openParts(opener, { keyForProblem: file.key_for_problem, keyForBidder: file.key_for_bidder }, attachmentAad(file.id), [null, unpack(file.file_name_ciphertext)])[1]!.toString('utf8');
+      openParts(opener, { keyForProblem: file.key_for_problem, keyForBidder: file.key_for_bidder }, attachmentAad(file.id), [
+        null,
+        unpack(file.file_name_ciphertext),
+      ])[1]!.toString('utf8');
 
     // The firm's own copy opens with the new key only.
     expect(readVersion(keyringWith(newMaster).bidderOpener(firm.id))).toContain('Cách tiếp cận XOAY');
@@ -64,7 +82,9 @@ describe('rotating DATA_MASTER_KEY', () => {
     expect(() => readVersion(keyringWith(oldMaster).bidderOpener(firm.id))).toThrow();
 
     // After the deadline the problem key opens with the new master key, and still not before.
-    await expect(ctx.dataSource.transaction((m) => keyringWith(newMaster).openProblemKey(m, problemId))).rejects.toMatchObject({ code: 'PROPOSAL_SEALED' });
+    await expect(ctx.dataSource.transaction((m) => keyringWith(newMaster).openProblemKey(m, problemId))).rejects.toMatchObject({
+      code: 'PROPOSAL_SEALED',
+    });
     await passDeadlineAndGrace(ctx, problemId);
     const opener = await ctx.dataSource.transaction((m) => keyringWith(newMaster).openProblemKey(m, problemId));
     expect(readVersion(opener)).toContain('Cách tiếp cận XOAY');

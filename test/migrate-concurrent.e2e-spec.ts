@@ -33,7 +33,9 @@ describe('migrations started by several instances at once', () => {
     const db = new Client({ connectionString: url.toString() });
     await db.connect();
     try {
-      const rows = await db.query<{ name: string; n: number }>(`SELECT name, count(*)::int AS n FROM schema_migrations GROUP BY name`);
+      const rows = await db.query<{ name: string; n: number }>(
+        `SELECT name, count(*)::int AS n FROM schema_migrations GROUP BY name`,
+      );
       expect(rows.rows).toHaveLength(MIGRATIONS.length);
       expect(rows.rows.every((r) => r.n === 1)).toBe(true);
       // The lock is released: a later start finds the schema current at once.

@@ -24,7 +24,11 @@ type Operation = {
 /** The document is the contract the portal and outside clients are generated from. */
 describe('OpenAPI document', () => {
   let ctx: TestContext;
-  let document: { paths: Record<string, Record<string, Operation>>; tags: { name: string; description?: string }[]; servers?: unknown[] };
+  let document: {
+    paths: Record<string, Record<string, Operation>>;
+    tags: { name: string; description?: string }[];
+    servers?: unknown[];
+  };
   const operations: [string, string, Operation][] = [];
 
   beforeAll(async () => {
@@ -86,7 +90,9 @@ describe('OpenAPI document', () => {
   });
 
   it('documents errors with the one ErrorBody whose code lists every stable code', () => {
-    const schemas = (document as unknown as { components: { schemas: Record<string, { properties: { code: { enum: string[] } } }> } }).components.schemas;
+    const schemas = (
+      document as unknown as { components: { schemas: Record<string, { properties: { code: { enum: string[] } } }> } }
+    ).components.schemas;
     expect(schemas.ErrorBody.properties.code.enum.sort()).toEqual(Object.values(ErrorCode).sort());
     const errorResponses = operations.flatMap(([, , o]) => Object.entries(o.responses).filter(([s]) => /^[45]/.test(s)));
     expect(errorResponses.length).toBeGreaterThan(100);

@@ -3,7 +3,13 @@ import addFormats from 'ajv-formats';
 import releaseSchema from '../libs/ocds/schema/release-schema.json';
 import packageSchema from '../libs/ocds/schema/release-package-schema.json';
 import { bearer, createUser, startApp, TestContext } from './harness';
-import { createDepartmentWithOfficer, createPublishedProblem, createVerifiedEnterprise, TestDepartment, TestFirm } from './factories';
+import {
+  createDepartmentWithOfficer,
+  createPublishedProblem,
+  createVerifiedEnterprise,
+  TestDepartment,
+  TestFirm,
+} from './factories';
 import { award, createPanel, endStandstill, Panel, runCompetition } from './award-fixtures';
 
 const PROBLEM_KPIS = [
@@ -41,16 +47,30 @@ describe('outcome, track record and the catalogue of proven solutions', () => {
     await ctx.dataSource.query(`UPDATE problems SET kpis = $2::jsonb WHERE id = $1`, [c.problemId, JSON.stringify(PROBLEM_KPIS)]);
     await award(ctx, dept, c.problemId, c.proposals[0]);
     await endStandstill(ctx, c.problemId);
-    const orderId = (await api().post(`/api/v1/problems/${c.problemId}/order`).set(bearer(dept.token)).expect(201)).body.id as string;
-    const plan = { staged: false, milestones: [{ phase: 'single', deliverable: 'Hệ thống cấp phép trực tuyến', dueDate: '2027-06-30', amount: 600_000_000, kpis: [] }] };
+    const orderId = (await api().post(`/api/v1/problems/${c.problemId}/order`).set(bearer(dept.token)).expect(201)).body
+      .id as string;
+    const plan = {
+      staged: false,
+      milestones: [
+        { phase: 'single', deliverable: 'Hệ thống cấp phép trực tuyến', dueDate: '2027-06-30', amount: 600_000_000, kpis: [] },
+      ],
+    };
     await api().put(`/api/v1/orders/${orderId}/plan`).set(bearer(winner.token)).send(plan).expect(200);
     await api().post(`/api/v1/orders/${orderId}/agree`).set(bearer(winner.token)).send({ planVersion: 1 }).expect(200);
-    const started = (await api().post(`/api/v1/orders/${orderId}/agree`).set(bearer(dept.token)).send({ planVersion: 1 }).expect(200)).body;
+    const started = (
+      await api().post(`/api/v1/orders/${orderId}/agree`).set(bearer(dept.token)).send({ planVersion: 1 }).expect(200)
+    ).body;
     const m = started.milestones[0].id as string;
-    await api().post(`/api/v1/orders/${orderId}/milestones/${m}/submissions`).set(bearer(winner.token)).send({ text: 'Bàn giao hệ thống', kpiResults: [] }).expect(201);
+    await api()
+      .post(`/api/v1/orders/${orderId}/milestones/${m}/submissions`)
+      .set(bearer(winner.token))
+      .send({ text: 'Bàn giao hệ thống', kpiResults: [] })
+      .expect(201);
     // Before completion there is no outcome to record.
     await api().post(`/api/v1/orders/${orderId}/outcome`).set(bearer(dept.token)).send(outcome('yes')).expect(409);
-    expect((await api().post(`/api/v1/orders/${orderId}/milestones/${m}/accept`).set(bearer(dept.token)).expect(200)).body.status).toBe('completed');
+    expect(
+      (await api().post(`/api/v1/orders/${orderId}/milestones/${m}/accept`).set(bearer(dept.token)).expect(200)).body.status,
+    ).toBe('completed');
     return { problemId: c.problemId, orderId };
   }
   const outcome = (solved: 'yes' | 'partly' | 'no') => ({
@@ -66,11 +86,23 @@ describe('outcome, track record and the catalogue of proven solutions', () => {
     const { problemId, orderId } = await completedOrder();
     const url = `/api/v1/orders/${orderId}/outcome`;
     await api().post(url).set(bearer(winner.token)).send(outcome('yes')).expect(403);
-    expect((await api().post(url).set(bearer(otherDept.token)).send(outcome('yes')).expect(403)).body.code).toBe('ORDER_FORBIDDEN');
-    const missing = await api().post(url).set(bearer(dept.token)).send({ ...outcome('yes'), kpis: outcome('yes').kpis.slice(0, 1) }).expect(400);
+    expect((await api().post(url).set(bearer(otherDept.token)).send(outcome('yes')).expect(403)).body.code).toBe(
+      'ORDER_FORBIDDEN',
+    );
+    const missing = await api()
+      .post(url)
+      .set(bearer(dept.token))
+      .send({ ...outcome('yes'), kpis: outcome('yes').kpis.slice(0, 1) })
+      .expect(400);
     expect(missing.body.code).toBe('OUTCOME_KPIS_INVALID');
-    await api().post(url).set(bearer(dept.token)).send({ ...outcome('yes'), solved: 'maybe' }).expect(400);
-    expect((await api().post(`${url}/statement`).set(bearer(winner.token)).send({ statement: 'Sớm quá' }).expect(409)).body.code).toBe('OUTCOME_NOT_RECORDED');
+    await api()
+      .post(url)
+      .set(bearer(dept.token))
+      .send({ ...outcome('yes'), solved: 'maybe' })
+      .expect(400);
+    expect(
+      (await api().post(`${url}/statement`).set(bearer(winner.token)).send({ statement: 'Sớm quá' }).expect(409)).body.code,
+    ).toBe('OUTCOME_NOT_RECORDED');
 
     const recorded = (await api().post(url).set(bearer(dept.token)).send(outcome('partly')).expect(200)).body;
     expect(recorded.outcome).toMatchObject({ solved: 'partly', firmStatement: null });
@@ -85,7 +117,9 @@ describe('outcome, track record and the catalogue of proven solutions', () => {
     // Public on the problem's page: progress and outcome, without the bid's plan text.
     const pub = (await api().get(`/api/v1/problems/${problemId}/order`).expect(200)).body;
     expect(pub).toMatchObject({ status: 'completed', plan: null, outcome: { solved: 'partly', firmStatement: statement } });
-    const actions = (await ctx.dataSource.query<{ action: string }[]>(`SELECT action FROM audit_log WHERE entity_id = $1`, [orderId])).map((r) => r.action);
+    const actions = (
+      await ctx.dataSource.query<{ action: string }[]>(`SELECT action FROM audit_log WHERE entity_id = $1`, [orderId])
+    ).map((r) => r.action);
     expect(actions).toEqual(expect.arrayContaining(['order.outcome_recorded', 'order.firm_statement']));
 
     // Open data: the contract (value, period, milestones) and its implementation, through the official 1.1.5 schema.
@@ -96,14 +130,31 @@ describe('outcome, track record and the catalogue of proven solutions', () => {
     const pkg = (await api().get(`/api/v1/ocds/releases?problemId=${problemId}`).expect(200)).body;
     expect(validate(pkg)).toBe(true);
     expect(validate.errors ?? []).toEqual([]);
-    type Contract = { awardID: string; status: string; value: { amount: number }; period?: { endDate?: string }; milestones?: { status: string }[]; implementation?: { milestones: { status: string; dateMet?: string }[] } };
+    type Contract = {
+      awardID: string;
+      status: string;
+      value: { amount: number };
+      period?: { endDate?: string };
+      milestones?: { status: string }[];
+      implementation?: { milestones: { status: string; dateMet?: string }[] };
+    };
     const releases = pkg.releases as { id: string; tag: string[]; contracts?: Contract[] }[];
     const contract = releases.find((r) => r.tag[0] === 'contract');
-    expect(contract?.contracts?.[0]).toMatchObject({ status: 'active', value: { amount: 600_000_000 }, period: { endDate: '2027-06-30T23:59:59+07:00' }, milestones: [{ status: 'scheduled' }] });
-    expect(contract?.contracts?.[0].awardID).toBe((releases.find((r) => r.tag.includes('award')) as { awards: { id: string }[] } | undefined)?.awards[0].id);
+    expect(contract?.contracts?.[0]).toMatchObject({
+      status: 'active',
+      value: { amount: 600_000_000 },
+      period: { endDate: '2027-06-30T23:59:59+07:00' },
+      milestones: [{ status: 'scheduled' }],
+    });
+    expect(contract?.contracts?.[0].awardID).toBe(
+      (releases.find((r) => r.tag.includes('award')) as { awards: { id: string }[] } | undefined)?.awards[0].id,
+    );
     const implementation = releases.filter((r) => r.tag[0] === 'implementation');
     expect(implementation).toHaveLength(1);
-    expect(implementation[0].contracts?.[0]).toMatchObject({ status: 'terminated', implementation: { milestones: [{ status: 'met', dateMet: expect.any(String) }] } });
+    expect(implementation[0].contracts?.[0]).toMatchObject({
+      status: 'terminated',
+      implementation: { milestones: [{ status: 'met', dateMet: expect.any(String) }] },
+    });
   });
 
   it('lists solved orders in the catalogue; another department re-orders directly with a justification under the price ceiling; the firm’s track record counts it', async () => {
@@ -130,18 +181,28 @@ describe('outcome, track record and the catalogue of proven solutions', () => {
 
     const reorder = {
       title: 'Cấp phép xây dựng trực tuyến cho phường Lê Chân',
-      justification: 'Giải pháp đã giảm thời gian cấp phép của Sở Xây dựng từ 20 xuống 6 ngày; phường có cùng quy trình và dữ liệu.',
+      justification:
+        'Giải pháp đã giảm thời gian cấp phép của Sở Xây dựng từ 20 xuống 6 ngày; phường có cùng quy trình và dữ liệu.',
       price: 550_000_000,
     };
     const url = `/api/v1/catalogue/${orderId}/reorders`;
     await api().post(url).set(bearer(winner.token)).send(reorder).expect(403);
     await api().post(url).send(reorder).expect(401);
-    const above = await api().post(url).set(bearer(otherDept.token)).send({ ...reorder, price: 600_000_001 }).expect(400);
+    const above = await api()
+      .post(url)
+      .set(bearer(otherDept.token))
+      .send({ ...reorder, price: 600_000_001 })
+      .expect(400);
     expect(above.body).toMatchObject({ code: 'REORDER_PRICE_ABOVE_CEILING', details: { ceiling: 600_000_000 } });
-    await api().post(url).set(bearer(otherDept.token)).send({ ...reorder, justification: 'Vì tốt' }).expect(400);
-    expect((await api().post(`/api/v1/catalogue/${failed.orderId}/reorders`).set(bearer(otherDept.token)).send(reorder).expect(404)).body.code).toBe(
-      'CATALOGUE_ENTRY_NOT_FOUND',
-    );
+    await api()
+      .post(url)
+      .set(bearer(otherDept.token))
+      .send({ ...reorder, justification: 'Vì tốt' })
+      .expect(400);
+    expect(
+      (await api().post(`/api/v1/catalogue/${failed.orderId}/reorders`).set(bearer(otherDept.token)).send(reorder).expect(404))
+        .body.code,
+    ).toBe('CATALOGUE_ENTRY_NOT_FOUND');
     const placed = (await api().post(url).set(bearer(otherDept.token)).send(reorder).expect(201)).body;
     expect(placed).toMatchObject({
       problemId: null,
@@ -154,13 +215,23 @@ describe('outcome, track record and the catalogue of proven solutions', () => {
       department: { id: otherDept.id },
     });
     // The re-order is agreed and run like any order, by its own department only.
-    await api().put(`/api/v1/orders/${placed.id}/plan`).set(bearer(dept.token)).send({ staged: false, milestones: [{ phase: 'single', deliverable: 'Triển khai', dueDate: '2027-09-30', amount: 550_000_000, kpis: [] }] }).expect(403);
+    await api()
+      .put(`/api/v1/orders/${placed.id}/plan`)
+      .set(bearer(dept.token))
+      .send({
+        staged: false,
+        milestones: [{ phase: 'single', deliverable: 'Triển khai', dueDate: '2027-09-30', amount: 550_000_000, kpis: [] }],
+      })
+      .expect(403);
     expect(
       (
         await api()
           .put(`/api/v1/orders/${placed.id}/plan`)
           .set(bearer(otherDept.token))
-          .send({ staged: false, milestones: [{ phase: 'single', deliverable: 'Triển khai', dueDate: '2027-09-30', amount: 550_000_000, kpis: [] }] })
+          .send({
+            staged: false,
+            milestones: [{ phase: 'single', deliverable: 'Triển khai', dueDate: '2027-09-30', amount: 550_000_000, kpis: [] }],
+          })
           .expect(200)
       ).body.planVersion,
     ).toBe(1);
@@ -176,7 +247,8 @@ describe('outcome, track record and the catalogue of proven solutions', () => {
     expect(record.delivered).toHaveLength(3);
     // Matching: the department sees each suggested firm's record; a proven firm ranks first between equal fits.
     const fresh = await createPublishedProblem(ctx, dept);
-    const suggested = (await api().get(`/api/v1/problems/${fresh}/suggested-enterprises`).set(bearer(dept.token)).expect(200)).body.items as {
+    const suggested = (await api().get(`/api/v1/problems/${fresh}/suggested-enterprises`).set(bearer(dept.token)).expect(200))
+      .body.items as {
       enterpriseId: string;
       completedOrders: number;
       solvedOrders: number;

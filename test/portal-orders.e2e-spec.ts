@@ -94,10 +94,19 @@ describe('portal: complaints, the order and its outcome', () => {
 
     // The order, its plan agreed by both sides (API), then delivered in the browser.
     await endStandstill(ctx, c.problemId);
-    const orderId = (await ctx.http.post(`/api/v1/problems/${c.problemId}/order`).set(bearer(dept.token)).expect(201)).body.id as string;
+    const orderId = (await ctx.http.post(`/api/v1/problems/${c.problemId}/order`).set(bearer(dept.token)).expect(201)).body
+      .id as string;
     const plan = {
       staged: false,
-      milestones: [{ phase: 'single', deliverable: 'Hệ thống điều khiển tại 10 nút giao', dueDate: '2027-08-31', amount: 700_000_000, kpis: [{ name: kpi.name, target: 60, unit: 'giây' }] }],
+      milestones: [
+        {
+          phase: 'single',
+          deliverable: 'Hệ thống điều khiển tại 10 nút giao',
+          dueDate: '2027-08-31',
+          amount: 700_000_000,
+          kpis: [{ name: kpi.name, target: 60, unit: 'giây' }],
+        },
+      ],
     };
     await ctx.http.put(`/api/v1/orders/${orderId}/plan`).set(bearer(dept.token)).send(plan).expect(200);
     await ctx.http.post(`/api/v1/orders/${orderId}/agree`).set(bearer(dept.token)).send({ planVersion: 1 }).expect(200);

@@ -161,7 +161,10 @@ describe('a whole competition in the browser', () => {
     await admin.getByRole('banner').getByRole('link', { name: 'Quản trị' }).click();
     await admin.getByRole('heading', { level: 1, name: 'Quản trị' }).waitFor();
     // The chain's state in one sentence (another suite may have broken it on purpose: either is plain).
-    await admin.getByText(/Chuỗi nhật ký (toàn vẹn|bị phá vỡ)/).first().waitFor();
+    await admin
+      .getByText(/Chuỗi nhật ký (toàn vẹn|bị phá vỡ)/)
+      .first()
+      .waitFor();
     await expectAccessible(admin);
     await admin.getByRole('navigation', { name: 'Các trang quản trị' }).getByRole('link', { name: 'Sở và tài khoản' }).click();
     await admin.getByLabel('Tên sở').fill('Sở Xây dựng Hải Phòng');
@@ -312,7 +315,10 @@ describe('a whole competition in the browser', () => {
     // Before the deadline the department sees no bid, no count, no bidder. (The suggested firms are
     // the firms that fit, bidders or not: they tell nothing and are left out of the check.)
     const suggested = officer.getByRole('region', { name: 'Doanh nghiệp phù hợp và lời mời' });
-    await suggested.getByRole('button', { name: 'Gửi lời mời' }).or(suggested.getByText('Chưa có doanh nghiệp phù hợp.')).waitFor();
+    await suggested
+      .getByRole('button', { name: 'Gửi lời mời' })
+      .or(suggested.getByText('Chưa có doanh nghiệp phù hợp.'))
+      .waitFor();
     const before = ((await officer.locator('main').textContent()) ?? '').replace((await suggested.textContent()) ?? '', '');
     for (const f of [firms.a, firms.b, firms.c]) expect(before).not.toContain(f.name);
     expect(before).not.toMatch(/Đề xuất đã mở|Tiến độ đánh giá/);
@@ -382,7 +388,10 @@ describe('a whole competition in the browser', () => {
     await officer.getByText('Cần thêm chuyên gia: phải có ít nhất 3 người không xung đột lợi ích.').waitFor();
     await officer.getByRole('checkbox', { name: new RegExp(e4.name) }).check();
     await officer.getByRole('button', { name: 'Lưu hội đồng' }).click();
-    await officer.getByRole('alert').getByText('Sau hạn nộp hồ sơ, chỉ được thay đổi hội đồng khi có lý do bằng văn bản.').waitFor();
+    await officer
+      .getByRole('alert')
+      .getByText('Sau hạn nộp hồ sơ, chỉ được thay đổi hội đồng khi có lý do bằng văn bản.')
+      .waitFor();
     await officer
       .getByLabel('Lý do thay đổi hội đồng (bắt buộc sau hạn nộp)')
       .fill('Chuyên gia Trần Thị Hoa có xung đột lợi ích với một doanh nghiệp.');

@@ -4,7 +4,14 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { FIRST_LOAD_BUDGET_BYTES, measurePortalBundle } from '../bench/portal-bundle';
 import { mailsTo, newTaxCode, withWrongCheckDigit } from './enterprise-fixtures';
 import { ProblemDeadlinesService } from '@app/problems';
-import { createDepartmentWithOfficer, createPublishedProblem, createVerifiedEnterprise, passDeadlineAndGrace, TEST_RUBRIC, TestDepartment } from './factories';
+import {
+  createDepartmentWithOfficer,
+  createPublishedProblem,
+  createVerifiedEnterprise,
+  passDeadlineAndGrace,
+  TEST_RUBRIC,
+  TestDepartment,
+} from './factories';
 import { bearer, createUser, eventually, login, PASSWORD, startApp, TestContext } from './harness';
 
 /**
@@ -43,8 +50,16 @@ describe('portal in the browser', () => {
        VALUES ($1, 'Điều khoản tham chiếu.pdf', 'application/pdf', 2048, repeat('0', 64), $2, $3)`,
       [problemId, Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2039, 0x20)]), department.officerId],
     );
-    await createPublishedProblem(ctx, department, { title: 'Cảnh báo ngập lụt đô thị theo thời gian thực', deadlineIn: '3 days' });
-    enterpriseId = (await createVerifiedEnterprise(ctx, { legalName: 'Công ty Cổ phần Công nghệ Cảng Xanh', sectors: ['logistics_seaport', 'ict'] })).id;
+    await createPublishedProblem(ctx, department, {
+      title: 'Cảnh báo ngập lụt đô thị theo thời gian thực',
+      deadlineIn: '3 days',
+    });
+    enterpriseId = (
+      await createVerifiedEnterprise(ctx, {
+        legalName: 'Công ty Cổ phần Công nghệ Cảng Xanh',
+        sectors: ['logistics_seaport', 'ict'],
+      })
+    ).id;
   });
 
   afterAll(async () => {
@@ -92,7 +107,11 @@ describe('portal in the browser', () => {
 
   it('keeps the first load of every public page within 200 KB of JavaScript (gzip), each page its own chunk', () => {
     const pages = measurePortalBundle();
-    for (const page of pages) expect({ page: page.page, withinBudget: page.gzipBytes <= FIRST_LOAD_BUDGET_BYTES }).toEqual({ page: page.page, withinBudget: true });
+    for (const page of pages)
+      expect({ page: page.page, withinBudget: page.gzipBytes <= FIRST_LOAD_BUDGET_BYTES }).toEqual({
+        page: page.page,
+        withinBudget: true,
+      });
     // Page chunks differ: no page's code rides along with another's.
     expect(new Set(pages.map((p) => p.chunk)).size).toBe(pages.length);
   });
@@ -126,7 +145,10 @@ describe('portal in the browser', () => {
     await link.click();
     await page.getByRole('heading', { level: 1, name: problemTitle }).waitFor();
     await page.getByText('1.500.000.000 ₫').waitFor();
-    await page.getByText(/còn 9 ngày 23 giờ|còn 10 ngày 0 giờ/).first().waitFor();
+    await page
+      .getByText(/còn 9 ngày 23 giờ|còn 10 ngày 0 giờ/)
+      .first()
+      .waitFor();
     await page.getByRole('cell', { name: 'Approach' }).waitFor();
     await page.getByRole('cell', { name: '40%' }).waitFor();
     await page.getByText('Thời gian xử lý hồ sơ').waitFor();
@@ -156,7 +178,9 @@ describe('portal in the browser', () => {
   });
 
   it('indicator dashboard: every commune-level unit in a sortable table, chart, CSV, sources', async () => {
-    const [{ count }] = await ctx.dataSource.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM areas WHERE unit_type <> 'city' AND valid_to IS NULL`);
+    const [{ count }] = await ctx.dataSource.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM areas WHERE unit_type <> 'city' AND valid_to IS NULL`,
+    );
     const page = await open('/indicators');
     const rows = page.locator('table').first().locator('tbody tr');
     await rows.first().waitFor();
@@ -164,9 +188,13 @@ describe('portal in the browser', () => {
     await page.getByRole('button', { name: 'Đơn vị' }).click();
     const firstTwo = await rows.locator('td:first-child').allTextContents();
     expect(firstTwo.slice(0, 5)).toEqual([...firstTwo].sort((a, b) => a.localeCompare(b, 'vi')).slice(0, 5));
-    const csv = await fetch(`${base}${await page.getByRole('link', { name: 'Tải bảng theo đơn vị (CSV)' }).getAttribute('href')}`);
+    const csv = await fetch(
+      `${base}${await page.getByRole('link', { name: 'Tải bảng theo đơn vị (CSV)' }).getAttribute('href')}`,
+    );
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
-    const chart = await page.getByRole('img', { name: /Biểu đồ đường/ }).evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth > 0);
+    const chart = await page
+      .getByRole('img', { name: /Biểu đồ đường/ })
+      .evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth > 0);
     expect(chart).toBe(true);
     await page.getByRole('heading', { name: 'Nguồn số liệu dân số' }).waitFor();
     await expectAccessible(page);
@@ -280,7 +308,9 @@ describe('portal in the browser', () => {
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Xác nhận đăng ký' }).click();
     await page.getByRole('status').getByText(`mã số thuế ${taxCode}`).waitFor();
-    const [firm] = await ctx.dataSource.query<{ status: string }[]>(`SELECT status FROM enterprises WHERE tax_code = $1`, [taxCode]);
+    const [firm] = await ctx.dataSource.query<{ status: string }[]>(`SELECT status FROM enterprises WHERE tax_code = $1`, [
+      taxCode,
+    ]);
     expect(firm.status).toBe('pending');
     await close(page);
 
@@ -317,7 +347,10 @@ describe('portal in the browser', () => {
     const proposalId = submitted.body.id as string;
     const sha = submitted.body.receipt.sha256 as string;
     await eventually(async () => {
-      const [row] = await ctx.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM notifications WHERE user_id = $1`, [firm.memberId]);
+      const [row] = await ctx.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM notifications WHERE user_id = $1`,
+        [firm.memberId],
+      );
       return row.n > 0;
     });
 
@@ -353,7 +386,10 @@ describe('portal in the browser', () => {
     await page.getByLabel('Họ và tên').fill('Ngô Thị Hoa');
     await page.getByLabel('Thư điện tử', { exact: true }).fill('hoa@lachtray-digital.vn');
     await page.getByRole('button', { name: 'Gửi lời mời' }).click();
-    await page.getByRole('table', { name: 'Lời mời đang chờ nhận' }).getByRole('cell', { name: 'hoa@lachtray-digital.vn' }).waitFor();
+    await page
+      .getByRole('table', { name: 'Lời mời đang chờ nhận' })
+      .getByRole('cell', { name: 'hoa@lachtray-digital.vn' })
+      .waitFor();
     const invitation = await eventually(async () => (await mailsTo('hoa@lachtray-digital.vn', since, '/invitation?token='))[0]);
     const [profile] = await ctx.dataSource.query<{ phone: string }[]>(`SELECT phone FROM enterprises WHERE id = $1`, [firm.id]);
     expect(profile.phone).toBe('0225 3555 888');
@@ -393,7 +429,14 @@ describe('portal in the browser', () => {
     const submitted = await ctx.http
       .post(`/api/v1/problems/${amended}/proposals`)
       .set(bearer(firm.token))
-      .send({ approach: 'Cách tiếp cận', solution: 'Giải pháp', plan: 'Kế hoạch', team: 'Nhóm', price: 800_000_000, durationMonths: 4 })
+      .send({
+        approach: 'Cách tiếp cận',
+        solution: 'Giải pháp',
+        plan: 'Kế hoạch',
+        team: 'Nhóm',
+        price: 800_000_000,
+        durationMonths: 4,
+      })
       .expect(201);
     await ctx.http
       .post(`/api/v1/problems/${amended}/amendments`)
@@ -431,7 +474,10 @@ describe('portal in the browser', () => {
 
     await page.getByRole('button', { name: 'Theo dõi bài toán' }).click();
     await page.getByRole('button', { name: 'Đang theo dõi (bấm để bỏ)' }).waitFor();
-    const [follow] = await ctx.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM problem_followers WHERE problem_id = $1`, [problemId]);
+    const [follow] = await ctx.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM problem_followers WHERE problem_id = $1`,
+      [problemId],
+    );
     expect(follow.n).toBe(1);
     // The page knows it is followed when it is opened again.
     await page.reload();
@@ -473,7 +519,10 @@ describe('portal in the browser', () => {
     );
     expect(row.version).toBe(1);
     await page.getByRole('cell', { name: row.sha256 }).waitFor();
-    const [attached] = await ctx.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM proposal_attachments WHERE enterprise_id = $1 AND proposal_id IS NOT NULL`, [firm.id]);
+    const [attached] = await ctx.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM proposal_attachments WHERE enterprise_id = $1 AND proposal_id IS NOT NULL`,
+      [firm.id],
+    );
     expect(attached.n).toBe(1);
 
     await page.getByRole('link', { name: 'Sửa và nộp lại' }).click();
@@ -490,11 +539,17 @@ describe('portal in the browser', () => {
   });
 
   it('after the award the firm reads its own per-criterion scores, comments and rank, and nothing of the other bid', async () => {
-    const awardedId = await createPublishedProblem(ctx, department, { title: 'Số hóa thủ tục cấp phép xây dựng', deadlineIn: '10 days' });
+    const awardedId = await createPublishedProblem(ctx, department, {
+      title: 'Số hóa thủ tục cấp phép xây dựng',
+      deadlineIn: '10 days',
+    });
     const evaluators = [];
     for (const i of [1, 2, 3]) {
       const email = `chuyengia${i}@portal.test.vn`;
-      evaluators.push({ id: await createUser(ctx, { email, role: 'evaluator', fullName: `Chuyên gia ${i}` }), token: await login(ctx, email) });
+      evaluators.push({
+        id: await createUser(ctx, { email, role: 'evaluator', fullName: `Chuyên gia ${i}` }),
+        token: await login(ctx, email),
+      });
     }
     await ctx.http
       .put(`/api/v1/problems/${awardedId}/panel`)
@@ -518,15 +573,31 @@ describe('portal in the browser', () => {
       await ctx.http
         .post(`/api/v1/problems/${awardedId}/conflict-declarations`)
         .set(bearer(e.token))
-        .send({ declarations: bidders.body.items.map((b: { enterpriseId: string }) => ({ enterpriseId: b.enterpriseId, conflict: false })) })
+        .send({
+          declarations: bidders.body.items.map((b: { enterpriseId: string }) => ({
+            enterpriseId: b.enterpriseId,
+            conflict: false,
+          })),
+        })
         .expect(200);
-      for (const [proposalId, value] of [[win, 8], [lose, 6.5]] as const) {
-        const scores = TEST_RUBRIC.criteria.map((c) => ({ criterion: c.key, score: value, comment: `Nhận xét ${c.name} ${value}` }));
+      for (const [proposalId, value] of [
+        [win, 8],
+        [lose, 6.5],
+      ] as const) {
+        const scores = TEST_RUBRIC.criteria.map((c) => ({
+          criterion: c.key,
+          score: value,
+          comment: `Nhận xét ${c.name} ${value}`,
+        }));
         await ctx.http.put(`/api/v1/proposals/${proposalId}/scores`).set(bearer(e.token)).send({ scores }).expect(200);
         await ctx.http.post(`/api/v1/proposals/${proposalId}/scores/submit`).set(bearer(e.token)).expect(200);
       }
     }
-    await ctx.http.post(`/api/v1/problems/${awardedId}/award`).set(bearer(department.token)).send({ proposalId: win }).expect(200);
+    await ctx.http
+      .post(`/api/v1/problems/${awardedId}/award`)
+      .set(bearer(department.token))
+      .send({ proposalId: win })
+      .expect(200);
 
     // The public result on the problem page.
     const page = await open(`/problems/${awardedId}`);

@@ -1,7 +1,17 @@
 import { bearer, startApp, TestContext } from './harness';
-import { createDepartmentWithOfficer, createPublishedProblem, createVerifiedEnterprise, TestDepartment, TestFirm } from './factories';
+import {
+  createDepartmentWithOfficer,
+  createPublishedProblem,
+  createVerifiedEnterprise,
+  TestDepartment,
+  TestFirm,
+} from './factories';
 
-const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from('Điều khoản tham chiếu — dữ liệu mẫu\n'), Buffer.alloc(2048, 0x20)]);
+const PDF = Buffer.concat([
+  Buffer.from('%PDF-1.7\n'),
+  Buffer.from('Điều khoản tham chiếu — dữ liệu mẫu\n'),
+  Buffer.alloc(2048, 0x20),
+]);
 
 describe('problem documents: attached to a draft, public with the problem, frozen once published', () => {
   let ctx: TestContext;
@@ -44,7 +54,9 @@ describe('problem documents: attached to a draft, public with the problem, froze
     expect((await upload(deptB.token, problemId, PDF).expect(404)).body.code).toBe('PROBLEM_NOT_FOUND');
     expect((await upload(firm.token, problemId, PDF).expect(403)).body.code).toBe('ROLE_FORBIDDEN');
     await upload(null, problemId, PDF).expect(401);
-    expect((await ctx.http.get(`/api/v1/problems/${problemId}/documents`).set(bearer(deptA.token)).expect(200)).body).toHaveLength(1);
+    expect(
+      (await ctx.http.get(`/api/v1/problems/${problemId}/documents`).set(bearer(deptA.token)).expect(200)).body,
+    ).toHaveLength(1);
 
     // The type is decided by the bytes.
     const fake = await upload(deptA.token, problemId, Buffer.from('MZ not really a pdf'), 'tai-lieu.pdf').expect(415);
@@ -73,7 +85,9 @@ describe('problem documents: attached to a draft, public with the problem, froze
 
     // A document is found only under its own problem.
     const other = await createPublishedProblem(ctx, deptA);
-    expect((await ctx.http.get(`/api/v1/problems/${other}/documents/${docId}`).expect(404)).body.code).toBe('ATTACHMENT_NOT_FOUND');
+    expect((await ctx.http.get(`/api/v1/problems/${other}/documents/${docId}`).expect(404)).body.code).toBe(
+      'ATTACHMENT_NOT_FOUND',
+    );
 
     const audit = await ctx.dataSource.query(
       `SELECT action, actor_id FROM audit_log WHERE entity_type = 'problem' AND entity_id = $1 AND action LIKE 'problem.document%'`,

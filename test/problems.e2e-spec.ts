@@ -145,8 +145,16 @@ describe('problems: drafting, publishing, clarifications, amendments, closing', 
     expect(pub.body).toMatchObject({ status: 'published', publishedAt: expect.any(String) });
 
     // Jobs planned in the same transaction: the close job at the deadline, reminders, and the subscriber fan-out.
-    const jobs = await ctx.dataSource.query(`SELECT job_name, run_at FROM outbox WHERE queue = 'problems' AND payload->>'problemId' = $1 ORDER BY id`, [id]);
-    expect(jobs.map((j: { job_name: string }) => j.job_name)).toEqual(['close-problem', 'deadline-reminder', 'deadline-reminder', 'notify-matching-subscribers']);
+    const jobs = await ctx.dataSource.query(
+      `SELECT job_name, run_at FROM outbox WHERE queue = 'problems' AND payload->>'problemId' = $1 ORDER BY id`,
+      [id],
+    );
+    expect(jobs.map((j: { job_name: string }) => j.job_name)).toEqual([
+      'close-problem',
+      'deadline-reminder',
+      'deadline-reminder',
+      'notify-matching-subscribers',
+    ]);
     // The close job runs when the proposals open: deadline + the commit grace (2 s in tests).
     expect(new Date(jobs[0].run_at).getTime()).toBe(new Date(later).getTime() + 2000);
     expect(new Date(jobs[1].run_at).getTime()).toBe(new Date(later).getTime() - 2 * DAY);
@@ -223,15 +231,67 @@ describe('problems: drafting, publishing, clarifications, amendments, closing', 
       .expect(400);
     expect(res.body.code).toBe('RUBRIC_INVALID');
     expect(res.body.details).toEqual([{ field: 'rubric.criteria', problem: 'tổng trọng số là 90, không phải 100' }]);
-    const dupKeys = { ...RUBRIC, criteria: [{ key: 'a', name: 'A', weight: 50 }, { key: 'a', name: 'B', weight: 50 }] };
-    expect((await ctx.http.post('/api/v1/problems').set(bearer(deptA.token)).send(draftBody({ rubric: dupKeys })).expect(400)).body.code).toBe('RUBRIC_INVALID');
-    expect((await ctx.http.post('/api/v1/problems').set(bearer(deptA.token)).send(draftBody({ budgetCeiling: 1.5 })).expect(400)).body.code).toBe('VALIDATION_FAILED');
-    expect((await ctx.http.post('/api/v1/problems').set(bearer(deptA.token)).send(draftBody({ budgetCeiling: -1 })).expect(400)).body.code).toBe('VALIDATION_FAILED');
-    expect((await ctx.http.post('/api/v1/problems').set(bearer(deptA.token)).send(draftBody({ deadline: '2030-01-01T10:00:00' })).expect(400)).body.code).toBe(
-      'VALIDATION_FAILED',
-    );
-    expect((await ctx.http.post('/api/v1/problems').set(bearer(deptA.token)).send(draftBody({ sector: 'mining' })).expect(400)).body.code).toBe('VALIDATION_FAILED');
-    expect((await ctx.http.post('/api/v1/problems').set(bearer(deptA.token)).send(draftBody({ areaCode: '99999' })).expect(400)).body.code).toBe('AREA_CODE_INVALID');
+    const dupKeys = {
+      ...RUBRIC,
+      criteria: [
+        { key: 'a', name: 'A', weight: 50 },
+        { key: 'a', name: 'B', weight: 50 },
+      ],
+    };
+    expect(
+      (
+        await ctx.http
+          .post('/api/v1/problems')
+          .set(bearer(deptA.token))
+          .send(draftBody({ rubric: dupKeys }))
+          .expect(400)
+      ).body.code,
+    ).toBe('RUBRIC_INVALID');
+    expect(
+      (
+        await ctx.http
+          .post('/api/v1/problems')
+          .set(bearer(deptA.token))
+          .send(draftBody({ budgetCeiling: 1.5 }))
+          .expect(400)
+      ).body.code,
+    ).toBe('VALIDATION_FAILED');
+    expect(
+      (
+        await ctx.http
+          .post('/api/v1/problems')
+          .set(bearer(deptA.token))
+          .send(draftBody({ budgetCeiling: -1 }))
+          .expect(400)
+      ).body.code,
+    ).toBe('VALIDATION_FAILED');
+    expect(
+      (
+        await ctx.http
+          .post('/api/v1/problems')
+          .set(bearer(deptA.token))
+          .send(draftBody({ deadline: '2030-01-01T10:00:00' }))
+          .expect(400)
+      ).body.code,
+    ).toBe('VALIDATION_FAILED');
+    expect(
+      (
+        await ctx.http
+          .post('/api/v1/problems')
+          .set(bearer(deptA.token))
+          .send(draftBody({ sector: 'mining' }))
+          .expect(400)
+      ).body.code,
+    ).toBe('VALIDATION_FAILED');
+    expect(
+      (
+        await ctx.http
+          .post('/api/v1/problems')
+          .set(bearer(deptA.token))
+          .send(draftBody({ areaCode: '99999' }))
+          .expect(400)
+      ).body.code,
+    ).toBe('AREA_CODE_INVALID');
     // The city as a whole is not a commune-level unit.
     expect(
       (
@@ -469,7 +529,11 @@ describe('problems: drafting, publishing, clarifications, amendments, closing', 
       `SELECT p.enterprise_id, p.status, p.confirmed_amendment < pr.amendment_count AS behind FROM proposals p JOIN problems pr ON pr.id = p.problem_id WHERE p.problem_id = $1`,
       [id],
     );
-    expect(Object.fromEntries(proposals.map((p: { enterprise_id: string; status: string; behind: boolean }) => [p.enterprise_id, [p.status, p.behind]]))).toEqual({
+    expect(
+      Object.fromEntries(
+        proposals.map((p: { enterprise_id: string; status: string; behind: boolean }) => [p.enterprise_id, [p.status, p.behind]]),
+      ),
+    ).toEqual({
       [firmA.id]: ['submitted', true],
       [firmB.id]: ['withdrawn', true],
     });

@@ -78,7 +78,10 @@ describe('sealed proposals', () => {
   const viaPool: RowsOf = (sql, params) => ctx.dataSource.query(sql, params);
 
   async function secondsToDeadline(problemId: string, rowsOf: RowsOf = viaPool): Promise<number> {
-    const rows = await rowsOf(`SELECT extract(epoch FROM deadline - clock_timestamp())::float8 AS s FROM problems WHERE id = $1`, [problemId]);
+    const rows = await rowsOf(
+      `SELECT extract(epoch FROM deadline - clock_timestamp())::float8 AS s FROM problems WHERE id = $1`,
+      [problemId],
+    );
     return rows[0].s;
   }
 
@@ -137,7 +140,9 @@ describe('sealed proposals', () => {
 
     // An amendment leaves the proposal answering an older text; revising answers it.
     await ctx.dataSource.query(`UPDATE problems SET amendment_count = 1 WHERE id = $1`, [problemId]);
-    expect((await ctx.http.get(`/api/v1/proposals/${id}`).set(bearer(firm1.token)).expect(200)).body.needsConfirmation).toBe(true);
+    expect((await ctx.http.get(`/api/v1/proposals/${id}`).set(bearer(firm1.token)).expect(200)).body.needsConfirmation).toBe(
+      true,
+    );
     const revised = await ctx.http
       .put(`/api/v1/proposals/${id}`)
       .set(bearer(firm1.token))
@@ -202,7 +207,10 @@ describe('sealed proposals', () => {
     const auditOf = (proposalId: string) =>
       ctx.dataSource.query(`SELECT action, after FROM audit_log WHERE entity_id = $1 ORDER BY seq`, [proposalId]);
     expect(await auditOf(id)).toEqual([]);
-    await ctx.dataSource.query(`UPDATE problems SET deadline = now() - receipt_grace - interval '1 second', clarification_deadline = now() - interval '1 day' WHERE id = $1`, [problemId]);
+    await ctx.dataSource.query(
+      `UPDATE problems SET deadline = now() - receipt_grace - interval '1 second', clarification_deadline = now() - interval '1 day' WHERE id = $1`,
+      [problemId],
+    );
     expect(await ctx.app.get(ProblemDeadlinesService).close(problemId)).toBe('closed');
     expect(await auditOf(id)).toEqual([
       { action: 'proposal.submitted', after: { version: 1, sha256: first.body.receipt.sha256, amendmentNumber: 0 } },
@@ -383,7 +391,9 @@ describe('sealed proposals', () => {
 
     // Within the commit grace after the deadline nothing opens yet; after it the department's
     // officer reads the decrypted bid and its attachment.
-    expect((await ctx.http.get(`/api/v1/proposals/${proposalId}`).set(bearer(deptA.token)).expect(403)).body.code).toBe('PROPOSAL_SEALED');
+    expect((await ctx.http.get(`/api/v1/proposals/${proposalId}`).set(bearer(deptA.token)).expect(403)).body.code).toBe(
+      'PROPOSAL_SEALED',
+    );
     await waitUntilSecondsToDeadline(problemId, -2.2);
     const read = await ctx.http.get(`/api/v1/proposals/${proposalId}`).set(bearer(deptA.token)).expect(200);
     expect(read.body.content).toMatchObject({ approach: body('ON-TIME').approach, price: 1_250_000_000 });
@@ -502,7 +512,9 @@ describe('sealed proposals', () => {
     const late = await submit(firm1.token, problemId, body('AFTER')).expect(409);
     expect(late.body.code).toBe('PROPOSAL_DEADLINE_PASSED');
     // During the grace the department still cannot open anything: a bid may yet commit.
-    expect((await ctx.http.get(`/api/v1/problems/${problemId}/proposals`).set(bearer(deptA.token)).expect(403)).body.code).toBe('PROPOSAL_SEALED');
+    expect((await ctx.http.get(`/api/v1/problems/${problemId}/proposals`).set(bearer(deptA.token)).expect(403)).body.code).toBe(
+      'PROPOSAL_SEALED',
+    );
     const rows = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM proposals WHERE problem_id = $1`, [problemId]);
     expect(rows[0].n).toBe(firms.length);
   });

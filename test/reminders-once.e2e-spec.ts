@@ -32,7 +32,9 @@ describe('deadline reminders with two workers', () => {
     // Deadlines come from the API at millisecond precision; the reminder names the deadline it is for.
     await ctx.dataSource.query(`UPDATE problems SET deadline = date_trunc('milliseconds', deadline) WHERE id = $1`, [problemId]);
     for (const firm of firms) await ctx.http.post(`/api/v1/problems/${problemId}/follow`).set(bearer(firm.token)).expect(200);
-    await ctx.dataSource.transaction((manager) => ctx.app.get(ProblemDeadlinesService).planDeadlineJobs(manager, problemId, new Date()));
+    await ctx.dataSource.transaction((manager) =>
+      ctx.app.get(ProblemDeadlinesService).planDeadlineJobs(manager, problemId, new Date()),
+    );
 
     const reminders = () =>
       ctx.dataSource.query<{ user_id: string }[]>(

@@ -17,7 +17,10 @@ interface Seen {
 
 type Schema = Record<string, unknown>;
 interface OpenApi {
-  paths: Record<string, Record<string, { responses: Record<string, { description?: string; content?: Record<string, { schema?: Schema }> }> }>>;
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { description?: string; content?: Record<string, { schema?: Schema }> }> }>
+  >;
   components: { schemas: Record<string, Schema> };
 }
 
@@ -36,7 +39,8 @@ function toJsonSchema(node: unknown, strict: boolean): unknown {
     } else out[key] = toJsonSchema(value, strict);
   }
   // A documented object with named properties admits no others: an undocumented field fails.
-  if (strict && out.type === 'object' && out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
+  if (strict && out.type === 'object' && out.properties && out.additionalProperties === undefined)
+    out.additionalProperties = false;
   if ((node as Schema).nullable === true) return { anyOf: [{ type: 'null' }, out] };
   return out;
 }

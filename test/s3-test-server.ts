@@ -16,7 +16,13 @@ export interface TestS3 {
 /** A real S3-compatible HTTP server (s3rver, from npm) on a free port, with one empty bucket. */
 export async function startTestS3(bucket = 'marketplace-test'): Promise<TestS3> {
   const directory = await mkdtemp(join(tmpdir(), 'marketplace-s3-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket, configs: [] }] });
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: bucket, configs: [] }],
+  });
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   // s3rver's fixed credentials.

@@ -33,7 +33,11 @@ async function eventually(check: () => Promise<void>, ms: number): Promise<void>
   }
 }
 const PDF = (text: string, padKiB = 0) =>
-  Buffer.concat([Buffer.from(`%PDF-1.7\n1 0 obj << /Title (${text}) >> endobj\n`, 'latin1'), Buffer.alloc(padKiB * 1024, 0x20), Buffer.from('\n%%EOF\n')]);
+  Buffer.concat([
+    Buffer.from(`%PDF-1.7\n1 0 obj << /Title (${text}) >> endobj\n`, 'latin1'),
+    Buffer.alloc(padKiB * 1024, 0x20),
+    Buffer.from('\n%%EOF\n'),
+  ]);
 const proposalBody = (marker: string) => ({
   approach: `Cách tiếp cận ${marker}`,
   solution: `Giải pháp ${marker}`,
@@ -88,26 +92,45 @@ describe('two APIs and two workers on one PostgreSQL and Redis', () => {
 
     // A session begun on one instance is honoured and refreshed on the other; reusing the old
     // refresh token on the first is caught as reuse (the rotation is shared, not per instance).
-    const started = track(await on(0).post('/api/v1/auth/login').set(ip(1)).send({ email: 'session@scale.test.vn', password: PASSWORD }));
+    const started = track(
+      await on(0).post('/api/v1/auth/login').set(ip(1)).send({ email: 'session@scale.test.vn', password: PASSWORD }),
+    );
     expect(started.status).toBe(200);
-    expect(track(await on(1).get('/api/v1/me').set(bearer(started.body.accessToken as string))).status).toBe(200);
-    const refreshed = track(await on(1).post('/api/v1/auth/refresh').set(ip(1)).send({ refreshToken: started.body.refreshToken }));
+    expect(
+      track(
+        await on(1)
+          .get('/api/v1/me')
+          .set(bearer(started.body.accessToken as string)),
+      ).status,
+    ).toBe(200);
+    const refreshed = track(
+      await on(1).post('/api/v1/auth/refresh').set(ip(1)).send({ refreshToken: started.body.refreshToken }),
+    );
     expect(refreshed.status).toBe(200);
     const reused = track(await on(0).post('/api/v1/auth/refresh').set(ip(1)).send({ refreshToken: started.body.refreshToken }));
     expect(reused.status).toBe(401);
     expect(reused.body.code).toBe('REFRESH_TOKEN_REUSED');
     // … and that reuse ended the session descended from it, on every instance.
-    const revoked = track(await on(1).post('/api/v1/auth/refresh').set(ip(1)).send({ refreshToken: refreshed.body.refreshToken }));
+    const revoked = track(
+      await on(1).post('/api/v1/auth/refresh').set(ip(1)).send({ refreshToken: refreshed.body.refreshToken }),
+    );
     expect(revoked.status).toBe(401);
 
     // Lockout: failures counted together, whichever instance saw them.
     await createUser(ctx, { email: 'guessed@scale.test.vn', role: 'evaluator' });
     for (let i = 0; i < 5; i += 1) {
-      const res = track(await on(i).post('/api/v1/auth/login').set(ip(2)).send({ email: 'guessed@scale.test.vn', password: 'wrong guess 123' }));
+      const res = track(
+        await on(i).post('/api/v1/auth/login').set(ip(2)).send({ email: 'guessed@scale.test.vn', password: 'wrong guess 123' }),
+      );
       expect(res.status).toBe(401);
     }
     for (const i of [0, 1]) {
-      const locked = track(await on(i).post('/api/v1/auth/login').set(ip(2 + 10 * (i + 1))).send({ email: 'guessed@scale.test.vn', password: PASSWORD }));
+      const locked = track(
+        await on(i)
+          .post('/api/v1/auth/login')
+          .set(ip(2 + 10 * (i + 1)))
+          .send({ email: 'guessed@scale.test.vn', password: PASSWORD }),
+      );
       expect(locked.body.code).toBe('ACCOUNT_LOCKED');
     }
 
@@ -115,10 +138,19 @@ describe('two APIs and two workers on one PostgreSQL and Redis', () => {
     // (a different e-mail each time, so the per-account lockout does not answer first)
     const answers: string[] = [];
     for (let i = 0; i < RATE_LIMIT + 2; i += 1) {
-      const res = track(await on(i).post('/api/v1/auth/login').set(ip(3)).send({ email: `nobody-${i}@scale.test.vn`, password: 'x'.repeat(12) }));
+      const res = track(
+        await on(i)
+          .post('/api/v1/auth/login')
+          .set(ip(3))
+          .send({ email: `nobody-${i}@scale.test.vn`, password: 'x'.repeat(12) }),
+      );
       answers.push(`${res.status} ${res.body.code}`);
     }
-    expect(answers).toEqual([...Array<string>(RATE_LIMIT).fill('401 INVALID_CREDENTIALS'), '429 RATE_LIMITED', '429 RATE_LIMITED']);
+    expect(answers).toEqual([
+      ...Array<string>(RATE_LIMIT).fill('401 INVALID_CREDENTIALS'),
+      '429 RATE_LIMITED',
+      '429 RATE_LIMITED',
+    ]);
 
     // Idempotency: the same submission sent to both instances at once makes one proposal, one answer.
     const dept = await createDepartmentWithOfficer(ctx);
@@ -127,7 +159,11 @@ describe('two APIs and two workers on one PostgreSQL and Redis', () => {
     const key = `retry-${randomUUID()}`;
     const [a, b] = await Promise.all(
       [0, 1].map((i) =>
-        on(i).post(`/api/v1/problems/${problemId}/proposals`).set(bearer(firm.token)).set('Idempotency-Key', key).send(proposalBody('IDEM')),
+        on(i)
+          .post(`/api/v1/problems/${problemId}/proposals`)
+          .set(bearer(firm.token))
+          .set('Idempotency-Key', key)
+          .send(proposalBody('IDEM')),
       ),
     );
     track(a);
@@ -137,7 +173,10 @@ describe('two APIs and two workers on one PostgreSQL and Redis', () => {
     expect(answered.length).toBeGreaterThanOrEqual(1);
     for (const r of [a, b]) expect([201, 409]).toContain(r.status);
     if (answered.length === 2) expect(a.body).toEqual(b.body);
-    const count = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM proposal_versions v JOIN proposals p ON p.id = v.proposal_id WHERE p.problem_id = $1`, [problemId]);
+    const count = await ctx.dataSource.query(
+      `SELECT count(*)::int AS n FROM proposal_versions v JOIN proposals p ON p.id = v.proposal_id WHERE p.problem_id = $1`,
+      [problemId],
+    );
     expect(count[0].n).toBe(1);
   });
 
@@ -199,7 +238,11 @@ describe('two APIs and two workers on one PostgreSQL and Redis', () => {
           .send({ ...proposalBody(`E${i}`), attachmentIds: [up.body.id] }),
       );
       expect(sent.status).toBe(201);
-      const own = track(await on(1 - uploadedOn).get(`/api/v1/proposals/${sent.body.id}/attachments/${up.body.id}`).set(bearer(firm.token)));
+      const own = track(
+        await on(1 - uploadedOn)
+          .get(`/api/v1/proposals/${sent.body.id}/attachments/${up.body.id}`)
+          .set(bearer(firm.token)),
+      );
       expect(own.status).toBe(200);
       expect(sha256(own.body as Buffer)).toBe(sha256(bytes));
       files.push({ firm, uploadedOn, attachmentId: up.body.id, bytes, proposalId: sent.body.id });
@@ -212,7 +255,12 @@ describe('two APIs and two workers on one PostgreSQL and Redis', () => {
     );
     await sleep(Math.max(0, Number(ms) - 400));
     const burstAnswers = await Promise.all(
-      burst.map((firm, i) => on(i).post(`/api/v1/problems/${problemId}/proposals`).set(bearer(firm.token)).send(proposalBody(`B${i}`))),
+      burst.map((firm, i) =>
+        on(i)
+          .post(`/api/v1/problems/${problemId}/proposals`)
+          .set(bearer(firm.token))
+          .send(proposalBody(`B${i}`)),
+      ),
     );
     burstAnswers.forEach(track);
     // Each either counts (received before the deadline by the database clock) or is refused plainly.
@@ -231,7 +279,12 @@ describe('two APIs and two workers on one PostgreSQL and Redis', () => {
     // After the deadline, on either instance: refused.
     await sleep(600);
     for (const i of [0, 1]) {
-      const refused = track(await on(i).post(`/api/v1/problems/${problemId}/proposals`).set(bearer(late.token)).send(proposalBody(`L${i}`)));
+      const refused = track(
+        await on(i)
+          .post(`/api/v1/problems/${problemId}/proposals`)
+          .set(bearer(late.token))
+          .send(proposalBody(`L${i}`)),
+      );
       expect(refused.status).toBe(409);
       expect(refused.body.code).toBe('PROPOSAL_DEADLINE_PASSED');
     }
@@ -242,12 +295,19 @@ describe('two APIs and two workers on one PostgreSQL and Redis', () => {
       expect(rows[0].status).toBe('closed');
     }, 30_000);
     await sleep(2500); // long enough for a second close, if one could happen, to show
-    const closes = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'problem.closed' AND entity_id = $1`, [problemId]);
+    const closes = await ctx.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'problem.closed' AND entity_id = $1`,
+      [problemId],
+    );
     expect(closes[0].n).toBe(1);
 
     // The department reads every attachment on the instance that did not receive it.
     for (const file of files) {
-      const res = track(await on(1 - file.uploadedOn).get(`/api/v1/proposals/${file.proposalId}/attachments/${file.attachmentId}`).set(bearer(dept.token)));
+      const res = track(
+        await on(1 - file.uploadedOn)
+          .get(`/api/v1/proposals/${file.proposalId}/attachments/${file.attachmentId}`)
+          .set(bearer(dept.token)),
+      );
       expect(res.status).toBe(200);
       expect(sha256(res.body as Buffer)).toBe(sha256(file.bytes));
     }
@@ -255,7 +315,9 @@ describe('two APIs and two workers on one PostgreSQL and Redis', () => {
     // Mail: every e-mailed notification was written exactly once, by one of the two workers.
     const bidders = early.length + accepted;
     await eventually(async () => {
-      const pending = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM notifications WHERE emailed_at IS NULL AND kind = 'problem.closed'`);
+      const pending = await ctx.dataSource.query(
+        `SELECT count(*)::int AS n FROM notifications WHERE emailed_at IS NULL AND kind = 'problem.closed'`,
+      );
       expect(pending[0].n).toBe(0);
     }, 30_000);
     const emailed = await ctx.dataSource.query<{ email: string; n: number }[]>(
@@ -266,7 +328,11 @@ describe('two APIs and two workers on one PostgreSQL and Redis', () => {
     const written = new Map<string, number>();
     for (const name of await readdir(mailDir)) {
       const text = await readFile(join(mailDir, name), 'utf8');
-      const to = /^To: (.+)$/m.exec(text)?.[1].trim().replace(/^.*<(.+)>$/, '$1') ?? '';
+      const to =
+        /^To: (.+)$/m
+          .exec(text)?.[1]
+          .trim()
+          .replace(/^.*<(.+)>$/, '$1') ?? '';
       written.set(to, (written.get(to) ?? 0) + 1);
     }
     expect(Object.fromEntries(written)).toEqual(Object.fromEntries(emailed.map((r) => [r.email, r.n])));

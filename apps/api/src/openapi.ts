@@ -3,7 +3,16 @@ import { ModulesContainer, Reflector } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject, ParameterObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { API_ERRORS_KEY, AppConfig, ErrorCode, httpStatusOf, IS_PUBLIC_KEY, OptionalJwtAuthGuard, ROLES_KEY, translate } from '@app/common';
+import {
+  API_ERRORS_KEY,
+  AppConfig,
+  ErrorCode,
+  httpStatusOf,
+  IS_PUBLIC_KEY,
+  OptionalJwtAuthGuard,
+  ROLES_KEY,
+  translate,
+} from '@app/common';
 import metadata from './openapi-metadata';
 
 const TAGS: [string, string][] = [
@@ -22,8 +31,14 @@ const TAGS: [string, string][] = [
   ['enterprise-imports', 'The baseline import of the city’s official list of digital-technology enterprises (administrators).'],
   ['health', 'Whether the service and its database and queue are up.'],
   ['calendar', 'The city calendar: public holidays besides weekends, by which working-day periods are counted.'],
-  ['complaints', 'The standstill after a decision, bidders’ complaints, the department’s answers and the reviewing admin’s decisions.'],
-  ['orders', 'The order after the award: agreed milestones, pilot and scale-up, delivery, variations, outcome, track record and the catalogue of proven solutions.'],
+  [
+    'complaints',
+    'The standstill after a decision, bidders’ complaints, the department’s answers and the reviewing admin’s decisions.',
+  ],
+  [
+    'orders',
+    'The order after the award: agreed milestones, pilot and scale-up, delivery, variations, outcome, track record and the catalogue of proven solutions.',
+  ],
 ];
 
 interface HandlerFacts {
@@ -97,11 +112,16 @@ function completeOperation(operation: OperationObject, facts: HandlerFacts): voi
     operation.responses[String(status)] = response;
   }
   const listed = [...byStatus].sort(([a], [b]) => a - b).flatMap(([status, list]) => list.map((c) => `\`${c}\` (${status})`));
-  const who = facts.isPublic ? (facts.optionalAuth ? 'Public; a signed-in caller may see more.' : 'Public.') : `Signed in${facts.roles.length ? ` as ${facts.roles.join(' or ')}` : ''}.`;
+  const who = facts.isPublic
+    ? facts.optionalAuth
+      ? 'Public; a signed-in caller may see more.'
+      : 'Public.'
+    : `Signed in${facts.roles.length ? ` as ${facts.roles.join(' or ')}` : ''}.`;
   operation.description = `${operation.description ?? ''}\n\n${who}\n\nError codes: ${listed.join(', ')}.`.trim();
 
   for (const parameter of (operation.parameters ?? []) as ParameterObject[]) {
-    if (parameter.in === 'path' && /^(id|qid|[a-z]+Id)$/.test(parameter.name)) parameter.schema = { type: 'string', format: 'uuid' };
+    if (parameter.in === 'path' && /^(id|qid|[a-z]+Id)$/.test(parameter.name))
+      parameter.schema = { type: 'string', format: 'uuid' };
   }
 }
 

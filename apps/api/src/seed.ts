@@ -23,7 +23,9 @@ export async function runSeed(ctx: INestApplicationContext): Promise<void> {
   if (!password && config.get('NODE_ENV') === 'production') {
     // In production a generated password would end up in the container logs: require it by env.
     if (!(await ctx.get(UsersService).hasAdmin())) {
-      console.log('[seed] no admin exists yet: set ADMIN_PASSWORD (and ADMIN_EMAIL) and run `migrate` again to create the first one');
+      console.log(
+        '[seed] no admin exists yet: set ADMIN_PASSWORD (and ADMIN_EMAIL) and run `migrate` again to create the first one',
+      );
     }
     return;
   }

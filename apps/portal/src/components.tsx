@@ -26,7 +26,13 @@ export function Loading() {
 }
 
 /** Renders the query's data, or its loading / error state. */
-export function QueryView<T>({ query, children }: { query: { data?: T; error: unknown; isPending: boolean }; children: (data: T) => ReactNode }) {
+export function QueryView<T>({
+  query,
+  children,
+}: {
+  query: { data?: T; error: unknown; isPending: boolean };
+  children: (data: T) => ReactNode;
+}) {
   if (query.error) return <ErrorMessage error={query.error} />;
   if (query.isPending || query.data === undefined) return <Loading />;
   return <>{children(query.data)}</>;

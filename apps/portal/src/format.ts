@@ -8,11 +8,15 @@ const vnd = new Intl.NumberFormat('vi-VN', { style: 'currency', currency: 'VND',
 export const formatMoney = (amount: number | null | undefined): string => (amount == null ? '—' : vnd.format(amount));
 
 export const formatNumber = (value: number | null | undefined, digits = 0): string =>
-  value == null ? '—' : new Intl.NumberFormat(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  value == null
+    ? '—'
+    : new Intl.NumberFormat(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
 
 /** An instant, in Hai Phong time whatever the browser's zone. */
 export const formatDateTime = (iso: string | null | undefined): string =>
-  iso ? new Intl.DateTimeFormat(locale(), { timeZone: TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '—';
+  iso
+    ? new Intl.DateTimeFormat(locale(), { timeZone: TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso))
+    : '—';
 
 /** A calendar date (YYYY-MM-DD or an instant), in Hai Phong. */
 export const formatDate = (value: string | null | undefined): string => {

@@ -20,12 +20,27 @@ export function useAreas() {
   });
 }
 
-export type Filters = Record<'q' | 'sector' | 'departmentId' | 'areaCode' | 'status' | 'budgetMin' | 'budgetMax' | 'deadlineFrom' | 'deadlineTo' | 'sort', string>;
-export const FIELDS: (keyof Filters)[] = ['q', 'sector', 'departmentId', 'areaCode', 'status', 'budgetMin', 'budgetMax', 'deadlineFrom', 'deadlineTo', 'sort'];
+export type Filters = Record<
+  'q' | 'sector' | 'departmentId' | 'areaCode' | 'status' | 'budgetMin' | 'budgetMax' | 'deadlineFrom' | 'deadlineTo' | 'sort',
+  string
+>;
+export const FIELDS: (keyof Filters)[] = [
+  'q',
+  'sector',
+  'departmentId',
+  'areaCode',
+  'status',
+  'budgetMin',
+  'budgetMax',
+  'deadlineFrom',
+  'deadlineTo',
+  'sort',
+];
 type ProblemQuery = NonNullable<operations['listProblems']['parameters']['query']>;
 
 /** The search filters as they stand in the URL. */
-export const filtersOf = (params: URLSearchParams): Filters => Object.fromEntries(FIELDS.map((f) => [f, params.get(f) ?? ''])) as Filters;
+export const filtersOf = (params: URLSearchParams): Filters =>
+  Object.fromEntries(FIELDS.map((f) => [f, params.get(f) ?? ''])) as Filters;
 
 /**
  * The problem search for these filters. Shared by the page and main.tsx, which starts it while the
@@ -48,7 +63,8 @@ export function problemSearch(filters: Filters) {
   return infiniteQueryOptions({
     queryKey: ['problems', 'search', query],
     initialPageParam: undefined as string | undefined,
-    queryFn: async ({ pageParam }) => unwrap(await api.GET('/api/v1/problems', { params: { query: { ...query, cursor: pageParam } } })),
+    queryFn: async ({ pageParam }) =>
+      unwrap(await api.GET('/api/v1/problems', { params: { query: { ...query, cursor: pageParam } } })),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 }

@@ -85,7 +85,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [user, queryClient],
   );
 
-  const value = useMemo(() => ({ user, restoring, signIn, signOut, setLanguage }), [user, restoring, signIn, signOut, setLanguage]);
+  const value = useMemo(
+    () => ({ user, restoring, signIn, signOut, setLanguage }),
+    [user, restoring, signIn, signOut, setLanguage],
+  );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -22,7 +22,11 @@ export function attachmentProblem(file: File): string | null {
  * Uploads one attachment with progress (fetch cannot report upload progress, so XMLHttpRequest);
  * the answer is typed from the generated schema.
  */
-export function uploadAttachment(problemId: string, file: File, onProgress: (fraction: number) => void): Promise<Schemas['AttachmentView']> {
+export function uploadAttachment(
+  problemId: string,
+  file: File,
+  onProgress: (fraction: number) => void,
+): Promise<Schemas['AttachmentView']> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/v1/problems/${encodeURIComponent(problemId)}/attachments`);

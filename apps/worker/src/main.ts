@@ -25,9 +25,11 @@ async function bootstrap(): Promise<void> {
       details: { ...probe.details, outboxRelay: { status: relayUp ? 'up' : 'down', lastRoundSecondsAgo: stalledFor } },
     };
   });
-  app.get(Logger).log(
-    `Worker started: relaying the outbox and processing jobs${server ? `; health and metrics on ${config.get('METRICS_HOST')}:${config.get('WORKER_METRICS_PORT')}` : ''}`,
-  );
+  app
+    .get(Logger)
+    .log(
+      `Worker started: relaying the outbox and processing jobs${server ? `; health and metrics on ${config.get('METRICS_HOST')}:${config.get('WORKER_METRICS_PORT')}` : ''}`,
+    );
 }
 
 bootstrap().catch((err: unknown) => {

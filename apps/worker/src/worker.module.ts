@@ -42,6 +42,15 @@ import { OrdersProcessor } from './processors/orders.processor';
     EvaluationModule,
     OrdersModule,
   ],
-  providers: [MailProcessor, NotificationsProcessor, ProblemsProcessor, EvaluationProcessor, ImportsProcessor, OrdersProcessor, RetentionSweeper, AuditTreeScheduler],
+  providers: [
+    MailProcessor,
+    NotificationsProcessor,
+    ProblemsProcessor,
+    EvaluationProcessor,
+    ImportsProcessor,
+    OrdersProcessor,
+    RetentionSweeper,
+    AuditTreeScheduler,
+  ],
 })
 export class WorkerModule {}

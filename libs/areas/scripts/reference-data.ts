@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AREA_UNIT_TYPES, AreaUnitType, FormerUnit, ReferenceArea, ReferencePopulation } from '../src/area-types';
+// eslint-disable-next-line no-restricted-imports -- a build script run by ts-node without path aliases
 import { parseCsvRecords } from '../../common/src/csv/csv';
 
 export const DATA_DIR = join(__dirname, '..', 'data');
@@ -152,7 +153,8 @@ export function readReferenceData(dir = DATA_DIR, originDir = DATA_DIR): Referen
   const formerUnits = parseCsvRecords(readFileSync(join(originDir, FORMER_UNITS_FILE), 'utf8')).map((r): FormerUnit => {
     const unit = byCode.get(r.new_code) ?? fail(`${FORMER_UNITS_FILE}: unknown unit ${r.new_code}`);
     if (unit.name !== r.new_name) fail(`${FORMER_UNITS_FILE}: ${r.new_code} is ${unit.name}, not ${r.new_name}`);
-    if (!FORMER_UNIT_TYPES.some((t) => r.former_unit.startsWith(`${t} `))) fail(`${FORMER_UNITS_FILE}: ${r.former_unit} has no unit type`);
+    if (!FORMER_UNIT_TYPES.some((t) => r.former_unit.startsWith(`${t} `)))
+      fail(`${FORMER_UNITS_FILE}: ${r.former_unit} has no unit type`);
     if (!SHARES.includes(r.share)) fail(`${FORMER_UNITS_FILE}: share ${r.share}`);
     return {
       newCode: r.new_code,

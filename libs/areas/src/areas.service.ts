@@ -213,8 +213,7 @@ export class AreasService {
     const rows: PopulationRowReport[] = [];
     try {
       for await (const row of readTableRows(format, file.bytes, POPULATION_COLUMNS, POPULATION_REQUIRED)) {
-        if (rows.length >= POPULATION_MAX_ROWS)
-          throw new TableShapeError('tooManyRows', [], { maxRows: POPULATION_MAX_ROWS });
+        if (rows.length >= POPULATION_MAX_ROWS) throw new TableShapeError('tooManyRows', [], { maxRows: POPULATION_MAX_ROWS });
         rows.push(checkPopulationRow(row, ctx));
       }
     } catch (err) {

@@ -17,11 +17,15 @@ export async function assertCommuneLevelArea(manager: EntityManager, areaCode: s
     throw new AppError(ErrorCode.AREA_CODE_INVALID, { areaCode }, { field, areaCode, problem: 'unknown' });
   }
   if (!(COMMUNE_LEVEL_UNIT_TYPES as readonly string[]).includes(area.unit_type)) {
-    throw new AppError(ErrorCode.AREA_CODE_INVALID, { context: 'notCommuneLevel', name: area.name, areaCode }, {
-      field,
-      areaCode,
-      problem: 'not_commune_level',
-    });
+    throw new AppError(
+      ErrorCode.AREA_CODE_INVALID,
+      { context: 'notCommuneLevel', name: area.name, areaCode },
+      {
+        field,
+        areaCode,
+        problem: 'not_commune_level',
+      },
+    );
   }
   return area.name;
 }

@@ -64,7 +64,13 @@ export function checkPopulationRow(
     if (report.problems.length === 0) report.outcome = outcome;
     report.problems.push(p);
   };
-  if (!c.unit) fail('unknown_unit', { field: 'unit', code: 'missing', message: new Msg('importProblems.missing', { field: fieldName('unit') }), suggestions: [] });
+  if (!c.unit)
+    fail('unknown_unit', {
+      field: 'unit',
+      code: 'missing',
+      message: new Msg('importProblems.missing', { field: fieldName('unit') }),
+      suggestions: [],
+    });
   else {
     const r = ctx.units.resolve(c.unit);
     if (r.ok) {
@@ -74,7 +80,9 @@ export function checkPopulationRow(
       fail(r.problem === 'ambiguous' ? 'ambiguous_unit' : 'unknown_unit', {
         field: 'unit',
         code: r.problem,
-        message: new Msg(r.problem === 'ambiguous' ? 'importProblems.ambiguousUnit' : 'importProblems.unknownUnit', { unit: c.unit }),
+        message: new Msg(r.problem === 'ambiguous' ? 'importProblems.ambiguousUnit' : 'importProblems.unknownUnit', {
+          unit: c.unit,
+        }),
         suggestions: r.suggestions,
       });
   }
@@ -86,7 +94,12 @@ export function checkPopulationRow(
       message: new Msg('importProblems.notAPopulation', { text: c.value ?? '' }),
     });
   else report.value = value;
-  if (!c.asOf) fail('missing_dates', { field: 'asOf', code: 'missing', message: new Msg('importProblems.missing', { field: fieldName('asOf') }) });
+  if (!c.asOf)
+    fail('missing_dates', {
+      field: 'asOf',
+      code: 'missing',
+      message: new Msg('importProblems.missing', { field: fieldName('asOf') }),
+    });
   else {
     const day = parseTableDate(c.asOf);
     if (!day) fail('invalid', { field: 'asOf', code: 'format', message: new Msg('importProblems.notADate', { text: c.asOf }) });

@@ -30,7 +30,15 @@ export class AuditSigner {
     const configured = config.get('AUDIT_SIGNING_KEY');
     const seed = configured
       ? Buffer.from(configured, 'base64')
-      : Buffer.from(hkdfSync('sha256', Buffer.from(config.get('DATA_MASTER_KEY'), 'base64'), Buffer.alloc(0), 'audit-tree-head-signing', 32));
+      : Buffer.from(
+          hkdfSync(
+            'sha256',
+            Buffer.from(config.get('DATA_MASTER_KEY'), 'base64'),
+            Buffer.alloc(0),
+            'audit-tree-head-signing',
+            32,
+          ),
+        );
     this.privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
     this.publicKey = createPublicKey(this.privateKey);
     const raw = this.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);

@@ -5,7 +5,16 @@ import { AppError, ErrorCode } from '@app/common';
 import { AuditRow, GENESIS_HASH, rowHash } from './audit-hash';
 import { SealScope, sealedDigest } from './sealed-digest';
 import { AuditSigner, TreeHeadBody } from './audit-signer';
-import { consistencyProof, EMPTY_ROOT, Frontier, inclusionPath, leafHash, NodeReader, subtreeRoot, verifyInclusion } from './merkle';
+import {
+  consistencyProof,
+  EMPTY_ROOT,
+  Frontier,
+  inclusionPath,
+  leafHash,
+  NodeReader,
+  subtreeRoot,
+  verifyInclusion,
+} from './merkle';
 
 /**
  * Names the advisory lock only chain builders take (the worker's tick, an admin's catch-up):
@@ -135,13 +144,10 @@ export class AuditTreeService {
       const [{ now }] = await m.query<{ now: Date }[]>('SELECT now() AS now');
       const body: TreeHeadBody = { treeSize: size, rootHash, signedAt: now.toISOString() };
       const signature = this.signer.sign(body);
-      await m.query(`INSERT INTO audit_tree_head (tree_size, root_hash, signed_at, key_id, signature) VALUES ($1, $2, $3, $4, $5)`, [
-        size,
-        rootHash,
-        now,
-        this.signer.keyId,
-        signature,
-      ]);
+      await m.query(
+        `INSERT INTO audit_tree_head (tree_size, root_hash, signed_at, key_id, signature) VALUES ($1, $2, $3, $4, $5)`,
+        [size, rootHash, now, this.signer.keyId, signature],
+      );
       return this.headView(body, signature);
     });
   }
@@ -172,7 +178,10 @@ export class AuditTreeService {
 
   /** Adds the leaves (and the inner nodes they complete) for every chained row not yet in the tree. */
   private async extendTree(m: EntityManager, size: number): Promise<number> {
-    const leaves = await m.query<{ hash: string }[]>('SELECT hash FROM audit_chain WHERE pos >= $1 ORDER BY pos LIMIT $2', [size, CHAIN_BATCH]);
+    const leaves = await m.query<{ hash: string }[]>('SELECT hash FROM audit_chain WHERE pos >= $1 ORDER BY pos LIMIT $2', [
+      size,
+      CHAIN_BATCH,
+    ]);
     if (leaves.length === 0) return size;
     const frontier = await this.frontierAt(m, size);
     const nodes: (string | number)[][] = [];
@@ -225,9 +234,9 @@ export class AuditTreeService {
 
   private latestHeadRow(m: EntityManager) {
     return m
-      .query<
-        { tree_size: string; root_hash: string; signed_at: Date; signature: string }[]
-      >('SELECT tree_size, root_hash, signed_at, signature FROM audit_tree_head ORDER BY tree_size DESC LIMIT 1')
+      .query<{ tree_size: string; root_hash: string; signed_at: Date; signature: string }[]>(
+        'SELECT tree_size, root_hash, signed_at, signature FROM audit_tree_head ORDER BY tree_size DESC LIMIT 1',
+      )
       .then((rows) => rows[0] ?? null);
   }
 
@@ -239,7 +248,10 @@ export class AuditTreeService {
   async latestHead(): Promise<SignedTreeHead | null> {
     const row = await this.latestHeadRow(this.dataSource.manager);
     if (!row) return null;
-    return this.headView({ treeSize: Number(row.tree_size), rootHash: row.root_hash, signedAt: row.signed_at.toISOString() }, row.signature);
+    return this.headView(
+      { treeSize: Number(row.tree_size), rootHash: row.root_hash, signedAt: row.signed_at.toISOString() },
+      row.signature,
+    );
   }
 
   /**
@@ -276,7 +288,8 @@ export class AuditTreeService {
   async consistencyProof(first: number, second: number): Promise<ConsistencyProof> {
     const m = this.dataSource.manager;
     const current = await this.treeSize(m);
-    if (first < 1 || first > second || second > current) throw new AppError(ErrorCode.AUDIT_TREE_SIZE_INVALID, { treeSize: current });
+    if (first < 1 || first > second || second > current)
+      throw new AppError(ErrorCode.AUDIT_TREE_SIZE_INVALID, { treeSize: current });
     const read = this.reader(m);
     return {
       firstSize: first,
@@ -333,9 +346,19 @@ export class AuditTreeService {
     const published = await this.latestHeadRow(m);
     const targets: HeadCheck[] = [];
     if (published) {
-      const body = { treeSize: Number(published.tree_size), rootHash: published.root_hash, signedAt: published.signed_at.toISOString() };
+      const body = {
+        treeSize: Number(published.tree_size),
+        rootHash: published.root_hash,
+        signedAt: published.signed_at.toISOString(),
+      };
       const signed = this.signer.verify(body, published.signature);
-      targets.push({ treeSize: body.treeSize, rootHash: body.rootHash, source: 'published', holds: signed, reason: signed ? null : 'signature_invalid' });
+      targets.push({
+        treeSize: body.treeSize,
+        rootHash: body.rootHash,
+        source: 'published',
+        holds: signed,
+        reason: signed ? null : 'signature_invalid',
+      });
     }
     if (options.given) targets.push({ ...options.given, source: 'given', holds: true, reason: null });
     const rootAt = new Map<number, string>();

@@ -202,7 +202,11 @@ export class AuditService {
     return toPage(
       rows.map((r) => {
         const link = bySeq.get(r.seq);
-        return Object.assign(r, { treeIndex: link ? Number(link.pos) : null, prevHash: link?.prev_hash ?? null, hash: link?.hash ?? null });
+        return Object.assign(r, {
+          treeIndex: link ? Number(link.pos) : null,
+          prevHash: link?.prev_hash ?? null,
+          hash: link?.hash ?? null,
+        });
       }),
       limit,
       (r) => ({ seq: r.seq }),

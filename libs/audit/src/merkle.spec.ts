@@ -56,7 +56,10 @@ describe('audit Merkle tree (RFC 6962)', () => {
   it('the frontier can resume from the stored right edge', () => {
     const resumed = new Frontier(
       21,
-      Frontier.edgeOf(21).map(({ level, index }) => ({ level, hash: naiveRoot(leaves.slice(index * 2 ** level, (index + 1) * 2 ** level)) })),
+      Frontier.edgeOf(21).map(({ level, index }) => ({
+        level,
+        hash: naiveRoot(leaves.slice(index * 2 ** level, (index + 1) * 2 ** level)),
+      })),
     );
     for (let i = 21; i < N; i++) resumed.append(leaves[i]);
     expect(resumed.root()).toBe(roots[N]);

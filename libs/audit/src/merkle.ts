@@ -14,7 +14,10 @@ import { createHash } from 'node:crypto';
 export const EMPTY_ROOT = createHash('sha256').digest('hex');
 
 export function leafHash(chainHashHex: string): string {
-  return createHash('sha256').update(Buffer.from([0])).update(Buffer.from(chainHashHex, 'hex')).digest('hex');
+  return createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(Buffer.from(chainHashHex, 'hex'))
+    .digest('hex');
 }
 
 export function nodeHash(leftHex: string, rightHex: string): string {

@@ -22,7 +22,7 @@ export function isWorkingDay(day: string, holidays: ReadonlySet<string>): boolea
  */
 export function addWorkingDays(day: string, n: number, holidays: ReadonlySet<string>): string {
   let current = day;
-  for (let counted = 0; counted < n; ) {
+  for (let counted = 0; counted < n;) {
     current = nextDay(current);
     if (isWorkingDay(current, holidays)) counted++;
   }

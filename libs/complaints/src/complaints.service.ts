@@ -96,7 +96,8 @@ export class ComplaintsService {
       assertVisible(actor, problem);
       const s = await this.standstill.of(manager, problemId);
       if (!s) throw new AppError(ErrorCode.COMPLAINT_PERIOD_CLOSED, { context: 'noDecision' });
-      if (!s.open) throw new AppError(ErrorCode.COMPLAINT_PERIOD_CLOSED, { endsAt: cityIso(s.endsAt) }, { endsAt: cityIso(s.endsAt) });
+      if (!s.open)
+        throw new AppError(ErrorCode.COMPLAINT_PERIOD_CLOSED, { endsAt: cityIso(s.endsAt) }, { endsAt: cityIso(s.endsAt) });
       const bid = await manager.query<{ id: string }[]>(
         `SELECT id FROM proposals WHERE problem_id = $1 AND enterprise_id = $2 AND status <> 'withdrawn'`,
         [problemId, enterpriseId],
@@ -133,11 +134,10 @@ export class ComplaintsService {
   async answer(actor: AuthUser, id: string, dto: AnswerComplaintDto): Promise<ComplaintView> {
     const answer = nfc(dto.answer);
     return this.change(actor, id, 'answer', async (manager, row) => {
-      await manager.query(`UPDATE complaints SET status = 'answered', answer = $2, answered_by = $3, answered_at = now() WHERE id = $1`, [
-        id,
-        answer,
-        actor.id,
-      ]);
+      await manager.query(
+        `UPDATE complaints SET status = 'answered', answer = $2, answered_by = $3, answered_at = now() WHERE id = $1`,
+        [id, answer, actor.id],
+      );
       await this.tellFirm(manager, row, 'complaintAnswered');
       return { answer };
     });
@@ -192,7 +192,9 @@ export class ComplaintsService {
   async forProblem(viewer: Viewer, problemId: string): Promise<ComplaintList> {
     const manager = this.dataSource.manager;
     assertVisible(viewer, await findProblem(manager, problemId));
-    const rows = await manager.query<ComplaintRow[]>(`${SELECT} WHERE c.problem_id = $1 ORDER BY c.submitted_at, c.id`, [problemId]);
+    const rows = await manager.query<ComplaintRow[]>(`${SELECT} WHERE c.problem_id = $1 ORDER BY c.submitted_at, c.id`, [
+      problemId,
+    ]);
     return { items: rows.filter((r) => DECIDED_COMPLAINT_STATUSES.includes(r.status) || isParty(viewer, r)).map(toView) };
   }
 
@@ -229,7 +231,11 @@ export class ComplaintsService {
       if (!allowed) throw new AppError(ErrorCode.COMPLAINT_FORBIDDEN, { context: rule.by });
       const to = nextComplaintStatus(row.status, action);
       if (!to) {
-        throw new AppError(ErrorCode.COMPLAINT_STATUS_CONFLICT, { status: new Msg(`complaintStatus.${row.status}`) }, { status: row.status });
+        throw new AppError(
+          ErrorCode.COMPLAINT_STATUS_CONFLICT,
+          { status: new Msg(`complaintStatus.${row.status}`) },
+          { status: row.status },
+        );
       }
       const details = await apply(manager, row);
       await this.audit.record(manager, {
@@ -258,7 +264,12 @@ export class ComplaintsService {
     );
   }
 
-  private async tellFirm(manager: EntityManager, row: ComplaintRow, message: string, params: Record<string, string> = {}): Promise<void> {
+  private async tellFirm(
+    manager: EntityManager,
+    row: ComplaintRow,
+    message: string,
+    params: Record<string, string> = {},
+  ): Promise<void> {
     await this.notifications.notifyEnterprises(manager, [row.enterprise_id], {
       kind: message === 'complaintAnswered' ? 'complaint.answered' : 'complaint.decided',
       message,

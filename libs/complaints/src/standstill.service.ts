@@ -85,7 +85,11 @@ export class StandstillService {
     if (!s || s.decision.outcome !== 'awarded') throw new AppError(ErrorCode.STANDSTILL_NOT_OVER, { context: 'noAward' });
     if (s.open) throw new AppError(ErrorCode.STANDSTILL_NOT_OVER, { endsAt: cityIso(s.endsAt) }, { endsAt: cityIso(s.endsAt) });
     if (s.pendingComplaints > 0) {
-      throw new AppError(ErrorCode.STANDSTILL_NOT_OVER, { context: 'pendingComplaint' }, { pendingComplaints: s.pendingComplaints });
+      throw new AppError(
+        ErrorCode.STANDSTILL_NOT_OVER,
+        { context: 'pendingComplaint' },
+        { pendingComplaints: s.pendingComplaints },
+      );
     }
     return s.decision;
   }

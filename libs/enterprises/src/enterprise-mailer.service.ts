@@ -62,7 +62,10 @@ export class EnterpriseMailer {
         lang,
         name: r.full_name,
         paragraphs,
-        action: { label: translate(lang, 'mail.action.firmStatus'), url: portalUrl(base, PORTAL_ROUTES.firmStatus(payload.enterpriseId)) },
+        action: {
+          label: translate(lang, 'mail.action.firmStatus'),
+          url: portalUrl(base, PORTAL_ROUTES.firmStatus(payload.enterpriseId)),
+        },
       });
       const subject = translate(lang, 'mail.subject', { subject: t(`${which}.subject`, values) });
       sent.push(await this.mail.send({ to: r.email, subject, text, html }));

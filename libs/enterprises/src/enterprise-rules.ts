@@ -20,7 +20,8 @@ export function checkActivityStart(
   if (!startedOn) return;
   const errors: { field: string; errors: Msg[] }[] = [];
   const started = fieldName('activityStartedOn');
-  if (startedOn > today) errors.push({ field: `${prefix}activityStartedOn`, errors: [new Msg('validation.notFuture', { field: started })] });
+  if (startedOn > today)
+    errors.push({ field: `${prefix}activityStartedOn`, errors: [new Msg('validation.notFuture', { field: started })] });
   if (foundedOn && startedOn < foundedOn)
     errors.push({
       field: `${prefix}activityStartedOn`,

@@ -17,8 +17,32 @@ import { MemberInvitationsService } from './members/member-invitations.service';
 import { InvitationMailer } from './members/invitation-mailer.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Enterprise, EnterpriseStatusHistory, RegistrationRequest, MemberInvitation]), IdentityModule, MailModule],
-  providers: [EnterprisesService, EnterpriseStatusService, EnterpriseMailer, EnterpriseClaimsService, EnterpriseImportsService, EnterpriseRegistrationService, RegistrationMailer, MemberInvitationsService, InvitationMailer],
-  exports: [EnterprisesService, EnterpriseStatusService, EnterpriseMailer, EnterpriseClaimsService, EnterpriseImportsService, EnterpriseRegistrationService, RegistrationMailer, MemberInvitationsService, InvitationMailer],
+  imports: [
+    TypeOrmModule.forFeature([Enterprise, EnterpriseStatusHistory, RegistrationRequest, MemberInvitation]),
+    IdentityModule,
+    MailModule,
+  ],
+  providers: [
+    EnterprisesService,
+    EnterpriseStatusService,
+    EnterpriseMailer,
+    EnterpriseClaimsService,
+    EnterpriseImportsService,
+    EnterpriseRegistrationService,
+    RegistrationMailer,
+    MemberInvitationsService,
+    InvitationMailer,
+  ],
+  exports: [
+    EnterprisesService,
+    EnterpriseStatusService,
+    EnterpriseMailer,
+    EnterpriseClaimsService,
+    EnterpriseImportsService,
+    EnterpriseRegistrationService,
+    RegistrationMailer,
+    MemberInvitationsService,
+    InvitationMailer,
+  ],
 })
 export class EnterprisesModule {}

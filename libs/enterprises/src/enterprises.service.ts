@@ -16,13 +16,7 @@ import {
   wordsInAnyOrderQuery,
 } from '@app/common';
 import { AuditService } from '@app/audit';
-import {
-  escapeLike,
-  Organization,
-  toUserView,
-  User,
-  UserView,
-} from '@app/identity';
+import { escapeLike, Organization, toUserView, User, UserView } from '@app/identity';
 import { ACTIVE_STATUS, EnterpriseStatus, HeadcountBand, Sector } from './enterprise.constants';
 import { Enterprise } from './entities/enterprise.entity';
 import { EnterpriseStatusHistory } from './entities/enterprise-status-history.entity';

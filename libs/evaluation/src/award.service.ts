@@ -122,15 +122,23 @@ export class AwardService {
       const chosen = ranking.items.find((i) => i.proposalId === dto.proposalId);
       if (!chosen) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND, { context: 'forProblem' });
       if (!chosen.passed) {
-        throw new AppError(ErrorCode.AWARD_NOT_ALLOWED, { context: 'belowPassMark', passMark: ranking.passMark }, {
-          finalScore: chosen.finalScore,
-          passMark: ranking.passMark,
-        });
+        throw new AppError(
+          ErrorCode.AWARD_NOT_ALLOWED,
+          { context: 'belowPassMark', passMark: ranking.passMark },
+          {
+            finalScore: chosen.finalScore,
+            passMark: ranking.passMark,
+          },
+        );
       }
       if (chosen.rank !== 1 && !justification) {
-        throw new AppError(ErrorCode.AWARD_JUSTIFICATION_REQUIRED, {}, {
-          rank: chosen.rank,
-        });
+        throw new AppError(
+          ErrorCode.AWARD_JUSTIFICATION_REQUIRED,
+          {},
+          {
+            rank: chosen.rank,
+          },
+        );
       }
       await manager.query(`UPDATE problems SET status = 'awarded', updated_at = now() WHERE id = $1`, [problemId]);
       await manager.query(`UPDATE proposals SET status = 'awarded', updated_at = now() WHERE id = $1`, [chosen.proposalId]);
@@ -146,7 +154,12 @@ export class AwardService {
       await this.ocds.record(manager, problemId, 'award', {
         award: { enterpriseId: chosen.enterprise.id, price: chosen.price, durationMonths: chosen.durationMonths, justification },
       });
-      await this.tellBidders(manager, problem, state.proposals.map((p) => p.enterpriseId), chosen);
+      await this.tellBidders(
+        manager,
+        problem,
+        state.proposals.map((p) => p.enterpriseId),
+        chosen,
+      );
       await this.audit.release(manager, scoresSeal(problemId));
       await this.audit.record(manager, {
         actor,

@@ -73,9 +73,13 @@ export class ConflictsService {
       const bidders = new Set(state.proposals.map((p) => p.enterpriseId));
       const strangers = dto.declarations.filter((d) => !bidders.has(d.enterpriseId)).map((d) => d.enterpriseId);
       if (strangers.length > 0) {
-        throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'declareBidders' }, {
-          enterpriseIds: strangers,
-        });
+        throw new AppError(
+          ErrorCode.VALIDATION_FAILED,
+          { context: 'declareBidders' },
+          {
+            enterpriseIds: strangers,
+          },
+        );
       }
       if (new Set(dto.declarations.map((d) => d.enterpriseId)).size !== dto.declarations.length) {
         throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'declareOnce' });
@@ -85,9 +89,13 @@ export class ConflictsService {
         const previous = state.declarations.get(key(user.id, d.enterpriseId));
         const note = d.note ? nfc(d.note) : null;
         if (previous === true && !d.conflict) {
-          throw new AppError(ErrorCode.CONFLICT_DECLARATION_FINAL, {}, {
-            enterpriseId: d.enterpriseId,
-          });
+          throw new AppError(
+            ErrorCode.CONFLICT_DECLARATION_FINAL,
+            {},
+            {
+              enterpriseId: d.enterpriseId,
+            },
+          );
         }
         if (previous === d.conflict) continue;
         if (previous === undefined) {

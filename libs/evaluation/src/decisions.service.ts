@@ -43,7 +43,9 @@ export class DecisionsService {
   async winningTerms(manager: EntityManager, problemId: string): Promise<WinningTerms | null> {
     const decision = await this.current(manager, problemId);
     if (!decision || decision.outcome !== 'awarded' || !decision.proposalId || !decision.enterpriseId) return null;
-    const opened = (await this.proposals.openLatestVersions(manager, problemId)).find((v) => v.proposalId === decision.proposalId);
+    const opened = (await this.proposals.openLatestVersions(manager, problemId)).find(
+      (v) => v.proposalId === decision.proposalId,
+    );
     if (!opened) return null;
     return {
       proposalId: opened.proposalId,
@@ -56,7 +58,14 @@ export class DecisionsService {
 
   async current(manager: EntityManager, problemId: string): Promise<CurrentDecision | null> {
     const rows = await manager.query<
-      { department_id: string; title: string; outcome: 'awarded' | 'unsuccessful'; proposal_id: string | null; enterprise_id: string | null; decided_at: Date }[]
+      {
+        department_id: string;
+        title: string;
+        outcome: 'awarded' | 'unsuccessful';
+        proposal_id: string | null;
+        enterprise_id: string | null;
+        decided_at: Date;
+      }[]
     >(
       `SELECT p.department_id, p.title, o.outcome, o.proposal_id, pr.enterprise_id, o.decided_at
        FROM problem_outcomes o JOIN problems p ON p.id = o.problem_id LEFT JOIN proposals pr ON pr.id = o.proposal_id

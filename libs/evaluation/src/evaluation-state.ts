@@ -149,13 +149,20 @@ export function assertOpened(problem: Problem, pastDeadline: boolean): void {
 /** Scores, declarations and consensus change only while the panel works: after closing, before the outcome. */
 export function assertEvaluating(problem: Problem): void {
   if (problem.status !== 'closed' && problem.status !== 'evaluating') {
-    throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, { context: 'evaluation', status: problemStatus(problem.status) }, { status: problem.status });
+    throw new AppError(
+      ErrorCode.PROBLEM_STATUS_CONFLICT,
+      { context: 'evaluation', status: problemStatus(problem.status) },
+      { status: problem.status },
+    );
   }
 }
 
 /** Whether the proposals have opened by the database clock: deadline + the commit grace has passed. */
 export async function openedByClock(manager: EntityManager, problemId: string): Promise<boolean> {
-  const rows = await manager.query<{ opened: boolean }[]>(`SELECT ${openedByClockSql('p')} AS opened FROM problems p WHERE id = $1`, [problemId]);
+  const rows = await manager.query<{ opened: boolean }[]>(
+    `SELECT ${openedByClockSql('p')} AS opened FROM problems p WHERE id = $1`,
+    [problemId],
+  );
   return rows[0]?.opened ?? false;
 }
 

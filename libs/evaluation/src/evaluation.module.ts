@@ -10,7 +10,15 @@ import { PanelService } from './panel.service';
 import { RankingService } from './ranking.service';
 import { ScoresService } from './scores.service';
 
-const services = [PanelService, ConflictsService, ScoresService, RankingService, AwardService, EvaluationRemindersService, DecisionsService];
+const services = [
+  PanelService,
+  ConflictsService,
+  ScoresService,
+  RankingService,
+  AwardService,
+  EvaluationRemindersService,
+  DecisionsService,
+];
 
 /** Evaluation and award: panels, conflicts of interest, scores, ranking, the decision, reminders. */
 @Module({

@@ -1,7 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, AppError, AuthUser, cityIso, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, Msg, nfc, Page, problemStatus, toPage } from '@app/common';
+import {
+  AppConfig,
+  AppError,
+  AuthUser,
+  cityIso,
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  ErrorCode,
+  Msg,
+  nfc,
+  Page,
+  problemStatus,
+  toPage,
+} from '@app/common';
 import { AuditService } from '@app/audit';
 import { releaseScoresIfFinished } from './score-disclosure';
 import { NotificationsService } from '@app/notifications';
@@ -46,9 +59,13 @@ export class PanelService {
       const problem = await findProblem(manager, problemId, true);
       assertDepartmentOfficer(actor, problem, 'namePanel');
       if (!PANEL_EDITABLE.includes(problem.status)) {
-        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, { context: 'panel', status: problemStatus(problem.status) }, {
-          status: problem.status,
-        });
+        throw new AppError(
+          ErrorCode.PROBLEM_STATUS_CONFLICT,
+          { context: 'panel', status: problemStatus(problem.status) },
+          {
+            status: problem.status,
+          },
+        );
       }
       const late = await pastDeadline(manager, problemId);
       if (late && !reason) {
@@ -66,7 +83,8 @@ export class PanelService {
       );
       const found = new Set(users.map((u) => u.id));
       const unknown = ids.filter((id) => !found.has(id));
-      if (unknown.length > 0) issues.push({ field: 'members', message: new Msg('panel.notEvaluators', { ids: unknown.join(', ') }) });
+      if (unknown.length > 0)
+        issues.push({ field: 'members', message: new Msg('panel.notEvaluators', { ids: unknown.join(', ') }) });
       if (issues.length > 0) throw new AppError(ErrorCode.PANEL_INVALID, {}, issues);
 
       const before = await manager.query<{ user_id: string; is_chair: boolean }[]>(

@@ -157,9 +157,10 @@ export class RankingService {
   async recordConsensus(user: AuthUser, proposalId: string, dto: ConsensusDto): Promise<ConsensusView> {
     const reason = nfc(dto.reason);
     return this.dataSource.transaction(async (manager) => {
-      const rows = await manager.query<{ problem_id: string }[]>(`SELECT problem_id FROM proposals WHERE id = $1 AND status <> 'withdrawn'`, [
-        proposalId,
-      ]);
+      const rows = await manager.query<{ problem_id: string }[]>(
+        `SELECT problem_id FROM proposals WHERE id = $1 AND status <> 'withdrawn'`,
+        [proposalId],
+      );
       if (!rows[0]) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND);
       const state = await loadState(manager, rows[0].problem_id, this.config.get('PANEL_MIN_SIZE'), true);
       const proposal = findProposal(state, proposalId);
@@ -175,9 +176,13 @@ export class RankingService {
       const spread = Math.round((Math.max(...totals) - Math.min(...totals)) * 100) / 100;
       const threshold = this.config.get('SCORE_DISAGREEMENT_THRESHOLD');
       if (!(spread > threshold)) {
-        throw new AppError(ErrorCode.CONSENSUS_NOT_ALLOWED, { threshold }, {
-          spread,
-        });
+        throw new AppError(
+          ErrorCode.CONSENSUS_NOT_ALLOWED,
+          { threshold },
+          {
+            spread,
+          },
+        );
       }
       const before = await manager.query<{ score: string; reason: string }[]>(
         `SELECT score::text AS score, reason FROM proposal_consensus_scores WHERE proposal_id = $1`,

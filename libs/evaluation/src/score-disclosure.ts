@@ -10,7 +10,12 @@ export const scoresSeal = (problemId: string): Seal => ({ scope: 'scores', ref: 
  * the held score entries join the audit log. Called by every change that can finish it
  * (a submission, a declared conflict, a panel change) and, unconditionally, by the outcome.
  */
-export async function releaseScoresIfFinished(manager: EntityManager, audit: AuditService, problemId: string, minPanel: number): Promise<void> {
+export async function releaseScoresIfFinished(
+  manager: EntityManager,
+  audit: AuditService,
+  problemId: string,
+  minPanel: number,
+): Promise<void> {
   const state = await loadState(manager, problemId, minPanel);
   if (state.proposals.length > 0 && scoringComplete(state)) await audit.release(manager, scoresSeal(problemId));
 }

@@ -93,9 +93,10 @@ interface ScoreRow {
 
 /** Who scores a proposal: an evaluator on the panel, declared without a conflict, while evaluation is open. */
 async function proposalContext(manager: EntityManager, proposalId: string, minPanel: number, lock = false) {
-  const rows = await manager.query<{ problem_id: string }[]>(`SELECT problem_id FROM proposals WHERE id = $1 AND status <> 'withdrawn'`, [
-    proposalId,
-  ]);
+  const rows = await manager.query<{ problem_id: string }[]>(
+    `SELECT problem_id FROM proposals WHERE id = $1 AND status <> 'withdrawn'`,
+    [proposalId],
+  );
   if (!rows[0]) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND);
   const state = await loadState(manager, rows[0].problem_id, minPanel, lock);
   return { state, proposal: findProposal(state, proposalId) };

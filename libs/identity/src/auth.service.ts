@@ -54,7 +54,9 @@ export class AuthService {
       throw new AppError(ErrorCode.INVALID_CREDENTIALS);
     }
     if (user.status !== 'active') throw new AppError(ErrorCode.ACCOUNT_DISABLED);
-    await this.dataSource.getRepository(User).update(user.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: new Date() });
+    await this.dataSource
+      .getRepository(User)
+      .update(user.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: new Date() });
     return user;
   }
 
@@ -105,7 +107,12 @@ export class AuthService {
          locked_until = CASE WHEN f.failed_count + 1 >= $2
            THEN now() + make_interval(secs => least($3::float8 * power(2, f.failed_count + 1 - $2), $4::float8))
            ELSE f.locked_until END`,
-      [email.trim(), this.config.get('LOGIN_MAX_FAILURES'), this.config.get('LOGIN_LOCK_BASE_SECONDS'), this.config.get('LOGIN_LOCK_MAX_SECONDS')],
+      [
+        email.trim(),
+        this.config.get('LOGIN_MAX_FAILURES'),
+        this.config.get('LOGIN_LOCK_BASE_SECONDS'),
+        this.config.get('LOGIN_LOCK_MAX_SECONDS'),
+      ],
     );
   }
 
@@ -124,7 +131,9 @@ export class AuthService {
           AND (locked_until IS NULL OR locked_until < now()) RETURNING 1`,
     ]) {
       // (in a CTE: for a bare DELETE the driver returns [rows, count] instead of the rows)
-      const [row] = await this.dataSource.query<{ n: number }[]>(`WITH gone AS (${sql}) SELECT count(*)::int AS n FROM gone`, [days]);
+      const [row] = await this.dataSource.query<{ n: number }[]>(`WITH gone AS (${sql}) SELECT count(*)::int AS n FROM gone`, [
+        days,
+      ]);
       total += row.n;
     }
     return total;

@@ -8,7 +8,8 @@ jest.mock('@app/common', () => ({
 
 describe('password policy', () => {
   it('refuses the common passwords the issue names, in any case', () => {
-    for (const p of ['password123', '12345678', 'qwerty123', 'Password1', 'PASSWORD123']) expect(passwordWeakness(p)).toBe('common');
+    for (const p of ['password123', '12345678', 'qwerty123', 'Password1', 'PASSWORD123'])
+      expect(passwordWeakness(p)).toBe('common');
   });
 
   it('refuses the e-mail or its name part, and the product name with or without accents', () => {
@@ -25,6 +26,8 @@ describe('password policy', () => {
   });
 
   it('throws PASSWORD_TOO_WEAK naming the reason', () => {
-    expect(() => acceptablePasswordOrFail('qwerty123')).toThrow(expect.objectContaining({ code: 'PASSWORD_TOO_WEAK', details: [{ field: 'password', errors: ['common'] }] }));
+    expect(() => acceptablePasswordOrFail('qwerty123')).toThrow(
+      expect.objectContaining({ code: 'PASSWORD_TOO_WEAK', details: [{ field: 'password', errors: ['common'] }] }),
+    );
   });
 });

@@ -36,7 +36,6 @@ export function passwordWeakness(password: string, email?: string): PasswordWeak
   return null;
 }
 
-
 /**
  * The password to hash: NFC-normalised (so the same characters typed on any keyboard match),
  * refused with PASSWORD_TOO_WEAK when common or built from the e-mail or the product's name.

@@ -1,7 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, QueryFailedError } from 'typeorm';
-import { AppConfig, AppError, AuthUser, decodeCursor, DEFAULT_LANGUAGE, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Page, toPage } from '@app/common';
+import {
+  AppConfig,
+  AppError,
+  AuthUser,
+  decodeCursor,
+  DEFAULT_LANGUAGE,
+  DEFAULT_PAGE_SIZE,
+  ErrorCode,
+  nfc,
+  Page,
+  toPage,
+} from '@app/common';
 import { AuditService } from '@app/audit';
 import { MAIL_JOBS, OutboxService } from '@app/jobs';
 import { Organization } from './entities/organization.entity';
@@ -59,7 +70,8 @@ export class UsersService {
   /** Inserts a user row; shared by staff creation, enterprise registration and the first-admin seed. */
   async insertUser(
     manager: EntityManager,
-    fields: Pick<User, 'email' | 'fullName' | 'role' | 'organizationId' | 'passwordHash'> & Partial<Pick<User, 'orgRole' | 'language'>>,
+    fields: Pick<User, 'email' | 'fullName' | 'role' | 'organizationId' | 'passwordHash'> &
+      Partial<Pick<User, 'orgRole' | 'language'>>,
   ): Promise<User> {
     const repo = manager.getRepository(User);
     const user = repo.create({
@@ -127,7 +139,14 @@ export class UsersService {
       const before = toUserSnapshot(user);
       if (dto.language !== undefined) user.language = dto.language;
       const saved = await manager.getRepository(User).save(user);
-      await this.audit.record(manager, { actor, action: 'user.updated', entityType: 'user', entityId: user.id, before, after: toUserSnapshot(saved) });
+      await this.audit.record(manager, {
+        actor,
+        action: 'user.updated',
+        entityType: 'user',
+        entityId: user.id,
+        before,
+        after: toUserSnapshot(saved),
+      });
       return toUserView(saved);
     });
   }
@@ -166,7 +185,10 @@ export class UsersService {
     return this.dataSource.getRepository(User).existsBy({ role: 'admin' });
   }
 
-  async ensureFirstAdmin(email: string, password?: string): Promise<{ created: boolean; email: string; generatedPassword?: string }> {
+  async ensureFirstAdmin(
+    email: string,
+    password?: string,
+  ): Promise<{ created: boolean; email: string; generatedPassword?: string }> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(1062025)');
       const existing = await manager.getRepository(User).findOneBy({ role: 'admin' });
@@ -177,7 +199,9 @@ export class UsersService {
         fullName: 'Platform administrator',
         role: 'admin',
         organizationId: null,
-        passwordHash: await hashPassword(password ? acceptablePasswordOrFail(password, email, 'ADMIN_PASSWORD') : generatedPassword!),
+        passwordHash: await hashPassword(
+          password ? acceptablePasswordOrFail(password, email, 'ADMIN_PASSWORD') : generatedPassword!,
+        ),
       });
       await this.audit.record(manager, {
         actor: null,
@@ -191,7 +215,9 @@ export class UsersService {
   }
 
   private async findOrFail(manager: EntityManager, id: string, lock = false): Promise<User> {
-    const user = await manager.getRepository(User).findOne({ where: { id }, lock: lock ? { mode: 'pessimistic_write' } : undefined });
+    const user = await manager
+      .getRepository(User)
+      .findOne({ where: { id }, lock: lock ? { mode: 'pessimistic_write' } : undefined });
     if (!user) throw new AppError(ErrorCode.USER_NOT_FOUND);
     return user;
   }

@@ -99,5 +99,7 @@ function sourceNote(
   fmt: (n: number) => string,
 ): string {
   const last = [...series.items].reverse().find((p) => p.population);
-  return last?.population ? text('population', { value: fmt(last.population.value), asOf: last.population.asOf }) : text('populationNone');
+  return last?.population
+    ? text('population', { value: fmt(last.population.value), asOf: last.population.asOf })
+    : text('populationNone');
 }

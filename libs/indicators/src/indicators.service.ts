@@ -1,7 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, AppError, cityIso, cityToday, DEFAULT_LANGUAGE, ErrorCode, fieldName, Language, Msg, translate } from '@app/common';
+import {
+  AppConfig,
+  AppError,
+  cityIso,
+  cityToday,
+  DEFAULT_LANGUAGE,
+  ErrorCode,
+  fieldName,
+  Language,
+  Msg,
+  translate,
+} from '@app/common';
 import {
   AreasService,
   AreaUnitType,
@@ -49,7 +60,6 @@ export interface Knowledge {
 /** The last instant of a Hai Phong calendar day, as an ISO instant with offset. */
 export const endOfCityDay = (day: string) => `${day}T23:59:59.999+07:00`;
 
-
 /**
  * The enterprise-density indicator. Counts come from enterprise_activity_deltas (the registry
  * writes +1/-1 per area and sector on each transition's effective date, with the moment it was
@@ -74,10 +84,14 @@ export class IndicatorsService {
     const today = cityToday();
     const asOf = query.asOf ?? today;
     if (asOf > today) {
-      throw new AppError(ErrorCode.DATE_IN_FUTURE, { asOf, today }, {
-        asOf,
-        today,
-      });
+      throw new AppError(
+        ErrorCode.DATE_IN_FUTURE,
+        { asOf, today },
+        {
+          asOf,
+          today,
+        },
+      );
     }
     const knowledge = knowledgeOf(query.knownAt);
     const boundaries = await loadCityBoundaries(this.dataSource.manager);
@@ -207,8 +221,7 @@ export class IndicatorsService {
 
   private checkRange(from: string, to: string, currentMonth: string): void {
     const details = { from, to, currentMonth, maxMonths: MAX_SERIES_MONTHS };
-    if (to > currentMonth)
-      throw new AppError(ErrorCode.DATE_IN_FUTURE, { context: 'month', to, currentMonth }, details);
+    if (to > currentMonth) throw new AppError(ErrorCode.DATE_IN_FUTURE, { context: 'month', to, currentMonth }, details);
     const months = monthsBetween(from, to);
     if (months < 1) throw new AppError(ErrorCode.SERIES_RANGE_INVALID, { from, to }, details);
     if (months > MAX_SERIES_MONTHS) {
@@ -227,12 +240,18 @@ export function knowledgeOf(knownAt: string | undefined, now = new Date()): Know
   const instant = /^\d{4}-\d{2}-\d{2}$/.test(knownAt) ? endOfCityDay(knownAt) : knownAt;
   const ms = Date.parse(instant);
   if (Number.isNaN(ms)) {
-    throw new AppError(ErrorCode.VALIDATION_FAILED, {}, [{ field: 'knownAt', errors: [new Msg('validation.realDate', { field: fieldName('knownAt') })] }]);
+    throw new AppError(ErrorCode.VALIDATION_FAILED, {}, [
+      { field: 'knownAt', errors: [new Msg('validation.realDate', { field: fieldName('knownAt') })] },
+    ]);
   }
   if (ms > now.getTime() && !(/^\d{4}-\d{2}-\d{2}$/.test(knownAt) && knownAt === cityToday(now))) {
-    throw new AppError(ErrorCode.DATE_IN_FUTURE, { context: 'knownAt', knownAt }, {
-      knownAt,
-    });
+    throw new AppError(
+      ErrorCode.DATE_IN_FUTURE,
+      { context: 'knownAt', knownAt },
+      {
+        knownAt,
+      },
+    );
   }
   // Today's date means "so far today": the same as the latest knowledge, but stated.
   const at = new Date(Math.min(ms, now.getTime()));

@@ -80,7 +80,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
             removeOnFail: { age: 30 * 24 * 3600 },
           });
           await withTimeout(added, ADD_TIMEOUT_MS, `Redis did not accept the job within ${ADD_TIMEOUT_MS} ms`);
-          await manager.update(OutboxMessage, { id: row.id }, { dispatchedAt: new Date(), attempts: row.attempts + 1, lastError: null });
+          await manager.update(
+            OutboxMessage,
+            { id: row.id },
+            { dispatchedAt: new Date(), attempts: row.attempts + 1, lastError: null },
+          );
           moved += 1;
         } catch (err) {
           // Redis unreachable (or unknown queue): keep the row for the next round and stop this one.

@@ -13,7 +13,8 @@ function linkFor(kind: NotificationKind, data: Notification['data']): Link {
   const proposalId = typeof data.proposalId === 'string' ? data.proposalId : null;
   const evaluatorTask = kind === 'panel.assigned' || (kind === 'evaluation.reminder' && data.reminder !== 'officer');
   if (evaluatorTask && problemId) return { route: 'evaluationTask', path: PORTAL_ROUTES.evaluationTask(problemId) };
-  if (proposalId && (kind === 'proposal.received' || kind === 'award.outcome')) return { route: 'proposal', path: PORTAL_ROUTES.proposal(proposalId) };
+  if (proposalId && (kind === 'proposal.received' || kind === 'award.outcome'))
+    return { route: 'proposal', path: PORTAL_ROUTES.proposal(proposalId) };
   if (problemId) return { route: 'problem', path: PORTAL_ROUTES.problem(problemId) };
   return { route: 'notifications', path: PORTAL_ROUTES.notifications() };
 }

@@ -1,7 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
-import { AppError, AuthUser, decodeCursor, DEFAULT_LANGUAGE, DEFAULT_PAGE_SIZE, ErrorCode, Language, MessageParams, Page, PageOf, toPage, translate } from '@app/common';
+import {
+  AppError,
+  AuthUser,
+  decodeCursor,
+  DEFAULT_LANGUAGE,
+  DEFAULT_PAGE_SIZE,
+  ErrorCode,
+  Language,
+  MessageParams,
+  Page,
+  PageOf,
+  toPage,
+  translate,
+} from '@app/common';
 import { OutboxService, QUEUES } from '@app/jobs';
 import { Notification, NotificationView, toNotificationView } from './notification.entity';
 import { DeliverEmailsPayload, NOTIFICATION_JOBS, NotificationKind } from './notification-jobs';
@@ -46,7 +59,10 @@ export class NotificationsService {
     const unique = [...new Set(userIds)];
     if (unique.length === 0) return [];
     // Written in each reader's saved language; the e-mail copy uses the same text.
-    const readers = await manager.query<{ id: string; language: Language }[]>(`SELECT id, language FROM users WHERE id = ANY($1::uuid[])`, [unique]);
+    const readers = await manager.query<{ id: string; language: Language }[]>(
+      `SELECT id, language FROM users WHERE id = ANY($1::uuid[])`,
+      [unique],
+    );
     const languageOf = new Map(readers.map((r) => [r.id, r.language]));
     const text = (userId: string, part: 'title' | 'body') =>
       translate(languageOf.get(userId) ?? DEFAULT_LANGUAGE, `notifications.${input.message}.${part}`, input.params);
@@ -55,7 +71,13 @@ export class NotificationsService {
       .insert()
       .into(Notification)
       .values(
-        unique.map((userId) => ({ userId, kind: input.kind, title: text(userId, 'title'), body: text(userId, 'body'), data: input.data ?? {} })),
+        unique.map((userId) => ({
+          userId,
+          kind: input.kind,
+          title: text(userId, 'title'),
+          body: text(userId, 'body'),
+          data: input.data ?? {},
+        })),
       )
       .returning(['id'])
       .execute();
@@ -128,7 +150,9 @@ export class NotificationsService {
   }
 
   async markAllRead(user: AuthUser): Promise<MarkedReadView> {
-    const result = await this.dataSource.getRepository(Notification).update({ userId: user.id, readAt: IsNull() }, { readAt: new Date() });
+    const result = await this.dataSource
+      .getRepository(Notification)
+      .update({ userId: user.id, readAt: IsNull() }, { readAt: new Date() });
     return { updated: result.affected ?? 0 };
   }
 
@@ -136,13 +160,19 @@ export class NotificationsService {
    * For the mailer: the notifications not yet e-mailed, with their recipients' addresses and
    * languages, and the name of the department whose problem they are about (if any).
    */
-  async pendingEmails(ids: string[]): Promise<(Notification & { email: string; fullName: string; language: Language; departmentName: string | null })[]> {
+  async pendingEmails(
+    ids: string[],
+  ): Promise<(Notification & { email: string; fullName: string; language: Language; departmentName: string | null })[]> {
     if (ids.length === 0) return [];
     const rows = await this.dataSource
       .getRepository(Notification)
       .createQueryBuilder('n')
       .innerJoin('users', 'u', 'u.id = n.user_id')
-      .leftJoin('problems', 'p', `p.id = (CASE WHEN n.data->>'problemId' ~ '^[0-9a-f-]{36}$' THEN (n.data->>'problemId')::uuid END)`)
+      .leftJoin(
+        'problems',
+        'p',
+        `p.id = (CASE WHEN n.data->>'problemId' ~ '^[0-9a-f-]{36}$' THEN (n.data->>'problemId')::uuid END)`,
+      )
       .leftJoin('organizations', 'd', 'd.id = p.department_id')
       .addSelect(['u.email AS u_email', 'u.full_name AS u_full_name', 'u.language AS u_language', 'd.name AS d_name'])
       .where({ id: In(ids), emailedAt: IsNull() })

@@ -45,7 +45,12 @@ export function buildContractRelease(event: OcdsContractEvent, input: OcdsContra
     value: { amount: input.price, currency: 'VND' },
     ...(input.startDate ? { dateSigned: input.startDate.toISOString() } : {}),
     ...(input.startDate || input.endDate
-      ? { period: { ...(input.startDate ? { startDate: input.startDate.toISOString() } : {}), ...(input.endDate ? { endDate: endOfCityDay(input.endDate) } : {}) } }
+      ? {
+          period: {
+            ...(input.startDate ? { startDate: input.startDate.toISOString() } : {}),
+            ...(input.endDate ? { endDate: endOfCityDay(input.endDate) } : {}),
+          },
+        }
       : {}),
   };
   if (event === 'contract') contract.milestones = milestones;

@@ -1,3 +1,4 @@
+// eslint-disable-next-line no-restricted-imports -- the index validates the environment on import; this leaf module is used by environment-free unit specs (and the portal)
 import { translate } from '@app/common/i18n/i18n';
 /**
  * Builds Open Contracting Data Standard 1.1 releases from plain snapshots of a problem (the

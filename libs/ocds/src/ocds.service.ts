@@ -73,10 +73,9 @@ export class OcdsService {
     );
     const p = rows[0];
     if (!p) throw new AppError(ErrorCode.PROBLEM_NOT_FOUND);
-    const amendments = await manager.query<{ number: number; created_at: Date; reason: string; changes: Record<string, unknown> }[]>(
-      `SELECT number, created_at, reason, changes FROM problem_amendments WHERE problem_id = $1 ORDER BY number`,
-      [problemId],
-    );
+    const amendments = await manager.query<
+      { number: number; created_at: Date; reason: string; changes: Record<string, unknown> }[]
+    >(`SELECT number, created_at, reason, changes FROM problem_amendments WHERE problem_id = $1 ORDER BY number`, [problemId]);
     // Sealing: who bid is not known to anyone before the deadline, so no release names them earlier.
     const tenderers = p.past_deadline
       ? await manager.query<{ id: string; name: string; tax_code: string }[]>(
@@ -134,7 +133,12 @@ export class OcdsService {
    * In the order's transaction: a contract release (the order started) or an implementation
    * release (a milestone met, the order completed or terminated) under the problem's ocid.
    */
-  async recordContract(manager: EntityManager, problemId: string, event: OcdsContractEvent, input: OcdsContractInput): Promise<OcdsRelease> {
+  async recordContract(
+    manager: EntityManager,
+    problemId: string,
+    event: OcdsContractEvent,
+    input: OcdsContractInput,
+  ): Promise<OcdsRelease> {
     const [{ now }] = await manager.query<{ now: Date }[]>(`SELECT now() AS now`);
     const ocid = ocidOf(this.config.get('OCDS_OCID_PREFIX'), problemId);
     const release = buildContractRelease(event, input, ocid, `${ocid}-${event}`, now);
@@ -152,10 +156,10 @@ export class OcdsService {
     date: Date,
     release: OcdsRelease,
   ): Promise<void> {
-    const [{ n }] = await manager.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ocds_releases WHERE id = $1 OR id LIKE $2`, [
-      baseId,
-      `${baseId}-r%`,
-    ]);
+    const [{ n }] = await manager.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM ocds_releases WHERE id = $1 OR id LIKE $2`,
+      [baseId, `${baseId}-r%`],
+    );
     const id = n === 0 ? baseId : `${baseId}-r${n + 1}`;
     release.id = id;
     await manager.query(
@@ -179,7 +183,11 @@ export class OcdsService {
   /** Releases dated in [from, to), oldest first; a range holding more than the cap is refused. */
   async packageForRange(from: Date, to: Date): Promise<OcdsReleasePackage> {
     if (from.getTime() >= to.getTime()) {
-      throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'fromBeforeTo' }, { from: from.toISOString(), to: to.toISOString() });
+      throw new AppError(
+        ErrorCode.VALIDATION_FAILED,
+        { context: 'fromBeforeTo' },
+        { from: from.toISOString(), to: to.toISOString() },
+      );
     }
     const max = this.config.get('OCDS_PACKAGE_MAX_RELEASES');
     const rows = await this.dataSource.query<{ release: OcdsRelease }[]>(
@@ -187,9 +195,13 @@ export class OcdsService {
       [from, to, max + 1],
     );
     if (rows.length > max) {
-      throw new AppError(ErrorCode.OCDS_RANGE_TOO_LARGE, { max }, {
-        maxReleases: max,
-      });
+      throw new AppError(
+        ErrorCode.OCDS_RANGE_TOO_LARGE,
+        { max },
+        {
+          maxReleases: max,
+        },
+      );
     }
     return this.pack(
       rows.map((r) => r.release),

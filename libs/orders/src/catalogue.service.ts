@@ -1,7 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, AppError, AuthUser, cityIso, decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, ErrorCode, nfc, Page } from '@app/common';
+import {
+  AppConfig,
+  AppError,
+  AuthUser,
+  cityIso,
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  encodeCursor,
+  ErrorCode,
+  nfc,
+  Page,
+} from '@app/common';
 import { CatalogueEntryView, CatalogueQueryDto, ReorderDto } from './dto/catalogue.dto';
 import type { KpiOutcomeView, SolvedAnswer } from './dto/outcome.dto';
 import { OrderView } from './dto/order.dto';
@@ -84,8 +95,11 @@ export class CatalogueService {
       const [row] = await manager.query<EntryRow[]>(`${ENTRIES} AND o.id = $1`, [sourceOrderId]);
       if (!row) throw new AppError(ErrorCode.CATALOGUE_ENTRY_NOT_FOUND);
       const ceiling = this.ceilingOf(Number(row.price));
-      if (dto.price > ceiling) throw new AppError(ErrorCode.REORDER_PRICE_ABOVE_CEILING, { ceiling }, { ceiling, price: dto.price });
-      const [firm] = await manager.query<{ status: string }[]>(`SELECT status FROM enterprises WHERE id = $1`, [row.enterprise_id]);
+      if (dto.price > ceiling)
+        throw new AppError(ErrorCode.REORDER_PRICE_ABOVE_CEILING, { ceiling }, { ceiling, price: dto.price });
+      const [firm] = await manager.query<{ status: string }[]>(`SELECT status FROM enterprises WHERE id = $1`, [
+        row.enterprise_id,
+      ]);
       if (firm?.status !== 'verified') throw new AppError(ErrorCode.ENTERPRISE_NOT_VERIFIED);
       const source = await findOrder(manager, sourceOrderId);
       const repo = manager.getRepository(Order);
@@ -108,13 +122,21 @@ export class CatalogueService {
         }),
       );
       const order = await findOrder(manager, saved.id);
-      await this.events.record(manager, actor, order, 'order.reordered', null, {
-        sourceOrderId,
-        price: dto.price,
-        ceiling,
-        justification,
-        title,
-      }, { firm: 'orderCreated' });
+      await this.events.record(
+        manager,
+        actor,
+        order,
+        'order.reordered',
+        null,
+        {
+          sourceOrderId,
+          price: dto.price,
+          ceiling,
+          justification,
+          title,
+        },
+        { firm: 'orderCreated' },
+      );
       return orderView(manager, order, actor);
     });
   }

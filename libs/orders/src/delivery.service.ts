@@ -10,7 +10,17 @@ import { Order } from './entities/order.entity';
 import { OrderEvents } from './order-events';
 import { OrderOcds } from './order-ocds';
 import { checkKpiResults } from './order-plan';
-import { assertDepartment, assertFirm, findOrder, isOrderParty, milestoneMove, milestonesOf, orderMove, orderView, submissionView } from './order-records';
+import {
+  assertDepartment,
+  assertFirm,
+  findOrder,
+  isOrderParty,
+  milestoneMove,
+  milestonesOf,
+  orderMove,
+  orderView,
+  submissionView,
+} from './order-records';
 
 /**
  * Delivery: the firm submits each milestone's deliverable with its measured KPI values and their
@@ -41,12 +51,21 @@ export class DeliveryService {
         [milestoneId, round, text, JSON.stringify(kpiResults), actor.id],
       );
       await manager.query(`UPDATE order_milestones SET status = $2 WHERE id = $1`, [milestoneId, to]);
-      await this.events.record(manager, actor, order, 'milestone.submitted', { milestone: milestone.number, status: milestone.status }, {
-        milestone: milestone.number,
-        status: to,
-        round,
-        kpiResults,
-      }, { department: 'deliverableSubmitted' }, { n: milestone.number });
+      await this.events.record(
+        manager,
+        actor,
+        order,
+        'milestone.submitted',
+        { milestone: milestone.number, status: milestone.status },
+        {
+          milestone: milestone.number,
+          status: to,
+          round,
+          kpiResults,
+        },
+        { department: 'deliverableSubmitted' },
+        { n: milestone.number },
+      );
       return orderView(manager, await findOrder(manager, orderId), actor);
     });
   }
@@ -59,24 +78,53 @@ export class DeliveryService {
       const to = milestoneMove(milestone, 'accept');
       await this.decideLatest(manager, actor, milestoneId, 'accepted', null);
       await manager.query(`UPDATE order_milestones SET status = $2, accepted_at = now() WHERE id = $1`, [milestoneId, to]);
-      await this.events.record(manager, actor, order, 'milestone.accepted', { milestone: milestone.number, status: milestone.status }, {
-        milestone: milestone.number,
-        status: to,
-      }, { firm: 'deliverableAccepted' }, { n: milestone.number });
+      await this.events.record(
+        manager,
+        actor,
+        order,
+        'milestone.accepted',
+        { milestone: milestone.number, status: milestone.status },
+        {
+          milestone: milestone.number,
+          status: to,
+        },
+        { firm: 'deliverableAccepted' },
+        { n: milestone.number },
+      );
       const all = await milestonesOf(manager, orderId);
       if (milestone.phase === 'pilot' && all.filter((m) => m.phase === 'pilot').every((m) => m.status === 'accepted')) {
         const locked = all.filter((m) => m.status === 'locked');
-        for (const m of locked) await manager.query(`UPDATE order_milestones SET status = $2 WHERE id = $1`, [m.id, milestoneMove(m, 'unlock')]);
-        await this.events.record(manager, actor, order, 'order.scale_up_unlocked', null, { milestones: locked.map((m) => m.number) }, {
-          firm: 'scaleUpUnlocked',
-        });
+        for (const m of locked)
+          await manager.query(`UPDATE order_milestones SET status = $2 WHERE id = $1`, [m.id, milestoneMove(m, 'unlock')]);
+        await this.events.record(
+          manager,
+          actor,
+          order,
+          'order.scale_up_unlocked',
+          null,
+          { milestones: locked.map((m) => m.number) },
+          {
+            firm: 'scaleUpUnlocked',
+          },
+        );
       }
       if (all.every((m) => m.status === 'accepted')) {
         const done = orderMove(order, 'complete');
-        await manager.query(`UPDATE orders SET status = $2, completed_at = now(), updated_at = now() WHERE id = $1`, [orderId, done]);
-        await this.events.record(manager, actor, order, 'order.completed', { status: order.status }, { status: done }, {
-          firm: 'orderCompleted',
-        });
+        await manager.query(`UPDATE orders SET status = $2, completed_at = now(), updated_at = now() WHERE id = $1`, [
+          orderId,
+          done,
+        ]);
+        await this.events.record(
+          manager,
+          actor,
+          order,
+          'order.completed',
+          { status: order.status },
+          { status: done },
+          {
+            firm: 'orderCompleted',
+          },
+        );
       }
       const after = await findOrder(manager, orderId);
       await this.ocds.publish(manager, after, 'implementation');
@@ -96,12 +144,21 @@ export class DeliveryService {
       if (returned >= max) throw new AppError(ErrorCode.MILESTONE_RETURN_LIMIT, { max }, { max, returned });
       await this.decideLatest(manager, actor, milestoneId, 'returned', reason);
       await manager.query(`UPDATE order_milestones SET status = $2 WHERE id = $1`, [milestoneId, to]);
-      await this.events.record(manager, actor, order, 'milestone.returned', { milestone: milestone.number, status: milestone.status }, {
-        milestone: milestone.number,
-        status: to,
-        reason,
-        round: returned + 1,
-      }, { firm: 'deliverableReturned' }, { n: milestone.number, reason });
+      await this.events.record(
+        manager,
+        actor,
+        order,
+        'milestone.returned',
+        { milestone: milestone.number, status: milestone.status },
+        {
+          milestone: milestone.number,
+          status: to,
+          reason,
+          round: returned + 1,
+        },
+        { firm: 'deliverableReturned' },
+        { n: milestone.number, reason },
+      );
       return orderView(manager, await findOrder(manager, orderId), actor);
     });
   }
@@ -110,15 +167,24 @@ export class DeliveryService {
   async submissions(viewer: Viewer, orderId: string, milestoneId: string): Promise<SubmissionList> {
     const { order } = await this.load(this.dataSource.manager, orderId, milestoneId, false);
     if (!isOrderParty(viewer, order)) throw new AppError(ErrorCode.ORDER_FORBIDDEN, { context: 'party' });
-    const rows = await this.dataSource.getRepository(MilestoneSubmission).find({ where: { milestoneId }, order: { round: 'ASC' } });
+    const rows = await this.dataSource
+      .getRepository(MilestoneSubmission)
+      .find({ where: { milestoneId }, order: { round: 'ASC' } });
     return { items: rows.map(submissionView) };
   }
 
   private assertRunning(order: Order): void {
-    if (order.status !== 'in_progress') throw new AppError(ErrorCode.ORDER_STATUS_CONFLICT, { context: order.status }, { status: order.status });
+    if (order.status !== 'in_progress')
+      throw new AppError(ErrorCode.ORDER_STATUS_CONFLICT, { context: order.status }, { status: order.status });
   }
 
-  private async decideLatest(manager: EntityManager, actor: AuthUser, milestoneId: string, decision: 'accepted' | 'returned', reason: string | null) {
+  private async decideLatest(
+    manager: EntityManager,
+    actor: AuthUser,
+    milestoneId: string,
+    decision: 'accepted' | 'returned',
+    reason: string | null,
+  ) {
     await manager.query(
       `UPDATE milestone_submissions SET decision = $2, decision_reason = $3, decided_by = $4, decided_at = now()
        WHERE milestone_id = $1 AND round = (SELECT max(round) FROM milestone_submissions WHERE milestone_id = $1)`,
@@ -126,7 +192,12 @@ export class DeliveryService {
     );
   }
 
-  private async load(manager: EntityManager, orderId: string, milestoneId: string, lock = true): Promise<{ order: Order; milestone: OrderMilestone }> {
+  private async load(
+    manager: EntityManager,
+    orderId: string,
+    milestoneId: string,
+    lock = true,
+  ): Promise<{ order: Order; milestone: OrderMilestone }> {
     const order = await findOrder(manager, orderId, lock);
     const milestone = await manager.getRepository(OrderMilestone).findOne({ where: { id: milestoneId, orderId } });
     if (!milestone) throw new AppError(ErrorCode.MILESTONE_NOT_FOUND);

@@ -32,7 +32,9 @@ export class OrderEvents {
     await this.audit.record(manager, { actor, action, entityType: 'order', entityId: order.id, before, after: { ...after } });
     if (!notices.firm && !notices.department) return;
     const title = order.title;
-    const data: Record<string, string> = order.problemId ? { problemId: order.problemId, orderId: order.id } : { orderId: order.id };
+    const data: Record<string, string> = order.problemId
+      ? { problemId: order.problemId, orderId: order.id }
+      : { orderId: order.id };
     if (notices.firm) {
       await this.notifications.notifyEnterprises(manager, [order.enterpriseId], {
         kind: 'order.update',

@@ -50,8 +50,23 @@ describe('plan of milestones', () => {
 
   it('wants one result per KPI of the milestone, nothing else', () => {
     const kpis = [{ name: 'A' }, { name: 'B' }];
-    expect(checkKpiResults(kpis, [{ kpi: 'B', value: 1, evidence: 'đo' }, { kpi: 'A', value: 2, evidence: 'đo' }])).toHaveLength(2);
-    for (const bad of [[{ kpi: 'A', value: 1, evidence: 'đo' }], [{ kpi: 'A', value: 1, evidence: 'đo' }, { kpi: 'A', value: 1, evidence: 'đo' }], [{ kpi: 'A', value: 1, evidence: 'đo' }, { kpi: 'C', value: 1, evidence: 'đo' }]]) {
+    expect(
+      checkKpiResults(kpis, [
+        { kpi: 'B', value: 1, evidence: 'đo' },
+        { kpi: 'A', value: 2, evidence: 'đo' },
+      ]),
+    ).toHaveLength(2);
+    for (const bad of [
+      [{ kpi: 'A', value: 1, evidence: 'đo' }],
+      [
+        { kpi: 'A', value: 1, evidence: 'đo' },
+        { kpi: 'A', value: 1, evidence: 'đo' },
+      ],
+      [
+        { kpi: 'A', value: 1, evidence: 'đo' },
+        { kpi: 'C', value: 1, evidence: 'đo' },
+      ],
+    ]) {
       expect(() => checkKpiResults(kpis, bad)).toThrow(AppError);
     }
   });

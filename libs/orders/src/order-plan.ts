@@ -49,7 +49,10 @@ export function checkPlan(dto: SetPlanDto, price: number, today: string): Planne
 }
 
 /** A deliverable reports every KPI of its milestone, each once, and nothing else. */
-export function checkKpiResults(kpis: { name: string }[], results: KpiResultDto[]): { kpi: string; value: number; evidence: string }[] {
+export function checkKpiResults(
+  kpis: { name: string }[],
+  results: KpiResultDto[],
+): { kpi: string; value: number; evidence: string }[] {
   const given = results.map((r) => ({ kpi: nfc(r.kpi), value: r.value, evidence: nfc(r.evidence) }));
   const names = given.map((r) => r.kpi);
   const expected = kpis.map((k) => k.name);

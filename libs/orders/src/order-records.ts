@@ -12,7 +12,9 @@ import type { MilestoneStatus, OrderStatus } from './order.constants';
 export const orderNotFound = () => new AppError(ErrorCode.ORDER_NOT_FOUND);
 
 export async function findOrder(manager: EntityManager, id: string, lock = false): Promise<Order> {
-  const order = await manager.getRepository(Order).findOne({ where: { id }, lock: lock ? { mode: 'pessimistic_write' } : undefined });
+  const order = await manager
+    .getRepository(Order)
+    .findOne({ where: { id }, lock: lock ? { mode: 'pessimistic_write' } : undefined });
   if (!order) throw orderNotFound();
   return order;
 }
@@ -53,10 +55,14 @@ export function orderMove(order: Order, action: OrderAction): OrderStatus {
 export function milestoneMove(m: OrderMilestone, action: MilestoneAction): MilestoneStatus {
   const to = nextMilestoneStatus(m.status, action);
   if (!to) {
-    throw new AppError(ErrorCode.MILESTONE_STATUS_CONFLICT, { context: m.status }, {
-      status: m.status,
-      allowedFrom: MILESTONE_TRANSITIONS[action].from,
-    });
+    throw new AppError(
+      ErrorCode.MILESTONE_STATUS_CONFLICT,
+      { context: m.status },
+      {
+        status: m.status,
+        allowedFrom: MILESTONE_TRANSITIONS[action].from,
+      },
+    );
   }
   return to;
 }

@@ -54,7 +54,12 @@ export class OrderRemindersService {
         kind: 'order.reminder' as const,
         message: r.overdue ? 'milestoneOverdue' : 'milestoneDueSoon',
         params: { problem: r.title, n: r.number, due: r.due_date },
-        data: { ...(r.problem_id ? { problemId: r.problem_id } : {}), orderId: r.order_id, milestoneId: r.milestone_id, reminder },
+        data: {
+          ...(r.problem_id ? { problemId: r.problem_id } : {}),
+          orderId: r.order_id,
+          milestoneId: r.milestone_id,
+          reminder,
+        },
       };
       await this.dataSource.transaction(async (manager) => {
         await this.notifications.notifyEnterprises(manager, [r.enterprise_id], input);

@@ -1,5 +1,12 @@
 import { MILESTONE_STATUSES, MilestoneStatus, ORDER_STATUSES, OrderStatus } from './order.constants';
-import { MILESTONE_ACTIONS, MilestoneAction, nextMilestoneStatus, nextOrderStatus, ORDER_ACTIONS, OrderAction } from './order-transitions';
+import {
+  MILESTONE_ACTIONS,
+  MilestoneAction,
+  nextMilestoneStatus,
+  nextOrderStatus,
+  ORDER_ACTIONS,
+  OrderAction,
+} from './order-transitions';
 
 describe('order transitions', () => {
   const allowed: [OrderStatus, OrderAction, OrderStatus][] = [

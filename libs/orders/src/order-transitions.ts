@@ -19,14 +19,15 @@ export function nextOrderStatus(current: OrderStatus, action: OrderAction): Orde
 export const MILESTONE_ACTIONS = ['open', 'lock', 'unlock', 'submit', 'accept', 'return'] as const;
 export type MilestoneAction = (typeof MILESTONE_ACTIONS)[number];
 
-export const MILESTONE_TRANSITIONS: Readonly<Record<MilestoneAction, { from: readonly MilestoneStatus[]; to: MilestoneStatus }>> = {
-  open: { from: ['planned'], to: 'open' },
-  lock: { from: ['planned'], to: 'locked' },
-  unlock: { from: ['locked'], to: 'open' },
-  submit: { from: ['open', 'returned'], to: 'submitted' },
-  accept: { from: ['submitted'], to: 'accepted' },
-  return: { from: ['submitted'], to: 'returned' },
-};
+export const MILESTONE_TRANSITIONS: Readonly<Record<MilestoneAction, { from: readonly MilestoneStatus[]; to: MilestoneStatus }>> =
+  {
+    open: { from: ['planned'], to: 'open' },
+    lock: { from: ['planned'], to: 'locked' },
+    unlock: { from: ['locked'], to: 'open' },
+    submit: { from: ['open', 'returned'], to: 'submitted' },
+    accept: { from: ['submitted'], to: 'accepted' },
+    return: { from: ['submitted'], to: 'returned' },
+  };
 
 export function nextMilestoneStatus(current: MilestoneStatus, action: MilestoneAction): MilestoneStatus | null {
   const rule = MILESTONE_TRANSITIONS[action];

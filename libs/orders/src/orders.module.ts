@@ -20,8 +20,32 @@ import { OrderVariation } from './entities/order-variation.entity';
 
 /** The order after the award: milestones agreed by both sides, pilot then scale-up, delivery. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Order, OrderMilestone, MilestoneSubmission, OrderVariation]), ComplaintsModule, EvaluationModule, ProblemsModule, OcdsModule],
-  providers: [OrderOcds, OrdersService, DeliveryService, OrderEvents, OrderRemindersService, VariationsService, OutcomeService, CatalogueService, TrackRecordService],
-  exports: [OrdersService, DeliveryService, OrderRemindersService, VariationsService, OutcomeService, CatalogueService, TrackRecordService],
+  imports: [
+    TypeOrmModule.forFeature([Order, OrderMilestone, MilestoneSubmission, OrderVariation]),
+    ComplaintsModule,
+    EvaluationModule,
+    ProblemsModule,
+    OcdsModule,
+  ],
+  providers: [
+    OrderOcds,
+    OrdersService,
+    DeliveryService,
+    OrderEvents,
+    OrderRemindersService,
+    VariationsService,
+    OutcomeService,
+    CatalogueService,
+    TrackRecordService,
+  ],
+  exports: [
+    OrdersService,
+    DeliveryService,
+    OrderRemindersService,
+    VariationsService,
+    OutcomeService,
+    CatalogueService,
+    TrackRecordService,
+  ],
 })
 export class OrdersModule {}

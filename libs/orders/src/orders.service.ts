@@ -1,14 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppError, AuthUser, cityTodayByDb, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Page, PageQueryDto, toPage } from '@app/common';
+import {
+  AppError,
+  AuthUser,
+  cityTodayByDb,
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  ErrorCode,
+  nfc,
+  Page,
+  PageQueryDto,
+  toPage,
+} from '@app/common';
 import { StandstillService } from '@app/complaints';
 import { DecisionsService } from '@app/evaluation';
 import { assertDepartmentOfficer, assertVisible, findProblem, Viewer } from '@app/problems';
 import { AgreePlanDto, OrderView, ReasonDto, SetPlanDto } from './dto/order.dto';
 import { Order } from './entities/order.entity';
 import { checkPlan } from './order-plan';
-import { assertDepartment, findOrder, isOrderDepartment, isOrderFirm, orderMove, orderNotFound, orderView } from './order-records';
+import {
+  assertDepartment,
+  findOrder,
+  isOrderDepartment,
+  isOrderFirm,
+  orderMove,
+  orderNotFound,
+  orderView,
+} from './order-records';
 import { OrderEvents } from './order-events';
 import { OrderOcds } from './order-ocds';
 
@@ -53,9 +72,17 @@ export class OrdersService {
         }),
       );
       const saved = await findOrder(manager, order.id);
-      await this.events.record(manager, actor, saved, 'order.created', null, { status: 'drafting', price: terms.price, proposalId: terms.proposalId }, {
-        firm: 'orderCreated',
-      });
+      await this.events.record(
+        manager,
+        actor,
+        saved,
+        'order.created',
+        null,
+        { status: 'drafting', price: terms.price, proposalId: terms.proposalId },
+        {
+          firm: 'orderCreated',
+        },
+      );
       return orderView(manager, saved, actor);
     });
   }
@@ -77,7 +104,8 @@ export class OrdersService {
   /** A firm's orders, or a department's (officers), newest first. */
   async mine(actor: AuthUser, query: PageQueryDto): Promise<Page<OrderView>> {
     const column = actor.role === 'enterprise' ? 'enterprise_id' : 'department_id';
-    if (!actor.organizationId || (actor.role !== 'enterprise' && actor.role !== 'officer')) return { items: [], nextCursor: null };
+    if (!actor.organizationId || (actor.role !== 'enterprise' && actor.role !== 'officer'))
+      return { items: [], nextCursor: null };
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor<{ at: string; id: string }>(query.cursor, ['at', 'id']);
     const rows = await this.dataSource.query<{ id: string; created_at: Date }[]>(
@@ -85,7 +113,12 @@ export class OrdersService {
        ORDER BY created_at DESC, id DESC LIMIT $4`,
       [actor.organizationId, after?.at ?? null, after?.id ?? null, limit + 1],
     );
-    const page = toPage(rows, limit, (r) => ({ at: r.created_at.toISOString(), id: r.id }), (r) => r.id);
+    const page = toPage(
+      rows,
+      limit,
+      (r) => ({ at: r.created_at.toISOString(), id: r.id }),
+      (r) => r.id,
+    );
     const items: OrderView[] = [];
     for (const id of page.items) items.push(await this.get(actor, id));
     return { items, nextCursor: page.nextCursor };
@@ -95,7 +128,8 @@ export class OrdersService {
   async setPlan(actor: AuthUser, id: string, dto: SetPlanDto): Promise<OrderView> {
     return this.dataSource.transaction(async (manager) => {
       const order = await this.partyOrder(manager, actor, id);
-      if (order.status !== 'drafting') throw new AppError(ErrorCode.ORDER_STATUS_CONFLICT, { context: order.status }, { status: order.status });
+      if (order.status !== 'drafting')
+        throw new AppError(ErrorCode.ORDER_STATUS_CONFLICT, { context: order.status }, { status: order.status });
       const milestones = checkPlan(dto, Number(order.price), await cityTodayByDb(manager));
       await manager.query(`DELETE FROM order_milestones WHERE order_id = $1`, [id]);
       for (const [i, m] of milestones.entries()) {
@@ -111,9 +145,17 @@ export class OrdersService {
         [id, dto.staged, version],
       );
       const after = await findOrder(manager, id);
-      await this.events.record(manager, actor, after, 'order.plan_proposed', { planVersion: order.planVersion }, { planVersion: version, staged: dto.staged, milestones }, {
-        [isOrderFirm(actor, order) ? 'department' : 'firm']: 'orderPlanProposed',
-      });
+      await this.events.record(
+        manager,
+        actor,
+        after,
+        'order.plan_proposed',
+        { planVersion: order.planVersion },
+        { planVersion: version, staged: dto.staged, milestones },
+        {
+          [isOrderFirm(actor, order) ? 'department' : 'firm']: 'orderPlanProposed',
+        },
+      );
       return orderView(manager, after, actor);
     });
   }
@@ -122,12 +164,20 @@ export class OrdersService {
   async agree(actor: AuthUser, id: string, dto: AgreePlanDto): Promise<OrderView> {
     return this.dataSource.transaction(async (manager) => {
       const order = await this.partyOrder(manager, actor, id);
-      if (order.status !== 'drafting') throw new AppError(ErrorCode.ORDER_STATUS_CONFLICT, { context: order.status }, { status: order.status });
+      if (order.status !== 'drafting')
+        throw new AppError(ErrorCode.ORDER_STATUS_CONFLICT, { context: order.status }, { status: order.status });
       if (order.planVersion === 0 || dto.planVersion !== order.planVersion) {
-        throw new AppError(ErrorCode.ORDER_PLAN_VERSION_STALE, { planVersion: order.planVersion }, { planVersion: order.planVersion });
+        throw new AppError(
+          ErrorCode.ORDER_PLAN_VERSION_STALE,
+          { planVersion: order.planVersion },
+          { planVersion: order.planVersion },
+        );
       }
       const side = isOrderDepartment(actor, order) ? 'department' : 'firm';
-      await manager.query(`UPDATE orders SET ${side}_agreed_version = $2, updated_at = now() WHERE id = $1`, [id, order.planVersion]);
+      await manager.query(`UPDATE orders SET ${side}_agreed_version = $2, updated_at = now() WHERE id = $1`, [
+        id,
+        order.planVersion,
+      ]);
       let current = await findOrder(manager, id);
       await this.events.record(manager, actor, current, 'order.plan_agreed', null, { side, planVersion: order.planVersion }, {});
       if (current.departmentAgreedVersion === current.planVersion && current.firmAgreedVersion === current.planVersion) {
@@ -138,10 +188,18 @@ export class OrdersService {
           [id],
         );
         current = await findOrder(manager, id);
-        await this.events.record(manager, actor, current, 'order.started', { status: 'drafting' }, { status: to, planVersion: current.planVersion }, {
-          firm: 'orderStarted',
-          department: 'orderStarted',
-        });
+        await this.events.record(
+          manager,
+          actor,
+          current,
+          'order.started',
+          { status: 'drafting' },
+          { status: to, planVersion: current.planVersion },
+          {
+            firm: 'orderStarted',
+            department: 'orderStarted',
+          },
+        );
         await this.ocds.publish(manager, current, 'contract');
       }
       return orderView(manager, current, actor);
@@ -154,13 +212,20 @@ export class OrdersService {
       const order = await findOrder(manager, id, true);
       assertDepartment(actor, order);
       const to = orderMove(order, 'terminate');
-      await manager.query(`UPDATE orders SET status = $2, terminated_at = now(), termination_reason = $3, updated_at = now() WHERE id = $1`, [
-        id,
-        to,
-        reason,
-      ]);
+      await manager.query(
+        `UPDATE orders SET status = $2, terminated_at = now(), termination_reason = $3, updated_at = now() WHERE id = $1`,
+        [id, to, reason],
+      );
       const after = await findOrder(manager, id);
-      await this.events.record(manager, actor, after, 'order.terminated', { status: order.status }, { status: to, reason }, { firm: 'orderTerminated' });
+      await this.events.record(
+        manager,
+        actor,
+        after,
+        'order.terminated',
+        { status: order.status },
+        { status: to, reason },
+        { firm: 'orderTerminated' },
+      );
       if (order.status === 'in_progress') await this.ocds.publish(manager, after, 'implementation');
       return orderView(manager, after, actor);
     });
@@ -174,4 +239,3 @@ export class OrdersService {
     return order;
   }
 }
-

@@ -26,4 +26,3 @@ export async function outcomeOf(manager: EntityManager, orderId: string): Promis
     firmStatementAt: r.firm_statement_at ? cityIso(r.firm_statement_at) : null,
   };
 }
-

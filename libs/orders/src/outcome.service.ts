@@ -15,7 +15,7 @@ import { outcomeOf } from './outcome-read';
 export async function kpisOf(manager: EntityManager, order: Order): Promise<{ name: string }[]> {
   let current: Order = order;
   while (!current.problemId && current.sourceOrderId) current = await findOrder(manager, current.sourceOrderId);
-  return current.problemId ? (await findProblem(manager, current.problemId)).kpis ?? [] : [];
+  return current.problemId ? ((await findProblem(manager, current.problemId)).kpis ?? []) : [];
 }
 
 /**
@@ -44,7 +44,15 @@ export class OutcomeService {
         `INSERT INTO order_outcomes (order_id, kpis, solved, explanation, recorded_by) VALUES ($1, $2::jsonb, $3, $4, $5)`,
         [orderId, JSON.stringify(kpis), dto.solved, explanation, actor.id],
       );
-      await this.events.record(manager, actor, order, 'order.outcome_recorded', null, { solved: dto.solved, explanation, kpis }, { firm: 'outcomeRecorded' });
+      await this.events.record(
+        manager,
+        actor,
+        order,
+        'order.outcome_recorded',
+        null,
+        { solved: dto.solved, explanation, kpis },
+        { firm: 'outcomeRecorded' },
+      );
       return orderView(manager, order, actor);
     });
   }
@@ -60,7 +68,15 @@ export class OutcomeService {
         `UPDATE order_outcomes SET firm_statement = $2, firm_statement_by = $3, firm_statement_at = now() WHERE order_id = $1`,
         [orderId, statement, actor.id],
       );
-      await this.events.record(manager, actor, order, 'order.firm_statement', { statement: before.firmStatement }, { statement }, { department: 'firmStatementAdded' });
+      await this.events.record(
+        manager,
+        actor,
+        order,
+        'order.firm_statement',
+        { statement: before.firmStatement },
+        { statement },
+        { department: 'firmStatementAdded' },
+      );
       return orderView(manager, order, actor);
     });
   }

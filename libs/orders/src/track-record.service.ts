@@ -17,7 +17,9 @@ export class TrackRecordService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async of(enterpriseId: string): Promise<TrackRecordView> {
-    const [firm] = await this.dataSource.query<{ status: string }[]>(`SELECT status FROM enterprises WHERE id = $1`, [enterpriseId]);
+    const [firm] = await this.dataSource.query<{ status: string }[]>(`SELECT status FROM enterprises WHERE id = $1`, [
+      enterpriseId,
+    ]);
     if (!firm || firm.status === 'pending' || firm.status === 'rejected') throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND);
     const [counts] = await this.dataSource.query<{ completed: number; terminated: number; running: number }[]>(
       `SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed, count(*) FILTER (WHERE status = 'terminated')::int AS terminated,
@@ -32,7 +34,14 @@ export class TrackRecordService {
       [enterpriseId],
     );
     const delivered = await this.dataSource.query<
-      { id: string; title: string; department_name: string; completed_at: Date; solved: SolvedAnswer | null; kpis: KpiOutcomeView[] | null }[]
+      {
+        id: string;
+        title: string;
+        department_name: string;
+        completed_at: Date;
+        solved: SolvedAnswer | null;
+        kpis: KpiOutcomeView[] | null;
+      }[]
     >(
       `SELECT o.id, o.title, d.name AS department_name, o.completed_at, oc.solved, oc.kpis
        FROM orders o JOIN organizations d ON d.id = o.department_id LEFT JOIN order_outcomes oc ON oc.order_id = o.id

@@ -28,9 +28,17 @@ export function checkVariation(
     ...(d.deliverable !== undefined ? { deliverable: nfc(d.deliverable) } : {}),
     ...(d.dueDate !== undefined ? { dueDate: d.dueDate } : {}),
     ...(d.amount !== undefined ? { amount: d.amount } : {}),
-    ...(d.kpis !== undefined ? { kpis: d.kpis.map((k) => ({ name: nfc(k.name), target: k.target, unit: k.unit ? nfc(k.unit) : null })) } : {}),
+    ...(d.kpis !== undefined
+      ? { kpis: d.kpis.map((k) => ({ name: nfc(k.name), target: k.target, unit: k.unit ? nfc(k.unit) : null })) }
+      : {}),
   }));
-  const after = milestones.map((m) => ({ number: m.number, phase: m.phase, dueDate: m.dueDate, amount: Number(m.amount), kpis: m.kpis }));
+  const after = milestones.map((m) => ({
+    number: m.number,
+    phase: m.phase,
+    dueDate: m.dueDate,
+    amount: Number(m.amount),
+    kpis: m.kpis,
+  }));
   for (const c of changes) {
     const m = milestones.find((x) => x.number === c.milestone);
     const target = after.find((x) => x.number === c.milestone);
@@ -46,7 +54,8 @@ export function checkVariation(
     }
     if (c.amount !== undefined) target.amount = c.amount;
     if (c.kpis !== undefined) {
-      if (new Set(c.kpis.map((k) => k.name)).size !== c.kpis.length) issues.push(new Msg('orderPlan.kpiTwice', { n: c.milestone }));
+      if (new Set(c.kpis.map((k) => k.name)).size !== c.kpis.length)
+        issues.push(new Msg('orderPlan.kpiTwice', { n: c.milestone }));
       if (target.phase === 'pilot' && c.kpis.length === 0) issues.push(new Msg('orderPlan.pilotKpis', { n: c.milestone }));
       target.kpis = c.kpis;
     }

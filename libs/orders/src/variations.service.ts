@@ -38,15 +38,32 @@ export class VariationsService {
     return this.dataSource.transaction(async (manager) => {
       const order = await findOrder(manager, orderId, true);
       const side = sideOf(actor, order);
-      if (order.status !== 'in_progress') throw new AppError(ErrorCode.ORDER_STATUS_CONFLICT, { context: order.status }, { status: order.status });
+      if (order.status !== 'in_progress')
+        throw new AppError(ErrorCode.ORDER_STATUS_CONFLICT, { context: order.status }, { status: order.status });
       const repo = manager.getRepository(OrderVariation);
       if (await repo.findOne({ where: { orderId, status: 'proposed' } })) throw new AppError(ErrorCode.VARIATION_PENDING);
-      const changes = checkVariation(await milestonesOf(manager, orderId), dto.changes, Number(order.price), await cityTodayByDb(manager));
+      const changes = checkVariation(
+        await milestonesOf(manager, orderId),
+        dto.changes,
+        Number(order.price),
+        await cityTodayByDb(manager),
+      );
       const number = (await repo.count({ where: { orderId } })) + 1;
-      const saved = await repo.save(repo.create({ orderId, number, status: 'proposed', reason, changes, proposedBySide: side, proposedBy: actor.id }));
-      await this.events.record(manager, actor, order, 'order.variation_proposed', null, { number, reason, changes, side }, {
-        [side === 'firm' ? 'department' : 'firm']: 'variationProposed',
-      }, { n: number, reason });
+      const saved = await repo.save(
+        repo.create({ orderId, number, status: 'proposed', reason, changes, proposedBySide: side, proposedBy: actor.id }),
+      );
+      await this.events.record(
+        manager,
+        actor,
+        order,
+        'order.variation_proposed',
+        null,
+        { number, reason, changes, side },
+        {
+          [side === 'firm' ? 'department' : 'firm']: 'variationProposed',
+        },
+        { n: number, reason },
+      );
       return toView(await repo.findOneByOrFail({ id: saved.id }));
     });
   }
@@ -54,19 +71,43 @@ export class VariationsService {
   async agree(actor: AuthUser, orderId: string, number: number): Promise<VariationView> {
     return this.answer(actor, orderId, number, async (manager, order, v) => {
       // Checked again against the milestones as they are now: a deliverable may have been accepted since.
-      const changes = checkVariation(await milestonesOf(manager, orderId), v.changes, Number(order.price), await cityTodayByDb(manager));
+      const changes = checkVariation(
+        await milestonesOf(manager, orderId),
+        v.changes,
+        Number(order.price),
+        await cityTodayByDb(manager),
+      );
       for (const c of changes) {
         await manager.query(
           `UPDATE order_milestones SET deliverable = COALESCE($3, deliverable), due_date = COALESCE($4::date, due_date),
                   amount = COALESCE($5::bigint, amount), kpis = COALESCE($6::jsonb, kpis)
            WHERE order_id = $1 AND number = $2`,
-          [orderId, c.milestone, c.deliverable ?? null, c.dueDate ?? null, c.amount ?? null, c.kpis ? JSON.stringify(c.kpis) : null],
+          [
+            orderId,
+            c.milestone,
+            c.deliverable ?? null,
+            c.dueDate ?? null,
+            c.amount ?? null,
+            c.kpis ? JSON.stringify(c.kpis) : null,
+          ],
         );
       }
-      await manager.query(`UPDATE order_variations SET status = 'agreed', answered_by = $2, answered_at = now() WHERE id = $1`, [v.id, actor.id]);
-      await this.events.record(manager, actor, order, 'order.variation_agreed', { number: v.number, status: 'proposed' }, { number: v.number, status: 'agreed' }, {
-        [v.proposedBySide]: 'variationAgreed',
-      }, { n: v.number });
+      await manager.query(`UPDATE order_variations SET status = 'agreed', answered_by = $2, answered_at = now() WHERE id = $1`, [
+        v.id,
+        actor.id,
+      ]);
+      await this.events.record(
+        manager,
+        actor,
+        order,
+        'order.variation_agreed',
+        { number: v.number, status: 'proposed' },
+        { number: v.number, status: 'agreed' },
+        {
+          [v.proposedBySide]: 'variationAgreed',
+        },
+        { n: v.number },
+      );
     });
   }
 
@@ -77,9 +118,18 @@ export class VariationsService {
         `UPDATE order_variations SET status = 'rejected', answered_by = $2, answered_at = now(), rejection_reason = $3 WHERE id = $1`,
         [v.id, actor.id, reason],
       );
-      await this.events.record(manager, actor, order, 'order.variation_rejected', { number: v.number, status: 'proposed' }, { number: v.number, status: 'rejected', reason }, {
-        [v.proposedBySide]: 'variationRejected',
-      }, { n: v.number, reason });
+      await this.events.record(
+        manager,
+        actor,
+        order,
+        'order.variation_rejected',
+        { number: v.number, status: 'proposed' },
+        { number: v.number, status: 'rejected', reason },
+        {
+          [v.proposedBySide]: 'variationRejected',
+        },
+        { n: v.number, reason },
+      );
     });
   }
 
@@ -105,7 +155,8 @@ export class VariationsService {
       if (!v) throw new AppError(ErrorCode.VARIATION_NOT_FOUND);
       if (v.status !== 'proposed') throw new AppError(ErrorCode.VARIATION_STATUS_CONFLICT, {}, { status: v.status });
       if (v.proposedBySide === side) throw new AppError(ErrorCode.VARIATION_FORBIDDEN);
-      if (order.status !== 'in_progress') throw new AppError(ErrorCode.ORDER_STATUS_CONFLICT, { context: order.status }, { status: order.status });
+      if (order.status !== 'in_progress')
+        throw new AppError(ErrorCode.ORDER_STATUS_CONFLICT, { context: order.status }, { status: order.status });
       await apply(manager, order, v);
       return toView(await repo.findOneByOrFail({ id: v.id }));
     });

@@ -51,9 +51,13 @@ export class AmendmentsService {
       assertDepartmentOfficer(actor, problem, 'amend');
       if (rubric !== undefined) throw new AppError(ErrorCode.RUBRIC_FROZEN);
       if (problem.status !== 'published') {
-        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, { context: 'amend', status: problemStatus(problem.status) }, {
-          status: problem.status,
-        });
+        throw new AppError(
+          ErrorCode.PROBLEM_STATUS_CONFLICT,
+          { context: 'amend', status: problemStatus(problem.status) },
+          {
+            status: problem.status,
+          },
+        );
       }
       const given = normaliseFields(changes);
       if (Object.keys(diffFields(problem, given)).length === 0) throw new AppError(ErrorCode.AMENDMENT_EMPTY);
@@ -120,16 +124,12 @@ export class AmendmentsService {
         params,
         data,
       });
-      await this.notifications.notifyEnterprises(
-        manager,
-        bidders,
-        {
-          kind: 'proposal.confirm_or_revise',
-          message: diff.deadline ? 'confirmOrReviseNewDeadline' : 'confirmOrRevise',
-          params,
-          data,
-        },
-      );
+      await this.notifications.notifyEnterprises(manager, bidders, {
+        kind: 'proposal.confirm_or_revise',
+        message: diff.deadline ? 'confirmOrReviseNewDeadline' : 'confirmOrRevise',
+        params,
+        data,
+      });
       return {
         amendment: { ...toAmendmentView(amendment), deadlinePushed: dates.pushed },
         problem: await this.problems.view(manager, await findProblem(manager, id)),

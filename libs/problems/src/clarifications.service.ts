@@ -1,7 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, AuthUser, cityIso, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Page, PageQueryDto, problemStatus, toPage } from '@app/common';
+import {
+  AppError,
+  AuthUser,
+  cityIso,
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  ErrorCode,
+  nfc,
+  Page,
+  PageQueryDto,
+  problemStatus,
+  toPage,
+} from '@app/common';
 import { AuditService } from '@app/audit';
 import { assertVerifiedEnterprise } from '@app/enterprises';
 import { NotificationsService } from '@app/notifications';
@@ -102,7 +114,11 @@ export class ClarificationsService {
       const problem = await findProblem(manager, problemId);
       assertDepartmentOfficer(actor, problem, 'answerQuestions');
       if (problem.status !== 'published' && problem.status !== 'closed') {
-        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, { context: 'answer', status: problemStatus(problem.status) }, { status: problem.status });
+        throw new AppError(
+          ErrorCode.PROBLEM_STATUS_CONFLICT,
+          { context: 'answer', status: problemStatus(problem.status) },
+          { status: problem.status },
+        );
       }
       const repo = manager.getRepository(ProblemQuestion);
       const q = await repo.findOne({ where: { id: questionId, problemId }, lock: { mode: 'pessimistic_write' } });

@@ -60,7 +60,8 @@ export function refuseAmendedDates(input: {
 }): AmendmentRefusal | null {
   if (input.now.getTime() >= input.deadline.getTime()) return { reason: 'deadline_passed' };
   const requested = input.requestedDeadline;
-  if (requested && requested.getTime() < input.deadline.getTime()) return { reason: 'deadline_shortened', deadline: input.deadline };
+  if (requested && requested.getTime() < input.deadline.getTime())
+    return { reason: 'deadline_shortened', deadline: input.deadline };
   const earliest = addDays(input.publishedAt, input.minOpenDays);
   if (requested && requested.getTime() < earliest.getTime()) return { reason: 'below_minimum_open_period', earliest };
   const clarification = input.requestedClarificationDeadline;

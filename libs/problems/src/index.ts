@@ -15,7 +15,14 @@ export { rubricIssues } from './rubric';
 export { assertValidRubric } from './rubric-errors';
 export type { Rubric, RubricCriterion } from './rubric';
 export type { Viewer } from './problem-access';
-export { assertDepartmentOfficer, assertVisible, enterpriseOf, findProblem, isDepartmentOfficer, problemNotFound } from './problem-access';
+export {
+  assertDepartmentOfficer,
+  assertVisible,
+  enterpriseOf,
+  findProblem,
+  isDepartmentOfficer,
+  problemNotFound,
+} from './problem-access';
 export * from './dto/create-problem.dto';
 export * from './dto/update-problem.dto';
 export * from './dto/amend-problem.dto';

@@ -191,9 +191,13 @@ export class MatchingService {
       const problem = await findProblem(manager, problemId);
       assertDepartmentOfficer(actor, problem, 'inviteFirms');
       if (problem.status !== 'published') {
-        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, { context: 'invite', status: problemStatus(problem.status) }, {
-          status: problem.status,
-        });
+        throw new AppError(
+          ErrorCode.PROBLEM_STATUS_CONFLICT,
+          { context: 'invite', status: problemStatus(problem.status) },
+          {
+            status: problem.status,
+          },
+        );
       }
       const verified = await manager.query<{ id: string }[]>(
         `SELECT id FROM enterprises WHERE id = ANY($1::uuid[]) AND status = 'verified'`,

@@ -40,7 +40,12 @@ export class ProblemDeadlinesService {
       `SELECT deadline, deadline + receipt_grace AS opens_at FROM problems WHERE id = $1`,
       [problemId],
     );
-    await this.outbox.enqueue(manager, { queue: QUEUES.problems, name: PROBLEM_JOBS.closeProblem, payload: { problemId }, runAt: opens_at });
+    await this.outbox.enqueue(manager, {
+      queue: QUEUES.problems,
+      name: PROBLEM_JOBS.closeProblem,
+      payload: { problemId },
+      runAt: opens_at,
+    });
     for (const r of reminderTimes(now, deadline, parseReminderHours(this.config.get('DEADLINE_REMINDER_HOURS')))) {
       const payload: DeadlineReminderPayload = { problemId, hoursBefore: r.hoursBefore, deadline: deadline.toISOString() };
       await this.outbox.enqueue(manager, {

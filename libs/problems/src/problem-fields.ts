@@ -40,7 +40,10 @@ const REQUIRED: ProblemField[] = [
 
 function requiredText(field: string, value: string): string {
   const text = nfc(value);
-  if (text.length === 0) throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'empty', field: fieldName(field) }, [{ field, errors: [new Msg('validation.isNotEmpty', { field: fieldName(field) })] }]);
+  if (text.length === 0)
+    throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'empty', field: fieldName(field) }, [
+      { field, errors: [new Msg('validation.isNotEmpty', { field: fieldName(field) })] },
+    ]);
   return text;
 }
 
@@ -59,7 +62,9 @@ export function normaliseFields(dto: Partial<CreateProblemDto>): Partial<Problem
   const given = (Object.keys(dto) as (keyof CreateProblemDto)[]).filter((k) => dto[k] !== undefined);
   for (const key of given) {
     if (dto[key] === null && (REQUIRED as string[]).includes(key)) {
-      throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'cleared', field: fieldName(key) }, [{ field: key, errors: [new Msg('validation.notNull', { field: fieldName(key) })] }]);
+      throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'cleared', field: fieldName(key) }, [
+        { field: key, errors: [new Msg('validation.notNull', { field: fieldName(key) })] },
+      ]);
     }
   }
   if (dto.title !== undefined) out.title = requiredText('title', dto.title);

@@ -105,7 +105,8 @@ export class ProblemSearchService {
     const sort: ProblemSort = query.sort ?? (text ? 'relevance' : 'newest');
     const after = decodeCursor<{ s: string; k: string; id: string }>(query.cursor, ['s', 'k', 'id']);
     // A cursor remembers whether its pages came from the fuzzy fallback, so paging stays in one list.
-    if (after && after.s !== sort && after.s !== `${sort}${FUZZY}`) throw new AppError(ErrorCode.INVALID_CURSOR, { context: 'otherSort' });
+    if (after && after.s !== sort && after.s !== `${sort}${FUZZY}`)
+      throw new AppError(ErrorCode.INVALID_CURSOR, { context: 'otherSort' });
     const fuzzyCursor = after?.s.endsWith(FUZZY) ?? false;
     if (!fuzzyCursor) {
       const page = await this.run(viewer, query, text, sort, after, 'words');
@@ -151,7 +152,8 @@ export class ProblemSearchService {
     let relevance = 'NULL::numeric';
     if (text && mode === 'words') {
       const words = splitSearchText(text).words;
-      if (words.length === 0) where.push('false'); // only symbols: nothing by words, the fallback decides
+      if (words.length === 0)
+        where.push('false'); // only symbols: nothing by words, the fallback decides
       else {
         const tsquery = wordsInAnyOrderQuery(param(words));
         where.push(`p.search_vector @@ ${tsquery}`);

@@ -30,10 +30,14 @@ export async function databaseNow(manager: EntityManager): Promise<Date> {
 
 export function assertClarificationBeforeDeadline(fields: Pick<ProblemFields, 'deadline' | 'clarificationDeadline'>): void {
   if (fields.clarificationDeadline.getTime() > fields.deadline.getTime()) {
-    throw new AppError(ErrorCode.CLARIFICATION_DEADLINE_INVALID, {}, {
-      deadline: cityIso(fields.deadline),
-      clarificationDeadline: cityIso(fields.clarificationDeadline),
-    });
+    throw new AppError(
+      ErrorCode.CLARIFICATION_DEADLINE_INVALID,
+      {},
+      {
+        deadline: cityIso(fields.deadline),
+        clarificationDeadline: cityIso(fields.clarificationDeadline),
+      },
+    );
   }
 }
 
@@ -98,9 +102,13 @@ export class ProblemsService {
       const problem = await findProblem(manager, id, true);
       assertDepartmentOfficer(actor, problem, 'edit');
       if (problem.status !== 'draft') {
-        throw new AppError(ErrorCode.PROBLEM_NOT_EDITABLE, {}, {
-          status: problem.status,
-        });
+        throw new AppError(
+          ErrorCode.PROBLEM_NOT_EDITABLE,
+          {},
+          {
+            status: problem.status,
+          },
+        );
       }
       if (given.deadline) {
         given.clarificationDeadline = movedClarificationDeadline(
@@ -139,9 +147,13 @@ export class ProblemsService {
       const problem = await findProblem(manager, id, true);
       assertDepartmentOfficer(actor, problem, 'publish');
       if (problem.status !== 'draft') {
-        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, { context: 'publish', status: problemStatus(problem.status) }, {
-          status: problem.status,
-        });
+        throw new AppError(
+          ErrorCode.PROBLEM_STATUS_CONFLICT,
+          { context: 'publish', status: problemStatus(problem.status) },
+          {
+            status: problem.status,
+          },
+        );
       }
       assertValidRubric(problem.rubric);
       const now = await databaseNow(manager);
@@ -149,11 +161,15 @@ export class ProblemsService {
       const check = checkPublishable(now, problem.deadline, problem.clarificationDeadline, minOpenDays);
       if (!check.ok) {
         if (check.reason === 'deadline_too_soon') {
-          throw new AppError(ErrorCode.DEADLINE_TOO_SOON, { minOpenDays, earliest: cityIso(check.earliest) }, {
-            deadline: cityIso(problem.deadline),
-            earliestDeadline: cityIso(check.earliest),
-            minOpenDays,
-          });
+          throw new AppError(
+            ErrorCode.DEADLINE_TOO_SOON,
+            { minOpenDays, earliest: cityIso(check.earliest) },
+            {
+              deadline: cityIso(problem.deadline),
+              earliestDeadline: cityIso(check.earliest),
+              minOpenDays,
+            },
+          );
         }
         throw new AppError(
           ErrorCode.CLARIFICATION_DEADLINE_INVALID,
@@ -168,7 +184,11 @@ export class ProblemsService {
         this.config.get('PROPOSAL_RECEIPT_GRACE_SECONDS'),
       ]);
       await this.deadlines.planDeadlineJobs(manager, id, now);
-      await this.outbox.enqueue(manager, { queue: QUEUES.problems, name: PROBLEM_JOBS.notifyMatchingSubscribers, payload: { problemId: id } });
+      await this.outbox.enqueue(manager, {
+        queue: QUEUES.problems,
+        name: PROBLEM_JOBS.notifyMatchingSubscribers,
+        payload: { problemId: id },
+      });
       const published = await findProblem(manager, id);
       const view = await this.view(manager, published);
       const snapshot = toProblemView(published, view.departmentName, utcIso);
@@ -198,9 +218,13 @@ export class ProblemsService {
       const problem = await findProblem(manager, id, true);
       assertDepartmentOfficer(actor, problem, 'cancel');
       if (!CANCELLABLE_STATUSES.includes(problem.status)) {
-        throw new AppError(ErrorCode.PROBLEM_STATUS_CONFLICT, { context: 'cancel', status: problemStatus(problem.status) }, {
-          status: problem.status,
-        });
+        throw new AppError(
+          ErrorCode.PROBLEM_STATUS_CONFLICT,
+          { context: 'cancel', status: problemStatus(problem.status) },
+          {
+            status: problem.status,
+          },
+        );
       }
       const now = await databaseNow(manager);
       await manager.getRepository(Problem).update({ id }, { status: 'cancelled', cancelledAt: now, cancelReason: text });

@@ -6,10 +6,6 @@ export function assertValidRubric(rubric: Rubric): void {
   const issues = rubricIssues(rubric);
   if (issues.length > 0) {
     const described = issues.map((i) => ({ field: i.field, problem: new Msg(`rubric.${i.problem}`, i.values) }));
-    throw new AppError(
-      ErrorCode.RUBRIC_INVALID,
-      { issues: described.map((i) => i.problem) },
-      described,
-    );
+    throw new AppError(ErrorCode.RUBRIC_INVALID, { issues: described.map((i) => i.problem) }, described);
   }
 }

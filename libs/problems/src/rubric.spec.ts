@@ -14,7 +14,9 @@ describe('rubric validation', () => {
 
   it.each([[[40, 30, 20]], [[50, 51]], [[100, 1]]])('refuses weights %j that do not sum to 100', (weights) => {
     const issues = rubricIssues(rubric(weights));
-    expect(issues).toEqual([{ field: 'rubric.criteria', problem: 'weightSum', values: { total: expect.any(Number), expected: 100 } }]);
+    expect(issues).toEqual([
+      { field: 'rubric.criteria', problem: 'weightSum', values: { total: expect.any(Number), expected: 100 } },
+    ]);
   });
 
   it('refuses fractional, zero and negative weights even when the sum is 100', () => {
@@ -27,15 +29,25 @@ describe('rubric validation', () => {
   });
 
   it('refuses duplicate and non-slug keys', () => {
-    const dup: Rubric = { passMark: 50, criteria: [{ key: 'tech', name: 'A', weight: 50 }, { key: 'tech', name: 'B', weight: 50 }] };
-    expect(rubricIssues(dup)).toEqual([{ field: 'rubric.criteria.1.key', problem: 'keyDuplicate', values: { n: 2, key: 'tech' } }]);
+    const dup: Rubric = {
+      passMark: 50,
+      criteria: [
+        { key: 'tech', name: 'A', weight: 50 },
+        { key: 'tech', name: 'B', weight: 50 },
+      ],
+    };
+    expect(rubricIssues(dup)).toEqual([
+      { field: 'rubric.criteria.1.key', problem: 'keyDuplicate', values: { n: 2, key: 'tech' } },
+    ]);
     const bad: Rubric = { passMark: 50, criteria: [{ key: 'Giải pháp', name: 'A', weight: 100 }] };
     expect(rubricIssues(bad)).toEqual([{ field: 'rubric.criteria.0.key', problem: 'keySlug', values: { n: 1 } }]);
     expect(rubricIssues({ passMark: 50, criteria: [{ key: 'tech-fit_2', name: 'A', weight: 100 }] })).toEqual([]);
   });
 
   it('says what the sum is', () => {
-    expect(rubricIssues(rubric([30, 30]))).toEqual([{ field: 'rubric.criteria', problem: 'weightSum', values: { total: 60, expected: 100 } }]);
+    expect(rubricIssues(rubric([30, 30]))).toEqual([
+      { field: 'rubric.criteria', problem: 'weightSum', values: { total: 60, expected: 100 } },
+    ]);
   });
 
   it('refuses a pass mark outside 0..100 and an empty rubric', () => {

@@ -32,13 +32,16 @@ export function rubricIssues(rubric: Rubric): RubricIssue[] {
   if (rubric.criteria.length === 0) issues.push({ field: 'rubric.criteria', problem: 'noCriteria' });
   const seen = new Set<string>();
   rubric.criteria.forEach((c, i) => {
-    if (!CRITERION_KEY_PATTERN.test(c.key)) issues.push({ field: `rubric.criteria.${i}.key`, problem: 'keySlug', values: { n: i + 1 } });
-    if (seen.has(c.key)) issues.push({ field: `rubric.criteria.${i}.key`, problem: 'keyDuplicate', values: { n: i + 1, key: c.key } });
+    if (!CRITERION_KEY_PATTERN.test(c.key))
+      issues.push({ field: `rubric.criteria.${i}.key`, problem: 'keySlug', values: { n: i + 1 } });
+    if (seen.has(c.key))
+      issues.push({ field: `rubric.criteria.${i}.key`, problem: 'keyDuplicate', values: { n: i + 1, key: c.key } });
     seen.add(c.key);
     if (!Number.isInteger(c.weight) || c.weight <= 0) {
       issues.push({ field: `rubric.criteria.${i}.weight`, problem: 'weightPositive', values: { n: i + 1 } });
     }
-    if (c.name.trim().length === 0) issues.push({ field: `rubric.criteria.${i}.name`, problem: 'nameEmpty', values: { n: i + 1 } });
+    if (c.name.trim().length === 0)
+      issues.push({ field: `rubric.criteria.${i}.name`, problem: 'nameEmpty', values: { n: i + 1 } });
   });
   const total = rubric.criteria.reduce((sum, c) => sum + c.weight, 0);
   if (rubric.criteria.length > 0 && total !== RUBRIC_TOTAL_WEIGHT) {

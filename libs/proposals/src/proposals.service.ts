@@ -261,10 +261,7 @@ export class ProposalsService {
         await assertVerifiedEnterprise(manager, enterpriseId);
         const version = proposal.current_version + 1;
         // A new version answers any amendment made since the last one.
-        await manager.query(
-          `UPDATE proposals SET current_version = $2, updated_at = now() WHERE id = $1`,
-          [proposalId, version],
-        );
+        await manager.query(`UPDATE proposals SET current_version = $2, updated_at = now() WHERE id = $1`, [proposalId, version]);
         const receipt = await this.recordVersion(manager, 'proposal.revised', {
           user,
           problem,
@@ -282,8 +279,7 @@ export class ProposalsService {
     const enterpriseId = firmOf(user);
     return this.transaction(async (manager) => {
       const proposal = await this.ownProposalForUpdate(manager, enterpriseId, proposalId);
-      if (proposal.status === 'withdrawn')
-        throw new AppError(ErrorCode.PROPOSAL_WITHDRAWN, { context: 'already' });
+      if (proposal.status === 'withdrawn') throw new AppError(ErrorCode.PROPOSAL_WITHDRAWN, { context: 'already' });
       const problem = await this.problemOpenForBids(manager, proposal.problem_id, receivedMark);
       // The withdraw trigger re-checks the deadline at COMMIT.
       // TypeORM answers an UPDATE with [rows, affected].
@@ -451,9 +447,7 @@ export class ProposalsService {
     if (file.bytes.length === 0) throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'emptyFile' });
     const mediaType = sniffAttachmentType(file.bytes);
     if (!mediaType) {
-      throw new AppError(
-        ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED,
-      );
+      throw new AppError(ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED);
     }
     const fileName = cleanFileName(file.fileName);
     const sha256 = sha256Hex(file.bytes);
@@ -467,8 +461,12 @@ export class ProposalsService {
         await assertVerifiedEnterprise(manager, enterpriseId);
         const recipients = await this.keyring.recipientsFor(manager, problemId, enterpriseId);
         // Encrypted piece by piece into the store: the plaintext upload is the one whole copy in memory.
-        const sealed = await sealFileStreamed(recipients, attachmentAad(id), file.bytes, Buffer.from(fileName, 'utf8'), (ciphertext) =>
-          this.blobs.put(storageKey, ciphertext),
+        const sealed = await sealFileStreamed(
+          recipients,
+          attachmentAad(id),
+          file.bytes,
+          Buffer.from(fileName, 'utf8'),
+          (ciphertext) => this.blobs.put(storageKey, ciphertext),
         );
         stored = true;
         // The insert's deadline trigger re-checks at COMMIT.
@@ -668,7 +666,14 @@ export class ProposalsService {
   private async recordVersion(
     manager: EntityManager,
     action: 'proposal.submitted' | 'proposal.revised',
-    args: { user: AuthUser; problem: BiddableProblem; enterpriseId: string; proposalId: string; version: number; dto: SubmitProposalDto },
+    args: {
+      user: AuthUser;
+      problem: BiddableProblem;
+      enterpriseId: string;
+      proposalId: string;
+      version: number;
+      dto: SubmitProposalDto;
+    },
   ): Promise<Receipt> {
     const { user, problem, enterpriseId, proposalId, version, dto } = args;
     const receipt = await this.writeVersion(manager, { user, problem, enterpriseId, proposalId, version, dto });
@@ -704,7 +709,19 @@ export class ProposalsService {
       `INSERT INTO proposal_versions (proposal_id, version, submitted_by, content_sha256, ciphertext, iv, auth_tag, key_for_problem, key_for_bidder,
                                       submitted_at, amendment_number)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${cityTime('submitted_at')} AS submitted_at`,
-      [proposalId, version, args.user.id, v.sha256, v.ciphertext, v.iv, v.tag, v.keyForProblem, v.keyForBidder, problem.received_at, problem.amendment_count],
+      [
+        proposalId,
+        version,
+        args.user.id,
+        v.sha256,
+        v.ciphertext,
+        v.iv,
+        v.tag,
+        v.keyForProblem,
+        v.keyForBidder,
+        problem.received_at,
+        problem.amendment_count,
+      ],
     );
     if (attachments.length > 0) {
       await manager.query(
@@ -733,9 +750,13 @@ export class ProposalsService {
     const found = new Map(rows.map((r) => [r.id, r.content_sha256]));
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length > 0) {
-      throw new AppError(ErrorCode.ATTACHMENT_NOT_FOUND, { context: 'notOwn' }, {
-        attachmentIds: missing,
-      });
+      throw new AppError(
+        ErrorCode.ATTACHMENT_NOT_FOUND,
+        { context: 'notOwn' },
+        {
+          attachmentIds: missing,
+        },
+      );
     }
     return ids.map((id) => ({ id, sha256: found.get(id) as string }));
   }
@@ -830,7 +851,12 @@ export class ProposalsService {
     await this.notifications.notifyEnterprises(manager, [enterpriseId], {
       kind: 'proposal.received',
       message: 'proposalReceived',
-      params: { problem: problem.title, version: receipt.version, submittedAt: new Date(receipt.submittedAt), sha256: receipt.sha256 },
+      params: {
+        problem: problem.title,
+        version: receipt.version,
+        submittedAt: new Date(receipt.submittedAt),
+        sha256: receipt.sha256,
+      },
       data: {
         problemId: problem.id,
         proposalId: receipt.proposalId,
@@ -902,8 +928,17 @@ function keysOf(row: { key_for_problem: Buffer; key_for_bidder: Buffer }) {
   return { keyForProblem: row.key_for_problem, keyForBidder: row.key_for_bidder };
 }
 
-function receiptOf(proposalId: string, v: Pick<VersionRow, 'version' | 'submitted_at' | 'content_sha256' | 'amendment_number'>): Receipt {
-  return { proposalId, version: v.version, submittedAt: v.submitted_at, sha256: v.content_sha256, amendmentNumber: v.amendment_number };
+function receiptOf(
+  proposalId: string,
+  v: Pick<VersionRow, 'version' | 'submitted_at' | 'content_sha256' | 'amendment_number'>,
+): Receipt {
+  return {
+    proposalId,
+    version: v.version,
+    submittedAt: v.submitted_at,
+    sha256: v.content_sha256,
+    amendmentNumber: v.amendment_number,
+  };
 }
 
 function bidsSeal(problemId: string): Seal {

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 // The hashing module directly: the @app/common barrel also loads the config module, which
 // validates the environment on import, and this file is used by environment-free unit specs too.
+// eslint-disable-next-line no-restricted-imports -- the index validates the environment on import; this leaf module is used by environment-free unit specs (and the portal)
 import { canonicalJson, sha256Hex } from '@app/common/hashing';
 
 export type ProposalReference = string | { title: string; url: string };
@@ -29,7 +30,12 @@ export class ProposalContent {
     items: {
       oneOf: [
         { type: 'string', maxLength: 1000 },
-        { type: 'object', required: ['title', 'url'], properties: { title: { type: 'string' }, url: { type: 'string' } }, additionalProperties: false },
+        {
+          type: 'object',
+          required: ['title', 'url'],
+          properties: { title: { type: 'string' }, url: { type: 'string' } },
+          additionalProperties: false,
+        },
       ],
     },
   })

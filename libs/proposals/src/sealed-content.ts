@@ -1,3 +1,4 @@
+// eslint-disable-next-line no-restricted-imports -- the index validates the environment on import; this leaf module is used by environment-free unit specs (and the portal)
 import { canonicalJson } from '@app/common/hashing';
 import { Recipients, sealParts } from './crypto/crypto-envelope';
 import { ProposalContent, receiptSha256 } from './receipt';

@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   ApiDoc,
@@ -86,7 +94,8 @@ export class AreasController {
   @ApiOkResponse({ type: AreaPage })
   @ApiDoc({
     summary: 'List Hai Phong and its commune-level areas',
-    description: 'The city and its wards, communes and special zones, each with the population figure in use today. Paged by cursor.',
+    description:
+      'The city and its wards, communes and special zones, each with the population figure in use today. Paged by cursor.',
     errors: [ErrorCode.INVALID_CURSOR],
   })
   listAreas(@Query() query: ListAreasQueryDto) {
@@ -113,7 +122,8 @@ export class AreasController {
   @ApiOkResponse({ type: PopulationRecordView, description: 'A corrected figure' })
   @ApiDoc({
     summary: 'Enter or correct an area population figure',
-    description: 'Records the population of an area as of a date (201), or corrects the figure already recorded for that date (200). The change is audited and the indicator follows it.',
+    description:
+      'Records the population of an area as of a date (201), or corrects the figure already recorded for that date (200). The change is audited and the indicator follows it.',
     errors: [ErrorCode.AREA_NOT_FOUND, ErrorCode.DATE_IN_FUTURE],
   })
   async setAreaPopulation(

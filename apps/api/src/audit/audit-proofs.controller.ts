@@ -56,7 +56,8 @@ export class AuditProofsController {
   @Get('proofs/consistency')
   @ApiDoc({
     summary: 'Consistency proof between two tree sizes',
-    description: 'RFC 6962 proof that the tree of size `second` extends the tree of size `first`: nothing before `first` was removed, edited or reordered.',
+    description:
+      'RFC 6962 proof that the tree of size `second` extends the tree of size `first`: nothing before `first` was removed, edited or reordered.',
     errors: [ErrorCode.AUDIT_TREE_SIZE_INVALID],
   })
   @ApiOkResponse({ type: ConsistencyProof })
@@ -67,7 +68,8 @@ export class AuditProofsController {
   @Get('proofs/:entryId')
   @ApiDoc({
     summary: 'Inclusion proof of an audit entry',
-    description: 'RFC 6962 audit path from the entry’s leaf to the root of the tree of `treeSize` (default: the newest signed head).',
+    description:
+      'RFC 6962 audit path from the entry’s leaf to the root of the tree of `treeSize` (default: the newest signed head).',
     errors: [ErrorCode.AUDIT_ENTRY_NOT_FOUND, ErrorCode.AUDIT_ENTRY_NOT_IN_TREE, ErrorCode.AUDIT_TREE_SIZE_INVALID],
   })
   @ApiOkResponse({ type: InclusionProof })

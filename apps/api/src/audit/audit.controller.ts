@@ -43,7 +43,10 @@ class AuditQueryDto extends PageQueryDto {
 }
 
 class VerifyQueryDto {
-  @ApiPropertyOptional({ description: 'Start from the signed head of this size (a checkpoint) instead of the first entry: only later entries are rehashed.' })
+  @ApiPropertyOptional({
+    description:
+      'Start from the signed head of this size (a checkpoint) instead of the first entry: only later entries are rehashed.',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -114,7 +117,8 @@ export class AuditController {
   })
   @ApiOkResponse({ type: ChainVerification })
   verifyAuditChain(@Query() query: VerifyQueryDto) {
-    const given = query.treeSize && query.rootHash ? { treeSize: query.treeSize, rootHash: query.rootHash.toLowerCase() } : undefined;
+    const given =
+      query.treeSize && query.rootHash ? { treeSize: query.treeSize, rootHash: query.rootHash.toLowerCase() } : undefined;
     return this.audit.verify({ from: query.from, given });
   }
 }

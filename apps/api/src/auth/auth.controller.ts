@@ -3,9 +3,25 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { AuthGuard } from '@nestjs/passport';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { ApiDoc, AppConfig, AppError, AuthUser, createValidationPipe, CurrentUser, ErrorCode, Language, Public, RequestLanguage } from '@app/common';
+import {
+  ApiDoc,
+  AppConfig,
+  AppError,
+  AuthUser,
+  createValidationPipe,
+  CurrentUser,
+  ErrorCode,
+  Language,
+  Public,
+  RequestLanguage,
+} from '@app/common';
 import { AuthService, LoginDto, RefreshDto, SetPasswordDto, TokenPair, UpdateMeDto, User, UsersService } from '@app/identity';
-import { ConfirmRegistrationDto, EnterpriseRegistrationService, MemberInvitationsService, RegisterEnterpriseDto } from '@app/enterprises';
+import {
+  ConfirmRegistrationDto,
+  EnterpriseRegistrationService,
+  MemberInvitationsService,
+  RegisterEnterpriseDto,
+} from '@app/enterprises';
 import { SessionCookie } from './session-cookie';
 
 /**
@@ -88,7 +104,8 @@ export class AuthController {
   @Post('invitations/accept')
   @ApiDoc({
     summary: 'Accept an invitation to join a firm',
-    description: 'The one-time token from the invitation e-mail and a chosen password create the invitee’s account as a member of the firm; they can then sign in.',
+    description:
+      'The one-time token from the invitation e-mail and a chosen password create the invitee’s account as a member of the firm; they can then sign in.',
     errors: [ErrorCode.INVITATION_LINK_INVALID, ErrorCode.PASSWORD_TOO_WEAK, ErrorCode.EMAIL_TAKEN],
   })
   acceptInvitation(@Body() body: SetPasswordDto) {
@@ -121,7 +138,12 @@ export class AuthController {
     summary: 'Exchange a refresh token for new tokens',
     description:
       'Each refresh token works once; reusing one revokes every session descended from it. The token comes from the body, or from the session cookie when the request carries `X-Portal-Session: 1`; a cookie without that header is refused (CSRF).',
-    errors: [ErrorCode.REFRESH_TOKEN_INVALID, ErrorCode.REFRESH_TOKEN_REUSED, ErrorCode.ACCOUNT_DISABLED, ErrorCode.CSRF_CHECK_FAILED],
+    errors: [
+      ErrorCode.REFRESH_TOKEN_INVALID,
+      ErrorCode.REFRESH_TOKEN_REUSED,
+      ErrorCode.ACCOUNT_DISABLED,
+      ErrorCode.CSRF_CHECK_FAILED,
+    ],
   })
   async refreshTokens(
     @Body() body: RefreshDto,
@@ -149,7 +171,11 @@ export class AuthController {
     errors: [ErrorCode.CSRF_CHECK_FAILED],
   })
   @ApiNoContentResponse()
-  async logout(@Body() body: RefreshDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+  async logout(
+    @Body() body: RefreshDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
     const token = SessionCookie.token(request, body.refreshToken);
     if (SessionCookie.requested(request)) this.cookie.clear(reply);
     if (token) await this.auth.logout(token);
@@ -189,7 +215,8 @@ export class MeController {
   @Patch()
   @ApiDoc({
     summary: 'Change the signed-in user’s settings',
-    description: 'Sets `language` (vi or en): the language of the user’s notifications and e-mails. Nothing else about the account can be changed here.',
+    description:
+      'Sets `language` (vi or en): the language of the user’s notifications and e-mails. Nothing else about the account can be changed here.',
     errors: [],
   })
   updateMe(@CurrentUser() user: AuthUser, @Body() dto: UpdateMeDto) {

@@ -53,6 +53,11 @@ export class SessionCookie {
   }
 
   clear(reply: FastifyReply): void {
-    void reply.clearCookie(REFRESH_COOKIE, { httpOnly: true, sameSite: 'strict', secure: this.secure, path: REFRESH_COOKIE_PATH });
+    void reply.clearCookie(REFRESH_COOKIE, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: this.secure,
+      path: REFRESH_COOKIE_PATH,
+    });
   }
 }

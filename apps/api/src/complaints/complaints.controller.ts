@@ -25,7 +25,8 @@ export class ComplaintsController {
   @Get('problems/:id/standstill')
   @ApiDoc({
     summary: 'Read the standstill after the decision',
-    description: 'When the complaint period ends (working days of the city calendar), pending complaints, and whether the order may start.',
+    description:
+      'When the complaint period ends (working days of the city calendar), pending complaints, and whether the order may start.',
     errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_NOT_DECIDED],
   })
   getStandstill(@CurrentUser() viewer: AuthUser | undefined, @Param('id', ParseUUIDPipe) id: string) {
@@ -37,7 +38,8 @@ export class ComplaintsController {
   @Get('problems/:id/complaints')
   @ApiDoc({
     summary: 'List a problem’s complaints',
-    description: 'Decided complaints for everyone (the firm is named, no person); the department and admins see all; a firm also its own.',
+    description:
+      'Decided complaints for everyone (the firm is named, no person); the department and admins see all; a firm also its own.',
     errors: [ErrorCode.PROBLEM_NOT_FOUND],
   })
   listProblemComplaints(@CurrentUser() viewer: AuthUser | undefined, @Param('id', ParseUUIDPipe) id: string) {
@@ -49,7 +51,8 @@ export class ComplaintsController {
   @Post('problems/:id/complaints')
   @ApiDoc({
     summary: 'Complain about the decision',
-    description: 'A bidder, during the standstill (by the database clock), with its grounds. One pending complaint per firm per decision.',
+    description:
+      'A bidder, during the standstill (by the database clock), with its grounds. One pending complaint per firm per decision.',
     errors: [
       ErrorCode.PROBLEM_NOT_FOUND,
       ErrorCode.COMPLAINT_PERIOD_CLOSED,

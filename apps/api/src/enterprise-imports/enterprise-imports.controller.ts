@@ -1,13 +1,5 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiOkResponse,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   ApiDoc,
@@ -64,7 +56,11 @@ export class EnterpriseImportsController {
     },
   })
   @ApiAcceptedResponse({ type: ImportSwaggerView })
-  async uploadEnterpriseImport(@CurrentUser() actor: AuthUser, @Req() request: FastifyRequest, @RequestLanguage() lang: Language) {
+  async uploadEnterpriseImport(
+    @CurrentUser() actor: AuthUser,
+    @Req() request: FastifyRequest,
+    @RequestLanguage() lang: Language,
+  ) {
     const file = await readSingleFile(request, this.config.get('IMPORT_MAX_BYTES'), importTooLarge);
     const source = nfc(file.fields.source ?? '').trim();
     if (!source || source.length > 500) {
@@ -77,7 +73,11 @@ export class EnterpriseImportsController {
 
   @Get()
   @ApiOkResponse({ type: ImportPage })
-  @ApiDoc({ summary: 'List enterprise imports', description: 'Every upload of the enterprise list, newest first, with its status and progress.', errors: [ErrorCode.INVALID_CURSOR] })
+  @ApiDoc({
+    summary: 'List enterprise imports',
+    description: 'Every upload of the enterprise list, newest first, with its status and progress.',
+    errors: [ErrorCode.INVALID_CURSOR],
+  })
   async listEnterpriseImports(@Query() query: PageQueryDto, @RequestLanguage() lang: Language) {
     return translateReport(lang, await this.imports.list(query));
   }
@@ -99,7 +99,8 @@ export class EnterpriseImportsController {
   @ApiOkResponse({ type: ImportRowPage })
   @ApiDoc({
     summary: 'Read the dry-run report of an enterprise import',
-    description: 'Every row with its outcome, its problems (in the reader’s language) and unit suggestions; optionally one outcome only.',
+    description:
+      'Every row with its outcome, its problems (in the reader’s language) and unit suggestions; optionally one outcome only.',
     errors: [ErrorCode.IMPORT_NOT_FOUND, ErrorCode.INVALID_CURSOR],
   })
   async listEnterpriseImportRows(
@@ -116,7 +117,8 @@ export class EnterpriseImportsController {
   @ApiOkResponse({ description: 'The report as CSV (UTF-8 with BOM)', schema: { type: 'string' } })
   @ApiDoc({
     summary: 'Download the report of an enterprise import as CSV',
-    description: 'For Excel: row, outcome, tax code, unit, problems (in the reader’s language) and suggested units, so the list can be fixed and uploaded again.',
+    description:
+      'For Excel: row, outcome, tax code, unit, problems (in the reader’s language) and suggested units, so the list can be fixed and uploaded again.',
     errors: [ErrorCode.IMPORT_NOT_FOUND],
   })
   async downloadEnterpriseImportReport(
@@ -138,7 +140,11 @@ export class EnterpriseImportsController {
     description: 'Writes the ready and updated rows in the background; only a validated import, once.',
     errors: [ErrorCode.IMPORT_NOT_FOUND, ErrorCode.IMPORT_STATUS_CONFLICT],
   })
-  async commitEnterpriseImport(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @RequestLanguage() lang: Language) {
+  async commitEnterpriseImport(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @RequestLanguage() lang: Language,
+  ) {
     return translateReport(lang, await this.imports.requestCommit(actor, id));
   }
 }

@@ -1,7 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiDoc, AuthUser, CurrentUser, ErrorCode, Roles } from '@app/common';
-import { ChangeEnterpriseStatusDto, ClaimView, DecideClaimDto, EnterpriseClaimsService, EnterpriseStatusService } from '@app/enterprises';
+import {
+  ChangeEnterpriseStatusDto,
+  ClaimView,
+  DecideClaimDto,
+  EnterpriseClaimsService,
+  EnterpriseStatusService,
+} from '@app/enterprises';
 
 /** The registry decisions, each dated (effectiveDate) and kept in the firm's history. Admins only. */
 @ApiTags('enterprises')
@@ -32,7 +38,8 @@ export class EnterpriseStatusController {
   @ApiOkResponse({ type: ClaimView })
   @ApiDoc({
     summary: 'Approve a claim on an imported firm',
-    description: 'The claimant becomes the firm’s owner and the record becomes the firm’s own; the other pending claims on it are rejected.',
+    description:
+      'The claimant becomes the firm’s owner and the record becomes the firm’s own; the other pending claims on it are rejected.',
     errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.CLAIM_NOT_FOUND, ErrorCode.CLAIM_STATUS_CONFLICT],
   })
   approveClaim(
@@ -69,7 +76,11 @@ export class EnterpriseStatusController {
     description: 'The firm is listed publicly and may bid from the effective date; its members are told by e-mail.',
     errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_STATUS_CONFLICT, ErrorCode.EFFECTIVE_DATE_INVALID],
   })
-  verifyEnterprise(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
+  verifyEnterprise(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ChangeEnterpriseStatusDto,
+  ) {
     return this.status.change(actor, id, 'verify', dto);
   }
 
@@ -81,7 +92,11 @@ export class EnterpriseStatusController {
     description: 'Refuses a registration, with a reason; the firm’s members are told by e-mail.',
     errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_STATUS_CONFLICT, ErrorCode.EFFECTIVE_DATE_INVALID],
   })
-  rejectEnterprise(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
+  rejectEnterprise(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ChangeEnterpriseStatusDto,
+  ) {
     return this.status.change(actor, id, 'reject', dto);
   }
 
@@ -93,7 +108,11 @@ export class EnterpriseStatusController {
     description: 'While suspended the firm is not listed and cannot bid; a reason is required and mailed to its members.',
     errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_STATUS_CONFLICT, ErrorCode.EFFECTIVE_DATE_INVALID],
   })
-  suspendEnterprise(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
+  suspendEnterprise(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ChangeEnterpriseStatusDto,
+  ) {
     return this.status.change(actor, id, 'suspend', dto);
   }
 
@@ -105,7 +124,11 @@ export class EnterpriseStatusController {
     description: 'The firm is listed again and may bid from the effective date.',
     errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_STATUS_CONFLICT, ErrorCode.EFFECTIVE_DATE_INVALID],
   })
-  reinstateEnterprise(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
+  reinstateEnterprise(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ChangeEnterpriseStatusDto,
+  ) {
     return this.status.change(actor, id, 'reinstate', dto);
   }
 
@@ -117,7 +140,11 @@ export class EnterpriseStatusController {
     description: 'The firm leaves the directory and the indicator from the effective date.',
     errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_STATUS_CONFLICT, ErrorCode.EFFECTIVE_DATE_INVALID],
   })
-  ceaseEnterprise(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
+  ceaseEnterprise(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ChangeEnterpriseStatusDto,
+  ) {
     return this.status.change(actor, id, 'cease', dto);
   }
 }

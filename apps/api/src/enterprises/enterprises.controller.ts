@@ -1,7 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { UserView } from '@app/identity';
-import { ApiDoc, AuthUser, CurrentUser, ErrorCode, Language, OptionalJwtAuthGuard, PageOf, PageQueryDto, Public, RequestLanguage, Roles } from '@app/common';
+import {
+  ApiDoc,
+  AuthUser,
+  CurrentUser,
+  ErrorCode,
+  Language,
+  OptionalJwtAuthGuard,
+  PageOf,
+  PageQueryDto,
+  Public,
+  RequestLanguage,
+  Roles,
+} from '@app/common';
 import {
   AddEnterpriseMemberDto,
   EnterprisesService,
@@ -55,7 +67,12 @@ export class EnterprisesController {
   @ApiDoc({
     summary: 'Edit a firm’s profile',
     description: 'The firm’s owner (or an administrator) edits its profile; a move of head office is dated.',
-    errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_FORBIDDEN, ErrorCode.AREA_CODE_INVALID, ErrorCode.EFFECTIVE_DATE_INVALID],
+    errors: [
+      ErrorCode.ENTERPRISE_NOT_FOUND,
+      ErrorCode.ENTERPRISE_FORBIDDEN,
+      ErrorCode.AREA_CODE_INVALID,
+      ErrorCode.EFFECTIVE_DATE_INVALID,
+    ],
   })
   updateEnterprise(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateEnterpriseDto) {
     return this.enterprises.update(actor, id, dto);
@@ -71,7 +88,11 @@ export class EnterprisesController {
     errors: [ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_FORBIDDEN, ErrorCode.INVALID_CURSOR],
   })
   @ApiOkResponse({ type: PageOf(StatusHistoryView) })
-  listEnterpriseStatusHistory(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Query() query: PageQueryDto) {
+  listEnterpriseStatusHistory(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: PageQueryDto,
+  ) {
     return this.enterprises.history(actor, id, query);
   }
 

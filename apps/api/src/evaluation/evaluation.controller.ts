@@ -34,8 +34,15 @@ export class EvaluationController {
   @Roles('officer')
   @ApiDoc({
     summary: 'Name the evaluation panel',
-    description: 'Department officers name at least PANEL_MIN_SIZE active evaluators with one chair; after the deadline only with a written reason.',
-    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_FORBIDDEN, ErrorCode.PROBLEM_STATUS_CONFLICT, ErrorCode.PANEL_INVALID, ErrorCode.PANEL_CHANGE_REASON_REQUIRED],
+    description:
+      'Department officers name at least PANEL_MIN_SIZE active evaluators with one chair; after the deadline only with a written reason.',
+    errors: [
+      ErrorCode.PROBLEM_NOT_FOUND,
+      ErrorCode.PROBLEM_FORBIDDEN,
+      ErrorCode.PROBLEM_STATUS_CONFLICT,
+      ErrorCode.PANEL_INVALID,
+      ErrorCode.PANEL_CHANGE_REASON_REQUIRED,
+    ],
   })
   setPanel(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: SetPanelDto) {
     return this.panel.setPanel(user, id, dto);
@@ -80,8 +87,15 @@ export class EvaluationController {
   @HttpCode(200)
   @ApiDoc({
     summary: 'Declare conflicts of interest',
-    description: 'Per bidding firm, a conflict of interest or none. A declared conflict is final and keeps the member away from that firm’s proposal.',
-    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.NOT_ON_PANEL, ErrorCode.PROPOSAL_SEALED, ErrorCode.PROBLEM_STATUS_CONFLICT, ErrorCode.CONFLICT_DECLARATION_FINAL],
+    description:
+      'Per bidding firm, a conflict of interest or none. A declared conflict is final and keeps the member away from that firm’s proposal.',
+    errors: [
+      ErrorCode.PROBLEM_NOT_FOUND,
+      ErrorCode.NOT_ON_PANEL,
+      ErrorCode.PROPOSAL_SEALED,
+      ErrorCode.PROBLEM_STATUS_CONFLICT,
+      ErrorCode.CONFLICT_DECLARATION_FINAL,
+    ],
   })
   declareConflicts(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: DeclareConflictsDto) {
     return this.conflicts.declare(user, id, dto);
@@ -103,7 +117,14 @@ export class EvaluationController {
   @ApiDoc({
     summary: 'Save draft scores',
     description: 'An evaluator’s scores (0–10, two decimals) and comments per rubric criterion; drafts until submitted.',
-    errors: [ErrorCode.PROPOSAL_NOT_FOUND, ErrorCode.NOT_ON_PANEL, ErrorCode.CONFLICT_DECLARATION_REQUIRED, ErrorCode.CONFLICT_OF_INTEREST, ErrorCode.PROBLEM_STATUS_CONFLICT, ErrorCode.SCORES_ALREADY_SUBMITTED],
+    errors: [
+      ErrorCode.PROPOSAL_NOT_FOUND,
+      ErrorCode.NOT_ON_PANEL,
+      ErrorCode.CONFLICT_DECLARATION_REQUIRED,
+      ErrorCode.CONFLICT_OF_INTEREST,
+      ErrorCode.PROBLEM_STATUS_CONFLICT,
+      ErrorCode.SCORES_ALREADY_SUBMITTED,
+    ],
   })
   saveScores(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: SaveScoresDto) {
     return this.scores.save(user, id, dto);
@@ -115,7 +136,15 @@ export class EvaluationController {
   @ApiDoc({
     summary: 'Submit my scores',
     description: 'Every criterion must be scored; submitted scores are final unless a department officer reopens them.',
-    errors: [ErrorCode.PROPOSAL_NOT_FOUND, ErrorCode.NOT_ON_PANEL, ErrorCode.CONFLICT_DECLARATION_REQUIRED, ErrorCode.CONFLICT_OF_INTEREST, ErrorCode.PROBLEM_STATUS_CONFLICT, ErrorCode.SCORES_INCOMPLETE, ErrorCode.SCORES_ALREADY_SUBMITTED],
+    errors: [
+      ErrorCode.PROPOSAL_NOT_FOUND,
+      ErrorCode.NOT_ON_PANEL,
+      ErrorCode.CONFLICT_DECLARATION_REQUIRED,
+      ErrorCode.CONFLICT_OF_INTEREST,
+      ErrorCode.PROBLEM_STATUS_CONFLICT,
+      ErrorCode.SCORES_INCOMPLETE,
+      ErrorCode.SCORES_ALREADY_SUBMITTED,
+    ],
   })
   submitScores(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.scores.submit(user, id);
@@ -127,7 +156,12 @@ export class EvaluationController {
   @ApiDoc({
     summary: 'Reopen an evaluator’s submitted scores',
     description: 'A department officer reopens one evaluator’s scores for a proposal, with a reason; the evaluator is told.',
-    errors: [ErrorCode.PROPOSAL_NOT_FOUND, ErrorCode.PROBLEM_FORBIDDEN, ErrorCode.PROBLEM_STATUS_CONFLICT, ErrorCode.SCORES_NOT_SUBMITTED],
+    errors: [
+      ErrorCode.PROPOSAL_NOT_FOUND,
+      ErrorCode.PROBLEM_FORBIDDEN,
+      ErrorCode.PROBLEM_STATUS_CONFLICT,
+      ErrorCode.SCORES_NOT_SUBMITTED,
+    ],
   })
   reopenScores(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ReopenScoresDto) {
     return this.scores.reopen(user, id, dto);
@@ -137,8 +171,16 @@ export class EvaluationController {
   @Roles('evaluator', 'officer', 'admin')
   @ApiDoc({
     summary: 'Read scores for a proposal',
-    description: 'An evaluator reads their own; others’ only after submitting theirs. Officers read them once the whole panel has submitted.',
-    errors: [ErrorCode.PROPOSAL_NOT_FOUND, ErrorCode.NOT_ON_PANEL, ErrorCode.PROBLEM_FORBIDDEN, ErrorCode.CONFLICT_OF_INTEREST, ErrorCode.SCORES_HIDDEN, ErrorCode.PROPOSAL_SEALED],
+    description:
+      'An evaluator reads their own; others’ only after submitting theirs. Officers read them once the whole panel has submitted.',
+    errors: [
+      ErrorCode.PROPOSAL_NOT_FOUND,
+      ErrorCode.NOT_ON_PANEL,
+      ErrorCode.PROBLEM_FORBIDDEN,
+      ErrorCode.CONFLICT_OF_INTEREST,
+      ErrorCode.SCORES_HIDDEN,
+      ErrorCode.PROPOSAL_SEALED,
+    ],
   })
   readScores(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Query() query: ScoresQueryDto) {
     return this.scores.read(user, id, query);
@@ -149,7 +191,8 @@ export class EvaluationController {
   @HttpCode(200)
   @ApiDoc({
     summary: 'Record a consensus score',
-    description: 'The panel chair records a consensus score (0–100) for a proposal whose evaluators disagree by more than the threshold.',
+    description:
+      'The panel chair records a consensus score (0–100) for a proposal whose evaluators disagree by more than the threshold.',
     errors: [ErrorCode.PROPOSAL_NOT_FOUND, ErrorCode.NOT_ON_PANEL, ErrorCode.CONSENSUS_NOT_ALLOWED],
   })
   recordConsensus(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ConsensusDto) {
@@ -160,8 +203,15 @@ export class EvaluationController {
   @Roles('officer', 'admin', 'evaluator')
   @ApiDoc({
     summary: 'Read the ranking',
-    description: 'The proposals ranked by final score, once every eligible evaluator has submitted, for the department, administrators and the panel.',
-    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_FORBIDDEN, ErrorCode.NOT_ON_PANEL, ErrorCode.SCORING_INCOMPLETE, ErrorCode.PROPOSAL_SEALED],
+    description:
+      'The proposals ranked by final score, once every eligible evaluator has submitted, for the department, administrators and the panel.',
+    errors: [
+      ErrorCode.PROBLEM_NOT_FOUND,
+      ErrorCode.PROBLEM_FORBIDDEN,
+      ErrorCode.NOT_ON_PANEL,
+      ErrorCode.SCORING_INCOMPLETE,
+      ErrorCode.PROPOSAL_SEALED,
+    ],
   })
   getRanking(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.ranking.ranking(user, id);
@@ -172,8 +222,16 @@ export class EvaluationController {
   @HttpCode(200)
   @ApiDoc({
     summary: 'Award a proposal',
-    description: 'The department awards a proposal that passed; choosing other than the top-ranked needs a written justification. Bidders are told.',
-    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_FORBIDDEN, ErrorCode.PROPOSAL_NOT_FOUND, ErrorCode.SCORING_INCOMPLETE, ErrorCode.AWARD_NOT_ALLOWED, ErrorCode.AWARD_JUSTIFICATION_REQUIRED],
+    description:
+      'The department awards a proposal that passed; choosing other than the top-ranked needs a written justification. Bidders are told.',
+    errors: [
+      ErrorCode.PROBLEM_NOT_FOUND,
+      ErrorCode.PROBLEM_FORBIDDEN,
+      ErrorCode.PROPOSAL_NOT_FOUND,
+      ErrorCode.SCORING_INCOMPLETE,
+      ErrorCode.AWARD_NOT_ALLOWED,
+      ErrorCode.AWARD_JUSTIFICATION_REQUIRED,
+    ],
   })
   awardProblem(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: AwardDto) {
     return this.award.award(user, id, dto);
@@ -187,7 +245,11 @@ export class EvaluationController {
     description: 'The department closes the problem without a winner, with a reason; bidders are told.',
     errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_FORBIDDEN, ErrorCode.AWARD_NOT_ALLOWED, ErrorCode.SCORING_INCOMPLETE],
   })
-  declareUnsuccessful(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: DeclareUnsuccessfulDto) {
+  declareUnsuccessful(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: DeclareUnsuccessfulDto,
+  ) {
     return this.award.declareUnsuccessful(user, id, dto);
   }
 

@@ -21,7 +21,8 @@ export class HealthController {
   @ApiOkResponse({ type: LivenessView })
   @ApiDoc({
     summary: 'Check that the service process answers',
-    description: 'Liveness: 200 while the process answers; never touches PostgreSQL or Redis, so an outage does not get it restarted.',
+    description:
+      'Liveness: 200 while the process answers; never touches PostgreSQL or Redis, so an outage does not get it restarted.',
     errors: [],
   })
   checkLiveness(): LivenessView {
@@ -47,7 +48,8 @@ export class HealthController {
   @HealthCheck()
   @ApiDoc({
     summary: 'Check service health',
-    description: 'The same as /health/ready, kept for existing probes: 200 when PostgreSQL and Redis both answer; 503 with the state of each otherwise.',
+    description:
+      'The same as /health/ready, kept for existing probes: 200 when PostgreSQL and Redis both answer; 503 with the state of each otherwise.',
     errors: [ErrorCode.SERVICE_UNAVAILABLE],
   })
   checkHealth() {

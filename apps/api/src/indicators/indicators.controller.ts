@@ -46,8 +46,14 @@ export class IndicatorsController {
   @ApiOkResponse({ type: DensitySnapshotView })
   @ApiDoc({
     summary: 'Read the enterprise density indicator',
-    description: 'Digital-technology enterprises per 1,000 population on a date, for the city or by area or sector, with progress towards the target. JSON, or CSV with ?format=csv or Accept: text/csv.',
-    errors: [ErrorCode.DATE_IN_FUTURE, ErrorCode.AREA_NOT_FOUND, ErrorCode.AREA_OUTSIDE_BOUNDARY, ErrorCode.AREA_POPULATION_NOT_FOUND],
+    description:
+      'Digital-technology enterprises per 1,000 population on a date, for the city or by area or sector, with progress towards the target. JSON, or CSV with ?format=csv or Accept: text/csv.',
+    errors: [
+      ErrorCode.DATE_IN_FUTURE,
+      ErrorCode.AREA_NOT_FOUND,
+      ErrorCode.AREA_OUTSIDE_BOUNDARY,
+      ErrorCode.AREA_POPULATION_NOT_FOUND,
+    ],
   })
   async getDensitySnapshot(
     @Query() query: DensityQueryDto,
@@ -68,7 +74,10 @@ export class IndicatorsController {
       'What is counted, from which dates, the boundaries, the sources, vintages and revisions, with the live target and the population figures of the city boundaries. Vietnamese by default; ?lang=en or Accept-Language: en for English.',
     errors: [],
   })
-  getIndicatorMethodology(@Query('lang') lang: string | undefined, @Headers('accept-language') acceptLanguage: string | undefined) {
+  getIndicatorMethodology(
+    @Query('lang') lang: string | undefined,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+  ) {
     return this.indicators.methodology(methodologyLanguage(lang, acceptLanguage));
   }
 
@@ -78,8 +87,14 @@ export class IndicatorsController {
   @ApiOkResponse({ type: DensitySeriesView })
   @ApiDoc({
     summary: 'Read the monthly indicator series',
-    description: 'Month-end values (today for the current month), at most 120 months. JSON, or CSV with ?format=csv or Accept: text/csv.',
-    errors: [ErrorCode.DATE_IN_FUTURE, ErrorCode.SERIES_RANGE_INVALID, ErrorCode.AREA_NOT_FOUND, ErrorCode.AREA_POPULATION_NOT_FOUND],
+    description:
+      'Month-end values (today for the current month), at most 120 months. JSON, or CSV with ?format=csv or Accept: text/csv.',
+    errors: [
+      ErrorCode.DATE_IN_FUTURE,
+      ErrorCode.SERIES_RANGE_INVALID,
+      ErrorCode.AREA_NOT_FOUND,
+      ErrorCode.AREA_POPULATION_NOT_FOUND,
+    ],
   })
   async getDensitySeries(
     @Query() query: SeriesQueryDto,
@@ -96,7 +111,12 @@ export class IndicatorsController {
     summary: 'Draw the indicator as a chart',
     description:
       'The monthly series as an SVG line chart with the target line (default: the last 24 months). Vietnamese by default; ?lang=en or Accept-Language: en for English.',
-    errors: [ErrorCode.DATE_IN_FUTURE, ErrorCode.SERIES_RANGE_INVALID, ErrorCode.AREA_NOT_FOUND, ErrorCode.AREA_POPULATION_NOT_FOUND],
+    errors: [
+      ErrorCode.DATE_IN_FUTURE,
+      ErrorCode.SERIES_RANGE_INVALID,
+      ErrorCode.AREA_NOT_FOUND,
+      ErrorCode.AREA_POPULATION_NOT_FOUND,
+    ],
   })
   @ApiOkResponse({ description: 'An SVG line chart', content: { 'image/svg+xml': { schema: { type: 'string' } } } })
   async getDensityChart(

@@ -3,10 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nes
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { ApiDoc, AuthUser, CurrentUser, ErrorCode, PageQueryDto } from '@app/common';
-import {
-  NotificationList,
-  NotificationsService,
-} from '@app/notifications';
+import { NotificationList, NotificationsService } from '@app/notifications';
 
 class ListNotificationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only unread ones' })

@@ -60,7 +60,8 @@ export class OrdersController {
   @Get('problems/:id/order')
   @ApiDoc({
     summary: 'Read the problem’s order',
-    description: 'Public progress: milestones, due dates, amounts, status and overdue flags (the bid’s plan text only for the parties).',
+    description:
+      'Public progress: milestones, due dates, amounts, status and overdue flags (the bid’s plan text only for the parties).',
     errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.ORDER_NOT_FOUND],
   })
   getProblemOrder(@CurrentUser() viewer: AuthUser | undefined, @Param('id', ParseUUIDPipe) id: string) {
@@ -70,7 +71,11 @@ export class OrdersController {
   @ApiBearerAuth()
   @Roles('enterprise', 'officer')
   @Get('me/orders')
-  @ApiDoc({ summary: 'List my orders', description: 'A firm’s orders, or an officer’s department’s, newest first.', errors: [ErrorCode.INVALID_CURSOR] })
+  @ApiDoc({
+    summary: 'List my orders',
+    description: 'A firm’s orders, or an officer’s department’s, newest first.',
+    errors: [ErrorCode.INVALID_CURSOR],
+  })
   @ApiOkResponse({ type: PageOf(OrderView) })
   listMyOrders(@CurrentUser() actor: AuthUser, @Query() query: PageQueryDto) {
     return this.orders.mine(actor, query);
@@ -79,7 +84,11 @@ export class OrdersController {
   @Public()
   @UseGuards(OptionalJwtAuthGuard)
   @Get('orders/:id')
-  @ApiDoc({ summary: 'Read an order', description: 'Public progress; the parties also see the bid’s plan text.', errors: [ErrorCode.ORDER_NOT_FOUND] })
+  @ApiDoc({
+    summary: 'Read an order',
+    description: 'Public progress; the parties also see the bid’s plan text.',
+    errors: [ErrorCode.ORDER_NOT_FOUND],
+  })
   getOrder(@CurrentUser() viewer: AuthUser | undefined, @Param('id', ParseUUIDPipe) id: string) {
     return this.orders.get(viewer, id);
   }
@@ -103,8 +112,14 @@ export class OrdersController {
   @HttpCode(200)
   @ApiDoc({
     summary: 'Agree the plan of milestones',
-    description: 'Each side agrees the version it read; when both have agreed the same version the work starts (scale-up milestones locked until the pilot is accepted).',
-    errors: [ErrorCode.ORDER_NOT_FOUND, ErrorCode.ORDER_FORBIDDEN, ErrorCode.ORDER_STATUS_CONFLICT, ErrorCode.ORDER_PLAN_VERSION_STALE],
+    description:
+      'Each side agrees the version it read; when both have agreed the same version the work starts (scale-up milestones locked until the pilot is accepted).',
+    errors: [
+      ErrorCode.ORDER_NOT_FOUND,
+      ErrorCode.ORDER_FORBIDDEN,
+      ErrorCode.ORDER_STATUS_CONFLICT,
+      ErrorCode.ORDER_PLAN_VERSION_STALE,
+    ],
   })
   agreeOrderPlan(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: AgreePlanDto) {
     return this.orders.agree(actor, id, dto);
@@ -143,7 +158,11 @@ export class OrdersController {
   @ApiBearerAuth()
   @Roles('officer', 'enterprise', 'admin')
   @Get('orders/:id/milestones/:milestoneId/submissions')
-  @ApiDoc({ summary: 'List a milestone’s submissions', description: 'Every round with the department’s decision: the parties and admins.', errors: MILESTONE_ERRORS })
+  @ApiDoc({
+    summary: 'List a milestone’s submissions',
+    description: 'Every round with the department’s decision: the parties and admins.',
+    errors: MILESTONE_ERRORS,
+  })
   listDeliverableSubmissions(
     @CurrentUser() actor: AuthUser,
     @Param('id', ParseUUIDPipe) id: string,
@@ -158,10 +177,15 @@ export class OrdersController {
   @HttpCode(200)
   @ApiDoc({
     summary: 'Accept a milestone’s deliverable',
-    description: 'The ordering department’s officers. The last pilot milestone unlocks the scale-up; the last milestone completes the order.',
+    description:
+      'The ordering department’s officers. The last pilot milestone unlocks the scale-up; the last milestone completes the order.',
     errors: MILESTONE_ERRORS,
   })
-  acceptDeliverable(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Param('milestoneId', ParseUUIDPipe) milestoneId: string) {
+  acceptDeliverable(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('milestoneId', ParseUUIDPipe) milestoneId: string,
+  ) {
     return this.delivery.accept(actor, id, milestoneId);
   }
 
@@ -188,8 +212,15 @@ export class OrdersController {
   @Post('orders/:id/variations')
   @ApiDoc({
     summary: 'Propose a variation',
-    description: 'Either side, once work has started: numbered changes to milestones not yet accepted, with a reason. One pending at a time.',
-    errors: [ErrorCode.ORDER_NOT_FOUND, ErrorCode.ORDER_FORBIDDEN, ErrorCode.ORDER_STATUS_CONFLICT, ErrorCode.VARIATION_PENDING, ErrorCode.VARIATION_INVALID],
+    description:
+      'Either side, once work has started: numbered changes to milestones not yet accepted, with a reason. One pending at a time.',
+    errors: [
+      ErrorCode.ORDER_NOT_FOUND,
+      ErrorCode.ORDER_FORBIDDEN,
+      ErrorCode.ORDER_STATUS_CONFLICT,
+      ErrorCode.VARIATION_PENDING,
+      ErrorCode.VARIATION_INVALID,
+    ],
   })
   proposeVariation(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ProposeVariationDto) {
     return this.variations.propose(actor, id, dto);
@@ -198,7 +229,11 @@ export class OrdersController {
   @ApiBearerAuth()
   @Roles('officer', 'enterprise', 'admin')
   @Get('orders/:id/variations')
-  @ApiDoc({ summary: 'List an order’s variations', description: 'Every variation with its answer: the parties and admins.', errors: [ErrorCode.ORDER_NOT_FOUND, ErrorCode.ORDER_FORBIDDEN] })
+  @ApiDoc({
+    summary: 'List an order’s variations',
+    description: 'Every variation with its answer: the parties and admins.',
+    errors: [ErrorCode.ORDER_NOT_FOUND, ErrorCode.ORDER_FORBIDDEN],
+  })
   listVariations(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.variations.list(actor, id);
   }
@@ -210,7 +245,15 @@ export class OrdersController {
   @ApiDoc({
     summary: 'Agree a variation',
     description: 'The other side only; the changes apply at once.',
-    errors: [ErrorCode.ORDER_NOT_FOUND, ErrorCode.ORDER_FORBIDDEN, ErrorCode.VARIATION_NOT_FOUND, ErrorCode.VARIATION_FORBIDDEN, ErrorCode.VARIATION_STATUS_CONFLICT, ErrorCode.VARIATION_INVALID, ErrorCode.ORDER_STATUS_CONFLICT],
+    errors: [
+      ErrorCode.ORDER_NOT_FOUND,
+      ErrorCode.ORDER_FORBIDDEN,
+      ErrorCode.VARIATION_NOT_FOUND,
+      ErrorCode.VARIATION_FORBIDDEN,
+      ErrorCode.VARIATION_STATUS_CONFLICT,
+      ErrorCode.VARIATION_INVALID,
+      ErrorCode.ORDER_STATUS_CONFLICT,
+    ],
   })
   agreeVariation(@CurrentUser() actor: AuthUser, @Param() { id, number }: VariationParams) {
     return this.variations.agree(actor, id, number);
@@ -223,13 +266,16 @@ export class OrdersController {
   @ApiDoc({
     summary: 'Reject a variation',
     description: 'The other side only, with a reason.',
-    errors: [ErrorCode.ORDER_NOT_FOUND, ErrorCode.ORDER_FORBIDDEN, ErrorCode.VARIATION_NOT_FOUND, ErrorCode.VARIATION_FORBIDDEN, ErrorCode.VARIATION_STATUS_CONFLICT, ErrorCode.ORDER_STATUS_CONFLICT],
+    errors: [
+      ErrorCode.ORDER_NOT_FOUND,
+      ErrorCode.ORDER_FORBIDDEN,
+      ErrorCode.VARIATION_NOT_FOUND,
+      ErrorCode.VARIATION_FORBIDDEN,
+      ErrorCode.VARIATION_STATUS_CONFLICT,
+      ErrorCode.ORDER_STATUS_CONFLICT,
+    ],
   })
-  rejectVariation(
-    @CurrentUser() actor: AuthUser,
-    @Param() { id, number }: VariationParams,
-    @Body() dto: ReasonDto,
-  ) {
+  rejectVariation(@CurrentUser() actor: AuthUser, @Param() { id, number }: VariationParams, @Body() dto: ReasonDto) {
     return this.variations.reject(actor, id, number, dto);
   }
 
@@ -241,7 +287,13 @@ export class OrdersController {
     summary: 'Record the outcome',
     description:
       'The ordering department, once the order is completed (or terminated): per KPI of the problem the baseline, target and achieved value, and "was the bottleneck solved?" (yes, partly, no) with a public explanation. Once.',
-    errors: [ErrorCode.ORDER_NOT_FOUND, ErrorCode.ORDER_FORBIDDEN, ErrorCode.ORDER_STATUS_CONFLICT, ErrorCode.OUTCOME_EXISTS, ErrorCode.OUTCOME_KPIS_INVALID],
+    errors: [
+      ErrorCode.ORDER_NOT_FOUND,
+      ErrorCode.ORDER_FORBIDDEN,
+      ErrorCode.ORDER_STATUS_CONFLICT,
+      ErrorCode.OUTCOME_EXISTS,
+      ErrorCode.OUTCOME_KPIS_INVALID,
+    ],
   })
   recordOutcome(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: RecordOutcomeDto) {
     return this.outcomes.record(actor, id, dto);
@@ -274,7 +326,11 @@ export class OrdersController {
 
   @Public()
   @Get('catalogue/:orderId')
-  @ApiDoc({ summary: 'Read a catalogue entry', description: 'The solution, the firm, price, KPIs achieved and the department that used it.', errors: [ErrorCode.CATALOGUE_ENTRY_NOT_FOUND] })
+  @ApiDoc({
+    summary: 'Read a catalogue entry',
+    description: 'The solution, the firm, price, KPIs achieved and the department that used it.',
+    errors: [ErrorCode.CATALOGUE_ENTRY_NOT_FOUND],
+  })
   getCatalogueEntry(@Param('orderId', ParseUUIDPipe) orderId: string) {
     return this.catalogue.get(orderId);
   }
@@ -288,7 +344,11 @@ export class OrdersController {
       'An officer orders the same solution from the same firm, citing the entry, with a written justification and a price no higher than REORDER_PRICE_CEILING_PERCENT of the original. The new order is then agreed and delivered like any other.',
     errors: [ErrorCode.CATALOGUE_ENTRY_NOT_FOUND, ErrorCode.REORDER_PRICE_ABOVE_CEILING, ErrorCode.ENTERPRISE_NOT_VERIFIED],
   })
-  reorderFromCatalogue(@CurrentUser() actor: AuthUser, @Param('orderId', ParseUUIDPipe) orderId: string, @Body() dto: ReorderDto) {
+  reorderFromCatalogue(
+    @CurrentUser() actor: AuthUser,
+    @Param('orderId', ParseUUIDPipe) orderId: string,
+    @Body() dto: ReorderDto,
+  ) {
     return this.catalogue.reorder(actor, orderId, dto);
   }
 
@@ -296,7 +356,8 @@ export class OrdersController {
   @Get('enterprises/:id/track-record')
   @ApiDoc({
     summary: 'Read a firm’s track record',
-    description: 'From its orders: delivered orders, on-time rate of accepted milestones, KPI achievement and the departments’ answers.',
+    description:
+      'From its orders: delivered orders, on-time rate of accepted milestones, KPI achievement and the departments’ answers.',
     errors: [ErrorCode.ENTERPRISE_NOT_FOUND],
   })
   getTrackRecord(@Param('id', ParseUUIDPipe) id: string) {

@@ -33,7 +33,11 @@ export class ProblemDocumentsController {
       ErrorCode.PROBLEM_DOCUMENTS_FULL,
     ],
   })
-  async add(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) problemId: string, @Req() request: FastifyRequest): Promise<ProblemDocumentView> {
+  async add(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) problemId: string,
+    @Req() request: FastifyRequest,
+  ): Promise<ProblemDocumentView> {
     const file = await readSingleFile(request, this.config.get('ATTACHMENT_MAX_BYTES'));
     return this.documents.add(actor, problemId, {
       fileName: cleanFileName(file.fileName),
@@ -47,7 +51,8 @@ export class ProblemDocumentsController {
   @Get()
   @ApiDoc({
     summary: 'List a problem’s documents',
-    description: 'Everyone, once the problem is published; a draft’s documents only for its department’s officers and the admins.',
+    description:
+      'Everyone, once the problem is published; a draft’s documents only for its department’s officers and the admins.',
     errors: [ErrorCode.PROBLEM_NOT_FOUND],
   })
   @ApiOkResponse({ type: [ProblemDocumentView] })
@@ -63,14 +68,21 @@ export class ProblemDocumentsController {
     description: 'The file as uploaded, with its name; visible to whoever may see the problem.',
     errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.ATTACHMENT_NOT_FOUND],
   })
-  @ApiOkResponse({ description: 'The file', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiOkResponse({
+    description: 'The file',
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+  })
   async download(
     @CurrentUser() viewer: AuthUser | undefined,
     @Param('id', ParseUUIDPipe) problemId: string,
     @Param('documentId', ParseUUIDPipe) documentId: string,
   ): Promise<StreamableFile> {
     const file = await this.documents.download(viewer, problemId, documentId);
-    return new StreamableFile(file.bytes, { type: file.mediaType, disposition: contentDisposition(file.fileName), length: file.bytes.length });
+    return new StreamableFile(file.bytes, {
+      type: file.mediaType,
+      disposition: contentDisposition(file.fileName),
+      length: file.bytes.length,
+    });
   }
 
   @Delete(':documentId')
@@ -80,7 +92,12 @@ export class ProblemDocumentsController {
   @ApiDoc({
     summary: 'Remove a document from a draft problem',
     description: 'Only while the problem is a draft; a published problem’s documents stay as published.',
-    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_FORBIDDEN, ErrorCode.PROBLEM_NOT_EDITABLE, ErrorCode.ATTACHMENT_NOT_FOUND],
+    errors: [
+      ErrorCode.PROBLEM_NOT_FOUND,
+      ErrorCode.PROBLEM_FORBIDDEN,
+      ErrorCode.PROBLEM_NOT_EDITABLE,
+      ErrorCode.ATTACHMENT_NOT_FOUND,
+    ],
   })
   @ApiNoContentResponse()
   async remove(

@@ -35,7 +35,8 @@ export class ProblemsController {
   @Get()
   @ApiDoc({
     summary: 'Search problems',
-    description: 'Published and later problems for everyone, searchable and sortable; a department’s officers also see its drafts.',
+    description:
+      'Published and later problems for everyone, searchable and sortable; a department’s officers also see its drafts.',
     errors: [ErrorCode.INVALID_CURSOR, ErrorCode.PROBLEM_FORBIDDEN],
   })
   @ApiOkResponse({ type: PageOf(ProblemSummary) })
@@ -62,7 +63,13 @@ export class ProblemsController {
   @ApiDoc({
     summary: 'Draft a problem',
     description: 'A department officer drafts a problem with its rubric; nothing is public until it is published.',
-    errors: [ErrorCode.PROBLEM_FORBIDDEN, ErrorCode.RUBRIC_INVALID, ErrorCode.DEADLINE_TOO_SOON, ErrorCode.CLARIFICATION_DEADLINE_INVALID, ErrorCode.AREA_CODE_INVALID],
+    errors: [
+      ErrorCode.PROBLEM_FORBIDDEN,
+      ErrorCode.RUBRIC_INVALID,
+      ErrorCode.DEADLINE_TOO_SOON,
+      ErrorCode.CLARIFICATION_DEADLINE_INVALID,
+      ErrorCode.AREA_CODE_INVALID,
+    ],
   })
   createProblem(@CurrentUser() actor: AuthUser, @Body() dto: CreateProblemDto) {
     return this.problems.create(actor, dto);
@@ -74,7 +81,15 @@ export class ProblemsController {
   @ApiDoc({
     summary: 'Edit a draft problem',
     description: 'Only drafts are edited; a published problem changes by amendment.',
-    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_FORBIDDEN, ErrorCode.PROBLEM_NOT_EDITABLE, ErrorCode.RUBRIC_INVALID, ErrorCode.DEADLINE_TOO_SOON, ErrorCode.CLARIFICATION_DEADLINE_INVALID, ErrorCode.AREA_CODE_INVALID],
+    errors: [
+      ErrorCode.PROBLEM_NOT_FOUND,
+      ErrorCode.PROBLEM_FORBIDDEN,
+      ErrorCode.PROBLEM_NOT_EDITABLE,
+      ErrorCode.RUBRIC_INVALID,
+      ErrorCode.DEADLINE_TOO_SOON,
+      ErrorCode.CLARIFICATION_DEADLINE_INVALID,
+      ErrorCode.AREA_CODE_INVALID,
+    ],
   })
   updateProblem(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateProblemDto) {
     return this.problems.update(actor, id, dto);
@@ -87,7 +102,14 @@ export class ProblemsController {
   @ApiDoc({
     summary: 'Publish a draft problem',
     description: 'Opens the problem for proposals until its deadline (database clock); matching firms are told.',
-    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_FORBIDDEN, ErrorCode.PROBLEM_STATUS_CONFLICT, ErrorCode.DEADLINE_TOO_SOON, ErrorCode.CLARIFICATION_DEADLINE_INVALID, ErrorCode.RUBRIC_INVALID],
+    errors: [
+      ErrorCode.PROBLEM_NOT_FOUND,
+      ErrorCode.PROBLEM_FORBIDDEN,
+      ErrorCode.PROBLEM_STATUS_CONFLICT,
+      ErrorCode.DEADLINE_TOO_SOON,
+      ErrorCode.CLARIFICATION_DEADLINE_INVALID,
+      ErrorCode.RUBRIC_INVALID,
+    ],
   })
   publishProblem(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.problems.publish(actor, id);
@@ -111,8 +133,19 @@ export class ProblemsController {
   @Post(':id/amendments')
   @ApiDoc({
     summary: 'Amend a published problem',
-    description: 'A numbered amendment with a reason; the deadline moves out if too little time remains, and bidders must confirm or revise.',
-    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_FORBIDDEN, ErrorCode.PROBLEM_STATUS_CONFLICT, ErrorCode.AMENDMENT_EMPTY, ErrorCode.RUBRIC_FROZEN, ErrorCode.DEADLINE_SHORTENED, ErrorCode.DEADLINE_TOO_SOON, ErrorCode.CLARIFICATION_DEADLINE_INVALID, ErrorCode.AREA_CODE_INVALID],
+    description:
+      'A numbered amendment with a reason; the deadline moves out if too little time remains, and bidders must confirm or revise.',
+    errors: [
+      ErrorCode.PROBLEM_NOT_FOUND,
+      ErrorCode.PROBLEM_FORBIDDEN,
+      ErrorCode.PROBLEM_STATUS_CONFLICT,
+      ErrorCode.AMENDMENT_EMPTY,
+      ErrorCode.RUBRIC_FROZEN,
+      ErrorCode.DEADLINE_SHORTENED,
+      ErrorCode.DEADLINE_TOO_SOON,
+      ErrorCode.CLARIFICATION_DEADLINE_INVALID,
+      ErrorCode.AREA_CODE_INVALID,
+    ],
   })
   amendProblem(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: AmendProblemDto) {
     return this.amendments.amend(actor, id, dto);
@@ -146,7 +179,11 @@ export class ProblemQuestionsController {
     errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_FORBIDDEN, ErrorCode.INVALID_CURSOR],
   })
   @ApiOkResponse({ type: PageOf(QuestionView) })
-  listQuestions(@CurrentUser() viewer: AuthUser | undefined, @Param('id', ParseUUIDPipe) id: string, @Query() query: PageQueryDto) {
+  listQuestions(
+    @CurrentUser() viewer: AuthUser | undefined,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: PageQueryDto,
+  ) {
     return this.clarifications.list(viewer, id, query);
   }
 
@@ -156,7 +193,13 @@ export class ProblemQuestionsController {
   @ApiDoc({
     summary: 'Ask a clarification question',
     description: 'A firm asks about a published problem before the clarification deadline; the department is told.',
-    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_NOT_OPEN, ErrorCode.CLARIFICATION_CLOSED, ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ENTERPRISE_NOT_VERIFIED],
+    errors: [
+      ErrorCode.PROBLEM_NOT_FOUND,
+      ErrorCode.PROBLEM_NOT_OPEN,
+      ErrorCode.CLARIFICATION_CLOSED,
+      ErrorCode.ENTERPRISE_NOT_FOUND,
+      ErrorCode.ENTERPRISE_NOT_VERIFIED,
+    ],
   })
   askQuestion(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: AskQuestionDto) {
     return this.clarifications.ask(actor, id, dto.question);
@@ -169,7 +212,12 @@ export class ProblemQuestionsController {
   @ApiDoc({
     summary: 'Answer a clarification question',
     description: 'The department answers (or revises its answer); followers and bidders are told.',
-    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_FORBIDDEN, ErrorCode.QUESTION_NOT_FOUND, ErrorCode.PROBLEM_STATUS_CONFLICT],
+    errors: [
+      ErrorCode.PROBLEM_NOT_FOUND,
+      ErrorCode.PROBLEM_FORBIDDEN,
+      ErrorCode.QUESTION_NOT_FOUND,
+      ErrorCode.PROBLEM_STATUS_CONFLICT,
+    ],
   })
   answerQuestion(
     @CurrentUser() actor: AuthUser,
@@ -194,7 +242,11 @@ export class ProblemMatchingController {
     description: 'Verified firms ranked by how well they match the problem, for its department.',
     errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_FORBIDDEN, ErrorCode.INVALID_CURSOR],
   })
-  listSuggestedEnterprises(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Query() query: RankingQueryDto) {
+  listSuggestedEnterprises(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: RankingQueryDto,
+  ) {
     return this.matching.suggestedEnterprises(actor, id, query.limit);
   }
 
@@ -203,7 +255,12 @@ export class ProblemMatchingController {
   @ApiDoc({
     summary: 'Invite firms to a problem',
     description: 'The department invites verified firms to bid, with an optional note; they are told.',
-    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_FORBIDDEN, ErrorCode.PROBLEM_STATUS_CONFLICT, ErrorCode.ENTERPRISE_NOT_VERIFIED],
+    errors: [
+      ErrorCode.PROBLEM_NOT_FOUND,
+      ErrorCode.PROBLEM_FORBIDDEN,
+      ErrorCode.PROBLEM_STATUS_CONFLICT,
+      ErrorCode.ENTERPRISE_NOT_VERIFIED,
+    ],
   })
   inviteEnterprises(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: InviteEnterprisesDto) {
     return this.matching.invite(actor, id, dto);

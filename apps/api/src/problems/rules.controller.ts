@@ -25,7 +25,8 @@ export class CompetitionRulesController {
   @Get()
   @ApiDoc({
     summary: 'Read the competition rules in force',
-    description: 'The configured minimum open period, amendment rule, panel size and disagreement threshold: public, as the rules are.',
+    description:
+      'The configured minimum open period, amendment rule, panel size and disagreement threshold: public, as the rules are.',
     errors: [],
   })
   @ApiOkResponse({ type: CompetitionRulesView })

@@ -75,7 +75,16 @@ export class ProposalsController {
   @ApiDoc({
     summary: 'Submit a sealed proposal',
     description: `Verified firms, before the deadline (database clock). Answers a receipt. ${RECEIPT_HASH}`,
-    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_NOT_OPEN, ErrorCode.PROPOSAL_DEADLINE_PASSED, ErrorCode.PROPOSAL_EXISTS, ErrorCode.ENTERPRISE_NOT_VERIFIED, ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ATTACHMENT_NOT_FOUND, ErrorCode.IDEMPOTENCY_KEY_REUSED],
+    errors: [
+      ErrorCode.PROBLEM_NOT_FOUND,
+      ErrorCode.PROBLEM_NOT_OPEN,
+      ErrorCode.PROPOSAL_DEADLINE_PASSED,
+      ErrorCode.PROPOSAL_EXISTS,
+      ErrorCode.ENTERPRISE_NOT_VERIFIED,
+      ErrorCode.ENTERPRISE_NOT_FOUND,
+      ErrorCode.ATTACHMENT_NOT_FOUND,
+      ErrorCode.IDEMPOTENCY_KEY_REUSED,
+    ],
   })
   async submitProposal(
     @CurrentUser() user: AuthUser,
@@ -94,7 +103,15 @@ export class ProposalsController {
   @ApiDoc({
     summary: 'Revise a proposal',
     description: `A new version; the latest before the deadline counts. ${RECEIPT_HASH}`,
-    errors: [ErrorCode.PROPOSAL_NOT_FOUND, ErrorCode.PROPOSAL_WITHDRAWN, ErrorCode.PROBLEM_NOT_OPEN, ErrorCode.PROPOSAL_DEADLINE_PASSED, ErrorCode.ENTERPRISE_NOT_VERIFIED, ErrorCode.ATTACHMENT_NOT_FOUND, ErrorCode.IDEMPOTENCY_KEY_REUSED],
+    errors: [
+      ErrorCode.PROPOSAL_NOT_FOUND,
+      ErrorCode.PROPOSAL_WITHDRAWN,
+      ErrorCode.PROBLEM_NOT_OPEN,
+      ErrorCode.PROPOSAL_DEADLINE_PASSED,
+      ErrorCode.ENTERPRISE_NOT_VERIFIED,
+      ErrorCode.ATTACHMENT_NOT_FOUND,
+      ErrorCode.IDEMPOTENCY_KEY_REUSED,
+    ],
   })
   async reviseProposal(
     @CurrentUser() user: AuthUser,
@@ -113,9 +130,18 @@ export class ProposalsController {
   @ApiDoc({
     summary: 'Withdraw a proposal',
     description: 'Before the deadline; the firm may then submit anew.',
-    errors: [ErrorCode.PROPOSAL_NOT_FOUND, ErrorCode.PROPOSAL_WITHDRAWN, ErrorCode.PROPOSAL_DEADLINE_PASSED, ErrorCode.PROBLEM_NOT_OPEN],
+    errors: [
+      ErrorCode.PROPOSAL_NOT_FOUND,
+      ErrorCode.PROPOSAL_WITHDRAWN,
+      ErrorCode.PROPOSAL_DEADLINE_PASSED,
+      ErrorCode.PROBLEM_NOT_OPEN,
+    ],
   })
-  withdrawProposal(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string, @ReceivedMark() receivedMark: number) {
+  withdrawProposal(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseUUIDPipe) proposalId: string,
+    @ReceivedMark() receivedMark: number,
+  ) {
     return this.proposals.withdraw(user, proposalId, receivedMark);
   }
 
@@ -153,10 +179,21 @@ export class ProposalsController {
   @ApiDoc({
     summary: 'Read a proposal, decrypted',
     description: `${SEALED_NOTE} After it: the department’s officers, administrators, and panel members who declared no conflict with the firm. Once an outcome is decided, the firm also gets \`evaluation\`: its own per-criterion scores, comments and rank, evaluators shown anonymously as “Chuyên gia 1, 2, …” (“Expert 1, 2, …” with Accept-Language: en).`,
-    errors: [ErrorCode.PROPOSAL_NOT_FOUND, ErrorCode.PROPOSAL_SEALED, ErrorCode.NOT_ON_PANEL, ErrorCode.CONFLICT_DECLARATION_REQUIRED, ErrorCode.CONFLICT_OF_INTEREST, ErrorCode.FORBIDDEN],
+    errors: [
+      ErrorCode.PROPOSAL_NOT_FOUND,
+      ErrorCode.PROPOSAL_SEALED,
+      ErrorCode.NOT_ON_PANEL,
+      ErrorCode.CONFLICT_DECLARATION_REQUIRED,
+      ErrorCode.CONFLICT_OF_INTEREST,
+      ErrorCode.FORBIDDEN,
+    ],
   })
   @ApiOkResponse({ type: OwnProposalView })
-  async getProposal(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string, @RequestLanguage() lang: Language) {
+  async getProposal(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseUUIDPipe) proposalId: string,
+    @RequestLanguage() lang: Language,
+  ) {
     const view = await this.proposals.get(user, proposalId);
     // Only the firm itself gets here with role 'enterprise' (another firm's proposal is a 404).
     if (user.role !== 'enterprise') return view;
@@ -193,7 +230,11 @@ export class ProposalsController {
     ],
   })
   @ApiOkResponse({ type: PageOf(ProposalSummary) })
-  listProblemProposals(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) problemId: string, @Query() query: PageQueryDto) {
+  listProblemProposals(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseUUIDPipe) problemId: string,
+    @Query() query: PageQueryDto,
+  ) {
     return this.proposals.listForProblem(user, problemId, query);
   }
 
@@ -215,8 +256,17 @@ export class ProposalsController {
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiDoc({
     summary: 'Upload an attachment',
-    description: 'For a later submission (verified firms, before the deadline): PDF, DOCX, XLSX, ZIP, PNG or JPEG, recognised by content; at most ATTACHMENT_MAX_BYTES. Stored encrypted.',
-    errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.PROBLEM_NOT_OPEN, ErrorCode.PROPOSAL_DEADLINE_PASSED, ErrorCode.ENTERPRISE_NOT_VERIFIED, ErrorCode.ENTERPRISE_NOT_FOUND, ErrorCode.ATTACHMENT_TOO_LARGE, ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED],
+    description:
+      'For a later submission (verified firms, before the deadline): PDF, DOCX, XLSX, ZIP, PNG or JPEG, recognised by content; at most ATTACHMENT_MAX_BYTES. Stored encrypted.',
+    errors: [
+      ErrorCode.PROBLEM_NOT_FOUND,
+      ErrorCode.PROBLEM_NOT_OPEN,
+      ErrorCode.PROPOSAL_DEADLINE_PASSED,
+      ErrorCode.ENTERPRISE_NOT_VERIFIED,
+      ErrorCode.ENTERPRISE_NOT_FOUND,
+      ErrorCode.ATTACHMENT_TOO_LARGE,
+      ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED,
+    ],
   })
   async uploadAttachment(
     @CurrentUser() user: AuthUser,
@@ -232,9 +282,20 @@ export class ProposalsController {
   @ApiDoc({
     summary: 'Download an attachment, decrypted',
     description: `${SEALED_NOTE}`,
-    errors: [ErrorCode.PROPOSAL_NOT_FOUND, ErrorCode.ATTACHMENT_NOT_FOUND, ErrorCode.PROPOSAL_SEALED, ErrorCode.NOT_ON_PANEL, ErrorCode.CONFLICT_DECLARATION_REQUIRED, ErrorCode.CONFLICT_OF_INTEREST, ErrorCode.FORBIDDEN],
+    errors: [
+      ErrorCode.PROPOSAL_NOT_FOUND,
+      ErrorCode.ATTACHMENT_NOT_FOUND,
+      ErrorCode.PROPOSAL_SEALED,
+      ErrorCode.NOT_ON_PANEL,
+      ErrorCode.CONFLICT_DECLARATION_REQUIRED,
+      ErrorCode.CONFLICT_OF_INTEREST,
+      ErrorCode.FORBIDDEN,
+    ],
   })
-  @ApiOkResponse({ description: 'The file, decrypted', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiOkResponse({
+    description: 'The file, decrypted',
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+  })
   async downloadAttachment(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseUUIDPipe) proposalId: string,

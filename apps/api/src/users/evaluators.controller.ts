@@ -39,6 +39,9 @@ export class EvaluatorsController {
   @ApiOkResponse({ type: PageOf(EvaluatorOption) })
   async listEvaluators(@Query() query: ListEvaluatorsQueryDto) {
     const page = await this.users.list({ ...query, role: 'evaluator', status: 'active' });
-    return { items: page.items.map((u): EvaluatorOption => ({ id: u.id, fullName: u.fullName, email: u.email })), nextCursor: page.nextCursor };
+    return {
+      items: page.items.map((u): EvaluatorOption => ({ id: u.id, fullName: u.fullName, email: u.email })),
+      nextCursor: page.nextCursor,
+    };
   }
 }

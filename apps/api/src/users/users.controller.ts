@@ -23,7 +23,8 @@ export class UsersController {
   @Post()
   @ApiDoc({
     summary: 'Create a staff account',
-    description: 'An administrator creates an administrator, officer or evaluator account; without a password the person gets a set-password e-mail.',
+    description:
+      'An administrator creates an administrator, officer or evaluator account; without a password the person gets a set-password e-mail.',
     errors: [ErrorCode.EMAIL_TAKEN, ErrorCode.DEPARTMENT_REQUIRED, ErrorCode.DEPARTMENT_NOT_FOUND, ErrorCode.PASSWORD_TOO_WEAK],
   })
   createUser(@CurrentUser() actor: AuthUser, @Body() dto: CreateUserDto) {
@@ -55,7 +56,12 @@ export class UsersController {
   @ApiDoc({
     summary: 'Edit a staff account',
     description: 'Name, role and department of a staff account; firm members are managed by their firm.',
-    errors: [ErrorCode.USER_NOT_FOUND, ErrorCode.ROLE_NOT_ASSIGNABLE, ErrorCode.DEPARTMENT_REQUIRED, ErrorCode.DEPARTMENT_NOT_FOUND],
+    errors: [
+      ErrorCode.USER_NOT_FOUND,
+      ErrorCode.ROLE_NOT_ASSIGNABLE,
+      ErrorCode.DEPARTMENT_REQUIRED,
+      ErrorCode.DEPARTMENT_NOT_FOUND,
+    ],
   })
   updateUser(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateUserDto) {
     return this.users.update(actor, id, dto);

@@ -17,8 +17,14 @@ function Decide({ complaint }: { complaint: Complaint }) {
   const [remedy, setRemedy] = useState<'reevaluate' | 'cancel_award'>('reevaluate');
   const path = { params: { path: { id: complaint.id } } };
   const onSuccess = () => queryClient.invalidateQueries({ queryKey: ['complaints', 'review'] });
-  const dismiss = useMutation({ mutationFn: async () => unwrap(await api.POST('/api/v1/complaints/{id}/dismiss', { ...path, body: { reason } })), onSuccess });
-  const uphold = useMutation({ mutationFn: async () => unwrap(await api.POST('/api/v1/complaints/{id}/uphold', { ...path, body: { reason, remedy } })), onSuccess });
+  const dismiss = useMutation({
+    mutationFn: async () => unwrap(await api.POST('/api/v1/complaints/{id}/dismiss', { ...path, body: { reason } })),
+    onSuccess,
+  });
+  const uphold = useMutation({
+    mutationFn: async () => unwrap(await api.POST('/api/v1/complaints/{id}/uphold', { ...path, body: { reason, remedy } })),
+    onSuccess,
+  });
   const id = `decision-${complaint.id}`;
   return (
     <form className="stack" onSubmit={(e) => e.preventDefault()}>
@@ -34,7 +40,12 @@ function Decide({ complaint }: { complaint: Complaint }) {
         <button type="button" onClick={() => dismiss.mutate()} disabled={dismiss.isPending || reason.length < 3}>
           {t('complaints.dismiss')}
         </button>{' '}
-        <button type="button" className="secondary" onClick={() => uphold.mutate()} disabled={uphold.isPending || reason.length < 3}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => uphold.mutate()}
+          disabled={uphold.isPending || reason.length < 3}
+        >
           {t('complaints.uphold')}
         </button>
       </p>
@@ -44,7 +55,10 @@ function Decide({ complaint }: { complaint: Complaint }) {
 
 function Queue() {
   const { t } = useTranslation();
-  const queue = useQuery({ queryKey: ['complaints', 'review'], queryFn: async () => unwrap(await api.GET('/api/v1/complaints', { params: { query: { limit: 100 } } })) });
+  const queue = useQuery({
+    queryKey: ['complaints', 'review'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/complaints', { params: { query: { limit: 100 } } })),
+  });
   return (
     <>
       <PageTitle>{t('complaints.review')}</PageTitle>
@@ -60,7 +74,9 @@ function Queue() {
                     <h2 id={`c-${c.id}`}>
                       <Link to={`/problems/${c.problemId}`}>{c.problemTitle}</Link>
                     </h2>
-                    <p className="muted">{t('complaints.filedBy', { firm: c.enterprise.name, date: formatDateTime(c.submittedAt) })}</p>
+                    <p className="muted">
+                      {t('complaints.filedBy', { firm: c.enterprise.name, date: formatDateTime(c.submittedAt) })}
+                    </p>
                     <h3>{t('complaints.grounds')}</h3>
                     <p className="prose">{c.grounds}</p>
                     <h3>{t('complaints.answer')}</h3>

@@ -32,7 +32,9 @@ export default function ConfirmRegistration() {
       <div className="narrow">
         <PageTitle>{t('register.doneTitle')}</PageTitle>
         <p role="status">
-          {done.claim ? t('register.claimed', { taxCode: done.enterprise.taxCode }) : t('register.done', { taxCode: done.enterprise.taxCode })}
+          {done.claim
+            ? t('register.claimed', { taxCode: done.enterprise.taxCode })
+            : t('register.done', { taxCode: done.enterprise.taxCode })}
         </p>
         <Link to="/sign-in">{t('nav.signIn')}</Link>
       </div>

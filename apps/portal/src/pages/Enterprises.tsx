@@ -22,7 +22,8 @@ export default function Enterprises() {
   const results = useInfiniteQuery({
     queryKey: ['enterprises', query],
     initialPageParam: undefined as string | undefined,
-    queryFn: async ({ pageParam }) => unwrap(await api.GET('/api/v1/enterprises', { params: { query: { ...query, cursor: pageParam } } })),
+    queryFn: async ({ pageParam }) =>
+      unwrap(await api.GET('/api/v1/enterprises', { params: { query: { ...query, cursor: pageParam } } })),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const items = results.data?.pages.flatMap((p) => p.items) ?? [];

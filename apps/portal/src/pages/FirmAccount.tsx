@@ -81,7 +81,12 @@ export function Members({ firmId, canInvite }: { firmId: string; canInvite: bool
   const { register, handleSubmit, reset, formState } = useForm<{ fullName: string; email: string }>();
   const invite = useMutation({
     mutationFn: async (v: { fullName: string; email: string }) =>
-      unwrap(await api.POST('/api/v1/enterprises/{id}/members', { params: { path: { id: firmId } }, body: { fullName: v.fullName.trim(), email: v.email.trim() } })),
+      unwrap(
+        await api.POST('/api/v1/enterprises/{id}/members', {
+          params: { path: { id: firmId } },
+          body: { fullName: v.fullName.trim(), email: v.email.trim() },
+        }),
+      ),
     onSuccess: async () => {
       reset();
       await queryClient.invalidateQueries({ queryKey: ['enterprise', firmId, 'invitations'] });
@@ -141,11 +146,20 @@ export function Members({ firmId, canInvite }: { firmId: string; canInvite: bool
           <h3>{t('firmAccount.invite')}</h3>
           <div className="field">
             <label htmlFor="member-name">{t('register.fullName')}</label>
-            <input id="member-name" aria-invalid={!!formState.errors.fullName} {...register('fullName', { required: true, maxLength: 200 })} />
+            <input
+              id="member-name"
+              aria-invalid={!!formState.errors.fullName}
+              {...register('fullName', { required: true, maxLength: 200 })}
+            />
           </div>
           <div className="field">
             <label htmlFor="member-email">{t('signIn.email')}</label>
-            <input id="member-email" type="email" aria-invalid={!!formState.errors.email} {...register('email', { required: true, pattern: /^\S+@\S+\.\S+$/ })} />
+            <input
+              id="member-email"
+              type="email"
+              aria-invalid={!!formState.errors.email}
+              {...register('email', { required: true, pattern: /^\S+@\S+\.\S+$/ })}
+            />
             {formState.errors.email && <span className="field-error">{t('signIn.emailInvalid')}</span>}
           </div>
           {invite.error && <ErrorMessage error={invite.error} />}

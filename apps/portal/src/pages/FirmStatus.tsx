@@ -14,8 +14,14 @@ function Status() {
   const { user } = useSession();
   const id = useParams().id as string;
   const path = { params: { path: { id } } };
-  const firm = useQuery({ queryKey: ['enterprise', id], queryFn: async () => unwrap(await api.GET('/api/v1/enterprises/{id}', path)) });
-  const history = useQuery({ queryKey: ['enterprise', id, 'history'], queryFn: async () => unwrap(await api.GET('/api/v1/enterprises/{id}/history', path)) });
+  const firm = useQuery({
+    queryKey: ['enterprise', id],
+    queryFn: async () => unwrap(await api.GET('/api/v1/enterprises/{id}', path)),
+  });
+  const history = useQuery({
+    queryKey: ['enterprise', id, 'history'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/enterprises/{id}/history', path)),
+  });
   return (
     <QueryView query={firm}>
       {(e) => (

@@ -12,7 +12,9 @@ type Fields = { sectors: string[]; keywords: string };
 function Follow({ current }: { current: Schemas['Subscriptions'] }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const { register, handleSubmit, formState } = useForm<Fields>({ values: { sectors: current.sectors, keywords: current.keywords.join(', ') } });
+  const { register, handleSubmit, formState } = useForm<Fields>({
+    values: { sectors: current.sectors, keywords: current.keywords.join(', ') },
+  });
   const save = useMutation({
     mutationFn: async (v: Fields) =>
       unwrap(
@@ -65,7 +67,10 @@ function Follow({ current }: { current: Schemas['Subscriptions'] }) {
 
 function Page() {
   const { t } = useTranslation();
-  const subscriptions = useQuery({ queryKey: ['me', 'subscriptions'], queryFn: async () => unwrap(await api.GET('/api/v1/me/subscriptions')) });
+  const subscriptions = useQuery({
+    queryKey: ['me', 'subscriptions'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/me/subscriptions')),
+  });
   const recommended = useQuery({
     queryKey: ['me', 'recommended'],
     queryFn: async () => unwrap(await api.GET('/api/v1/me/recommended-problems', { params: { query: { limit: 10 } } })),

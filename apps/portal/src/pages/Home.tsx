@@ -50,7 +50,17 @@ export default function Home() {
         <section aria-labelledby="open-heading">
           <h2 id="open-heading">{t('home.open')}</h2>
           <QueryView query={open}>
-            {(page) => (page.items.length ? <ul className="cards">{page.items.map((p) => <ProblemCard key={p.id} problem={p} />)}</ul> : <p className="muted">{t('home.noneOpen')}</p>)}
+            {(page) =>
+              page.items.length ? (
+                <ul className="cards">
+                  {page.items.map((p) => (
+                    <ProblemCard key={p.id} problem={p} />
+                  ))}
+                </ul>
+              ) : (
+                <p className="muted">{t('home.noneOpen')}</p>
+              )
+            }
           </QueryView>
           <Link to="/problems?status=published">{t('home.allOpen')}</Link>
         </section>

@@ -38,8 +38,16 @@ export default function Indicators() {
   const header = (key: SortKey, numeric = true) => {
     const active = sort.key === key;
     return (
-      <th scope="col" className={numeric ? 'num' : undefined} aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
-        <button type="button" className="sort" onClick={() => setSort({ key, descending: active ? !sort.descending : key !== 'name' })}>
+      <th
+        scope="col"
+        className={numeric ? 'num' : undefined}
+        aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+      >
+        <button
+          type="button"
+          className="sort"
+          onClick={() => setSort({ key, descending: active ? !sort.descending : key !== 'name' })}
+        >
           {t(`indicators.col.${key}`)}
           <span aria-hidden="true">{active ? (sort.descending ? ' ▼' : ' ▲') : ''}</span>
         </button>
@@ -55,13 +63,16 @@ export default function Indicators() {
         {(d) => {
           const units = d.areas.filter((a) => a.unitType !== 'city');
           const sorted = [...units].sort((a, b) => (sort.descending ? -1 : 1) * compare(a, b, sort.key));
-          const sources = [...new Set([d.city.population?.source, ...units.map((u) => u.population?.source)].filter(Boolean))] as string[];
+          const sources = [
+            ...new Set([d.city.population?.source, ...units.map((u) => u.population?.source)].filter(Boolean)),
+          ] as string[];
           return (
             <>
               <section className="indicator-card" aria-labelledby="city-heading">
                 <h2 id="city-heading">{t('indicators.city', { date: formatDate(d.asOf) })}</h2>
                 <p className="figure">
-                  <strong>{formatNumber(d.city.density, 3)}</strong> {t('indicators.perThousand')} · {t('indicators.target', { target: formatNumber(d.target, 1) })}
+                  <strong>{formatNumber(d.city.density, 3)}</strong> {t('indicators.perThousand')} ·{' '}
+                  {t('indicators.target', { target: formatNumber(d.target, 1) })}
                 </p>
                 <p>
                   {t('indicators.cityFacts', {
@@ -73,7 +84,13 @@ export default function Indicators() {
               </section>
               <section aria-labelledby="chart-heading">
                 <h2 id="chart-heading">{t('indicators.series')}</h2>
-                <img className="chart" src={`${BASE}/chart?lang=${i18n.language === 'en' ? 'en' : 'vi'}`} alt={t('indicators.chartAlt')} width={720} height={320} />
+                <img
+                  className="chart"
+                  src={`${BASE}/chart?lang=${i18n.language === 'en' ? 'en' : 'vi'}`}
+                  alt={t('indicators.chartAlt')}
+                  width={720}
+                  height={320}
+                />
                 <p>
                   <a href={`${BASE}/series?format=csv`} download>
                     {t('indicators.seriesCsv')}
@@ -103,7 +120,13 @@ export default function Indicators() {
                           <td>{a.name}</td>
                           <td className="num">{formatNumber(a.enterprises)}</td>
                           <td className="num">{formatNumber(a.population?.value)}</td>
-                          <td className="num">{a.density == null ? <span className="muted">{t('indicators.noPopulation')}</span> : formatNumber(a.density, 3)}</td>
+                          <td className="num">
+                            {a.density == null ? (
+                              <span className="muted">{t('indicators.noPopulation')}</span>
+                            ) : (
+                              formatNumber(a.density, 3)
+                            )}
+                          </td>
                         </tr>
                       ))}
                     </tbody>

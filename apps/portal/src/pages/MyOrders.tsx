@@ -8,7 +8,10 @@ import { RequireSignIn } from '../RequireSignIn';
 
 function List() {
   const { t } = useTranslation();
-  const mine = useQuery({ queryKey: ['orders', 'mine'], queryFn: async () => unwrap(await api.GET('/api/v1/me/orders', { params: { query: { limit: 100 } } })) });
+  const mine = useQuery({
+    queryKey: ['orders', 'mine'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/me/orders', { params: { query: { limit: 100 } } })),
+  });
   return (
     <>
       <PageTitle>{t('orders.mine')}</PageTitle>
@@ -35,7 +38,10 @@ function List() {
                     <td>{t(`orders.statuses.${o.status}`)}</td>
                     <td>{formatMoney(o.price)}</td>
                     <td>
-                      {t('orders.accepted', { done: o.milestones.filter((m) => m.status === 'accepted').length, total: o.milestones.length })}
+                      {t('orders.accepted', {
+                        done: o.milestones.filter((m) => m.status === 'accepted').length,
+                        total: o.milestones.length,
+                      })}
                       {o.milestones.some((m) => m.overdue) && <> · {t('orders.overdue')}</>}
                     </td>
                   </tr>

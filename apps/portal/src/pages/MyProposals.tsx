@@ -8,7 +8,10 @@ import { RequireSignIn } from '../RequireSignIn';
 
 function List() {
   const { t } = useTranslation();
-  const mine = useQuery({ queryKey: ['proposals', 'mine'], queryFn: async () => unwrap(await api.GET('/api/v1/me/proposals', { params: { query: { limit: 100 } } })) });
+  const mine = useQuery({
+    queryKey: ['proposals', 'mine'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/me/proposals', { params: { query: { limit: 100 } } })),
+  });
   return (
     <>
       <PageTitle>{t('proposal.mine')}</PageTitle>

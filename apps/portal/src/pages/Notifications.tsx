@@ -20,7 +20,10 @@ export const NOTIFICATIONS_KEY = ['notifications'];
 function NotificationList() {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const list = useQuery({ queryKey: NOTIFICATIONS_KEY, queryFn: async () => unwrap(await api.GET('/api/v1/me/notifications', { params: { query: { limit: 50 } } })) });
+  const list = useQuery({
+    queryKey: NOTIFICATIONS_KEY,
+    queryFn: async () => unwrap(await api.GET('/api/v1/me/notifications', { params: { query: { limit: 50 } } })),
+  });
   const readOne = useMutation({
     mutationFn: async (id: string) => unwrap(await api.POST('/api/v1/me/notifications/{id}/read', { params: { path: { id } } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: NOTIFICATIONS_KEY }),

@@ -23,7 +23,11 @@ function SubmitDeliverable({ order, milestone }: { order: Order; milestone: Mile
           params: { path: { id: order.id, milestoneId: milestone.id } },
           body: {
             text,
-            kpiResults: milestone.kpis.map((k) => ({ kpi: k.name, value: Number(values[k.name]?.value ?? ''), evidence: values[k.name]?.evidence ?? '' })),
+            kpiResults: milestone.kpis.map((k) => ({
+              kpi: k.name,
+              value: Number(values[k.name]?.value ?? ''),
+              evidence: values[k.name]?.evidence ?? '',
+            })),
           },
         }),
       ),
@@ -44,9 +48,24 @@ function SubmitDeliverable({ order, milestone }: { order: Order; milestone: Mile
         <fieldset key={k.name}>
           <legend>{t('orders.kpiTarget', { name: k.name, target: formatNumber(k.target, 2), unit: k.unit ?? '' })}</legend>
           <label htmlFor={`${id}-v${i}`}>{t('orders.measured')}</label>
-          <input id={`${id}-v${i}`} type="number" step="any" required value={values[k.name]?.value ?? ''} onChange={(e) => setValues({ ...values, [k.name]: { evidence: values[k.name]?.evidence ?? '', value: e.target.value } })} />
+          <input
+            id={`${id}-v${i}`}
+            type="number"
+            step="any"
+            required
+            value={values[k.name]?.value ?? ''}
+            onChange={(e) =>
+              setValues({ ...values, [k.name]: { evidence: values[k.name]?.evidence ?? '', value: e.target.value } })
+            }
+          />
           <label htmlFor={`${id}-e${i}`}>{t('orders.evidence')}</label>
-          <input id={`${id}-e${i}`} required minLength={3} value={values[k.name]?.evidence ?? ''} onChange={(e) => setValues({ ...values, [k.name]: { value: values[k.name]?.value ?? '', evidence: e.target.value } })} />
+          <input
+            id={`${id}-e${i}`}
+            required
+            minLength={3}
+            value={values[k.name]?.evidence ?? ''}
+            onChange={(e) => setValues({ ...values, [k.name]: { value: values[k.name]?.value ?? '', evidence: e.target.value } })}
+          />
         </fieldset>
       ))}
       {submit.error && <ErrorMessage error={submit.error} />}
@@ -64,9 +83,13 @@ function ReviewDeliverable({ order, milestone }: { order: Order; milestone: Mile
   const [reason, setReason] = useState('');
   const path = { params: { path: { id: order.id, milestoneId: milestone.id } } };
   const onSuccess = (data: Order) => queryClient.setQueryData(['order', order.id], data);
-  const accept = useMutation({ mutationFn: async () => unwrap(await api.POST('/api/v1/orders/{id}/milestones/{milestoneId}/accept', path)), onSuccess });
+  const accept = useMutation({
+    mutationFn: async () => unwrap(await api.POST('/api/v1/orders/{id}/milestones/{milestoneId}/accept', path)),
+    onSuccess,
+  });
   const giveBack = useMutation({
-    mutationFn: async () => unwrap(await api.POST('/api/v1/orders/{id}/milestones/{milestoneId}/return', { ...path, body: { reason } })),
+    mutationFn: async () =>
+      unwrap(await api.POST('/api/v1/orders/{id}/milestones/{milestoneId}/return', { ...path, body: { reason } })),
     onSuccess,
   });
   const id = `return-${milestone.number}`;
@@ -116,9 +139,15 @@ export function OrderOutcome({ outcome }: { outcome: NonNullable<Order['outcome'
             {outcome.kpis.map((k) => (
               <tr key={k.kpi}>
                 <td>{k.kpi}</td>
-                <td>{formatNumber(k.baseline, 2)} {k.unit}</td>
-                <td>{formatNumber(k.target, 2)} {k.unit}</td>
-                <td>{formatNumber(k.achieved, 2)} {k.unit}</td>
+                <td>
+                  {formatNumber(k.baseline, 2)} {k.unit}
+                </td>
+                <td>
+                  {formatNumber(k.target, 2)} {k.unit}
+                </td>
+                <td>
+                  {formatNumber(k.achieved, 2)} {k.unit}
+                </td>
                 <td>{k.met ? t('orders.yes') : t('orders.no')}</td>
               </tr>
             ))}
@@ -140,7 +169,10 @@ export default function OrderPage() {
   const { t } = useTranslation();
   const id = useParams().id as string;
   const { user } = useSession();
-  const order = useQuery({ queryKey: ['order', id], queryFn: async () => unwrap(await api.GET('/api/v1/orders/{id}', { params: { path: { id } } })) });
+  const order = useQuery({
+    queryKey: ['order', id],
+    queryFn: async () => unwrap(await api.GET('/api/v1/orders/{id}', { params: { path: { id } } })),
+  });
   return (
     <QueryView query={order}>
       {(o) => {
@@ -193,12 +225,17 @@ export default function OrderPage() {
                       </h3>
                       <p className="prose">{m.deliverable}</p>
                       <p>
-                        {t('orders.due', { date: formatDate(m.dueDate) })} · {formatMoney(m.amount)} · <strong>{t(`orders.milestoneStatuses.${m.status}`)}</strong>
+                        {t('orders.due', { date: formatDate(m.dueDate) })} · {formatMoney(m.amount)} ·{' '}
+                        <strong>{t(`orders.milestoneStatuses.${m.status}`)}</strong>
                         {m.overdue && <span className="badge warning"> {t('orders.overdue')}</span>}
                         {m.rounds > 0 && <> · {t('orders.rounds', { count: m.rounds })}</>}
                       </p>
-                      {isFirm && o.status === 'in_progress' && (m.status === 'open' || m.status === 'returned') && <SubmitDeliverable order={o} milestone={m} />}
-                      {isDept && o.status === 'in_progress' && m.status === 'submitted' && <ReviewDeliverable order={o} milestone={m} />}
+                      {isFirm && o.status === 'in_progress' && (m.status === 'open' || m.status === 'returned') && (
+                        <SubmitDeliverable order={o} milestone={m} />
+                      )}
+                      {isDept && o.status === 'in_progress' && m.status === 'submitted' && (
+                        <ReviewDeliverable order={o} milestone={m} />
+                      )}
                     </li>
                   ))}
                 </ol>

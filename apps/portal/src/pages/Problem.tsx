@@ -93,7 +93,12 @@ function AskQuestion({ problemId }: { problemId: string }) {
     <form onSubmit={(e) => void handleSubmit((v) => ask.mutate(v.question.trim()))(e)} noValidate>
       <div className="field">
         <label htmlFor="question">{t('problem.ask')}</label>
-        <textarea id="question" rows={3} aria-invalid={!!formState.errors.question} {...register('question', { required: true, minLength: 3, maxLength: 4000 })} />
+        <textarea
+          id="question"
+          rows={3}
+          aria-invalid={!!formState.errors.question}
+          {...register('question', { required: true, minLength: 3, maxLength: 4000 })}
+        />
         {formState.errors.question && <span className="field-error">{t('problem.askInvalid')}</span>}
       </div>
       {ask.error && <ErrorMessage error={ask.error} />}
@@ -111,9 +116,18 @@ export default function Problem() {
   const { user } = useSession();
   const isFirm = user?.role === 'enterprise';
   const path = { params: { path: { id } } };
-  const problem = useQuery({ queryKey: ['problem', id], queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}', path)) });
-  const amendments = useQuery({ queryKey: ['problem', id, 'amendments'], queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}/amendments', path)) });
-  const questions = useQuery({ queryKey: ['problem', id, 'questions'], queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}/questions', path)) });
+  const problem = useQuery({
+    queryKey: ['problem', id],
+    queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}', path)),
+  });
+  const amendments = useQuery({
+    queryKey: ['problem', id, 'amendments'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}/amendments', path)),
+  });
+  const questions = useQuery({
+    queryKey: ['problem', id, 'questions'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}/questions', path)),
+  });
   const decided = problem.data ? DECIDED.has(problem.data.status) : false;
   const result = useQuery({
     queryKey: ['problem', id, 'result'],
@@ -173,7 +187,11 @@ export default function Problem() {
                   <>
                     <p>
                       {r.outcome === 'awarded' && r.winner
-                        ? t('problem.awardedTo', { name: r.winner.name, price: formatMoney(r.price), date: formatDateTime(r.decidedAt) })
+                        ? t('problem.awardedTo', {
+                            name: r.winner.name,
+                            price: formatMoney(r.price),
+                            date: formatDateTime(r.decidedAt),
+                          })
                         : t('problem.unsuccessful', { date: formatDateTime(r.decidedAt) })}
                     </p>
                     <p>{t('problem.proposalCount', { count: r.proposals })}</p>
@@ -281,7 +299,11 @@ export default function Problem() {
                         <h3>{t('problem.amendmentNumber', { number: a.number, date: formatDateTime(a.createdAt) })}</h3>
                         <p>{a.reason}</p>
                         <p className="muted">
-                          {t('problem.changed', { fields: Object.keys(a.changes).map((f) => t(`problemFields.${f}`, { defaultValue: f })).join(', ') })}
+                          {t('problem.changed', {
+                            fields: Object.keys(a.changes)
+                              .map((f) => t(`problemFields.${f}`, { defaultValue: f }))
+                              .join(', '),
+                          })}
                           {a.previousDeadline !== a.newDeadline &&
                             ` · ${t('problem.deadlineMoved', { from: formatDateTime(a.previousDeadline), to: formatDateTime(a.newDeadline) })}`}
                         </p>
@@ -304,10 +326,12 @@ export default function Problem() {
                     {list.items.map((q) => (
                       <li key={q.id}>
                         <p>
-                          <strong>{t('problem.question')}:</strong> {q.question} <span className="muted">({formatDateTime(q.askedAt)})</span>
+                          <strong>{t('problem.question')}:</strong> {q.question}{' '}
+                          <span className="muted">({formatDateTime(q.askedAt)})</span>
                         </p>
                         <p>
-                          <strong>{t('problem.answer')}:</strong> {q.answer ?? <span className="muted">{t('problem.notAnswered')}</span>}
+                          <strong>{t('problem.answer')}:</strong>{' '}
+                          {q.answer ?? <span className="muted">{t('problem.notAnswered')}</span>}
                         </p>
                       </li>
                     ))}

@@ -7,7 +7,6 @@ import { ErrorMessage, Loading, PageTitle, ProblemCard, SectorOptions } from '..
 import { PROBLEM_STATUSES } from '../enums';
 import { FIELDS, filtersOf, problemSearch, useAreas, type Filters } from '../queries';
 
-
 /** Problem search: every filter lives in the URL, so a search can be shared or bookmarked. */
 export default function Problems() {
   const { t } = useTranslation();
@@ -15,7 +14,10 @@ export default function Problems() {
   const filters = filtersOf(params);
   const { register, handleSubmit, formState } = useForm<Filters>({ values: filters });
 
-  const departments = useQuery({ queryKey: ['departments'], queryFn: async () => unwrap(await api.GET('/api/v1/departments', { params: { query: { limit: 100 } } })) });
+  const departments = useQuery({
+    queryKey: ['departments'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/departments', { params: { query: { limit: 100 } } })),
+  });
   const areas = useAreas();
 
   const results = useInfiniteQuery(problemSearch(filters));
@@ -76,12 +78,22 @@ export default function Problems() {
         </div>
         <div className="field">
           <label htmlFor="budgetMin">{t('problems.budgetMin')}</label>
-          <input id="budgetMin" inputMode="numeric" aria-invalid={!!formState.errors.budgetMin} {...register('budgetMin', { pattern: /^\d*$/ })} />
+          <input
+            id="budgetMin"
+            inputMode="numeric"
+            aria-invalid={!!formState.errors.budgetMin}
+            {...register('budgetMin', { pattern: /^\d*$/ })}
+          />
           {formState.errors.budgetMin && <span className="field-error">{t('problems.wholeNumber')}</span>}
         </div>
         <div className="field">
           <label htmlFor="budgetMax">{t('problems.budgetMax')}</label>
-          <input id="budgetMax" inputMode="numeric" aria-invalid={!!formState.errors.budgetMax} {...register('budgetMax', { pattern: /^\d*$/ })} />
+          <input
+            id="budgetMax"
+            inputMode="numeric"
+            aria-invalid={!!formState.errors.budgetMax}
+            {...register('budgetMax', { pattern: /^\d*$/ })}
+          />
           {formState.errors.budgetMax && <span className="field-error">{t('problems.wholeNumber')}</span>}
         </div>
         <div className="field">

@@ -71,7 +71,12 @@ function ProposalView() {
               <Link className="button" to={`/proposals/${p.id}/revise`}>
                 {t('proposal.revise')}
               </Link>{' '}
-              <button type="button" className="secondary" disabled={withdraw.isPending} onClick={() => window.confirm(t('proposal.withdrawConfirm')) && withdraw.mutate()}>
+              <button
+                type="button"
+                className="secondary"
+                disabled={withdraw.isPending}
+                onClick={() => window.confirm(t('proposal.withdrawConfirm')) && withdraw.mutate()}
+              >
                 {t('proposal.withdraw')}
               </button>
             </p>
@@ -88,7 +93,14 @@ function ProposalView() {
                 })}{' '}
                 {p.evaluation.rank != null && t('proposal.rank', { rank: p.evaluation.rank, of: p.evaluation.rankedCount })}
               </p>
-              {p.evaluation.consensus && <p>{t('proposal.consensus', { score: formatNumber(p.evaluation.consensus.score, 2), reason: p.evaluation.consensus.reason })}</p>}
+              {p.evaluation.consensus && (
+                <p>
+                  {t('proposal.consensus', {
+                    score: formatNumber(p.evaluation.consensus.score, 2),
+                    reason: p.evaluation.consensus.reason,
+                  })}
+                </p>
+              )}
               {p.evaluation.evaluators.map((e) => (
                 <table key={e.label}>
                   <caption>
@@ -134,7 +146,11 @@ function ProposalView() {
                   <tr key={r.version}>
                     <td>{r.version}</td>
                     <td>{formatDateTime(r.submittedAt)}</td>
-                    <td>{r.amendmentNumber === 0 ? t('proposal.asPublished') : t('proposal.amendmentN', { number: r.amendmentNumber })}</td>
+                    <td>
+                      {r.amendmentNumber === 0
+                        ? t('proposal.asPublished')
+                        : t('proposal.amendmentN', { number: r.amendmentNumber })}
+                    </td>
                     <td className="hash">{r.sha256}</td>
                   </tr>
                 ))}

@@ -9,7 +9,15 @@ import { formatDateTime } from '../format';
 import { RequireSignIn } from '../RequireSignIn';
 import { attachmentProblem, uploadAttachment } from '../upload';
 
-type Fields = { approach: string; solution: string; plan: string; team: string; price: string; durationMonths: string; references: string };
+type Fields = {
+  approach: string;
+  solution: string;
+  plan: string;
+  team: string;
+  price: string;
+  durationMonths: string;
+  references: string;
+};
 type Uploaded = { id: string; fileName: string; sizeBytes: number };
 type Upload = { name: string; progress: number; error?: string };
 const TEXT_MAX = 50_000; // the API's limit per text field
@@ -19,7 +27,10 @@ function Form({ problemId, existing }: { problemId: string; existing?: Schemas['
   const { t } = useTranslation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const problem = useQuery({ queryKey: ['problem', problemId], queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}', { params: { path: { id: problemId } } })) });
+  const problem = useQuery({
+    queryKey: ['problem', problemId],
+    queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}', { params: { path: { id: problemId } } })),
+  });
   const [attachments, setAttachments] = useState<Uploaded[]>([]);
   const [uploads, setUploads] = useState<Upload[]>([]);
   const c = existing?.content;
@@ -87,7 +98,13 @@ function Form({ problemId, existing }: { problemId: string; existing?: Schemas['
   const text = (name: 'approach' | 'solution' | 'plan' | 'team') => (
     <div className="field">
       <label htmlFor={name}>{t(`proposal.fields.${name}`)}</label>
-      <textarea id={name} rows={5} aria-invalid={!!errors[name]} aria-describedby={errors[name] ? `${name}-error` : undefined} {...register(name, { required: true, maxLength: TEXT_MAX })} />
+      <textarea
+        id={name}
+        rows={5}
+        aria-invalid={!!errors[name]}
+        aria-describedby={errors[name] ? `${name}-error` : undefined}
+        {...register(name, { required: true, maxLength: TEXT_MAX })}
+      />
       {errors[name] && (
         <span id={`${name}-error`} className="field-error">
           {t('propose.textRequired', { max: TEXT_MAX })}
@@ -112,7 +129,13 @@ function Form({ problemId, existing }: { problemId: string; existing?: Schemas['
             {text('team')}
             <div className="field">
               <label htmlFor="price">{t('propose.price')}</label>
-              <input id="price" inputMode="numeric" aria-invalid={!!errors.price} aria-describedby={errors.price ? 'price-error' : undefined} {...register('price', { required: true, pattern: /^[1-9]\d*$/ })} />
+              <input
+                id="price"
+                inputMode="numeric"
+                aria-invalid={!!errors.price}
+                aria-describedby={errors.price ? 'price-error' : undefined}
+                {...register('price', { required: true, pattern: /^[1-9]\d*$/ })}
+              />
               {errors.price && (
                 <span id="price-error" className="field-error">
                   {t('propose.priceInvalid')}
@@ -126,7 +149,10 @@ function Form({ problemId, existing }: { problemId: string; existing?: Schemas['
                 inputMode="numeric"
                 aria-invalid={!!errors.durationMonths}
                 aria-describedby={errors.durationMonths ? 'duration-error' : undefined}
-                {...register('durationMonths', { required: true, validate: (v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 120 })}
+                {...register('durationMonths', {
+                  required: true,
+                  validate: (v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 120,
+                })}
               />
               {errors.durationMonths && (
                 <span id="duration-error" className="field-error">
@@ -140,7 +166,14 @@ function Form({ problemId, existing }: { problemId: string; existing?: Schemas['
             </div>
             <div className="field">
               <label htmlFor="files">{t('propose.attachments')}</label>
-              <input id="files" type="file" multiple accept=".pdf,.docx,.xlsx,.zip,.png,.jpg,.jpeg" aria-describedby="files-help" onChange={(e) => void onFiles(e.target.files)} />
+              <input
+                id="files"
+                type="file"
+                multiple
+                accept=".pdf,.docx,.xlsx,.zip,.png,.jpg,.jpeg"
+                aria-describedby="files-help"
+                onChange={(e) => void onFiles(e.target.files)}
+              />
               <span id="files-help" className="muted">
                 {t('propose.attachmentsHelp')}
               </span>
@@ -172,7 +205,10 @@ function Form({ problemId, existing }: { problemId: string; existing?: Schemas['
 
 function Revise() {
   const id = useParams().id as string;
-  const proposal = useQuery({ queryKey: ['proposal', id], queryFn: async () => unwrap(await api.GET('/api/v1/proposals/{id}', { params: { path: { id } } })) });
+  const proposal = useQuery({
+    queryKey: ['proposal', id],
+    queryFn: async () => unwrap(await api.GET('/api/v1/proposals/{id}', { params: { path: { id } } })),
+  });
   if (proposal.isPending) return <Loading />;
   return <QueryView query={proposal}>{(p) => <Form problemId={p.problemId} existing={p} />}</QueryView>;
 }

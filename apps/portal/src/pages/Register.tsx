@@ -77,7 +77,11 @@ export default function Register() {
       )}
     </div>
   );
-  const aria = (name: keyof Fields) => ({ id: name, 'aria-invalid': !!errors[name], 'aria-describedby': errors[name] ? `${name}-error` : undefined });
+  const aria = (name: keyof Fields) => ({
+    id: name,
+    'aria-invalid': !!errors[name],
+    'aria-describedby': errors[name] ? `${name}-error` : undefined,
+  });
 
   return (
     <div className="form-page">
@@ -102,8 +106,22 @@ export default function Register() {
             />,
             errors.taxCode?.message,
           )}
-          {field('legalName', t('register.legalName'), <input {...aria('legalName')} {...register('legalName', { required: t('register.required'), maxLength: 300 })} />, errors.legalName?.message)}
-          {field('address', t('register.address'), <input {...aria('address')} autoComplete="street-address" {...register('address', { required: t('register.required'), maxLength: 500 })} />, errors.address?.message)}
+          {field(
+            'legalName',
+            t('register.legalName'),
+            <input {...aria('legalName')} {...register('legalName', { required: t('register.required'), maxLength: 300 })} />,
+            errors.legalName?.message,
+          )}
+          {field(
+            'address',
+            t('register.address'),
+            <input
+              {...aria('address')}
+              autoComplete="street-address"
+              {...register('address', { required: t('register.required'), maxLength: 500 })}
+            />,
+            errors.address?.message,
+          )}
           {field(
             'areaCode',
             t('register.area'),
@@ -123,7 +141,12 @@ export default function Register() {
             <legend>{t('register.sectors')}</legend>
             {SECTORS.map((s) => (
               <label key={s} className="check">
-                <input type="checkbox" value={s} {...register('sectors', { validate: (v) => v.length > 0 || t('register.sectorsRequired') })} /> {t(`sectors.${s}`)}
+                <input
+                  type="checkbox"
+                  value={s}
+                  {...register('sectors', { validate: (v) => v.length > 0 || t('register.sectorsRequired') })}
+                />{' '}
+                {t(`sectors.${s}`)}
               </label>
             ))}
             {errors.sectors && (
@@ -132,21 +155,56 @@ export default function Register() {
               </span>
             )}
           </fieldset>
-          {field('website', t('register.website'), <input {...aria('website')} type="url" {...register('website', { pattern: { value: /^https?:\/\/\S+$/, message: t('register.websiteInvalid') } })} />, errors.website?.message)}
+          {field(
+            'website',
+            t('register.website'),
+            <input
+              {...aria('website')}
+              type="url"
+              {...register('website', { pattern: { value: /^https?:\/\/\S+$/, message: t('register.websiteInvalid') } })}
+            />,
+            errors.website?.message,
+          )}
         </fieldset>
         <fieldset>
           <legend>{t('register.owner')}</legend>
-          {field('fullName', t('register.fullName'), <input {...aria('fullName')} autoComplete="name" {...register('fullName', { required: t('register.required'), maxLength: 200 })} />, errors.fullName?.message)}
+          {field(
+            'fullName',
+            t('register.fullName'),
+            <input
+              {...aria('fullName')}
+              autoComplete="name"
+              {...register('fullName', { required: t('register.required'), maxLength: 200 })}
+            />,
+            errors.fullName?.message,
+          )}
           {field(
             'email',
             t('signIn.email'),
-            <input {...aria('email')} type="email" autoComplete="email" {...register('email', { required: t('register.required'), pattern: { value: /^\S+@\S+\.\S+$/, message: t('signIn.emailInvalid') } })} />,
+            <input
+              {...aria('email')}
+              type="email"
+              autoComplete="email"
+              {...register('email', {
+                required: t('register.required'),
+                pattern: { value: /^\S+@\S+\.\S+$/, message: t('signIn.emailInvalid') },
+              })}
+            />,
             errors.email?.message,
           )}
           {field(
             'password',
             t('signIn.password'),
-            <input {...aria('password')} type="password" autoComplete="new-password" {...register('password', { minLength: { value: PASSWORD_MIN, message: t('setPassword.tooShort', { min: PASSWORD_MIN, max: 128 }) }, maxLength: 128, required: t('register.required') })} />,
+            <input
+              {...aria('password')}
+              type="password"
+              autoComplete="new-password"
+              {...register('password', {
+                minLength: { value: PASSWORD_MIN, message: t('setPassword.tooShort', { min: PASSWORD_MIN, max: 128 }) },
+                maxLength: 128,
+                required: t('register.required'),
+              })}
+            />,
             errors.password?.message,
           )}
         </fieldset>

@@ -33,7 +33,14 @@ export default function SignIn() {
       <form onSubmit={(e) => void handleSubmit(onSubmit)(e)} noValidate>
         <div className="field">
           <label htmlFor="email">{t('signIn.email')}</label>
-          <input id="email" type="email" autoComplete="username" aria-invalid={!!formState.errors.email} aria-describedby="email-error" {...register('email', { required: true, pattern: /^\S+@\S+\.\S+$/ })} />
+          <input
+            id="email"
+            type="email"
+            autoComplete="username"
+            aria-invalid={!!formState.errors.email}
+            aria-describedby="email-error"
+            {...register('email', { required: true, pattern: /^\S+@\S+\.\S+$/ })}
+          />
           {formState.errors.email && (
             <span id="email-error" className="field-error">
               {t('signIn.emailInvalid')}
@@ -42,7 +49,14 @@ export default function SignIn() {
         </div>
         <div className="field">
           <label htmlFor="password">{t('signIn.password')}</label>
-          <input id="password" type="password" autoComplete="current-password" aria-invalid={!!formState.errors.password} aria-describedby="password-error" {...register('password', { required: true })} />
+          <input
+            id="password"
+            type="password"
+            autoComplete="current-password"
+            aria-invalid={!!formState.errors.password}
+            aria-describedby="password-error"
+            {...register('password', { required: true })}
+          />
           {formState.errors.password && (
             <span id="password-error" className="field-error">
               {t('signIn.passwordRequired')}

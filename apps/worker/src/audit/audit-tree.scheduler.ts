@@ -43,6 +43,9 @@ export class AuditTreeScheduler implements OnApplicationBootstrap, OnApplication
     if (!head) return;
     const result = await this.tree.verify(this.verifiedUpTo > 0 ? { from: this.verifiedUpTo } : {});
     if (result.valid) this.verifiedUpTo = head.treeSize;
-    else this.logger.error(`audit log verification failed: ${JSON.stringify({ firstBroken: result.firstBroken, heads: result.heads })}`);
+    else
+      this.logger.error(
+        `audit log verification failed: ${JSON.stringify({ firstBroken: result.firstBroken, heads: result.heads })}`,
+      );
   }
 }

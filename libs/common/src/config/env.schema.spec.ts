@@ -34,14 +34,23 @@ describe('validateEnv', () => {
     expect(trustProxyOption(validateEnv(minimal).TRUST_PROXY)).toBe(false);
     expect(trustProxyOption(validateEnv({ ...minimal, TRUST_PROXY: '1' }).TRUST_PROXY)).toBe(1);
     expect(trustProxyOption(validateEnv({ ...minimal, TRUST_PROXY: 'true' }).TRUST_PROXY)).toBe(true);
-    expect(trustProxyOption(validateEnv({ ...minimal, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).TRUST_PROXY)).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(trustProxyOption(validateEnv({ ...minimal, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).TRUST_PROXY)).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+    ]);
     expect(() => validateEnv({ ...minimal, TRUST_PROXY: 'everyone!' })).toThrow(/TRUST_PROXY/);
   });
 
   it('stores attachments in PostgreSQL by default; S3 needs a bucket; anything else is refused', () => {
     expect(validateEnv(minimal).BLOB_STORE).toBe('postgres');
     expect(() => validateEnv({ ...minimal, BLOB_STORE: 's3' })).toThrow(/S3_BUCKET[\s\S]*required/);
-    const s3 = validateEnv({ ...minimal, BLOB_STORE: 's3', S3_BUCKET: 'hpsm', S3_FORCE_PATH_STYLE: 'true', S3_PREFIX: 'marketplace/' });
+    const s3 = validateEnv({
+      ...minimal,
+      BLOB_STORE: 's3',
+      S3_BUCKET: 'hpsm',
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_PREFIX: 'marketplace/',
+    });
     expect(s3).toMatchObject({ BLOB_STORE: 's3', S3_BUCKET: 'hpsm', S3_FORCE_PATH_STYLE: true, S3_REGION: 'us-east-1' });
     expect(() => validateEnv({ ...minimal, BLOB_STORE: 'ftp' })).toThrow(/BLOB_STORE/);
     expect(() => validateEnv({ ...minimal, S3_PREFIX: '../up' })).toThrow(/S3_PREFIX/);

@@ -38,7 +38,9 @@ export const envSchema = Joi.object({
     .base64()
     .allow('')
     .optional()
-    .custom((value: string, helpers) => (value === '' || Buffer.from(value, 'base64').length === 32 ? value : helpers.error('any.invalid')))
+    .custom((value: string, helpers) =>
+      value === '' || Buffer.from(value, 'base64').length === 32 ? value : helpers.error('any.invalid'),
+    )
     .messages({ 'any.invalid': '"AUDIT_SIGNING_KEY" must be the base64 of exactly 32 bytes' }),
   // How often the worker chains committed audit rows, extends the Merkle tree and signs a new head.
   AUDIT_TREE_INTERVAL_MS: Joi.number().integer().min(100).default(2000),
@@ -46,10 +48,16 @@ export const envSchema = Joi.object({
   // Where sealed attachments live: postgres (default: shared, in the database backup), s3, or disk (one machine only).
   BLOB_STORE: Joi.string().valid('postgres', 's3', 'disk').default('postgres'),
   S3_BUCKET: Joi.string().when('BLOB_STORE', { is: 's3', then: Joi.required(), otherwise: Joi.optional() }),
-  S3_ENDPOINT: Joi.string().uri({ scheme: ['http', 'https'] }).allow('').optional(),
+  S3_ENDPOINT: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .allow('')
+    .optional(),
   S3_REGION: Joi.string().default('us-east-1'),
   S3_FORCE_PATH_STYLE: Joi.boolean().default(false),
-  S3_PREFIX: Joi.string().allow('').pattern(/^[a-z0-9][a-z0-9/-]*\/$/).default(''),
+  S3_PREFIX: Joi.string()
+    .allow('')
+    .pattern(/^[a-z0-9][a-z0-9/-]*\/$/)
+    .default(''),
   S3_ACCESS_KEY_ID: Joi.string().allow('').optional(),
   S3_SECRET_ACCESS_KEY: Joi.string().allow('').optional(),
   // The built portal (vite build output) the API serves at `/`; absent: the API serves /api only.
@@ -235,7 +243,10 @@ export function trustProxyOption(value: string): boolean | number | string[] {
   if (v === '' || v === 'false') return false;
   if (v === 'true') return true;
   if (/^\d+$/.test(v)) return Number(v);
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Validates the environment; throws one error listing every bad variable. */

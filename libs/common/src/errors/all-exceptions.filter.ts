@@ -9,7 +9,10 @@ import { ErrorCode, httpStatusOf } from './error-codes';
  * Maps any thrown value to the one error shape, its message in the reader's language (codes never
  * change with the language). Used by Nest and by Fastify's own error handler.
  */
-export function toErrorBody(exception: unknown, lang: Language = DEFAULT_LANGUAGE): { body: ErrorBody; headers?: Record<string, string> } {
+export function toErrorBody(
+  exception: unknown,
+  lang: Language = DEFAULT_LANGUAGE,
+): { body: ErrorBody; headers?: Record<string, string> } {
   if (exception instanceof AppError) {
     const body: ErrorBody = {
       statusCode: httpStatusOf(exception.code),
@@ -45,7 +48,8 @@ export function toErrorBody(exception: unknown, lang: Language = DEFAULT_LANGUAG
 }
 
 const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
-const CONNECTION_MESSAGES = /Connection terminated|is not currently accepting connections|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused|the database system is (starting up|shutting down|in recovery mode)/i;
+const CONNECTION_MESSAGES =
+  /Connection terminated|is not currently accepting connections|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused|the database system is (starting up|shutting down|in recovery mode)/i;
 
 /**
  * PostgreSQL errors that are not the server's fault:
@@ -69,7 +73,11 @@ export function databaseErrorBody(
     (exception instanceof Error && CONNECTION_MESSAGES.test(message))
   ) {
     return {
-      body: { statusCode: 503, code: ErrorCode.DATABASE_UNAVAILABLE, message: translate(lang, errorMessageKey(ErrorCode.DATABASE_UNAVAILABLE)) },
+      body: {
+        statusCode: 503,
+        code: ErrorCode.DATABASE_UNAVAILABLE,
+        message: translate(lang, errorMessageKey(ErrorCode.DATABASE_UNAVAILABLE)),
+      },
       headers: { 'Retry-After': '5' },
     };
   }
@@ -122,7 +130,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { body, headers } = toErrorBody(exception, languageFromHeader(request.headers['accept-language']));
     if (body.statusCode === 500) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    } else if (body.code === (ErrorCode.DATABASE_UNAVAILABLE as string) || (body.statusCode === 400 && databaseErrorBody(exception))) {
+    } else if (
+      body.code === (ErrorCode.DATABASE_UNAVAILABLE as string) ||
+      (body.statusCode === 400 && databaseErrorBody(exception))
+    ) {
       // Not a bug, but worth seeing: an outage, or input that slipped past validation to the database.
       this.logger.warn(exception instanceof Error ? exception.message : String(exception));
     }

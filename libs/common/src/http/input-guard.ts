@@ -21,7 +21,8 @@ export function checkJsonShape(text: string, maxDepth = JSON_MAX_DEPTH, maxItems
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
       continue;
     }
@@ -64,7 +65,9 @@ export function findUnstorableText(value: unknown, path = ''): string | null {
 }
 
 export function invalidCharacters(field: string): AppError {
-  return new AppError(ErrorCode.INVALID_CHARACTERS, {}, [{ field, errors: [new Msg('validation.storableText', { field: fieldName(field) })] }]);
+  return new AppError(ErrorCode.INVALID_CHARACTERS, {}, [
+    { field, errors: [new Msg('validation.storableText', { field: fieldName(field) })] },
+  ]);
 }
 
 /**
@@ -94,7 +97,9 @@ export function installInputGuards(fastify: FastifyInstance): void {
   });
   fastify.addHook('preValidation', (request: FastifyRequest, _reply, done) => {
     const hit =
-      findUnstorableText(request.params, 'path') ?? findUnstorableText(request.query, 'query') ?? findUnstorableText(request.body, 'body');
+      findUnstorableText(request.params, 'path') ??
+      findUnstorableText(request.query, 'query') ??
+      findUnstorableText(request.body, 'body');
     done(hit ? invalidCharacters(hit.replace(/^(path|query|body)\.?/, '') || hit) : undefined);
   });
 }

@@ -24,17 +24,21 @@ describe('translations', () => {
   });
 
   // vi.json/en.json: every page; staff.vi.json/staff.en.json: the staff pages' own, loaded with their chunk.
-  it.each(['', 'staff.'])("have the same keys and placeholders in the portal's languages (apps/portal/src/locales/%svi.json)", (prefix) => {
-    const dir = join(__dirname, '../../../../apps/portal/src/locales');
-    const vi = JSON.parse(readFileSync(join(dir, `${prefix}vi.json`), 'utf8')) as object;
-    const en = JSON.parse(readFileSync(join(dir, `${prefix}en.json`), 'utf8')) as object;
-    expect(keysOf(en).sort()).toEqual(keysOf(vi).sort());
-    const lookup = (obj: object, key: string) => key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], obj) as string;
-    const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
-    for (const key of keysOf(vi)) {
-      expect({ key, en: placeholders(lookup(en, key)) }).toEqual({ key, en: placeholders(lookup(vi, key)) });
-    }
-  });
+  it.each(['', 'staff.'])(
+    "have the same keys and placeholders in the portal's languages (apps/portal/src/locales/%svi.json)",
+    (prefix) => {
+      const dir = join(__dirname, '../../../../apps/portal/src/locales');
+      const vi = JSON.parse(readFileSync(join(dir, `${prefix}vi.json`), 'utf8')) as object;
+      const en = JSON.parse(readFileSync(join(dir, `${prefix}en.json`), 'utf8')) as object;
+      expect(keysOf(en).sort()).toEqual(keysOf(vi).sort());
+      const lookup = (obj: object, key: string) =>
+        key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], obj) as string;
+      const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+      for (const key of keysOf(vi)) {
+        expect({ key, en: placeholders(lookup(en, key)) }).toEqual({ key, en: placeholders(lookup(vi, key)) });
+      }
+    },
+  );
 
   it('give every error code a message in every language', () => {
     for (const lang of LANGUAGES) {
@@ -45,7 +49,8 @@ describe('translations', () => {
 
   it('use the same placeholders in every language', () => {
     const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
-    const lookup = (obj: object, key: string) => key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], obj) as string;
+    const lookup = (obj: object, key: string) =>
+      key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], obj) as string;
     for (const key of keysOf(LOCALES.vi)) {
       expect({ key, en: placeholders(lookup(LOCALES.en, key)) }).toEqual({ key, en: placeholders(lookup(LOCALES.vi, key)) });
     }
@@ -74,7 +79,11 @@ describe('no inline user-facing text', () => {
     .toString()
     .split('\n')
     // unit-resolver.ts holds tables of Vietnamese letters for matching names, not wording.
-    .filter((f) => f && !/\.spec\.ts$|\/migrations\/|\/scripts\/|reference-data|\/seed\.ts$|env\.schema\.ts$|unit-resolver\.ts$|\.d\.ts$/.test(f));
+    .filter(
+      (f) =>
+        f &&
+        !/\.spec\.ts$|\/migrations\/|\/scripts\/|reference-data|\/seed\.ts$|env\.schema\.ts$|unit-resolver\.ts$|\.d\.ts$/.test(f),
+    );
   const VIETNAMESE = /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĐ]/i;
   const TEXT_PROPERTIES = new Set(['message', 'title', 'body', 'subject', 'text', 'html', 'label']);
   const isWords = (s: string) => /[A-Za-z]{2,}\s+[A-Za-z]{2,}/.test(s) && !/^[a-z]+(\.[A-Za-z0-9_]+)+$/.test(s);
@@ -92,11 +101,17 @@ describe('no inline user-facing text', () => {
           const text = node.getText();
           const parent = node.parent;
           const inDecorator = !!ts.findAncestor(node, (a) => ts.isDecorator(a));
-          if (VIETNAMESE.test(text) && !inDecorator && !ts.isImportDeclaration(parent)) found.push(`${where(node)} Vietnamese text`);
+          if (VIETNAMESE.test(text) && !inDecorator && !ts.isImportDeclaration(parent))
+            found.push(`${where(node)} Vietnamese text`);
           if (ts.isNewExpression(parent) && parent.expression.getText() === 'AppError' && parent.arguments?.[1] === node) {
             found.push(`${where(node)} message passed to AppError`);
           }
-          if (ts.isPropertyAssignment(parent) && parent.initializer === node && TEXT_PROPERTIES.has(parent.name.getText()) && isWords(text)) {
+          if (
+            ts.isPropertyAssignment(parent) &&
+            parent.initializer === node &&
+            TEXT_PROPERTIES.has(parent.name.getText()) &&
+            isWords(text)
+          ) {
             found.push(`${where(node)} inline ${parent.name.getText()}`);
           }
         }

@@ -2,7 +2,11 @@ import { Language, MessageParams, MessageValue, Msg, translate } from './i18n';
 
 /** A field's name in words (`fields.<name>`), for messages that name a field; the raw name when none is written. */
 export function fieldName(path: string): Msg {
-  const name = path.split('.').filter((part) => !/^\d+$/.test(part)).pop() ?? path;
+  const name =
+    path
+      .split('.')
+      .filter((part) => !/^\d+$/.test(part))
+      .pop() ?? path;
   return new Msg(`fields.${name}`, { defaultValue: name });
 }
 
@@ -26,7 +30,12 @@ function asMsg(value: unknown): Msg | null {
 export function translateReport<T>(lang: Language, value: T): T {
   const walk = (v: unknown): unknown => {
     const msg = asMsg(v);
-    if (msg) return translate(lang, msg.key, Object.fromEntries(Object.entries(msg.params).map(([k, p]) => [k, k === 'context' ? p : (walk(p) as MessageValue)])));
+    if (msg)
+      return translate(
+        lang,
+        msg.key,
+        Object.fromEntries(Object.entries(msg.params).map(([k, p]) => [k, k === 'context' ? p : (walk(p) as MessageValue)])),
+      );
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));

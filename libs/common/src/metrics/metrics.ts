@@ -45,7 +45,11 @@ export const queueJobs = new Gauge({
   labelNames: ['queue', 'state'] as const,
   registers: [metricsRegistry],
 });
-export const outboxPending = new Gauge({ name: 'outbox_pending', help: 'Outbox rows not yet relayed to the queue', registers: [metricsRegistry] });
+export const outboxPending = new Gauge({
+  name: 'outbox_pending',
+  help: 'Outbox rows not yet relayed to the queue',
+  registers: [metricsRegistry],
+});
 export const outboxLag = new Gauge({
   name: 'outbox_lag_seconds',
   help: 'Age of the oldest outbox row not yet relayed (0 when none)',

@@ -38,7 +38,10 @@ export function PageOf<T>(item: Class<T>): Class<Page<T>> {
     nextCursor: string | null;
   }
   ApiProperty({ type: [item] })(ItemPage.prototype, 'items');
-  ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' })(ItemPage.prototype, 'nextCursor');
+  ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' })(
+    ItemPage.prototype,
+    'nextCursor',
+  );
   Object.defineProperty(ItemPage, 'name', { value: `${item.name}Page` });
   pageClasses.set(item, ItemPage);
   return ItemPage;

@@ -14,7 +14,11 @@ export const STATUTORY_HOLIDAYS: [string, string, string][] = [
   ['2026-02-18', 'Tết Nguyên đán', 'Lunar New Year (Tết)'],
   ['2026-02-19', 'Tết Nguyên đán', 'Lunar New Year (Tết)'],
   ['2026-02-20', 'Tết Nguyên đán', 'Lunar New Year (Tết)'],
-  ['2026-04-27', 'Nghỉ bù Giỗ Tổ Hùng Vương (10/3 âm lịch rơi vào Chủ nhật 26/4)', 'Hùng Kings’ Commemoration (in lieu of Sunday 26 April)'],
+  [
+    '2026-04-27',
+    'Nghỉ bù Giỗ Tổ Hùng Vương (10/3 âm lịch rơi vào Chủ nhật 26/4)',
+    'Hùng Kings’ Commemoration (in lieu of Sunday 26 April)',
+  ],
   ['2026-04-30', 'Ngày Chiến thắng', 'Reunification Day'],
   ['2026-05-01', 'Ngày Quốc tế Lao động', 'International Workers’ Day'],
   ['2026-09-01', 'Quốc khánh', 'National Day'],

@@ -90,7 +90,9 @@ export class Orders1763800000601 implements MigrationInterface {
         rejection_reason text NULL,
         UNIQUE (order_id, number)
       )`);
-    await q.query(`CREATE UNIQUE INDEX order_variations_one_pending_idx ON order_variations (order_id) WHERE status = 'proposed'`);
+    await q.query(
+      `CREATE UNIQUE INDEX order_variations_one_pending_idx ON order_variations (order_id) WHERE status = 'proposed'`,
+    );
 
     // "Was the bottleneck solved?": per KPI of the problem, and the department's public answer.
     await q.query(`

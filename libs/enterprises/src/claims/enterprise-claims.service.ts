@@ -102,12 +102,20 @@ export class EnterpriseClaimsService {
       ]);
       if (!claim) throw new AppError(ErrorCode.CLAIM_NOT_FOUND, { claimId });
       if (claim.status !== 'pending') {
-        throw new AppError(ErrorCode.CLAIM_STATUS_CONFLICT, { status: new Msg(`claimStatus.${claim.status}`) }, { status: claim.status });
+        throw new AppError(
+          ErrorCode.CLAIM_STATUS_CONFLICT,
+          { status: new Msg(`claimStatus.${claim.status}`) },
+          { status: claim.status },
+        );
       }
       if (approve && firm.claimedAt) {
-        throw new AppError(ErrorCode.CLAIM_STATUS_CONFLICT, { context: 'claimed' }, {
-          status: 'claimed',
-        });
+        throw new AppError(
+          ErrorCode.CLAIM_STATUS_CONFLICT,
+          { context: 'claimed' },
+          {
+            status: 'claimed',
+          },
+        );
       }
       await manager.query(
         `UPDATE enterprise_claims SET status = $2, reason = $3, decided_by = $4, decided_at = now() WHERE id = $1`,

@@ -56,15 +56,8 @@ export class EnterpriseProductDto {
 export const LegalNameRules = () => applyDecorators(toNfc(), IsString(), Length(2, 300));
 export const ShortNameRules = () => applyDecorators(toNfc(), IsString(), Length(1, 100));
 export const AddressRules = () => applyDecorators(toNfc(), IsString(), Length(5, 500));
-export const AreaCodeRules = () =>
-  applyDecorators(IsString(), Matches(/^\d{1,10}$/, { message: 'validation.areaCode' }));
-export const SectorsRules = () =>
-  applyDecorators(
-    IsArray(),
-    ArrayMinSize(1),
-    ArrayUnique(),
-    IsIn(SECTORS, { each: true }),
-  );
+export const AreaCodeRules = () => applyDecorators(IsString(), Matches(/^\d{1,10}$/, { message: 'validation.areaCode' }));
+export const SectorsRules = () => applyDecorators(IsArray(), ArrayMinSize(1), ArrayUnique(), IsIn(SECTORS, { each: true }));
 export const TagsRules = () =>
   applyDecorators(
     toNfcEach(),
@@ -76,13 +69,9 @@ export const TagsRules = () =>
   );
 export const HeadcountBandRules = () => IsIn(HEADCOUNT_BANDS);
 export const WebsiteRules = () =>
-  applyDecorators(
-    IsUrl({ protocols: ['http', 'https'], require_protocol: true }),
-    MaxLength(300),
-  );
+  applyDecorators(IsUrl({ protocols: ['http', 'https'], require_protocol: true }), MaxLength(300));
 export const PhoneRules = () => Matches(/^\+?\d[\d .()-]{5,24}$/, { message: 'validation.phone' });
-export const ContactEmailRules = () =>
-  applyDecorators(IsEmail({}), MaxLength(254));
+export const ContactEmailRules = () => applyDecorators(IsEmail({}), MaxLength(254));
 export const ProductsRules = () =>
   applyDecorators(
     IsArray(),

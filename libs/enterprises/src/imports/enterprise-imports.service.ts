@@ -373,7 +373,10 @@ export class EnterpriseImportsService {
       await this.dataSource.query(
         `UPDATE enterprise_imports SET status = 'failed', error = $2, updated_at = now() WHERE id = $1`,
         // Stored as a message key and values, shown in the reader's language (see storedMessage).
-        [id, JSON.stringify(new Msg(`errors.IMPORT_FILE_INVALID_${err.reason}`, { missing: err.missing.join(', '), ...err.params }))],
+        [
+          id,
+          JSON.stringify(new Msg(`errors.IMPORT_FILE_INVALID_${err.reason}`, { missing: err.missing.join(', '), ...err.params })),
+        ],
       );
     }
   }

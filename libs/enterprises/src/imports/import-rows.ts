@@ -120,7 +120,8 @@ export function checkRow(row: FileRow, ctx: RowContext): CheckedRow {
 
   const tax = validateTaxCode(c.taxCode ?? '');
   const taxCode = tax.valid ? tax.normalized : (c.taxCode ?? null);
-  if (!tax.valid) fail('invalid_tax_code', { field: 'taxCode', code: tax.problem, message: new Msg(`errors.TAX_CODE_INVALID_${tax.problem}`) });
+  if (!tax.valid)
+    fail('invalid_tax_code', { field: 'taxCode', code: tax.problem, message: new Msg(`errors.TAX_CODE_INVALID_${tax.problem}`) });
   else if (ctx.seen.has(tax.normalized))
     fail('duplicate_in_file', {
       field: 'taxCode',
@@ -128,8 +129,18 @@ export function checkRow(row: FileRow, ctx: RowContext): CheckedRow {
       message: new Msg('importProblems.duplicateTaxCode'),
     });
 
-  if (!c.legalName) fail('invalid', { field: 'legalName', code: 'missing', message: new Msg('importProblems.missing', { field: fieldName('legalName') }) });
-  if (!c.address) fail('invalid', { field: 'address', code: 'missing', message: new Msg('importProblems.missing', { field: fieldName('address') }) });
+  if (!c.legalName)
+    fail('invalid', {
+      field: 'legalName',
+      code: 'missing',
+      message: new Msg('importProblems.missing', { field: fieldName('legalName') }),
+    });
+  if (!c.address)
+    fail('invalid', {
+      field: 'address',
+      code: 'missing',
+      message: new Msg('importProblems.missing', { field: fieldName('address') }),
+    });
 
   let areaCode: string | null = null;
   if (!c.unit)
@@ -161,7 +172,12 @@ export function checkRow(row: FileRow, ctx: RowContext): CheckedRow {
     const key = unaccented(part);
     const sector = (SECTORS as readonly string[]).includes(part) ? (part as Sector) : SECTOR_NAMES[key];
     if (sector) sectors.add(sector);
-    else fail('invalid', { field: 'sectors', code: 'unknown', message: new Msg('importProblems.unknownSector', { sector: part, sectors: SECTORS.join(', ') }) });
+    else
+      fail('invalid', {
+        field: 'sectors',
+        code: 'unknown',
+        message: new Msg('importProblems.unknownSector', { sector: part, sectors: SECTORS.join(', ') }),
+      });
   }
   if (sectors.size === 0 && !c.sectors) sectors.add('other');
 
@@ -170,7 +186,8 @@ export function checkRow(row: FileRow, ctx: RowContext): CheckedRow {
     if (!text) return null;
     const parsed = parseDay(text);
     if (!parsed) fail('invalid', { field, code: 'format', message: new Msg('importProblems.notADate', { text }) });
-    else if (parsed > ctx.today) fail('invalid', { field, code: 'future', message: new Msg('importProblems.futureDate', { date: parsed }) });
+    else if (parsed > ctx.today)
+      fail('invalid', { field, code: 'future', message: new Msg('importProblems.futureDate', { date: parsed }) });
     return parsed;
   };
   const foundedOn = day('foundedOn');

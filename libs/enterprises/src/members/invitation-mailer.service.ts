@@ -45,9 +45,17 @@ export class InvitationMailer {
       const { token, hash } = newOpaqueToken(invitation.id);
       await this.dataSource.getRepository(MemberInvitation).update({ id: invitation.id }, { tokenHash: hash });
       paragraphs = [t('invited', values), t('choosePassword', values), t('notYou')];
-      action = { label: translate(lang, 'mail.action.acceptInvitation'), url: portalUrl(base, PORTAL_ROUTES.acceptInvitation(token)) };
+      action = {
+        label: translate(lang, 'mail.action.acceptInvitation'),
+        url: portalUrl(base, PORTAL_ROUTES.acceptInvitation(token)),
+      };
     }
     const { text, html } = renderMail({ lang, name: invitation.fullName, paragraphs, action });
-    return this.mail.send({ to: invitation.email, subject: translate(lang, 'mail.subject', { subject: t('subject', values) }), text, html });
+    return this.mail.send({
+      to: invitation.email,
+      subject: translate(lang, 'mail.subject', { subject: t('subject', values) }),
+      text,
+      html,
+    });
   }
 }

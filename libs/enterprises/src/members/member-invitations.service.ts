@@ -53,7 +53,12 @@ export class MemberInvitationsService {
     private readonly config: AppConfig,
   ) {}
 
-  async invite(actor: AuthUser, enterpriseId: string, dto: { email: string; fullName: string }, language: Language): Promise<MemberInvitationView> {
+  async invite(
+    actor: AuthUser,
+    enterpriseId: string,
+    dto: { email: string; fullName: string },
+    language: Language,
+  ): Promise<MemberInvitationView> {
     const hours = this.config.get('PASSWORD_SETUP_TTL_HOURS');
     return this.dataSource.transaction(async (manager) => {
       const firm = await findEnterprise(manager, enterpriseId, true);

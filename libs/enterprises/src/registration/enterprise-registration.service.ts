@@ -143,7 +143,12 @@ export class EnterpriseRegistrationService {
     const existing = await checkFirm(manager, profile, profile.taxCode);
     const emailRows = await manager.query<unknown[]>(`SELECT 1 FROM users WHERE lower(email) = lower($1)`, [request.email]);
     if (emailRows.length > 0) throw new AppError(ErrorCode.EMAIL_TAKEN);
-    const account = { email: request.email, fullName: request.fullName, passwordHash: request.passwordHash, language: request.language };
+    const account = {
+      email: request.email,
+      fullName: request.fullName,
+      passwordHash: request.passwordHash,
+      language: request.language,
+    };
     if (existing) {
       // The city imported this firm: the account waits, without the firm, until an admin approves its claim.
       const claimant = await this.users.insertUser(manager, { ...account, role: 'enterprise', organizationId: null });
@@ -156,7 +161,9 @@ export class EnterpriseRegistrationService {
     }
 
     const today = await cityTodayByDb(manager);
-    const org = await manager.getRepository(Organization).save({ kind: 'enterprise' as const, name: profile.legalName, code: null });
+    const org = await manager
+      .getRepository(Organization)
+      .save({ kind: 'enterprise' as const, name: profile.legalName, code: null });
     const firm = await manager.getRepository(Enterprise).save(
       manager.getRepository(Enterprise).create({
         id: org.id,
@@ -185,7 +192,12 @@ export class EnterpriseRegistrationService {
         activityMovedOn: null,
       }),
     );
-    const owner = await this.users.insertUser(manager, { ...account, role: 'enterprise', organizationId: org.id, orgRole: 'owner' });
+    const owner = await this.users.insertUser(manager, {
+      ...account,
+      role: 'enterprise',
+      organizationId: org.id,
+      orgRole: 'owner',
+    });
     const historyId = await insertStatusHistory(manager, {
       enterpriseId: firm.id,
       fromStatus: null,
@@ -212,10 +224,20 @@ export class EnterpriseRegistrationService {
  * The firm's side of a registration: dates, area, and a tax code nobody holds (an imported firm not
  * yet claimed may be claimed; it is returned). Nothing here depends on the e-mail address.
  */
-async function checkFirm(manager: EntityManager, profile: RegisterEnterpriseProfileDto, taxCode: string): Promise<Enterprise | null> {
+async function checkFirm(
+  manager: EntityManager,
+  profile: RegisterEnterpriseProfileDto,
+  taxCode: string,
+): Promise<Enterprise | null> {
   const today = await cityTodayByDb(manager);
   notInFuture(profile.foundedOn, today, 'enterprise.foundedOn');
-  checkActivityStart(profile.foundedOn ?? null, profile.activityStartedOn ?? null, profile.activityStartEvidence ?? null, today, 'enterprise.');
+  checkActivityStart(
+    profile.foundedOn ?? null,
+    profile.activityStartedOn ?? null,
+    profile.activityStartEvidence ?? null,
+    today,
+    'enterprise.',
+  );
   await assertCommuneLevelArea(manager, profile.areaCode, 'enterprise.areaCode');
   const existing = await manager.getRepository(Enterprise).findOne({ where: { taxCode }, lock: { mode: 'pessimistic_write' } });
   if (existing && (existing.origin !== 'imported' || existing.claimedAt)) throw taxCodeTaken(taxCode);

@@ -50,8 +50,16 @@ export class RegistrationMailer {
     if (!holder) return null;
     const lang = holder.language;
     const t = (key: string) => translate(lang, `mail.registrationExisting.${key}`);
-    const action = { label: translate(lang, 'mail.action.signIn'), url: portalUrl(this.config.get('PUBLIC_URL'), PORTAL_ROUTES.signIn()) };
-    const { text, html } = renderMail({ lang, name: holder.full_name, paragraphs: [t('asked'), t('signIn'), t('notYou')], action });
+    const action = {
+      label: translate(lang, 'mail.action.signIn'),
+      url: portalUrl(this.config.get('PUBLIC_URL'), PORTAL_ROUTES.signIn()),
+    };
+    const { text, html } = renderMail({
+      lang,
+      name: holder.full_name,
+      paragraphs: [t('asked'), t('signIn'), t('notYou')],
+      action,
+    });
     return this.mail.send({ to: holder.email, subject: translate(lang, 'mail.subject', { subject: t('subject') }), text, html });
   }
 }

@@ -16,7 +16,10 @@ export class LoginDto {
 
 export class RefreshDto {
   /** Omitted by the portal, whose refresh token travels in the HttpOnly session cookie instead. */
-  @ApiProperty({ required: false, description: 'The refresh token; the portal omits it and sends the session cookie with the X-Portal-Session: 1 header' })
+  @ApiProperty({
+    required: false,
+    description: 'The refresh token; the portal omits it and sends the session cookie with the X-Portal-Session: 1 header',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)

@@ -96,7 +96,10 @@ export class ChartQueryDto {
   @Matches(AREA_CODE, { message: 'validation.areaCode' })
   area?: string;
 
-  @ApiPropertyOptional({ enum: LANGUAGES, description: 'Language of the chart\'s texts; default from Accept-Language, else Vietnamese' })
+  @ApiPropertyOptional({
+    enum: LANGUAGES,
+    description: "Language of the chart's texts; default from Accept-Language, else Vietnamese",
+  })
   @IsOptional()
   @IsIn(LANGUAGES)
   lang?: Language;

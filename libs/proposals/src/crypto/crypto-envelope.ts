@@ -179,7 +179,8 @@ export async function sealFileStreamed(
     await store(
       Readable.from(
         (function* () {
-          for (let at = 0; at < file.length; at += STREAM_PIECE_BYTES) yield cipher.update(file.subarray(at, at + STREAM_PIECE_BYTES));
+          for (let at = 0; at < file.length; at += STREAM_PIECE_BYTES)
+            yield cipher.update(file.subarray(at, at + STREAM_PIECE_BYTES));
           const last = cipher.final();
           if (last.length > 0) yield last;
         })(),

@@ -45,7 +45,9 @@ export async function rotateMasterKey(manager: EntityManager, oldMaster: Buffer,
     return keys;
   };
 
-  const problems = await manager.query<{ id: string; sealed_key: Buffer }[]>(`SELECT id, sealed_key FROM problems WHERE sealed_key IS NOT NULL`);
+  const problems = await manager.query<{ id: string; sealed_key: Buffer }[]>(
+    `SELECT id, sealed_key FROM problems WHERE sealed_key IS NOT NULL`,
+  );
   for (const p of problems) {
     const publicKey = p.sealed_key.subarray(0, PUBLIC_KEY_BYTES);
     const wrapped = rewrap(oldKek, newKek, p.sealed_key.subarray(PUBLIC_KEY_BYTES), `problem-key:${p.id}`);
@@ -59,7 +61,11 @@ export async function rotateMasterKey(manager: EntityManager, oldMaster: Buffer,
   for (const v of versions) {
     const [oldKey, newKey] = bidderKeysOf(v.enterprise_id);
     const wrapped = rewrap(oldKey, newKey, v.key_for_bidder, versionAad(v.proposal_id, v.version));
-    await manager.query(`UPDATE proposal_versions SET key_for_bidder = $3 WHERE proposal_id = $1 AND version = $2`, [v.proposal_id, v.version, wrapped]);
+    await manager.query(`UPDATE proposal_versions SET key_for_bidder = $3 WHERE proposal_id = $1 AND version = $2`, [
+      v.proposal_id,
+      v.version,
+      wrapped,
+    ]);
   }
 
   const attachments = await manager.query<{ id: string; enterprise_id: string; key_for_bidder: Buffer }[]>(

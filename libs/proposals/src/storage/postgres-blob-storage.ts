@@ -51,7 +51,12 @@ export class PostgresBlobStorage implements BlobStorage {
 
   async open(key: string): Promise<Readable> {
     assertBlobKey(key);
-    const rows = (await this.pool.query<{ n: number }>(`SELECT (SELECT count(*)::int FROM blob_chunks c WHERE c.key = o.key) AS n FROM blob_objects o WHERE key = $1`, [key])).rows;
+    const rows = (
+      await this.pool.query<{ n: number }>(
+        `SELECT (SELECT count(*)::int FROM blob_chunks c WHERE c.key = o.key) AS n FROM blob_objects o WHERE key = $1`,
+        [key],
+      )
+    ).rows;
     if (rows.length === 0) throw Object.assign(new Error(`No blob ${key}`), { code: 'ENOENT' });
     const pool = this.pool;
     const count = rows[0].n;
@@ -63,7 +68,10 @@ export class PostgresBlobStorage implements BlobStorage {
         const client = await pool.connect();
         try {
           for (let seq = 0; seq < count; seq += 1) {
-            const chunk = await client.query<{ data: Buffer }>(`SELECT data FROM blob_chunks WHERE key = $1 AND seq = $2`, [key, seq]);
+            const chunk = await client.query<{ data: Buffer }>(`SELECT data FROM blob_chunks WHERE key = $1 AND seq = $2`, [
+              key,
+              seq,
+            ]);
             if (chunk.rows.length === 0) throw new Error(`Blob ${key} lost its part ${seq} while being read`);
             yield chunk.rows[0].data;
           }

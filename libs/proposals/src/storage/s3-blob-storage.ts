@@ -33,7 +33,11 @@ export class S3BlobStorage implements BlobStorage {
   constructor(options: S3BlobStorageOptions) {
     // Checksums only where S3 requires them: many S3-compatible servers do not accept the SDK's
     // newer default (aws-chunked bodies with checksum trailers). GCM already authenticates the bytes.
-    this.client = new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED', ...options.client });
+    this.client = new S3Client({
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      ...options.client,
+    });
     this.bucket = options.bucket;
     this.prefix = options.prefix ?? '';
   }
@@ -46,7 +50,12 @@ export class S3BlobStorage implements BlobStorage {
     }
     // A multipart upload for a stream of unknown length (a single PUT when it fits in one part);
     // an object appears only when the upload completes, so readers never see part of it.
-    await new Upload({ client: this.client, params: { Bucket: this.bucket, Key, Body: data }, partSize: PART_BYTES, queueSize: 1 }).done();
+    await new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key, Body: data },
+      partSize: PART_BYTES,
+      queueSize: 1,
+    }).done();
   }
 
   async get(key: string): Promise<Buffer> {
@@ -64,7 +73,10 @@ export class S3BlobStorage implements BlobStorage {
   }
 
   async *list(): AsyncIterable<{ key: string; modifiedAt: Date }> {
-    for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: this.prefix || undefined })) {
+    for await (const page of paginateListObjectsV2(
+      { client: this.client },
+      { Bucket: this.bucket, Prefix: this.prefix || undefined },
+    )) {
       for (const object of page.Contents ?? []) {
         if (!object.Key) continue;
         yield { key: object.Key.slice(this.prefix.length), modifiedAt: object.LastModified ?? new Date() };

@@ -25,14 +25,16 @@ function Waiting({ problem }: { problem: Schemas['ProblemSummary'] }) {
   const questions = useQuery({
     queryKey: ['problem', problem.id, 'questions'],
     enabled: open,
-    queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}/questions', { params: { ...path.params, query: { limit: 100 } } })),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/problems/{id}/questions', { params: { ...path.params, query: { limit: 100 } } })),
   });
   const progress = useQuery({
     queryKey: ['problem', problem.id, 'progress'],
     enabled: evaluating,
     queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}/evaluation-progress', path)),
   });
-  if (open && questions.data) return <>{t('staff.manage.waiting', { count: questions.data.items.filter((q) => q.answer === null).length })}</>;
+  if (open && questions.data)
+    return <>{t('staff.manage.waiting', { count: questions.data.items.filter((q) => q.answer === null).length })}</>;
   if (evaluating && progress.data) {
     const p = progress.data;
     if (p.proposals.some((x) => x.needsEvaluator)) return <>{t('staff.office.needsEvaluator')}</>;
