@@ -274,6 +274,14 @@ describe('a whole competition in the browser', () => {
     await officer.getByRole('heading', { level: 1, name: title }).waitFor();
     await officer.getByRole('cell', { name: 'Giải pháp kỹ thuật' }).waitFor();
     await go(officer, `/office/problems/${problemId}`);
+    // A document attached to the draft, published with it (the public downloads it below).
+    await officer.getByLabel('Thêm tài liệu').setInputFiles({
+      name: 'Điều khoản tham chiếu.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(4096, 0x20)]),
+    });
+    await officer.getByRole('button', { name: 'Gỡ tài liệu Điều khoản tham chiếu.pdf' }).waitFor();
+    await expectAccessible(officer);
     await officer.getByRole('button', { name: 'Công bố bài toán' }).click();
     await officer.getByText('Đang nhận đề xuất').first().waitFor();
 
@@ -291,6 +299,7 @@ describe('a whole competition in the browser', () => {
       await signIn(firmPages[k], f.email);
     }
     await go(firmPages.d, `/problems/${problemId}`);
+    await firmPages.d.getByRole('link', { name: 'Điều khoản tham chiếu.pdf' }).waitFor();
     await firmPages.d
       .getByLabel('Đặt câu hỏi (công khai, không hiện tên doanh nghiệp)')
       .fill('Hệ thống một cửa hiện tại có API để kết nối không?');

@@ -18,18 +18,32 @@ export function attachmentProblem(file: File): string | null {
   return null;
 }
 
-/**
- * Uploads one attachment with progress (fetch cannot report upload progress, so XMLHttpRequest);
- * the answer is typed from the generated schema.
- */
+/** Uploads one proposal attachment with progress. */
 export function uploadAttachment(
   problemId: string,
   file: File,
   onProgress: (fraction: number) => void,
 ): Promise<Schemas['AttachmentView']> {
+  return uploadFile(`/api/v1/problems/${encodeURIComponent(problemId)}/attachments`, file, onProgress);
+}
+
+/** Uploads one document to a draft problem with progress (the department's officers). */
+export function uploadProblemDocument(
+  problemId: string,
+  file: File,
+  onProgress: (fraction: number) => void,
+): Promise<Schemas['ProblemDocumentView']> {
+  return uploadFile(`/api/v1/problems/${encodeURIComponent(problemId)}/documents`, file, onProgress);
+}
+
+/**
+ * Sends one file as multipart/form-data with progress (fetch cannot report upload progress, so
+ * XMLHttpRequest); the answer is typed by the caller from the generated schema.
+ */
+function uploadFile<T>(url: string, file: File, onProgress: (fraction: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', `/api/v1/problems/${encodeURIComponent(problemId)}/attachments`);
+    xhr.open('POST', url);
     const token = getAccessToken();
     if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
     xhr.setRequestHeader('Accept-Language', i18n.language);
@@ -41,7 +55,7 @@ export function uploadAttachment(
       } catch {
         // not JSON: handled below
       }
-      if (xhr.status === 201) return resolve(body as Schemas['AttachmentView']);
+      if (xhr.status === 201) return resolve(body as T);
       const error = (body ?? {}) as Partial<Schemas['ErrorBody']>;
       reject(new ApiError(xhr.status, error.code ?? 'UNKNOWN', error.message ?? i18n.t('errors.unknown')));
     };

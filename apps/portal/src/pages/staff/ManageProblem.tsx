@@ -8,6 +8,7 @@ import { api, ApiError, serverNow, unwrap, type Schemas } from '../../api/client
 import { ErrorMessage, PageTitle, QueryView, StatusBadge } from '../../components';
 import { formatDateTime, formatMoney, formatNumber } from '../../format';
 import { fromCityInput, ProposalBody, RequireRole, useProblem, useRules } from './shared';
+import { DraftDocuments } from './ProblemDocuments';
 
 type Problem = Schemas['ProblemView'];
 const OPENED = new Set(['closed', 'evaluating', 'awarded', 'unsuccessful']);
@@ -750,6 +751,7 @@ function ManageView() {
               </dd>
             </div>
           </dl>
+          {p.status === 'draft' && <DraftDocuments problemId={p.id} />}
           {p.status === 'draft' && <Publish problem={p} />}
           {p.status === 'published' && (
             <>
