@@ -53,7 +53,10 @@ export function DraftDocuments({ problemId }: { problemId: string }) {
         <ul className="documents">
           {documents.data.map((d) => (
             <li key={d.id}>
-              {d.fileName} <span className="muted">({formatNumber(Math.max(1, Math.round(d.sizeBytes / 1024)), 0)} KB)</span>{' '}
+              {d.fileName}{' '}
+              <span className="muted">
+                ({t('problem.documentSize', { size: formatNumber(Math.max(1, Math.round(d.sizeBytes / 1024)), 0) })})
+              </span>{' '}
               <button
                 type="button"
                 className="secondary"
