@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiError, serverNow, type Schemas } from './api/client';
 import { SECTORS } from './enums';
-import { formatDateTime, formatMoney, timeLeft } from './format';
+import { formatDateTime, formatMoney, formatNumber, timeLeft } from './format';
 
 /** An API failure as a sentence in the chosen language (the API writes it; the code never changes). */
 export function ErrorMessage({ error }: { error: unknown }) {
@@ -109,5 +109,44 @@ export function SectorOptions() {
         </option>
       ))}
     </>
+  );
+}
+
+/**
+ * One evaluator's scores for one proposal, per criterion with comments: the firm's debrief and the
+ * department's ranking detail show the same table. Scrollable on a phone, reachable by keyboard.
+ */
+export function EvaluatorScoresTable({
+  caption,
+  scores,
+}: {
+  caption: string;
+  scores: { criterion: string; name: string; score: number; comment?: string | null }[];
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={caption}>
+      <table>
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('problem.criterion')}</th>
+            <th scope="col" className="num">
+              {t('proposal.score')}
+            </th>
+            <th scope="col">{t('proposal.comment')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {scores.map((s) => (
+            <tr key={s.criterion}>
+              <td>{s.name}</td>
+              <td className="num">{formatNumber(s.score, 2)}</td>
+              <td>{s.comment ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
-import { ErrorMessage, PageTitle, QueryView } from '../components';
+import { ErrorMessage, EvaluatorScoresTable, PageTitle, QueryView } from '../components';
 import { formatDateTime, formatMoney, formatNumber } from '../format';
 import { RequireSignIn } from '../RequireSignIn';
 
@@ -102,29 +102,11 @@ function ProposalView() {
                 </p>
               )}
               {p.evaluation.evaluators.map((e) => (
-                <table key={e.label}>
-                  <caption>
-                    {e.label} — {t('proposal.total', { total: formatNumber(e.total, 2) })}
-                  </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('problem.criterion')}</th>
-                      <th scope="col" className="num">
-                        {t('proposal.score')}
-                      </th>
-                      <th scope="col">{t('proposal.comment')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {e.scores.map((s) => (
-                      <tr key={s.criterion}>
-                        <td>{s.name}</td>
-                        <td className="num">{formatNumber(s.score, 1)}</td>
-                        <td>{s.comment ?? '—'}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <EvaluatorScoresTable
+                  key={e.label}
+                  caption={`${e.label} — ${t('proposal.total', { total: formatNumber(e.total, 2) })}`}
+                  scores={e.scores}
+                />
               ))}
             </section>
           )}

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { amendDeadlines } from '../../../../../libs/problems/src/deadline-rules';
 import { api, ApiError, serverNow, unwrap, type Schemas } from '../../api/client';
-import { ErrorMessage, PageTitle, QueryView, StatusBadge } from '../../components';
+import { ErrorMessage, EvaluatorScoresTable, PageTitle, QueryView, StatusBadge } from '../../components';
 import { formatDateTime, formatMoney, formatNumber } from '../../format';
 import { fromCityInput, ProposalBody, RequireRole, useProblem, useRules } from './shared';
 import { DraftDocuments } from './ProblemDocuments';
@@ -512,31 +512,11 @@ export function ScoreBreakdown({ proposalId }: { proposalId: string }) {
       {(s) => (
         <>
           {s.evaluations.map((e) => (
-            <div key={e.evaluatorId} className="table-scroll" tabIndex={0} role="region" aria-label={e.fullName}>
-              <table>
-                <caption>
-                  {e.fullName} — {t('proposal.total', { total: formatNumber(e.weightedTotal, 2) })}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('problem.criterion')}</th>
-                    <th scope="col" className="num">
-                      {t('proposal.score')}
-                    </th>
-                    <th scope="col">{t('proposal.comment')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {e.scores.map((c) => (
-                    <tr key={c.criterion}>
-                      <td>{c.name}</td>
-                      <td className="num">{formatNumber(c.score, 2)}</td>
-                      <td>{c.comment ?? '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <EvaluatorScoresTable
+              key={e.evaluatorId}
+              caption={`${e.fullName} — ${t('proposal.total', { total: formatNumber(e.weightedTotal, 2) })}`}
+              scores={e.scores}
+            />
           ))}
         </>
       )}
