@@ -66,7 +66,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   'libs/indicators/src/indicators.service.ts',
   'libs/notifications/src/notification.entity.ts',
   'libs/notifications/src/notifications.service.ts',
-  'libs/ocds/src/ocds.service.ts',
   'libs/orders/src/catalogue.service.ts',
   'libs/orders/src/delivery.service.ts',
   'libs/orders/src/entities/milestone-submission.entity.ts',

@@ -95,6 +95,10 @@ export const READ_MODELS: Partial<Record<keyof DB, { readers: readonly Library[]
     readers: ['enterprises', 'evaluation', 'notifications', 'ocds', 'orders', 'problems'],
     why: 'department and firm names on views and OCDS parties',
   },
+  problem_amendments: {
+    readers: ['ocds'],
+    why: 'each OCDS release lists the amendments (read in the event transaction; problems depends on ocds, not back)',
+  },
   proposals: {
     readers: ['complaints', 'evaluation', 'ocds', 'orders'],
     why: 'who bid, with what price and status, once opened (sealing is enforced by the proposals library)',
