@@ -64,8 +64,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   'libs/identity/src/users.service.ts',
   'libs/indicators/src/density-queries.ts',
   'libs/indicators/src/indicators.service.ts',
-  'libs/notifications/src/notification.entity.ts',
-  'libs/notifications/src/notifications.service.ts',
   'libs/orders/src/catalogue.service.ts',
   'libs/orders/src/delivery.service.ts',
   'libs/orders/src/entities/milestone-submission.entity.ts',

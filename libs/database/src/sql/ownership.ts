@@ -99,6 +99,10 @@ export const READ_MODELS: Partial<Record<keyof DB, { readers: readonly Library[]
     readers: ['ocds'],
     why: 'each OCDS release lists the amendments (read in the event transaction; problems depends on ocds, not back)',
   },
+  users: {
+    readers: ['notifications'],
+    why: "recipients: a firm's or department's active accounts, each one's language and e-mail address",
+  },
   proposals: {
     readers: ['complaints', 'evaluation', 'ocds', 'orders'],
     why: 'who bid, with what price and status, once opened (sealing is enforced by the proposals library)',
