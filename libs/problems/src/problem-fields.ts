@@ -1,6 +1,6 @@
 import { AppError, canonicalJson, ErrorCode, fieldName, Msg, nfc } from '@app/common';
 import type { CreateProblemDto } from './dto/create-problem.dto';
-import type { Kpi, Problem, ProblemContact } from './entities/problem.entity';
+import type { Kpi, Problem, ProblemContact } from './problem-record';
 import type { ProblemSector } from './problem.constants';
 import type { Rubric } from './rubric';
 

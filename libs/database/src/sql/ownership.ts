@@ -104,7 +104,7 @@ export const READ_MODELS: Partial<Record<keyof DB, { readers: readonly Library[]
     why: "recipients: a firm's or department's active accounts, each one's language and e-mail address",
   },
   proposals: {
-    readers: ['complaints', 'evaluation', 'ocds', 'orders'],
-    why: 'who bid, with what price and status, once opened (sealing is enforced by the proposals library)',
+    readers: ['complaints', 'evaluation', 'ocds', 'orders', 'problems'],
+    why: 'who bid, with what price and status, once opened (sealing is enforced by the proposals library); problems: who bid, to notify',
   },
 };
