@@ -8,7 +8,6 @@ export * from './matching.service';
 export * from './problem.constants';
 export * from './problem-views';
 export type { Problem } from './problem-record';
-export { Kpi, ProblemContact } from './problem-record';
 export { rubricIssues } from './rubric';
 export { assertValidRubric } from './rubric-errors';
 export type { Rubric, RubricCriterion } from './rubric';

@@ -2,19 +2,9 @@ import type { Selectable, Updateable } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import { db, DB } from '@app/database';
 import type { ProblemFields } from './problem-fields';
+import type { Kpi, ProblemContact } from './problem-views';
 import type { ProblemSector, ProblemStatus } from './problem.constants';
 import type { Rubric } from './rubric';
-
-export class Kpi {
-  name: string;
-  target: string;
-}
-
-export class ProblemContact {
-  name: string;
-  email?: string | null;
-  phone?: string | null;
-}
 
 /** A problem as this library and its readers handle it (camelCase, typed jsonb, budget as a number). */
 export interface Problem {

@@ -1,9 +1,20 @@
 import type { Selectable } from 'kysely';
 import { cityIso } from '@app/common';
 import type { DB } from '@app/database';
-import type { Kpi, Problem, ProblemContact } from './problem-record';
+import type { Problem } from './problem-record';
 import type { Rubric } from './rubric';
 import type { ProblemSector, ProblemStatus } from './problem.constants';
+
+export class Kpi {
+  name: string;
+  target: string;
+}
+
+export class ProblemContact {
+  name: string;
+  email?: string | null;
+  phone?: string | null;
+}
 
 /** The officer-written fields as stored, with times as strings, plus the record's own state. */
 export class ProblemView {

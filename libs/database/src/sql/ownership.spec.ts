@@ -78,8 +78,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   'libs/orders/src/outcome.service.ts',
   'libs/orders/src/track-record.service.ts',
   'libs/orders/src/variations.service.ts',
-  'libs/problems/src/matching.service.ts',
-  'libs/problems/src/problem-search.service.ts',
   'libs/proposals/src/crypto/rotate-master-key.ts',
   'libs/proposals/src/crypto/sealed-keyring.ts',
   'libs/proposals/src/evaluator-access.ts',

@@ -99,6 +99,14 @@ export const READ_MODELS: Partial<Record<keyof DB, { readers: readonly Library[]
     readers: ['ocds'],
     why: 'each OCDS release lists the amendments (read in the event transaction; problems depends on ocds, not back)',
   },
+  orders: {
+    readers: ['problems'],
+    why: "a firm's completed orders rank it among equal fits (matching); orders depends on problems, so no call back",
+  },
+  order_outcomes: {
+    readers: ['problems'],
+    why: 'whether those orders solved the bottleneck (matching, as orders above)',
+  },
   users: {
     readers: ['notifications'],
     why: "recipients: a firm's or department's active accounts, each one's language and e-mail address",
