@@ -3,9 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, auditWriteDuration, decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '@app/common';
-import { AuditEntry } from './audit-entry.entity';
+import { db } from '@app/database';
 import { AuditRow, toJsonValue } from './audit-hash';
-import { AuditTreeService, ChainVerification } from './audit-tree.service';
+import { AuditTreeService } from './audit-tree.service';
+import { ChainVerification } from './audit-tree-views';
+import { VerifyOptions } from './audit-verify';
 import { Seal, sealedDigest } from './sealed-digest';
 
 export interface AuditRecord {
@@ -48,6 +50,21 @@ export class AuditEntryView {
   hash: string | null;
 }
 
+/** An entry of the log (audit_log), as this library hands it out. */
+export interface AuditEntry {
+  /** Insertion order (the chain's order is audit_chain.pos: commit order). bigint comes back from pg as a string. */
+  seq: string;
+  id: string;
+  occurredAt: Date;
+  actorId: string | null;
+  actorRole: string | null;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  before: object | null;
+  after: object | null;
+}
+
 /** An entry with its link in the chain (null while it waits to be chained). */
 export type ChainedEntry = AuditEntry & { treeIndex: number | null; prevHash: string | null; hash: string | null };
 
@@ -65,6 +82,24 @@ function entryOf(r: AuditRow): Entry {
     entityId: r.entity_id,
     before: r.before,
     after: r.after,
+  };
+}
+
+/** jsonb as a parameter: JSON text (node-postgres would turn a bare array into a PostgreSQL array). */
+const jsonb = (value: object | null): string | null => (value === null ? null : JSON.stringify(value));
+
+/** An entry's content as an audit_log / audit_sealed row. */
+function rowOf(e: Entry) {
+  return {
+    id: e.id,
+    occurred_at: e.occurredAt,
+    actor_id: e.actorId,
+    actor_role: e.actorRole,
+    action: e.action,
+    entity_type: e.entityType,
+    entity_id: e.entityId,
+    before: jsonb(e.before),
+    after: jsonb(e.after),
   };
 }
 
@@ -106,7 +141,12 @@ export class AuditService {
     const end = auditWriteDuration.startTimer();
     try {
       // In chunks, so a release of thousands of entries stays under the bind-parameter limit.
-      for (let i = 0; i < entries.length; i += APPEND_CHUNK) await manager.insert(AuditEntry, entries.slice(i, i + APPEND_CHUNK));
+      for (let i = 0; i < entries.length; i += APPEND_CHUNK) {
+        await db(manager)
+          .insertInto('audit_log')
+          .values(entries.slice(i, i + APPEND_CHUNK).map(rowOf))
+          .execute();
+      }
     } finally {
       end();
     }
@@ -122,23 +162,24 @@ export class AuditService {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('AuditService.recordSealed must run inside the transaction of the change it records');
     }
-    await manager.query(
-      `INSERT INTO audit_sealed (id, scope, ref, occurred_at, actor_id, actor_role, action, entity_type, entity_id, before, after)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [
-        randomUUID(),
-        seal.scope,
-        seal.ref,
-        new Date(),
-        record.actor?.id ?? null,
-        record.actor?.role ?? null,
-        record.action,
-        record.entityType,
-        record.entityId ?? null,
-        toJsonValue(record.before),
-        toJsonValue(record.after),
-      ],
-    );
+    await db(manager)
+      .insertInto('audit_sealed')
+      .values({
+        scope: seal.scope,
+        ref: seal.ref,
+        ...rowOf({
+          id: randomUUID(),
+          occurredAt: new Date(),
+          actorId: record.actor?.id ?? null,
+          actorRole: record.actor?.role ?? null,
+          action: record.action,
+          entityType: record.entityType,
+          entityId: record.entityId ?? null,
+          before: toJsonValue(record.before),
+          after: toJsonValue(record.after),
+        }),
+      })
+      .execute();
   }
 
   /**
@@ -147,13 +188,25 @@ export class AuditService {
    * (audit_log.id is unique), so calling it again later releases only what was held since.
    */
   async release(manager: EntityManager, seal: Seal): Promise<number> {
-    const held = await manager.query<AuditRow[]>(
-      `SELECT s.id, s.occurred_at, s.actor_id, s.actor_role, s.action, s.entity_type, s.entity_id, s.before, s.after
-       FROM audit_sealed s
-       WHERE s.scope = $1 AND s.ref = $2 AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.id = s.id)
-       ORDER BY s.held_seq`,
-      [seal.scope, seal.ref],
-    );
+    const held = await db(manager)
+      .selectFrom('audit_sealed as s')
+      .select([
+        's.id',
+        's.occurred_at',
+        's.actor_id',
+        's.actor_role',
+        's.action',
+        's.entity_type',
+        's.entity_id',
+        's.before',
+        's.after',
+      ])
+      .where('s.scope', '=', seal.scope)
+      .where('s.ref', '=', seal.ref)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('audit_log as a').select('a.id').whereRef('a.id', '=', 's.id'))))
+      .orderBy('s.held_seq')
+      .$castTo<AuditRow>()
+      .execute();
     await this.append(manager, ...held.map(entryOf));
     return held.length;
   }
@@ -179,24 +232,41 @@ export class AuditService {
     await this.tree.catchUp();
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor<{ seq: string }>(query.cursor, ['seq']);
-    const qb = this.dataSource
-      .getRepository(AuditEntry)
-      .createQueryBuilder('a')
-      .orderBy('a.seq', 'DESC')
-      .limit(limit + 1);
-    if (query.entityType) qb.andWhere('a.entityType = :entityType', { entityType: query.entityType });
-    if (query.entityId) qb.andWhere('a.entityId = :entityId', { entityId: query.entityId });
-    if (query.actorId) qb.andWhere('a.actorId = :actorId', { actorId: query.actorId });
-    if (query.action) qb.andWhere('a.action = :action', { action: query.action });
-    if (query.from) qb.andWhere('a.occurredAt >= :from', { from: query.from });
-    if (query.to) qb.andWhere('a.occurredAt < :to', { to: query.to });
-    if (after) qb.andWhere('a.seq < :seq', { seq: after.seq });
-    const rows = await qb.getMany();
+    let qb = db(this.dataSource)
+      .selectFrom('audit_log')
+      .select([
+        'seq',
+        'id',
+        'occurred_at as occurredAt',
+        'actor_id as actorId',
+        'actor_role as actorRole',
+        'action',
+        'entity_type as entityType',
+        'entity_id as entityId',
+        'before',
+        'after',
+      ])
+      .orderBy('seq', 'desc')
+      .limit(limit + 1)
+      .$castTo<AuditEntry>();
+    if (query.entityType) qb = qb.where('entity_type', '=', query.entityType);
+    if (query.entityId) qb = qb.where('entity_id', '=', query.entityId);
+    if (query.actorId) qb = qb.where('actor_id', '=', query.actorId);
+    if (query.action) qb = qb.where('action', '=', query.action);
+    if (query.from) qb = qb.where('occurred_at', '>=', query.from);
+    if (query.to) qb = qb.where('occurred_at', '<', query.to);
+    if (after) qb = qb.where('seq', '<', after.seq);
+    const rows = await qb.execute();
     const links = rows.length
-      ? await this.dataSource.query<{ seq: string; pos: string; prev_hash: string; hash: string }[]>(
-          'SELECT seq, pos, prev_hash, hash FROM audit_chain WHERE seq = ANY($1::bigint[])',
-          [rows.map((r) => r.seq)],
-        )
+      ? await db(this.dataSource)
+          .selectFrom('audit_chain')
+          .select(['seq', 'pos', 'prev_hash', 'hash'])
+          .where(
+            'seq',
+            'in',
+            rows.map((r) => r.seq),
+          )
+          .execute()
       : [];
     const bySeq = new Map(links.map((l) => [l.seq, l]));
     return toPage(
@@ -215,7 +285,7 @@ export class AuditService {
   }
 
   /** Rehashes the log into the chain and the tree and checks them against signed heads (AuditTreeService.verify). */
-  verify(options: Parameters<AuditTreeService['verify']>[0] = {}): Promise<ChainVerification> {
+  verify(options: VerifyOptions = {}): Promise<ChainVerification> {
     return this.tree.verify(options);
   }
 }

@@ -1,7 +1,7 @@
 export * from './audit.module';
 export * from './audit.service';
-export * from './audit-entry.entity';
 export * from './audit-tree.service';
+export * from './audit-tree-views';
 export * from './audit-signer';
 export * from './merkle';
 export type { Seal, SealScope } from './sealed-digest';

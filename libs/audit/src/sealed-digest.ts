@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { sha256Hex } from '@app/common';
+import { db } from '@app/database';
 import { AuditRow, GENESIS_HASH, rowHash } from './audit-hash';
 
 /**
@@ -18,10 +19,13 @@ export interface Seal {
  * the anchor, recomputed by verify.
  */
 export async function sealedDigest(manager: EntityManager, seal: Seal): Promise<string> {
-  const held = await manager.query<AuditRow[]>(
-    `SELECT id, occurred_at, actor_id, actor_role, action, entity_type, entity_id, before, after
-     FROM audit_sealed WHERE scope = $1 AND ref = $2 ORDER BY held_seq`,
-    [seal.scope, seal.ref],
-  );
+  const held = await db(manager)
+    .selectFrom('audit_sealed')
+    .select(['id', 'occurred_at', 'actor_id', 'actor_role', 'action', 'entity_type', 'entity_id', 'before', 'after'])
+    .where('scope', '=', seal.scope)
+    .where('ref', '=', seal.ref)
+    .orderBy('held_seq')
+    .$castTo<AuditRow>()
+    .execute();
   return sha256Hex(held.map((r) => rowHash(r, GENESIS_HASH)).join(''));
 }

@@ -1,8 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@app/common';
-import { OutboxMessage } from './outbox-message.entity';
 import { OutboxService } from './outbox.service';
 import { OperationsService } from './operations.service';
 import { OutboxRelay } from './outbox-relay.service';
@@ -30,7 +28,6 @@ const queueRegistrations = Object.values(QUEUES).map((name) => ({ name }));
 @Global()
 @Module({
   imports: [
-    TypeOrmModule.forFeature([OutboxMessage]),
     BullModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({

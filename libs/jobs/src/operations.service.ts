@@ -4,6 +4,11 @@ import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { sql } from 'kysely';
+import { DataSource } from 'typeorm';
+import { db } from '@app/database';
+import { dbPool, onScrape, outboxLag, outboxPending, queueJobs, withTimeout } from '@app/common';
+import { QUEUES } from './queues';
 
 /** The counters of node-postgres's Pool that we read. */
 interface PoolCounts {
@@ -11,9 +16,6 @@ interface PoolCounts {
   idleCount: number;
   waitingCount: number;
 }
-import { DataSource } from 'typeorm';
-import { dbPool, onScrape, outboxLag, outboxPending, queueJobs, withTimeout } from '@app/common';
-import { QUEUES } from './queues';
 
 export interface ProbeResult {
   ok: boolean;
@@ -47,7 +49,7 @@ export class OperationsService implements OnModuleInit {
       }
     };
     const [database, redis] = await Promise.all([
-      check(() => this.dataSource.query('SELECT 1')),
+      check(() => sql<{ one: number }>`select 1 as one`.execute(db(this.dataSource))),
       check(async () => ((await this.queues()[0].client) as unknown as Redis).ping()),
     ]);
     return { ok: database.status === 'up' && redis.status === 'up', details: { database, redis } };
@@ -55,13 +57,12 @@ export class OperationsService implements OnModuleInit {
 
   /** Retention: outbox rows relayed to the queue more than `days` ago. Returns rows deleted. */
   async pruneDeliveredOutbox(days: number): Promise<number> {
-    // (in a CTE: for a bare DELETE the driver returns [rows, count] instead of the rows)
-    const [row] = await this.dataSource.query<{ n: number }[]>(
-      `WITH gone AS (DELETE FROM outbox WHERE dispatched_at IS NOT NULL AND dispatched_at < now() - make_interval(days => $1) RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
-      [days],
-    );
-    return row.n;
+    const { numDeletedRows } = await db(this.dataSource)
+      .deleteFrom('outbox')
+      .where('dispatched_at', 'is not', null)
+      .where('dispatched_at', '<', sql<Date>`now() - make_interval(days => ${days})`)
+      .executeTakeFirst();
+    return Number(numDeletedRows);
   }
 
   private async collect(): Promise<void> {
@@ -71,9 +72,11 @@ export class OperationsService implements OnModuleInit {
       dbPool.set({ state: 'idle' }, pool.idleCount);
       dbPool.set({ state: 'waiting' }, pool.waitingCount);
     }
-    const [row] = await this.dataSource.query<{ pending: string; lag: string | null }[]>(
-      `SELECT count(*) AS pending, extract(epoch FROM now() - min(created_at)) AS lag FROM outbox WHERE dispatched_at IS NULL`,
-    );
+    const row = await db(this.dataSource)
+      .selectFrom('outbox')
+      .select([sql<string>`count(*)`.as('pending'), sql<string | null>`extract(epoch FROM now() - min(created_at))`.as('lag')])
+      .where('dispatched_at', 'is', null)
+      .executeTakeFirst();
     outboxPending.set(Number(row?.pending ?? 0));
     outboxLag.set(Number(row?.lag ?? 0));
     await Promise.all(

@@ -5,7 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppConfig, withTimeout } from '@app/common';
-import { OutboxMessage } from './outbox-message.entity';
+import { db } from '@app/database';
 
 const BATCH_SIZE = 100;
 /** While Redis is down ioredis queues commands; don't hold the claimed rows longer than this. */
@@ -59,40 +59,40 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** One relay round; returns how many jobs were moved to Redis. */
   async relayOnce(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = await manager
-        .getRepository(OutboxMessage)
-        .createQueryBuilder('o')
-        .where('o.dispatchedAt IS NULL')
-        .orderBy('o.id', 'ASC')
+      const rows = await db(manager)
+        .selectFrom('outbox')
+        .select(['id', 'queue', 'job_name', 'payload', 'run_at', 'attempts'])
+        .where('dispatched_at', 'is', null)
+        .orderBy('id', 'asc')
         .limit(BATCH_SIZE)
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .getMany();
+        .forUpdate()
+        .skipLocked()
+        .execute();
       let moved = 0;
       for (const row of rows) {
         try {
-          const added = this.queue(row.queue).add(row.jobName, row.payload, {
+          const added = this.queue(row.queue).add(row.job_name, row.payload, {
             jobId: `outbox-${row.id}`,
-            delay: row.runAt ? Math.max(0, row.runAt.getTime() - Date.now()) : undefined,
+            delay: row.run_at ? Math.max(0, row.run_at.getTime() - Date.now()) : undefined,
             attempts: this.config.get('JOB_ATTEMPTS'),
             backoff: { type: 'exponential', delay: this.config.get('JOB_BACKOFF_MS') },
             removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
             removeOnFail: { age: 30 * 24 * 3600 },
           });
           await withTimeout(added, ADD_TIMEOUT_MS, `Redis did not accept the job within ${ADD_TIMEOUT_MS} ms`);
-          await manager.update(
-            OutboxMessage,
-            { id: row.id },
-            { dispatchedAt: new Date(), attempts: row.attempts + 1, lastError: null },
-          );
+          await db(manager)
+            .updateTable('outbox')
+            .set({ dispatched_at: new Date(), attempts: row.attempts + 1, last_error: null })
+            .where('id', '=', row.id)
+            .execute();
           moved += 1;
         } catch (err) {
           // Redis unreachable (or unknown queue): keep the row for the next round and stop this one.
-          await manager.update(
-            OutboxMessage,
-            { id: row.id },
-            { attempts: row.attempts + 1, lastError: String(err).slice(0, 500) },
-          );
+          await db(manager)
+            .updateTable('outbox')
+            .set({ attempts: row.attempts + 1, last_error: String(err).slice(0, 500) })
+            .where('id', '=', row.id)
+            .execute();
           this.logger.warn(`Could not relay outbox row ${row.id} to ${row.queue}: ${String(err)}`);
           break;
         }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { db } from '@app/database';
 import { MailJobName, MailJobPayloads, QUEUES, QueueName } from './queues';
-import { OutboxMessage } from './outbox-message.entity';
 
 export interface OutboxJob {
   queue: QueueName;
@@ -17,13 +17,16 @@ export interface OutboxJob {
 @Injectable()
 export class OutboxService {
   async enqueue(manager: EntityManager, job: OutboxJob): Promise<void> {
-    await manager.insert(OutboxMessage, {
-      queue: job.queue,
-      jobName: job.name,
-      payload: job.payload,
-      runAt: job.runAt ?? null,
-      attempts: 0,
-    });
+    await db(manager)
+      .insertInto('outbox')
+      .values({
+        queue: job.queue,
+        job_name: job.name,
+        payload: JSON.stringify(job.payload),
+        run_at: job.runAt ?? null,
+        attempts: 0,
+      })
+      .execute();
   }
 
   /** Typed shortcut for mail jobs. */

@@ -1,5 +1,5 @@
 export * from './notifications.module';
 export * from './notifications.service';
 export * from './notification-mailer.service';
-export * from './notification.entity';
+export * from './notification-views';
 export * from './notification-jobs';

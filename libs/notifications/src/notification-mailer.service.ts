@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig, Language, PORTAL_ROUTES, portalUrl, translate } from '@app/common';
 import { MailService, renderMail } from '@app/mail';
-import { Notification } from './notification.entity';
+import { NotificationData } from './notification-views';
 import { NotificationsService } from './notifications.service';
 import { DeliverEmailsPayload, NotificationKind } from './notification-jobs';
 
 type Link = { route: 'problem' | 'proposal' | 'evaluationTask' | 'notifications'; path: string };
 
 /** The portal page a notification's reader should open, from its kind and ids. */
-function linkFor(kind: NotificationKind, data: Notification['data']): Link {
+function linkFor(kind: NotificationKind, data: NotificationData): Link {
   const problemId = typeof data.problemId === 'string' ? data.problemId : null;
   const proposalId = typeof data.proposalId === 'string' ? data.proposalId : null;
   const evaluatorTask = kind === 'panel.assigned' || (kind === 'evaluation.reminder' && data.reminder !== 'officer');

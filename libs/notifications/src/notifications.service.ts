@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { sql } from 'kysely';
+import { DataSource, EntityManager } from 'typeorm';
 import {
   AppError,
   AuthUser,
@@ -15,8 +16,9 @@ import {
   toPage,
   translate,
 } from '@app/common';
+import { db } from '@app/database';
 import { OutboxService, QUEUES } from '@app/jobs';
-import { Notification, NotificationView, toNotificationView } from './notification.entity';
+import { NotificationData, NotificationView, toNotificationView } from './notification-views';
 import { DeliverEmailsPayload, NOTIFICATION_JOBS, NotificationKind } from './notification-jobs';
 
 export interface NotificationInput {
@@ -26,7 +28,7 @@ export interface NotificationInput {
   /** The values the text names (problem title, deadline, …). */
   params?: MessageParams;
   /** Ids the client needs to link to (problemId, proposalId, …). */
-  data?: Notification['data'];
+  data?: NotificationData;
   /** Also e-mail it (default true). */
   email?: boolean;
 }
@@ -39,6 +41,19 @@ export class NotificationList extends PageOf(NotificationView) {
 export class MarkedReadView {
   /** How many notifications were marked read. */
   updated: number;
+}
+
+/** A notification to e-mail, with its recipient's address and language and the problem's department. */
+export interface PendingEmail {
+  id: string;
+  kind: NotificationKind;
+  title: string;
+  body: string;
+  data: NotificationData;
+  email: string;
+  fullName: string;
+  language: Language;
+  departmentName: string | null;
 }
 
 /** E-mails are sent in jobs of at most this many notifications. */
@@ -59,29 +74,24 @@ export class NotificationsService {
     const unique = [...new Set(userIds)];
     if (unique.length === 0) return [];
     // Written in each reader's saved language; the e-mail copy uses the same text.
-    const readers = await manager.query<{ id: string; language: Language }[]>(
-      `SELECT id, language FROM users WHERE id = ANY($1::uuid[])`,
-      [unique],
-    );
-    const languageOf = new Map(readers.map((r) => [r.id, r.language]));
+    const readers = await db(manager).selectFrom('users').select(['id', 'language']).where('id', 'in', unique).execute();
+    const languageOf = new Map(readers.map((r) => [r.id, r.language as Language]));
     const text = (userId: string, part: 'title' | 'body') =>
       translate(languageOf.get(userId) ?? DEFAULT_LANGUAGE, `notifications.${input.message}.${part}`, input.params);
-    const rows = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(Notification)
+    const rows = await db(manager)
+      .insertInto('notifications')
       .values(
         unique.map((userId) => ({
-          userId,
+          user_id: userId,
           kind: input.kind,
           title: text(userId, 'title'),
           body: text(userId, 'body'),
-          data: input.data ?? {},
+          data: JSON.stringify(input.data ?? {}),
         })),
       )
-      .returning(['id'])
+      .returning('id')
       .execute();
-    const ids = (rows.raw as { id: string }[]).map((r) => r.id);
+    const ids = rows.map((r) => r.id);
     if (input.email !== false) {
       for (let i = 0; i < ids.length; i += EMAIL_BATCH) {
         const payload: DeliverEmailsPayload = { notificationIds: ids.slice(i, i + EMAIL_BATCH) };
@@ -94,10 +104,13 @@ export class NotificationsService {
   /** Every active member of these enterprises. */
   async notifyEnterprises(manager: EntityManager, enterpriseIds: string[], input: NotificationInput): Promise<string[]> {
     if (enterpriseIds.length === 0) return [];
-    const users = await manager.query<{ id: string }[]>(
-      `SELECT id FROM users WHERE organization_id = ANY($1) AND role = 'enterprise' AND status = 'active'`,
-      [enterpriseIds],
-    );
+    const users = await db(manager)
+      .selectFrom('users')
+      .select('id')
+      .where('organization_id', 'in', enterpriseIds)
+      .where('role', '=', 'enterprise')
+      .where('status', '=', 'active')
+      .execute();
     return this.notifyUsers(
       manager,
       users.map((u) => u.id),
@@ -107,10 +120,13 @@ export class NotificationsService {
 
   /** Every active officer of a department. */
   async notifyDepartment(manager: EntityManager, departmentId: string, input: NotificationInput): Promise<string[]> {
-    const users = await manager.query<{ id: string }[]>(
-      `SELECT id FROM users WHERE organization_id = $1 AND role = 'officer' AND status = 'active'`,
-      [departmentId],
-    );
+    const users = await db(manager)
+      .selectFrom('users')
+      .select('id')
+      .where('organization_id', '=', departmentId)
+      .where('role', '=', 'officer')
+      .where('status', '=', 'active')
+      .execute();
     return this.notifyUsers(
       manager,
       users.map((u) => u.id),
@@ -121,70 +137,95 @@ export class NotificationsService {
   async list(user: AuthUser, query: { limit?: number; cursor?: string; unread?: boolean }): Promise<Page<NotificationView>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor<{ createdAt: string; id: string }>(query.cursor, ['createdAt', 'id']);
-    const qb = this.dataSource
-      .getRepository(Notification)
-      .createQueryBuilder('n')
-      .where('n.userId = :userId', { userId: user.id })
-      .orderBy('n.createdAt', 'DESC')
-      .addOrderBy('n.id', 'DESC')
+    let qb = db(this.dataSource)
+      .selectFrom('notifications as n')
+      .selectAll('n')
+      .where('n.user_id', '=', user.id)
+      .orderBy('n.created_at', 'desc')
+      .orderBy('n.id', 'desc')
       .limit(limit + 1);
-    if (query.unread) qb.andWhere('n.readAt IS NULL');
-    if (after) qb.andWhere('(n.createdAt, n.id) < (:createdAt, :id)', after);
-    const rows = await qb.getMany();
-    return toPage(rows, limit, (n) => ({ createdAt: n.createdAt.toISOString(), id: n.id }), toNotificationView);
+    if (query.unread) qb = qb.where('n.read_at', 'is', null);
+    if (after) qb = qb.where(sql<boolean>`(n.created_at, n.id) < (${after.createdAt}, ${after.id})`);
+    const rows = await qb.execute();
+    return toPage(rows, limit, (n) => ({ createdAt: n.created_at.toISOString(), id: n.id }), toNotificationView);
   }
 
   async unreadCount(user: AuthUser): Promise<number> {
-    return this.dataSource.getRepository(Notification).countBy({ userId: user.id, readAt: IsNull() });
+    const { n } = await db(this.dataSource)
+      .selectFrom('notifications')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('user_id', '=', user.id)
+      .where('read_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return n;
   }
 
   async markRead(user: AuthUser, id: string): Promise<NotificationView> {
-    const repo = this.dataSource.getRepository(Notification);
-    const n = await repo.findOneBy({ id, userId: user.id });
+    const n = await db(this.dataSource)
+      .selectFrom('notifications')
+      .selectAll()
+      .where('id', '=', id)
+      .where('user_id', '=', user.id)
+      .executeTakeFirst();
     if (!n) throw new AppError(ErrorCode.NOT_FOUND, { context: 'notification' });
-    if (!n.readAt) {
-      n.readAt = new Date();
-      await repo.save(n);
+    if (!n.read_at) {
+      n.read_at = new Date();
+      await db(this.dataSource).updateTable('notifications').set({ read_at: n.read_at }).where('id', '=', n.id).execute();
     }
     return toNotificationView(n);
   }
 
   async markAllRead(user: AuthUser): Promise<MarkedReadView> {
-    const result = await this.dataSource
-      .getRepository(Notification)
-      .update({ userId: user.id, readAt: IsNull() }, { readAt: new Date() });
-    return { updated: result.affected ?? 0 };
+    const { numUpdatedRows } = await db(this.dataSource)
+      .updateTable('notifications')
+      .set({ read_at: new Date() })
+      .where('user_id', '=', user.id)
+      .where('read_at', 'is', null)
+      .executeTakeFirst();
+    return { updated: Number(numUpdatedRows) };
   }
 
   /**
    * For the mailer: the notifications not yet e-mailed, with their recipients' addresses and
    * languages, and the name of the department whose problem they are about (if any).
    */
-  async pendingEmails(
-    ids: string[],
-  ): Promise<(Notification & { email: string; fullName: string; language: Language; departmentName: string | null })[]> {
+  async pendingEmails(ids: string[]): Promise<PendingEmail[]> {
     if (ids.length === 0) return [];
-    const rows = await this.dataSource
-      .getRepository(Notification)
-      .createQueryBuilder('n')
-      .innerJoin('users', 'u', 'u.id = n.user_id')
-      .leftJoin(
-        'problems',
-        'p',
-        `p.id = (CASE WHEN n.data->>'problemId' ~ '^[0-9a-f-]{36}$' THEN (n.data->>'problemId')::uuid END)`,
+    const rows = await db(this.dataSource)
+      .selectFrom('notifications as n')
+      .innerJoin('users as u', 'u.id', 'n.user_id')
+      .leftJoin('problems as p', (join) =>
+        join.on(
+          'p.id',
+          '=',
+          sql<string>`(CASE WHEN n.data->>'problemId' ~ '^[0-9a-f-]{36}$' THEN (n.data->>'problemId')::uuid END)`,
+        ),
       )
-      .leftJoin('organizations', 'd', 'd.id = p.department_id')
-      .addSelect(['u.email AS u_email', 'u.full_name AS u_full_name', 'u.language AS u_language', 'd.name AS d_name'])
-      .where({ id: In(ids), emailedAt: IsNull() })
-      .andWhere(`u.status = 'active'`)
-      .getRawAndEntities();
-    return rows.entities.map((n, i) => {
-      const raw = rows.raw[i] as { u_email: string; u_full_name: string; u_language: Language; d_name: string | null };
-      return { ...n, email: raw.u_email, fullName: raw.u_full_name, language: raw.u_language, departmentName: raw.d_name };
-    });
+      .leftJoin('organizations as d', 'd.id', 'p.department_id')
+      .select([
+        'n.id',
+        'n.kind',
+        'n.title',
+        'n.body',
+        'n.data',
+        'u.email',
+        'u.full_name as fullName',
+        'u.language',
+        'd.name as departmentName',
+      ])
+      .where('n.id', 'in', ids)
+      .where('n.emailed_at', 'is', null)
+      .where('u.status', '=', 'active')
+      .execute();
+    return rows.map((r) => ({
+      ...r,
+      kind: r.kind as NotificationKind,
+      data: r.data as NotificationData,
+      language: r.language as Language,
+    }));
   }
 
   async markEmailed(id: string): Promise<void> {
-    await this.dataSource.getRepository(Notification).update({ id }, { emailedAt: new Date() });
+    await db(this.dataSource).updateTable('notifications').set({ emailed_at: new Date() }).where('id', '=', id).execute();
   }
 }

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, AppError, ErrorCode } from '@app/common';
 import { AuditTreeService } from '@app/audit';
+import { db } from '@app/database';
 import {
   buildRelease,
   buildReleasePackage,
@@ -25,26 +27,6 @@ export interface OcdsRecordOptions {
 export type OcdsRelease = Record<string, unknown>;
 export type OcdsReleasePackage = ReturnType<typeof buildReleasePackage>;
 
-interface ProblemRow {
-  id: string;
-  title: string;
-  summary: string;
-  status: OcdsProblemSnapshot['status'];
-  sector: string;
-  budget_ceiling: string | null;
-  duration_months: number | null;
-  published_at: Date | null;
-  deadline: Date;
-  clarification_deadline: Date;
-  cancelled_at: Date | null;
-  cancel_reason: string | null;
-  department_id: string;
-  department_name: string;
-  department_code: string | null;
-  past_deadline: boolean;
-  now: Date;
-}
-
 /**
  * Open Contracting releases: one immutable snapshot per public event, written by the event's own
  * transaction (publish, amendment, cancellation, award, unsuccessful), and the public packages.
@@ -64,25 +46,49 @@ export class OcdsService {
     event: OcdsEvent,
     options: OcdsRecordOptions = {},
   ): Promise<OcdsRelease> {
-    const rows = await manager.query<ProblemRow[]>(
-      `SELECT p.id, p.title, p.summary, p.status, p.sector, p.budget_ceiling, p.duration_months, p.published_at, p.deadline,
-              p.clarification_deadline, p.cancelled_at, p.cancel_reason, p.department_id, o.name AS department_name,
-              o.code AS department_code, now() >= p.deadline + p.receipt_grace AS past_deadline, now() AS now
-       FROM problems p JOIN organizations o ON o.id = p.department_id WHERE p.id = $1`,
-      [problemId],
-    );
-    const p = rows[0];
+    const p = await db(manager)
+      .selectFrom('problems as p')
+      .innerJoin('organizations as o', 'o.id', 'p.department_id')
+      .select([
+        'p.id',
+        'p.title',
+        'p.summary',
+        'p.status',
+        'p.sector',
+        'p.budget_ceiling',
+        'p.duration_months',
+        'p.published_at',
+        'p.deadline',
+        'p.clarification_deadline',
+        'p.cancelled_at',
+        'p.cancel_reason',
+        'p.department_id',
+        'o.name as department_name',
+        'o.code as department_code',
+        sql<boolean>`now() >= p.deadline + p.receipt_grace`.as('past_deadline'),
+        sql<Date>`now()`.as('now'),
+      ])
+      .where('p.id', '=', problemId)
+      .executeTakeFirst();
     if (!p) throw new AppError(ErrorCode.PROBLEM_NOT_FOUND);
-    const amendments = await manager.query<
-      { number: number; created_at: Date; reason: string; changes: Record<string, unknown> }[]
-    >(`SELECT number, created_at, reason, changes FROM problem_amendments WHERE problem_id = $1 ORDER BY number`, [problemId]);
+    const amendments = await db(manager)
+      .selectFrom('problem_amendments')
+      .select(['number', 'created_at', 'reason', 'changes'])
+      .where('problem_id', '=', problemId)
+      .orderBy('number')
+      .execute();
     // Sealing: who bid is not known to anyone before the deadline, so no release names them earlier.
     const tenderers = p.past_deadline
-      ? await manager.query<{ id: string; name: string; tax_code: string }[]>(
-          `SELECT DISTINCT e.id, e.legal_name AS name, e.tax_code FROM proposals pr JOIN enterprises e ON e.id = pr.enterprise_id
-           WHERE pr.problem_id = $1 AND pr.status <> 'withdrawn' ORDER BY e.legal_name, e.id`,
-          [problemId],
-        )
+      ? await db(manager)
+          .selectFrom('proposals as pr')
+          .innerJoin('enterprises as e', 'e.id', 'pr.enterprise_id')
+          .select(['e.id', 'e.legal_name as name', 'e.tax_code'])
+          .distinct()
+          .where('pr.problem_id', '=', problemId)
+          .where('pr.status', '<>', 'withdrawn')
+          .orderBy('e.legal_name')
+          .orderBy('e.id')
+          .execute()
       : [];
     const firms: OcdsFirm[] = tenderers.map((t) => ({ id: t.id, name: t.name, taxCode: t.tax_code }));
     const date = p.now;
@@ -90,7 +96,7 @@ export class OcdsService {
       problemId: p.id,
       title: p.title,
       summary: p.summary,
-      status: p.status,
+      status: p.status as OcdsProblemSnapshot['status'],
       sector: p.sector,
       budgetCeiling: p.budget_ceiling === null ? null : Number(p.budget_ceiling),
       durationMonths: p.duration_months,
@@ -103,7 +109,7 @@ export class OcdsService {
         number: a.number,
         date: a.created_at,
         reason: a.reason,
-        changedFields: Object.keys(a.changes),
+        changedFields: Object.keys(a.changes as Record<string, unknown>),
       })),
     };
     if (p.status === 'cancelled') snapshot.cancelled = { date: p.cancelled_at ?? date, reason: p.cancel_reason ?? '' };
@@ -139,7 +145,9 @@ export class OcdsService {
     event: OcdsContractEvent,
     input: OcdsContractInput,
   ): Promise<OcdsRelease> {
-    const [{ now }] = await manager.query<{ now: Date }[]>(`SELECT now() AS now`);
+    const {
+      rows: [{ now }],
+    } = await sql<{ now: Date }>`SELECT now() AS now`.execute(db(manager));
     const ocid = ocidOf(this.config.get('OCDS_OCID_PREFIX'), problemId);
     const release = buildContractRelease(event, input, ocid, `${ocid}-${event}`, now);
     await this.insert(manager, problemId, ocid, `${ocid}-${event}`, [event], now, release);
@@ -156,26 +164,30 @@ export class OcdsService {
     date: Date,
     release: OcdsRelease,
   ): Promise<void> {
-    const [{ n }] = await manager.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM ocds_releases WHERE id = $1 OR id LIKE $2`,
-      [baseId, `${baseId}-r%`],
-    );
+    const { n } = await db(manager)
+      .selectFrom('ocds_releases')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where((eb) => eb.or([eb('id', '=', baseId), eb('id', 'like', `${baseId}-r%`)]))
+      .executeTakeFirstOrThrow();
     const id = n === 0 ? baseId : `${baseId}-r${n + 1}`;
     release.id = id;
-    await manager.query(
-      `INSERT INTO ocds_releases (id, ocid, problem_id, tags, date, release) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
-      [id, ocid, problemId, tags, date, JSON.stringify(release)],
-    );
+    await db(manager)
+      .insertInto('ocds_releases')
+      .values({ id, ocid, problem_id: problemId, tags, date, release: JSON.stringify(release) })
+      .execute();
   }
 
   /** Every release of one problem, oldest first, as one package (an unknown or unpublished problem has none). */
   async packageForProblem(problemId: string): Promise<OcdsReleasePackage> {
-    const rows = await this.dataSource.query<{ release: OcdsRelease }[]>(
-      `SELECT release FROM ocds_releases WHERE problem_id = $1 ORDER BY date, id`,
-      [problemId],
-    );
+    const rows = await db(this.dataSource)
+      .selectFrom('ocds_releases')
+      .select('release')
+      .where('problem_id', '=', problemId)
+      .orderBy('date')
+      .orderBy('id')
+      .execute();
     return this.pack(
-      rows.map((r) => r.release),
+      rows.map((r) => r.release as OcdsRelease),
       `/api/v1/ocds/releases?problemId=${problemId}`,
     );
   }
@@ -190,10 +202,15 @@ export class OcdsService {
       );
     }
     const max = this.config.get('OCDS_PACKAGE_MAX_RELEASES');
-    const rows = await this.dataSource.query<{ release: OcdsRelease }[]>(
-      `SELECT release FROM ocds_releases WHERE date >= $1 AND date < $2 ORDER BY date, id LIMIT $3`,
-      [from, to, max + 1],
-    );
+    const rows = await db(this.dataSource)
+      .selectFrom('ocds_releases')
+      .select('release')
+      .where('date', '>=', from)
+      .where('date', '<', to)
+      .orderBy('date')
+      .orderBy('id')
+      .limit(max + 1)
+      .execute();
     if (rows.length > max) {
       throw new AppError(
         ErrorCode.OCDS_RANGE_TOO_LARGE,
@@ -204,7 +221,7 @@ export class OcdsService {
       );
     }
     return this.pack(
-      rows.map((r) => r.release),
+      rows.map((r) => r.release as OcdsRelease),
       `/api/v1/ocds/release-packages?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`,
     );
   }

@@ -1,19 +1,20 @@
 import { assertCommuneLevelArea } from '@app/areas';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
 import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc, problemStatus } from '@app/common';
 import { AuditService } from '@app/audit';
+import { db } from '@app/database';
 import { NotificationsService } from '@app/notifications';
 import { OcdsService } from '@app/ocds';
 import { AmendmentRefusal, amendDeadlines, refuseAmendedDates } from './deadline-rules';
 import { AmendProblemDto } from './dto/amend-problem.dto';
-import { Problem } from './entities/problem.entity';
-import { ProblemAmendment } from './entities/problem-amendment.entity';
 import { assertDepartmentOfficer, assertVisible, findProblem, Viewer } from './problem-access';
 import { audienceOf } from './problem-audience';
 import { ProblemDeadlinesService } from './problem-deadlines.service';
-import { diffFields, normaliseFields } from './problem-fields';
+import { diffFields, normaliseFields, ProblemFields } from './problem-fields';
+import { problemColumns } from './problem-record';
 import { AmendmentView, ProblemView, toAmendmentView } from './problem-views';
 import { assertClarificationBeforeDeadline, databaseNow, ProblemsService } from './problems.service';
 
@@ -87,20 +88,27 @@ export class AmendmentsService {
       const diff = diffFields(problem, given);
 
       const number = problem.amendmentCount + 1;
-      const changed = Object.fromEntries(Object.keys(diff).map((k) => [k, given[k as keyof typeof given]]));
-      await manager.getRepository(Problem).update({ id }, { ...changed, amendmentCount: number });
-      const repo = manager.getRepository(ProblemAmendment);
-      const amendment = await repo.save(
-        repo.create({
-          problemId: id,
+      const changed = Object.fromEntries(
+        Object.keys(diff).map((k) => [k, given[k as keyof typeof given]]),
+      ) as Partial<ProblemFields>;
+      await db(manager)
+        .updateTable('problems')
+        .set({ ...problemColumns(changed), amendment_count: number, updated_at: sql<Date>`CURRENT_TIMESTAMP` })
+        .where('id', '=', id)
+        .execute();
+      const amendment = await db(manager)
+        .insertInto('problem_amendments')
+        .values({
+          problem_id: id,
           number,
-          changes: diff,
+          changes: JSON.stringify(diff),
           reason,
-          previousDeadline: problem.deadline,
-          newDeadline: dates.deadline,
-          createdBy: actor.id,
-        }),
-      );
+          previous_deadline: problem.deadline,
+          new_deadline: dates.deadline,
+          created_by: actor.id,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
       await this.ocds.record(manager, id, 'tenderAmendment', { amendmentNumber: number });
       await this.audit.record(manager, {
         actor,
@@ -140,9 +148,12 @@ export class AmendmentsService {
   async list(viewer: Viewer, id: string): Promise<AmendmentList> {
     const problem = await findProblem(this.dataSource.manager, id);
     assertVisible(viewer, problem);
-    const rows = await this.dataSource
-      .getRepository(ProblemAmendment)
-      .find({ where: { problemId: id }, order: { number: 'ASC' } });
+    const rows = await db(this.dataSource)
+      .selectFrom('problem_amendments')
+      .selectAll()
+      .where('problem_id', '=', id)
+      .orderBy('number', 'asc')
+      .execute();
     return { items: rows.map(toAmendmentView) };
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { Selectable, sql } from 'kysely';
 import { DataSource } from 'typeorm';
 import {
   AppError,
@@ -15,9 +16,9 @@ import {
   toPage,
 } from '@app/common';
 import { AuditService } from '@app/audit';
+import { db, DB } from '@app/database';
 import { assertVerifiedEnterprise } from '@app/enterprises';
 import { NotificationsService } from '@app/notifications';
-import { ProblemQuestion } from './entities/problem-question.entity';
 import {
   assertDepartmentOfficer,
   assertVisible,
@@ -45,17 +46,20 @@ export class QuestionView {
   mine: boolean;
 }
 
-function toQuestionView(q: ProblemQuestion, viewer: Viewer): QuestionView {
+function toQuestionView(q: Selectable<DB['problem_questions']>, viewer: Viewer): QuestionView {
   return {
     id: q.id,
-    problemId: q.problemId,
+    problemId: q.problem_id,
     question: q.question,
     answer: q.answer,
-    askedAt: cityIso(q.createdAt),
-    answeredAt: q.answeredAt ? cityIso(q.answeredAt) : null,
-    mine: viewer?.role === 'enterprise' && viewer.organizationId === q.enterpriseId,
+    askedAt: cityIso(q.created_at),
+    answeredAt: q.answered_at ? cityIso(q.answered_at) : null,
+    mine: viewer?.role === 'enterprise' && viewer.organizationId === q.enterprise_id,
   };
 }
+
+/** Question rows and the cursor's key (created_at has microseconds, the cursor milliseconds). */
+const createdMs = sql<Date>`date_trunc('milliseconds', q.created_at)`;
 
 @Injectable()
 export class ClarificationsService {
@@ -71,23 +75,28 @@ export class ClarificationsService {
     const question = nfc(text);
     return this.dataSource.transaction(async (manager) => {
       // FOR SHARE: an amendment moving the clarification deadline waits for this question, or the other way round.
-      const rows = await manager.query<{ department_id: string; status: string; title: string; open: boolean }[]>(
-        `SELECT department_id, status, title, clarification_deadline > clock_timestamp() AS open FROM problems WHERE id = $1 FOR SHARE`,
-        [problemId],
-      );
-      const problem = rows[0];
+      const problem = await db(manager)
+        .selectFrom('problems')
+        .select(['department_id', 'status', 'title', sql<boolean>`clarification_deadline > clock_timestamp()`.as('open')])
+        .where('id', '=', problemId)
+        .forShare()
+        .executeTakeFirst();
       if (!problem || problem.status === 'draft') throw problemNotFound();
       await assertVerifiedEnterprise(manager, enterpriseId);
       if (problem.status !== 'published' || !problem.open) {
         throw new AppError(ErrorCode.CLARIFICATION_CLOSED, {}, { status: problem.status });
       }
-      const repo = manager.getRepository(ProblemQuestion);
-      const saved = await repo.save(repo.create({ problemId, enterpriseId, askedBy: actor.id, question }));
+      const saved = await db(manager)
+        .insertInto('problem_questions')
+        .values({ problem_id: problemId, enterprise_id: enterpriseId, asked_by: actor.id, question })
+        .returningAll()
+        .executeTakeFirstOrThrow();
       // Asking means caring about the answer: the firm follows the problem from now on.
-      await manager.query(`INSERT INTO problem_followers (problem_id, enterprise_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
-        problemId,
-        enterpriseId,
-      ]);
+      await db(manager)
+        .insertInto('problem_followers')
+        .values({ problem_id: problemId, enterprise_id: enterpriseId })
+        .onConflict((c) => c.doNothing())
+        .execute();
       // The asker is never revealed, not even to admins reading the log: its role only.
       await this.audit.record(manager, {
         actor,
@@ -103,7 +112,7 @@ export class ClarificationsService {
         params: { problem: problem.title },
         data: { problemId, questionId: saved.id },
       });
-      return toQuestionView(await repo.findOneByOrFail({ id: saved.id }), actor);
+      return toQuestionView(saved, actor);
     });
   }
 
@@ -120,11 +129,21 @@ export class ClarificationsService {
           { status: problem.status },
         );
       }
-      const repo = manager.getRepository(ProblemQuestion);
-      const q = await repo.findOne({ where: { id: questionId, problemId }, lock: { mode: 'pessimistic_write' } });
+      const q = await db(manager)
+        .selectFrom('problem_questions')
+        .selectAll()
+        .where('id', '=', questionId)
+        .where('problem_id', '=', problemId)
+        .forUpdate()
+        .executeTakeFirst();
       if (!q) throw new AppError(ErrorCode.QUESTION_NOT_FOUND);
       const previous = q.answer;
-      await repo.update({ id: q.id }, { answer, answeredBy: actor.id, answeredAt: await databaseNow(manager) });
+      const answered = await db(manager)
+        .updateTable('problem_questions')
+        .set({ answer, answered_by: actor.id, answered_at: await databaseNow(manager) })
+        .where('id', '=', q.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
       await this.audit.record(manager, {
         actor,
         action: previous === null ? 'question.answered' : 'question.answer_changed',
@@ -133,14 +152,14 @@ export class ClarificationsService {
         before: { answer: previous },
         after: { problemId, answer },
       });
-      const firms = [...new Set([...(await audienceOf(manager, problemId, ['followers', 'bidders'])), q.enterpriseId])];
+      const firms = [...new Set([...(await audienceOf(manager, problemId, ['followers', 'bidders'])), q.enterprise_id])];
       await this.notifications.notifyEnterprises(manager, firms, {
         kind: 'question.answered',
         message: previous === null ? 'questionAnswered' : 'answerRevised',
         params: { problem: problem.title, question: q.question, answer },
         data: { problemId, questionId: q.id },
       });
-      return toQuestionView(await repo.findOneByOrFail({ id: q.id }), actor);
+      return toQuestionView(answered, actor);
     });
   }
 
@@ -150,28 +169,27 @@ export class ClarificationsService {
     assertVisible(viewer, problem);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor<{ createdAt: string; id: string }>(query.cursor, ['createdAt', 'id']);
-    const qb = this.dataSource
-      .getRepository(ProblemQuestion)
-      .createQueryBuilder('q')
-      .where('q.problemId = :problemId', { problemId })
+    let qb = db(this.dataSource)
+      .selectFrom('problem_questions as q')
+      .selectAll('q')
+      .where('q.problem_id', '=', problemId)
       // created_at has microseconds, the cursor milliseconds: sort and page on the same truncated key
-      .orderBy(`date_trunc('milliseconds', q.created_at)`, 'ASC')
-      .addOrderBy('q.id', 'ASC')
+      .orderBy(createdMs, 'asc')
+      .orderBy('q.id', 'asc')
       .limit(limit + 1);
     const seesAll = isDepartmentOfficer(viewer, problem) || viewer?.role === 'admin';
     if (!seesAll) {
-      if (viewer?.role === 'enterprise' && viewer.organizationId) {
-        qb.andWhere('(q.answer IS NOT NULL OR q.enterpriseId = :own)', { own: viewer.organizationId });
-      } else {
-        qb.andWhere('q.answer IS NOT NULL');
-      }
+      const own = viewer?.role === 'enterprise' ? viewer.organizationId : null;
+      qb = own
+        ? qb.where((eb) => eb.or([eb('q.answer', 'is not', null), eb('q.enterprise_id', '=', own)]))
+        : qb.where('q.answer', 'is not', null);
     }
-    if (after) qb.andWhere(`(date_trunc('milliseconds', q.created_at), q.id) > (:createdAt::timestamptz, :id)`, after);
-    const rows = await qb.getMany();
+    if (after) qb = qb.where(sql<boolean>`(${createdMs}, q.id) > (${after.createdAt}::timestamptz, ${after.id})`);
+    const rows = await qb.execute();
     return toPage(
       rows,
       limit,
-      (q) => ({ createdAt: q.createdAt.toISOString(), id: q.id }),
+      (q) => ({ createdAt: q.created_at.toISOString(), id: q.id }),
       (q) => toQuestionView(q, viewer),
     );
   }

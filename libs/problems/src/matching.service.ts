@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
 import { AppError, AuthUser, cityIso, ErrorCode, nfc, problemStatus } from '@app/common';
 import { AuditService } from '@app/audit';
+import { db } from '@app/database';
 import { NotificationsService } from '@app/notifications';
 import { InviteEnterprisesDto, UpdateSubscriptionsDto } from './dto/matching.dto';
 import type { ProblemSector } from './problem.constants';
@@ -25,11 +27,11 @@ export const FIT_WEIGHTS = { sector: 0.4, tags: 0.3, text: 0.2, area: 0.1 } as c
  * tag_base (the smaller tag list), text_similarity, same_area. One expression, so firms and officers
  * see the same ranking from either side.
  */
-const FIT_SCORE_SQL = `round((
-    ${FIT_WEIGHTS.sector} * sector_match::int
-  + ${FIT_WEIGHTS.tags} * cardinality(matched_tags)::numeric / greatest(tag_base, 1)
-  + ${FIT_WEIGHTS.text} * text_similarity
-  + ${FIT_WEIGHTS.area} * same_area::int)::numeric, 4)`;
+const FIT_SCORE = sql<string>`round((
+    ${sql.lit(FIT_WEIGHTS.sector)} * sector_match::int
+  + ${sql.lit(FIT_WEIGHTS.tags)} * cardinality(matched_tags)::numeric / greatest(tag_base, 1)
+  + ${sql.lit(FIT_WEIGHTS.text)} * text_similarity
+  + ${sql.lit(FIT_WEIGHTS.area)} * same_area::int)::numeric, 4)`;
 
 /** Enterprise members of a firm are notified in batches of this many firms. */
 const NOTIFY_BATCH = 500;
@@ -108,24 +110,48 @@ export class MatchingService {
   /** Open problems ranked for the caller's firm. */
   async recommendedProblems(actor: AuthUser, limit = 20): Promise<RecommendedProblemList> {
     const enterpriseId = enterpriseOf(actor);
-    const firm = await this.dataSource.query<{ id: string }[]>(`SELECT id FROM enterprises WHERE id = $1`, [enterpriseId]);
-    if (!firm[0]) throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, { context: 'own' });
-    const rows = await this.dataSource.query<(FitRow & Parameters<typeof toProblemSummary>[0])[]>(
-      `WITH firm AS (
-         SELECT sectors, area_code, search_document, ARRAY(SELECT f_search_norm(t) FROM unnest(tags) t) AS ntags
-           FROM enterprises WHERE id = $1),
-       fit AS (
-         SELECT ${SUMMARY_COLUMNS},
-                p.sector = ANY(f.sectors) AS sector_match,
-                ARRAY(SELECT t FROM unnest(p.tags) t WHERE f_search_norm(t) = ANY(f.ntags)) AS matched_tags,
-                least(cardinality(p.tags), cardinality(f.ntags)) AS tag_base,
-                similarity(f.search_document, p.search_document) AS text_similarity,
-                coalesce(p.area_code = f.area_code, false) AS same_area
-           FROM problems p CROSS JOIN firm f JOIN organizations o ON o.id = p.department_id
-          WHERE p.status = 'published' AND p.deadline > now())
-       SELECT *, ${FIT_SCORE_SQL} AS score FROM fit ORDER BY score DESC, deadline ASC, id LIMIT $2`,
-      [enterpriseId, limit],
-    );
+    const firm = await db(this.dataSource)
+      .selectFrom('enterprises')
+      .select('id')
+      .where('id', '=', enterpriseId)
+      .executeTakeFirst();
+    if (!firm) throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, { context: 'own' });
+    const rows = await db(this.dataSource)
+      .with('firm', (q) =>
+        q
+          .selectFrom('enterprises')
+          .select([
+            'sectors',
+            'area_code',
+            'search_document',
+            sql<string[]>`ARRAY(SELECT f_search_norm(t) FROM unnest(tags) t)`.as('ntags'),
+          ])
+          .where('id', '=', enterpriseId),
+      )
+      .with('fit', (q) =>
+        q
+          .selectFrom('problems as p')
+          .crossJoin('firm as f')
+          .innerJoin('organizations as o', 'o.id', 'p.department_id')
+          .select([
+            ...SUMMARY_COLUMNS,
+            sql<boolean>`p.sector = ANY(f.sectors)`.as('sector_match'),
+            sql<string[]>`ARRAY(SELECT t FROM unnest(p.tags) t WHERE f_search_norm(t) = ANY(f.ntags))`.as('matched_tags'),
+            sql<number>`least(cardinality(p.tags), cardinality(f.ntags))`.as('tag_base'),
+            sql<number>`similarity(f.search_document, p.search_document)`.as('text_similarity'),
+            sql<boolean>`coalesce(p.area_code = f.area_code, false)`.as('same_area'),
+          ])
+          .where('p.status', '=', 'published')
+          .where('p.deadline', '>', sql<Date>`now()`),
+      )
+      .selectFrom('fit')
+      .selectAll()
+      .select(FIT_SCORE.as('score'))
+      .orderBy('score', 'desc')
+      .orderBy('deadline', 'asc')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
     return { items: rows.map((r) => ({ ...toProblemSummary(r), score: Number(r.score), reasons: reasonsOf(r) })) };
   }
 
@@ -133,52 +159,86 @@ export class MatchingService {
   async suggestedEnterprises(actor: AuthUser, problemId: string, limit = 20): Promise<SuggestedEnterpriseList> {
     const problem = await findProblem(this.dataSource.manager, problemId);
     assertDepartmentOfficer(actor, problem, 'seeSuggestedFirms');
-    const rows = await this.dataSource.query<
-      (FitRow & {
-        id: string;
-        legal_name: string;
-        short_name: string | null;
-        area_code: string;
-        sectors: ProblemSector[];
-        tags: string[];
-        invited: boolean;
-        completed_orders: number;
-        solved_orders: number;
-      })[]
-    >(
-      `WITH prob AS (
-         SELECT id, sector, area_code, search_document, ARRAY(SELECT f_search_norm(t) FROM unnest(tags) t) AS ntags
-           FROM problems WHERE id = $1),
-       fit AS (
-         SELECT e.id, e.legal_name, e.short_name, e.area_code, e.sectors, e.tags,
-                pr.sector = ANY(e.sectors) AS sector_match,
-                ARRAY(SELECT t FROM unnest(e.tags) t WHERE f_search_norm(t) = ANY(pr.ntags)) AS matched_tags,
-                least(cardinality(e.tags), cardinality(pr.ntags)) AS tag_base,
-                similarity(e.search_document, pr.search_document) AS text_similarity,
-                coalesce(e.area_code = pr.area_code, false) AS same_area,
-                EXISTS (SELECT 1 FROM problem_invitations i WHERE i.problem_id = pr.id AND i.enterprise_id = e.id) AS invited,
-                -- the track record (libs/orders' tables, read only): between equal fits, a proven firm comes first
-                (SELECT count(*)::int FROM orders o WHERE o.enterprise_id = e.id AND o.status = 'completed') AS completed_orders,
-                (SELECT count(*)::int FROM orders o JOIN order_outcomes oc ON oc.order_id = o.id
-                  WHERE o.enterprise_id = e.id AND o.status = 'completed' AND oc.solved IN ('yes', 'partly')) AS solved_orders
-           FROM enterprises e CROSS JOIN prob pr
-          WHERE e.status = 'verified')
-       SELECT *, ${FIT_SCORE_SQL} AS score FROM fit ORDER BY score DESC, solved_orders DESC, completed_orders DESC, legal_name, id LIMIT $2`,
-      [problemId, limit],
-    );
+    const rows = await db(this.dataSource)
+      .with('prob', (q) =>
+        q
+          .selectFrom('problems')
+          .select([
+            'id',
+            'sector',
+            'area_code',
+            'search_document',
+            sql<string[]>`ARRAY(SELECT f_search_norm(t) FROM unnest(tags) t)`.as('ntags'),
+          ])
+          .where('id', '=', problemId),
+      )
+      .with('fit', (q) =>
+        q
+          .selectFrom('enterprises as e')
+          .crossJoin('prob as pr')
+          .select((eb) => [
+            'e.id',
+            'e.legal_name',
+            'e.short_name',
+            'e.area_code',
+            'e.sectors',
+            'e.tags',
+            sql<boolean>`pr.sector = ANY(e.sectors)`.as('sector_match'),
+            sql<string[]>`ARRAY(SELECT t FROM unnest(e.tags) t WHERE f_search_norm(t) = ANY(pr.ntags))`.as('matched_tags'),
+            sql<number>`least(cardinality(e.tags), cardinality(pr.ntags))`.as('tag_base'),
+            sql<number>`similarity(e.search_document, pr.search_document)`.as('text_similarity'),
+            sql<boolean>`coalesce(e.area_code = pr.area_code, false)`.as('same_area'),
+            eb
+              .exists(
+                eb
+                  .selectFrom('problem_invitations as i')
+                  .select('i.enterprise_id')
+                  .whereRef('i.problem_id', '=', 'pr.id')
+                  .whereRef('i.enterprise_id', '=', 'e.id'),
+              )
+              .$castTo<boolean>()
+              .as('invited'),
+            // the track record (libs/orders' tables, a read model): between equal fits, a proven firm comes first
+            eb
+              .selectFrom('orders as o')
+              .select(sql<number>`count(*)::int`.as('n'))
+              .whereRef('o.enterprise_id', '=', 'e.id')
+              .where('o.status', '=', 'completed')
+              .as('completed_orders'),
+            eb
+              .selectFrom('orders as o')
+              .innerJoin('order_outcomes as oc', 'oc.order_id', 'o.id')
+              .select(sql<number>`count(*)::int`.as('n'))
+              .whereRef('o.enterprise_id', '=', 'e.id')
+              .where('o.status', '=', 'completed')
+              .where('oc.solved', 'in', ['yes', 'partly'])
+              .as('solved_orders'),
+          ])
+          .where('e.status', '=', 'verified'),
+      )
+      .selectFrom('fit')
+      .selectAll()
+      .select(FIT_SCORE.as('score'))
+      .orderBy('score', 'desc')
+      .orderBy('solved_orders', 'desc')
+      .orderBy('completed_orders', 'desc')
+      .orderBy('legal_name')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
     return {
       items: rows.map((r) => ({
         enterpriseId: r.id,
         legalName: r.legal_name,
         shortName: r.short_name,
         areaCode: r.area_code,
-        sectors: r.sectors,
+        sectors: r.sectors as ProblemSector[],
         tags: r.tags,
         invited: r.invited,
         score: Number(r.score),
         reasons: reasonsOf(r),
-        completedOrders: r.completed_orders,
-        solvedOrders: r.solved_orders,
+        completedOrders: r.completed_orders ?? 0,
+        solvedOrders: r.solved_orders ?? 0,
       })),
     };
   }
@@ -199,19 +259,24 @@ export class MatchingService {
           },
         );
       }
-      const verified = await manager.query<{ id: string }[]>(
-        `SELECT id FROM enterprises WHERE id = ANY($1::uuid[]) AND status = 'verified'`,
-        [ids],
-      );
+      const verified = await db(manager)
+        .selectFrom('enterprises')
+        .select('id')
+        .where('id', 'in', ids)
+        .where('status', '=', 'verified')
+        .execute();
       const notVerified = ids.filter((id) => !verified.some((v) => v.id === id));
       if (notVerified.length > 0) {
         throw new AppError(ErrorCode.ENTERPRISE_NOT_VERIFIED, { context: 'invite' }, { enterpriseIds: notVerified });
       }
-      const inserted = await manager.query<{ enterprise_id: string }[]>(
-        `INSERT INTO problem_invitations (problem_id, enterprise_id, invited_by, message)
-         SELECT $1, unnest($2::uuid[]), $3, $4 ON CONFLICT DO NOTHING RETURNING enterprise_id`,
-        [problemId, ids, actor.id, message],
-      );
+      const inserted = await db(manager)
+        .insertInto('problem_invitations')
+        .values(
+          ids.map((enterpriseId) => ({ problem_id: problemId, enterprise_id: enterpriseId, invited_by: actor.id, message })),
+        )
+        .onConflict((c) => c.doNothing())
+        .returning('enterprise_id')
+        .execute();
       const invited = inserted.map((r) => r.enterprise_id);
       if (invited.length > 0) {
         await this.audit.record(manager, {
@@ -237,21 +302,24 @@ export class MatchingService {
     const enterpriseId = enterpriseOf(actor);
     const problem = await findProblem(this.dataSource.manager, problemId);
     assertVisible(actor, problem);
-    const rows = await this.dataSource.query<unknown[]>(
-      `SELECT 1 FROM problem_followers WHERE problem_id = $1 AND enterprise_id = $2`,
-      [problemId, enterpriseId],
-    );
-    return { problemId, following: rows.length > 0 };
+    const row = await db(this.dataSource)
+      .selectFrom('problem_followers')
+      .select('enterprise_id')
+      .where('problem_id', '=', problemId)
+      .where('enterprise_id', '=', enterpriseId)
+      .executeTakeFirst();
+    return { problemId, following: row !== undefined };
   }
 
   async follow(actor: AuthUser, problemId: string): Promise<FollowView> {
     const enterpriseId = enterpriseOf(actor);
     const problem = await findProblem(this.dataSource.manager, problemId);
     assertVisible(actor, problem);
-    await this.dataSource.query(
-      `INSERT INTO problem_followers (problem_id, enterprise_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-      [problemId, enterpriseId],
-    );
+    await db(this.dataSource)
+      .insertInto('problem_followers')
+      .values({ problem_id: problemId, enterprise_id: enterpriseId })
+      .onConflict((c) => c.doNothing())
+      .execute();
     return { problemId, following: true };
   }
 
@@ -259,22 +327,23 @@ export class MatchingService {
     const enterpriseId = enterpriseOf(actor);
     const problem = await findProblem(this.dataSource.manager, problemId);
     assertVisible(actor, problem);
-    await this.dataSource.query(`DELETE FROM problem_followers WHERE problem_id = $1 AND enterprise_id = $2`, [
-      problemId,
-      enterpriseId,
-    ]);
+    await db(this.dataSource)
+      .deleteFrom('problem_followers')
+      .where('problem_id', '=', problemId)
+      .where('enterprise_id', '=', enterpriseId)
+      .execute();
     return { problemId, following: false };
   }
 
   async getSubscriptions(actor: AuthUser): Promise<Subscriptions> {
     const enterpriseId = enterpriseOf(actor);
-    const rows = await this.dataSource.query<{ sectors: ProblemSector[]; keywords: string[]; updated_at: Date }[]>(
-      `SELECT sectors, keywords, updated_at FROM enterprise_subscriptions WHERE enterprise_id = $1`,
-      [enterpriseId],
-    );
-    const row = rows[0];
+    const row = await db(this.dataSource)
+      .selectFrom('enterprise_subscriptions')
+      .select(['sectors', 'keywords', 'updated_at'])
+      .where('enterprise_id', '=', enterpriseId)
+      .executeTakeFirst();
     return row
-      ? { sectors: row.sectors, keywords: row.keywords, updatedAt: cityIso(row.updated_at) }
+      ? { sectors: row.sectors as ProblemSector[], keywords: row.keywords, updatedAt: cityIso(row.updated_at) }
       : { sectors: [], keywords: [], updatedAt: null };
   }
 
@@ -286,13 +355,19 @@ export class MatchingService {
       .map((k) => nfc(k))
       .filter((k) => k.length > 0 && !seen.has(k.toLowerCase()) && seen.add(k.toLowerCase()));
     await this.dataSource.transaction(async (manager) => {
-      const firm = await manager.query<{ id: string }[]>(`SELECT id FROM enterprises WHERE id = $1`, [enterpriseId]);
-      if (!firm[0]) throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, { context: 'own' });
-      await manager.query(
-        `INSERT INTO enterprise_subscriptions (enterprise_id, sectors, keywords, updated_at) VALUES ($1, $2, $3, now())
-         ON CONFLICT (enterprise_id) DO UPDATE SET sectors = EXCLUDED.sectors, keywords = EXCLUDED.keywords, updated_at = now()`,
-        [enterpriseId, sectors, keywords],
-      );
+      const firm = await db(manager).selectFrom('enterprises').select('id').where('id', '=', enterpriseId).executeTakeFirst();
+      if (!firm) throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, { context: 'own' });
+      await db(manager)
+        .insertInto('enterprise_subscriptions')
+        .values({ enterprise_id: enterpriseId, sectors, keywords, updated_at: sql<Date>`now()` })
+        .onConflict((c) =>
+          c.column('enterprise_id').doUpdateSet((eb) => ({
+            sectors: eb.ref('excluded.sectors'),
+            keywords: eb.ref('excluded.keywords'),
+            updated_at: sql<Date>`now()`,
+          })),
+        )
+        .execute();
       await this.audit.record(manager, {
         actor,
         action: 'subscriptions.updated',
@@ -311,23 +386,26 @@ export class MatchingService {
    */
   async notifyMatchingSubscribers(problemId: string): Promise<{ notified: number }> {
     return this.dataSource.transaction(async (manager) => {
-      const problems = await manager.query<{ title: string; status: string; deadline: Date }[]>(
-        `SELECT title, status, deadline FROM problems WHERE id = $1`,
-        [problemId],
-      );
-      const problem = problems[0];
+      const problem = await db(manager)
+        .selectFrom('problems')
+        .select(['title', 'status', 'deadline'])
+        .where('id', '=', problemId)
+        .executeTakeFirst();
       if (problem?.status !== 'published') return { notified: 0 };
-      const rows = await manager.query<{ enterprise_id: string }[]>(
-        `SELECT s.enterprise_id
-           FROM enterprise_subscriptions s
-           JOIN enterprises e ON e.id = s.enterprise_id AND e.status IN ('pending', 'verified')
-           JOIN problems p ON p.id = $1
-          WHERE p.sector = ANY(s.sectors)
+      const rows = await db(manager)
+        .selectFrom('enterprise_subscriptions as s')
+        .innerJoin('enterprises as e', (j) =>
+          j.onRef('e.id', '=', 's.enterprise_id').on('e.status', 'in', ['pending', 'verified']),
+        )
+        .innerJoin('problems as p', (j) => j.on('p.id', '=', problemId))
+        .select('s.enterprise_id')
+        .where(
+          sql<boolean>`p.sector = ANY(s.sectors)
              OR EXISTS (SELECT 1 FROM unnest(s.keywords) k
-                         WHERE length(f_search_norm(k)) > 0 AND strpos(p.search_document, f_search_norm(k)) > 0)
-          ORDER BY s.enterprise_id`,
-        [problemId],
-      );
+                         WHERE length(f_search_norm(k)) > 0 AND strpos(p.search_document, f_search_norm(k)) > 0)`,
+        )
+        .orderBy('s.enterprise_id')
+        .execute();
       const ids = rows.map((r) => r.enterprise_id);
       for (let i = 0; i < ids.length; i += NOTIFY_BATCH) {
         await this.notifications.notifyEnterprises(manager, ids.slice(i, i + NOTIFY_BATCH), {

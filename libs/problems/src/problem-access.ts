@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { AppError, AuthUser, ErrorCode, Msg } from '@app/common';
-import { Problem } from './entities/problem.entity';
+import { Problem, selectProblem } from './problem-record';
 
 /** Who is looking: a signed-in user, or nobody (the public). */
 export type Viewer = AuthUser | null | undefined;
@@ -29,9 +29,7 @@ export function assertDepartmentOfficer(actor: AuthUser, problem: Pick<Problem, 
 }
 
 export async function findProblem(manager: EntityManager, id: string, lock = false): Promise<Problem> {
-  const problem = await manager
-    .getRepository(Problem)
-    .findOne({ where: { id }, lock: lock ? { mode: 'pessimistic_write' } : undefined });
+  const problem = await selectProblem(manager, id, lock);
   if (!problem) throw problemNotFound();
   return problem;
 }

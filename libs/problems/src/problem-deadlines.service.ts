@@ -39,10 +39,11 @@ export class ProblemDeadlinesService {
    * grace (when the proposals open), and the reminders before the deadline.
    */
   async planDeadlineJobs(manager: EntityManager, problemId: string, now: Date): Promise<void> {
-    const [{ deadline, opens_at }] = await manager.query<{ deadline: Date; opens_at: Date }[]>(
-      `SELECT deadline, deadline + receipt_grace AS opens_at FROM problems WHERE id = $1`,
-      [problemId],
-    );
+    const { deadline, opens_at } = await db(manager)
+      .selectFrom('problems')
+      .select(['deadline', sql<Date>`deadline + receipt_grace`.as('opens_at')])
+      .where('id', '=', problemId)
+      .executeTakeFirstOrThrow();
     await this.outbox.enqueue(manager, {
       queue: QUEUES.problems,
       name: PROBLEM_JOBS.closeProblem,
@@ -109,12 +110,13 @@ export class ProblemDeadlinesService {
   async closeOnDeadline(problemId: string): Promise<CloseOutcome> {
     const outcome = await this.close(problemId);
     if (outcome === 'not_due') {
-      const rows = await this.dataSource.query<{ remaining_ms: number }[]>(
-        `SELECT extract(epoch FROM deadline + receipt_grace - now()) * 1000 AS remaining_ms FROM problems WHERE id = $1`,
-        [problemId],
-      );
+      const row = await db(this.dataSource)
+        .selectFrom('problems')
+        .select(sql<string>`extract(epoch FROM deadline + receipt_grace - now()) * 1000`.as('remaining_ms'))
+        .where('id', '=', problemId)
+        .executeTakeFirst();
       // A deadline moved by an amendment has its own close job; only a near miss is retried.
-      if (Number(rows[0]?.remaining_ms) < EARLY_FIRE_RETRY_MS) throw new Error(`Problem ${problemId} is not due yet; retrying`);
+      if (Number(row?.remaining_ms) < EARLY_FIRE_RETRY_MS) throw new Error(`Problem ${problemId} is not due yet; retrying`);
     }
     return outcome;
   }
@@ -123,10 +125,16 @@ export class ProblemDeadlinesService {
   async sweep(): Promise<string[]> {
     const closed: string[] = [];
     for (;;) {
-      const due = await this.dataSource.query<{ id: string }[]>(
-        `SELECT id FROM problems WHERE status = 'published' AND deadline <= now() AND deadline + receipt_grace <= now() ORDER BY deadline, id LIMIT $1`,
-        [SWEEP_BATCH],
-      );
+      const due = await db(this.dataSource)
+        .selectFrom('problems')
+        .select('id')
+        .where('status', '=', 'published')
+        .where('deadline', '<=', sql<Date>`now()`)
+        .where(sql<boolean>`deadline + receipt_grace <= now()`)
+        .orderBy('deadline')
+        .orderBy('id')
+        .limit(SWEEP_BATCH)
+        .execute();
       for (const { id } of due) {
         if ((await this.close(id)) === 'closed') closed.push(id);
       }
@@ -139,17 +147,20 @@ export class ProblemDeadlinesService {
   /** A reminder fires only if the problem is still open with the deadline it was planned for. */
   async remind(payload: DeadlineReminderPayload): Promise<{ sent: boolean }> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = await manager.query<{ title: string; current: boolean }[]>(
-        `SELECT title, (status = 'published' AND deadline = $2::timestamptz AND deadline > now()) AS current
-           FROM problems WHERE id = $1`,
-        [payload.problemId, payload.deadline],
-      );
-      if (!rows[0]?.current) return { sent: false };
+      const row = await db(manager)
+        .selectFrom('problems')
+        .select([
+          'title',
+          sql<boolean>`(status = 'published' AND deadline = ${payload.deadline}::timestamptz AND deadline > now())`.as('current'),
+        ])
+        .where('id', '=', payload.problemId)
+        .executeTakeFirst();
+      if (!row?.current) return { sent: false };
       const firms = await audienceOf(manager, payload.problemId, ['followers', 'bidders']);
       await this.notifications.notifyEnterprises(manager, firms, {
         kind: 'deadline.reminder',
         message: 'deadlineReminder',
-        params: { problem: rows[0].title, hours: payload.hoursBefore, deadline: new Date(payload.deadline) },
+        params: { problem: row.title, hours: payload.hoursBefore, deadline: new Date(payload.deadline) },
         data: { problemId: payload.problemId, deadline: payload.deadline, hoursBefore: payload.hoursBefore },
       });
       return { sent: true };

@@ -1,6 +1,7 @@
 import { AppError, canonicalJson, ErrorCode, fieldName, Msg, nfc } from '@app/common';
 import type { CreateProblemDto } from './dto/create-problem.dto';
-import type { Kpi, Problem, ProblemContact } from './entities/problem.entity';
+import type { Problem } from './problem-record';
+import type { Kpi, ProblemContact } from './problem-views';
 import type { ProblemSector } from './problem.constants';
 import type { Rubric } from './rubric';
 

@@ -1,8 +1,20 @@
+import type { Selectable } from 'kysely';
 import { cityIso } from '@app/common';
-import type { Kpi, Problem, ProblemContact } from './entities/problem.entity';
+import type { DB } from '@app/database';
+import type { Problem } from './problem-record';
 import type { Rubric } from './rubric';
-import type { ProblemAmendment, FieldChange } from './entities/problem-amendment.entity';
 import type { ProblemSector, ProblemStatus } from './problem.constants';
+
+export class Kpi {
+  name: string;
+  target: string;
+}
+
+export class ProblemContact {
+  name: string;
+  email?: string | null;
+  phone?: string | null;
+}
 
 /** The officer-written fields as stored, with times as strings, plus the record's own state. */
 export class ProblemView {
@@ -72,6 +84,12 @@ export function toProblemView(p: Problem, departmentName: string | null, time: (
   };
 }
 
+/** One changed field of an amendment, as the public reads it. */
+export class FieldChange {
+  before: unknown;
+  after: unknown;
+}
+
 export class AmendmentView {
   id: string;
   problemId: string;
@@ -83,15 +101,15 @@ export class AmendmentView {
   createdAt: string;
 }
 
-export function toAmendmentView(a: ProblemAmendment): AmendmentView {
+export function toAmendmentView(a: Selectable<DB['problem_amendments']>): AmendmentView {
   return {
     id: a.id,
-    problemId: a.problemId,
+    problemId: a.problem_id,
     number: a.number,
     reason: a.reason,
-    changes: a.changes,
-    previousDeadline: cityIso(a.previousDeadline),
-    newDeadline: cityIso(a.newDeadline),
-    createdAt: cityIso(a.createdAt),
+    changes: a.changes as unknown as Record<string, FieldChange>,
+    previousDeadline: cityIso(a.previous_deadline),
+    newDeadline: cityIso(a.new_deadline),
+    createdAt: cityIso(a.created_at),
   };
 }

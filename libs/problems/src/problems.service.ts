@@ -1,16 +1,17 @@
 import { assertCommuneLevelArea } from '@app/areas';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { Insertable, sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc, problemStatus, utcIso } from '@app/common';
 import { AuditService } from '@app/audit';
+import { db, DB } from '@app/database';
 import { OutboxService, PROBLEM_JOBS, QUEUES } from '@app/jobs';
 import { NotificationsService } from '@app/notifications';
 import { OcdsService } from '@app/ocds';
 import { checkPublishable, defaultClarificationDeadline, movedClarificationDeadline } from './deadline-rules';
 import { CreateProblemDto } from './dto/create-problem.dto';
 import { UpdateProblemDto } from './dto/update-problem.dto';
-import { Problem } from './entities/problem.entity';
 import { assertDepartmentOfficer, assertVisible, findProblem, Viewer } from './problem-access';
 import { audienceOf } from './problem-audience';
 import { nextProblemStatus } from './problem-lifecycle';
@@ -18,6 +19,7 @@ import { transitionProblem } from './transition-problem';
 import { ProblemDeadlinesService } from './problem-deadlines.service';
 import { diffFields, normaliseFields, ProblemFields } from './problem-fields';
 import { ProblemView, toProblemView } from './problem-views';
+import { Problem, problemColumns } from './problem-record';
 import { assertValidRubric } from './rubric-errors';
 
 /**
@@ -25,8 +27,8 @@ import { assertValidRubric } from './rubric-errors';
  * to the millisecond a Date holds, so "at least N days from now" computed from it really is.
  */
 export async function databaseNow(manager: EntityManager): Promise<Date> {
-  const rows = await manager.query<{ ms: number }[]>(`SELECT extract(epoch FROM now())::float8 * 1000 AS ms`);
-  return new Date(Math.ceil(Number(rows[0].ms)));
+  const { rows } = await sql<{ ms: number }>`SELECT extract(epoch FROM now())::float8 * 1000 AS ms`.execute(db(manager));
+  return new Date(Math.ceil(Number(rows[0]?.ms)));
 }
 
 export function assertClarificationBeforeDeadline(fields: Pick<ProblemFields, 'deadline' | 'clarificationDeadline'>): void {
@@ -78,10 +80,18 @@ export class ProblemsService {
     assertClarificationBeforeDeadline(fields);
     return this.dataSource.transaction(async (manager) => {
       if (fields.areaCode) await assertCommuneLevelArea(manager, fields.areaCode);
-      const repo = manager.getRepository(Problem);
-      const saved = await repo.save(
-        repo.create({ ...fields, departmentId, createdBy: actor.id, status: 'draft', amendmentCount: 0 }),
-      );
+      const saved = await db(manager)
+        .insertInto('problems')
+        .values({
+          // every required field is in `fields` (the DTO's validation and the defaults above)
+          ...(problemColumns(fields) as Insertable<DB['problems']>),
+          department_id: departmentId,
+          created_by: actor.id,
+          status: 'draft',
+          amendment_count: 0,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       const problem = await findProblem(manager, saved.id);
       const view = await this.view(manager, problem);
       const snapshot = toProblemView(problem, view.departmentName, utcIso);
@@ -124,7 +134,11 @@ export class ProblemsService {
       if (given.areaCode) await assertCommuneLevelArea(manager, given.areaCode);
       const changes = diffFields(problem, given);
       if (Object.keys(changes).length > 0) {
-        await manager.getRepository(Problem).update({ id }, given);
+        await db(manager)
+          .updateTable('problems')
+          .set({ ...problemColumns(given), updated_at: sql<Date>`CURRENT_TIMESTAMP` })
+          .where('id', '=', id)
+          .execute();
         await this.audit.record(manager, {
           actor,
           action: 'problem.updated',
@@ -180,10 +194,11 @@ export class ProblemsService {
       }
       await transitionProblem(manager, id, 'publish');
       // The commit grace in force at publishing stays with the problem (the deadline guard reads it).
-      await manager.query(`UPDATE problems SET receipt_grace = make_interval(secs => $2) WHERE id = $1`, [
-        id,
-        this.config.get('PROPOSAL_RECEIPT_GRACE_SECONDS'),
-      ]);
+      await db(manager)
+        .updateTable('problems')
+        .set({ receipt_grace: sql<string>`make_interval(secs => ${this.config.get('PROPOSAL_RECEIPT_GRACE_SECONDS')})` })
+        .where('id', '=', id)
+        .execute();
       await this.deadlines.planDeadlineJobs(manager, id, now);
       await this.outbox.enqueue(manager, {
         queue: QUEUES.problems,
@@ -262,7 +277,11 @@ export class ProblemsService {
   }
 
   async view(manager: EntityManager, problem: Problem): Promise<ProblemView> {
-    const rows = await manager.query<{ name: string }[]>(`SELECT name FROM organizations WHERE id = $1`, [problem.departmentId]);
-    return toProblemView(problem, rows[0]?.name ?? null);
+    const row = await db(manager)
+      .selectFrom('organizations')
+      .select('name')
+      .where('id', '=', problem.departmentId)
+      .executeTakeFirst();
+    return toProblemView(problem, row?.name ?? null);
   }
 }

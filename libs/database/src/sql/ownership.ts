@@ -95,8 +95,24 @@ export const READ_MODELS: Partial<Record<keyof DB, { readers: readonly Library[]
     readers: ['enterprises', 'evaluation', 'notifications', 'ocds', 'orders', 'problems'],
     why: 'department and firm names on views and OCDS parties',
   },
+  problem_amendments: {
+    readers: ['ocds'],
+    why: 'each OCDS release lists the amendments (read in the event transaction; problems depends on ocds, not back)',
+  },
+  orders: {
+    readers: ['problems'],
+    why: "a firm's completed orders rank it among equal fits (matching); orders depends on problems, so no call back",
+  },
+  order_outcomes: {
+    readers: ['problems'],
+    why: 'whether those orders solved the bottleneck (matching, as orders above)',
+  },
+  users: {
+    readers: ['notifications'],
+    why: "recipients: a firm's or department's active accounts, each one's language and e-mail address",
+  },
   proposals: {
-    readers: ['complaints', 'evaluation', 'ocds', 'orders'],
-    why: 'who bid, with what price and status, once opened (sealing is enforced by the proposals library)',
+    readers: ['complaints', 'evaluation', 'ocds', 'orders', 'problems'],
+    why: 'who bid, with what price and status, once opened (sealing is enforced by the proposals library); problems: who bid, to notify',
   },
 };
