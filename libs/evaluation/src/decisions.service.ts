@@ -4,7 +4,7 @@ import { AuthUser } from '@app/common';
 import { AuditService } from '@app/audit';
 import { OcdsService } from '@app/ocds';
 import { transitionProblem } from '@app/problems';
-import { ProposalsService } from '@app/proposals';
+import { ProposalOpeningService } from '@app/proposals';
 
 /** The decision on a problem as other libraries read it after the award. */
 export interface CurrentDecision {
@@ -37,16 +37,14 @@ export class DecisionsService {
   constructor(
     private readonly audit: AuditService,
     private readonly ocds: OcdsService,
-    private readonly proposals: ProposalsService,
+    private readonly opening: ProposalOpeningService,
   ) {}
 
   /** The awarded proposal's final version (price, duration, plan), opened; null without an award. */
   async winningTerms(manager: EntityManager, problemId: string): Promise<WinningTerms | null> {
     const decision = await this.current(manager, problemId);
     if (!decision || decision.outcome !== 'awarded' || !decision.proposalId || !decision.enterpriseId) return null;
-    const opened = (await this.proposals.openLatestVersions(manager, problemId)).find(
-      (v) => v.proposalId === decision.proposalId,
-    );
+    const opened = (await this.opening.openLatestVersions(manager, problemId)).find((v) => v.proposalId === decision.proposalId);
     if (!opened) return null;
     return {
       proposalId: opened.proposalId,

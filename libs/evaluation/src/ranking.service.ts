@@ -5,7 +5,7 @@ import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc } from '@app/com
 import { AuditService } from '@app/audit';
 import { releaseScoresIfFinished, scoresSeal } from './score-disclosure';
 import { findProblem } from '@app/problems';
-import { assertEvaluatorMayRead, ProposalsService } from '@app/proposals';
+import { assertEvaluatorMayRead, ProposalOpeningService } from '@app/proposals';
 import { rankProposals, ProposalScores, weightedTotal } from './scoring';
 import { ConsensusDto } from './dto/evaluation.dto';
 import {
@@ -64,7 +64,7 @@ export class RankingView {
 export class RankingService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly proposals: ProposalsService,
+    private readonly opening: ProposalOpeningService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
   ) {}
@@ -90,7 +90,7 @@ export class RankingService {
     if (!['evaluating', 'closed', 'awarded', 'unsuccessful'].includes(s.problem.status) || !scoringComplete(s)) {
       throw new AppError(ErrorCode.SCORING_INCOMPLETE);
     }
-    const opened = new Map((await this.proposals.openLatestVersions(manager, problemId)).map((o) => [o.proposalId, o]));
+    const opened = new Map((await this.opening.openLatestVersions(manager, problemId)).map((o) => [o.proposalId, o]));
     const scores = await manager.query<{ proposal_id: string; evaluator_id: string; criterion_key: string; score: string }[]>(
       `SELECT sc.proposal_id, sc.evaluator_id, sc.criterion_key, sc.score::text AS score FROM proposal_scores sc
        JOIN proposals p ON p.id = sc.proposal_id WHERE p.problem_id = $1`,

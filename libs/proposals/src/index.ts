@@ -1,5 +1,10 @@
 export * from './proposals.module';
-export * from './proposals.service';
+export * from './proposal-views';
+export { ProposalSubmissionsService } from './proposal-submissions.service';
+export { ProposalAttachmentsService } from './proposal-attachments.service';
+export { ProposalReadingService } from './proposal-reading.service';
+export { ProposalOpeningService } from './proposal-opening.service';
+export { translateDatabaseError } from './proposal-records';
 export { SealedKeyring } from './crypto/sealed-keyring';
 export type { DataKeyOpener } from './crypto/crypto-envelope';
 export { isOpened, openedByClockSql } from './sealing';
@@ -18,6 +23,5 @@ export type { Outcome } from './idempotency';
 export { sealVersion, versionAad } from './sealed-content';
 export type { SealedVersion } from './sealed-content';
 export { assertEvaluatorMayRead, isOnPanel } from './evaluator-access';
-export type { OpenedVersion } from './proposals.service';
 export { ProposalsRetention } from './retention';
 export { rotateMasterKey, type RotationCounts } from './crypto/rotate-master-key';

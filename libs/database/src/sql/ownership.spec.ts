@@ -105,7 +105,11 @@ const NOT_YET_CONVERTED = new Set<string>([
   'libs/proposals/src/crypto/sealed-keyring.ts',
   'libs/proposals/src/evaluator-access.ts',
   'libs/proposals/src/idempotency.ts',
-  'libs/proposals/src/proposals.service.ts',
+  'libs/proposals/src/proposal-attachments.service.ts',
+  'libs/proposals/src/proposal-opening.service.ts',
+  'libs/proposals/src/proposal-reading.service.ts',
+  'libs/proposals/src/proposal-records.ts',
+  'libs/proposals/src/proposal-submissions.service.ts',
   'libs/proposals/src/retention.ts',
   'libs/proposals/src/storage/postgres-blob-storage.ts',
 ]);
