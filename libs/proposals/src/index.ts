@@ -7,7 +7,7 @@ export { ProposalOpeningService } from './proposal-opening.service';
 export { translateDatabaseError } from './proposal-records';
 export { SealedKeyring } from './crypto/sealed-keyring';
 export type { DataKeyOpener } from './crypto/crypto-envelope';
-export { isOpened, openedByClockSql } from './sealing';
+export { isOpened, openedByClock } from './sealing';
 export { receiptSha256 } from './receipt';
 export type { ProposalContent, ProposalReference, Receipt } from './receipt';
 export { SubmitProposalDto } from './dto/submit-proposal.dto';

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { db } from '@app/database';
 import { AppConfig, AppError, AuthUser, ErrorCode, sha256Hex } from '@app/common';
 import { AuditService } from '@app/audit';
 import { assertVerifiedEnterprise } from '@app/enterprises';
@@ -12,7 +13,7 @@ import { SealedKeyring } from './crypto/sealed-keyring';
 import { attachmentAad } from './sealed-content';
 import { BLOB_STORAGE, BlobStorage } from './storage/blob-storage';
 import { AttachmentView, DownloadedAttachment, keysOf } from './proposal-views';
-import { attachmentTooLarge, AttachmentRow, bidsSeal, bidTransaction, firmOf, problemOpenForBids } from './proposal-records';
+import { attachmentTooLarge, bidsSeal, bidTransaction, firmOf, problemOpenForBids } from './proposal-records';
 import { ProposalReadingService } from './proposal-reading.service';
 
 /** A firm's encrypted attachments: uploaded before the deadline, downloaded by whoever may read the proposal. */
@@ -62,27 +63,25 @@ export class ProposalAttachmentsService {
         );
         stored = true;
         // The insert's deadline trigger re-checks at COMMIT.
-        await manager.query(
-          `INSERT INTO proposal_attachments (id, problem_id, enterprise_id, uploaded_by, file_name_ciphertext, media_type, size_bytes,
-             content_sha256, storage_key, iv, auth_tag, key_for_problem, key_for_bidder, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-          [
+        await db(manager)
+          .insertInto('proposal_attachments')
+          .values({
             id,
-            problemId,
-            enterpriseId,
-            user.id,
-            pack(sealed.name),
-            mediaType,
-            file.bytes.length,
-            sha256,
-            storageKey,
-            sealed.file.iv,
-            sealed.file.tag,
-            sealed.keys.keyForProblem,
-            sealed.keys.keyForBidder,
-            problem.received_at,
-          ],
-        );
+            problem_id: problemId,
+            enterprise_id: enterpriseId,
+            uploaded_by: user.id,
+            file_name_ciphertext: pack(sealed.name),
+            media_type: mediaType,
+            size_bytes: file.bytes.length,
+            content_sha256: sha256,
+            storage_key: storageKey,
+            iv: sealed.file.iv,
+            auth_tag: sealed.file.tag,
+            key_for_problem: sealed.keys.keyForProblem,
+            key_for_bidder: sealed.keys.keyForBidder,
+            created_at: problem.received_at,
+          })
+          .execute();
         await this.audit.recordSealed(manager, bidsSeal(problemId), {
           actor: user,
           action: 'proposal.attachment_uploaded',
@@ -101,11 +100,12 @@ export class ProposalAttachmentsService {
   async downloadAttachment(user: AuthUser, proposalId: string, attachmentId: string): Promise<DownloadedAttachment> {
     return this.dataSource.transaction(async (manager) => {
       const access = await this.reading.authorizeRead(manager, user, proposalId);
-      const rows = await manager.query<AttachmentRow[]>(`SELECT * FROM proposal_attachments WHERE id = $1 AND proposal_id = $2`, [
-        attachmentId,
-        proposalId,
-      ]);
-      const row = rows[0];
+      const row = await db(manager)
+        .selectFrom('proposal_attachments')
+        .selectAll()
+        .where('id', '=', attachmentId)
+        .where('proposal_id', '=', proposalId)
+        .executeTakeFirst();
       if (!row) throw new AppError(ErrorCode.ATTACHMENT_NOT_FOUND);
       const opener = await this.reading.openerFor(manager, access);
       const opened = await openFileStreamed(

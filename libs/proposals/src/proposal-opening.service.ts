@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { db } from '@app/database';
 
 import { openParts } from './crypto/crypto-envelope';
 import { SealedKeyring } from './crypto/sealed-keyring';
 import { ProposalContent, receiptSha256 } from './receipt';
 import { versionAad } from './sealed-content';
 import { keysOf, OpenedVersion } from './proposal-views';
-import { cityTime, VersionRow } from './proposal-records';
 
 /** Opening for evaluation: the problem's live bids decrypted with the problem key, after the deadline only. */
 @Injectable()
@@ -20,13 +20,28 @@ export class ProposalOpeningService {
    */
   async openLatestVersions(manager: EntityManager, problemId: string): Promise<OpenedVersion[]> {
     const opener = await this.keyring.openProblemKey(manager, problemId);
-    const rows = await manager.query<(VersionRow & { proposal_id: string; enterprise_id: string; submitted_at_raw: Date })[]>(
-      `SELECT p.id AS proposal_id, p.enterprise_id, v.version, ${cityTime('v.submitted_at')} AS submitted_at, v.submitted_at AS submitted_at_raw,
-              v.content_sha256, v.ciphertext, v.iv, v.auth_tag, v.key_for_problem, v.key_for_bidder
-       FROM proposals p JOIN proposal_versions v ON v.proposal_id = p.id AND v.version = p.current_version
-       WHERE p.problem_id = $1 AND p.status <> 'withdrawn' ORDER BY p.created_at, p.id`,
-      [problemId],
-    );
+    const rows = await db(manager)
+      .selectFrom('proposals as p')
+      .innerJoin('proposal_versions as v', (j) =>
+        j.onRef('v.proposal_id', '=', 'p.id').onRef('v.version', '=', 'p.current_version'),
+      )
+      .select([
+        'p.id as proposal_id',
+        'p.enterprise_id',
+        'v.version',
+        'v.submitted_at',
+        'v.content_sha256',
+        'v.ciphertext',
+        'v.iv',
+        'v.auth_tag',
+        'v.key_for_problem',
+        'v.key_for_bidder',
+      ])
+      .where('p.problem_id', '=', problemId)
+      .where('p.status', '<>', 'withdrawn')
+      .orderBy('p.created_at')
+      .orderBy('p.id')
+      .execute();
     return rows.map((r) => {
       const [plain] = openParts(opener, keysOf(r), versionAad(r.proposal_id, r.version), [
         { iv: r.iv, tag: r.auth_tag, ciphertext: r.ciphertext },
@@ -38,11 +53,9 @@ export class ProposalOpeningService {
         proposalId: r.proposal_id,
         enterpriseId: r.enterprise_id,
         version: r.version,
-        submittedAt: r.submitted_at_raw,
+        submittedAt: r.submitted_at,
         content,
       };
     });
   }
-
-  // ---------------------------------------------------------------------------------------------
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
+import { db } from '@app/database';
 import { AppError, AuthUser, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, Page, toPage } from '@app/common';
 
 import { DataKeyOpener, openParts, unpack } from './crypto/crypto-envelope';
@@ -8,10 +10,9 @@ import { SealedKeyring } from './crypto/sealed-keyring';
 import { ProposalContent, receiptSha256 } from './receipt';
 import { attachmentAad, versionAad } from './sealed-content';
 import { assertEvaluatorMayRead, isOnPanel, notOnPanel } from './evaluator-access';
-import { isOpened, openedByClockSql } from './sealing';
+import { isOpened, openedByClock } from './sealing';
 import { AttachmentView, keysOf, ProposalReceipts, ProposalSummary, ProposalView, receiptOf, summaryOf } from './proposal-views';
 import {
-  AttachmentRow,
   cityTime,
   firmOf,
   problemNotFound,
@@ -20,7 +21,6 @@ import {
   proposalNotFound,
   ReadAccess,
   sealed,
-  SummaryRow,
   versionsOf,
 } from './proposal-records';
 
@@ -86,7 +86,7 @@ export class ProposalReadingService {
       if (!problem) throw problemNotFound();
       if (user.role === 'enterprise') {
         if (problem.status === 'draft') throw problemNotFound();
-        return this.summaries(manager, query, `p.problem_id = $1 AND p.enterprise_id = $2`, [problemId, firmOf(user)]);
+        return this.summaries(manager, query, { problemId, enterpriseId: firmOf(user) });
       }
       if (!isOpened(problem.status, problem.past_deadline)) throw sealed();
       if (!(await this.mayReadOpened(manager, user, problem.id, problem.department_id))) {
@@ -94,20 +94,14 @@ export class ProposalReadingService {
       }
       if (user.role === 'evaluator') {
         // The panel lists the firms it may open: declared, without a conflict.
-        return this.summaries(
-          manager,
-          query,
-          `p.problem_id = $1 AND p.status <> 'withdrawn' AND EXISTS (SELECT 1 FROM conflict_declarations cd
-             WHERE cd.problem_id = p.problem_id AND cd.evaluator_id = $2 AND cd.enterprise_id = p.enterprise_id AND NOT cd.conflict)`,
-          [problemId, user.id],
-        );
+        return this.summaries(manager, query, { problemId, live: true, clearedFor: user.id });
       }
-      return this.summaries(manager, query, `p.problem_id = $1 AND p.status <> 'withdrawn'`, [problemId]);
+      return this.summaries(manager, query, { problemId, live: true });
     });
   }
 
   async listMine(user: AuthUser, query: { limit?: number; cursor?: string }): Promise<Page<ProposalSummary>> {
-    return this.summaries(this.dataSource.manager, query, `p.enterprise_id = $1`, [firmOf(user)]);
+    return this.summaries(this.dataSource.manager, query, { enterpriseId: firmOf(user) });
   }
 
   /**
@@ -133,15 +127,27 @@ export class ProposalReadingService {
    * (PROPOSAL_SEALED for staff, and another firm cannot tell the proposal from a missing one).
    */
   async authorizeRead(manager: EntityManager, user: AuthUser, proposalId: string): Promise<ReadAccess> {
-    const rows = await manager.query<ProposalAccessRow[]>(
-      `SELECT p.id, p.problem_id, pr.title AS problem_title, pr.department_id, pr.status AS problem_status,
-              ${openedByClockSql('pr')} AS past_deadline, pr.amendment_count, p.enterprise_id, e.legal_name, p.status, p.current_version,
-              p.confirmed_amendment, ${cityTime('p.withdrawn_at')} AS withdrawn_at
-       FROM proposals p JOIN problems pr ON pr.id = p.problem_id JOIN enterprises e ON e.id = p.enterprise_id
-       WHERE p.id = $1`,
-      [proposalId],
-    );
-    const row = rows[0];
+    const row: ProposalAccessRow | undefined = await db(manager)
+      .selectFrom('proposals as p')
+      .innerJoin('problems as pr', 'pr.id', 'p.problem_id')
+      .innerJoin('enterprises as e', 'e.id', 'p.enterprise_id')
+      .select([
+        'p.id',
+        'p.problem_id',
+        'pr.title as problem_title',
+        'pr.department_id',
+        'pr.status as problem_status',
+        openedByClock('pr').as('past_deadline'),
+        'pr.amendment_count',
+        'p.enterprise_id',
+        'e.legal_name',
+        'p.status',
+        'p.current_version',
+        'p.confirmed_amendment',
+        cityTime<string | null>('p.withdrawn_at').as('withdrawn_at'),
+      ])
+      .where('p.id', '=', proposalId)
+      .executeTakeFirst();
     if (user.role === 'enterprise') {
       if (!row || row.enterprise_id !== user.organizationId) throw proposalNotFound();
       return { row, as: 'firm' };
@@ -164,11 +170,11 @@ export class ProposalReadingService {
   }
 
   private async problem(manager: EntityManager, problemId: string): Promise<ProblemRow | undefined> {
-    const rows = await manager.query<ProblemRow[]>(
-      `SELECT id, department_id, status, title, ${openedByClockSql('p')} AS past_deadline FROM problems p WHERE id = $1`,
-      [problemId],
-    );
-    return rows[0];
+    return db(manager)
+      .selectFrom('problems as p')
+      .select(['p.id', 'p.department_id', 'p.status', 'p.title', openedByClock('p').as('past_deadline')])
+      .where('p.id', '=', problemId)
+      .executeTakeFirst();
   }
 
   private async attachmentViews(
@@ -178,10 +184,12 @@ export class ProposalReadingService {
     ids: string[],
   ): Promise<(AttachmentView & { version: number | null })[]> {
     if (ids.length === 0) return [];
-    const rows = await manager.query<AttachmentRow[]>(
-      `SELECT * FROM proposal_attachments WHERE id = ANY($1::uuid[]) AND proposal_id = $2`,
-      [ids, proposalId],
-    );
+    const rows = await db(manager)
+      .selectFrom('proposal_attachments')
+      .selectAll()
+      .where('id', 'in', ids)
+      .where('proposal_id', '=', proposalId)
+      .execute();
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.flatMap((id) => {
       const row = byId.get(id);
@@ -200,34 +208,64 @@ export class ProposalReadingService {
     });
   }
 
+  /**
+   * One page of summaries, newest first: of one problem and/or one firm, `live` leaving out
+   * withdrawn bids, `clearedFor` keeping the firms that evaluator has declared no conflict with.
+   */
   private async summaries(
     manager: EntityManager,
     query: { limit?: number; cursor?: string },
-    where: string,
-    params: unknown[],
+    filter: { problemId?: string; enterpriseId?: string; live?: boolean; clearedFor?: string },
   ): Promise<Page<ProposalSummary>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor<{ at: string; id: string }>(query.cursor, ['at', 'id']);
-    const values = [...params];
-    let clause = where;
-    if (after) {
-      values.push(after.at, after.id);
-      clause += ` AND (p.created_at, p.id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`;
-    }
-    values.push(limit + 1);
-    const rows = await manager.query<SummaryRow[]>(
-      `SELECT p.id, p.problem_id, pr.title AS problem_title, p.enterprise_id, e.legal_name, p.status, p.current_version,
-              pr.amendment_count, p.confirmed_amendment, ${cityTime('p.withdrawn_at')} AS withdrawn_at,
-              ${cityTime('v.submitted_at')} AS submitted_at, v.content_sha256, v.amendment_number, p.created_at::text AS cursor_at
-       FROM proposals p
-       JOIN problems pr ON pr.id = p.problem_id
-       JOIN enterprises e ON e.id = p.enterprise_id
-       JOIN proposal_versions v ON v.proposal_id = p.id AND v.version = p.current_version
-       WHERE ${clause}
-       ORDER BY p.created_at DESC, p.id DESC
-       LIMIT $${values.length}`,
-      values,
-    );
+    const { problemId, enterpriseId, clearedFor } = filter;
+    const rows = await db(manager)
+      .selectFrom('proposals as p')
+      .innerJoin('problems as pr', 'pr.id', 'p.problem_id')
+      .innerJoin('enterprises as e', 'e.id', 'p.enterprise_id')
+      .innerJoin('proposal_versions as v', (j) =>
+        j.onRef('v.proposal_id', '=', 'p.id').onRef('v.version', '=', 'p.current_version'),
+      )
+      .select([
+        'p.id',
+        'p.problem_id',
+        'pr.title as problem_title',
+        'p.enterprise_id',
+        'e.legal_name',
+        'p.status',
+        'p.current_version',
+        'pr.amendment_count',
+        'p.confirmed_amendment',
+        cityTime<string | null>('p.withdrawn_at').as('withdrawn_at'),
+        cityTime('v.submitted_at').as('submitted_at'),
+        'v.content_sha256',
+        'v.amendment_number',
+        sql<string>`${sql.ref('p.created_at')}::text`.as('cursor_at'),
+      ])
+      .$if(problemId !== undefined, (q) => q.where('p.problem_id', '=', problemId as string))
+      .$if(enterpriseId !== undefined, (q) => q.where('p.enterprise_id', '=', enterpriseId as string))
+      .$if(filter.live === true, (q) => q.where('p.status', '<>', 'withdrawn'))
+      .$if(clearedFor !== undefined, (q) =>
+        q.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('conflict_declarations as cd')
+              .select('cd.conflict')
+              .whereRef('cd.problem_id', '=', 'p.problem_id')
+              .where('cd.evaluator_id', '=', clearedFor as string)
+              .whereRef('cd.enterprise_id', '=', 'p.enterprise_id')
+              .where('cd.conflict', '=', false),
+          ),
+        ),
+      )
+      .$if(after !== undefined && after !== null, (q) =>
+        q.where(sql<boolean>`(${sql.ref('p.created_at')}, ${sql.ref('p.id')}) < (${after?.at}::timestamptz, ${after?.id}::uuid)`),
+      )
+      .orderBy('p.created_at', 'desc')
+      .orderBy('p.id', 'desc')
+      .limit(limit + 1)
+      .execute();
     return toPage(
       rows,
       limit,

@@ -1,11 +1,16 @@
+import { RawBuilder, sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { AppError, AuthUser, ErrorCode } from '@app/common';
 import { Seal } from '@app/audit';
+import { db } from '@app/database';
 
-/** Times read back from PostgreSQL as ISO 8601 in Asia/Ho_Chi_Minh (no DST), to the microsecond. */
-export const cityTime = (column: string) =>
-  `to_char(${column} AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD"T"HH24:MI:SS.US"+07:00"')`;
+/**
+ * A time read back from PostgreSQL as ISO 8601 in Asia/Ho_Chi_Minh (no DST), to the microsecond;
+ * `column` is a (qualified) column reference. Null stays null: type it `cityTime<string | null>`.
+ */
+export const cityTime = <T extends string | null = string>(column: string): RawBuilder<T> =>
+  sql<T>`to_char(${sql.ref(column)} AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD"T"HH24:MI:SS.US"+07:00"')`;
 
 export interface ProblemRow {
   id: string;
@@ -47,37 +52,6 @@ export interface VersionRow {
   auth_tag: Buffer;
   key_for_problem: Buffer;
   key_for_bidder: Buffer;
-}
-
-export interface AttachmentRow {
-  id: string;
-  version: number | null;
-  file_name_ciphertext: Buffer;
-  media_type: string;
-  size_bytes: number;
-  content_sha256: string;
-  storage_key: string;
-  iv: Buffer;
-  auth_tag: Buffer;
-  key_for_problem: Buffer;
-  key_for_bidder: Buffer;
-}
-
-export interface SummaryRow {
-  id: string;
-  problem_id: string;
-  problem_title: string;
-  enterprise_id: string;
-  legal_name: string;
-  status: string;
-  current_version: number;
-  amendment_count: number;
-  confirmed_amendment: number;
-  withdrawn_at: string | null;
-  submitted_at: string;
-  content_sha256: string;
-  amendment_number: number;
-  cursor_at: string;
 }
 
 /** Who is reading a proposal: its own firm, or staff after the deadline. */
@@ -135,14 +109,20 @@ export async function problemOpenForBids(
   receivedMark: number,
 ): Promise<BiddableProblem> {
   const waitedSeconds = Math.max(0, performance.now() - receivedMark) / 1000;
-  const rows = await manager.query<BiddableProblem[]>(
-    `SELECT p.id, p.department_id, p.status, p.title, p.amendment_count, r.received_at,
-            r.received_at >= p.deadline AS past_deadline
-     FROM problems p, (SELECT clock_timestamp() - make_interval(secs => $2) AS received_at) r
-     WHERE p.id = $1`,
-    [problemId, waitedSeconds],
-  );
-  const problem = rows[0];
+  const problem: BiddableProblem | undefined = await db(manager)
+    .with('r', (q) => q.selectNoFrom(sql<Date>`clock_timestamp() - make_interval(secs => ${waitedSeconds})`.as('received_at')))
+    .selectFrom(['problems as p', 'r'])
+    .select([
+      'p.id',
+      'p.department_id',
+      'p.status',
+      'p.title',
+      'p.amendment_count',
+      'r.received_at',
+      sql<boolean>`r.received_at >= p.deadline`.as('past_deadline'),
+    ])
+    .where('p.id', '=', problemId)
+    .executeTakeFirst();
   if (!problem || problem.status === 'draft') throw problemNotFound();
   if (problem.status === 'cancelled') throw new AppError(ErrorCode.PROBLEM_NOT_OPEN, { context: 'cancelled' });
   if (problem.status !== 'published' || problem.past_deadline) throw deadlinePassed();
@@ -154,21 +134,34 @@ export async function ownProposalForUpdate(
   enterpriseId: string,
   proposalId: string,
 ): Promise<{ problem_id: string; status: string; current_version: number }> {
-  const rows = await manager.query<{ problem_id: string; status: string; current_version: number }[]>(
-    `SELECT problem_id, status, current_version FROM proposals WHERE id = $1 AND enterprise_id = $2 FOR UPDATE`,
-    [proposalId, enterpriseId],
-  );
-  if (!rows[0]) throw proposalNotFound();
-  return rows[0];
+  const row = await db(manager)
+    .selectFrom('proposals')
+    .select(['problem_id', 'status', 'current_version'])
+    .where('id', '=', proposalId)
+    .where('enterprise_id', '=', enterpriseId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw proposalNotFound();
+  return row;
 }
 
 export async function versionsOf(manager: EntityManager, proposalId: string): Promise<VersionRow[]> {
-  return manager.query<VersionRow[]>(
-    `SELECT version, ${cityTime('submitted_at')} AS submitted_at, content_sha256, amendment_number, ciphertext, iv, auth_tag,
-            key_for_problem, key_for_bidder
-     FROM proposal_versions WHERE proposal_id = $1 ORDER BY version`,
-    [proposalId],
-  );
+  return db(manager)
+    .selectFrom('proposal_versions')
+    .select([
+      'version',
+      cityTime('submitted_at').as('submitted_at'),
+      'content_sha256',
+      'amendment_number',
+      'ciphertext',
+      'iv',
+      'auth_tag',
+      'key_for_problem',
+      'key_for_bidder',
+    ])
+    .where('proposal_id', '=', proposalId)
+    .orderBy('version')
+    .execute();
 }
 
 /** One transaction; the deadline trigger's refusal at COMMIT becomes the same error as the up-front check. */

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppError, AuthUser, ErrorCode, nfc } from '@app/common';
+import { db } from '@app/database';
+import { writeVersion } from './proposal-versions';
+import { AppError, AuthUser, ErrorCode } from '@app/common';
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
 import { assertVerifiedEnterprise } from '@app/enterprises';
@@ -10,8 +13,7 @@ import { assertVerifiedEnterprise } from '@app/enterprises';
 import { SealedKeyring } from './crypto/sealed-keyring';
 import { SubmitProposalDto } from './dto/submit-proposal.dto';
 import { assertIdempotencyKey, Outcome, withIdempotency } from './idempotency';
-import { ProposalContent, ProposalReference, Receipt } from './receipt';
-import { sealVersion } from './sealed-content';
+import { Receipt } from './receipt';
 import { ConfirmationReceipt, SubmissionResult, WithdrawnProposalView } from './proposal-views';
 import {
   BiddableProblem,
@@ -54,16 +56,26 @@ export class ProposalSubmissionsService {
       withIdempotency(manager, { userId: user.id, key: idempotencyKey, scope, body: dto }, async () => {
         const problem = await problemOpenForBids(manager, problemId, receivedMark);
         await assertVerifiedEnterprise(manager, enterpriseId);
-        const live = await manager.query<{ id: string }[]>(
-          `SELECT id FROM proposals WHERE problem_id = $1 AND enterprise_id = $2 AND status <> 'withdrawn'`,
-          [problemId, enterpriseId],
-        );
-        if (live[0]) throw proposalExists(live[0].id);
+        const live = await db(manager)
+          .selectFrom('proposals')
+          .select('id')
+          .where('problem_id', '=', problemId)
+          .where('enterprise_id', '=', enterpriseId)
+          .where('status', '<>', 'withdrawn')
+          .executeTakeFirst();
+        if (live) throw proposalExists(live.id);
         const proposalId = randomUUID();
-        await manager.query(
-          `INSERT INTO proposals (id, problem_id, enterprise_id, status, current_version, created_by) VALUES ($1, $2, $3, 'submitted', 1, $4)`,
-          [proposalId, problemId, enterpriseId, user.id],
-        );
+        await db(manager)
+          .insertInto('proposals')
+          .values({
+            id: proposalId,
+            problem_id: problemId,
+            enterprise_id: enterpriseId,
+            status: 'submitted',
+            current_version: 1,
+            created_by: user.id,
+          })
+          .execute();
         const receipt = await this.recordVersion(manager, 'proposal.submitted', {
           user,
           problem,
@@ -97,7 +109,11 @@ export class ProposalSubmissionsService {
         await assertVerifiedEnterprise(manager, enterpriseId);
         const version = proposal.current_version + 1;
         // A new version answers any amendment made since the last one.
-        await manager.query(`UPDATE proposals SET current_version = $2, updated_at = now() WHERE id = $1`, [proposalId, version]);
+        await db(manager)
+          .updateTable('proposals')
+          .set({ current_version: version, updated_at: sql`now()` })
+          .where('id', '=', proposalId)
+          .execute();
         const receipt = await this.recordVersion(manager, 'proposal.revised', {
           user,
           problem,
@@ -118,12 +134,12 @@ export class ProposalSubmissionsService {
       if (proposal.status === 'withdrawn') throw new AppError(ErrorCode.PROPOSAL_WITHDRAWN, { context: 'already' });
       const problem = await problemOpenForBids(manager, proposal.problem_id, receivedMark);
       // The withdraw trigger re-checks the deadline at COMMIT.
-      // TypeORM answers an UPDATE with [rows, affected].
-      const [updated] = await manager.query<[{ withdrawn_at: string }[], number]>(
-        `UPDATE proposals SET status = 'withdrawn', withdrawn_at = $2, updated_at = now()
-         WHERE id = $1 RETURNING ${cityTime('withdrawn_at')} AS withdrawn_at`,
-        [proposalId, problem.received_at],
-      );
+      const updated = await db(manager)
+        .updateTable('proposals')
+        .set({ status: 'withdrawn', withdrawn_at: problem.received_at, updated_at: sql`now()` })
+        .where('id', '=', proposalId)
+        .returning(cityTime('withdrawn_at').as('withdrawn_at'))
+        .executeTakeFirstOrThrow();
       await this.audit.recordSealed(manager, bidsSeal(problem.id), {
         actor: user,
         action: 'proposal.withdrawn',
@@ -131,7 +147,7 @@ export class ProposalSubmissionsService {
         entityId: proposalId,
         after: { version: proposal.current_version },
       });
-      return { id: proposalId, status: 'withdrawn' as const, withdrawnAt: updated[0].withdrawn_at };
+      return { id: proposalId, status: 'withdrawn' as const, withdrawnAt: updated.withdrawn_at };
     });
   }
 
@@ -162,10 +178,12 @@ export class ProposalSubmissionsService {
         );
       }
       const latest = (await versionsOf(manager, proposalId)).at(-1) as VersionRow;
-      const existing = await manager.query<{ confirmed_at: string }[]>(
-        `SELECT ${cityTime('confirmed_at')} AS confirmed_at FROM proposal_confirmations WHERE proposal_id = $1 AND amendment_number = $2`,
-        [proposalId, amendmentNumber],
-      );
+      const existing = await db(manager)
+        .selectFrom('proposal_confirmations')
+        .select(cityTime('confirmed_at').as('confirmed_at'))
+        .where('proposal_id', '=', proposalId)
+        .where('amendment_number', '=', amendmentNumber)
+        .executeTakeFirst();
       const receipt = (confirmedAt: string): ConfirmationReceipt => ({
         proposalId,
         version: latest.version,
@@ -174,17 +192,24 @@ export class ProposalSubmissionsService {
         sha256: latest.content_sha256,
       });
       // Confirming twice, or after a revision already answered it, changes nothing.
-      if (existing[0]) return receipt(existing[0].confirmed_at);
+      if (existing) return receipt(existing.confirmed_at);
       if (latest.amendment_number >= amendmentNumber) return receipt(latest.submitted_at);
-      const [row] = await manager.query<{ confirmed_at: string }[]>(
-        `INSERT INTO proposal_confirmations (proposal_id, amendment_number, version, confirmed_at, confirmed_by)
-         VALUES ($1, $2, $3, $4, $5) RETURNING ${cityTime('confirmed_at')} AS confirmed_at`,
-        [proposalId, amendmentNumber, latest.version, problem.received_at, user.id],
-      );
-      await manager.query(
-        `UPDATE proposals SET confirmed_amendment = greatest(confirmed_amendment, $2), updated_at = now() WHERE id = $1`,
-        [proposalId, amendmentNumber],
-      );
+      const row = await db(manager)
+        .insertInto('proposal_confirmations')
+        .values({
+          proposal_id: proposalId,
+          amendment_number: amendmentNumber,
+          version: latest.version,
+          confirmed_at: problem.received_at,
+          confirmed_by: user.id,
+        })
+        .returning(cityTime('confirmed_at').as('confirmed_at'))
+        .executeTakeFirstOrThrow();
+      await db(manager)
+        .updateTable('proposals')
+        .set({ confirmed_amendment: sql<number>`greatest(confirmed_amendment, ${amendmentNumber})`, updated_at: sql`now()` })
+        .where('id', '=', proposalId)
+        .execute();
       await this.audit.recordSealed(manager, bidsSeal(problem.id), {
         actor: user,
         action: 'proposal.confirmed',
@@ -214,7 +239,7 @@ export class ProposalSubmissionsService {
     },
   ): Promise<Receipt> {
     const { user, problem, enterpriseId, proposalId, version, dto } = args;
-    const receipt = await this.writeVersion(manager, { user, problem, enterpriseId, proposalId, version, dto });
+    const receipt = await writeVersion(manager, this.keyring, { user, problem, enterpriseId, proposalId, version, dto });
     await this.notifyReceived(manager, enterpriseId, problem, receipt);
     await this.audit.recordSealed(manager, bidsSeal(problem.id), {
       actor: user,
@@ -224,79 +249,6 @@ export class ProposalSubmissionsService {
       after: { version, sha256: receipt.sha256, amendmentNumber: receipt.amendmentNumber },
     });
     return receipt;
-  }
-
-  private async writeVersion(
-    manager: EntityManager,
-    args: {
-      user: AuthUser;
-      problem: BiddableProblem;
-      enterpriseId: string;
-      proposalId: string;
-      version: number;
-      dto: SubmitProposalDto;
-    },
-  ): Promise<Receipt> {
-    const { problem, enterpriseId, proposalId, version } = args;
-    const problemId = problem.id;
-    const attachments = await this.claimAttachments(manager, problemId, enterpriseId, proposalId, args.dto.attachmentIds ?? []);
-    const content = toContent(args.dto, attachments);
-    const recipients = await this.keyring.recipientsFor(manager, problemId, enterpriseId);
-    const v = sealVersion(recipients, proposalId, version, content);
-    const rows = await manager.query<{ submitted_at: string }[]>(
-      `INSERT INTO proposal_versions (proposal_id, version, submitted_by, content_sha256, ciphertext, iv, auth_tag, key_for_problem, key_for_bidder,
-                                      submitted_at, amendment_number)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${cityTime('submitted_at')} AS submitted_at`,
-      [
-        proposalId,
-        version,
-        args.user.id,
-        v.sha256,
-        v.ciphertext,
-        v.iv,
-        v.tag,
-        v.keyForProblem,
-        v.keyForBidder,
-        problem.received_at,
-        problem.amendment_count,
-      ],
-    );
-    if (attachments.length > 0) {
-      await manager.query(
-        `UPDATE proposal_attachments SET proposal_id = $1, version = coalesce(version, $2) WHERE id = ANY($3::uuid[])`,
-        [proposalId, version, attachments.map((a) => a.id)],
-      );
-    }
-    return { proposalId, version, submittedAt: rows[0].submitted_at, sha256: v.sha256, amendmentNumber: problem.amendment_count };
-  }
-
-  /** The firm's own uploads for this problem, not yet cited by another of its proposals. */
-  private async claimAttachments(
-    manager: EntityManager,
-    problemId: string,
-    enterpriseId: string,
-    proposalId: string,
-    ids: string[],
-  ): Promise<{ id: string; sha256: string }[]> {
-    if (ids.length === 0) return [];
-    const rows = await manager.query<{ id: string; content_sha256: string }[]>(
-      `SELECT id, content_sha256 FROM proposal_attachments
-       WHERE id = ANY($1::uuid[]) AND problem_id = $2 AND enterprise_id = $3 AND (proposal_id IS NULL OR proposal_id = $4)
-       FOR UPDATE`,
-      [ids, problemId, enterpriseId, proposalId],
-    );
-    const found = new Map(rows.map((r) => [r.id, r.content_sha256]));
-    const missing = ids.filter((id) => !found.has(id));
-    if (missing.length > 0) {
-      throw new AppError(
-        ErrorCode.ATTACHMENT_NOT_FOUND,
-        { context: 'notOwn' },
-        {
-          attachmentIds: missing,
-        },
-      );
-    }
-    return ids.map((id) => ({ id, sha256: found.get(id) as string }));
   }
 
   private async notifyReceived(
@@ -324,19 +276,4 @@ export class ProposalSubmissionsService {
       },
     });
   }
-}
-
-function toContent(dto: SubmitProposalDto, attachments: { id: string; sha256: string }[]): ProposalContent {
-  return {
-    approach: nfc(dto.approach),
-    solution: nfc(dto.solution),
-    plan: nfc(dto.plan),
-    team: nfc(dto.team),
-    price: dto.price,
-    durationMonths: dto.durationMonths,
-    references: (dto.references ?? []).map((r): ProposalReference =>
-      typeof r === 'string' ? nfc(r) : { title: nfc(r.title), url: r.url.trim() },
-    ),
-    attachments,
-  };
 }

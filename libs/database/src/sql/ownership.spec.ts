@@ -54,7 +54,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   'libs/evaluation/src/conflicts.service.ts',
   'libs/evaluation/src/decisions.service.ts',
   'libs/evaluation/src/evaluation-reminders.service.ts',
-  'libs/evaluation/src/evaluation-state.ts',
   'libs/evaluation/src/panel.service.ts',
   'libs/evaluation/src/ranking.service.ts',
   'libs/evaluation/src/scores.service.ts',
@@ -101,17 +100,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   'libs/problems/src/problem-deadlines.service.ts',
   'libs/problems/src/problem-search.service.ts',
   'libs/problems/src/problems.service.ts',
-  'libs/proposals/src/crypto/rotate-master-key.ts',
-  'libs/proposals/src/crypto/sealed-keyring.ts',
-  'libs/proposals/src/evaluator-access.ts',
-  'libs/proposals/src/idempotency.ts',
-  'libs/proposals/src/proposal-attachments.service.ts',
-  'libs/proposals/src/proposal-opening.service.ts',
-  'libs/proposals/src/proposal-reading.service.ts',
-  'libs/proposals/src/proposal-records.ts',
-  'libs/proposals/src/proposal-submissions.service.ts',
-  'libs/proposals/src/retention.ts',
-  'libs/proposals/src/storage/postgres-blob-storage.ts',
 ]);
 
 /** The few places that legitimately talk to PostgreSQL below the query builder, and why. */

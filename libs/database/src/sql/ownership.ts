@@ -95,6 +95,18 @@ export const READ_MODELS: Partial<Record<keyof DB, { readers: readonly Library[]
     readers: ['enterprises', 'evaluation', 'notifications', 'ocds', 'orders', 'problems'],
     why: 'department and firm names on views and OCDS parties',
   },
+  problem_panel_members: {
+    readers: ['proposals'],
+    why: 'proposals checks a reader is on the panel; it cannot call evaluation, which depends on it',
+  },
+  conflict_declarations: {
+    readers: ['proposals'],
+    why: "proposals opens a firm's bid to an evaluator only after a no-conflict declaration (same reason)",
+  },
+  users: {
+    readers: ['evaluation'],
+    why: "the panel's names, in the panel's order, and whether an appointed evaluator or a reminded officer is active",
+  },
   proposals: {
     readers: ['complaints', 'evaluation', 'ocds', 'orders'],
     why: 'who bid, with what price and status, once opened (sealing is enforced by the proposals library)',
