@@ -25,3 +25,4 @@ export type { SealedVersion } from './sealed-content';
 export { assertEvaluatorMayRead, isOnPanel } from './evaluator-access';
 export { ProposalsRetention } from './retention';
 export { rotateMasterKey, type RotationCounts } from './crypto/rotate-master-key';
+export { awardProposal, cancelProposalAward, declineAllProposals, reopenProposalOutcomes } from './proposal-outcomes';

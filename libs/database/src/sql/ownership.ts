@@ -105,7 +105,7 @@ export const READ_MODELS: Partial<Record<keyof DB, { readers: readonly Library[]
   },
   users: {
     readers: ['evaluation'],
-    why: "the panel's names, in the panel's order, and whether an appointed evaluator or a reminded officer is active",
+    why: "the panel's names and e-mails, in the panel's order, and whether an appointed evaluator or a reminded officer is active",
   },
   proposals: {
     readers: ['complaints', 'evaluation', 'ocds', 'orders'],
