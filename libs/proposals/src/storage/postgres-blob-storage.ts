@@ -124,7 +124,8 @@ export class PostgresBlobStorage implements BlobStorage {
  * the chunks of one blob are read over one connection (see `open`).
  */
 function onOneClient(client: PoolClient): Kysely<DB> {
-  const borrowed = Object.assign(Object.create(client) as PoolClient, { release: () => undefined });
+  // Queries go to that client (its methods bound to it); releasing it is the caller's.
+  const borrowed = { query: client.query.bind(client), release: () => undefined } as unknown as PoolClient;
   return new Kysely<DB>({
     dialect: new PostgresDialect({ pool: { connect: () => Promise.resolve(borrowed), end: () => Promise.resolve() } }),
   });
