@@ -50,8 +50,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   'libs/enterprises/src/registration/registration-mailer.service.ts',
   'libs/enterprises/src/registration/registration-request.entity.ts',
   'libs/enterprises/src/status-history.ts',
-  'libs/evaluation/src/award.service.ts',
-  'libs/evaluation/src/scores.service.ts',
   'libs/identity/src/account-mailer.service.ts',
   'libs/identity/src/auth.service.ts',
   'libs/identity/src/departments.service.ts',
