@@ -1,7 +1,9 @@
-import { ProposalView } from '@app/proposals';
+import { awardProposal, declineAllProposals, ProposalView } from '@app/proposals';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
+import { db } from '@app/database';
 import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, Language, nfc, problemStatus, translate } from '@app/common';
 import { AuditService } from '@app/audit';
 import { scoresSeal } from './score-disclosure';
@@ -139,16 +141,19 @@ export class AwardService {
         );
       }
       await transitionProblem(manager, problemId, 'award');
-      await manager.query(`UPDATE proposals SET status = 'awarded', updated_at = now() WHERE id = $1`, [chosen.proposalId]);
-      await manager.query(
-        `UPDATE proposals SET status = 'not_awarded', updated_at = now() WHERE problem_id = $1 AND id <> $2 AND status = 'submitted'`,
-        [problemId, chosen.proposalId],
-      );
-      const [outcome] = await manager.query<{ decided_at: Date }[]>(
-        `INSERT INTO problem_outcomes (problem_id, outcome, proposal_id, justification, ranking, decided_by)
-         VALUES ($1, 'awarded', $2, $3, $4::jsonb, $5) RETURNING decided_at`,
-        [problemId, chosen.proposalId, justification, JSON.stringify(ranking), actor.id],
-      );
+      await awardProposal(manager, problemId, chosen.proposalId);
+      const outcome = await db(manager)
+        .insertInto('problem_outcomes')
+        .values({
+          problem_id: problemId,
+          outcome: 'awarded',
+          proposal_id: chosen.proposalId,
+          justification,
+          ranking: sql`${JSON.stringify(ranking)}::jsonb`,
+          decided_by: actor.id,
+        })
+        .returning('decided_at')
+        .executeTakeFirstOrThrow();
       await this.ocds.record(manager, problemId, 'award', {
         award: { enterpriseId: chosen.enterprise.id, price: chosen.price, durationMonths: chosen.durationMonths, justification },
       });
@@ -187,15 +192,18 @@ export class AwardService {
       const ranking =
         state.proposals.length > 0 && scoringComplete(state) ? await this.ranking.compute(manager, problemId, state) : null;
       await transitionProblem(manager, problemId, 'declareUnsuccessful');
-      await manager.query(
-        `UPDATE proposals SET status = 'not_awarded', updated_at = now() WHERE problem_id = $1 AND status = 'submitted'`,
-        [problemId],
-      );
-      const [outcome] = await manager.query<{ decided_at: Date }[]>(
-        `INSERT INTO problem_outcomes (problem_id, outcome, reason, ranking, decided_by) VALUES ($1, 'unsuccessful', $2, $3::jsonb, $4)
-         RETURNING decided_at`,
-        [problemId, reason, ranking ? JSON.stringify(ranking) : null, actor.id],
-      );
+      await declineAllProposals(manager, problemId);
+      const outcome = await db(manager)
+        .insertInto('problem_outcomes')
+        .values({
+          problem_id: problemId,
+          outcome: 'unsuccessful',
+          reason,
+          ranking: ranking ? sql`${JSON.stringify(ranking)}::jsonb` : null,
+          decided_by: actor.id,
+        })
+        .returning('decided_at')
+        .executeTakeFirstOrThrow();
       await this.ocds.record(manager, problemId, 'unsuccessful', { unsuccessfulReason: reason });
       await this.notifications.notifyEnterprises(
         manager,
@@ -226,10 +234,12 @@ export class AwardService {
     const problem = await findProblem(manager, problemId);
     const outcome = await this.outcomeOf(manager, problemId);
     if (!outcome || problem.status === 'draft') throw new AppError(ErrorCode.PROBLEM_NOT_DECIDED);
-    const counts = await manager.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM proposals WHERE problem_id = $1 AND status <> 'withdrawn'`,
-      [problemId],
-    );
+    const counts = await db(manager)
+      .selectFrom('proposals')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('problem_id', '=', problemId)
+      .where('status', '<>', 'withdrawn')
+      .executeTakeFirstOrThrow();
     const items = outcome.ranking?.items ?? [];
     const winner = outcome.proposal_id ? items.find((i) => i.proposalId === outcome.proposal_id) : undefined;
     const finals = items.map((i) => i.finalScore).filter((s): s is number => s !== null);
@@ -238,7 +248,7 @@ export class AwardService {
       title: problem.title,
       outcome: outcome.outcome,
       decidedAt: cityIso(outcome.decided_at),
-      proposals: counts[0].n,
+      proposals: counts.n,
       winner: winner
         ? { enterpriseId: winner.enterprise.id, name: winner.enterprise.name, taxCode: winner.enterprise.taxCode }
         : null,
@@ -264,23 +274,29 @@ export class AwardService {
    */
   async bidderEvaluation(proposalId: string, lang: Language): Promise<BidderEvaluationView | null> {
     const manager = this.dataSource.manager;
-    const rows = await manager.query<{ problem_id: string; status: string }[]>(
-      `SELECT problem_id, status FROM proposals WHERE id = $1`,
-      [proposalId],
-    );
-    if (!rows[0] || rows[0].status === 'withdrawn') return null;
-    const outcome = await this.outcomeOf(manager, rows[0].problem_id);
+    const own = await db(manager)
+      .selectFrom('proposals')
+      .select(['problem_id', 'status'])
+      .where('id', '=', proposalId)
+      .executeTakeFirst();
+    if (!own || own.status === 'withdrawn') return null;
+    const outcome = await this.outcomeOf(manager, own.problem_id);
     if (!outcome) return null;
-    const problem = await findProblem(manager, rows[0].problem_id);
+    const problem = await findProblem(manager, own.problem_id);
     const mine: RankingItem | undefined = outcome.ranking?.items.find((i) => i.proposalId === proposalId);
     const evaluatorIds = mine?.evaluators.map((e) => e.evaluatorId) ?? [];
-    const scores = await manager.query<{ evaluator_id: string; criterion_key: string; score: string; comment: string | null }[]>(
-      `SELECT evaluator_id, criterion_key, score::text AS score, comment FROM proposal_scores WHERE proposal_id = $1 AND evaluator_id = ANY($2::uuid[])`,
-      [proposalId, evaluatorIds],
-    );
+    const scores =
+      evaluatorIds.length === 0
+        ? []
+        : await db(manager)
+            .selectFrom('proposal_scores')
+            .select(['evaluator_id', 'criterion_key', 'score', 'comment'])
+            .where('proposal_id', '=', proposalId)
+            .where('evaluator_id', 'in', evaluatorIds)
+            .execute();
     return {
       outcome: outcome.outcome,
-      status: rows[0].status,
+      status: own.status,
       passMark: problem.rubric.passMark,
       finalScore: mine?.finalScore ?? null,
       average: mine?.average ?? null,
@@ -309,11 +325,12 @@ export class AwardService {
   }
 
   private async outcomeOf(manager: EntityManager, problemId: string): Promise<OutcomeRow | undefined> {
-    const rows = await manager.query<OutcomeRow[]>(
-      `SELECT outcome, proposal_id, justification, reason, ranking, decided_at FROM problem_outcomes WHERE problem_id = $1`,
-      [problemId],
-    );
-    return rows[0];
+    const row = await db(manager)
+      .selectFrom('problem_outcomes')
+      .select(['outcome', 'proposal_id', 'justification', 'reason', 'ranking', 'decided_at'])
+      .where('problem_id', '=', problemId)
+      .executeTakeFirst();
+    return row && toOutcomeRow(row);
   }
 
   private async tellBidders(manager: EntityManager, problem: Problem, firms: string[], winner: RankingItem): Promise<void> {
@@ -335,4 +352,16 @@ export class AwardService {
       },
     );
   }
+}
+
+/** The stored outcome as this service reads it: the outcome and the ranking JSON typed once, here. */
+function toOutcomeRow(row: {
+  outcome: string;
+  proposal_id: string | null;
+  justification: string | null;
+  reason: string | null;
+  ranking: unknown;
+  decided_at: Date;
+}): OutcomeRow {
+  return { ...row, outcome: row.outcome as OutcomeRow['outcome'], ranking: row.ranking as RankingView | null };
 }

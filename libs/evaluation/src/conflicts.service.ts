@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
+import { db } from '@app/database';
 import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc } from '@app/common';
 import { AuditService } from '@app/audit';
 import { transitionProblem } from '@app/problems';
@@ -45,10 +47,12 @@ export class ConflictsService {
       const state = await loadState(manager, problemId, this.config.get('PANEL_MIN_SIZE'));
       await assertPanelMember(manager, problemId, user);
       assertOpened(state.problem, await openedByClock(manager, problemId));
-      const mine = await manager.query<{ enterprise_id: string; conflict: boolean; note: string | null; declared_at: Date }[]>(
-        `SELECT enterprise_id, conflict, note, declared_at FROM conflict_declarations WHERE problem_id = $1 AND evaluator_id = $2`,
-        [problemId, user.id],
-      );
+      const mine = await db(manager)
+        .selectFrom('conflict_declarations')
+        .select(['enterprise_id', 'conflict', 'note', 'declared_at'])
+        .where('problem_id', '=', problemId)
+        .where('evaluator_id', '=', user.id)
+        .execute();
       const byFirm = new Map(mine.map((d) => [d.enterprise_id, d]));
       const firms = new Map(state.proposals.map((p) => [p.enterpriseId, p.legalName]));
       return {
@@ -100,26 +104,32 @@ export class ConflictsService {
         }
         if (previous === d.conflict) continue;
         if (previous === undefined) {
-          await manager.query(
-            `INSERT INTO conflict_declarations (problem_id, evaluator_id, enterprise_id, conflict, note) VALUES ($1, $2, $3, $4, $5)`,
-            [problemId, user.id, d.enterpriseId, d.conflict, note],
-          );
+          await db(manager)
+            .insertInto('conflict_declarations')
+            .values({ problem_id: problemId, evaluator_id: user.id, enterprise_id: d.enterpriseId, conflict: d.conflict, note })
+            .execute();
         } else {
           // no → yes: the evaluator leaves that firm's proposal, and their scores for it go.
-          await manager.query(
-            `UPDATE conflict_declarations SET conflict = true, note = coalesce($4, note), declared_at = now()
-             WHERE problem_id = $1 AND evaluator_id = $2 AND enterprise_id = $3`,
-            [problemId, user.id, d.enterpriseId, note],
-          );
+          await db(manager)
+            .updateTable('conflict_declarations')
+            .set({ conflict: true, note: sql<string | null>`coalesce(${note}, note)`, declared_at: sql`now()` })
+            .where('problem_id', '=', problemId)
+            .where('evaluator_id', '=', user.id)
+            .where('enterprise_id', '=', d.enterpriseId)
+            .execute();
           const proposalIds = state.proposals.filter((p) => p.enterpriseId === d.enterpriseId).map((p) => p.proposalId);
-          await manager.query(`DELETE FROM proposal_scores WHERE evaluator_id = $1 AND proposal_id = ANY($2::uuid[])`, [
-            user.id,
-            proposalIds,
-          ]);
-          await manager.query(
-            `DELETE FROM proposal_score_submissions WHERE evaluator_id = $1 AND proposal_id = ANY($2::uuid[])`,
-            [user.id, proposalIds],
-          );
+          if (proposalIds.length > 0) {
+            await db(manager)
+              .deleteFrom('proposal_scores')
+              .where('evaluator_id', '=', user.id)
+              .where('proposal_id', 'in', proposalIds)
+              .execute();
+            await db(manager)
+              .deleteFrom('proposal_score_submissions')
+              .where('evaluator_id', '=', user.id)
+              .where('proposal_id', 'in', proposalIds)
+              .execute();
+          }
         }
         state.declarations.set(key(user.id, d.enterpriseId), d.conflict);
         changes.push({ enterpriseId: d.enterpriseId, conflict: d.conflict, previous: previous ?? null, note });

@@ -4,7 +4,8 @@ import { AuthUser } from '@app/common';
 import { AuditService } from '@app/audit';
 import { OcdsService } from '@app/ocds';
 import { transitionProblem } from '@app/problems';
-import { ProposalsService } from '@app/proposals';
+import { db } from '@app/database';
+import { cancelProposalAward, ProposalOpeningService, reopenProposalOutcomes } from '@app/proposals';
 
 /** The decision on a problem as other libraries read it after the award. */
 export interface CurrentDecision {
@@ -37,16 +38,14 @@ export class DecisionsService {
   constructor(
     private readonly audit: AuditService,
     private readonly ocds: OcdsService,
-    private readonly proposals: ProposalsService,
+    private readonly opening: ProposalOpeningService,
   ) {}
 
   /** The awarded proposal's final version (price, duration, plan), opened; null without an award. */
   async winningTerms(manager: EntityManager, problemId: string): Promise<WinningTerms | null> {
     const decision = await this.current(manager, problemId);
     if (!decision || decision.outcome !== 'awarded' || !decision.proposalId || !decision.enterpriseId) return null;
-    const opened = (await this.proposals.openLatestVersions(manager, problemId)).find(
-      (v) => v.proposalId === decision.proposalId,
-    );
+    const opened = (await this.opening.openLatestVersions(manager, problemId)).find((v) => v.proposalId === decision.proposalId);
     if (!opened) return null;
     return {
       proposalId: opened.proposalId,
@@ -58,28 +57,19 @@ export class DecisionsService {
   }
 
   async current(manager: EntityManager, problemId: string): Promise<CurrentDecision | null> {
-    const rows = await manager.query<
-      {
-        department_id: string;
-        title: string;
-        outcome: 'awarded' | 'unsuccessful';
-        proposal_id: string | null;
-        enterprise_id: string | null;
-        decided_at: Date;
-      }[]
-    >(
-      `SELECT p.department_id, p.title, o.outcome, o.proposal_id, pr.enterprise_id, o.decided_at
-       FROM problem_outcomes o JOIN problems p ON p.id = o.problem_id LEFT JOIN proposals pr ON pr.id = o.proposal_id
-       WHERE o.problem_id = $1`,
-      [problemId],
-    );
-    const r = rows[0];
+    const r = await db(manager)
+      .selectFrom('problem_outcomes as o')
+      .innerJoin('problems as p', 'p.id', 'o.problem_id')
+      .leftJoin('proposals as pr', 'pr.id', 'o.proposal_id')
+      .select(['p.department_id', 'p.title', 'o.outcome', 'o.proposal_id', 'pr.enterprise_id', 'o.decided_at'])
+      .where('o.problem_id', '=', problemId)
+      .executeTakeFirst();
     if (!r) return null;
     return {
       problemId,
       departmentId: r.department_id,
       title: r.title,
-      outcome: r.outcome,
+      outcome: r.outcome as CurrentDecision['outcome'],
       proposalId: r.proposal_id,
       enterpriseId: r.enterprise_id,
       decidedAt: r.decided_at,
@@ -89,11 +79,8 @@ export class DecisionsService {
   /** Back to evaluating: the outcome is withdrawn, every live proposal competes again, scores stay as submitted. */
   async reopen(manager: EntityManager, actor: AuthUser, decision: CurrentDecision, reason: string): Promise<void> {
     await transitionProblem(manager, decision.problemId, 'reopenEvaluation');
-    await manager.query(
-      `UPDATE proposals SET status = 'submitted', updated_at = now() WHERE problem_id = $1 AND status IN ('awarded', 'not_awarded')`,
-      [decision.problemId],
-    );
-    await manager.query(`DELETE FROM problem_outcomes WHERE problem_id = $1`, [decision.problemId]);
+    await reopenProposalOutcomes(manager, decision.problemId);
+    await db(manager).deleteFrom('problem_outcomes').where('problem_id', '=', decision.problemId).execute();
     await this.audit.record(manager, {
       actor,
       action: 'problem.decision_reopened',
@@ -107,11 +94,8 @@ export class DecisionsService {
   /** The award (or unsuccessful outcome) is set aside and the problem cancelled, with the reason; published as an OCDS cancellation. */
   async cancel(manager: EntityManager, actor: AuthUser, decision: CurrentDecision, reason: string): Promise<void> {
     await transitionProblem(manager, decision.problemId, 'cancelDecision', { reason });
-    await manager.query(
-      `UPDATE proposals SET status = 'not_awarded', updated_at = now() WHERE problem_id = $1 AND status = 'awarded'`,
-      [decision.problemId],
-    );
-    await manager.query(`DELETE FROM problem_outcomes WHERE problem_id = $1`, [decision.problemId]);
+    await cancelProposalAward(manager, decision.problemId);
+    await db(manager).deleteFrom('problem_outcomes').where('problem_id', '=', decision.problemId).execute();
     await this.ocds.record(manager, decision.problemId, 'tenderCancellation');
     await this.audit.record(manager, {
       actor,

@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
+import { db } from '@app/database';
 import { AppConfig } from '@app/common';
-import { NotificationsService } from '@app/notifications';
+import { NotificationsService, usersNotifiedWithin } from '@app/notifications';
 import { eligibleFor, key, loadState, scoringCompletedAt } from './evaluation-state';
 
 /**
@@ -22,11 +24,19 @@ export class EvaluationRemindersService {
 
   async sweep(): Promise<{ evaluators: number; departments: number }> {
     const days = this.config.get('EVALUATION_REMINDER_DAYS');
-    const due = await this.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM problems WHERE status IN ('closed', 'evaluating') AND closed_at <= now() - make_interval(days => $1)
-       AND NOT EXISTS (SELECT 1 FROM problem_outcomes o WHERE o.problem_id = problems.id) ORDER BY closed_at, id`,
-      [days],
-    );
+    const due = await db(this.dataSource)
+      .selectFrom('problems')
+      .select('id')
+      .where('status', 'in', ['closed', 'evaluating'])
+      .where('closed_at', '<=', sql<Date>`now() - make_interval(days => ${days})`)
+      .where((eb) =>
+        eb.not(
+          eb.exists(eb.selectFrom('problem_outcomes as o').select('o.problem_id').whereRef('o.problem_id', '=', 'problems.id')),
+        ),
+      )
+      .orderBy('closed_at')
+      .orderBy('id')
+      .execute();
     let evaluators = 0;
     let departments = 0;
     for (const { id } of due) {
@@ -35,12 +45,7 @@ export class EvaluationRemindersService {
         const owing = state.members.filter((m) =>
           state.proposals.some((p) => eligibleFor(state, p).includes(m) && !state.submissions.has(key(p.proposalId, m.userId))),
         );
-        const recent = await manager.query<{ user_id: string }[]>(
-          `SELECT DISTINCT user_id FROM notifications WHERE kind = 'evaluation.reminder' AND data->>'problemId' = $1
-             AND data->>'reminder' IS NOT NULL AND created_at > now() - make_interval(days => $2)`,
-          [id, days],
-        );
-        const reminded = new Set(recent.map((r) => r.user_id));
+        const reminded = await usersNotifiedWithin(manager, 'evaluation.reminder', { problemId: id, reminder: true }, days);
         const evaluatorIds = owing.map((m) => m.userId).filter((u) => !reminded.has(u));
         await this.notifications.notifyUsers(manager, evaluatorIds, {
           kind: 'evaluation.reminder',
@@ -51,14 +56,25 @@ export class EvaluationRemindersService {
         evaluators += evaluatorIds.length;
 
         const completedAt = scoringCompletedAt(state);
-        const [now] = await manager.query<{ now: Date }[]>(`SELECT now() AS now`);
+        const now = await db(manager)
+          .selectNoFrom(sql<Date>`now()`.as('now'))
+          .executeTakeFirstOrThrow();
         if (completedAt && now.now.getTime() - completedAt.getTime() >= days * 86_400_000) {
-          const officers = await manager.query<{ id: string }[]>(
-            `SELECT id FROM users WHERE organization_id = $1 AND role = 'officer' AND status = 'active'
-               AND id NOT IN (SELECT user_id FROM notifications WHERE kind = 'evaluation.reminder' AND data->>'problemId' = $2
-                 AND data->>'reminder' = 'officer' AND created_at > now() - make_interval(days => $3))`,
-            [state.problem.departmentId, id, days],
+          const remindedOfficers = await usersNotifiedWithin(
+            manager,
+            'evaluation.reminder',
+            { problemId: id, reminder: 'officer' },
+            days,
           );
+          const officers = (
+            await db(manager)
+              .selectFrom('users')
+              .select('id')
+              .where('organization_id', '=', state.problem.departmentId)
+              .where('role', '=', 'officer')
+              .where('status', '=', 'active')
+              .execute()
+          ).filter((o) => !remindedOfficers.has(o.id));
           await this.notifications.notifyUsers(
             manager,
             officers.map((o) => o.id),

@@ -1,7 +1,9 @@
+import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import { AppError, AuthUser, ErrorCode, problemStatus } from '@app/common';
+import { db } from '@app/database';
 import { findProblem, isDepartmentOfficer, Problem } from '@app/problems';
-import { isOnPanel, openedByClockSql } from '@app/proposals';
+import { isOnPanel, openedByClock as openedByClockExpr } from '@app/proposals';
 
 export interface PanelMember {
   userId: string;
@@ -41,25 +43,39 @@ export async function loadState(
   lock = false,
 ): Promise<EvaluationState> {
   const problem = await findProblem(manager, problemId, lock);
-  const members = await manager.query<{ user_id: string; full_name: string; is_chair: boolean }[]>(
-    `SELECT m.user_id, u.full_name, m.is_chair FROM problem_panel_members m JOIN users u ON u.id = m.user_id
-     WHERE m.problem_id = $1 AND m.removed_at IS NULL ORDER BY m.is_chair DESC, m.added_at, u.full_name, m.user_id`,
-    [problemId],
-  );
-  const proposals = await manager.query<{ id: string; enterprise_id: string; legal_name: string; tax_code: string }[]>(
-    `SELECT p.id, p.enterprise_id, e.legal_name, e.tax_code FROM proposals p JOIN enterprises e ON e.id = p.enterprise_id
-     WHERE p.problem_id = $1 AND p.status <> 'withdrawn' ORDER BY e.legal_name, p.id`,
-    [problemId],
-  );
-  const declarations = await manager.query<{ evaluator_id: string; enterprise_id: string; conflict: boolean }[]>(
-    `SELECT evaluator_id, enterprise_id, conflict FROM conflict_declarations WHERE problem_id = $1`,
-    [problemId],
-  );
-  const submissions = await manager.query<{ proposal_id: string; evaluator_id: string; submitted_at: Date }[]>(
-    `SELECT s.proposal_id, s.evaluator_id, s.submitted_at FROM proposal_score_submissions s JOIN proposals p ON p.id = s.proposal_id
-     WHERE p.problem_id = $1 AND s.submitted_at IS NOT NULL`,
-    [problemId],
-  );
+  const members = await db(manager)
+    .selectFrom('problem_panel_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['m.user_id', 'u.full_name', 'm.is_chair'])
+    .where('m.problem_id', '=', problemId)
+    .where('m.removed_at', 'is', null)
+    .orderBy('m.is_chair', 'desc')
+    .orderBy('m.added_at')
+    .orderBy('u.full_name')
+    .orderBy('m.user_id')
+    .execute();
+  const proposals = await db(manager)
+    .selectFrom('proposals as p')
+    .innerJoin('enterprises as e', 'e.id', 'p.enterprise_id')
+    .select(['p.id', 'p.enterprise_id', 'e.legal_name', 'e.tax_code'])
+    .where('p.problem_id', '=', problemId)
+    .where('p.status', '<>', 'withdrawn')
+    .orderBy('e.legal_name')
+    .orderBy('p.id')
+    .execute();
+  const declarations = await db(manager)
+    .selectFrom('conflict_declarations')
+    .select(['evaluator_id', 'enterprise_id', 'conflict'])
+    .where('problem_id', '=', problemId)
+    .execute();
+  const submissions = await db(manager)
+    .selectFrom('proposal_score_submissions as s')
+    .innerJoin('proposals as p', 'p.id', 's.proposal_id')
+    .select(['s.proposal_id', 's.evaluator_id', 's.submitted_at'])
+    .where('p.problem_id', '=', problemId)
+    .where('s.submitted_at', 'is not', null)
+    .$narrowType<{ submitted_at: Date }>()
+    .execute();
   return {
     problem,
     members: members.map((m) => ({ userId: m.user_id, fullName: m.full_name, chair: m.is_chair })),
@@ -159,16 +175,19 @@ export function assertEvaluating(problem: Problem): void {
 
 /** Whether the proposals have opened by the database clock: deadline + the commit grace has passed. */
 export async function openedByClock(manager: EntityManager, problemId: string): Promise<boolean> {
-  const rows = await manager.query<{ opened: boolean }[]>(
-    `SELECT ${openedByClockSql('p')} AS opened FROM problems p WHERE id = $1`,
-    [problemId],
-  );
-  return rows[0]?.opened ?? false;
+  const row = await db(manager)
+    .selectFrom('problems as p')
+    .select(openedByClockExpr('p').as('opened'))
+    .where('p.id', '=', problemId)
+    .executeTakeFirst();
+  return row?.opened ?? false;
 }
 
 export async function pastDeadline(manager: EntityManager, problemId: string): Promise<boolean> {
-  const rows = await manager.query<{ past: boolean }[]>(`SELECT now() >= deadline AS past FROM problems WHERE id = $1`, [
-    problemId,
-  ]);
-  return rows[0]?.past ?? false;
+  const row = await db(manager)
+    .selectFrom('problems')
+    .select(sql<boolean>`now() >= deadline`.as('past'))
+    .where('id', '=', problemId)
+    .executeTakeFirst();
+  return row?.past ?? false;
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
+import { DataSource, EntityManager } from 'typeorm';
+import { db } from '@app/database';
 import {
   AppConfig,
   AppError,
@@ -77,20 +79,29 @@ export class PanelService {
       if (new Set(ids).size !== ids.length) issues.push({ field: 'members', message: new Msg('panel.duplicate') });
       if (ids.length < minSize) issues.push({ field: 'members', message: new Msg('panel.tooSmall', { min: minSize }) });
       if (dto.members.filter((m) => m.chair).length !== 1) issues.push({ field: 'members', message: new Msg('panel.oneChair') });
-      const users = await manager.query<{ id: string }[]>(
-        `SELECT id FROM users WHERE id = ANY($1::uuid[]) AND role = 'evaluator' AND status = 'active'`,
-        [ids],
-      );
+      const users =
+        ids.length === 0
+          ? []
+          : await db(manager)
+              .selectFrom('users')
+              .select('id')
+              .where('id', 'in', ids)
+              .where('role', '=', 'evaluator')
+              .where('status', '=', 'active')
+              .execute();
       const found = new Set(users.map((u) => u.id));
       const unknown = ids.filter((id) => !found.has(id));
       if (unknown.length > 0)
         issues.push({ field: 'members', message: new Msg('panel.notEvaluators', { ids: unknown.join(', ') }) });
       if (issues.length > 0) throw new AppError(ErrorCode.PANEL_INVALID, {}, issues);
 
-      const before = await manager.query<{ user_id: string; is_chair: boolean }[]>(
-        `SELECT user_id, is_chair FROM problem_panel_members WHERE problem_id = $1 AND removed_at IS NULL ORDER BY user_id`,
-        [problemId],
-      );
+      const before = await db(manager)
+        .selectFrom('problem_panel_members')
+        .select(['user_id', 'is_chair'])
+        .where('problem_id', '=', problemId)
+        .where('removed_at', 'is', null)
+        .orderBy('user_id')
+        .execute();
       const beforeIds = new Set(before.map((b) => b.user_id));
       const removed = before.filter((b) => !ids.includes(b.user_id)).map((b) => b.user_id);
       const added = ids.filter((id) => !beforeIds.has(id));
@@ -98,22 +109,42 @@ export class PanelService {
       const unchanged = removed.length === 0 && added.length === 0 && before.find((b) => b.is_chair)?.user_id === chairId;
       if (!unchanged) {
         // The chair moves first: one chair at a time (partial unique index).
-        await manager.query(`UPDATE problem_panel_members SET is_chair = false WHERE problem_id = $1 AND is_chair`, [problemId]);
+        await db(manager)
+          .updateTable('problem_panel_members')
+          .set({ is_chair: false })
+          .where('problem_id', '=', problemId)
+          .where('is_chair', '=', true)
+          .execute();
         if (removed.length > 0) {
-          await manager.query(
-            `UPDATE problem_panel_members SET removed_at = now(), change_reason = $3 WHERE problem_id = $1 AND user_id = ANY($2::uuid[])`,
-            [problemId, removed, reason],
-          );
+          await db(manager)
+            .updateTable('problem_panel_members')
+            .set({ removed_at: sql`now()`, change_reason: reason })
+            .where('problem_id', '=', problemId)
+            .where('user_id', 'in', removed)
+            .execute();
         }
+        // A member still on the panel keeps added_at and reason; one named again gets this change's.
+        const stillOnPanel = sql`${sql.ref('problem_panel_members.removed_at')} IS NULL`;
         for (const id of ids) {
-          await manager.query(
-            `INSERT INTO problem_panel_members (problem_id, user_id, is_chair, change_reason) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (problem_id, user_id) DO UPDATE SET is_chair = EXCLUDED.is_chair,
-               added_at = CASE WHEN problem_panel_members.removed_at IS NULL THEN problem_panel_members.added_at ELSE now() END,
-               change_reason = CASE WHEN problem_panel_members.removed_at IS NULL THEN problem_panel_members.change_reason ELSE EXCLUDED.change_reason END,
-               removed_at = NULL`,
-            [problemId, id, id === chairId, added.includes(id) ? reason : null],
-          );
+          await db(manager)
+            .insertInto('problem_panel_members')
+            .values({
+              problem_id: problemId,
+              user_id: id,
+              is_chair: id === chairId,
+              change_reason: added.includes(id) ? reason : null,
+            })
+            .onConflict((c) =>
+              c.columns(['problem_id', 'user_id']).doUpdateSet((eb) => ({
+                is_chair: eb.ref('excluded.is_chair'),
+                added_at: sql<Date>`CASE WHEN ${stillOnPanel} THEN ${sql.ref('problem_panel_members.added_at')} ELSE now() END`,
+                change_reason: sql<
+                  string | null
+                >`CASE WHEN ${stillOnPanel} THEN ${sql.ref('problem_panel_members.change_reason')} ELSE ${sql.ref('excluded.change_reason')} END`,
+                removed_at: null,
+              })),
+            )
+            .execute();
         }
         await this.notifications.notifyUsers(manager, added, {
           kind: 'panel.assigned',
@@ -151,30 +182,28 @@ export class PanelService {
   async myPanels(user: AuthUser, query: { limit?: number; cursor?: string }): Promise<Page<MyPanelView>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor<{ at: string; id: string }>(query.cursor, ['at', 'id']);
-    const params: unknown[] = [user.id];
-    let clause = '';
-    if (after) {
-      params.push(after.at, after.id);
-      clause = ` AND (p.deadline, p.id) < ($2::timestamptz, $3::uuid)`;
-    }
-    params.push(limit + 1);
-    const rows = await this.dataSource.query<
-      {
-        id: string;
-        title: string;
-        status: string;
-        deadline: Date;
-        cursor_at: string;
-        department_name: string;
-        is_chair: boolean;
-      }[]
-    >(
-      `SELECT p.id, p.title, p.status, p.deadline, p.deadline::text AS cursor_at, o.name AS department_name, m.is_chair
-       FROM problem_panel_members m JOIN problems p ON p.id = m.problem_id JOIN organizations o ON o.id = p.department_id
-       WHERE m.user_id = $1 AND m.removed_at IS NULL${clause}
-       ORDER BY p.deadline DESC, p.id DESC LIMIT $${params.length}`,
-      params,
-    );
+    const rows = await db(this.dataSource)
+      .selectFrom('problem_panel_members as m')
+      .innerJoin('problems as p', 'p.id', 'm.problem_id')
+      .innerJoin('organizations as o', 'o.id', 'p.department_id')
+      .select([
+        'p.id',
+        'p.title',
+        'p.status',
+        'p.deadline',
+        sql<string>`${sql.ref('p.deadline')}::text`.as('cursor_at'),
+        'o.name as department_name',
+        'm.is_chair',
+      ])
+      .where('m.user_id', '=', user.id)
+      .where('m.removed_at', 'is', null)
+      .$if(after !== undefined && after !== null, (q) =>
+        q.where(sql<boolean>`(${sql.ref('p.deadline')}, ${sql.ref('p.id')}) < (${after?.at}::timestamptz, ${after?.id}::uuid)`),
+      )
+      .orderBy('p.deadline', 'desc')
+      .orderBy('p.id', 'desc')
+      .limit(limit + 1)
+      .execute();
     return toPage(
       rows,
       limit,
@@ -190,23 +219,17 @@ export class PanelService {
     );
   }
 
-  private async view(manager: DataSource['manager'], problemId: string): Promise<PanelView> {
-    const rows = await manager.query<
-      {
-        user_id: string;
-        full_name: string;
-        email: string;
-        is_chair: boolean;
-        added_at: Date;
-        removed_at: Date | null;
-        change_reason: string | null;
-      }[]
-    >(
-      `SELECT m.user_id, u.full_name, u.email, m.is_chair, m.added_at, m.removed_at, m.change_reason
-       FROM problem_panel_members m JOIN users u ON u.id = m.user_id WHERE m.problem_id = $1
-       ORDER BY m.is_chair DESC, m.added_at, u.full_name, m.user_id`,
-      [problemId],
-    );
+  private async view(manager: EntityManager, problemId: string): Promise<PanelView> {
+    const rows = await db(manager)
+      .selectFrom('problem_panel_members as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select(['m.user_id', 'u.full_name', 'u.email', 'm.is_chair', 'm.added_at', 'm.removed_at', 'm.change_reason'])
+      .where('m.problem_id', '=', problemId)
+      .orderBy('m.is_chair', 'desc')
+      .orderBy('m.added_at')
+      .orderBy('u.full_name')
+      .orderBy('m.user_id')
+      .execute();
     return {
       problemId,
       members: rows

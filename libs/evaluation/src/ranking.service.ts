@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
+import { db } from '@app/database';
 import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc } from '@app/common';
 import { AuditService } from '@app/audit';
 import { releaseScoresIfFinished, scoresSeal } from './score-disclosure';
 import { findProblem } from '@app/problems';
-import { assertEvaluatorMayRead, ProposalsService } from '@app/proposals';
+import { assertEvaluatorMayRead, ProposalOpeningService } from '@app/proposals';
 import { rankProposals, ProposalScores, weightedTotal } from './scoring';
 import { ConsensusDto } from './dto/evaluation.dto';
 import {
@@ -64,7 +66,7 @@ export class RankingView {
 export class RankingService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly proposals: ProposalsService,
+    private readonly opening: ProposalOpeningService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
   ) {}
@@ -90,17 +92,20 @@ export class RankingService {
     if (!['evaluating', 'closed', 'awarded', 'unsuccessful'].includes(s.problem.status) || !scoringComplete(s)) {
       throw new AppError(ErrorCode.SCORING_INCOMPLETE);
     }
-    const opened = new Map((await this.proposals.openLatestVersions(manager, problemId)).map((o) => [o.proposalId, o]));
-    const scores = await manager.query<{ proposal_id: string; evaluator_id: string; criterion_key: string; score: string }[]>(
-      `SELECT sc.proposal_id, sc.evaluator_id, sc.criterion_key, sc.score::text AS score FROM proposal_scores sc
-       JOIN proposals p ON p.id = sc.proposal_id WHERE p.problem_id = $1`,
-      [problemId],
-    );
-    const consensus = await manager.query<{ proposal_id: string; score: string; reason: string }[]>(
-      `SELECT c.proposal_id, c.score::text AS score, c.reason FROM proposal_consensus_scores c JOIN proposals p ON p.id = c.proposal_id
-       WHERE p.problem_id = $1`,
-      [problemId],
-    );
+    const opened = new Map((await this.opening.openLatestVersions(manager, problemId)).map((o) => [o.proposalId, o]));
+    // numeric comes back as its text (a string), as the scores were written
+    const scores = await db(manager)
+      .selectFrom('proposal_scores as sc')
+      .innerJoin('proposals as p', 'p.id', 'sc.proposal_id')
+      .select(['sc.proposal_id', 'sc.evaluator_id', 'sc.criterion_key', 'sc.score'])
+      .where('p.problem_id', '=', problemId)
+      .execute();
+    const consensus = await db(manager)
+      .selectFrom('proposal_consensus_scores as c')
+      .innerJoin('proposals as p', 'p.id', 'c.proposal_id')
+      .select(['c.proposal_id', 'c.score', 'c.reason'])
+      .where('p.problem_id', '=', problemId)
+      .execute();
     const consensusOf = new Map(consensus.map((c) => [c.proposal_id, { score: Number(c.score), reason: c.reason }]));
     const input: ProposalScores[] = s.proposals.map((p) => {
       const o = opened.get(p.proposalId);
@@ -157,12 +162,14 @@ export class RankingService {
   async recordConsensus(user: AuthUser, proposalId: string, dto: ConsensusDto): Promise<ConsensusView> {
     const reason = nfc(dto.reason);
     return this.dataSource.transaction(async (manager) => {
-      const rows = await manager.query<{ problem_id: string }[]>(
-        `SELECT problem_id FROM proposals WHERE id = $1 AND status <> 'withdrawn'`,
-        [proposalId],
-      );
-      if (!rows[0]) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND);
-      const state = await loadState(manager, rows[0].problem_id, this.config.get('PANEL_MIN_SIZE'), true);
+      const live = await db(manager)
+        .selectFrom('proposals')
+        .select('problem_id')
+        .where('id', '=', proposalId)
+        .where('status', '<>', 'withdrawn')
+        .executeTakeFirst();
+      if (!live) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND);
+      const state = await loadState(manager, live.problem_id, this.config.get('PANEL_MIN_SIZE'), true);
       const proposal = findProposal(state, proposalId);
       await assertEvaluatorMayRead(manager, state.problem.id, user.id, proposal.enterpriseId);
       assertEvaluating(state.problem);
@@ -184,21 +191,29 @@ export class RankingService {
           },
         );
       }
-      const before = await manager.query<{ score: string; reason: string }[]>(
-        `SELECT score::text AS score, reason FROM proposal_consensus_scores WHERE proposal_id = $1`,
-        [proposalId],
-      );
-      await manager.query(
-        `INSERT INTO proposal_consensus_scores (proposal_id, score, reason, recorded_by) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (proposal_id) DO UPDATE SET score = EXCLUDED.score, reason = EXCLUDED.reason, recorded_by = EXCLUDED.recorded_by, recorded_at = now()`,
-        [proposalId, dto.score, reason, user.id],
-      );
+      const before = await db(manager)
+        .selectFrom('proposal_consensus_scores')
+        .select(['score', 'reason'])
+        .where('proposal_id', '=', proposalId)
+        .executeTakeFirst();
+      await db(manager)
+        .insertInto('proposal_consensus_scores')
+        .values({ proposal_id: proposalId, score: dto.score, reason, recorded_by: user.id })
+        .onConflict((c) =>
+          c.column('proposal_id').doUpdateSet((eb) => ({
+            score: eb.ref('excluded.score'),
+            reason: eb.ref('excluded.reason'),
+            recorded_by: eb.ref('excluded.recorded_by'),
+            recorded_at: sql<Date>`now()`,
+          })),
+        )
+        .execute();
       await this.audit.recordSealed(manager, scoresSeal(state.problem.id), {
         actor: user,
         action: 'consensus.recorded',
         entityType: 'proposal',
         entityId: proposalId,
-        before: before[0] ? { score: Number(before[0].score), reason: before[0].reason } : null,
+        before: before ? { score: Number(before.score), reason: before.reason } : null,
         after: { score: dto.score, reason, spread },
       });
       await releaseScoresIfFinished(manager, this.audit, state.problem.id, this.config.get('PANEL_MIN_SIZE'));
@@ -213,10 +228,11 @@ export class RankingService {
     enterpriseId: string,
   ): Promise<number[]> {
     const proposal = { proposalId, enterpriseId, legalName: '', taxCode: '' };
-    const rows = await manager.query<{ evaluator_id: string; criterion_key: string; score: string }[]>(
-      `SELECT evaluator_id, criterion_key, score::text AS score FROM proposal_scores WHERE proposal_id = $1`,
-      [proposalId],
-    );
+    const rows = await db(manager)
+      .selectFrom('proposal_scores')
+      .select(['evaluator_id', 'criterion_key', 'score'])
+      .where('proposal_id', '=', proposalId)
+      .execute();
     return eligibleFor(state, proposal).map((m) =>
       weightedTotal(
         state.problem.rubric.criteria,

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
+import { db } from '@app/database';
 import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc } from '@app/common';
 import { AuditService } from '@app/audit';
 import { releaseScoresIfFinished, scoresSeal } from './score-disclosure';
@@ -93,12 +95,14 @@ interface ScoreRow {
 
 /** Who scores a proposal: an evaluator on the panel, declared without a conflict, while evaluation is open. */
 async function proposalContext(manager: EntityManager, proposalId: string, minPanel: number, lock = false) {
-  const rows = await manager.query<{ problem_id: string }[]>(
-    `SELECT problem_id FROM proposals WHERE id = $1 AND status <> 'withdrawn'`,
-    [proposalId],
-  );
-  if (!rows[0]) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND);
-  const state = await loadState(manager, rows[0].problem_id, minPanel, lock);
+  const live = await db(manager)
+    .selectFrom('proposals')
+    .select('problem_id')
+    .where('id', '=', proposalId)
+    .where('status', '<>', 'withdrawn')
+    .executeTakeFirst();
+  if (!live) throw new AppError(ErrorCode.PROPOSAL_NOT_FOUND);
+  const state = await loadState(manager, live.problem_id, minPanel, lock);
   return { state, proposal: findProposal(state, proposalId) };
 }
 
@@ -138,11 +142,23 @@ export class ScoresService {
         throw new AppError(ErrorCode.VALIDATION_FAILED, { context: 'scoreOnce' });
       }
       for (const s of dto.scores) {
-        await manager.query(
-          `INSERT INTO proposal_scores (proposal_id, evaluator_id, criterion_key, score, comment) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (proposal_id, evaluator_id, criterion_key) DO UPDATE SET score = EXCLUDED.score, comment = EXCLUDED.comment, updated_at = now()`,
-          [proposalId, user.id, s.criterion, s.score, s.comment ? nfc(s.comment) : null],
-        );
+        await db(manager)
+          .insertInto('proposal_scores')
+          .values({
+            proposal_id: proposalId,
+            evaluator_id: user.id,
+            criterion_key: s.criterion,
+            score: s.score,
+            comment: s.comment ? nfc(s.comment) : null,
+          })
+          .onConflict((c) =>
+            c.columns(['proposal_id', 'evaluator_id', 'criterion_key']).doUpdateSet((eb) => ({
+              score: eb.ref('excluded.score'),
+              comment: eb.ref('excluded.comment'),
+              updated_at: sql<Date>`now()`,
+            })),
+          )
+          .execute();
       }
       await this.audit.recordSealed(manager, scoresSeal(state.problem.id), {
         actor: user,
@@ -170,11 +186,11 @@ export class ScoresService {
       if (missing.length > 0) {
         throw new AppError(ErrorCode.SCORES_INCOMPLETE, {}, { missing });
       }
-      await manager.query(
-        `INSERT INTO proposal_score_submissions (proposal_id, evaluator_id, submitted_at) VALUES ($1, $2, now())
-         ON CONFLICT (proposal_id, evaluator_id) DO UPDATE SET submitted_at = now()`,
-        [proposalId, user.id],
-      );
+      await db(manager)
+        .insertInto('proposal_score_submissions')
+        .values({ proposal_id: proposalId, evaluator_id: user.id, submitted_at: sql<Date>`now()` })
+        .onConflict((c) => c.columns(['proposal_id', 'evaluator_id']).doUpdateSet({ submitted_at: sql<Date>`now()` }))
+        .execute();
       const scores = Object.fromEntries(rows.map((r) => [r.criterion_key, Number(r.score)]));
       await this.audit.recordSealed(manager, scoresSeal(state.problem.id), {
         actor: user,
@@ -198,11 +214,14 @@ export class ScoresService {
       if (!(await this.isSubmitted(manager, proposalId, dto.evaluatorId))) {
         throw new AppError(ErrorCode.SCORES_NOT_SUBMITTED);
       }
-      const [rows] = await manager.query<[{ reopened_at: Date }[], number]>(
-        `UPDATE proposal_score_submissions SET submitted_at = NULL, reopened_at = now(), reopened_by = $3, reopen_reason = $4
-         WHERE proposal_id = $1 AND evaluator_id = $2 RETURNING reopened_at`,
-        [proposalId, dto.evaluatorId, actor.id, reason],
-      );
+      const reopened = await db(manager)
+        .updateTable('proposal_score_submissions')
+        .set({ submitted_at: null, reopened_at: sql<Date>`now()`, reopened_by: actor.id, reopen_reason: reason })
+        .where('proposal_id', '=', proposalId)
+        .where('evaluator_id', '=', dto.evaluatorId)
+        .returning('reopened_at')
+        .$narrowType<{ reopened_at: Date }>()
+        .executeTakeFirstOrThrow();
       await this.notifications.notifyUsers(manager, [dto.evaluatorId], {
         kind: 'evaluation.reminder',
         message: 'scoresReopened',
@@ -221,7 +240,7 @@ export class ScoresService {
         },
         after: { evaluatorId: dto.evaluatorId, reason },
       });
-      return { proposalId, evaluatorId: dto.evaluatorId, reopenedAt: cityIso(rows[0].reopened_at) };
+      return { proposalId, evaluatorId: dto.evaluatorId, reopenedAt: cityIso(reopened.reopened_at) };
     });
   }
 
@@ -304,24 +323,30 @@ export class ScoresService {
 
   /** Serialises an evaluator's save/submit/reopen on one proposal. */
   private async lockSubmission(manager: EntityManager, proposalId: string, evaluatorId: string): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`scores:${proposalId}:${evaluatorId}`]);
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`scores:${proposalId}:${evaluatorId}`}))`.execute(db(manager));
   }
 
   /** Read after taking the lock, so a concurrent submit or reopen is seen. */
   private async isSubmitted(manager: EntityManager, proposalId: string, evaluatorId: string): Promise<boolean> {
-    const rows = await manager.query<{ submitted: boolean }[]>(
-      `SELECT submitted_at IS NOT NULL AS submitted FROM proposal_score_submissions WHERE proposal_id = $1 AND evaluator_id = $2`,
-      [proposalId, evaluatorId],
-    );
-    return rows[0]?.submitted ?? false;
+    const row = await db(manager)
+      .selectFrom('proposal_score_submissions')
+      .select('submitted_at')
+      .where('proposal_id', '=', proposalId)
+      .where('evaluator_id', '=', evaluatorId)
+      .executeTakeFirst();
+    return row !== undefined && row.submitted_at !== null;
   }
 
   private async scoreRows(manager: EntityManager, proposalId: string, evaluatorIds: string[]): Promise<ScoreRow[]> {
-    return manager.query<ScoreRow[]>(
-      `SELECT evaluator_id, criterion_key, score::text AS score, comment FROM proposal_scores
-       WHERE proposal_id = $1 AND evaluator_id = ANY($2::uuid[]) ORDER BY evaluator_id, criterion_key`,
-      [proposalId, evaluatorIds],
-    );
+    if (evaluatorIds.length === 0) return [];
+    return db(manager)
+      .selectFrom('proposal_scores')
+      .select(['evaluator_id', 'criterion_key', 'score', 'comment'])
+      .where('proposal_id', '=', proposalId)
+      .where('evaluator_id', 'in', evaluatorIds)
+      .orderBy('evaluator_id')
+      .orderBy('criterion_key')
+      .execute();
   }
 
   private async evaluatorViews(

@@ -30,3 +30,4 @@ export * from './dto/matching.dto';
 export * from './documents/problem-documents.service';
 export * from './problem-lifecycle';
 export * from './transition-problem';
+export { storeSealedKey } from './sealed-key';

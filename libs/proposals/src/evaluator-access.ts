@@ -1,17 +1,22 @@
 import type { EntityManager } from 'typeorm';
 import { AppError, ErrorCode } from '@app/common';
+import { db } from '@app/database';
 
 /**
  * Evaluators read a problem's opened proposals only while on its panel, and a firm's proposal only
- * after declaring no conflict of interest with that firm. Plain SQL over the evaluation tables, so
- * this lib needs nothing from libs/evaluation (which depends on it).
+ * after declaring no conflict of interest with that firm. Read from the evaluation library's panel
+ * and declaration tables (its read models for this library), so this lib needs nothing from
+ * libs/evaluation — which depends on it.
  */
 export async function isOnPanel(manager: EntityManager, problemId: string, userId: string): Promise<boolean> {
-  const rows = await manager.query<{ on: boolean }[]>(
-    `SELECT EXISTS (SELECT 1 FROM problem_panel_members WHERE problem_id = $1 AND user_id = $2 AND removed_at IS NULL) AS on`,
-    [problemId, userId],
-  );
-  return rows[0].on;
+  const member = await db(manager)
+    .selectFrom('problem_panel_members')
+    .select('user_id')
+    .where('problem_id', '=', problemId)
+    .where('user_id', '=', userId)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst();
+  return member !== undefined;
 }
 
 export const notOnPanel = () => new AppError(ErrorCode.NOT_ON_PANEL);
@@ -24,18 +29,21 @@ export async function assertEvaluatorMayRead(
   enterpriseId: string,
 ): Promise<void> {
   if (!(await isOnPanel(manager, problemId, userId))) throw notOnPanel();
-  const rows = await manager.query<{ conflict: boolean }[]>(
-    `SELECT conflict FROM conflict_declarations WHERE problem_id = $1 AND evaluator_id = $2 AND enterprise_id = $3`,
-    [problemId, userId, enterpriseId],
-  );
-  if (!rows[0]) {
+  const declaration = await db(manager)
+    .selectFrom('conflict_declarations')
+    .select('conflict')
+    .where('problem_id', '=', problemId)
+    .where('evaluator_id', '=', userId)
+    .where('enterprise_id', '=', enterpriseId)
+    .executeTakeFirst();
+  if (!declaration) {
     throw new AppError(
       ErrorCode.CONFLICT_DECLARATION_REQUIRED,
       {},
       { enterpriseId, declare: `POST /api/v1/problems/${problemId}/conflict-declarations` },
     );
   }
-  if (rows[0].conflict) {
+  if (declaration.conflict) {
     throw new AppError(ErrorCode.CONFLICT_OF_INTEREST, {}, { enterpriseId });
   }
 }

@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import { AppError, canonicalJson, ErrorCode, sha256Hex } from '@app/common';
+import { db } from '@app/database';
 
 export interface Outcome<T> {
   status: number;
@@ -31,28 +33,38 @@ export async function withIdempotency<T extends object>(
 ): Promise<Outcome<T>> {
   if (request.key === undefined) return { ...(await work()), replayed: false };
   const requestSha256 = sha256Hex(canonicalJson({ scope: request.scope, body: request.body }));
-  const inserted = await manager.query<{ key: string }[]>(
-    `INSERT INTO idempotency_keys (user_id, key, scope, request_sha256, status_code, response)
-     VALUES ($1, $2, $3, $4, 0, '{}'::jsonb) ON CONFLICT (user_id, key) DO NOTHING RETURNING key`,
-    [request.userId, request.key, request.scope, requestSha256],
-  );
-  if (inserted.length === 0) {
-    const rows = await manager.query<{ request_sha256: string; status_code: number; response: T }[]>(
-      `SELECT request_sha256, status_code, response FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
-      [request.userId, request.key],
-    );
-    const stored = rows[0];
+  const inserted = await db(manager)
+    .insertInto('idempotency_keys')
+    .values({
+      user_id: request.userId,
+      key: request.key,
+      scope: request.scope,
+      request_sha256: requestSha256,
+      status_code: 0,
+      response: sql`'{}'::jsonb`,
+    })
+    .onConflict((c) => c.columns(['user_id', 'key']).doNothing())
+    .returning('key')
+    .executeTakeFirst();
+  if (!inserted) {
+    const stored = await db(manager)
+      .selectFrom('idempotency_keys')
+      .select(['request_sha256', 'status_code', 'response'])
+      .where('user_id', '=', request.userId)
+      .where('key', '=', request.key)
+      .executeTakeFirst();
     if (!stored || stored.request_sha256 !== requestSha256) {
       throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED);
     }
-    return { status: stored.status_code, body: stored.response, replayed: true };
+    // The stored answer is the body this function wrote below, as JSON.
+    return { status: stored.status_code, body: stored.response as unknown as T, replayed: true };
   }
   const result = await work();
-  await manager.query(`UPDATE idempotency_keys SET status_code = $3, response = $4::jsonb WHERE user_id = $1 AND key = $2`, [
-    request.userId,
-    request.key,
-    result.status,
-    JSON.stringify(result.body),
-  ]);
+  await db(manager)
+    .updateTable('idempotency_keys')
+    .set({ status_code: result.status, response: sql`${JSON.stringify(result.body)}::jsonb` })
+    .where('user_id', '=', request.userId)
+    .where('key', '=', request.key)
+    .execute();
   return { ...result, replayed: false };
 }

@@ -2,13 +2,19 @@ import { ProposalsRetention } from './retention';
 import { Module } from '@nestjs/common';
 import { AppConfig } from '@app/common';
 import { SealedKeyring } from './crypto/sealed-keyring';
-import { ProposalsService } from './proposals.service';
+import { ProposalAttachmentsService } from './proposal-attachments.service';
+import { ProposalOpeningService } from './proposal-opening.service';
+import { ProposalReadingService } from './proposal-reading.service';
+import { ProposalSubmissionsService } from './proposal-submissions.service';
 import { BLOB_STORAGE } from './storage/blob-storage';
 import { blobStorageFromConfig } from './storage/blob-storage.factory';
 
 @Module({
   providers: [
-    ProposalsService,
+    ProposalSubmissionsService,
+    ProposalAttachmentsService,
+    ProposalReadingService,
+    ProposalOpeningService,
     ProposalsRetention,
     SealedKeyring,
     {
@@ -17,6 +23,14 @@ import { blobStorageFromConfig } from './storage/blob-storage.factory';
       useFactory: blobStorageFromConfig,
     },
   ],
-  exports: [ProposalsService, ProposalsRetention, SealedKeyring, BLOB_STORAGE],
+  exports: [
+    ProposalSubmissionsService,
+    ProposalAttachmentsService,
+    ProposalReadingService,
+    ProposalOpeningService,
+    ProposalsRetention,
+    SealedKeyring,
+    BLOB_STORAGE,
+  ],
 })
 export class ProposalsModule {}

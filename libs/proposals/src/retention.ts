@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
+import { db } from '@app/database';
 import { BLOB_STORAGE, BlobStorage } from './storage/blob-storage';
 
 /** Retention sweeps for the tables and files this library owns. */
@@ -13,13 +15,11 @@ export class ProposalsRetention {
 
   /** Idempotency keys older than `hours`: a client retrying after that gets a fresh submission check. */
   async pruneIdempotencyKeys(hours: number): Promise<number> {
-    // (in a CTE: for a bare DELETE the driver returns [rows, count] instead of the rows)
-    const [row] = await this.dataSource.query<{ n: number }[]>(
-      `WITH gone AS (DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1) RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
-      [hours],
-    );
-    return row.n;
+    const { numDeletedRows } = await db(this.dataSource)
+      .deleteFrom('idempotency_keys')
+      .where('created_at', '<', sql<Date>`now() - make_interval(hours => ${hours})`)
+      .executeTakeFirst();
+    return Number(numDeletedRows);
   }
 
   /**
@@ -37,10 +37,11 @@ export class ProposalsRetention {
     let deleted = 0;
     for (let i = 0; i < candidates.length; i += 500) {
       const batch = candidates.slice(i, i + 500);
-      const referenced = await this.dataSource.query<{ storage_key: string }[]>(
-        `SELECT storage_key FROM proposal_attachments WHERE storage_key = ANY($1)`,
-        [batch],
-      );
+      const referenced = await db(this.dataSource)
+        .selectFrom('proposal_attachments')
+        .select('storage_key')
+        .where('storage_key', 'in', batch)
+        .execute();
       const keep = new Set(referenced.map((r) => r.storage_key));
       for (const key of batch.filter((k) => !keep.has(k))) {
         await this.blobs.delete(key);

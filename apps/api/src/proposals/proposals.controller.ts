@@ -32,7 +32,9 @@ import {
   ConfirmationReceipt,
   ConfirmProposalDto,
   Outcome,
-  ProposalsService,
+  ProposalAttachmentsService,
+  ProposalReadingService,
+  ProposalSubmissionsService,
   ProposalSummary,
   SubmissionResult,
   SubmitProposalDto,
@@ -64,7 +66,9 @@ const SEALED_NOTE =
 @Controller({ version: '1' })
 export class ProposalsController {
   constructor(
-    private readonly proposals: ProposalsService,
+    private readonly submissions: ProposalSubmissionsService,
+    private readonly reading: ProposalReadingService,
+    private readonly attachments: ProposalAttachmentsService,
     private readonly config: AppConfig,
     private readonly award: AwardService,
   ) {}
@@ -94,7 +98,7 @@ export class ProposalsController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @ReceivedMark() receivedMark: number,
   ): Promise<SubmissionResult> {
-    return send(reply, await this.proposals.submit(user, problemId, dto, idempotencyKey, receivedMark));
+    return send(reply, await this.submissions.submit(user, problemId, dto, idempotencyKey, receivedMark));
   }
 
   @Put('proposals/:id')
@@ -121,7 +125,7 @@ export class ProposalsController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @ReceivedMark() receivedMark: number,
   ): Promise<SubmissionResult> {
-    return send(reply, await this.proposals.revise(user, proposalId, dto, idempotencyKey, receivedMark));
+    return send(reply, await this.submissions.revise(user, proposalId, dto, idempotencyKey, receivedMark));
   }
 
   @Post('proposals/:id/withdraw')
@@ -142,7 +146,7 @@ export class ProposalsController {
     @Param('id', ParseUUIDPipe) proposalId: string,
     @ReceivedMark() receivedMark: number,
   ) {
-    return this.proposals.withdraw(user, proposalId, receivedMark);
+    return this.submissions.withdraw(user, proposalId, receivedMark);
   }
 
   @Post('proposals/:id/confirm')
@@ -172,7 +176,7 @@ export class ProposalsController {
     @Body() dto: ConfirmProposalDto,
     @ReceivedMark() receivedMark: number,
   ): Promise<ConfirmationReceipt> {
-    return this.proposals.confirm(user, proposalId, dto.amendmentNumber, receivedMark);
+    return this.submissions.confirm(user, proposalId, dto.amendmentNumber, receivedMark);
   }
 
   @Get('proposals/:id')
@@ -194,7 +198,7 @@ export class ProposalsController {
     @Param('id', ParseUUIDPipe) proposalId: string,
     @RequestLanguage() lang: Language,
   ) {
-    const view = await this.proposals.get(user, proposalId);
+    const view = await this.reading.get(user, proposalId);
     // Only the firm itself gets here with role 'enterprise' (another firm's proposal is a 404).
     if (user.role !== 'enterprise') return view;
     return { ...view, evaluation: await this.award.bidderEvaluation(proposalId, lang) };
@@ -214,7 +218,7 @@ export class ProposalsController {
     ],
   })
   getProposalReceipts(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) proposalId: string) {
-    return this.proposals.receipts(user, proposalId);
+    return this.reading.receipts(user, proposalId);
   }
 
   @Get('problems/:id/proposals')
@@ -235,7 +239,7 @@ export class ProposalsController {
     @Param('id', ParseUUIDPipe) problemId: string,
     @Query() query: PageQueryDto,
   ) {
-    return this.proposals.listForProblem(user, problemId, query);
+    return this.reading.listForProblem(user, problemId, query);
   }
 
   @Get('me/proposals')
@@ -247,7 +251,7 @@ export class ProposalsController {
   })
   @ApiOkResponse({ type: PageOf(ProposalSummary) })
   listMyProposals(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto) {
-    return this.proposals.listMine(user, query);
+    return this.reading.listMine(user, query);
   }
 
   @Post('problems/:id/attachments')
@@ -275,7 +279,7 @@ export class ProposalsController {
     @ReceivedMark() receivedMark: number,
   ) {
     const file = await readSingleFile(request, this.config.get('ATTACHMENT_MAX_BYTES'));
-    return this.proposals.uploadAttachment(user, problemId, file, receivedMark);
+    return this.attachments.uploadAttachment(user, problemId, file, receivedMark);
   }
 
   @Get('proposals/:id/attachments/:attachmentId')
@@ -301,7 +305,7 @@ export class ProposalsController {
     @Param('id', ParseUUIDPipe) proposalId: string,
     @Param('attachmentId', ParseUUIDPipe) attachmentId: string,
   ): Promise<StreamableFile> {
-    const file = await this.proposals.downloadAttachment(user, proposalId, attachmentId);
+    const file = await this.attachments.downloadAttachment(user, proposalId, attachmentId);
     return new StreamableFile(file.bytes, {
       type: file.mediaType,
       disposition: contentDisposition(file.fileName),

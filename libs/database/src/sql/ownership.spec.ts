@@ -46,14 +46,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   'libs/enterprises/src/registration/registration-mailer.service.ts',
   'libs/enterprises/src/registration/registration-request.entity.ts',
   'libs/enterprises/src/status-history.ts',
-  'libs/evaluation/src/award.service.ts',
-  'libs/evaluation/src/conflicts.service.ts',
-  'libs/evaluation/src/decisions.service.ts',
-  'libs/evaluation/src/evaluation-reminders.service.ts',
-  'libs/evaluation/src/evaluation-state.ts',
-  'libs/evaluation/src/panel.service.ts',
-  'libs/evaluation/src/ranking.service.ts',
-  'libs/evaluation/src/scores.service.ts',
   'libs/identity/src/account-mailer.service.ts',
   'libs/identity/src/auth.service.ts',
   'libs/identity/src/departments.service.ts',
@@ -78,13 +70,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   'libs/orders/src/outcome.service.ts',
   'libs/orders/src/track-record.service.ts',
   'libs/orders/src/variations.service.ts',
-  'libs/proposals/src/crypto/rotate-master-key.ts',
-  'libs/proposals/src/crypto/sealed-keyring.ts',
-  'libs/proposals/src/evaluator-access.ts',
-  'libs/proposals/src/idempotency.ts',
-  'libs/proposals/src/proposals.service.ts',
-  'libs/proposals/src/retention.ts',
-  'libs/proposals/src/storage/postgres-blob-storage.ts',
 ]);
 
 /** The few places that legitimately talk to PostgreSQL below the query builder, and why. */

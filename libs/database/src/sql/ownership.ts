@@ -107,9 +107,18 @@ export const READ_MODELS: Partial<Record<keyof DB, { readers: readonly Library[]
     readers: ['problems'],
     why: 'whether those orders solved the bottleneck (matching, as orders above)',
   },
+
+  problem_panel_members: {
+    readers: ['proposals'],
+    why: 'proposals checks a reader is on the panel; it cannot call evaluation, which depends on it',
+  },
+  conflict_declarations: {
+    readers: ['proposals'],
+    why: "proposals opens a firm's bid to an evaluator only after a no-conflict declaration (same reason)",
+  },
   users: {
-    readers: ['notifications'],
-    why: "recipients: a firm's or department's active accounts, each one's language and e-mail address",
+    readers: ['evaluation', 'notifications'],
+    why: "notifications: recipients (active accounts, language, e-mail); evaluation: the panel's names and e-mails in the panel's order, and whether an appointed evaluator or a reminded officer is active",
   },
   proposals: {
     readers: ['complaints', 'evaluation', 'ocds', 'orders', 'problems'],

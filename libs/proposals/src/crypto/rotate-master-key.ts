@@ -1,4 +1,7 @@
+import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
+import { db } from '@app/database';
+import { storeSealedKey } from '@app/problems';
 import { deriveKey, unwrapKey, wrapKey } from './crypto-envelope';
 import { attachmentAad, versionAad } from '../sealed-content';
 
@@ -24,7 +27,10 @@ export interface RotationCounts {
 export async function rotateMasterKey(manager: EntityManager, oldMaster: Buffer, newMaster: Buffer): Promise<RotationCounts> {
   if (oldMaster.length !== 32 || newMaster.length !== 32) throw new Error('master keys must be 32 bytes');
   if (oldMaster.equals(newMaster)) throw new Error('the new master key is the same as the old one');
-  await manager.query('LOCK TABLE problems, proposal_versions, proposal_attachments IN SHARE ROW EXCLUSIVE MODE');
+  // Holds off writers of the sealed items (and of problems.sealed_key: a first bid's new key).
+  await sql`LOCK TABLE ${sql.table('problems')}, ${sql.table('proposal_versions')}, ${sql.table('proposal_attachments')} IN SHARE ROW EXCLUSIVE MODE`.execute(
+    db(manager),
+  );
 
   const oldKek = deriveKey(oldMaster, 'problem-key-wrap');
   const newKek = deriveKey(newMaster, 'problem-key-wrap');
@@ -45,36 +51,42 @@ export async function rotateMasterKey(manager: EntityManager, oldMaster: Buffer,
     return keys;
   };
 
-  const problems = await manager.query<{ id: string; sealed_key: Buffer }[]>(
-    `SELECT id, sealed_key FROM problems WHERE sealed_key IS NOT NULL`,
-  );
+  const problems = await db(manager)
+    .selectFrom('problems')
+    .select(['id', 'sealed_key'])
+    .where('sealed_key', 'is not', null)
+    .$narrowType<{ sealed_key: Buffer }>()
+    .execute();
   for (const p of problems) {
     const publicKey = p.sealed_key.subarray(0, PUBLIC_KEY_BYTES);
     const wrapped = rewrap(oldKek, newKek, p.sealed_key.subarray(PUBLIC_KEY_BYTES), `problem-key:${p.id}`);
-    await manager.query(`UPDATE problems SET sealed_key = $2 WHERE id = $1`, [p.id, Buffer.concat([publicKey, wrapped])]);
+    await storeSealedKey(manager, p.id, Buffer.concat([publicKey, wrapped]));
   }
 
-  const versions = await manager.query<{ proposal_id: string; version: number; enterprise_id: string; key_for_bidder: Buffer }[]>(
-    `SELECT v.proposal_id, v.version, p.enterprise_id, v.key_for_bidder
-       FROM proposal_versions v JOIN proposals p ON p.id = v.proposal_id`,
-  );
+  const versions = await db(manager)
+    .selectFrom('proposal_versions as v')
+    .innerJoin('proposals as p', 'p.id', 'v.proposal_id')
+    .select(['v.proposal_id', 'v.version', 'p.enterprise_id', 'v.key_for_bidder'])
+    .execute();
   for (const v of versions) {
     const [oldKey, newKey] = bidderKeysOf(v.enterprise_id);
     const wrapped = rewrap(oldKey, newKey, v.key_for_bidder, versionAad(v.proposal_id, v.version));
-    await manager.query(`UPDATE proposal_versions SET key_for_bidder = $3 WHERE proposal_id = $1 AND version = $2`, [
-      v.proposal_id,
-      v.version,
-      wrapped,
-    ]);
+    await db(manager)
+      .updateTable('proposal_versions')
+      .set({ key_for_bidder: wrapped })
+      .where('proposal_id', '=', v.proposal_id)
+      .where('version', '=', v.version)
+      .execute();
   }
 
-  const attachments = await manager.query<{ id: string; enterprise_id: string; key_for_bidder: Buffer }[]>(
-    `SELECT id, enterprise_id, key_for_bidder FROM proposal_attachments`,
-  );
+  const attachments = await db(manager)
+    .selectFrom('proposal_attachments')
+    .select(['id', 'enterprise_id', 'key_for_bidder'])
+    .execute();
   for (const a of attachments) {
     const [oldKey, newKey] = bidderKeysOf(a.enterprise_id);
     const wrapped = rewrap(oldKey, newKey, a.key_for_bidder, attachmentAad(a.id));
-    await manager.query(`UPDATE proposal_attachments SET key_for_bidder = $2 WHERE id = $1`, [a.id, wrapped]);
+    await db(manager).updateTable('proposal_attachments').set({ key_for_bidder: wrapped }).where('id', '=', a.id).execute();
   }
   for (const [a, b] of bidderKeys.values()) {
     a.fill(0);

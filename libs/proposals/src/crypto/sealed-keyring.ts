@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig, AppError, ErrorCode } from '@app/common';
-import { isOpened, openedByClockSql } from '../sealing';
+import { db } from '@app/database';
+import { storeSealedKey } from '@app/problems';
+import { isOpened, openedByClock } from '../sealing';
 import {
   DataKeyOpener,
   deriveKey,
@@ -57,11 +59,11 @@ export class SealedKeyring {
    * clock in the caller's transaction and refuses with PROPOSAL_SEALED before it, whoever asks.
    */
   async openProblemKey(manager: EntityManager, problemId: string): Promise<DataKeyOpener> {
-    const rows = await manager.query<{ sealed_key: Buffer | null; status: string; past_deadline: boolean }[]>(
-      `SELECT sealed_key, status, ${openedByClockSql('p')} AS past_deadline FROM problems p WHERE id = $1`,
-      [problemId],
-    );
-    const row = rows[0];
+    const row = await db(manager)
+      .selectFrom('problems as p')
+      .select(['p.sealed_key', 'p.status', openedByClock('p').as('past_deadline')])
+      .where('p.id', '=', problemId)
+      .executeTakeFirst();
     if (!row) throw new AppError(ErrorCode.PROBLEM_NOT_FOUND);
     if (!isOpened(row.status, row.past_deadline)) {
       throw new AppError(ErrorCode.PROPOSAL_SEALED);
@@ -97,18 +99,20 @@ export class SealedKeyring {
     const pair = newProblemKeyPair();
     const sealedKey = Buffer.concat([pair.publicKey, wrapKey(this.problemKek, pair.privateKey, problemKeyAad(problemId))]);
     pair.privateKey.fill(0);
-    await manager.query(`UPDATE problems SET sealed_key = $2 WHERE id = $1`, [problemId, sealedKey]);
+    await storeSealedKey(manager, problemId, sealedKey);
     return pair.publicKey;
   }
 
   private async readSealedKey(manager: EntityManager, problemId: string, lock: boolean): Promise<Buffer | null> {
-    const rows = await manager.query<{ sealed_key: Buffer | null }[]>(
+    const row = await db(manager)
+      .selectFrom('problems')
+      .select('sealed_key')
+      .where('id', '=', problemId)
       // NO KEY UPDATE: concurrent first bids already hold KEY SHARE on this row (their proposals'
       // foreign key); FOR UPDATE would conflict with it and deadlock two of them.
-      `SELECT sealed_key FROM problems WHERE id = $1${lock ? ' FOR NO KEY UPDATE' : ''}`,
-      [problemId],
-    );
-    if (!rows[0]) throw new AppError(ErrorCode.PROBLEM_NOT_FOUND);
-    return rows[0].sealed_key;
+      .$if(lock, (q) => q.forNoKeyUpdate())
+      .executeTakeFirst();
+    if (!row) throw new AppError(ErrorCode.PROBLEM_NOT_FOUND);
+    return row.sealed_key;
   }
 }

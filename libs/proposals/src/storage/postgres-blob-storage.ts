@@ -1,5 +1,7 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Readable } from 'node:stream';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import type { DB } from '@app/database';
 import { assertBlobKey, BlobStorage, readAll } from './blob-storage';
 
 /** Rows of this size: large enough to be few, small enough that one in memory is nothing. */
@@ -11,38 +13,35 @@ export const BLOB_CHUNK_BYTES = 512 * 1024;
  *
  * It uses its own small connection pool: `put` and `open` are called while the caller holds a
  * transaction from the main pool, and taking a second connection from that same pool could wait
- * forever once every connection is held by such a caller.
+ * forever once every connection is held by such a caller. The queries are the typed builder's,
+ * on that pool (not through TypeORM, whose connections are the main pool's).
  */
 export class PostgresBlobStorage implements BlobStorage {
-  constructor(private readonly pool: Pool) {}
+  private readonly db: Kysely<DB>;
+
+  constructor(private readonly pool: Pool) {
+    this.db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  }
 
   async put(key: string, data: Buffer | Readable): Promise<void> {
     assertBlobKey(key);
-    const client = await this.pool.connect();
-    let failed = true;
-    try {
-      await client.query('BEGIN');
+    await this.db.transaction().execute(async (trx) => {
       // Replacing a key: the upsert locks its row, so two writers of one key take turns.
-      await client.query(
-        `INSERT INTO blob_objects (key, size_bytes, modified_at) VALUES ($1, 0, now())
-         ON CONFLICT (key) DO UPDATE SET size_bytes = 0, modified_at = now()`,
-        [key],
-      );
-      await client.query(`DELETE FROM blob_chunks WHERE key = $1`, [key]);
+      await trx
+        .insertInto('blob_objects')
+        .values({ key, size_bytes: 0, modified_at: sql`now()` })
+        .onConflict((c) => c.column('key').doUpdateSet({ size_bytes: 0, modified_at: sql`now()` }))
+        .execute();
+      await trx.deleteFrom('blob_chunks').where('key', '=', key).execute();
       let size = 0;
       let seq = 0;
       for await (const chunk of chunksOf(data)) {
-        await client.query(`INSERT INTO blob_chunks (key, seq, data) VALUES ($1, $2, $3)`, [key, seq, chunk]);
+        await trx.insertInto('blob_chunks').values({ key, seq, data: chunk }).execute();
         seq += 1;
         size += chunk.length;
       }
-      await client.query(`UPDATE blob_objects SET size_bytes = $2 WHERE key = $1`, [key, size]);
-      await client.query('COMMIT');
-      failed = false;
-    } finally {
-      if (failed) await client.query('ROLLBACK').catch(() => undefined);
-      client.release(failed);
-    }
+      await trx.updateTable('blob_objects').set({ size_bytes: size }).where('key', '=', key).execute();
+    });
   }
 
   async get(key: string): Promise<Buffer> {
@@ -51,29 +50,38 @@ export class PostgresBlobStorage implements BlobStorage {
 
   async open(key: string): Promise<Readable> {
     assertBlobKey(key);
-    const rows = (
-      await this.pool.query<{ n: number }>(
-        `SELECT (SELECT count(*)::int FROM blob_chunks c WHERE c.key = o.key) AS n FROM blob_objects o WHERE key = $1`,
-        [key],
+    const object = await this.db
+      .selectFrom('blob_objects as o')
+      .select((eb) =>
+        eb
+          .selectFrom('blob_chunks as c')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .whereRef('c.key', '=', 'o.key')
+          .$asScalar()
+          .as('n'),
       )
-    ).rows;
-    if (rows.length === 0) throw Object.assign(new Error(`No blob ${key}`), { code: 'ENOENT' });
+      .where('o.key', '=', key)
+      .executeTakeFirst();
+    if (!object) throw Object.assign(new Error(`No blob ${key}`), { code: 'ENOENT' });
     const pool = this.pool;
-    const count = rows[0].n;
+    const count = object.n;
     // One chunk in memory at a time, read as the consumer asks for it, over one connection (each
     // connection keeps a read buffer as large as the largest row it has seen).
     return Readable.from(
       (async function* () {
         if (count === 0) return;
         const client = await pool.connect();
+        const db = onOneClient(client);
         try {
           for (let seq = 0; seq < count; seq += 1) {
-            const chunk = await client.query<{ data: Buffer }>(`SELECT data FROM blob_chunks WHERE key = $1 AND seq = $2`, [
-              key,
-              seq,
-            ]);
-            if (chunk.rows.length === 0) throw new Error(`Blob ${key} lost its part ${seq} while being read`);
-            yield chunk.rows[0].data;
+            const chunk = await db
+              .selectFrom('blob_chunks')
+              .select('data')
+              .where('key', '=', key)
+              .where('seq', '=', seq)
+              .executeTakeFirst();
+            if (!chunk) throw new Error(`Blob ${key} lost its part ${seq} while being read`);
+            yield chunk.data;
           }
         } finally {
           client.release();
@@ -85,20 +93,23 @@ export class PostgresBlobStorage implements BlobStorage {
 
   async delete(key: string): Promise<void> {
     assertBlobKey(key);
-    await this.pool.query(`DELETE FROM blob_objects WHERE key = $1`, [key]); // chunks go by ON DELETE CASCADE
+    await this.db.deleteFrom('blob_objects').where('key', '=', key).execute(); // chunks go by ON DELETE CASCADE
   }
 
   async *list(): AsyncIterable<{ key: string; modifiedAt: Date }> {
     // Keyset pages, so a long list never sits in memory.
     let after = '';
     for (;;) {
-      const page = await this.pool.query<{ key: string; modified_at: Date }>(
-        `SELECT key, modified_at FROM blob_objects WHERE key > $1 ORDER BY key LIMIT 1000`,
-        [after],
-      );
-      for (const row of page.rows) yield { key: row.key, modifiedAt: row.modified_at };
-      if (page.rows.length < 1000) return;
-      after = page.rows[page.rows.length - 1].key;
+      const page = await this.db
+        .selectFrom('blob_objects')
+        .select(['key', 'modified_at'])
+        .where('key', '>', after)
+        .orderBy('key')
+        .limit(1000)
+        .execute();
+      for (const row of page) yield { key: row.key, modifiedAt: row.modified_at };
+      if (page.length < 1000) return;
+      after = page[page.length - 1].key;
     }
   }
 
@@ -106,6 +117,18 @@ export class PostgresBlobStorage implements BlobStorage {
   async onApplicationShutdown(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/**
+ * The typed builder on one connection already taken from the pool, which the caller releases:
+ * the chunks of one blob are read over one connection (see `open`).
+ */
+function onOneClient(client: PoolClient): Kysely<DB> {
+  // Queries go to that client (its methods bound to it); releasing it is the caller's.
+  const borrowed = { query: client.query.bind(client), release: () => undefined } as unknown as PoolClient;
+  return new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: { connect: () => Promise.resolve(borrowed), end: () => Promise.resolve() } }),
+  });
 }
 
 /** Re-cuts any stream (or one Buffer) into pieces of at most BLOB_CHUNK_BYTES, gathering small ones. */
