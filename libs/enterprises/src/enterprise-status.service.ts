@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, AuthUser, cityTodayByDb, enterpriseStatus, ErrorCode, Msg } from '@app/common';
+import { AppError, AuthUser, enterpriseStatus, ErrorCode, Msg } from '@app/common';
 import { AuditService } from '@app/audit';
 import { MAIL_JOBS, OutboxService } from '@app/jobs';
 import { Enterprise } from './entities/enterprise.entity';
@@ -12,6 +12,7 @@ import { applyActivityDeltas, footprintDeltas } from './activity-deltas';
 import { assertEffectiveDateAllowed } from './effective-date-rules';
 import { insertStatusHistory } from './status-history';
 import { ChangeEnterpriseStatusDto } from './dto/change-enterprise-status.dto';
+import { cityTodayByDb } from '@app/database';
 
 const PAST_TENSE: Record<StatusAction, string> = {
   verify: 'verified',

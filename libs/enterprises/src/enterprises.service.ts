@@ -5,7 +5,6 @@ import { DataSource } from 'typeorm';
 import {
   AppError,
   AuthUser,
-  cityTodayByDb,
   decodeCursor,
   DEFAULT_PAGE_SIZE,
   ErrorCode,
@@ -41,6 +40,7 @@ import { applyActivityDeltas, footprintMove } from './activity-deltas';
 import { checkActivityStart, notInFuture } from './enterprise-rules';
 import { UpdateEnterpriseDto } from './dto/update-enterprise.dto';
 import { ListEnterprisesQueryDto } from './dto/list-enterprises-query.dto';
+import { cityTodayByDb } from '@app/database';
 
 /** At most this many words of a directory query are matched. */
 const MAX_SEARCH_TERMS = 8;

@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiProperty } from '@nestjs/swagger';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig, AppError, cityTodayByDb, ErrorCode, Language } from '@app/common';
+import { AppConfig, AppError, ErrorCode, Language } from '@app/common';
 import { AuditService } from '@app/audit';
 import { MAIL_JOBS, OutboxService } from '@app/jobs';
 import {
@@ -31,6 +31,7 @@ import { normalizeTaxCodeOrFail } from '../tax-code-errors';
 import { RegisterEnterpriseDto, RegisterEnterpriseProfileDto } from '../dto/register-enterprise.dto';
 import { RegistrationRequest } from './registration-request.entity';
 import { pruneExpiredLinks } from '../expiring-links';
+import { cityTodayByDb } from '@app/database';
 
 /** The one answer to a registration, whether or not the address already has an account. */
 export class RegistrationRequested {
