@@ -1,6 +1,8 @@
 // Runs once before the e2e suites: refuses any database that is not a test database, then
 // migrates it. `npm test` (scripts/run.mjs) has already started PostgreSQL and Redis and set
-// DATABASE_URL / REDIS_URL; relative imports here because jest's path mapping does not apply.
+// DATABASE_URL / REDIS_URL; relative imports here because jest's path mapping does not apply
+// (tsconfig-paths resolves the @app/* imports of the libraries loaded from here, e.g. the seed's).
+import 'tsconfig-paths/register';
 import { DataSource } from 'typeorm';
 import { runMigrations } from '../libs/database/src/migrate';
 import { typeOrmOptions } from '../libs/database/src/typeorm-options';

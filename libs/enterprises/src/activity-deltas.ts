@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
+import { db } from '@app/database';
 
 export type ActivityDimension = 'area' | 'sector';
 
@@ -51,11 +53,9 @@ export function netDeltas(deltas: readonly ActivityDelta[]): ActivityDelta[] {
 export async function applyActivityDeltas(manager: EntityManager, day: string, deltas: readonly ActivityDelta[]): Promise<void> {
   const net = netDeltas(deltas);
   if (net.length === 0) return;
-  await manager.query(
-    `INSERT INTO enterprise_activity_deltas (dimension, key, day, delta, recorded_at)
-     SELECT dimension, key, $3::date, delta, now() FROM unnest($1::text[], $2::text[], $4::int[]) AS d (dimension, key, delta)
-     ON CONFLICT (dimension, key, day, recorded_at) DO UPDATE SET delta = enterprise_activity_deltas.delta + EXCLUDED.delta`,
-    [net.map((d) => d.dimension), net.map((d) => d.key), day, net.map((d) => d.delta)],
+  await upsertDeltas(
+    manager,
+    net.map((d) => ({ ...d, day })),
   );
 }
 
@@ -73,11 +73,18 @@ export async function applyDatedActivityDeltas(
   }
   const net = [...sums.values()].filter((d) => d.delta !== 0);
   if (net.length === 0) return;
-  await manager.query(
-    `INSERT INTO enterprise_activity_deltas (dimension, key, day, delta, recorded_at)
-     SELECT dimension, key, day, delta, now()
-       FROM unnest($1::text[], $2::text[], $3::date[], $4::int[]) AS d (dimension, key, day, delta)
-     ON CONFLICT (dimension, key, day, recorded_at) DO UPDATE SET delta = enterprise_activity_deltas.delta + EXCLUDED.delta`,
-    [net.map((d) => d.dimension), net.map((d) => d.key), net.map((d) => d.day), net.map((d) => d.delta)],
-  );
+  await upsertDeltas(manager, net);
+}
+
+/** Deltas of one transaction and day share a row (recorded_at is the transaction's now()). */
+async function upsertDeltas(manager: EntityManager, net: readonly (ActivityDelta & { day: string })[]): Promise<void> {
+  await db(manager)
+    .insertInto('enterprise_activity_deltas')
+    .values(net.map((d) => ({ dimension: d.dimension, key: d.key, day: d.day, delta: d.delta, recorded_at: sql<Date>`now()` })))
+    .onConflict((oc) =>
+      oc
+        .columns(['dimension', 'key', 'day', 'recorded_at'])
+        .doUpdateSet((eb) => ({ delta: eb('enterprise_activity_deltas.delta', '+', eb.ref('excluded.delta')) })),
+    )
+    .execute();
 }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppError, AuthUser, enterpriseStatus, ErrorCode, Msg } from '@app/common';
 import { AuditService } from '@app/audit';
 import { MAIL_JOBS, OutboxService } from '@app/jobs';
-import { Enterprise } from './entities/enterprise.entity';
+import { Enterprise, saveEnterprise } from './enterprise-records';
 import { areaNameOf, findEnterprise } from './enterprise-access';
 import { EnterpriseView, toEnterpriseView } from './enterprise-views';
 import { activityChange, nextStatus, StatusAction, STATUS_TRANSITIONS } from './status-transitions';
@@ -83,7 +83,7 @@ export class EnterpriseStatusService {
       firm.status = to;
       firm.statusReason = dto.reason ?? null;
       firm.statusEffectiveDate = effectiveDate;
-      const saved = await manager.getRepository(Enterprise).save(firm);
+      const saved = await saveEnterprise(manager, firm);
       const historyId = await insertStatusHistory(manager, {
         enterpriseId: id,
         fromStatus: from,

@@ -83,6 +83,10 @@ export const TABLE_OWNERS = {
  * per row would be slower and no clearer. Everything else is reached through the owner's API.
  */
 export const READ_MODELS: Partial<Record<keyof DB, { readers: readonly Library[]; why: string }>> = {
+  areas: {
+    readers: ['enterprises', 'indicators', 'problems'],
+    why: 'reference data (the city and its units): joined for area names and filters, never written outside areas',
+  },
   problems: {
     readers: ['areas', 'complaints', 'enterprises', 'evaluation', 'jobs', 'notifications', 'ocds', 'orders', 'proposals'],
     why: 'the public record every later step hangs on (title, department, status, deadline, rubric)',
@@ -94,6 +98,10 @@ export const READ_MODELS: Partial<Record<keyof DB, { readers: readonly Library[]
   organizations: {
     readers: ['enterprises', 'evaluation', 'notifications', 'ocds', 'orders', 'problems'],
     why: 'department and firm names on views and OCDS parties',
+  },
+  users: {
+    readers: ['enterprises'],
+    why: "a firm's accounts are the users with its organization_id: member lists, the owner check, claimants, mail recipients",
   },
   proposals: {
     readers: ['complaints', 'evaluation', 'ocds', 'orders'],
