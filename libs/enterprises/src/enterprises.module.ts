@@ -6,6 +6,8 @@ import { EnterpriseStatusService } from './enterprise-status.service';
 import { EnterpriseMailer } from './enterprise-mailer.service';
 import { EnterpriseClaimsService } from './claims/enterprise-claims.service';
 import { EnterpriseImportsService } from './imports/enterprise-imports.service';
+import { ImportValidation } from './imports/import-validation.service';
+import { ImportCommit } from './imports/import-commit.service';
 import { EnterpriseRegistrationService } from './registration/enterprise-registration.service';
 import { RegistrationMailer } from './registration/registration-mailer.service';
 import { MemberInvitationsService } from './members/member-invitations.service';
@@ -19,6 +21,8 @@ import { InvitationMailer } from './members/invitation-mailer.service';
     EnterpriseMailer,
     EnterpriseClaimsService,
     EnterpriseImportsService,
+    ImportValidation,
+    ImportCommit,
     EnterpriseRegistrationService,
     RegistrationMailer,
     MemberInvitationsService,

@@ -35,7 +35,8 @@ import {
   toEnterpriseView,
   toStatusHistoryView,
 } from './enterprise-views';
-import { applyActivityDeltas, footprintMove } from './activity-deltas';
+import { footprintMove } from './activity-deltas';
+import { applyActivityDeltas } from './activity-store';
 import { checkActivityStart, notInFuture } from './enterprise-rules';
 import { UpdateEnterpriseDto } from './dto/update-enterprise.dto';
 import { ListEnterprisesQueryDto } from './dto/list-enterprises-query.dto';

@@ -4,6 +4,7 @@ export * from './users.service';
 export * from './departments.service';
 export * from './account-mailer.service';
 export * from './user';
+export * from './user.view';
 export * from './organizations';
 export * from './dto/auth.dto';
 export * from './dto/user.dto';

@@ -17,7 +17,8 @@ import {
 import { AuditService } from '@app/audit';
 import { db } from '@app/database';
 import { MAIL_JOBS, OutboxService } from '@app/jobs';
-import { selectUsers, toUser, toUserSnapshot, toUserView, User, UserView } from './user';
+import { selectUsers, toUser, User } from './user';
+import { toUserSnapshot, toUserView, UserView } from './user.view';
 import { CreateUserDto, ListUsersQueryDto, UpdateMeDto, UpdateUserDto } from './dto/user.dto';
 import { hashPassword } from './password-hasher';
 import { acceptablePasswordOrFail } from './password-policy';

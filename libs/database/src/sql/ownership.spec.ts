@@ -23,7 +23,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   'libs/complaints/src/entities/complaint.entity.ts',
   'libs/complaints/src/entities/standstill-period.entity.ts',
   'libs/complaints/src/standstill.service.ts',
-  'libs/enterprises/src/imports/enterprise-imports.service.ts',
   'libs/evaluation/src/award.service.ts',
   'libs/evaluation/src/conflicts.service.ts',
   'libs/evaluation/src/decisions.service.ts',
