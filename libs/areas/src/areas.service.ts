@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
 import { createHash } from 'node:crypto';
 import {
@@ -20,8 +21,8 @@ import {
   toPage,
 } from '@app/common';
 import { AuditService } from '@app/audit';
-import { Area } from './area.entity';
-import { AreaPopulation } from './area-population.entity';
+import { db } from '@app/database';
+import { Area, AreaPopulation, calendarDay, selectAreaPopulations, selectAreas, toArea, toAreaPopulation } from './area-records';
 import type { PopulationFigure } from './area-types';
 import { AreaDetailView, AreaView, ListAreasQueryDto, PopulationRecordView, SetPopulationDto } from './dto/area.dto';
 import { choosePopulationFigure } from './population-figure';
@@ -117,19 +118,20 @@ export class AreasService {
   async list(query: ListAreasQueryDto): Promise<Page<AreaView>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor<{ code: string }>(query.cursor, ['code']);
-    const qb = this.dataSource
-      .getRepository(Area)
-      .createQueryBuilder('a')
-      .orderBy('a.code', 'ASC')
-      .limit(limit + 1);
-    if (query.q)
-      qb.andWhere(`f_search_norm(a.name) LIKE '%' || f_search_norm(:q) || '%'`, { q: query.q.replace(/[\\%_]/g, '\\$&') });
-    if (query.unitType) qb.andWhere('a.unitType = :unitType', { unitType: query.unitType });
     const day = query.inForceOn ?? cityToday();
-    qb.andWhere('(a.validFrom IS NULL OR a.validFrom <= :day) AND (a.validTo IS NULL OR a.validTo >= :day)', { day });
-    if (query.parentCode) qb.andWhere('a.parentCode = :parentCode', { parentCode: query.parentCode });
-    if (after) qb.andWhere('a.code > :code', { code: after.code });
-    const rows = await qb.getMany();
+    let qb = selectAreas(this.dataSource)
+      .where((eb) => eb.or([eb('a.valid_from', 'is', null), eb('a.valid_from', '<=', calendarDay(day))]))
+      .where((eb) => eb.or([eb('a.valid_to', 'is', null), eb('a.valid_to', '>=', calendarDay(day))]))
+      .orderBy('a.code', 'asc')
+      .limit(limit + 1);
+    if (query.q) {
+      const q = query.q.replace(/[\\%_]/g, '\\$&');
+      qb = qb.where(sql<boolean>`f_search_norm(a.name) LIKE '%' || f_search_norm(${q}) || '%'`);
+    }
+    if (query.unitType) qb = qb.where('a.unit_type', '=', query.unitType);
+    if (query.parentCode) qb = qb.where('a.parent_code', '=', query.parentCode);
+    if (after) qb = qb.where('a.code', '>', after.code);
+    const rows = (await qb.execute()).map(toArea);
     const figures = await this.figuresByArea(rows.slice(0, limit).map((a) => a.code));
     const today = day;
     return toPage(
@@ -142,7 +144,9 @@ export class AreasService {
 
   async get(code: string): Promise<AreaDetailView> {
     const area = await this.requireArea(code);
-    const rows = await this.dataSource.getRepository(AreaPopulation).find({ where: { areaCode: code }, order: { asOf: 'DESC' } });
+    const rows = (
+      await selectAreaPopulations(this.dataSource).where('p.area_code', '=', code).orderBy('p.as_of', 'desc').execute()
+    ).map(toAreaPopulation);
     const current = choosePopulationFigure(rows.map(figureOf), cityToday());
     return { ...this.view(area, current), populations: rows.map(recordOf) };
   }
@@ -171,16 +175,33 @@ export class AreasService {
     population: number,
     source: string,
   ): Promise<SetPopulationResult> {
-    const repo = manager.getRepository(AreaPopulation);
-    const existing = await repo.findOneBy({ areaCode: code, asOf });
+    const existing = await this.findFigure(manager, code, asOf);
     if (existing && existing.population === population && existing.source === source) {
       return { created: false, figure: recordOf(existing) }; // nothing changed, nothing to audit
     }
     const before = existing ? auditView(existing) : null;
-    const saved = await repo.save(
+    const returned = [
+      'id',
+      'area_code',
+      sql<string>`as_of::text`.as('as_of'),
+      'population',
+      'source',
+      'recorded_by',
+      'updated_at',
+    ] as const;
+    const saved = toAreaPopulation(
       existing
-        ? Object.assign(existing, { population, source, recordedBy: actor.id })
-        : repo.create({ areaCode: code, asOf, population, source, recordedBy: actor.id }),
+        ? await db(manager)
+            .updateTable('area_populations')
+            .set({ population, source, recorded_by: actor.id, updated_at: sql<Date>`now()` })
+            .where('id', '=', existing.id)
+            .returning(returned)
+            .executeTakeFirstOrThrow()
+        : await db(manager)
+            .insertInto('area_populations')
+            .values({ area_code: code, as_of: asOf, population, source, recorded_by: actor.id })
+            .returning(returned)
+            .executeTakeFirstOrThrow(),
     );
     await this.audit.record(manager, {
       actor,
@@ -207,7 +228,7 @@ export class AreasService {
     const format = detectTableFormat(file.fileName, file.bytes);
     if (!format) throw importFileInvalid(new TableShapeError('notTable', [], { fileName: file.fileName }), POPULATION_EXPECTED);
     const units = new UnitResolver(
-      await this.dataSource.query<{ code: string; name: string }[]>(`SELECT code, name FROM areas ORDER BY code`),
+      await db(this.dataSource).selectFrom('areas').select(['code', 'name']).orderBy('code').execute(),
     );
     const ctx = { units, today: cityToday(), fileSource: options.source, seen: new Set<string>() };
     const rows: PopulationRowReport[] = [];
@@ -222,9 +243,10 @@ export class AreasService {
     }
     const sha256 = createHash('sha256').update(file.bytes).digest('hex');
     const run = async (manager: EntityManager) => {
-      const figures = await manager.query<{ area_code: string; as_of: string; population: number; source: string }[]>(
-        `SELECT area_code, as_of::text AS as_of, population, source FROM area_populations`,
-      );
+      const figures = await db(manager)
+        .selectFrom('area_populations')
+        .select(['area_code', sql<string>`as_of::text`.as('as_of'), 'population', 'source'])
+        .execute();
       const recorded = new Map(figures.map((f) => [`${f.area_code}@${f.as_of}`, f]));
       for (const r of rows) {
         if (r.outcome !== 'ready') continue;
@@ -258,12 +280,11 @@ export class AreasService {
   async deletePopulation(actor: NonNullable<Actor>, code: string, asOf: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await this.requireArea(code, manager, true);
-      const repo = manager.getRepository(AreaPopulation);
-      const existing = await repo.findOneBy({ areaCode: code, asOf });
+      const existing = await this.findFigure(manager, code, asOf);
       if (!existing) {
         throw new AppError(ErrorCode.AREA_POPULATION_NOT_FOUND, { areaCode: code, asOf });
       }
-      await repo.delete({ id: existing.id });
+      await db(manager).deleteFrom('area_populations').where('id', '=', existing.id).execute();
       await this.audit.record(manager, {
         actor,
         action: POPULATION_AUDIT_ACTIONS.deleted,
@@ -292,19 +313,26 @@ export class AreasService {
   }
 
   async requireArea(code: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<Area> {
-    const area = await manager
-      .getRepository(Area)
-      .findOne({ where: { code }, ...(lock ? { lock: { mode: 'for_no_key_update' as const } } : {}) });
-    if (!area) throw unknownArea(code);
-    return area;
+    const query = selectAreas(manager).where('a.code', '=', code);
+    const row = await (lock ? query.forNoKeyUpdate() : query).executeTakeFirst();
+    if (!row) throw unknownArea(code);
+    return toArea(row);
+  }
+
+  private async findFigure(manager: EntityManager, code: string, asOf: string): Promise<AreaPopulation | undefined> {
+    const row = await selectAreaPopulations(manager)
+      .where('p.area_code', '=', code)
+      .where('p.as_of', '=', calendarDay(asOf))
+      .executeTakeFirst();
+    return row && toAreaPopulation(row);
   }
 
   /** Every recorded figure of these areas (all areas when omitted), for choosing one per date. */
   async figuresByArea(codes?: readonly string[]): Promise<Map<string, PopulationFigure[]>> {
-    const qb = this.dataSource.getRepository(AreaPopulation).createQueryBuilder('p');
-    if (codes) qb.where('p.areaCode = ANY(:codes)', { codes });
+    let qb = selectAreaPopulations(this.dataSource);
+    if (codes) qb = qb.where('p.area_code', '=', sql<string>`ANY(${[...codes]})`);
     const map = new Map<string, PopulationFigure[]>();
-    for (const row of await qb.getMany()) {
+    for (const row of (await qb.execute()).map(toAreaPopulation)) {
       const list = map.get(row.areaCode) ?? [];
       list.push(figureOf(row));
       map.set(row.areaCode, list);

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { Area, selectAreas, toArea } from './area-records';
 import type { AreaUnitType } from './area-types';
 import { COMMUNE_LEVEL_UNIT_TYPES } from './commune-level-area';
 
@@ -27,42 +28,25 @@ export interface CityBoundary {
   countedUnits: BoundaryUnit[];
 }
 
-interface AreaRow {
-  code: string;
-  name: string;
-  unit_type: AreaUnitType;
-  parent_code: string | null;
-  former_parent_code: string | null;
-  valid_from: string | null;
-  valid_to: string | null;
-  basis: string | null;
-}
-
-const unit = (r: AreaRow): BoundaryUnit => ({ code: r.code, name: r.name, unitType: r.unit_type });
+const unit = (r: Area): BoundaryUnit => ({ code: r.code, name: r.name, unitType: r.unitType });
 
 /**
  * Every city the reference data knows, oldest first, with its units. Small (two cities, ~130 rows):
  * callers read it once per request and pick the one in force per date with cityOn().
  */
 export async function loadCityBoundaries(manager: EntityManager): Promise<CityBoundary[]> {
-  const rows = await manager.query<AreaRow[]>(
-    `SELECT code, name, unit_type, parent_code, former_parent_code, valid_from::text AS valid_from,
-            valid_to::text AS valid_to, basis
-       FROM areas ORDER BY code`,
-  );
-  const cities = rows.filter((r) => r.unit_type === 'city' && r.parent_code === null);
-  const communeLevel = (r: AreaRow) => (COMMUNE_LEVEL_UNIT_TYPES as readonly string[]).includes(r.unit_type);
+  const rows = (await selectAreas(manager).orderBy('a.code').execute()).map(toArea);
+  const cities = rows.filter((r) => r.unitType === 'city' && r.parentCode === null);
+  const communeLevel = (r: Area) => (COMMUNE_LEVEL_UNIT_TYPES as readonly string[]).includes(r.unitType);
   return cities
     .map((c): CityBoundary => ({
       code: c.code,
       name: c.name,
-      validFrom: c.valid_from,
-      validTo: c.valid_to,
+      validFrom: c.validFrom,
+      validTo: c.validTo,
       basis: c.basis,
-      units: rows.filter((r) => r.parent_code === c.code).map(unit),
-      countedUnits: rows
-        .filter((r) => communeLevel(r) && (r.parent_code === c.code || r.former_parent_code === c.code))
-        .map(unit),
+      units: rows.filter((r) => r.parentCode === c.code).map(unit),
+      countedUnits: rows.filter((r) => communeLevel(r) && (r.parentCode === c.code || r.formerParentCode === c.code)).map(unit),
     }))
     .sort((a, b) => (a.validFrom ?? '').localeCompare(b.validFrom ?? ''));
 }

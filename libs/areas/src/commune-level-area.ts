@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { AppError, ErrorCode } from '@app/common';
+import { db } from '@app/database';
 
 /** Head offices and problem locations sit in a commune-level unit, never in the city as a whole. */
 export const COMMUNE_LEVEL_UNIT_TYPES = ['ward', 'commune', 'special_zone'] as const;
@@ -9,10 +10,11 @@ export const COMMUNE_LEVEL_UNIT_TYPES = ['ward', 'commune', 'special_zone'] as c
  * data knows (400 AREA_CODE_INVALID otherwise, with the field and the problem). Returns its name.
  */
 export async function assertCommuneLevelArea(manager: EntityManager, areaCode: string, field = 'areaCode'): Promise<string> {
-  const rows = await manager.query<{ name: string; unit_type: string }[]>(`SELECT name, unit_type FROM areas WHERE code = $1`, [
-    areaCode,
-  ]);
-  const area = rows[0];
+  const area = await db(manager)
+    .selectFrom('areas')
+    .select(['name', 'unit_type'])
+    .where('code', '=', areaCode)
+    .executeTakeFirst();
   if (!area) {
     throw new AppError(ErrorCode.AREA_CODE_INVALID, { areaCode }, { field, areaCode, problem: 'unknown' });
   }

@@ -1,7 +1,6 @@
 export * from './areas.module';
 export * from './areas.service';
-export * from './area.entity';
-export * from './area-population.entity';
+export type { Area, AreaPopulation } from './area-records';
 export * from './area-types';
 export * from './commune-level-area';
 export * from './dto/area.dto';

@@ -1,6 +1,7 @@
-// Imported by test/global-setup.ts through relative paths (jest's path mapping does not apply
-// there): keep this file's imports free of @app/* aliases.
+import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
+import { latestAuditActions } from '@app/audit';
+import { db } from '@app/database';
 import type { ReferencePopulation } from './area-types';
 import { POPULATION_AUDIT_ACTIONS, POPULATION_AUDIT_ENTITY, populationAuditId } from './population-audit';
 import {
@@ -28,50 +29,64 @@ export interface ReferenceSeedResult {
 export async function seedAreaReferenceData(manager: EntityManager): Promise<ReferenceSeedResult> {
   // One statement: foreign keys are checked at its end, so the city may precede its units in the list.
   const areas = [HAIPHONG_CITY, HAIPHONG_OLD_CITY, ...HAIPHONG_DISTRICTS_2024, ...HAIPHONG_COMMUNES];
-  const written = await manager.query<{ code: string }[]>(
-    `INSERT INTO areas (code, name, unit_type, parent_code, area_km2, valid_from, valid_to, former_parent_code, basis)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::date[], $7::date[], $8::text[], $9::text[])
-     ON CONFLICT (code) DO UPDATE
-       SET name = EXCLUDED.name, unit_type = EXCLUDED.unit_type, parent_code = EXCLUDED.parent_code,
-           area_km2 = EXCLUDED.area_km2, valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to,
-           former_parent_code = EXCLUDED.former_parent_code, basis = EXCLUDED.basis, updated_at = now()
-       WHERE (areas.name, areas.unit_type, areas.parent_code, areas.area_km2, areas.valid_from, areas.valid_to,
-              areas.former_parent_code, areas.basis)
-         IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.unit_type, EXCLUDED.parent_code, EXCLUDED.area_km2, EXCLUDED.valid_from,
-              EXCLUDED.valid_to, EXCLUDED.former_parent_code, EXCLUDED.basis)
-     RETURNING code`,
-    [
-      areas.map((a) => a.code),
-      areas.map((a) => a.name),
-      areas.map((a) => a.unitType),
-      areas.map((a) => a.parentCode),
-      areas.map((a) => a.areaKm2),
-      areas.map((a) => a.validFrom),
-      areas.map((a) => a.validTo),
-      areas.map((a) => a.formerParentCode),
-      areas.map((a) => a.basis),
-    ],
-  );
+  const changed = [
+    'name',
+    'unit_type',
+    'parent_code',
+    'area_km2',
+    'valid_from',
+    'valid_to',
+    'former_parent_code',
+    'basis',
+  ] as const;
+  const written = await db(manager)
+    .insertInto('areas')
+    .values(
+      areas.map((a) => ({
+        code: a.code,
+        name: a.name,
+        unit_type: a.unitType,
+        parent_code: a.parentCode,
+        area_km2: a.areaKm2,
+        valid_from: a.validFrom,
+        valid_to: a.validTo,
+        former_parent_code: a.formerParentCode,
+        basis: a.basis,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .column('code')
+        .doUpdateSet((eb) => ({
+          ...Object.fromEntries(changed.map((c) => [c, eb.ref(`excluded.${c}`)])),
+          updated_at: sql<Date>`now()`,
+        }))
+        .where(
+          sql<boolean>`(${sql.join(changed.map((c) => sql.ref(`areas.${c}`)))})
+            IS DISTINCT FROM (${sql.join(changed.map((c) => sql.ref(`excluded.${c}`)))})`,
+        ),
+    )
+    .returning('code')
+    .execute();
 
-  const figures = REFERENCE_POPULATIONS;
-  const inserted = await manager.query<{ area_code: string; as_of: string; population: number; source: string }[]>(
-    `INSERT INTO area_populations (area_code, as_of, population, source)
-     SELECT p.area_code, p.as_of, p.population, p.source
-     FROM unnest($1::text[], $2::date[], $3::int[], $4::text[], $5::text[]) AS p(area_code, as_of, population, source, audit_id)
-     WHERE (SELECT l.action FROM audit_log l WHERE l.entity_type = $6 AND l.entity_id = p.audit_id ORDER BY l.seq DESC LIMIT 1)
-       IS DISTINCT FROM $7
-     ON CONFLICT (area_code, as_of) DO NOTHING
-     RETURNING area_code, to_char(as_of, 'YYYY-MM-DD') AS as_of, population, source`,
-    [
-      figures.map((f) => f.areaCode),
-      figures.map((f) => f.asOf),
-      figures.map((f) => f.value),
-      figures.map((f) => f.source),
-      figures.map((f) => populationAuditId(f.areaCode, f.asOf)),
-      POPULATION_AUDIT_ENTITY,
-      POPULATION_AUDIT_ACTIONS.deleted,
-    ],
+  // A figure the audit log last records as deleted by an admin stays deleted.
+  const latest = await latestAuditActions(
+    manager,
+    POPULATION_AUDIT_ENTITY,
+    REFERENCE_POPULATIONS.map((f) => populationAuditId(f.areaCode, f.asOf)),
   );
+  const figures = REFERENCE_POPULATIONS.filter(
+    (f) => latest.get(populationAuditId(f.areaCode, f.asOf)) !== POPULATION_AUDIT_ACTIONS.deleted,
+  );
+  const inserted =
+    figures.length === 0
+      ? []
+      : await db(manager)
+          .insertInto('area_populations')
+          .values(figures.map((f) => ({ area_code: f.areaCode, as_of: f.asOf, population: f.value, source: f.source })))
+          .onConflict((oc) => oc.columns(['area_code', 'as_of']).doNothing())
+          .returning(['area_code', sql<string>`to_char(as_of, 'YYYY-MM-DD')`.as('as_of'), 'population', 'source'])
+          .execute();
   return {
     areasWritten: written.length,
     populationsInserted: inserted.map((r) => ({ areaCode: r.area_code, asOf: r.as_of, value: r.population, source: r.source })),

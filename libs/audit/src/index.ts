@@ -6,3 +6,4 @@ export * from './audit-signer';
 export * from './merkle';
 export type { Seal, SealScope } from './sealed-digest';
 export { auditHash, GENESIS_HASH } from './audit-hash';
+export { latestAuditActions } from './latest-actions';

@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
+import { db } from './sql/kysely';
 import { typeOrmOptions } from './typeorm-options';
 
 /** Any fixed number: the session-level advisory lock that lets one migrator run at a time. */
@@ -15,11 +17,12 @@ export async function runMigrations(databaseUrl: string): Promise<string[]> {
   const lock = dataSource.createQueryRunner();
   try {
     await lock.connect();
-    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    // A session-level lock: db(lock.manager) runs on the lock's own connection, so the unlock does too.
+    await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(db(lock.manager));
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((m) => m.name);
   } finally {
-    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(db(lock.manager)).catch(() => undefined);
     await lock.release();
     await dataSource.destroy();
   }

@@ -1,5 +1,3 @@
-import type { EntityManager } from 'typeorm';
-
 export type ActivityDimension = 'area' | 'sector';
 
 export interface ActivityDelta {
@@ -40,44 +38,4 @@ export function netDeltas(deltas: readonly ActivityDelta[]): ActivityDelta[] {
     else sums.set(id, { ...d });
   }
   return [...sums.values()].filter((d) => d.delta !== 0);
-}
-
-/**
- * Adds deltas to the indicator's aggregate for one day, in the caller's transaction. The one place
- * that writes enterprise_activity_deltas: status transitions, profile edits and imports all come here.
- * Each row also records when it became known (the transaction's now()), so an answer can be
- * reproduced "as known at" any moment; deltas of one transaction and day share a row.
- */
-export async function applyActivityDeltas(manager: EntityManager, day: string, deltas: readonly ActivityDelta[]): Promise<void> {
-  const net = netDeltas(deltas);
-  if (net.length === 0) return;
-  await manager.query(
-    `INSERT INTO enterprise_activity_deltas (dimension, key, day, delta, recorded_at)
-     SELECT dimension, key, $3::date, delta, now() FROM unnest($1::text[], $2::text[], $4::int[]) AS d (dimension, key, delta)
-     ON CONFLICT (dimension, key, day, recorded_at) DO UPDATE SET delta = enterprise_activity_deltas.delta + EXCLUDED.delta`,
-    [net.map((d) => d.dimension), net.map((d) => d.key), day, net.map((d) => d.delta)],
-  );
-}
-
-/** Many days at once (an import): rows of (day, dimension, key, delta), summed per day/dimension/key. */
-export async function applyDatedActivityDeltas(
-  manager: EntityManager,
-  deltas: readonly (ActivityDelta & { day: string })[],
-): Promise<void> {
-  const sums = new Map<string, ActivityDelta & { day: string }>();
-  for (const d of deltas) {
-    const id = `${d.day}\u0000${d.dimension}\u0000${d.key}`;
-    const seen = sums.get(id);
-    if (seen) seen.delta += d.delta;
-    else sums.set(id, { ...d });
-  }
-  const net = [...sums.values()].filter((d) => d.delta !== 0);
-  if (net.length === 0) return;
-  await manager.query(
-    `INSERT INTO enterprise_activity_deltas (dimension, key, day, delta, recorded_at)
-     SELECT dimension, key, day, delta, now()
-       FROM unnest($1::text[], $2::text[], $3::date[], $4::int[]) AS d (dimension, key, day, delta)
-     ON CONFLICT (dimension, key, day, recorded_at) DO UPDATE SET delta = enterprise_activity_deltas.delta + EXCLUDED.delta`,
-    [net.map((d) => d.dimension), net.map((d) => d.key), net.map((d) => d.day), net.map((d) => d.delta)],
-  );
 }

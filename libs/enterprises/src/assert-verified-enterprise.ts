@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { AppError, enterpriseStatus, ErrorCode } from '@app/common';
+import { db } from '@app/database';
 import { ACTIVE_STATUS } from './enterprise.constants';
 
 /**
@@ -8,10 +9,10 @@ import { ACTIVE_STATUS } from './enterprise.constants';
  * at the same moment waits for that transaction (and the other way round) instead of slipping by.
  */
 export async function assertVerifiedEnterprise(manager: EntityManager, enterpriseId: string | null | undefined): Promise<void> {
-  const rows = enterpriseId
-    ? await manager.query<{ status: string }[]>(`SELECT status FROM enterprises WHERE id = $1 FOR SHARE`, [enterpriseId])
-    : [];
-  const status = rows[0]?.status ?? null;
+  const row = enterpriseId
+    ? await db(manager).selectFrom('enterprises').select('status').where('id', '=', enterpriseId).forShare().executeTakeFirst()
+    : undefined;
+  const status = row?.status ?? null;
   if (status !== ACTIVE_STATUS) {
     throw new AppError(
       ErrorCode.ENTERPRISE_NOT_VERIFIED,

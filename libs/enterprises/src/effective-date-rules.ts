@@ -1,6 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { AppError, ErrorCode } from '@app/common';
-import type { Enterprise } from './entities/enterprise.entity';
+import { sql } from 'kysely';
+import { db } from '@app/database';
+import type { Enterprise } from './enterprise-records';
 import type { StatusAction } from './status-transitions';
 
 export type EffectiveDateRule = 'activity_start' | 'registration' | 'footprint_change' | 'previous_decision';
@@ -22,18 +24,21 @@ export async function earliestEffectiveDate(
     const start = activityStartOf(firm);
     if (start) candidates.push({ earliest: start, rule: 'activity_start' });
     else {
-      const [reg] = await manager.query<{ day: string | null }[]>(
-        `SELECT min(effective_date)::text AS day FROM enterprise_status_history WHERE enterprise_id = $1`,
-        [firm.id],
-      );
+      const reg = await db(manager)
+        .selectFrom('enterprise_status_history')
+        .select(sql<string | null>`min(effective_date)::text`.as('day'))
+        .where('enterprise_id', '=', firm.id)
+        .executeTakeFirst();
       if (reg?.day) candidates.push({ earliest: reg.day, rule: 'registration' });
     }
   } else {
     // Later decisions stay in date order after the decisions that made the firm count (not after its registration).
-    const [prev] = await manager.query<{ day: string | null }[]>(
-      `SELECT max(effective_date)::text AS day FROM enterprise_status_history WHERE enterprise_id = $1 AND from_status IS NOT NULL`,
-      [firm.id],
-    );
+    const prev = await db(manager)
+      .selectFrom('enterprise_status_history')
+      .select(sql<string | null>`max(effective_date)::text`.as('day'))
+      .where('enterprise_id', '=', firm.id)
+      .where('from_status', 'is not', null)
+      .executeTakeFirst();
     if (prev?.day) candidates.push({ earliest: prev.day, rule: 'previous_decision' });
   }
   // Moves and sector changes while counted: a decision dated before one would count the firm in the wrong place.

@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { AppError, AuthUser, ErrorCode, Msg } from '@app/common';
 import { ACTIVE_STATUS } from './enterprise.constants';
-import { Enterprise } from './entities/enterprise.entity';
+import { db } from '@app/database';
+import { Enterprise, selectEnterprises, toEnterprise } from './enterprise-records';
 
 /** Who is looking: a signed-in user, or nobody (the public). */
 export type Viewer = AuthUser | null | undefined;
@@ -26,11 +27,10 @@ export function assertVisible(viewer: Viewer, firm: Pick<Enterprise, 'id' | 'sta
 }
 
 export async function findEnterprise(manager: EntityManager, id: string, lock = false): Promise<Enterprise> {
-  const firm = await manager
-    .getRepository(Enterprise)
-    .findOne({ where: { id }, lock: lock ? { mode: 'pessimistic_write' } : undefined });
-  if (!firm) throw enterpriseNotFound();
-  return firm;
+  const query = selectEnterprises(manager).where('e.id', '=', id);
+  const row = await (lock ? query.forUpdate() : query).executeTakeFirst();
+  if (!row) throw enterpriseNotFound();
+  return toEnterprise(row);
 }
 
 /**
@@ -41,17 +41,19 @@ export async function assertOwnerOrAdmin(manager: EntityManager, actor: AuthUser
   if (actor.role === 'admin') return;
   assertVisible(actor, firm);
   if (isMemberOf(actor, firm.id)) {
-    const rows = await manager.query<{ org_role: string | null }[]>(
-      `SELECT org_role FROM users WHERE id = $1 AND organization_id = $2`,
-      [actor.id, firm.id],
-    );
-    if (rows[0]?.org_role === 'owner') return;
+    const member = await db(manager)
+      .selectFrom('users')
+      .select('org_role')
+      .where('id', '=', actor.id)
+      .where('organization_id', '=', firm.id)
+      .executeTakeFirst();
+    if (member?.org_role === 'owner') return;
     throw new AppError(ErrorCode.ENTERPRISE_FORBIDDEN, { context: 'ownerOnly', action: new Msg(`actions.${what}`) });
   }
   throw new AppError(ErrorCode.ENTERPRISE_FORBIDDEN, { context: 'ownerOrAdmin', action: new Msg(`actions.${what}`) });
 }
 
 export async function areaNameOf(manager: EntityManager, areaCode: string): Promise<string | null> {
-  const rows = await manager.query<{ name: string }[]>(`SELECT name FROM areas WHERE code = $1`, [areaCode]);
-  return rows[0]?.name ?? null;
+  const area = await db(manager).selectFrom('areas').select('name').where('code', '=', areaCode).executeTakeFirst();
+  return area?.name ?? null;
 }

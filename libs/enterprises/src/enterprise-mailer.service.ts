@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 import { AppConfig, Language, MessageParams, PORTAL_ROUTES, portalUrl, translate } from '@app/common';
 import { EnterpriseStatusChangedPayload } from '@app/jobs';
 import { MailService, renderMail, SentMail } from '@app/mail';
+import { db } from '@app/database';
+import { sql } from 'kysely';
 import type { EnterpriseStatus } from './enterprise.constants';
 
 interface ChangeRow {
@@ -34,19 +36,31 @@ export class EnterpriseMailer {
   ) {}
 
   async sendStatusChanged(payload: EnterpriseStatusChangedPayload): Promise<SentMail[]> {
-    const changes = await this.dataSource.query<ChangeRow[]>(
-      `SELECT h.from_status, h.to_status, h.effective_date::text AS effective_date, h.reason, e.legal_name, e.tax_code
-         FROM enterprise_status_history h JOIN enterprises e ON e.id = h.enterprise_id
-        WHERE h.id = $1 AND h.enterprise_id = $2`,
-      [payload.historyId, payload.enterpriseId],
-    );
-    const change = changes[0];
+    const q = db(this.dataSource);
+    const change: ChangeRow | undefined = await q
+      .selectFrom('enterprise_status_history as h')
+      .innerJoin('enterprises as e', 'e.id', 'h.enterprise_id')
+      .select([
+        sql<EnterpriseStatus | null>`h.from_status`.as('from_status'),
+        sql<EnterpriseStatus>`h.to_status`.as('to_status'),
+        sql<string>`h.effective_date::text`.as('effective_date'),
+        'h.reason',
+        'e.legal_name',
+        'e.tax_code',
+      ])
+      .where('h.id', '=', payload.historyId)
+      .where('h.enterprise_id', '=', payload.enterpriseId)
+      .executeTakeFirst();
     if (!change) return []; // gone since: nothing to tell
-    const recipients = await this.dataSource.query<{ email: string; full_name: string; language: Language }[]>(
-      `SELECT email, full_name, language FROM users WHERE organization_id = $1 AND status = 'active'
-        ORDER BY org_role = 'owner' DESC, created_at, id`,
-      [payload.enterpriseId],
-    );
+    const recipients = await q
+      .selectFrom('users')
+      .select(['email', 'full_name', sql<Language>`language`.as('language')])
+      .where('organization_id', '=', payload.enterpriseId)
+      .where('status', '=', 'active')
+      .orderBy(sql`org_role = 'owner'`, 'desc')
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
     const which = decision(change);
     const base = this.config.get('PUBLIC_URL');
     const sent: SentMail[] = [];

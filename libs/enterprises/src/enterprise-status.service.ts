@@ -1,17 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, AuthUser, cityTodayByDb, enterpriseStatus, ErrorCode, Msg } from '@app/common';
+import { AppError, AuthUser, enterpriseStatus, ErrorCode, Msg } from '@app/common';
 import { AuditService } from '@app/audit';
 import { MAIL_JOBS, OutboxService } from '@app/jobs';
-import { Enterprise } from './entities/enterprise.entity';
+import { Enterprise, saveEnterprise } from './enterprise-records';
 import { areaNameOf, findEnterprise } from './enterprise-access';
 import { EnterpriseView, toEnterpriseView } from './enterprise-views';
 import { activityChange, nextStatus, StatusAction, STATUS_TRANSITIONS } from './status-transitions';
-import { applyActivityDeltas, footprintDeltas } from './activity-deltas';
+import { footprintDeltas } from './activity-deltas';
+import { applyActivityDeltas } from './activity-store';
 import { assertEffectiveDateAllowed } from './effective-date-rules';
 import { insertStatusHistory } from './status-history';
 import { ChangeEnterpriseStatusDto } from './dto/change-enterprise-status.dto';
+import { cityTodayByDb } from '@app/database';
 
 const PAST_TENSE: Record<StatusAction, string> = {
   verify: 'verified',
@@ -82,7 +84,7 @@ export class EnterpriseStatusService {
       firm.status = to;
       firm.statusReason = dto.reason ?? null;
       firm.statusEffectiveDate = effectiveDate;
-      const saved = await manager.getRepository(Enterprise).save(firm);
+      const saved = await saveEnterprise(manager, firm);
       const historyId = await insertStatusHistory(manager, {
         enterpriseId: id,
         fromStatus: from,

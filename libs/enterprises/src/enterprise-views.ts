@@ -1,7 +1,6 @@
 import { cityIso, utcIso } from '@app/common';
 import type { EnterpriseStatus, HeadcountBand, Sector } from './enterprise.constants';
-import type { Enterprise, EnterpriseProduct } from './entities/enterprise.entity';
-import type { EnterpriseStatusHistory } from './entities/enterprise-status-history.entity';
+import type { Enterprise, EnterpriseProduct } from './enterprise-records';
 
 /** A firm's profile as the API shows it. */
 export class EnterpriseView {
@@ -97,13 +96,23 @@ export function toEnterpriseSnapshot(e: Enterprise, options: { areaName: string 
   return view;
 }
 
-export function toStatusHistoryView(h: EnterpriseStatusHistory): StatusHistoryView {
+/** A row of enterprise_status_history as selected (effective_date as YYYY-MM-DD text). */
+export interface StatusHistoryRow {
+  id: string;
+  from_status: string | null;
+  to_status: string;
+  effective_date: string;
+  reason: string | null;
+  recorded_at: Date;
+}
+
+export function toStatusHistoryView(h: StatusHistoryRow): StatusHistoryView {
   return {
     id: String(h.id),
-    fromStatus: h.fromStatus,
-    toStatus: h.toStatus,
-    effectiveDate: h.effectiveDate,
+    fromStatus: h.from_status as EnterpriseStatus | null,
+    toStatus: h.to_status as EnterpriseStatus,
+    effectiveDate: h.effective_date,
     reason: h.reason,
-    recordedAt: cityIso(h.recordedAt),
+    recordedAt: cityIso(h.recorded_at),
   };
 }

@@ -1,11 +1,11 @@
 import { assertCommuneLevelArea } from '@app/areas';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { RawBuilder, sql } from 'kysely';
 import { DataSource } from 'typeorm';
 import {
   AppError,
   AuthUser,
-  cityTodayByDb,
   decodeCursor,
   DEFAULT_PAGE_SIZE,
   ErrorCode,
@@ -13,13 +13,11 @@ import {
   PageQueryDto,
   splitSearchText,
   toPage,
-  wordsInAnyOrderQuery,
 } from '@app/common';
 import { AuditService } from '@app/audit';
-import { escapeLike, Organization, toUserView, User, UserView } from '@app/identity';
+import { escapeLike, renameOrganizations, selectUsers, toUser, toUserView, UserView } from '@app/identity';
 import { ACTIVE_STATUS, EnterpriseStatus, HeadcountBand, Sector } from './enterprise.constants';
-import { Enterprise } from './entities/enterprise.entity';
-import { EnterpriseStatusHistory } from './entities/enterprise-status-history.entity';
+import { Enterprise, saveEnterprise } from './enterprise-records';
 import {
   areaNameOf,
   assertOwnerOrAdmin,
@@ -37,10 +35,12 @@ import {
   toEnterpriseView,
   toStatusHistoryView,
 } from './enterprise-views';
-import { applyActivityDeltas, footprintMove } from './activity-deltas';
+import { footprintMove } from './activity-deltas';
+import { applyActivityDeltas } from './activity-store';
 import { checkActivityStart, notInFuture } from './enterprise-rules';
 import { UpdateEnterpriseDto } from './dto/update-enterprise.dto';
 import { ListEnterprisesQueryDto } from './dto/list-enterprises-query.dto';
+import { cityTodayByDb, db } from '@app/database';
 
 /** At most this many words of a directory query are matched. */
 const MAX_SEARCH_TERMS = 8;
@@ -53,14 +53,21 @@ interface DirectoryRow {
   short_name: string | null;
   area_code: string;
   area_name: string | null;
-  sectors: Sector[];
+  sectors: string[];
   tags: string[];
-  headcount_band: HeadcountBand | null;
+  headcount_band: string | null;
   website: string | null;
-  status: EnterpriseStatus;
+  status: string;
   status_effective_date: string | null;
-  origin: 'registered' | 'imported';
+  origin: string;
 }
+
+/**
+ * A full-text query from `words`: every word, accents and case removed (f_search_norm), must start
+ * a word of the document, in any order (as wordsInAnyOrderQuery in @app/common, for the builder).
+ */
+const wordsInAnyOrder = (words: readonly string[]) =>
+  sql`to_tsquery('simple', (SELECT string_agg(quote_literal(f_search_norm(w)) || ':*', ' & ') FROM unnest(${[...words]}::text[]) AS w))`;
 
 const toSummary = (r: DirectoryRow): EnterpriseSummary => ({
   id: r.id,
@@ -69,13 +76,13 @@ const toSummary = (r: DirectoryRow): EnterpriseSummary => ({
   shortName: r.short_name,
   areaCode: r.area_code,
   areaName: r.area_name,
-  sectors: r.sectors,
+  sectors: r.sectors as Sector[],
   tags: r.tags,
-  headcountBand: r.headcount_band,
+  headcountBand: r.headcount_band as HeadcountBand | null,
   website: r.website,
-  status: r.status,
+  status: r.status as EnterpriseStatus,
   statusEffectiveDate: r.status_effective_date,
-  origin: r.origin,
+  origin: r.origin as EnterpriseSummary['origin'],
 });
 
 @Injectable()
@@ -141,8 +148,8 @@ export class EnterprisesService {
           firm.activityMovedOn = today;
         }
       }
-      const saved = await manager.getRepository(Enterprise).save(firm);
-      if (firm.legalName !== before.legalName) await manager.update(Organization, { id }, { name: firm.legalName });
+      const saved = await saveEnterprise(manager, firm);
+      if (firm.legalName !== before.legalName) await renameOrganizations(manager, [{ id, name: firm.legalName }]);
       await this.audit.record(manager, {
         actor,
         action: 'enterprise.updated',
@@ -170,48 +177,54 @@ export class EnterprisesService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const text = searchTerms(query.q).join(' ');
     const { words, fragments } = splitSearchText(text);
-    const params: unknown[] = [];
-    const param = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    const where = [`e.status = ${param(status)}`];
-    let order = 'e.legal_name, e.id';
-    let sortKey = 'e.legal_name';
+    let sortKey: RawBuilder<unknown> = sql.ref('e.legal_name');
+    let qb = db(this.dataSource)
+      .selectFrom('enterprises as e')
+      .leftJoin('areas as a', 'a.code', 'e.area_code')
+      .where('e.status', '=', status);
     if (text) {
-      const q = param(text);
-      let rank = '0';
+      let rank: RawBuilder<unknown> = sql`0`;
       if (words.length > 0) {
-        const tsquery = wordsInAnyOrderQuery(param(words));
-        where.push(`to_tsvector('simple', e.search_document) @@ ${tsquery}`);
-        rank = `ts_rank(to_tsvector('simple', e.search_document), ${tsquery})`;
+        const tsquery = wordsInAnyOrder(words);
+        qb = qb.where(sql<boolean>`to_tsvector('simple', e.search_document) @@ ${tsquery}`);
+        rank = sql`ts_rank(to_tsvector('simple', e.search_document), ${tsquery})`;
       }
       // Text with punctuation is matched as typed (the trigram index serves it); % and _ are plain characters.
-      for (const f of fragments) where.push(`e.search_document LIKE '%' || f_search_norm(${param(escapeLike(f))}) || '%'`);
+      for (const f of fragments)
+        qb = qb.where(sql<boolean>`e.search_document LIKE '%' || f_search_norm(${escapeLike(f)}) || '%'`);
       // Rank: full-text rank plus how closely the words match as typed; 6 decimals so the cursor compares exactly.
-      sortKey = `round((${rank} + word_similarity(f_search_norm(${q}), e.search_document))::numeric, 6)`;
-      order = `${sortKey} DESC, e.id DESC`;
+      sortKey = sql`round((${rank} + word_similarity(f_search_norm(${text}), e.search_document))::numeric, 6)`;
     }
-    if (query.sector) where.push(`e.sectors @> ARRAY[${param(query.sector)}]::text[]`);
-    if (query.areaCode) where.push(`e.area_code = ${param(query.areaCode)}`);
+    if (query.sector) qb = qb.where(sql<boolean>`e.sectors @> ARRAY[${query.sector}]::text[]`);
+    if (query.areaCode) qb = qb.where('e.area_code', '=', query.areaCode);
     const after = decodeCursor<{ k: string; id: string }>(query.cursor, ['k', 'id']);
     if (after) {
       if (typeof after.k !== 'string' || typeof after.id !== 'string' || !UUID_RE.test(after.id)) throw invalidCursor();
       if (text) {
         if (!/^\d+(\.\d+)?$/.test(after.k)) throw invalidCursor();
-        where.push(`(${sortKey}, e.id) < (${param(after.k)}::numeric, ${param(after.id)}::uuid)`);
-      } else where.push(`(e.legal_name, e.id) > (${param(after.k)}, ${param(after.id)}::uuid)`);
+        qb = qb.where(sql<boolean>`(${sortKey}, e.id) < (${after.k}::numeric, ${after.id}::uuid)`);
+      } else qb = qb.where(sql<boolean>`(e.legal_name, e.id) > (${after.k}, ${after.id}::uuid)`);
     }
-    const rows = await this.dataSource.query<(DirectoryRow & { sort_key: string })[]>(
-      `SELECT e.id, e.tax_code, e.legal_name, e.short_name, e.area_code, a.name AS area_name, e.sectors, e.tags,
-              e.headcount_band, e.website, e.status, e.status_effective_date::text AS status_effective_date, e.origin,
-              (${sortKey})::text AS sort_key
-         FROM enterprises e LEFT JOIN areas a ON a.code = e.area_code
-        WHERE ${where.join(' AND ')}
-        ORDER BY ${order}
-        LIMIT ${param(limit + 1)}`,
-      params,
-    );
+    const ordered = text ? qb.orderBy(sortKey, 'desc').orderBy('e.id', 'desc') : qb.orderBy('e.legal_name').orderBy('e.id');
+    const rows = await ordered
+      .select([
+        'e.id',
+        'e.tax_code',
+        'e.legal_name',
+        'e.short_name',
+        'e.area_code',
+        'a.name as area_name',
+        'e.sectors',
+        'e.tags',
+        'e.headcount_band',
+        'e.website',
+        'e.status',
+        sql<string | null>`e.status_effective_date::text`.as('status_effective_date'),
+        'e.origin',
+        sql<string>`(${sortKey})::text`.as('sort_key'),
+      ])
+      .limit(limit + 1)
+      .execute();
     return toPage(rows, limit, (r) => ({ k: r.sort_key, id: r.id }), toSummary);
   }
 
@@ -223,14 +236,21 @@ export class EnterprisesService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor<{ id: string }>(query.cursor, ['id']);
     if (after && !/^\d{1,18}$/.test(String(after.id))) throw invalidCursor();
-    const qb = manager
-      .getRepository(EnterpriseStatusHistory)
-      .createQueryBuilder('h')
-      .where('h.enterpriseId = :id', { id })
-      .orderBy('h.id', 'ASC')
+    let qb = db(manager)
+      .selectFrom('enterprise_status_history as h')
+      .select([
+        'h.id',
+        'h.from_status',
+        'h.to_status',
+        sql<string>`h.effective_date::text`.as('effective_date'),
+        'h.reason',
+        'h.recorded_at',
+      ])
+      .where('h.enterprise_id', '=', id)
+      .orderBy('h.id', 'asc')
       .limit(limit + 1);
-    if (after) qb.andWhere('h.id > :after', { after: after.id });
-    const rows = await qb.getMany();
+    if (after) qb = qb.where('h.id', '>', String(after.id));
+    const rows = await qb.execute();
     return toPage(rows, limit, (h) => ({ id: String(h.id) }), toStatusHistoryView);
   }
 
@@ -243,20 +263,14 @@ export class EnterprisesService {
     const after = decodeCursor<{ createdAt: string; id: string }>(query.cursor, ['createdAt', 'id']);
     if (after && (Number.isNaN(Date.parse(after.createdAt)) || !UUID_RE.test(after.id))) throw invalidCursor();
     // Ordered at millisecond precision, the precision the cursor carries, so no row repeats or goes missing.
-    const createdMs = `date_trunc('milliseconds', u.created_at)`;
-    const qb = manager
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .where('u.organizationId = :id', { id })
-      .orderBy(createdMs, 'ASC')
-      .addOrderBy('u.id', 'ASC')
+    const createdMs = sql<Date>`date_trunc('milliseconds', u.created_at)`;
+    let qb = selectUsers(manager)
+      .where('u.organization_id', '=', id)
+      .orderBy(createdMs, 'asc')
+      .orderBy('u.id', 'asc')
       .limit(limit + 1);
-    if (after)
-      qb.andWhere(`(${createdMs}, u.id) > (:createdAt::timestamptz, :afterId::uuid)`, {
-        createdAt: after.createdAt,
-        afterId: after.id,
-      });
-    const rows = await qb.getMany();
+    if (after) qb = qb.where(sql<boolean>`(${createdMs}, u.id) > (${after.createdAt}::timestamptz, ${after.id}::uuid)`);
+    const rows = (await qb.execute()).map(toUser);
     return toPage(rows, limit, (u) => ({ createdAt: u.createdAt.toISOString(), id: u.id }), toUserView);
   }
 }

@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { DataSource } from 'typeorm';
+import { db } from '@app/database';
 
 /**
  * Retention for the tables of mailed links that hold personal data until used (registration
@@ -9,10 +11,9 @@ export async function pruneExpiredLinks(
   table: 'registration_requests' | 'member_invitations',
   days: number,
 ): Promise<number> {
-  const [row] = await dataSource.query<{ n: number }[]>(
-    `WITH gone AS (DELETE FROM ${table} WHERE expires_at < now() - make_interval(days => $1) RETURNING 1)
-     SELECT count(*)::int AS n FROM gone`,
-    [days],
-  );
-  return row?.n ?? 0;
+  const { numDeletedRows } = await db(dataSource)
+    .deleteFrom(table)
+    .where('expires_at', '<', sql<Date>`now() - make_interval(days => ${days})`)
+    .executeTakeFirst();
+  return Number(numDeletedRows);
 }

@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
+import { db } from '@app/database';
 import type { EnterpriseStatus } from './enterprise.constants';
 
 export interface StatusChangeRow {
@@ -12,10 +14,17 @@ export interface StatusChangeRow {
 
 /** Appends a dated status change in the caller's transaction; returns the row's id. */
 export async function insertStatusHistory(manager: EntityManager, row: StatusChangeRow): Promise<string> {
-  const rows = await manager.query<{ id: string }[]>(
-    `INSERT INTO enterprise_status_history (enterprise_id, from_status, to_status, effective_date, reason, actor_id)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id::text AS id`,
-    [row.enterpriseId, row.fromStatus, row.toStatus, row.effectiveDate, row.reason, row.actorId],
-  );
-  return rows[0].id;
+  const inserted = await db(manager)
+    .insertInto('enterprise_status_history')
+    .values({
+      enterprise_id: row.enterpriseId,
+      from_status: row.fromStatus,
+      to_status: row.toStatus,
+      effective_date: row.effectiveDate,
+      reason: row.reason,
+      actor_id: row.actorId,
+    })
+    .returning(sql<string>`id::text`.as('id'))
+    .executeTakeFirstOrThrow();
+  return inserted.id;
 }

@@ -4,8 +4,8 @@ import { DataSource } from 'typeorm';
 import { AppConfig, MessageParams, Msg, PORTAL_ROUTES, portalUrl, translate } from '@app/common';
 import { AccountCreatedPayload } from '@app/jobs';
 import { MailService, renderMail, SentMail } from '@app/mail';
-import { Organization } from './entities/organization.entity';
-import { User } from './entities/user.entity';
+import { db } from '@app/database';
+import { selectUsers, toUser } from './user';
 import { AuthService } from './auth.service';
 
 /** Composes and sends account mails; called by the worker's mail processor. */
@@ -19,18 +19,23 @@ export class AccountMailer {
   ) {}
 
   async sendAccountCreated(payload: AccountCreatedPayload): Promise<SentMail | null> {
-    const user = await this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.id = :id', { id: payload.userId })
-      .getOne();
-    if (!user) return null; // deleted since: nothing to tell
+    const row = await selectUsers(this.dataSource)
+      .select('u.password_hash')
+      .where('u.id', '=', payload.userId)
+      .executeTakeFirst();
+    if (!row) return null; // deleted since: nothing to tell
+    const user = { ...toUser(row), passwordHash: row.password_hash };
     const base = this.config.get('PUBLIC_URL');
     const lang = user.language;
     const t = (key: string, params?: MessageParams) => translate(lang, `mail.account.${key}`, params);
     const department = user.organizationId
-      ? ((await this.dataSource.getRepository(Organization).findOneBy({ id: user.organizationId }))?.name ?? null)
+      ? ((
+          await db(this.dataSource)
+            .selectFrom('organizations')
+            .select('name')
+            .where('id', '=', user.organizationId)
+            .executeTakeFirst()
+        )?.name ?? null)
       : null;
     const paragraphs = [t('created', { role: new Msg(`roles.${user.role}`) }), t('signInEmail', { email: user.email })];
     let action: { label: string; url: string };

@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { sql } from 'kysely';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, AppError, AuthUser, cityIso, ErrorCode } from '@app/common';
 import { AuditService } from '@app/audit';
-import { User } from './entities/user.entity';
-import { RefreshToken } from './entities/refresh-token.entity';
-import { PasswordSetupToken } from './entities/password-setup-token.entity';
+import { db } from '@app/database';
+import { selectUsers, toUser, User } from './user';
 import { hashPassword, verifyPassword } from './password-hasher';
 import { acceptablePasswordOrFail } from './password-policy';
 import { newOpaqueToken, parseOpaqueToken, sameTokenHash } from './tokens';
@@ -35,12 +35,11 @@ export class AuthService {
    * right password until the lock ends.
    */
   async validateCredentials(email: string, password: string): Promise<User> {
-    const user = await this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('lower(u.email) = lower(:email)', { email: email.trim() })
-      .getOne();
+    const row = await selectUsers(this.dataSource)
+      .select('u.password_hash')
+      .where(sql<boolean>`lower(u.email) = lower(${email.trim()})`)
+      .executeTakeFirst();
+    const user = row && { ...toUser(row), passwordHash: row.password_hash };
     // An e-mail without an account is counted and locked exactly like one with an account, and
     // every path does one argon2 verification, so neither the answer nor its timing tells which.
     const lockedUntil = user ? user.lockedUntil : await this.unknownEmailLock(email);
@@ -54,9 +53,11 @@ export class AuthService {
       throw new AppError(ErrorCode.INVALID_CREDENTIALS);
     }
     if (user.status !== 'active') throw new AppError(ErrorCode.ACCOUNT_DISABLED);
-    await this.dataSource
-      .getRepository(User)
-      .update(user.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: new Date() });
+    await db(this.dataSource)
+      .updateTable('users')
+      .set({ failed_login_count: 0, locked_until: null, last_login_at: new Date(), updated_at: sql<Date>`now()` })
+      .where('id', '=', user.id)
+      .execute();
     return user;
   }
 
@@ -66,18 +67,17 @@ export class AuthService {
     const cap = this.config.get('LOGIN_LOCK_MAX_SECONDS');
     await this.dataSource.transaction(async (manager) => {
       // One atomic statement, so concurrent failures are all counted.
-      const rows = await manager.query<{ failed_login_count: number; locked_until: Date | null }[]>(
-        // (wrapped in a CTE so the driver hands back the rows, as for a SELECT)
-        `WITH changed AS (
-           UPDATE users SET failed_login_count = failed_login_count + 1,
-             locked_until = CASE WHEN failed_login_count + 1 >= $2
-               THEN now() + make_interval(secs => least($3::float8 * power(2, failed_login_count + 1 - $2), $4::float8))
-               ELSE locked_until END
-           WHERE id = $1 RETURNING failed_login_count, locked_until)
-         SELECT * FROM changed`,
-        [user.id, max, base, cap],
-      );
-      const row = rows[0];
+      const row = await db(manager)
+        .updateTable('users')
+        .set((eb) => ({
+          failed_login_count: eb('failed_login_count', '+', 1),
+          locked_until: sql<Date | null>`CASE WHEN failed_login_count + 1 >= ${max}
+            THEN now() + make_interval(secs => least(${base}::float8 * power(2, failed_login_count + 1 - ${max}), ${cap}::float8))
+            ELSE locked_until END`,
+        }))
+        .where('id', '=', user.id)
+        .returning(['failed_login_count', 'locked_until'])
+        .executeTakeFirst();
       if (row?.locked_until) {
         await this.audit.record(manager, {
           actor: null,
@@ -91,29 +91,37 @@ export class AuthService {
   }
 
   private async unknownEmailLock(email: string): Promise<Date | null> {
-    const rows = await this.dataSource.query<{ locked_until: Date | null }[]>(
-      `SELECT locked_until FROM login_failures WHERE email_key = lower($1)`,
-      [email.trim()],
-    );
-    return rows[0]?.locked_until ?? null;
+    const row = await db(this.dataSource)
+      .selectFrom('login_failures')
+      .select('locked_until')
+      .where('email_key', '=', sql<string>`lower(${email.trim()})`)
+      .executeTakeFirst();
+    return row?.locked_until ?? null;
   }
 
   /** The same counting and doubling lock as recordFailure(), for an e-mail that has no account. */
   private async recordUnknownEmailFailure(email: string): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO login_failures AS f (email_key, failed_count, locked_until, updated_at)
-         VALUES (lower($1), 1, CASE WHEN 1 >= $2 THEN now() + make_interval(secs => $3::float8) END, now())
-       ON CONFLICT (email_key) DO UPDATE SET failed_count = f.failed_count + 1, updated_at = now(),
-         locked_until = CASE WHEN f.failed_count + 1 >= $2
-           THEN now() + make_interval(secs => least($3::float8 * power(2, f.failed_count + 1 - $2), $4::float8))
-           ELSE f.locked_until END`,
-      [
-        email.trim(),
-        this.config.get('LOGIN_MAX_FAILURES'),
-        this.config.get('LOGIN_LOCK_BASE_SECONDS'),
-        this.config.get('LOGIN_LOCK_MAX_SECONDS'),
-      ],
-    );
+    const max = this.config.get('LOGIN_MAX_FAILURES');
+    const base = this.config.get('LOGIN_LOCK_BASE_SECONDS');
+    const cap = this.config.get('LOGIN_LOCK_MAX_SECONDS');
+    await db(this.dataSource)
+      .insertInto('login_failures')
+      .values({
+        email_key: sql<string>`lower(${email.trim()})`,
+        failed_count: 1,
+        locked_until: sql<Date | null>`CASE WHEN 1 >= ${max} THEN now() + make_interval(secs => ${base}::float8) END`,
+        updated_at: sql<Date>`now()`,
+      })
+      .onConflict((oc) =>
+        oc.column('email_key').doUpdateSet((eb) => ({
+          failed_count: eb('login_failures.failed_count', '+', 1),
+          updated_at: sql<Date>`now()`,
+          locked_until: sql<Date | null>`CASE WHEN login_failures.failed_count + 1 >= ${max}
+            THEN now() + make_interval(secs => least(${base}::float8 * power(2, login_failures.failed_count + 1 - ${max}), ${cap}::float8))
+            ELSE login_failures.locked_until END`,
+        })),
+      )
+      .execute();
   }
 
   /**
@@ -121,22 +129,24 @@ export class AuthService {
    * failed-login records of unknown e-mails not touched for as long. Returns rows deleted.
    */
   async pruneExpired(days: number): Promise<number> {
-    let total = 0;
-    for (const sql of [
+    const q = db(this.dataSource);
+    const cutoff = sql<Date>`now() - make_interval(days => ${days})`;
+    const deleted = [
       // Used and revoked tokens are kept until they expire: presenting one is how reuse is detected.
-      `DELETE FROM refresh_tokens WHERE expires_at < now() - make_interval(days => $1) RETURNING 1`,
-      `DELETE FROM password_setup_tokens WHERE expires_at < now() - make_interval(days => $1)
-          OR (used_at IS NOT NULL AND used_at < now() - make_interval(days => $1)) RETURNING 1`,
-      `DELETE FROM login_failures WHERE updated_at < now() - make_interval(days => $1)
-          AND (locked_until IS NULL OR locked_until < now()) RETURNING 1`,
-    ]) {
-      // (in a CTE: for a bare DELETE the driver returns [rows, count] instead of the rows)
-      const [row] = await this.dataSource.query<{ n: number }[]>(`WITH gone AS (${sql}) SELECT count(*)::int AS n FROM gone`, [
-        days,
-      ]);
-      total += row.n;
-    }
-    return total;
+      await q.deleteFrom('refresh_tokens').where('expires_at', '<', cutoff).executeTakeFirst(),
+      await q
+        .deleteFrom('password_setup_tokens')
+        .where((eb) =>
+          eb.or([eb('expires_at', '<', cutoff), eb.and([eb('used_at', 'is not', null), eb('used_at', '<', cutoff)])]),
+        )
+        .executeTakeFirst(),
+      await q
+        .deleteFrom('login_failures')
+        .where('updated_at', '<', cutoff)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', sql<Date>`now()`)]))
+        .executeTakeFirst(),
+    ];
+    return deleted.reduce((total, r) => total + Number(r.numDeletedRows), 0);
   }
 
   private lockedError(until: Date): AppError {
@@ -162,26 +172,30 @@ export class AuthService {
     if (!parsed) throw new AppError(ErrorCode.REFRESH_TOKEN_INVALID);
     type Outcome = { pair: TokenPair } | { error: ErrorCode };
     const result = await this.dataSource.transaction(async (manager): Promise<Outcome> => {
-      const row = await manager
-        .getRepository(RefreshToken)
-        .findOne({ where: { id: parsed.id }, lock: { mode: 'pessimistic_write' } });
-      if (!row || !sameTokenHash(row.tokenHash, parsed.hash)) return { error: ErrorCode.REFRESH_TOKEN_INVALID };
-      if (row.usedAt || row.revokedAt) {
-        await manager.update(RefreshToken, { familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+      const row = await db(manager)
+        .selectFrom('refresh_tokens')
+        .select(['id', 'family_id', 'user_id', 'token_hash', 'expires_at', 'used_at', 'revoked_at'])
+        .where('id', '=', parsed.id)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!row || !sameTokenHash(row.token_hash, parsed.hash)) return { error: ErrorCode.REFRESH_TOKEN_INVALID };
+      if (row.used_at || row.revoked_at) {
+        await this.revokeFamily(manager, row.family_id);
         await this.audit.record(manager, {
           actor: null,
           action: 'auth.refresh_token_reused',
           entityType: 'user',
-          entityId: row.userId,
-          after: { familyId: row.familyId },
+          entityId: row.user_id,
+          after: { familyId: row.family_id },
         });
         return { error: ErrorCode.REFRESH_TOKEN_REUSED };
       }
-      if (row.expiresAt.getTime() <= Date.now()) return { error: ErrorCode.REFRESH_TOKEN_INVALID };
-      const user = await manager.getRepository(User).findOneBy({ id: row.userId });
+      if (row.expires_at.getTime() <= Date.now()) return { error: ErrorCode.REFRESH_TOKEN_INVALID };
+      const found = await selectUsers(manager).where('u.id', '=', row.user_id).executeTakeFirst();
+      const user = found && toUser(found);
       if (!user || user.status !== 'active') return { error: ErrorCode.ACCOUNT_DISABLED };
-      await manager.update(RefreshToken, { id: row.id }, { usedAt: new Date() });
-      return { pair: await this.issueTokens(manager, user, row.familyId) };
+      await db(manager).updateTable('refresh_tokens').set({ used_at: new Date() }).where('id', '=', row.id).execute();
+      return { pair: await this.issueTokens(manager, user, row.family_id) };
     });
     if ('pair' in result) return result.pair;
     switch (result.error) {
@@ -198,11 +212,23 @@ export class AuthService {
   async logout(token: string): Promise<void> {
     const parsed = parseOpaqueToken(token);
     if (!parsed) return;
-    const row = await this.dataSource.getRepository(RefreshToken).findOneBy({ id: parsed.id });
-    if (!row || !sameTokenHash(row.tokenHash, parsed.hash)) return;
-    await this.dataSource
-      .getRepository(RefreshToken)
-      .update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    const row = await db(this.dataSource)
+      .selectFrom('refresh_tokens')
+      .select(['family_id', 'token_hash'])
+      .where('id', '=', parsed.id)
+      .executeTakeFirst();
+    if (!row || !sameTokenHash(row.token_hash, parsed.hash)) return;
+    await this.revokeFamily(this.dataSource.manager, row.family_id);
+  }
+
+  /** Revokes every live token of a session (a refresh-token family). */
+  private async revokeFamily(manager: EntityManager, familyId: string): Promise<void> {
+    await db(manager)
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: new Date() })
+      .where('family_id', '=', familyId)
+      .where('revoked_at', 'is', null)
+      .execute();
   }
 
   /** Sets the first password from the one-time token mailed with a new account. */
@@ -211,23 +237,30 @@ export class AuthService {
     const invalid = new AppError(ErrorCode.PASSWORD_SETUP_TOKEN_INVALID);
     if (!parsed) throw invalid;
     // The policy needs the account's e-mail; a wrong token is refused before any hashing work.
-    const owner = await this.dataSource
-      .getRepository(PasswordSetupToken)
-      .createQueryBuilder('t')
-      .innerJoin(User, 'u', 'u.id = t.userId')
-      .select('u.email', 'email')
-      .where('t.id = :id', { id: parsed.id })
-      .getRawOne<{ email: string }>();
+    const owner = await db(this.dataSource)
+      .selectFrom('password_setup_tokens as t')
+      .innerJoin('users as u', 'u.id', 't.user_id')
+      .select('u.email')
+      .where('t.id', '=', parsed.id)
+      .executeTakeFirst();
     if (!owner) throw invalid;
     const passwordHash = await hashPassword(acceptablePasswordOrFail(password, owner.email));
     const ok = await this.dataSource.transaction(async (manager) => {
-      const row = await manager
-        .getRepository(PasswordSetupToken)
-        .findOne({ where: { id: parsed.id }, lock: { mode: 'pessimistic_write' } });
-      if (!row || row.usedAt || row.expiresAt.getTime() <= Date.now() || !sameTokenHash(row.tokenHash, parsed.hash)) return false;
-      await manager.update(PasswordSetupToken, { id: row.id }, { usedAt: new Date() });
-      await manager.update(User, { id: row.userId }, { passwordHash, failedLoginCount: 0, lockedUntil: null });
-      await this.audit.record(manager, { actor: null, action: 'user.password_set', entityType: 'user', entityId: row.userId });
+      const row = await db(manager)
+        .selectFrom('password_setup_tokens')
+        .select(['id', 'user_id', 'token_hash', 'expires_at', 'used_at'])
+        .where('id', '=', parsed.id)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!row || row.used_at || row.expires_at.getTime() <= Date.now() || !sameTokenHash(row.token_hash, parsed.hash))
+        return false;
+      await db(manager).updateTable('password_setup_tokens').set({ used_at: new Date() }).where('id', '=', row.id).execute();
+      await db(manager)
+        .updateTable('users')
+        .set({ password_hash: passwordHash, failed_login_count: 0, locked_until: null, updated_at: sql<Date>`now()` })
+        .where('id', '=', row.user_id)
+        .execute();
+      await this.audit.record(manager, { actor: null, action: 'user.password_set', entityType: 'user', entityId: row.user_id });
       return true;
     });
     if (!ok) throw invalid;
@@ -238,15 +271,22 @@ export class AuthService {
     const id = randomUUID();
     const { token, hash } = newOpaqueToken(id);
     const hours = this.config.get('PASSWORD_SETUP_TTL_HOURS');
-    await manager.insert(PasswordSetupToken, { id, userId, tokenHash: hash, expiresAt: new Date(Date.now() + hours * 3600_000) });
+    await db(manager)
+      .insertInto('password_setup_tokens')
+      .values({ id, user_id: userId, token_hash: hash, expires_at: new Date(Date.now() + hours * 3600_000) })
+      .execute();
     return token;
   }
 
   /** Resolves an access token's subject to a live user; disabled accounts lose access at once. */
   async userForAccessToken(payload: AccessTokenPayload): Promise<AuthUser | null> {
-    const user = await this.dataSource.getRepository(User).findOneBy({ id: payload.sub });
+    const user = await db(this.dataSource)
+      .selectFrom('users')
+      .select(['id', 'email', 'role', 'organization_id', 'status'])
+      .where('id', '=', payload.sub)
+      .executeTakeFirst();
     if (!user || user.status !== 'active') return null;
-    return { id: user.id, email: user.email, role: user.role, organizationId: user.organizationId };
+    return { id: user.id, email: user.email, role: user.role as AuthUser['role'], organizationId: user.organization_id };
   }
 
   private async issueTokens(manager: EntityManager, user: User, familyId: string): Promise<TokenPair> {
@@ -256,13 +296,16 @@ export class AuthService {
     const id = randomUUID();
     const { token, hash } = newOpaqueToken(id);
     const days = this.config.get('REFRESH_TOKEN_TTL_DAYS');
-    await manager.insert(RefreshToken, {
-      id,
-      familyId,
-      userId: user.id,
-      tokenHash: hash,
-      expiresAt: new Date(Date.now() + days * 86_400_000),
-    });
+    await db(manager)
+      .insertInto('refresh_tokens')
+      .values({
+        id,
+        family_id: familyId,
+        user_id: user.id,
+        token_hash: hash,
+        expires_at: new Date(Date.now() + days * 86_400_000),
+      })
+      .execute();
     return {
       accessToken,
       refreshToken: token,

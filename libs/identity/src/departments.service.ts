@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
 import { AppError, AuthUser, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Page, PageQueryDto, toPage } from '@app/common';
 import { AuditService } from '@app/audit';
-import { Organization } from './entities/organization.entity';
+import { db } from '@app/database';
+import { createOrganization } from './organizations';
 import { CreateDepartmentDto, UpdateDepartmentDto } from './dto/user.dto';
 import { isUniqueViolation } from './users.service';
 
@@ -13,7 +15,11 @@ export class DepartmentView {
   code: string | null;
 }
 
-const toView = (o: Organization): DepartmentView => ({ id: o.id, name: o.name, code: o.code });
+const toView = (o: { id: string; name: string; code: string | null }): DepartmentView => ({
+  id: o.id,
+  name: o.name,
+  code: o.code,
+});
 
 @Injectable()
 export class DepartmentsService {
@@ -25,8 +31,8 @@ export class DepartmentsService {
   async create(actor: AuthUser, dto: CreateDepartmentDto): Promise<DepartmentView> {
     return this.withCodeCheck(() =>
       this.dataSource.transaction(async (manager) => {
-        const saved = await manager.getRepository(Organization).save({
-          kind: 'department' as const,
+        const saved = await createOrganization(manager, {
+          kind: 'department',
           name: nfc(dto.name),
           code: dto.code ? nfc(dto.code).toUpperCase() : null,
         });
@@ -45,13 +51,27 @@ export class DepartmentsService {
   async update(actor: AuthUser, id: string, dto: UpdateDepartmentDto): Promise<DepartmentView> {
     return this.withCodeCheck(() =>
       this.dataSource.transaction(async (manager) => {
-        const repo = manager.getRepository(Organization);
-        const department = await repo.findOne({ where: { id, kind: 'department' }, lock: { mode: 'pessimistic_write' } });
+        const department = await db(manager)
+          .selectFrom('organizations')
+          .select(['id', 'name', 'code'])
+          .where('id', '=', id)
+          .where('kind', '=', 'department')
+          .forUpdate()
+          .executeTakeFirst();
         if (!department) throw new AppError(ErrorCode.DEPARTMENT_NOT_FOUND);
         const before = toView(department);
-        if (dto.name !== undefined) department.name = nfc(dto.name);
-        if (dto.code !== undefined) department.code = nfc(dto.code).toUpperCase();
-        const after = toView(await repo.save(department));
+        const after = toView(
+          await db(manager)
+            .updateTable('organizations')
+            .set({
+              ...(dto.name !== undefined ? { name: nfc(dto.name) } : {}),
+              ...(dto.code !== undefined ? { code: nfc(dto.code).toUpperCase() } : {}),
+              updated_at: sql<Date>`now()`,
+            })
+            .where('id', '=', id)
+            .returning(['id', 'name', 'code'])
+            .executeTakeFirstOrThrow(),
+        );
         await this.audit.record(manager, {
           actor,
           action: 'department.updated',
@@ -69,20 +89,25 @@ export class DepartmentsService {
   async list(query: PageQueryDto): Promise<Page<DepartmentView>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor<{ name: string; id: string }>(query.cursor, ['name', 'id']);
-    const qb = this.dataSource
-      .getRepository(Organization)
-      .createQueryBuilder('o')
-      .where(`o.kind = 'department'`)
-      .orderBy('o.name', 'ASC')
-      .addOrderBy('o.id', 'ASC')
+    let qb = db(this.dataSource)
+      .selectFrom('organizations as o')
+      .select(['o.id', 'o.name', 'o.code'])
+      .where('o.kind', '=', 'department')
+      .orderBy('o.name', 'asc')
+      .orderBy('o.id', 'asc')
       .limit(limit + 1);
-    if (after) qb.andWhere('(o.name, o.id) > (:name, :id)', after);
-    const rows = await qb.getMany();
+    if (after) qb = qb.where(sql<boolean>`(o.name, o.id) > (${after.name}, ${after.id}::uuid)`);
+    const rows = await qb.execute();
     return toPage(rows, limit, (o) => ({ name: o.name, id: o.id }), toView);
   }
 
   async get(id: string): Promise<DepartmentView> {
-    const department = await this.dataSource.getRepository(Organization).findOneBy({ id, kind: 'department' });
+    const department = await db(this.dataSource)
+      .selectFrom('organizations')
+      .select(['id', 'name', 'code'])
+      .where('id', '=', id)
+      .where('kind', '=', 'department')
+      .executeTakeFirst();
     if (!department) throw new AppError(ErrorCode.DEPARTMENT_NOT_FOUND);
     return toView(department);
   }

@@ -1,13 +1,8 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@app/common';
 import { MailModule } from '@app/mail';
-import { Organization } from './entities/organization.entity';
-import { User } from './entities/user.entity';
-import { RefreshToken } from './entities/refresh-token.entity';
-import { PasswordSetupToken } from './entities/password-setup-token.entity';
 import { AuthService } from './auth.service';
 import { UsersService } from './users.service';
 import { DepartmentsService } from './departments.service';
@@ -16,7 +11,6 @@ import { JwtStrategy, LocalStrategy } from './strategies';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Organization, User, RefreshToken, PasswordSetupToken]),
     PassportModule,
     MailModule,
     JwtModule.registerAsync({

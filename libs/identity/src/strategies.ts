@@ -4,7 +4,7 @@ import { ExtractJwt, Strategy as JwtStrategyBase } from 'passport-jwt';
 import { Strategy as LocalStrategyBase } from 'passport-local';
 import { AppConfig, AuthUser } from '@app/common';
 import { AccessTokenPayload, AuthService } from './auth.service';
-import { User } from './entities/user.entity';
+import type { User } from './user';
 
 @Injectable()
 export class LocalStrategy extends PassportStrategy(LocalStrategyBase, 'local') {

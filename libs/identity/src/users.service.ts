@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull, QueryFailedError } from 'typeorm';
+import { sql } from 'kysely';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import {
   AppConfig,
   AppError,
@@ -14,14 +15,31 @@ import {
   toPage,
 } from '@app/common';
 import { AuditService } from '@app/audit';
+import { db } from '@app/database';
 import { MAIL_JOBS, OutboxService } from '@app/jobs';
-import { Organization } from './entities/organization.entity';
-import { RefreshToken } from './entities/refresh-token.entity';
-import { toUserSnapshot, toUserView, User, UserView } from './entities/user.entity';
+import { selectUsers, toUser, User } from './user';
+import { toUserSnapshot, toUserView, UserView } from './user.view';
 import { CreateUserDto, ListUsersQueryDto, UpdateMeDto, UpdateUserDto } from './dto/user.dto';
 import { hashPassword } from './password-hasher';
 import { acceptablePasswordOrFail } from './password-policy';
 import { randomBytes } from 'node:crypto';
+
+/** The columns toUser() maps, as returned by an insert or update of users. */
+const USER_RETURNING = [
+  'id',
+  'email',
+  'full_name',
+  'role',
+  'organization_id',
+  'org_role',
+  'status',
+  'failed_login_count',
+  'locked_until',
+  'language',
+  'last_login_at',
+  'created_at',
+  'updated_at',
+] as const;
 
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const driverError = err instanceof QueryFailedError ? (err.driverError as { code?: string; constraint?: string }) : null;
@@ -70,41 +88,46 @@ export class UsersService {
   /** Inserts a user row; shared by staff creation, enterprise registration and the first-admin seed. */
   async insertUser(
     manager: EntityManager,
-    fields: Pick<User, 'email' | 'fullName' | 'role' | 'organizationId' | 'passwordHash'> &
-      Partial<Pick<User, 'orgRole' | 'language'>>,
+    fields: Pick<User, 'email' | 'fullName' | 'role' | 'organizationId'> & { passwordHash: string | null } & Partial<
+        Pick<User, 'orgRole' | 'language'>
+      >,
   ): Promise<User> {
-    const repo = manager.getRepository(User);
-    const user = repo.create({
-      ...fields,
-      orgRole: fields.orgRole ?? null,
-      language: fields.language ?? DEFAULT_LANGUAGE,
-      email: fields.email.trim().toLowerCase(),
-      fullName: nfc(fields.fullName),
-      status: 'active',
-      failedLoginCount: 0,
-      lockedUntil: null,
-      lastLoginAt: null,
-    });
-    return repo.save(user);
+    const row = await db(manager)
+      .insertInto('users')
+      .values({
+        email: fields.email.trim().toLowerCase(),
+        full_name: nfc(fields.fullName),
+        password_hash: fields.passwordHash,
+        role: fields.role,
+        organization_id: fields.organizationId,
+        org_role: fields.orgRole ?? null,
+        language: fields.language ?? DEFAULT_LANGUAGE,
+        status: 'active',
+        failed_login_count: 0,
+        locked_until: null,
+        last_login_at: null,
+      })
+      .returning(USER_RETURNING)
+      .executeTakeFirstOrThrow();
+    return toUser(row);
   }
 
   async list(query: ListUsersQueryDto): Promise<Page<UserView>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor<{ createdAt: string; id: string }>(query.cursor, ['createdAt', 'id']);
-    const qb = this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .orderBy('u.createdAt', 'DESC')
-      .addOrderBy('u.id', 'DESC')
+    let qb = selectUsers(this.dataSource)
+      .orderBy('u.created_at', 'desc')
+      .orderBy('u.id', 'desc')
       .limit(limit + 1);
-    if (query.role) qb.andWhere('u.role = :role', { role: query.role });
-    if (query.status) qb.andWhere('u.status = :status', { status: query.status });
-    if (query.organizationId) qb.andWhere('u.organizationId = :org', { org: query.organizationId });
+    if (query.role) qb = qb.where('u.role', '=', query.role);
+    if (query.status) qb = qb.where('u.status', '=', query.status);
+    if (query.organizationId) qb = qb.where('u.organization_id', '=', query.organizationId);
     if (query.q) {
-      qb.andWhere('(u.email ILIKE :q OR unaccent(u.fullName) ILIKE unaccent(:q))', { q: `%${escapeLike(nfc(query.q))}%` });
+      const q = `%${escapeLike(nfc(query.q))}%`;
+      qb = qb.where((eb) => eb.or([eb('u.email', 'ilike', q), sql<boolean>`unaccent(u.full_name) ILIKE unaccent(${q})`]));
     }
-    if (after) qb.andWhere('(u.createdAt, u.id) < (:createdAt, :id)', after);
-    const rows = await qb.getMany();
+    if (after) qb = qb.where(sql<boolean>`(u.created_at, u.id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`);
+    const rows = (await qb.execute()).map(toUser);
     return toPage(rows, limit, (u) => ({ createdAt: u.createdAt.toISOString(), id: u.id }), toUserView);
   }
 
@@ -121,10 +144,12 @@ export class UsersService {
       const before = toUserSnapshot(user);
       const role = dto.role ?? user.role;
       const departmentId = dto.departmentId !== undefined ? dto.departmentId : user.organizationId;
-      user.organizationId = await this.checkDepartmentFor(role, departmentId, manager);
-      user.role = role;
-      if (dto.fullName !== undefined) user.fullName = nfc(dto.fullName);
-      const saved = await manager.getRepository(User).save(user);
+      const organizationId = await this.checkDepartmentFor(role, departmentId, manager);
+      const saved = await this.saveUser(manager, id, {
+        organization_id: organizationId,
+        role,
+        ...(dto.fullName !== undefined ? { full_name: nfc(dto.fullName) } : {}),
+      });
       const after = toUserSnapshot(saved);
       const action = before.role !== after.role ? 'user.role_changed' : 'user.updated';
       await this.audit.record(manager, { actor, action, entityType: 'user', entityId: id, before, after });
@@ -137,8 +162,7 @@ export class UsersService {
     return this.dataSource.transaction(async (manager) => {
       const user = await this.findOrFail(manager, actor.id, true);
       const before = toUserSnapshot(user);
-      if (dto.language !== undefined) user.language = dto.language;
-      const saved = await manager.getRepository(User).save(user);
+      const saved = dto.language !== undefined ? await this.saveUser(manager, user.id, { language: dto.language }) : user;
       await this.audit.record(manager, {
         actor,
         action: 'user.updated',
@@ -160,10 +184,14 @@ export class UsersService {
       const user = await this.findOrFail(manager, id, true);
       if (user.status === status) return toUserView(user);
       const before = toUserSnapshot(user);
-      user.status = status;
-      const saved = await manager.getRepository(User).save(user);
+      const saved = await this.saveUser(manager, id, { status });
       if (status === 'disabled') {
-        await manager.update(RefreshToken, { userId: id, revokedAt: IsNull() }, { revokedAt: new Date() });
+        await db(manager)
+          .updateTable('refresh_tokens')
+          .set({ revoked_at: new Date() })
+          .where('user_id', '=', id)
+          .where('revoked_at', 'is', null)
+          .execute();
       }
       await this.audit.record(manager, {
         actor,
@@ -182,7 +210,13 @@ export class UsersService {
    * when none was configured.
    */
   async hasAdmin(): Promise<boolean> {
-    return this.dataSource.getRepository(User).existsBy({ role: 'admin' });
+    const row = await db(this.dataSource)
+      .selectFrom('users')
+      .select('id')
+      .where('role', '=', 'admin')
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   async ensureFirstAdmin(
@@ -190,8 +224,8 @@ export class UsersService {
     password?: string,
   ): Promise<{ created: boolean; email: string; generatedPassword?: string }> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock(1062025)');
-      const existing = await manager.getRepository(User).findOneBy({ role: 'admin' });
+      await sql`SELECT pg_advisory_xact_lock(1062025)`.execute(db(manager));
+      const existing = await selectUsers(manager).where('u.role', '=', 'admin').limit(1).executeTakeFirst();
       if (existing) return { created: false, email: existing.email };
       const generatedPassword = password ? undefined : randomBytes(12).toString('base64url');
       const user = await this.insertUser(manager, {
@@ -215,11 +249,25 @@ export class UsersService {
   }
 
   private async findOrFail(manager: EntityManager, id: string, lock = false): Promise<User> {
-    const user = await manager
-      .getRepository(User)
-      .findOne({ where: { id }, lock: lock ? { mode: 'pessimistic_write' } : undefined });
-    if (!user) throw new AppError(ErrorCode.USER_NOT_FOUND);
-    return user;
+    const query = selectUsers(manager).where('u.id', '=', id);
+    const row = await (lock ? query.forUpdate() : query).executeTakeFirst();
+    if (!row) throw new AppError(ErrorCode.USER_NOT_FOUND);
+    return toUser(row);
+  }
+
+  /** Writes changed columns of a user (updated_at with them) and returns the row as saved. */
+  private async saveUser(
+    manager: EntityManager,
+    id: string,
+    changes: { full_name?: string; role?: string; organization_id?: string | null; language?: string; status?: string },
+  ): Promise<User> {
+    const row = await db(manager)
+      .updateTable('users')
+      .set({ ...changes, updated_at: sql<Date>`now()` })
+      .where('id', '=', id)
+      .returning(USER_RETURNING)
+      .executeTakeFirstOrThrow();
+    return toUser(row);
   }
 
   /** Officers need a department; other staff may have one. Returns the organization id to store. */
@@ -232,7 +280,12 @@ export class UsersService {
       if (role === 'officer') throw new AppError(ErrorCode.DEPARTMENT_REQUIRED);
       return null;
     }
-    const department = await manager.getRepository(Organization).findOneBy({ id: departmentId, kind: 'department' });
+    const department = await db(manager)
+      .selectFrom('organizations')
+      .select('id')
+      .where('id', '=', departmentId)
+      .where('kind', '=', 'department')
+      .executeTakeFirst();
     if (!department) throw new AppError(ErrorCode.DEPARTMENT_NOT_FOUND);
     return department.id;
   }

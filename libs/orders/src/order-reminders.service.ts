@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, cityTodayByDb } from '@app/common';
+import { AppConfig } from '@app/common';
 import { NotificationsService } from '@app/notifications';
+import { cityTodayByDb } from '@app/database';
 
 interface DueRow {
   milestone_id: string;

@@ -1,18 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import {
-  AppError,
-  AuthUser,
-  cityTodayByDb,
-  decodeCursor,
-  DEFAULT_PAGE_SIZE,
-  ErrorCode,
-  nfc,
-  Page,
-  PageQueryDto,
-  toPage,
-} from '@app/common';
+import { AppError, AuthUser, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Page, PageQueryDto, toPage } from '@app/common';
 import { StandstillService } from '@app/complaints';
 import { DecisionsService } from '@app/evaluation';
 import { assertDepartmentOfficer, assertVisible, findProblem, Viewer } from '@app/problems';
@@ -30,6 +19,7 @@ import {
 } from './order-records';
 import { OrderEvents } from './order-events';
 import { OrderOcds } from './order-ocds';
+import { cityTodayByDb } from '@app/database';
 
 /**
  * The order: created from the award once the standstill ended with no pending complaint, with the

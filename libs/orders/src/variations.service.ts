@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppError, AuthUser, cityIso, cityTodayByDb, ErrorCode, nfc } from '@app/common';
+import { AppError, AuthUser, cityIso, ErrorCode, nfc } from '@app/common';
 import type { Viewer } from '@app/problems';
 import { ReasonDto } from './dto/order.dto';
 import { ProposeVariationDto, VariationList, VariationView } from './dto/variation.dto';
@@ -10,6 +10,7 @@ import { Order } from './entities/order.entity';
 import { OrderEvents } from './order-events';
 import { findOrder, isOrderDepartment, isOrderFirm, isOrderParty, milestonesOf } from './order-records';
 import { checkVariation } from './variation-rules';
+import { cityTodayByDb } from '@app/database';
 
 const toView = (v: OrderVariation): VariationView => ({
   number: v.number,

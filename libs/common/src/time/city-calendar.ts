@@ -1,6 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
 import { IsISO8601, Matches } from 'class-validator';
-import type { EntityManager } from 'typeorm';
 
 /** Dates without a time ("as of") are the city's calendar days. Viet Nam has no daylight saving. */
 export const CITY_TIME_ZONE = 'Asia/Ho_Chi_Minh';
@@ -16,15 +15,6 @@ const dayFormat = new Intl.DateTimeFormat('en-CA', {
 export function cityToday(now: Date = new Date()): string {
   const parts = Object.fromEntries(dayFormat.formatToParts(now).map((p) => [p.type, p.value]));
   return `${parts.year}-${parts.month}-${parts.day}`;
-}
-
-/**
- * Today in Hai Phong by the database clock (the transaction's start), as YYYY-MM-DD. Used where
- * a date is recorded with a change, so every API instance agrees on when a day ends.
- */
-export async function cityTodayByDb(manager: EntityManager): Promise<string> {
-  const rows = await manager.query<{ today: string }[]>(`SELECT (now() AT TIME ZONE $1)::date::text AS today`, [CITY_TIME_ZONE]);
-  return rows[0].today;
 }
 
 const CITY_OFFSET_MS = 7 * 3_600_000;

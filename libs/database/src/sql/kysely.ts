@@ -20,6 +20,12 @@ class ManagerConnection implements DatabaseConnection {
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const own = this.manager.queryRunner;
+    if (!own && compiled.query.kind === 'SelectQueryNode') {
+      // A read outside a transaction goes through DataSource.query(), as TypeORM's own reads do (a pooled
+      // connection, released after), so whatever watches the data source's queries sees it too.
+      const rows = await this.manager.connection.query<R[]>(compiled.sql, [...compiled.parameters]);
+      return { rows };
+    }
     const runner: QueryRunner = own ?? this.manager.connection.createQueryRunner();
     try {
       const result = (await runner.query(compiled.sql, [...compiled.parameters], true)) as {

@@ -83,6 +83,10 @@ export const TABLE_OWNERS = {
  * per row would be slower and no clearer. Everything else is reached through the owner's API.
  */
 export const READ_MODELS: Partial<Record<keyof DB, { readers: readonly Library[]; why: string }>> = {
+  areas: {
+    readers: ['enterprises', 'indicators', 'problems'],
+    why: 'reference data (the city and its units): joined for area names and filters, never written outside areas',
+  },
   problems: {
     readers: ['areas', 'complaints', 'enterprises', 'evaluation', 'jobs', 'notifications', 'ocds', 'orders', 'proposals'],
     why: 'the public record every later step hangs on (title, department, status, deadline, rubric)',
@@ -107,7 +111,6 @@ export const READ_MODELS: Partial<Record<keyof DB, { readers: readonly Library[]
     readers: ['problems'],
     why: 'whether those orders solved the bottleneck (matching, as orders above)',
   },
-
   problem_panel_members: {
     readers: ['proposals'],
     why: 'proposals checks a reader is on the panel; it cannot call evaluation, which depends on it',
@@ -117,8 +120,8 @@ export const READ_MODELS: Partial<Record<keyof DB, { readers: readonly Library[]
     why: "proposals opens a firm's bid to an evaluator only after a no-conflict declaration (same reason)",
   },
   users: {
-    readers: ['evaluation', 'notifications'],
-    why: "notifications: recipients (active accounts, language, e-mail); evaluation: the panel's names and e-mails in the panel's order, and whether an appointed evaluator or a reminded officer is active",
+    readers: ['enterprises', 'evaluation', 'notifications'],
+    why: "enterprises: a firm's accounts are the users with its organization_id (member lists, the owner check, claimants, mail recipients); notifications: recipients (active accounts, language, e-mail); evaluation: the panel's names and e-mails in the panel's order, and whether an appointed evaluator or a reminded officer is active",
   },
   proposals: {
     readers: ['complaints', 'evaluation', 'ocds', 'orders', 'problems'],

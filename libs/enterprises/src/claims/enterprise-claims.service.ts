@@ -3,6 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError, AuthUser, cityIso, DEFAULT_LANGUAGE, ErrorCode, fieldName, Msg, translate } from '@app/common';
 import { AuditService } from '@app/audit';
+import { db } from '@app/database';
+import { joinOrganization } from '@app/identity';
+import { sql } from 'kysely';
 import { findEnterprise } from '../enterprise-access';
 
 export type ClaimStatus = 'pending' | 'approved' | 'rejected';
@@ -29,20 +32,34 @@ interface ClaimRow {
   user_id: string;
   email: string;
   full_name: string;
-  status: ClaimStatus;
+  status: string;
   reason: string | null;
   created_at: Date;
   decided_at: Date | null;
 }
 
-const CLAIM_SQL = `SELECT c.id, c.enterprise_id, c.user_id, u.email, u.full_name, c.status, c.reason, c.created_at, c.decided_at
-                     FROM enterprise_claims c JOIN users u ON u.id = c.user_id`;
+/** A claim with its claimant's name and address. */
+const selectClaims = (manager: EntityManager) =>
+  db(manager)
+    .selectFrom('enterprise_claims as c')
+    .innerJoin('users as u', 'u.id', 'c.user_id')
+    .select([
+      'c.id',
+      'c.enterprise_id',
+      'c.user_id',
+      'u.email',
+      'u.full_name',
+      'c.status',
+      'c.reason',
+      'c.created_at',
+      'c.decided_at',
+    ]);
 
 const toView = (r: ClaimRow): ClaimView => ({
   id: r.id,
   enterpriseId: r.enterprise_id,
   user: { id: r.user_id, email: r.email, fullName: r.full_name },
-  status: r.status,
+  status: r.status as ClaimStatus,
   reason: r.reason,
   createdAt: cityIso(r.created_at),
   decidedAt: r.decided_at ? cityIso(r.decided_at) : null,
@@ -66,10 +83,11 @@ export class EnterpriseClaimsService {
     enterpriseId: string,
     user: { id: string; role: 'enterprise' },
   ): Promise<{ id: string; status: ClaimStatus }> {
-    const [claim] = await manager.query<{ id: string }[]>(
-      `INSERT INTO enterprise_claims (enterprise_id, user_id) VALUES ($1, $2) RETURNING id`,
-      [enterpriseId, user.id],
-    );
+    const claim = await db(manager)
+      .insertInto('enterprise_claims')
+      .values({ enterprise_id: enterpriseId, user_id: user.id })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await this.audit.record(manager, {
       actor: user,
       action: 'enterprise.claim_filed',
@@ -82,9 +100,11 @@ export class EnterpriseClaimsService {
 
   async list(enterpriseId: string): Promise<ClaimView[]> {
     await findEnterprise(this.dataSource.manager, enterpriseId);
-    const rows = await this.dataSource.query<ClaimRow[]>(`${CLAIM_SQL} WHERE c.enterprise_id = $1 ORDER BY c.created_at, c.id`, [
-      enterpriseId,
-    ]);
+    const rows = await selectClaims(this.dataSource.manager)
+      .where('c.enterprise_id', '=', enterpriseId)
+      .orderBy('c.created_at')
+      .orderBy('c.id')
+      .execute();
     return rows.map(toView);
   }
 
@@ -96,10 +116,11 @@ export class EnterpriseClaimsService {
     }
     return this.dataSource.transaction(async (manager) => {
       const firm = await findEnterprise(manager, enterpriseId, true);
-      const [claim] = await manager.query<ClaimRow[]>(`${CLAIM_SQL} WHERE c.id = $1 AND c.enterprise_id = $2 FOR UPDATE OF c`, [
-        claimId,
-        enterpriseId,
-      ]);
+      const claim: ClaimRow | undefined = await selectClaims(manager)
+        .where('c.id', '=', claimId)
+        .where('c.enterprise_id', '=', enterpriseId)
+        .forUpdate('c')
+        .executeTakeFirst();
       if (!claim) throw new AppError(ErrorCode.CLAIM_NOT_FOUND, { claimId });
       if (claim.status !== 'pending') {
         throw new AppError(
@@ -117,23 +138,32 @@ export class EnterpriseClaimsService {
           },
         );
       }
-      await manager.query(
-        `UPDATE enterprise_claims SET status = $2, reason = $3, decided_by = $4, decided_at = now() WHERE id = $1`,
-        [claimId, approve ? 'approved' : 'rejected', reason ?? null, actor.id],
-      );
+      const now = sql<Date>`now()`;
+      await db(manager)
+        .updateTable('enterprise_claims')
+        .set({ status: approve ? 'approved' : 'rejected', reason: reason ?? null, decided_by: actor.id, decided_at: now })
+        .where('id', '=', claimId)
+        .execute();
       if (approve) {
-        await manager.query(`UPDATE users SET organization_id = $2, org_role = 'owner', updated_at = now() WHERE id = $1`, [
-          claim.user_id,
-          enterpriseId,
-        ]);
-        await manager.query(`UPDATE enterprises SET claimed_at = now(), updated_at = now() WHERE id = $1`, [enterpriseId]);
+        await joinOrganization(manager, claim.user_id, enterpriseId, 'owner');
+        await db(manager)
+          .updateTable('enterprises')
+          .set({ claimed_at: now, updated_at: now })
+          .where('id', '=', enterpriseId)
+          .execute();
         // One owner: the other claims on the firm are answered too.
-        await manager.query(
-          `UPDATE enterprise_claims SET status = 'rejected', reason = $3, decided_by = $2, decided_at = now()
-            WHERE enterprise_id = $1 AND status = 'pending'`,
+        await db(manager)
+          .updateTable('enterprise_claims')
           // A recorded reason is data, kept in the portal's language like the reasons officers write.
-          [enterpriseId, actor.id, translate(DEFAULT_LANGUAGE, 'claims.supersededReason')],
-        );
+          .set({
+            status: 'rejected',
+            reason: translate(DEFAULT_LANGUAGE, 'claims.supersededReason'),
+            decided_by: actor.id,
+            decided_at: now,
+          })
+          .where('enterprise_id', '=', enterpriseId)
+          .where('status', '=', 'pending')
+          .execute();
       }
       await this.audit.record(manager, {
         actor,
@@ -143,7 +173,7 @@ export class EnterpriseClaimsService {
         before: { claimId, status: 'pending' },
         after: { claimId, status: approve ? 'approved' : 'rejected', userId: claim.user_id, reason: reason ?? null },
       });
-      const [after] = await manager.query<ClaimRow[]>(`${CLAIM_SQL} WHERE c.id = $1`, [claimId]);
+      const after = await selectClaims(manager).where('c.id', '=', claimId).executeTakeFirstOrThrow();
       return toView(after);
     });
   }

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
+import { db } from '@app/database';
 import { AppConfig, MessageParams, PORTAL_ROUTES, portalUrl, translate } from '@app/common';
 import { MemberInvitedPayload } from '@app/jobs';
 import { MailService, renderMail, SentMail } from '@app/mail';
 import { newOpaqueToken } from '@app/identity';
-import { MemberInvitation } from './member-invitation.entity';
+import { selectInvitations, toInvitation } from './member-invitation';
 
 /** Mails an invitation: a link to join for a new address, a notice for one that has an account. */
 @Injectable()
@@ -17,18 +19,30 @@ export class InvitationMailer {
   ) {}
 
   async sendInvitation(payload: MemberInvitedPayload): Promise<SentMail | null> {
-    const invitation = await this.dataSource
-      .getRepository(MemberInvitation)
-      .createQueryBuilder('i')
-      .where('i.id = :id AND i.expires_at > now()', { id: payload.invitationId })
-      .getOne();
-    if (!invitation) return null; // accepted or expired since
-    const [context] = await this.dataSource.query<{ firm: string; inviter: string; has_account: boolean }[]>(
-      `SELECT e.legal_name AS firm, u.full_name AS inviter,
-              EXISTS (SELECT 1 FROM users x WHERE lower(x.email) = $3) AS has_account
-         FROM enterprises e, users u WHERE e.id = $1 AND u.id = $2`,
-      [invitation.enterpriseId, invitation.invitedBy, invitation.email],
-    );
+    const row = await selectInvitations(this.dataSource)
+      .where('i.id', '=', payload.invitationId)
+      .where('i.expires_at', '>', sql<Date>`now()`)
+      .executeTakeFirst();
+    if (!row) return null; // accepted or expired since
+    const invitation = toInvitation(row);
+    const context = await db(this.dataSource)
+      .selectFrom('enterprises as e')
+      .crossJoin('users as u')
+      .select((eb) => [
+        'e.legal_name as firm',
+        'u.full_name as inviter',
+        eb
+          .exists(
+            eb
+              .selectFrom('users as x')
+              .select(sql`1`.as('one'))
+              .where(sql<boolean>`lower(x.email) = ${invitation.email}`),
+          )
+          .as('has_account'),
+      ])
+      .where('e.id', '=', invitation.enterpriseId)
+      .where('u.id', '=', invitation.invitedBy)
+      .executeTakeFirst();
     if (!context) return null;
     const lang = invitation.language;
     const base = this.config.get('PUBLIC_URL');
@@ -43,7 +57,11 @@ export class InvitationMailer {
     } else {
       // The token is made here, so no secret waits in the outbox; a resend replaces it.
       const { token, hash } = newOpaqueToken(invitation.id);
-      await this.dataSource.getRepository(MemberInvitation).update({ id: invitation.id }, { tokenHash: hash });
+      await db(this.dataSource)
+        .updateTable('member_invitations')
+        .set({ token_hash: hash })
+        .where('id', '=', invitation.id)
+        .execute();
       paragraphs = [t('invited', values), t('choosePassword', values), t('notYou')];
       action = {
         label: translate(lang, 'mail.action.acceptInvitation'),

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
 import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, Language } from '@app/common';
 import { AuditService } from '@app/audit';
+import { db } from '@app/database';
 import { MAIL_JOBS, OutboxService } from '@app/jobs';
 import {
   acceptablePasswordOrFail,
@@ -17,7 +19,7 @@ import {
   UserView,
 } from '@app/identity';
 import { assertOwnerOrAdmin, findEnterprise } from '../enterprise-access';
-import { MemberInvitation } from './member-invitation.entity';
+import { MemberInvitation, selectInvitations, toInvitation } from './member-invitation';
 import { pruneExpiredLinks } from '../expiring-links';
 
 export class MemberInvitationView {
@@ -64,17 +66,20 @@ export class MemberInvitationsService {
       const firm = await findEnterprise(manager, enterpriseId, true);
       await assertOwnerOrAdmin(manager, actor, firm, 'addMembers');
       const id = randomUUID();
-      await manager.insert(MemberInvitation, {
-        id,
-        enterpriseId,
-        email: dto.email.trim().toLowerCase(),
-        fullName: dto.fullName,
-        language,
-        invitedBy: actor.id,
-        tokenHash: null,
-        expiresAt: () => `now() + make_interval(hours => ${hours})`,
-      });
-      const invitation = await manager.getRepository(MemberInvitation).findOneByOrFail({ id });
+      await db(manager)
+        .insertInto('member_invitations')
+        .values({
+          id,
+          enterprise_id: enterpriseId,
+          email: dto.email.trim().toLowerCase(),
+          full_name: dto.fullName,
+          language,
+          invited_by: actor.id,
+          token_hash: null,
+          expires_at: sql<Date>`now() + make_interval(hours => ${hours})`,
+        })
+        .execute();
+      const invitation = toInvitation(await selectInvitations(manager).where('i.id', '=', id).executeTakeFirstOrThrow());
       await this.audit.record(manager, {
         actor,
         action: 'enterprise.member_invited',
@@ -92,13 +97,12 @@ export class MemberInvitationsService {
     const manager = this.dataSource.manager;
     const firm = await findEnterprise(manager, enterpriseId);
     await assertOwnerOrAdmin(manager, actor, firm, 'addMembers');
-    const rows = await manager
-      .getRepository(MemberInvitation)
-      .createQueryBuilder('i')
-      .where('i.enterpriseId = :enterpriseId AND i.expires_at > now()', { enterpriseId })
-      .orderBy('i.createdAt', 'DESC')
-      .getMany();
-    return rows.map(toView);
+    const rows = await selectInvitations(manager)
+      .where('i.enterprise_id', '=', enterpriseId)
+      .where('i.expires_at', '>', sql<Date>`now()`)
+      .orderBy('i.created_at', 'desc')
+      .execute();
+    return rows.map(toInvitation).map(toView);
   }
 
   /** The mailed link: the invitee chooses a password and becomes a member; the link then stops working. */
@@ -106,19 +110,21 @@ export class MemberInvitationsService {
     const parsed = parseOpaqueToken(token);
     const invalid = new AppError(ErrorCode.INVITATION_LINK_INVALID);
     if (!parsed) throw invalid;
-    const email = (await this.dataSource.getRepository(MemberInvitation).findOneBy({ id: parsed.id }))?.email;
+    const email = (
+      await db(this.dataSource).selectFrom('member_invitations').select('email').where('id', '=', parsed.id).executeTakeFirst()
+    )?.email;
     if (!email) throw invalid;
     const passwordHash = await hashPassword(acceptablePasswordOrFail(password, email));
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const invitation = await manager
-          .getRepository(MemberInvitation)
-          .createQueryBuilder('i')
-          .addSelect('i.tokenHash')
-          .where('i.id = :id AND i.expires_at > now()', { id: parsed.id })
-          .setLock('pessimistic_write')
-          .getOne();
-        if (!invitation?.tokenHash || !sameTokenHash(invitation.tokenHash, parsed.hash)) throw invalid;
+        const row = await selectInvitations(manager)
+          .select('i.token_hash')
+          .where('i.id', '=', parsed.id)
+          .where('i.expires_at', '>', sql<Date>`now()`)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!row?.token_hash || !sameTokenHash(row.token_hash, parsed.hash)) throw invalid;
+        const invitation = toInvitation(row);
         const firm = await findEnterprise(manager, invitation.enterpriseId, true);
         const user = await this.users.insertUser(manager, {
           email: invitation.email,
@@ -136,7 +142,7 @@ export class MemberInvitationsService {
           entityId: firm.id,
           after: { ...toUserSnapshot(user), invitationId: invitation.id, invitedBy: invitation.invitedBy },
         });
-        await manager.delete(MemberInvitation, { id: invitation.id });
+        await db(manager).deleteFrom('member_invitations').where('id', '=', invitation.id).execute();
         return toUserView(user);
       });
     } catch (err) {

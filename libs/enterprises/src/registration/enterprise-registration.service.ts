@@ -3,25 +3,26 @@ import { assertCommuneLevelArea } from '@app/areas';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiProperty } from '@nestjs/swagger';
+import { sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig, AppError, cityTodayByDb, ErrorCode, Language } from '@app/common';
+import { AppConfig, AppError, ErrorCode, Language } from '@app/common';
 import { AuditService } from '@app/audit';
 import { MAIL_JOBS, OutboxService } from '@app/jobs';
 import {
   acceptablePasswordOrFail,
+  createOrganization,
+  findUserIdByEmail,
   hashPassword,
   isUniqueViolation,
-  Organization,
   parseOpaqueToken,
   sameTokenHash,
   toUserSnapshot,
   toUserView,
-  User,
   UsersService,
   UserView,
 } from '@app/identity';
 import type { EnterpriseStatus } from '../enterprise.constants';
-import { Enterprise } from '../entities/enterprise.entity';
+import { Enterprise, insertEnterprise, selectEnterprises, toEnterprise } from '../enterprise-records';
 import { EnterpriseClaimsService } from '../claims/enterprise-claims.service';
 import { areaNameOf } from '../enterprise-access';
 import { toEnterpriseSnapshot } from '../enterprise-views';
@@ -29,8 +30,9 @@ import { checkActivityStart, notInFuture } from '../enterprise-rules';
 import { insertStatusHistory } from '../status-history';
 import { normalizeTaxCodeOrFail } from '../tax-code-errors';
 import { RegisterEnterpriseDto, RegisterEnterpriseProfileDto } from '../dto/register-enterprise.dto';
-import { RegistrationRequest } from './registration-request.entity';
+import { RegistrationRequest, selectRegistrationRequests, toRegistrationRequest } from './registration-request';
 import { pruneExpiredLinks } from '../expiring-links';
+import { cityTodayByDb, db } from '@app/database';
 
 /** The one answer to a registration, whether or not the address already has an account. */
 export class RegistrationRequested {
@@ -74,27 +76,25 @@ export class EnterpriseRegistrationService {
     const hours = this.config.get('REGISTRATION_CONFIRM_TTL_HOURS');
     await this.dataSource.transaction(async (manager) => {
       await checkFirm(manager, dto.enterprise, taxCode);
-      const holder = await manager
-        .getRepository(User)
-        .createQueryBuilder('u')
-        .select('u.id', 'id')
-        .where('lower(u.email) = :email', { email })
-        .getRawOne<{ id: string }>();
+      const holder = await findUserIdByEmail(manager, email);
       if (holder) {
-        await this.outbox.enqueueMail(manager, MAIL_JOBS.registrationOnExistingAccount, { userId: holder.id });
+        await this.outbox.enqueueMail(manager, MAIL_JOBS.registrationOnExistingAccount, { userId: holder });
         return;
       }
       const id = randomUUID();
-      await manager.insert(RegistrationRequest, {
-        id,
-        email,
-        fullName: dto.fullName,
-        passwordHash,
-        language,
-        profile: { ...dto.enterprise, taxCode },
-        tokenHash: null,
-        expiresAt: () => `now() + make_interval(hours => ${hours})`,
-      });
+      await db(manager)
+        .insertInto('registration_requests')
+        .values({
+          id,
+          email,
+          full_name: dto.fullName,
+          password_hash: passwordHash,
+          language,
+          profile: JSON.stringify({ ...dto.enterprise, taxCode }),
+          token_hash: null,
+          expires_at: sql<Date>`now() + make_interval(hours => ${hours})`,
+        })
+        .execute();
       await this.outbox.enqueueMail(manager, MAIL_JOBS.registrationRequested, { requestId: id });
     });
     return { status: 'confirmation_sent', email, expiresInHours: hours };
@@ -108,17 +108,17 @@ export class EnterpriseRegistrationService {
     let taxCode = '';
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const request = await manager
-          .getRepository(RegistrationRequest)
-          .createQueryBuilder('r')
-          .addSelect(['r.passwordHash', 'r.tokenHash'])
-          .where('r.id = :id AND r.expires_at > now()', { id: parsed.id })
-          .setLock('pessimistic_write')
-          .getOne();
-        if (!request?.tokenHash || !sameTokenHash(request.tokenHash, parsed.hash)) throw invalid;
+        const row = await selectRegistrationRequests(manager)
+          .select(['r.password_hash', 'r.token_hash'])
+          .where('r.id', '=', parsed.id)
+          .where('r.expires_at', '>', sql<Date>`now()`)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!row?.token_hash || !sameTokenHash(row.token_hash, parsed.hash)) throw invalid;
+        const request = { ...toRegistrationRequest(row), passwordHash: row.password_hash };
         taxCode = request.profile.taxCode;
         const result = await this.createFirm(manager, request);
-        await manager.delete(RegistrationRequest, { id: request.id });
+        await db(manager).deleteFrom('registration_requests').where('id', '=', request.id).execute();
         return result;
       });
     } catch (err) {
@@ -138,11 +138,13 @@ export class EnterpriseRegistrationService {
    * Organisation, enterprise, owner, the first history row (→ pending), the audit entry and the
    * acknowledgement mail commit together or not at all. The checks run again: time has passed.
    */
-  private async createFirm(manager: EntityManager, request: RegistrationRequest): Promise<RegistrationResult> {
+  private async createFirm(
+    manager: EntityManager,
+    request: RegistrationRequest & { passwordHash: string },
+  ): Promise<RegistrationResult> {
     const profile = request.profile;
     const existing = await checkFirm(manager, profile, profile.taxCode);
-    const emailRows = await manager.query<unknown[]>(`SELECT 1 FROM users WHERE lower(email) = lower($1)`, [request.email]);
-    if (emailRows.length > 0) throw new AppError(ErrorCode.EMAIL_TAKEN);
+    if (await findUserIdByEmail(manager, request.email)) throw new AppError(ErrorCode.EMAIL_TAKEN);
     const account = {
       email: request.email,
       fullName: request.fullName,
@@ -161,37 +163,33 @@ export class EnterpriseRegistrationService {
     }
 
     const today = await cityTodayByDb(manager);
-    const org = await manager
-      .getRepository(Organization)
-      .save({ kind: 'enterprise' as const, name: profile.legalName, code: null });
-    const firm = await manager.getRepository(Enterprise).save(
-      manager.getRepository(Enterprise).create({
-        id: org.id,
-        taxCode: profile.taxCode,
-        legalName: profile.legalName,
-        shortName: profile.shortName ?? null,
-        foundedOn: profile.foundedOn ?? null,
-        activityStartedOn: profile.activityStartedOn ?? null,
-        activityStartEvidence: profile.activityStartEvidence ?? null,
-        origin: 'registered',
-        importId: null,
-        importSource: null,
-        claimedAt: null,
-        address: profile.address,
-        areaCode: profile.areaCode,
-        sectors: profile.sectors,
-        tags: profile.tags ?? [],
-        headcountBand: profile.headcountBand ?? null,
-        website: profile.website ?? null,
-        phone: profile.phone ?? null,
-        contactEmail: profile.contactEmail ?? null,
-        products: profile.products ?? [],
-        status: 'pending',
-        statusReason: null,
-        statusEffectiveDate: today,
-        activityMovedOn: null,
-      }),
-    );
+    const org = await createOrganization(manager, { kind: 'enterprise', name: profile.legalName, code: null });
+    const firm = await insertEnterprise(manager, {
+      id: org.id,
+      taxCode: profile.taxCode,
+      legalName: profile.legalName,
+      shortName: profile.shortName ?? null,
+      foundedOn: profile.foundedOn ?? null,
+      activityStartedOn: profile.activityStartedOn ?? null,
+      activityStartEvidence: profile.activityStartEvidence ?? null,
+      origin: 'registered',
+      importId: null,
+      importSource: null,
+      claimedAt: null,
+      address: profile.address,
+      areaCode: profile.areaCode,
+      sectors: profile.sectors,
+      tags: profile.tags ?? [],
+      headcountBand: profile.headcountBand ?? null,
+      website: profile.website ?? null,
+      phone: profile.phone ?? null,
+      contactEmail: profile.contactEmail ?? null,
+      products: profile.products ?? [],
+      status: 'pending',
+      statusReason: null,
+      statusEffectiveDate: today,
+      activityMovedOn: null,
+    });
     const owner = await this.users.insertUser(manager, {
       ...account,
       role: 'enterprise',
@@ -239,7 +237,8 @@ async function checkFirm(
     'enterprise.',
   );
   await assertCommuneLevelArea(manager, profile.areaCode, 'enterprise.areaCode');
-  const existing = await manager.getRepository(Enterprise).findOne({ where: { taxCode }, lock: { mode: 'pessimistic_write' } });
+  const row = await selectEnterprises(manager).where('e.tax_code', '=', taxCode).forUpdate().executeTakeFirst();
+  const existing = row ? toEnterprise(row) : null;
   if (existing && (existing.origin !== 'imported' || existing.claimedAt)) throw taxCodeTaken(taxCode);
   return existing;
 }

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
+import { db } from '@app/database';
 import { AppConfig, Language, MessageParams, PORTAL_ROUTES, portalUrl, translate } from '@app/common';
 import { RegistrationOnExistingAccountPayload, RegistrationRequestedPayload } from '@app/jobs';
 import { MailService, renderMail, SentMail } from '@app/mail';
 import { newOpaqueToken } from '@app/identity';
-import { RegistrationRequest } from './registration-request.entity';
+import { selectRegistrationRequests, toRegistrationRequest } from './registration-request';
 
 /** The two mails a registration can cause; called by the worker. */
 @Injectable()
@@ -18,14 +20,18 @@ export class RegistrationMailer {
 
   /** The confirmation link. Its token is made here, so no secret waits in the outbox; a resend replaces it. */
   async sendConfirmation(payload: RegistrationRequestedPayload): Promise<SentMail | null> {
-    const request = await this.dataSource
-      .getRepository(RegistrationRequest)
-      .createQueryBuilder('r')
-      .where('r.id = :id AND r.expires_at > now()', { id: payload.requestId })
-      .getOne();
-    if (!request) return null; // confirmed or expired since: nothing to send
+    const row = await selectRegistrationRequests(this.dataSource)
+      .where('r.id', '=', payload.requestId)
+      .where('r.expires_at', '>', sql<Date>`now()`)
+      .executeTakeFirst();
+    if (!row) return null; // confirmed or expired since: nothing to send
+    const request = toRegistrationRequest(row);
     const { token, hash } = newOpaqueToken(request.id);
-    await this.dataSource.getRepository(RegistrationRequest).update({ id: request.id }, { tokenHash: hash });
+    await db(this.dataSource)
+      .updateTable('registration_requests')
+      .set({ token_hash: hash })
+      .where('id', '=', request.id)
+      .execute();
     const lang = request.language;
     const t = (key: string, params?: MessageParams) => translate(lang, `mail.registration.${key}`, params);
     const paragraphs = [
@@ -43,10 +49,12 @@ export class RegistrationMailer {
 
   /** The holder of an address someone registered with is told — and only they learn it has an account. */
   async sendExistingAccountNotice(payload: RegistrationOnExistingAccountPayload): Promise<SentMail | null> {
-    const [holder] = await this.dataSource.query<{ email: string; full_name: string; language: Language }[]>(
-      `SELECT email, full_name, language FROM users WHERE id = $1 AND status = 'active'`,
-      [payload.userId],
-    );
+    const holder = await db(this.dataSource)
+      .selectFrom('users')
+      .select(['email', 'full_name', sql<Language>`language`.as('language')])
+      .where('id', '=', payload.userId)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
     if (!holder) return null;
     const lang = holder.language;
     const t = (key: string) => translate(lang, `mail.registrationExisting.${key}`);
