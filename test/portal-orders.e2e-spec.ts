@@ -7,7 +7,7 @@ import { createPanel, endStandstill, Panel, runCompetition } from './award-fixtu
 
 /**
  * The issue's check path after the award, by clicking in a real browser at a phone's width (390 px):
- * the officer awards; a losing bidder complains from the problem page, the department answers and the
+ * the officer awards; a losing bidder complains from the problem page with a file attached, the department answers and the
  * reviewing admin dismisses it; the officer places the order; both sides agree a plan with a pilot and
  * a scale-up; the pilot is returned once then accepted, which opens the scale-up; a variation is agreed;
  * the outcome is recorded and the firm adds its statement; the solution appears in the catalogue and a
@@ -103,9 +103,15 @@ describe('portal: after the award, from the complaint to the re-order', () => {
     await rival
       .getByLabel('Nội dung khiếu nại')
       .fill('Hồ sơ trúng tuyển chưa chứng minh kinh nghiệm tại nút giao lưu lượng lớn.');
+    await rival
+      .getByLabel('Tệp đính kèm (không bắt buộc)')
+      .setInputFiles([
+        { name: 'bien-ban.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% biên bản\n%%EOF\n') },
+      ]);
     await expectReadable(rival);
     await rival.getByRole('button', { name: 'Gửi khiếu nại' }).click();
     await rival.getByText('Chờ trả lời').waitFor();
+    await rival.getByRole('button', { name: 'Tải bien-ban.pdf' }).waitFor();
     expect(await rival.getByRole('button', { name: 'Gửi khiếu nại' }).count()).toBe(0);
 
     // The winner sees no pending complaint (not public until decided), and cannot answer one.
@@ -228,6 +234,7 @@ describe('portal: after the award, from the complaint to the re-order', () => {
     await visitor.goto(`${base}${problemPath}`);
     await visitor.getByText('2/2 mốc đã nghiệm thu', { exact: false }).waitFor();
     await visitor.getByText('Hồ sơ trúng tuyển chưa chứng minh', { exact: false }).waitFor();
+    await visitor.getByRole('button', { name: 'Tải bien-ban.pdf' }).waitFor();
     await visitor.getByText('Thời gian chờ tại 10 nút giao giảm từ 95 xuống 55 giây.').waitFor();
     await expectReadable(visitor);
 

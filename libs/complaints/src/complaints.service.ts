@@ -18,8 +18,10 @@ import {
   UpholdComplaintDto,
 } from './dto/complaint.dto';
 import { StandstillService } from './standstill.service';
+import { attachmentsOf } from './complaint-attachment-rows';
+import type { ComplaintAttachmentView } from './dto/complaint.dto';
 
-interface ComplaintRow {
+export interface ComplaintRow {
   id: string;
   problem_id: string;
   problem_title: string;
@@ -45,7 +47,7 @@ const SELECT = `SELECT c.id, c.problem_id, p.title AS problem_title, p.departmen
 
 const iso = (d: Date | null) => (d ? cityIso(d) : null);
 
-function toView(r: ComplaintRow): ComplaintView {
+function toView(r: ComplaintRow, attachments: ComplaintAttachmentView[] = []): ComplaintView {
   return {
     id: r.id,
     problemId: r.problem_id,
@@ -61,11 +63,28 @@ function toView(r: ComplaintRow): ComplaintView {
     decisionReason: r.decision_reason,
     reviewedAt: iso(r.reviewed_at),
     withdrawnAt: iso(r.withdrawn_at),
+    attachments,
   };
 }
 
+/** Complaint rows as views, each with its attachments' descriptions (one query for all). */
+async function toViews(manager: EntityManager, rows: ComplaintRow[]): Promise<ComplaintView[]> {
+  const files = await attachmentsOf(
+    manager,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => toView(r, files.get(r.id)));
+}
+
+/** One complaint's row (404 when there is none), locked for a change when asked. */
+export async function findComplaint(manager: EntityManager, id: string, lock = false): Promise<ComplaintRow> {
+  const rows = await manager.query<ComplaintRow[]>(`${SELECT} WHERE c.id = $1${lock ? ' FOR UPDATE OF c' : ''}`, [id]);
+  if (!rows[0]) throw notFound();
+  return rows[0];
+}
+
 /** Who may read a complaint before it is decided: its firm, the department, the reviewing admins. */
-function isParty(viewer: Viewer, r: Pick<ComplaintRow, 'enterprise_id' | 'department_id'>): boolean {
+export function isParty(viewer: Viewer, r: Pick<ComplaintRow, 'enterprise_id' | 'department_id'>): boolean {
   if (!viewer) return false;
   if (viewer.role === 'admin') return true;
   if (isDepartmentOfficer(viewer, { departmentId: r.department_id })) return true;
@@ -183,9 +202,9 @@ export class ComplaintsService {
 
   /** One complaint: public once decided; before, only to its parties (404 to anyone else). */
   async get(viewer: Viewer, id: string): Promise<ComplaintView> {
-    const row = await this.find(this.dataSource.manager, id);
+    const row = await findComplaint(this.dataSource.manager, id);
     if (!DECIDED_COMPLAINT_STATUSES.includes(row.status) && !isParty(viewer, row)) throw notFound();
-    return toView(row);
+    return (await toViews(this.dataSource.manager, [row]))[0];
   }
 
   /** A problem's complaints: decided ones for everyone; the department and admins see all; a firm also its own. */
@@ -195,7 +214,8 @@ export class ComplaintsService {
     const rows = await manager.query<ComplaintRow[]>(`${SELECT} WHERE c.problem_id = $1 ORDER BY c.submitted_at, c.id`, [
       problemId,
     ]);
-    return { items: rows.filter((r) => DECIDED_COMPLAINT_STATUSES.includes(r.status) || isParty(viewer, r)).map(toView) };
+    const visible = rows.filter((r) => DECIDED_COMPLAINT_STATUSES.includes(r.status) || isParty(viewer, r));
+    return { items: await toViews(manager, visible) };
   }
 
   /** The reviewing body's queue: pending complaints by default, oldest first. */
@@ -208,7 +228,13 @@ export class ComplaintsService {
        ORDER BY c.submitted_at, c.id LIMIT $4`,
       [statuses, after?.at ?? null, after?.id ?? null, limit + 1],
     );
-    return toPage(rows, limit, (r) => ({ at: r.submitted_at.toISOString(), id: r.id }), toView);
+    const page = toPage(
+      rows,
+      limit,
+      (r) => ({ at: r.submitted_at.toISOString(), id: r.id }),
+      (r) => r,
+    );
+    return { ...page, items: await toViews(this.dataSource.manager, page.items) };
   }
 
   /** The common part of every transition: lock, check who acts and from which status, audit, reread. */
@@ -219,10 +245,10 @@ export class ComplaintsService {
     apply: (manager: EntityManager, row: ComplaintRow) => Promise<Record<string, unknown>>,
   ): Promise<ComplaintView> {
     return this.dataSource.transaction(async (manager) => {
-      const peek = await this.find(manager, id);
+      const peek = await findComplaint(manager, id);
       if (!isParty(actor, peek)) throw notFound();
       await findProblem(manager, peek.problem_id, true);
-      const row = await this.find(manager, id, true);
+      const row = await findComplaint(manager, id, true);
       const rule = COMPLAINT_TRANSITIONS[action];
       const allowed =
         (rule.by === 'admin' && actor.role === 'admin') ||
@@ -279,14 +305,8 @@ export class ComplaintsService {
   }
 
   private async read(manager: EntityManager, id: string): Promise<ComplaintView> {
-    return toView(await this.find(manager, id));
-  }
-
-  private async find(manager: EntityManager, id: string, lock = false): Promise<ComplaintRow> {
-    const rows = await manager.query<ComplaintRow[]>(`${SELECT} WHERE c.id = $1${lock ? ' FOR UPDATE OF c' : ''}`, [id]);
-    if (!rows[0]) throw notFound();
-    return rows[0];
+    return (await toViews(manager, [await findComplaint(manager, id)]))[0];
   }
 }
 
-const notFound = () => new AppError(ErrorCode.COMPLAINT_NOT_FOUND);
+export const notFound = () => new AppError(ErrorCode.COMPLAINT_NOT_FOUND);

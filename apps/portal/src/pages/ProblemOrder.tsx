@@ -4,22 +4,35 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api, unwrap, type Schemas } from '../api/client';
 import { ErrorMessage } from '../components';
-import { formatDateTime } from '../format';
+import { formatDateTime, formatNumber } from '../format';
+import { attachmentProblem, saveBlob, uploadComplaintAttachment } from '../upload';
 import { useSession } from '../session';
 import { OrderOutcome } from './Order';
 import './after/texts';
 
 type Complaint = Schemas['ComplaintView'];
 
-/** A bidder files a complaint during the standstill, with its grounds. */
+/** A bidder files a complaint during the standstill, with its grounds and the files that support them. */
 function FileComplaint({ problemId, onFiled }: { problemId: string; onFiled: () => void }) {
   const { t } = useTranslation();
   const [grounds, setGrounds] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
+  const [progress, setProgress] = useState<Record<string, number>>({});
+  const refused = files.map(attachmentProblem).filter((p): p is string => p !== null);
   const file = useMutation({
-    mutationFn: async () =>
-      unwrap(await api.POST('/api/v1/problems/{id}/complaints', { params: { path: { id: problemId } }, body: { grounds } })),
-    onSuccess: () => {
+    mutationFn: async () => {
+      const complaint = unwrap(
+        await api.POST('/api/v1/problems/{id}/complaints', { params: { path: { id: problemId } }, body: { grounds } }),
+      );
+      // The complaint stands once filed; its files follow one by one, each with its progress.
+      for (const f of files) {
+        await uploadComplaintAttachment(complaint.id, f, (fraction) => setProgress((p) => ({ ...p, [f.name]: fraction })));
+      }
+      return complaint;
+    },
+    onSettled: () => {
       setGrounds('');
+      setFiles([]);
       onFiled();
     },
   });
@@ -44,11 +57,70 @@ function FileComplaint({ problemId, onFiled }: { problemId: string; onFiled: () 
           onChange={(e) => setGrounds(e.target.value)}
         />
       </div>
+      <div className="field">
+        <label htmlFor="complaint-files">{t('complaints.files')}</label>
+        <input
+          id="complaint-files"
+          type="file"
+          multiple
+          aria-describedby="complaint-files-help"
+          onChange={(e) => setFiles(Array.from(e.target.files ?? []))}
+        />
+        <span id="complaint-files-help" className="muted">
+          {t('complaints.filesHelp')}
+        </span>
+      </div>
+      {refused.map((p) => (
+        <p key={p} className="error" role="alert">
+          {p}
+        </p>
+      ))}
+      {file.isPending && files.length > 0 && (
+        <ul className="uploads">
+          {files.map((f) => (
+            <li key={f.name}>
+              {f.name} <progress max={1} value={progress[f.name] ?? 0} aria-label={t('complaints.uploading', { name: f.name })} />
+            </li>
+          ))}
+        </ul>
+      )}
       {file.error && <ErrorMessage error={file.error} />}
-      <button type="submit" disabled={file.isPending}>
+      <button type="submit" disabled={file.isPending || refused.length > 0}>
         {t('complaints.send')}
       </button>
     </form>
+  );
+}
+
+/** A complaint's files: downloaded with the session's token (a pending complaint is not public). */
+function Attachments({ complaint }: { complaint: Complaint }) {
+  const { t } = useTranslation();
+  const save = useMutation({
+    mutationFn: async (a: Complaint['attachments'][number]) => {
+      const result = await api.GET('/api/v1/complaints/{id}/attachments/{attachmentId}', {
+        params: { path: { id: complaint.id, attachmentId: a.id } },
+        parseAs: 'blob',
+      });
+      saveBlob(unwrap(result) as unknown as Blob, a.fileName);
+    },
+  });
+  if (complaint.attachments.length === 0) return null;
+  return (
+    <>
+      <ul className="compact">
+        {complaint.attachments.map((a) => (
+          <li key={a.id}>
+            <button type="button" className="secondary" onClick={() => save.mutate(a)}>
+              {t('complaints.download', { name: a.fileName })}
+            </button>{' '}
+            <span className="muted">
+              ({t('complaints.size', { size: formatNumber(Math.max(1, Math.round(a.sizeBytes / 1024))) })})
+            </span>
+          </li>
+        ))}
+      </ul>
+      {save.error && <ErrorMessage error={save.error} />}
+    </>
   );
 }
 
@@ -108,6 +180,7 @@ export function ComplaintItem({ complaint: c, children }: { complaint: Complaint
         <span className="badge">{t(`complaints.statuses.${c.status}`)}</span>
       </p>
       <p className="prose">{c.grounds}</p>
+      <Attachments complaint={c} />
       {c.answer && (
         <p className="prose">
           <strong>{t('complaints.answer')}:</strong> {c.answer}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppError, AuthUser, cityIso, ErrorCode, sha256Hex } from '@app/common';
+import { AuditService } from '@app/audit';
+import { findProblem, Viewer } from '@app/problems';
+import { DECIDED_COMPLAINT_STATUSES, PENDING_COMPLAINT_STATUSES } from './complaint.constants';
+import { findComplaint, isParty, notFound } from './complaints.service';
+import { ComplaintAttachmentView } from './dto/complaint.dto';
+import { ATTACHMENT_COLUMNS, AttachmentRow, attachmentView, MAX_COMPLAINT_ATTACHMENTS } from './complaint-attachment-rows';
+import { StandstillService } from './standstill.service';
+
+/**
+ * The evidence of a complaint: its firm attaches files while the complaint is pending and the
+ * standstill still runs (what arrives after the period is as late as a complaint would be); they are
+ * read by whoever may read the complaint — its parties while pending, everyone once decided.
+ */
+@Injectable()
+export class ComplaintAttachmentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly standstill: StandstillService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async add(
+    actor: AuthUser,
+    complaintId: string,
+    file: { fileName: string; mediaType: string | null; bytes: Buffer },
+  ): Promise<ComplaintAttachmentView> {
+    return this.dataSource.transaction(async (manager) => {
+      const peek = await findComplaint(manager, complaintId);
+      if (!isParty(actor, peek)) throw notFound();
+      // The problem row's lock serialises this with the reviewing body's decision, as filing is.
+      await findProblem(manager, peek.problem_id, true);
+      const row = await findComplaint(manager, complaintId, true);
+      if (actor.role !== 'enterprise' || actor.organizationId !== row.enterprise_id) {
+        throw new AppError(ErrorCode.COMPLAINT_FORBIDDEN, { context: 'complainant' });
+      }
+      if (!PENDING_COMPLAINT_STATUSES.includes(row.status)) {
+        throw new AppError(ErrorCode.COMPLAINT_STATUS_CONFLICT, { context: 'attach' }, { status: row.status });
+      }
+      const s = await this.standstill.of(manager, row.problem_id);
+      if (!s || !s.open || s.decision.decidedAt.getTime() !== row.decided_at.getTime()) {
+        const endsAt = s ? cityIso(s.endsAt) : null;
+        throw new AppError(ErrorCode.COMPLAINT_PERIOD_CLOSED, endsAt ? { endsAt } : { context: 'noDecision' }, { endsAt });
+      }
+      if (!file.mediaType) throw new AppError(ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED);
+      const [{ count }] = await manager.query<{ count: number }[]>(
+        `SELECT count(*)::int AS count FROM complaint_attachments WHERE complaint_id = $1`,
+        [complaintId],
+      );
+      if (count >= MAX_COMPLAINT_ATTACHMENTS) {
+        throw new AppError(
+          ErrorCode.COMPLAINT_ATTACHMENTS_FULL,
+          { max: MAX_COMPLAINT_ATTACHMENTS },
+          { max: MAX_COMPLAINT_ATTACHMENTS },
+        );
+      }
+      const [saved] = await manager.query<AttachmentRow[]>(
+        `INSERT INTO complaint_attachments (complaint_id, file_name, media_type, size_bytes, sha256, content, uploaded_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${ATTACHMENT_COLUMNS}`,
+        [complaintId, file.fileName, file.mediaType, file.bytes.length, sha256Hex(file.bytes), file.bytes, actor.id],
+      );
+      const view = attachmentView(saved);
+      await this.audit.record(manager, {
+        actor,
+        action: 'complaint.attachment_added',
+        entityType: 'complaint',
+        entityId: complaintId,
+        after: { attachment: view },
+      });
+      return view;
+    });
+  }
+
+  async download(
+    viewer: Viewer,
+    complaintId: string,
+    attachmentId: string,
+  ): Promise<ComplaintAttachmentView & { bytes: Buffer }> {
+    const manager = this.dataSource.manager;
+    const complaint = await findComplaint(manager, complaintId);
+    if (!DECIDED_COMPLAINT_STATUSES.includes(complaint.status) && !isParty(viewer, complaint)) throw notFound();
+    const [row] = await manager.query<(AttachmentRow & { content: Buffer })[]>(
+      `SELECT ${ATTACHMENT_COLUMNS}, content FROM complaint_attachments WHERE id = $1 AND complaint_id = $2`,
+      [attachmentId, complaintId],
+    );
+    if (!row) throw new AppError(ErrorCode.ATTACHMENT_NOT_FOUND);
+    return { ...attachmentView(row), bytes: row.content };
+  }
+}
