@@ -214,6 +214,8 @@ describe('portal: after the award, from the complaint to the re-order', () => {
     await go(officer, orderPath);
     await officer.getByRole('button', { name: 'Nghiệm thu mốc 2' }).click();
     await officer.getByText('Đã hoàn thành').first().waitFor();
+    await officer.getByRole('button', { name: 'Ghi nhận đã thanh toán mốc 1' }).click();
+    await officer.getByText('Đã thanh toán lúc', { exact: false }).waitFor();
 
     // ── The outcome per KPI and "was the bottleneck solved?", then the firm's statement ──
     await officer.getByLabel('Ban đầu').fill('95');

@@ -192,6 +192,39 @@ export class DeliveryService {
     );
   }
 
+  /**
+   * The department records paying an accepted milestone's amount, once: audited, told to the firm,
+   * and published as a transaction of the OCDS implementation release (competition orders).
+   */
+  async markPaid(actor: AuthUser, orderId: string, milestoneId: string): Promise<OrderView> {
+    return this.dataSource.transaction(async (manager) => {
+      const { order, milestone } = await this.load(manager, orderId, milestoneId);
+      assertDepartment(actor, order);
+      if (milestone.status !== 'accepted' || milestone.paidAt) {
+        const context = milestone.paidAt ? 'paid' : 'notAccepted';
+        throw new AppError(
+          ErrorCode.MILESTONE_STATUS_CONFLICT,
+          { context },
+          { status: milestone.status, paid: !!milestone.paidAt },
+        );
+      }
+      await manager.query(`UPDATE order_milestones SET paid_at = now(), paid_by = $2 WHERE id = $1`, [milestoneId, actor.id]);
+      await this.events.record(
+        manager,
+        actor,
+        order,
+        'milestone.paid',
+        { milestone: milestone.number, paid: false },
+        { milestone: milestone.number, paid: true, amount: Number(milestone.amount) },
+        { firm: 'milestonePaid' },
+        { n: milestone.number, amount: Number(milestone.amount).toLocaleString('vi-VN') },
+      );
+      const after = await findOrder(manager, orderId);
+      await this.ocds.publish(manager, after, 'implementation');
+      return orderView(manager, after, actor);
+    });
+  }
+
   private async load(
     manager: EntityManager,
     orderId: string,

@@ -6,7 +6,7 @@ import { milestonesOf } from './order-records';
 
 /**
  * Open data for an order of a competition: a contract release when the work starts, an
- * implementation release when a milestone is met and when the order ends. A direct re-order has
+ * implementation release when a milestone is met or paid and when the order ends. A direct re-order has
  * no tender of its own and publishes nothing yet.
  */
 @Injectable()
@@ -37,6 +37,7 @@ export class OrderOcds {
         dueDate: m.dueDate,
         status: m.status === 'accepted' ? 'met' : order.status === 'terminated' ? 'notMet' : 'scheduled',
         dateMet: m.acceptedAt,
+        paid: m.paidAt ? { date: m.paidAt, amount: Number(m.amount) } : null,
       })),
     });
   }

@@ -80,6 +80,7 @@ export function milestoneView(m: OrderMilestone, rounds: number, running: boolea
     kpis: m.kpis,
     status: m.status,
     acceptedAt: iso(m.acceptedAt),
+    paidAt: iso(m.paidAt),
     overdue: running && m.status !== 'accepted' && m.dueDate < today,
     rounds,
   };

@@ -31,6 +31,9 @@ const FIT_SCORE_SQL = `round((
   + ${FIT_WEIGHTS.text} * text_similarity
   + ${FIT_WEIGHTS.area} * same_area::int)::numeric, 4)`;
 
+/** part / whole to three decimals, as the track record states it; null with nothing to count. */
+const rate = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 1000);
+
 /** Enterprise members of a firm are notified in batches of this many firms. */
 const NOTIFY_BATCH = 500;
 
@@ -62,6 +65,10 @@ export class SuggestedEnterprise {
   /** The firm's delivered orders, and those whose department answered the bottleneck was solved (or partly). */
   completedOrders: number;
   solvedOrders: number;
+  /** Share of its accepted milestones accepted on or before their due date (city calendar); null with none. */
+  onTimeRate: number | null;
+  /** Share of the KPIs recorded in its orders' outcomes that were met; null with none. */
+  kpiAchievementRate: number | null;
 }
 
 export class Subscriptions {
@@ -74,6 +81,8 @@ export class Subscriptions {
 export class RecommendedProblem extends ProblemSummary {
   score: number;
   reasons: FitReasons;
+  /** The firm's own completed orders in this problem's sector that solved (or partly solved) the bottleneck. */
+  provenInSector: number;
 }
 
 export class RecommendedProblemList {
@@ -110,7 +119,7 @@ export class MatchingService {
     const enterpriseId = enterpriseOf(actor);
     const firm = await this.dataSource.query<{ id: string }[]>(`SELECT id FROM enterprises WHERE id = $1`, [enterpriseId]);
     if (!firm[0]) throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND, { context: 'own' });
-    const rows = await this.dataSource.query<(FitRow & Parameters<typeof toProblemSummary>[0])[]>(
+    const rows = await this.dataSource.query<(FitRow & Parameters<typeof toProblemSummary>[0] & { proven_in_sector: number })[]>(
       `WITH firm AS (
          SELECT sectors, area_code, search_document, ARRAY(SELECT f_search_norm(t) FROM unnest(tags) t) AS ntags
            FROM enterprises WHERE id = $1),
@@ -122,11 +131,27 @@ export class MatchingService {
                 similarity(f.search_document, p.search_document) AS text_similarity,
                 coalesce(p.area_code = f.area_code, false) AS same_area
            FROM problems p CROSS JOIN firm f JOIN organizations o ON o.id = p.department_id
-          WHERE p.status = 'published' AND p.deadline > now())
-       SELECT *, ${FIT_SCORE_SQL} AS score FROM fit ORDER BY score DESC, deadline ASC, id LIMIT $2`,
+          WHERE p.status = 'published' AND p.deadline > now()),
+       -- the firm's track record (libs/orders' tables, read only): sectors where it already solved a bottleneck
+       proven AS (
+         SELECT pp.sector, count(*)::int AS n
+           FROM orders od JOIN order_outcomes oc ON oc.order_id = od.id
+           JOIN problems pp ON pp.id = coalesce(od.problem_id, (SELECT so.problem_id FROM orders so WHERE so.id = od.source_order_id))
+          WHERE od.enterprise_id = $1 AND od.status = 'completed' AND oc.solved IN ('yes', 'partly')
+          GROUP BY pp.sector)
+       SELECT fit.*, ${FIT_SCORE_SQL} AS score, coalesce(proven.n, 0) AS proven_in_sector
+         FROM fit LEFT JOIN proven ON proven.sector = fit.sector
+        ORDER BY score DESC, proven_in_sector DESC, deadline ASC, id LIMIT $2`,
       [enterpriseId, limit],
     );
-    return { items: rows.map((r) => ({ ...toProblemSummary(r), score: Number(r.score), reasons: reasonsOf(r) })) };
+    return {
+      items: rows.map((r) => ({
+        ...toProblemSummary(r),
+        score: Number(r.score),
+        reasons: reasonsOf(r),
+        provenInSector: r.proven_in_sector,
+      })),
+    };
   }
 
   /** Verified firms ranked for a problem, for its department's officers. */
@@ -144,6 +169,10 @@ export class MatchingService {
         invited: boolean;
         completed_orders: number;
         solved_orders: number;
+        accepted_milestones: number;
+        on_time_milestones: number;
+        kpis_recorded: number;
+        kpis_met: number;
       })[]
     >(
       `WITH prob AS (
@@ -160,10 +189,28 @@ export class MatchingService {
                 -- the track record (libs/orders' tables, read only): between equal fits, a proven firm comes first
                 (SELECT count(*)::int FROM orders o WHERE o.enterprise_id = e.id AND o.status = 'completed') AS completed_orders,
                 (SELECT count(*)::int FROM orders o JOIN order_outcomes oc ON oc.order_id = o.id
-                  WHERE o.enterprise_id = e.id AND o.status = 'completed' AND oc.solved IN ('yes', 'partly')) AS solved_orders
+                  WHERE o.enterprise_id = e.id AND o.status = 'completed' AND oc.solved IN ('yes', 'partly')) AS solved_orders,
+                ms.accepted_milestones, ms.on_time_milestones, ks.kpis_recorded, ks.kpis_met
            FROM enterprises e CROSS JOIN prob pr
-          WHERE e.status = 'verified')
-       SELECT *, ${FIT_SCORE_SQL} AS score FROM fit ORDER BY score DESC, solved_orders DESC, completed_orders DESC, legal_name, id LIMIT $2`,
+           CROSS JOIN LATERAL (
+             SELECT count(*)::int AS accepted_milestones,
+                    count(*) FILTER (WHERE (m.accepted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= m.due_date)::int AS on_time_milestones
+               FROM order_milestones m JOIN orders o ON o.id = m.order_id
+              WHERE o.enterprise_id = e.id AND m.status = 'accepted') ms
+           CROSS JOIN LATERAL (
+             SELECT count(*)::int AS kpis_recorded, count(*) FILTER (WHERE (k ->> 'met')::boolean)::int AS kpis_met
+               FROM orders o JOIN order_outcomes oc ON oc.order_id = o.id CROSS JOIN jsonb_array_elements(oc.kpis) k
+              WHERE o.enterprise_id = e.id AND o.status = 'completed') ks
+          WHERE e.status = 'verified'),
+       ranked AS (
+         SELECT *, ${FIT_SCORE_SQL} AS score,
+                kpis_met::numeric / nullif(kpis_recorded, 0) AS kpi_rate,
+                on_time_milestones::numeric / nullif(accepted_milestones, 0) AS on_time_rate
+           FROM fit)
+       SELECT * FROM ranked
+        ORDER BY score DESC, solved_orders DESC, completed_orders DESC, kpi_rate DESC NULLS LAST, on_time_rate DESC NULLS LAST,
+                 legal_name, id
+        LIMIT $2`,
       [problemId, limit],
     );
     return {
@@ -179,6 +226,8 @@ export class MatchingService {
         reasons: reasonsOf(r),
         completedOrders: r.completed_orders,
         solvedOrders: r.solved_orders,
+        onTimeRate: rate(r.on_time_milestones, r.accepted_milestones),
+        kpiAchievementRate: rate(r.kpis_met, r.kpis_recorded),
       })),
     };
   }

@@ -2900,6 +2900,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/{id}/milestones/{milestoneId}/paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a milestone as paid
+         * @description The ordering department’s officers, once per accepted milestone: its amount paid now. Public, and an OCDS implementation transaction.
+         *
+         *     Signed in as officer.
+         *
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `ORDER_FORBIDDEN` (403), `ROLE_FORBIDDEN` (403), `ORDER_NOT_FOUND` (404), `MILESTONE_NOT_FOUND` (404), `ORDER_STATUS_CONFLICT` (409), `MILESTONE_STATUS_CONFLICT` (409), `DATABASE_UNAVAILABLE` (503).
+         */
+        post: operations["markMilestonePaid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/{id}/variations": {
         parameters: {
             query?: never;
@@ -3417,6 +3441,10 @@ export interface components {
             /** @description The firm's delivered orders, and those whose department answered the bottleneck was solved (or partly). */
             completedOrders: number;
             solvedOrders: number;
+            /** @description Share of its accepted milestones accepted on or before their due date (city calendar); null with none. */
+            onTimeRate: number | null;
+            /** @description Share of the KPIs recorded in its orders' outcomes that were met; null with none. */
+            kpiAchievementRate: number | null;
         };
         SuggestedEnterpriseList: {
             items: components["schemas"]["SuggestedEnterprise"][];
@@ -3458,6 +3486,8 @@ export interface components {
             relevance?: number;
             score: number;
             reasons: components["schemas"]["FitReasons"];
+            /** @description The firm's own completed orders in this problem's sector that solved (or partly solved) the bottleneck. */
+            provenInSector: number;
         };
         RecommendedProblemList: {
             items: components["schemas"]["RecommendedProblem"][];
@@ -4810,6 +4840,8 @@ export interface components {
             amount: number;
             kpis: components["schemas"]["KpiTargetView"][];
             acceptedAt: string | null;
+            /** @description When the department recorded paying its amount: public, and an OCDS transaction. */
+            paidAt: string | null;
             /** @description Past its due date (city calendar) and not accepted, while the order runs. */
             overdue: boolean;
             /** @description Submissions so far. */
@@ -15334,6 +15366,82 @@ export interface operations {
             };
             /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    markMilestonePaid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                milestoneId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderView"];
+                };
+            };
+            /** @description Error: `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ORDER_FORBIDDEN`, `ROLE_FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ORDER_NOT_FOUND`, `MILESTONE_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ORDER_STATUS_CONFLICT`, `MILESTONE_STATUS_CONFLICT` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

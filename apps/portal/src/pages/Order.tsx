@@ -6,7 +6,7 @@ import { api, unwrap, type Schemas } from '../api/client';
 import { ErrorMessage, PageTitle, QueryView } from '../components';
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '../format';
 import { useSession } from '../session';
-import { PlanAgreement, SubmissionHistory, Terminate } from './after/OrderPlan';
+import { MarkPaid, PlanAgreement, SubmissionHistory, Terminate } from './after/OrderPlan';
 import { Variations } from './after/OrderVariations';
 import { FirmStatement, RecordOutcome } from './after/OutcomeForms';
 import './after/texts';
@@ -265,6 +265,8 @@ export default function OrderPage() {
                       {isDept && o.status === 'in_progress' && m.status === 'submitted' && (
                         <ReviewDeliverable order={o} milestone={m} />
                       )}
+                      {m.paidAt && <p>{t('orders.paidOn', { date: formatDateTime(m.paidAt) })}</p>}
+                      {isDept && m.status === 'accepted' && !m.paidAt && <MarkPaid order={o} milestone={m} />}
                       {records && m.rounds > 0 && <SubmissionHistory order={o} milestone={m} />}
                     </li>
                   ))}

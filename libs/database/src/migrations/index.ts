@@ -15,6 +15,7 @@ import { RegistrationRequests1763800000800 } from './1763800000800-registration-
 import { ProblemDocuments1763800000801 } from './1763800000801-problem-documents';
 import { MemberInvitations1763800000802 } from './1763800000802-member-invitations';
 import { ComplaintAttachments1763800000950 } from './1763800000950-complaint-attachments';
+import { MilestonePayments1763800000951 } from './1763800000951-milestone-payments';
 
 /** Every migration, in order. Listed by hand so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   ProblemDocuments1763800000801,
   MemberInvitations1763800000802,
   ComplaintAttachments1763800000950,
+  MilestonePayments1763800000951,
 ];

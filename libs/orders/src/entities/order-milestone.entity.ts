@@ -13,5 +13,8 @@ export class OrderMilestone {
   @Column({ type: 'jsonb' }) kpis: { name: string; target: number; unit: string | null }[];
   @Column({ type: 'text' }) status: MilestoneStatus;
   @Column({ name: 'accepted_at', type: 'timestamptz', nullable: true }) acceptedAt: Date | null;
+  /** When the department paid the milestone's amount (accepted milestones only). */
+  @Column({ name: 'paid_at', type: 'timestamptz', nullable: true }) paidAt: Date | null;
+  @Column({ name: 'paid_by', type: 'uuid', nullable: true }) paidBy: string | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

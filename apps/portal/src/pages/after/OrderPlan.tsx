@@ -340,3 +340,31 @@ export function SubmissionHistory({ order, milestone }: { order: Order; mileston
     </details>
   );
 }
+
+/** The department records paying an accepted milestone's amount (published as an OCDS transaction). */
+export function MarkPaid({ order, milestone }: { order: Order; milestone: Milestone }) {
+  const { t } = useTranslation();
+  const onSuccess = useOrderUpdate(order.id);
+  const pay = useMutation({
+    mutationFn: async () =>
+      unwrap(
+        await api.POST('/api/v1/orders/{id}/milestones/{milestoneId}/paid', {
+          params: { path: { id: order.id, milestoneId: milestone.id } },
+        }),
+      ),
+    onSuccess,
+  });
+  return (
+    <p>
+      <button
+        type="button"
+        className="secondary"
+        disabled={pay.isPending}
+        onClick={() => window.confirm(t('orders.markPaidConfirm', { amount: formatMoney(milestone.amount) })) && pay.mutate()}
+      >
+        {t('orders.markPaid', { n: milestone.number })}
+      </button>
+      {pay.error && <ErrorMessage error={pay.error} />}
+    </p>
+  );
+}
