@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { cityIso } from '@app/common';
+import { db } from '@app/database';
 import { ComplaintAttachmentView } from './dto/complaint.dto';
 
 /** Enough for the evidence of one complaint; a larger file set goes in one ZIP. */
@@ -15,7 +16,15 @@ export interface AttachmentRow {
   created_at: Date;
 }
 
-export const ATTACHMENT_COLUMNS = 'id, complaint_id, file_name, media_type, size_bytes, sha256, created_at';
+export const ATTACHMENT_COLUMNS = [
+  'id',
+  'complaint_id',
+  'file_name',
+  'media_type',
+  'size_bytes',
+  'sha256',
+  'created_at',
+] as const;
 
 export const attachmentView = (r: AttachmentRow): ComplaintAttachmentView => ({
   id: r.id,
@@ -30,10 +39,13 @@ export const attachmentView = (r: AttachmentRow): ComplaintAttachmentView => ({
 export async function attachmentsOf(manager: EntityManager, ids: string[]): Promise<Map<string, ComplaintAttachmentView[]>> {
   const byComplaint = new Map<string, ComplaintAttachmentView[]>();
   if (ids.length === 0) return byComplaint;
-  const rows = await manager.query<AttachmentRow[]>(
-    `SELECT ${ATTACHMENT_COLUMNS} FROM complaint_attachments WHERE complaint_id = ANY($1::uuid[]) ORDER BY created_at, id`,
-    [ids],
-  );
+  const rows = await db(manager)
+    .selectFrom('complaint_attachments')
+    .select(ATTACHMENT_COLUMNS)
+    .where('complaint_id', 'in', ids)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   for (const r of rows) byComplaint.set(r.complaint_id, [...(byComplaint.get(r.complaint_id) ?? []), attachmentView(r)]);
   return byComplaint;
 }

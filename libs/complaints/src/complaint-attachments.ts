@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppError, AuthUser, cityIso, ErrorCode, sha256Hex } from '@app/common';
+import { sql } from 'kysely';
 import { AuditService } from '@app/audit';
+import { db } from '@app/database';
 import { findProblem, Viewer } from '@app/problems';
 import { DECIDED_COMPLAINT_STATUSES, PENDING_COMPLAINT_STATUSES } from './complaint.constants';
 import { findComplaint, isParty, notFound } from './complaints.service';
 import { ComplaintAttachmentView } from './dto/complaint.dto';
-import { ATTACHMENT_COLUMNS, AttachmentRow, attachmentView, MAX_COMPLAINT_ATTACHMENTS } from './complaint-attachment-rows';
+import { ATTACHMENT_COLUMNS, attachmentView, MAX_COMPLAINT_ATTACHMENTS } from './complaint-attachment-rows';
 import { StandstillService } from './standstill.service';
 
 /**
@@ -46,10 +48,11 @@ export class ComplaintAttachmentsService {
         throw new AppError(ErrorCode.COMPLAINT_PERIOD_CLOSED, endsAt ? { endsAt } : { context: 'noDecision' }, { endsAt });
       }
       if (!file.mediaType) throw new AppError(ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED);
-      const [{ count }] = await manager.query<{ count: number }[]>(
-        `SELECT count(*)::int AS count FROM complaint_attachments WHERE complaint_id = $1`,
-        [complaintId],
-      );
+      const { count } = await db(manager)
+        .selectFrom('complaint_attachments')
+        .select(sql<number>`count(*)::int`.as('count'))
+        .where('complaint_id', '=', complaintId)
+        .executeTakeFirstOrThrow();
       if (count >= MAX_COMPLAINT_ATTACHMENTS) {
         throw new AppError(
           ErrorCode.COMPLAINT_ATTACHMENTS_FULL,
@@ -57,11 +60,19 @@ export class ComplaintAttachmentsService {
           { max: MAX_COMPLAINT_ATTACHMENTS },
         );
       }
-      const [saved] = await manager.query<AttachmentRow[]>(
-        `INSERT INTO complaint_attachments (complaint_id, file_name, media_type, size_bytes, sha256, content, uploaded_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${ATTACHMENT_COLUMNS}`,
-        [complaintId, file.fileName, file.mediaType, file.bytes.length, sha256Hex(file.bytes), file.bytes, actor.id],
-      );
+      const saved = await db(manager)
+        .insertInto('complaint_attachments')
+        .values({
+          complaint_id: complaintId,
+          file_name: file.fileName,
+          media_type: file.mediaType,
+          size_bytes: file.bytes.length,
+          sha256: sha256Hex(file.bytes),
+          content: file.bytes,
+          uploaded_by: actor.id,
+        })
+        .returning(ATTACHMENT_COLUMNS)
+        .executeTakeFirstOrThrow();
       const view = attachmentView(saved);
       await this.audit.record(manager, {
         actor,
@@ -82,10 +93,12 @@ export class ComplaintAttachmentsService {
     const manager = this.dataSource.manager;
     const complaint = await findComplaint(manager, complaintId);
     if (!DECIDED_COMPLAINT_STATUSES.includes(complaint.status) && !isParty(viewer, complaint)) throw notFound();
-    const [row] = await manager.query<(AttachmentRow & { content: Buffer })[]>(
-      `SELECT ${ATTACHMENT_COLUMNS}, content FROM complaint_attachments WHERE id = $1 AND complaint_id = $2`,
-      [attachmentId, complaintId],
-    );
+    const row = await db(manager)
+      .selectFrom('complaint_attachments')
+      .select([...ATTACHMENT_COLUMNS, 'content'])
+      .where('id', '=', attachmentId)
+      .where('complaint_id', '=', complaintId)
+      .executeTakeFirst();
     if (!row) throw new AppError(ErrorCode.ATTACHMENT_NOT_FOUND);
     return { ...attachmentView(row), bytes: row.content };
   }

@@ -32,6 +32,7 @@ export const TABLE_OWNERS = {
   audit_tree_head: 'audit',
   audit_tree_node: 'audit',
   city_holidays: 'calendar',
+  complaint_attachments: 'complaints',
   complaints: 'complaints',
   standstill_periods: 'complaints',
   enterprises: 'enterprises',
@@ -94,6 +95,10 @@ export const READ_MODELS: Partial<Record<keyof DB, { readers: readonly Library[]
   organizations: {
     readers: ['enterprises', 'evaluation', 'notifications', 'ocds', 'orders', 'problems'],
     why: 'department and firm names on views and OCDS parties',
+  },
+  notifications: {
+    readers: ['evaluation', 'orders'],
+    why: 'reminder sweeps: the notifications already sent are the record of which reminder went out',
   },
   proposals: {
     readers: ['complaints', 'evaluation', 'ocds', 'orders'],
