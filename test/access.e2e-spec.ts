@@ -43,6 +43,7 @@ const PUBLIC_ROUTES = [
   'GET /api/v1/problems/:id/standstill',
   'GET /api/v1/problems/:id/complaints',
   'GET /api/v1/complaints/:id',
+  'GET /api/v1/complaints/:id/attachments/:attachmentId',
   'GET /api/v1/calendar/holidays',
   'GET /api/v1/problems/:id/order',
   'GET /api/v1/orders/:id',

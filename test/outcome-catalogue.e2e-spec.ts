@@ -252,10 +252,70 @@ describe('outcome, track record and the catalogue of proven solutions', () => {
       enterpriseId: string;
       completedOrders: number;
       solvedOrders: number;
+      onTimeRate: number | null;
+      kpiAchievementRate: number | null;
     }[];
-    expect(suggested.find((f) => f.enterpriseId === winner.id)).toMatchObject({ completedOrders: 3, solvedOrders: 2 });
-    expect(suggested.find((f) => f.enterpriseId === loser.id)).toMatchObject({ completedOrders: 0, solvedOrders: 0 });
+    expect(suggested.find((f) => f.enterpriseId === winner.id)).toMatchObject({
+      completedOrders: 3,
+      solvedOrders: 2,
+      onTimeRate: 1,
+      kpiAchievementRate: 0.5,
+    });
+    expect(suggested.find((f) => f.enterpriseId === loser.id)).toMatchObject({
+      completedOrders: 0,
+      solvedOrders: 0,
+      onTimeRate: null,
+      kpiAchievementRate: null,
+    });
+    // The firm's recommended problems say where it has already solved a bottleneck (two in this sector).
+    const recommended = (await api().get('/api/v1/me/recommended-problems').set(bearer(winner.token)).expect(200)).body.items as {
+      id: string;
+      provenInSector: number;
+    }[];
+    expect(recommended.find((p) => p.id === fresh)?.provenInSector).toBe(2);
+    const forLoser = (await api().get('/api/v1/me/recommended-problems').set(bearer(loser.token)).expect(200)).body.items as {
+      id: string;
+      provenInSector: number;
+    }[];
+    expect(forLoser.find((p) => p.id === fresh)?.provenInSector).toBe(0);
     const none = (await api().get(`/api/v1/enterprises/${loser.id}/track-record`).expect(200)).body;
     expect(none).toMatchObject({ completedOrders: 0, onTimeRate: null, kpiAchievementRate: null });
+  });
+
+  it('records an accepted milestone as paid by the ordering department only, once; OCDS publishes the transaction', async () => {
+    const { problemId, orderId } = await completedOrder();
+    const order = (await api().get(`/api/v1/orders/${orderId}`).expect(200)).body;
+    const m = order.milestones[0].id as string;
+    expect(order.milestones[0].paidAt).toBeNull();
+    const pay = (token: string) => api().post(`/api/v1/orders/${orderId}/milestones/${m}/paid`).set(bearer(token));
+    // The firm cannot record its own payment, nor can another department.
+    expect((await pay(winner.token).expect(403)).body.code).toBe('ROLE_FORBIDDEN');
+    expect((await pay(otherDept.token).expect(403)).body.code).toBe('ORDER_FORBIDDEN');
+    const paid = (await pay(dept.token).expect(200)).body;
+    expect(paid.milestones[0].paidAt).toEqual(expect.any(String));
+    expect((await pay(dept.token).expect(409)).body.code).toBe('MILESTONE_STATUS_CONFLICT');
+    const actions = (
+      await ctx.dataSource.query<{ action: string }[]>(`SELECT action FROM audit_log WHERE entity_id = $1`, [orderId])
+    ).map((r) => r.action);
+    expect(actions.filter((a) => a === 'milestone.paid')).toHaveLength(1);
+
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    ajv.addSchema(releaseSchema, releaseSchema.id);
+    const validate = ajv.compile(packageSchema);
+    const pkg = (await api().get(`/api/v1/ocds/releases?problemId=${problemId}`).expect(200)).body;
+    expect(validate(pkg)).toBe(true);
+    expect(validate.errors ?? []).toEqual([]);
+    type Party = { id: string; roles: string[] };
+    const releases = pkg.releases as {
+      tag: string[];
+      parties: Party[];
+      contracts?: { implementation?: { transactions?: { value: object; payer: { id: string }; payee: { id: string } }[] } }[];
+    }[];
+    const last = releases.filter((r) => r.tag[0] === 'implementation').pop()!;
+    const [transaction] = last.contracts?.[0].implementation?.transactions ?? [];
+    expect(transaction).toMatchObject({ value: { amount: 600_000_000, currency: 'VND' } });
+    expect(last.parties.find((p) => p.id === transaction.payer.id)?.roles).toContain('payer');
+    expect(last.parties.find((p) => p.id === transaction.payee.id)?.roles).toContain('payee');
   });
 });

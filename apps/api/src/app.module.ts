@@ -51,6 +51,7 @@ import { QueueDashboardController } from './admin/queue-dashboard';
 import { EnterpriseImportsController } from './enterprise-imports/enterprise-imports.controller';
 import { CalendarController } from './calendar/calendar.controller';
 import { ComplaintsController } from './complaints/complaints.controller';
+import { ComplaintAttachmentsController } from './complaints/complaint-attachments.controller';
 import { OrdersController } from './orders/orders.controller';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -134,6 +135,7 @@ export function requestIdOf(req: IncomingMessage): string {
     QueueDashboardController,
     CalendarController,
     ComplaintsController,
+    ComplaintAttachmentsController,
     OrdersController,
   ],
   providers: [

@@ -41,6 +41,8 @@ const AdminAudit = lazy(() => import('./pages/staff/Admin').then((m) => ({ defau
 const Order = lazy(() => import('./pages/Order'));
 const MyOrders = lazy(() => import('./pages/MyOrders'));
 const ComplaintReview = lazy(() => import('./pages/ComplaintReview'));
+const CatalogueList = lazy(() => import('./pages/Catalogue').then((m) => ({ default: m.CatalogueList })));
+const CatalogueEntry = lazy(() => import('./pages/Catalogue').then((m) => ({ default: m.CatalogueEntry })));
 
 /** The unread count in the header, refreshed every minute while signed in. */
 function NotificationsLink() {
@@ -80,6 +82,9 @@ function Header() {
             </li>
             <li>
               <NavLink to="/enterprises">{t('nav.enterprises')}</NavLink>
+            </li>
+            <li>
+              <NavLink to="/catalogue">{t('nav.catalogue')}</NavLink>
             </li>
             <li>
               <NavLink to="/indicators">{t('nav.indicators')}</NavLink>
@@ -156,6 +161,8 @@ export function App() {
             <Route path="/orders" element={<MyOrders />} />
             <Route path="/orders/:id" element={<Order />} />
             <Route path="/admin/complaints" element={<ComplaintReview />} />
+            <Route path="/catalogue" element={<CatalogueList />} />
+            <Route path="/catalogue/:orderId" element={<CatalogueEntry />} />
             <Route path="/sign-in" element={<SignIn />} />
             <Route path="/register" element={<Register />} />
             <Route path="/register/confirm" element={<ConfirmRegistration />} />

@@ -55,7 +55,7 @@ export function Countdown({ deadline }: { deadline: string }) {
   return <span className="countdown">{left ? t('problem.timeLeft', left) : t('problem.deadlinePassed')}</span>;
 }
 
-export function ProblemCard({ problem }: { problem: Schemas['ProblemSummary'] }) {
+export function ProblemCard({ problem, children }: { problem: Schemas['ProblemSummary']; children?: ReactNode }) {
   const { t } = useTranslation();
   return (
     <li className="card">
@@ -84,6 +84,7 @@ export function ProblemCard({ problem }: { problem: Schemas['ProblemSummary'] })
           </dd>
         </div>
       </dl>
+      {children}
     </li>
   );
 }

@@ -36,6 +36,15 @@ export function uploadProblemDocument(
   return uploadFile(`/api/v1/problems/${encodeURIComponent(problemId)}/documents`, file, onProgress);
 }
 
+/** Uploads one file of evidence to the firm's own pending complaint, with progress. */
+export function uploadComplaintAttachment(
+  complaintId: string,
+  file: File,
+  onProgress: (fraction: number) => void,
+): Promise<Schemas['ComplaintAttachmentView']> {
+  return uploadFile(`/api/v1/complaints/${encodeURIComponent(complaintId)}/attachments`, file, onProgress);
+}
+
 /**
  * Sends one file as multipart/form-data with progress (fetch cannot report upload progress, so
  * XMLHttpRequest); the answer is typed by the caller from the generated schema.
@@ -64,4 +73,14 @@ function uploadFile<T>(url: string, file: File, onProgress: (fraction: number) =
     form.append('file', file);
     xhr.send(form);
   });
+}
+
+/** Hands downloaded bytes to the browser as a file with its name (a download made with the session's token). */
+export function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

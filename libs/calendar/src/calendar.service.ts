@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError, AuthUser, cityToday, ErrorCode, nfc } from '@app/common';
 import { AuditService } from '@app/audit';
+import { db } from '@app/database';
 import { HolidayList, HolidayView, SetHolidayDto } from './dto/holiday.dto';
 import { lookaheadDays, nextDay, workingDaysEnd } from './working-days';
 
@@ -11,6 +13,9 @@ interface HolidayRow {
   name_vi: string;
   name_en: string;
 }
+
+/** A date column as YYYY-MM-DD (the driver would give a Date at the server's midnight). */
+const DAY = sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day');
 
 const toView = (r: HolidayRow): HolidayView => ({ date: r.day, nameVi: r.name_vi, nameEn: r.name_en });
 
@@ -26,11 +31,9 @@ export class CalendarService {
   ) {}
 
   async list(year?: number): Promise<HolidayList> {
-    const rows = await this.dataSource.query<HolidayRow[]>(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, name_vi, name_en FROM city_holidays
-       WHERE $1::int IS NULL OR extract(year FROM day) = $1 ORDER BY day`,
-      [year ?? null],
-    );
+    let query = db(this.dataSource).selectFrom('city_holidays').select([DAY, 'name_vi', 'name_en']).orderBy('day');
+    if (year !== undefined) query = query.where(sql<number>`extract(year FROM day)`, '=', year);
+    const rows: HolidayRow[] = await query.execute();
     return { items: rows.map(toView) };
   }
 
@@ -39,11 +42,13 @@ export class CalendarService {
     const nameEn = nfc(dto.nameEn);
     return this.dataSource.transaction(async (manager) => {
       const before = await this.find(manager, day, true);
-      await manager.query(
-        `INSERT INTO city_holidays (day, name_vi, name_en, updated_by) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (day) DO UPDATE SET name_vi = $2, name_en = $3, updated_by = $4, updated_at = now()`,
-        [day, nameVi, nameEn, actor.id],
-      );
+      await db(manager)
+        .insertInto('city_holidays')
+        .values({ day, name_vi: nameVi, name_en: nameEn, updated_by: actor.id })
+        .onConflict((c) =>
+          c.column('day').doUpdateSet({ name_vi: nameVi, name_en: nameEn, updated_by: actor.id, updated_at: sql`now()` }),
+        )
+        .execute();
       const after = { date: day, nameVi, nameEn };
       await this.audit.record(manager, {
         actor,
@@ -61,7 +66,10 @@ export class CalendarService {
     await this.dataSource.transaction(async (manager) => {
       const before = await this.find(manager, day, true);
       if (!before) throw new AppError(ErrorCode.HOLIDAY_NOT_FOUND, { date: day });
-      await manager.query(`DELETE FROM city_holidays WHERE day = $1`, [day]);
+      await db(manager)
+        .deleteFrom('city_holidays')
+        .where('day', '=', sql<Date>`${day}::date`)
+        .execute();
       await this.audit.record(manager, {
         actor,
         action: 'calendar.holiday_removed',
@@ -76,18 +84,22 @@ export class CalendarService {
   /** When `workingDays` working days counted after the city day of `at` end (see workingDaysEnd). */
   async periodEnd(manager: EntityManager, at: Date, workingDays: number): Promise<Date> {
     const from = nextDay(cityToday(at));
-    const rows = await manager.query<{ day: string }[]>(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day FROM city_holidays WHERE day >= $1::date AND day < $1::date + $2::int`,
-      [from, lookaheadDays(workingDays) + 366],
-    );
+    const rows = await db(manager)
+      .selectFrom('city_holidays')
+      .select(DAY)
+      .where('day', '>=', sql<Date>`${from}::date`)
+      .where('day', '<', sql<Date>`${from}::date + ${lookaheadDays(workingDays) + 366}::int`)
+      .execute();
     return workingDaysEnd(at, workingDays, new Set(rows.map((r) => r.day)));
   }
 
   private async find(manager: EntityManager, day: string, lock = false): Promise<HolidayView | null> {
-    const rows = await manager.query<HolidayRow[]>(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, name_vi, name_en FROM city_holidays WHERE day = $1${lock ? ' FOR UPDATE' : ''}`,
-      [day],
-    );
-    return rows[0] ? toView(rows[0]) : null;
+    let query = db(manager)
+      .selectFrom('city_holidays')
+      .select([DAY, 'name_vi', 'name_en'])
+      .where('day', '=', sql<Date>`${day}::date`);
+    if (lock) query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    return row ? toView(row) : null;
   }
 }

@@ -1,5 +1,4 @@
 export * from './calendar.module';
 export * from './calendar.service';
-export * from './city-holiday.entity';
 export * from './dto/holiday.dto';
 export { addWorkingDays, isWorkingDay, workingDaysEnd } from './working-days';

@@ -1,17 +1,15 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { CalendarModule } from '@app/calendar';
 import { EvaluationModule } from '@app/evaluation';
 import { ProblemsModule } from '@app/problems';
+import { ComplaintAttachmentsService } from './complaint-attachments';
 import { ComplaintsService } from './complaints.service';
-import { Complaint } from './entities/complaint.entity';
-import { StandstillPeriod } from './entities/standstill-period.entity';
 import { StandstillService } from './standstill.service';
 
 /** After a decision: the standstill period and the bidders' complaints. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Complaint, StandstillPeriod]), CalendarModule, EvaluationModule, ProblemsModule],
-  providers: [StandstillService, ComplaintsService],
-  exports: [StandstillService, ComplaintsService],
+  imports: [CalendarModule, EvaluationModule, ProblemsModule],
+  providers: [StandstillService, ComplaintsService, ComplaintAttachmentsService],
+  exports: [StandstillService, ComplaintsService, ComplaintAttachmentsService],
 })
 export class ComplaintsModule {}

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError, AuthUser, cityIso, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, Msg, nfc, Page, toPage } from '@app/common';
 import { AuditService } from '@app/audit';
+import { db } from '@app/database';
 import { DecisionsService } from '@app/evaluation';
 import { NotificationsService } from '@app/notifications';
 import { assertVisible, enterpriseOf, findProblem, isDepartmentOfficer, Viewer } from '@app/problems';
@@ -18,8 +20,10 @@ import {
   UpholdComplaintDto,
 } from './dto/complaint.dto';
 import { StandstillService } from './standstill.service';
+import { attachmentsOf } from './complaint-attachment-rows';
+import type { ComplaintAttachmentView } from './dto/complaint.dto';
 
-interface ComplaintRow {
+export interface ComplaintRow {
   id: string;
   problem_id: string;
   problem_title: string;
@@ -38,14 +42,35 @@ interface ComplaintRow {
   withdrawn_at: Date | null;
 }
 
-const SELECT = `SELECT c.id, c.problem_id, p.title AS problem_title, p.department_id, c.decided_at, c.enterprise_id,
-       e.legal_name AS enterprise_name, c.status, c.grounds, c.submitted_at, c.answer, c.answered_at, c.remedy,
-       c.decision_reason, c.reviewed_at, c.withdrawn_at
-  FROM complaints c JOIN problems p ON p.id = c.problem_id JOIN enterprises e ON e.id = c.enterprise_id`;
+/** Complaints with the problem's title and department and the firm's name: every read starts here. */
+const complaintRows = (manager: EntityManager) =>
+  db(manager)
+    .selectFrom('complaints as c')
+    .innerJoin('problems as p', 'p.id', 'c.problem_id')
+    .innerJoin('enterprises as e', 'e.id', 'c.enterprise_id')
+    .select([
+      'c.id',
+      'c.problem_id',
+      'p.title as problem_title',
+      'p.department_id',
+      'c.decided_at',
+      'c.enterprise_id',
+      'e.legal_name as enterprise_name',
+      'c.status',
+      'c.grounds',
+      'c.submitted_at',
+      'c.answer',
+      'c.answered_at',
+      'c.remedy',
+      'c.decision_reason',
+      'c.reviewed_at',
+      'c.withdrawn_at',
+    ])
+    .$castTo<ComplaintRow>();
 
 const iso = (d: Date | null) => (d ? cityIso(d) : null);
 
-function toView(r: ComplaintRow): ComplaintView {
+function toView(r: ComplaintRow, attachments: ComplaintAttachmentView[] = []): ComplaintView {
   return {
     id: r.id,
     problemId: r.problem_id,
@@ -61,11 +86,30 @@ function toView(r: ComplaintRow): ComplaintView {
     decisionReason: r.decision_reason,
     reviewedAt: iso(r.reviewed_at),
     withdrawnAt: iso(r.withdrawn_at),
+    attachments,
   };
 }
 
+/** Complaint rows as views, each with its attachments' descriptions (one query for all). */
+async function toViews(manager: EntityManager, rows: ComplaintRow[]): Promise<ComplaintView[]> {
+  const files = await attachmentsOf(
+    manager,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => toView(r, files.get(r.id)));
+}
+
+/** One complaint's row (404 when there is none), locked for a change when asked. */
+export async function findComplaint(manager: EntityManager, id: string, lock = false): Promise<ComplaintRow> {
+  let query = complaintRows(manager).where('c.id', '=', id);
+  if (lock) query = query.forUpdate('c');
+  const row = await query.executeTakeFirst();
+  if (!row) throw notFound();
+  return row;
+}
+
 /** Who may read a complaint before it is decided: its firm, the department, the reviewing admins. */
-function isParty(viewer: Viewer, r: Pick<ComplaintRow, 'enterprise_id' | 'department_id'>): boolean {
+export function isParty(viewer: Viewer, r: Pick<ComplaintRow, 'enterprise_id' | 'department_id'>): boolean {
   if (!viewer) return false;
   if (viewer.role === 'admin') return true;
   if (isDepartmentOfficer(viewer, { departmentId: r.department_id })) return true;
@@ -98,21 +142,35 @@ export class ComplaintsService {
       if (!s) throw new AppError(ErrorCode.COMPLAINT_PERIOD_CLOSED, { context: 'noDecision' });
       if (!s.open)
         throw new AppError(ErrorCode.COMPLAINT_PERIOD_CLOSED, { endsAt: cityIso(s.endsAt) }, { endsAt: cityIso(s.endsAt) });
-      const bid = await manager.query<{ id: string }[]>(
-        `SELECT id FROM proposals WHERE problem_id = $1 AND enterprise_id = $2 AND status <> 'withdrawn'`,
-        [problemId, enterpriseId],
-      );
-      if (!bid[0]) throw new AppError(ErrorCode.COMPLAINT_FORBIDDEN, { context: 'notBidder' });
-      const live = await manager.query<{ id: string }[]>(
-        `SELECT id FROM complaints WHERE problem_id = $1 AND decided_at = $2 AND enterprise_id = $3 AND status = ANY($4)`,
-        [problemId, s.decision.decidedAt, enterpriseId, PENDING_COMPLAINT_STATUSES],
-      );
-      if (live[0]) throw new AppError(ErrorCode.COMPLAINT_EXISTS, {}, { complaintId: live[0].id });
-      const [row] = await manager.query<{ id: string }[]>(
-        `INSERT INTO complaints (problem_id, decided_at, enterprise_id, filed_by, status, grounds)
-         VALUES ($1, $2, $3, $4, 'submitted', $5) RETURNING id`,
-        [problemId, s.decision.decidedAt, enterpriseId, actor.id, grounds],
-      );
+      const bid = await db(manager)
+        .selectFrom('proposals')
+        .select('id')
+        .where('problem_id', '=', problemId)
+        .where('enterprise_id', '=', enterpriseId)
+        .where('status', '<>', 'withdrawn')
+        .executeTakeFirst();
+      if (!bid) throw new AppError(ErrorCode.COMPLAINT_FORBIDDEN, { context: 'notBidder' });
+      const live = await db(manager)
+        .selectFrom('complaints')
+        .select('id')
+        .where('problem_id', '=', problemId)
+        .where('decided_at', '=', s.decision.decidedAt)
+        .where('enterprise_id', '=', enterpriseId)
+        .where('status', 'in', PENDING_COMPLAINT_STATUSES)
+        .executeTakeFirst();
+      if (live) throw new AppError(ErrorCode.COMPLAINT_EXISTS, {}, { complaintId: live.id });
+      const row = await db(manager)
+        .insertInto('complaints')
+        .values({
+          problem_id: problemId,
+          decided_at: s.decision.decidedAt,
+          enterprise_id: enterpriseId,
+          filed_by: actor.id,
+          status: 'submitted',
+          grounds,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       await this.audit.record(manager, {
         actor,
         action: 'complaint.filed',
@@ -134,10 +192,11 @@ export class ComplaintsService {
   async answer(actor: AuthUser, id: string, dto: AnswerComplaintDto): Promise<ComplaintView> {
     const answer = nfc(dto.answer);
     return this.change(actor, id, 'answer', async (manager, row) => {
-      await manager.query(
-        `UPDATE complaints SET status = 'answered', answer = $2, answered_by = $3, answered_at = now() WHERE id = $1`,
-        [id, answer, actor.id],
-      );
+      await db(manager)
+        .updateTable('complaints')
+        .set({ status: 'answered', answer, answered_by: actor.id, answered_at: sql<Date>`now()` })
+        .where('id', '=', id)
+        .execute();
       await this.tellFirm(manager, row, 'complaintAnswered');
       return { answer };
     });
@@ -176,26 +235,33 @@ export class ComplaintsService {
 
   async withdraw(actor: AuthUser, id: string): Promise<ComplaintView> {
     return this.change(actor, id, 'withdraw', async (manager) => {
-      await manager.query(`UPDATE complaints SET status = 'withdrawn', withdrawn_at = now() WHERE id = $1`, [id]);
+      await db(manager)
+        .updateTable('complaints')
+        .set({ status: 'withdrawn', withdrawn_at: sql<Date>`now()` })
+        .where('id', '=', id)
+        .execute();
       return {};
     });
   }
 
   /** One complaint: public once decided; before, only to its parties (404 to anyone else). */
   async get(viewer: Viewer, id: string): Promise<ComplaintView> {
-    const row = await this.find(this.dataSource.manager, id);
+    const row = await findComplaint(this.dataSource.manager, id);
     if (!DECIDED_COMPLAINT_STATUSES.includes(row.status) && !isParty(viewer, row)) throw notFound();
-    return toView(row);
+    return (await toViews(this.dataSource.manager, [row]))[0];
   }
 
   /** A problem's complaints: decided ones for everyone; the department and admins see all; a firm also its own. */
   async forProblem(viewer: Viewer, problemId: string): Promise<ComplaintList> {
     const manager = this.dataSource.manager;
     assertVisible(viewer, await findProblem(manager, problemId));
-    const rows = await manager.query<ComplaintRow[]>(`${SELECT} WHERE c.problem_id = $1 ORDER BY c.submitted_at, c.id`, [
-      problemId,
-    ]);
-    return { items: rows.filter((r) => DECIDED_COMPLAINT_STATUSES.includes(r.status) || isParty(viewer, r)).map(toView) };
+    const rows = await complaintRows(manager)
+      .where('c.problem_id', '=', problemId)
+      .orderBy('c.submitted_at')
+      .orderBy('c.id')
+      .execute();
+    const visible = rows.filter((r) => DECIDED_COMPLAINT_STATUSES.includes(r.status) || isParty(viewer, r));
+    return { items: await toViews(manager, visible) };
   }
 
   /** The reviewing body's queue: pending complaints by default, oldest first. */
@@ -203,12 +269,20 @@ export class ComplaintsService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor<{ at: string; id: string }>(query.cursor, ['at', 'id']);
     const statuses = query.status ? [query.status] : PENDING_COMPLAINT_STATUSES;
-    const rows = await this.dataSource.query<ComplaintRow[]>(
-      `${SELECT} WHERE c.status = ANY($1) AND ($2::timestamptz IS NULL OR (c.submitted_at, c.id) > ($2::timestamptz, $3::uuid))
-       ORDER BY c.submitted_at, c.id LIMIT $4`,
-      [statuses, after?.at ?? null, after?.id ?? null, limit + 1],
+    let q = complaintRows(this.dataSource.manager).where('c.status', 'in', statuses);
+    if (after) q = q.where(sql<boolean>`(c.submitted_at, c.id) > (${after.at}::timestamptz, ${after.id}::uuid)`);
+    const rows = await q
+      .orderBy('c.submitted_at')
+      .orderBy('c.id')
+      .limit(limit + 1)
+      .execute();
+    const page = toPage(
+      rows,
+      limit,
+      (r) => ({ at: r.submitted_at.toISOString(), id: r.id }),
+      (r) => r,
     );
-    return toPage(rows, limit, (r) => ({ at: r.submitted_at.toISOString(), id: r.id }), toView);
+    return { ...page, items: await toViews(this.dataSource.manager, page.items) };
   }
 
   /** The common part of every transition: lock, check who acts and from which status, audit, reread. */
@@ -219,10 +293,10 @@ export class ComplaintsService {
     apply: (manager: EntityManager, row: ComplaintRow) => Promise<Record<string, unknown>>,
   ): Promise<ComplaintView> {
     return this.dataSource.transaction(async (manager) => {
-      const peek = await this.find(manager, id);
+      const peek = await findComplaint(manager, id);
       if (!isParty(actor, peek)) throw notFound();
       await findProblem(manager, peek.problem_id, true);
-      const row = await this.find(manager, id, true);
+      const row = await findComplaint(manager, id, true);
       const rule = COMPLAINT_TRANSITIONS[action];
       const allowed =
         (rule.by === 'admin' && actor.role === 'admin') ||
@@ -258,10 +332,11 @@ export class ComplaintsService {
     reason: string,
     remedy: UpholdComplaintDto['remedy'] | null,
   ): Promise<void> {
-    await manager.query(
-      `UPDATE complaints SET status = $2, decision_reason = $3, remedy = $4, decided_by = $5, reviewed_at = now() WHERE id = $1`,
-      [id, status, reason, remedy, actor.id],
-    );
+    await db(manager)
+      .updateTable('complaints')
+      .set({ status, decision_reason: reason, remedy, decided_by: actor.id, reviewed_at: sql<Date>`now()` })
+      .where('id', '=', id)
+      .execute();
   }
 
   private async tellFirm(
@@ -279,14 +354,8 @@ export class ComplaintsService {
   }
 
   private async read(manager: EntityManager, id: string): Promise<ComplaintView> {
-    return toView(await this.find(manager, id));
-  }
-
-  private async find(manager: EntityManager, id: string, lock = false): Promise<ComplaintRow> {
-    const rows = await manager.query<ComplaintRow[]>(`${SELECT} WHERE c.id = $1${lock ? ' FOR UPDATE OF c' : ''}`, [id]);
-    if (!rows[0]) throw notFound();
-    return rows[0];
+    return (await toViews(manager, [await findComplaint(manager, id)]))[0];
   }
 }
 
-const notFound = () => new AppError(ErrorCode.COMPLAINT_NOT_FOUND);
+export const notFound = () => new AppError(ErrorCode.COMPLAINT_NOT_FOUND);

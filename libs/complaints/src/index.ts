@@ -4,5 +4,5 @@ export * from './standstill.service';
 export * from './complaint.constants';
 export * from './complaint-transitions';
 export * from './dto/complaint.dto';
-export * from './entities/complaint.entity';
-export * from './entities/standstill-period.entity';
+export * from './complaint-attachments';
+export { MAX_COMPLAINT_ATTACHMENTS } from './complaint-attachment-rows';

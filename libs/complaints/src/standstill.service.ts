@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { sql } from 'kysely';
 import { AppConfig, AppError, cityIso, ErrorCode } from '@app/common';
+import { db } from '@app/database';
 import { CalendarService } from '@app/calendar';
 import { CurrentDecision, DecisionsService } from '@app/evaluation';
 import { assertVisible, findProblem, Viewer } from '@app/problems';
@@ -35,26 +37,38 @@ export class StandstillService {
     const decision = await this.decisions.current(manager, problemId);
     if (!decision) return null;
     const find = () =>
-      manager.query<{ working_days: number; ends_at: Date; open: boolean }[]>(
-        `SELECT working_days, ends_at, now() < ends_at AS open FROM standstill_periods WHERE problem_id = $1 AND decided_at = $2`,
-        [problemId, decision.decidedAt],
-      );
-    let rows = await find();
-    if (!rows[0]) {
+      db(manager)
+        .selectFrom('standstill_periods')
+        .select(['working_days', 'ends_at', sql<boolean>`now() < ends_at`.as('open')])
+        .where('problem_id', '=', problemId)
+        .where('decided_at', '=', decision.decidedAt)
+        .executeTakeFirst();
+    let period = await find();
+    if (!period) {
       const workingDays = this.config.get('STANDSTILL_WORKING_DAYS');
       const endsAt = await this.calendar.periodEnd(manager, decision.decidedAt, workingDays);
-      await manager.query(
-        `INSERT INTO standstill_periods (problem_id, decided_at, outcome, working_days, ends_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT DO NOTHING`,
-        [problemId, decision.decidedAt, decision.outcome, workingDays, endsAt],
-      );
-      rows = await find();
+      await db(manager)
+        .insertInto('standstill_periods')
+        .values({
+          problem_id: problemId,
+          decided_at: decision.decidedAt,
+          outcome: decision.outcome,
+          working_days: workingDays,
+          ends_at: endsAt,
+        })
+        .onConflict((c) => c.doNothing())
+        .execute();
+      period = await find();
+      if (!period) throw new Error(`standstill period of ${problemId} missing after insert`);
     }
-    const [{ n }] = await manager.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM complaints WHERE problem_id = $1 AND decided_at = $2 AND status = ANY($3)`,
-      [problemId, decision.decidedAt, PENDING_COMPLAINT_STATUSES],
-    );
-    return { decision, workingDays: rows[0].working_days, endsAt: rows[0].ends_at, open: rows[0].open, pendingComplaints: n };
+    const { n } = await db(manager)
+      .selectFrom('complaints')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('problem_id', '=', problemId)
+      .where('decided_at', '=', decision.decidedAt)
+      .where('status', 'in', PENDING_COMPLAINT_STATUSES)
+      .executeTakeFirstOrThrow();
+    return { decision, workingDays: period.working_days, endsAt: period.ends_at, open: period.open, pendingComplaints: n };
   }
 
   /** Public: the period and whether an order may start. */

@@ -11,7 +11,15 @@ export interface OcdsContractInput {
   price: number;
   startDate: Date | null;
   endDate: string | null;
-  milestones: { number: number; title: string; dueDate: string; status: 'scheduled' | 'met' | 'notMet'; dateMet: Date | null }[];
+  milestones: {
+    number: number;
+    title: string;
+    dueDate: string;
+    status: 'scheduled' | 'met' | 'notMet';
+    dateMet: Date | null;
+    /** The department paid the milestone's amount: published as a transaction of the implementation. */
+    paid?: { date: Date; amount: number } | null;
+  }[];
 }
 
 export type OcdsContractEvent = 'contract' | 'implementation';
@@ -21,9 +29,9 @@ const endOfCityDay = (day: string) => `${day}T23:59:59+07:00`;
 
 /**
  * A contract release (tag `contract`: value, period, planned milestones) or an implementation
- * release (tag `implementation`: the milestones' status). Core OCDS 1.1.5 fields only: milestone
- * amounts have no core field and are not published; transactions appear only when payments are
- * recorded, which the platform does not do yet.
+ * release (tag `implementation`: the milestones' status, and a transaction for each paid milestone,
+ * payer the buyer, payee the supplier, the milestone's amount). Core OCDS 1.1.5 fields only: a
+ * planned milestone's amount has no core field and is published only once paid, as its transaction.
  */
 export function buildContractRelease(event: OcdsContractEvent, input: OcdsContractInput, ocid: string, id: string, date: Date) {
   const buyer = { id: buyerPartyId(input.department), name: input.department.name };
@@ -53,8 +61,22 @@ export function buildContractRelease(event: OcdsContractEvent, input: OcdsContra
         }
       : {}),
   };
+  const transactions = input.milestones.flatMap((m) =>
+    m.paid
+      ? [
+          {
+            id: `${ocid}-payment-${m.number}`,
+            date: m.paid.date.toISOString(),
+            value: { amount: m.paid.amount, currency: 'VND' },
+            payer: buyer,
+            payee: supplier,
+          },
+        ]
+      : [],
+  );
   if (event === 'contract') contract.milestones = milestones;
-  else contract.implementation = { milestones };
+  else contract.implementation = { milestones, ...(transactions.length > 0 ? { transactions } : {}) };
+  const paying = event === 'implementation' && transactions.length > 0;
   return {
     ocid,
     id,
@@ -63,12 +85,12 @@ export function buildContractRelease(event: OcdsContractEvent, input: OcdsContra
     initiationType: 'tender',
     language: 'vi',
     parties: [
-      { id: buyer.id, name: buyer.name, roles: ['buyer', 'procuringEntity'] },
+      { id: buyer.id, name: buyer.name, roles: ['buyer', 'procuringEntity', ...(paying ? ['payer'] : [])] },
       {
         id: supplier.id,
         name: supplier.name,
         identifier: { scheme: TAX_CODE_SCHEME, id: input.supplier.taxCode, legalName: input.supplier.name },
-        roles: ['supplier'],
+        roles: ['supplier', ...(paying ? ['payee'] : [])],
       },
     ],
     buyer,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
+import { DataSource, EntityManager } from 'typeorm';
 import {
   AppConfig,
   AppError,
@@ -13,10 +14,10 @@ import {
   nfc,
   Page,
 } from '@app/common';
+import { db } from '@app/database';
 import { CatalogueEntryView, CatalogueQueryDto, ReorderDto } from './dto/catalogue.dto';
 import type { KpiOutcomeView, SolvedAnswer } from './dto/outcome.dto';
 import { OrderView } from './dto/order.dto';
-import { Order } from './entities/order.entity';
 import { OrderEvents } from './order-events';
 import { findOrder, orderView } from './order-records';
 
@@ -41,14 +42,37 @@ interface EntryRow {
 }
 
 /** Only competition orders completed and answered "solved" or "partly" are entries. */
-const ENTRIES = `SELECT o.id AS order_id, o.problem_id, p.title, p.summary, p.sector, o.enterprise_id, e.legal_name AS enterprise_name,
-       o.department_id, d.name AS department_name, o.price, o.duration_months,
-       ARRAY(SELECT m.deliverable FROM order_milestones m WHERE m.order_id = o.id ORDER BY m.number) AS deliverables,
-       oc.solved, oc.explanation, oc.kpis, o.completed_at,
-       (SELECT count(*)::int FROM orders r WHERE r.source_order_id = o.id) AS reorders
-  FROM orders o JOIN order_outcomes oc ON oc.order_id = o.id JOIN problems p ON p.id = o.problem_id
-  JOIN enterprises e ON e.id = o.enterprise_id JOIN organizations d ON d.id = o.department_id
-  WHERE o.status = 'completed' AND oc.solved IN ('yes', 'partly')`;
+const entries = (manager: EntityManager) =>
+  db(manager)
+    .selectFrom('orders as o')
+    .innerJoin('order_outcomes as oc', 'oc.order_id', 'o.id')
+    .innerJoin('problems as p', 'p.id', 'o.problem_id')
+    .innerJoin('enterprises as e', 'e.id', 'o.enterprise_id')
+    .innerJoin('organizations as d', 'd.id', 'o.department_id')
+    .select([
+      'o.id as order_id',
+      'o.problem_id',
+      'p.title',
+      'p.summary',
+      'p.sector',
+      'o.enterprise_id',
+      'e.legal_name as enterprise_name',
+      'o.department_id',
+      'd.name as department_name',
+      'o.price',
+      'o.duration_months',
+      sql<string[]>`ARRAY(SELECT m.deliverable FROM order_milestones m WHERE m.order_id = o.id ORDER BY m.number)`.as(
+        'deliverables',
+      ),
+      'oc.solved',
+      'oc.explanation',
+      'oc.kpis',
+      'o.completed_at',
+      sql<number>`(SELECT count(*)::int FROM orders r WHERE r.source_order_id = o.id)`.as('reorders'),
+    ])
+    .where('o.status', '=', 'completed')
+    .where('oc.solved', 'in', ['yes', 'partly'])
+    .$castTo<EntryRow>();
 
 /**
  * The catalogue of proven solutions, and the direct re-order: another department orders the same
@@ -66,12 +90,14 @@ export class CatalogueService {
   async list(query: CatalogueQueryDto): Promise<Page<CatalogueEntryView>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor<{ at: string; id: string }>(query.cursor, ['at', 'id']);
-    const rows = await this.dataSource.query<EntryRow[]>(
-      `${ENTRIES} AND ($1::text IS NULL OR p.sector = $1)
-         AND ($2::timestamptz IS NULL OR (o.completed_at, o.id) < ($2::timestamptz, $3::uuid))
-       ORDER BY o.completed_at DESC, o.id DESC LIMIT $4`,
-      [query.sector ?? null, after?.at ?? null, after?.id ?? null, limit + 1],
-    );
+    let q = entries(this.dataSource.manager);
+    if (query.sector) q = q.where('p.sector', '=', query.sector);
+    if (after) q = q.where(sql<boolean>`(o.completed_at, o.id) < (${after.at}::timestamptz, ${after.id}::uuid)`);
+    const rows = await q
+      .orderBy('o.completed_at', 'desc')
+      .orderBy('o.id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -81,7 +107,7 @@ export class CatalogueService {
   }
 
   async get(orderId: string): Promise<CatalogueEntryView> {
-    const [row] = await this.dataSource.query<EntryRow[]>(`${ENTRIES} AND o.id = $1`, [orderId]);
+    const row = await entries(this.dataSource.manager).where('o.id', '=', orderId).executeTakeFirst();
     if (!row) throw new AppError(ErrorCode.CATALOGUE_ENTRY_NOT_FOUND);
     return this.view(row);
   }
@@ -92,35 +118,38 @@ export class CatalogueService {
     const title = nfc(dto.title);
     const justification = nfc(dto.justification);
     return this.dataSource.transaction(async (manager) => {
-      const [row] = await manager.query<EntryRow[]>(`${ENTRIES} AND o.id = $1`, [sourceOrderId]);
+      const row = await entries(manager).where('o.id', '=', sourceOrderId).executeTakeFirst();
       if (!row) throw new AppError(ErrorCode.CATALOGUE_ENTRY_NOT_FOUND);
       const ceiling = this.ceilingOf(Number(row.price));
       if (dto.price > ceiling)
         throw new AppError(ErrorCode.REORDER_PRICE_ABOVE_CEILING, { ceiling }, { ceiling, price: dto.price });
-      const [firm] = await manager.query<{ status: string }[]>(`SELECT status FROM enterprises WHERE id = $1`, [
-        row.enterprise_id,
-      ]);
+      const firm = await db(manager)
+        .selectFrom('enterprises')
+        .select('status')
+        .where('id', '=', row.enterprise_id)
+        .executeTakeFirst();
       if (firm?.status !== 'verified') throw new AppError(ErrorCode.ENTERPRISE_NOT_VERIFIED);
       const source = await findOrder(manager, sourceOrderId);
-      const repo = manager.getRepository(Order);
-      const saved = await repo.save(
-        repo.create({
-          problemId: null,
-          proposalId: null,
-          sourceOrderId,
+      const saved = await db(manager)
+        .insertInto('orders')
+        .values({
+          problem_id: null,
+          proposal_id: null,
+          source_order_id: sourceOrderId,
           justification,
           title,
-          enterpriseId: row.enterprise_id,
-          departmentId,
+          enterprise_id: row.enterprise_id,
+          department_id: departmentId,
           status: 'drafting',
-          price: String(dto.price),
-          durationMonths: row.duration_months,
+          price: dto.price,
+          duration_months: row.duration_months,
           plan: source.plan,
           staged: false,
-          planVersion: 0,
-          createdBy: actor.id,
-        }),
-      );
+          plan_version: 0,
+          created_by: actor.id,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       const order = await findOrder(manager, saved.id);
       await this.events.record(
         manager,

@@ -1,12 +1,13 @@
+import type { Order, OrderMilestone } from './order-rows';
+import { selectMilestones, selectSubmissions } from './order-rows';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, AppError, AuthUser, ErrorCode, nfc } from '@app/common';
+import { db } from '@app/database';
 import type { Viewer } from '@app/problems';
 import { OrderView, ReasonDto, SubmissionList, SubmitDeliverableDto } from './dto/order.dto';
-import { MilestoneSubmission } from './entities/milestone-submission.entity';
-import { OrderMilestone } from './entities/order-milestone.entity';
-import { Order } from './entities/order.entity';
 import { OrderEvents } from './order-events';
 import { OrderOcds } from './order-ocds';
 import { checkKpiResults } from './order-plan';
@@ -44,13 +45,19 @@ export class DeliveryService {
       this.assertRunning(order);
       const to = milestoneMove(milestone, 'submit');
       const kpiResults = checkKpiResults(milestone.kpis, dto.kpiResults);
-      const round = (await manager.getRepository(MilestoneSubmission).count({ where: { milestoneId } })) + 1;
+      const round = (await this.countRounds(manager, milestoneId)) + 1;
       const text = nfc(dto.text);
-      await manager.query(
-        `INSERT INTO milestone_submissions (milestone_id, round, text, kpi_results, submitted_by) VALUES ($1, $2, $3, $4::jsonb, $5)`,
-        [milestoneId, round, text, JSON.stringify(kpiResults), actor.id],
-      );
-      await manager.query(`UPDATE order_milestones SET status = $2 WHERE id = $1`, [milestoneId, to]);
+      await db(manager)
+        .insertInto('milestone_submissions')
+        .values({
+          milestone_id: milestoneId,
+          round,
+          text,
+          kpi_results: JSON.stringify(kpiResults),
+          submitted_by: actor.id,
+        })
+        .execute();
+      await this.setStatus(manager, milestoneId, to);
       await this.events.record(
         manager,
         actor,
@@ -77,7 +84,11 @@ export class DeliveryService {
       this.assertRunning(order);
       const to = milestoneMove(milestone, 'accept');
       await this.decideLatest(manager, actor, milestoneId, 'accepted', null);
-      await manager.query(`UPDATE order_milestones SET status = $2, accepted_at = now() WHERE id = $1`, [milestoneId, to]);
+      await db(manager)
+        .updateTable('order_milestones')
+        .set({ status: to, accepted_at: sql<Date>`now()` })
+        .where('id', '=', milestoneId)
+        .execute();
       await this.events.record(
         manager,
         actor,
@@ -94,8 +105,7 @@ export class DeliveryService {
       const all = await milestonesOf(manager, orderId);
       if (milestone.phase === 'pilot' && all.filter((m) => m.phase === 'pilot').every((m) => m.status === 'accepted')) {
         const locked = all.filter((m) => m.status === 'locked');
-        for (const m of locked)
-          await manager.query(`UPDATE order_milestones SET status = $2 WHERE id = $1`, [m.id, milestoneMove(m, 'unlock')]);
+        for (const m of locked) await this.setStatus(manager, m.id, milestoneMove(m, 'unlock'));
         await this.events.record(
           manager,
           actor,
@@ -110,10 +120,11 @@ export class DeliveryService {
       }
       if (all.every((m) => m.status === 'accepted')) {
         const done = orderMove(order, 'complete');
-        await manager.query(`UPDATE orders SET status = $2, completed_at = now(), updated_at = now() WHERE id = $1`, [
-          orderId,
-          done,
-        ]);
+        await db(manager)
+          .updateTable('orders')
+          .set({ status: done, completed_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+          .where('id', '=', orderId)
+          .execute();
         await this.events.record(
           manager,
           actor,
@@ -140,10 +151,10 @@ export class DeliveryService {
       this.assertRunning(order);
       const to = milestoneMove(milestone, 'return');
       const max = this.config.get('ORDER_MAX_RETURNS');
-      const returned = await manager.getRepository(MilestoneSubmission).count({ where: { milestoneId, decision: 'returned' } });
+      const returned = await this.countRounds(manager, milestoneId, 'returned');
       if (returned >= max) throw new AppError(ErrorCode.MILESTONE_RETURN_LIMIT, { max }, { max, returned });
       await this.decideLatest(manager, actor, milestoneId, 'returned', reason);
-      await manager.query(`UPDATE order_milestones SET status = $2 WHERE id = $1`, [milestoneId, to]);
+      await this.setStatus(manager, milestoneId, to);
       await this.events.record(
         manager,
         actor,
@@ -167,9 +178,7 @@ export class DeliveryService {
   async submissions(viewer: Viewer, orderId: string, milestoneId: string): Promise<SubmissionList> {
     const { order } = await this.load(this.dataSource.manager, orderId, milestoneId, false);
     if (!isOrderParty(viewer, order)) throw new AppError(ErrorCode.ORDER_FORBIDDEN, { context: 'party' });
-    const rows = await this.dataSource
-      .getRepository(MilestoneSubmission)
-      .find({ where: { milestoneId }, order: { round: 'ASC' } });
+    const rows = await selectSubmissions(this.dataSource.manager, milestoneId);
     return { items: rows.map(submissionView) };
   }
 
@@ -185,11 +194,68 @@ export class DeliveryService {
     decision: 'accepted' | 'returned',
     reason: string | null,
   ) {
-    await manager.query(
-      `UPDATE milestone_submissions SET decision = $2, decision_reason = $3, decided_by = $4, decided_at = now()
-       WHERE milestone_id = $1 AND round = (SELECT max(round) FROM milestone_submissions WHERE milestone_id = $1)`,
-      [milestoneId, decision, reason, actor.id],
-    );
+    await db(manager)
+      .updateTable('milestone_submissions')
+      .set({ decision, decision_reason: reason, decided_by: actor.id, decided_at: sql<Date>`now()` })
+      .where('milestone_id', '=', milestoneId)
+      .where('round', '=', (eb) =>
+        eb
+          .selectFrom('milestone_submissions as s')
+          .select(sql<number>`max(s.round)`.as('r'))
+          .where('s.milestone_id', '=', milestoneId),
+      )
+      .execute();
+  }
+
+  /** A milestone's rounds so far (those with `decision`, when given). */
+  private async countRounds(manager: EntityManager, milestoneId: string, decision?: 'returned'): Promise<number> {
+    let q = db(manager)
+      .selectFrom('milestone_submissions')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('milestone_id', '=', milestoneId);
+    if (decision) q = q.where('decision', '=', decision);
+    return (await q.executeTakeFirstOrThrow()).n;
+  }
+
+  private async setStatus(manager: EntityManager, milestoneId: string, status: string): Promise<void> {
+    await db(manager).updateTable('order_milestones').set({ status }).where('id', '=', milestoneId).execute();
+  }
+
+  /**
+   * The department records paying an accepted milestone's amount, once: audited, told to the firm,
+   * and published as a transaction of the OCDS implementation release (competition orders).
+   */
+  async markPaid(actor: AuthUser, orderId: string, milestoneId: string): Promise<OrderView> {
+    return this.dataSource.transaction(async (manager) => {
+      const { order, milestone } = await this.load(manager, orderId, milestoneId);
+      assertDepartment(actor, order);
+      if (milestone.status !== 'accepted' || milestone.paidAt) {
+        const context = milestone.paidAt ? 'paid' : 'notAccepted';
+        throw new AppError(
+          ErrorCode.MILESTONE_STATUS_CONFLICT,
+          { context },
+          { status: milestone.status, paid: !!milestone.paidAt },
+        );
+      }
+      await db(manager)
+        .updateTable('order_milestones')
+        .set({ paid_at: sql<Date>`now()`, paid_by: actor.id })
+        .where('id', '=', milestoneId)
+        .execute();
+      await this.events.record(
+        manager,
+        actor,
+        order,
+        'milestone.paid',
+        { milestone: milestone.number, paid: false },
+        { milestone: milestone.number, paid: true, amount: Number(milestone.amount) },
+        { firm: 'milestonePaid' },
+        { n: milestone.number, amount: Number(milestone.amount).toLocaleString('vi-VN') },
+      );
+      const after = await findOrder(manager, orderId);
+      await this.ocds.publish(manager, after, 'implementation');
+      return orderView(manager, after, actor);
+    });
   }
 
   private async load(
@@ -199,7 +265,7 @@ export class DeliveryService {
     lock = true,
   ): Promise<{ order: Order; milestone: OrderMilestone }> {
     const order = await findOrder(manager, orderId, lock);
-    const milestone = await manager.getRepository(OrderMilestone).findOne({ where: { id: milestoneId, orderId } });
+    const [milestone]: (OrderMilestone | undefined)[] = await selectMilestones(manager, { orderId, id: milestoneId });
     if (!milestone) throw new AppError(ErrorCode.MILESTONE_NOT_FOUND);
     return { order, milestone };
   }

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AuthUser } from '@app/common';
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
-import { Order } from './entities/order.entity';
+import type { Order } from './order-rows';
 
 /** Which notification text each side gets (`notifications.<message>` in the translation files). */
 export interface OrderNotices {

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { db } from '@app/database';
 import { OcdsContractEvent, OcdsService } from '@app/ocds';
-import { Order } from './entities/order.entity';
+import type { Order } from './order-rows';
 import { milestonesOf } from './order-records';
 
 /**
  * Open data for an order of a competition: a contract release when the work starts, an
- * implementation release when a milestone is met and when the order ends. A direct re-order has
+ * implementation release when a milestone is met or paid and when the order ends. A direct re-order has
  * no tender of its own and publishes nothing yet.
  */
 @Injectable()
@@ -15,11 +16,12 @@ export class OrderOcds {
 
   async publish(manager: EntityManager, order: Order, event: OcdsContractEvent): Promise<void> {
     if (!order.problemId) return;
-    const [parties] = await manager.query<{ dept_name: string; dept_code: string | null; firm_name: string; tax_code: string }[]>(
-      `SELECT d.name AS dept_name, d.code AS dept_code, e.legal_name AS firm_name, e.tax_code
-       FROM organizations d, enterprises e WHERE d.id = $1 AND e.id = $2`,
-      [order.departmentId, order.enterpriseId],
-    );
+    const parties = await db(manager)
+      .selectFrom('organizations as d')
+      .innerJoin('enterprises as e', (j) => j.on('e.id', '=', order.enterpriseId))
+      .select(['d.name as dept_name', 'd.code as dept_code', 'e.legal_name as firm_name', 'e.tax_code'])
+      .where('d.id', '=', order.departmentId)
+      .executeTakeFirstOrThrow();
     const milestones = await milestonesOf(manager, order.id);
     const ended = order.status === 'completed' || order.status === 'terminated';
     await this.ocds.recordContract(manager, order.problemId, event, {
@@ -37,6 +39,7 @@ export class OrderOcds {
         dueDate: m.dueDate,
         status: m.status === 'accepted' ? 'met' : order.status === 'terminated' ? 'notMet' : 'scheduled',
         dateMet: m.acceptedAt,
+        paid: m.paidAt ? { date: m.paidAt, amount: Number(m.amount) } : null,
       })),
     });
   }

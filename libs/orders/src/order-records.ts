@@ -1,26 +1,25 @@
 import type { EntityManager } from 'typeorm';
+import { sql } from 'kysely';
+import type { MilestoneSubmission, Order, OrderMilestone } from './order-rows';
+import { selectMilestones, selectOrders } from './order-rows';
 import { AppError, AuthUser, cityIso, cityToday, ErrorCode } from '@app/common';
+import { db } from '@app/database';
 import type { Viewer } from '@app/problems';
 import { MilestoneView, OrderView, SubmissionView } from './dto/order.dto';
 import { outcomeOf } from './outcome-read';
-import { MilestoneSubmission } from './entities/milestone-submission.entity';
-import { OrderMilestone } from './entities/order-milestone.entity';
-import { Order } from './entities/order.entity';
 import { MilestoneAction, MILESTONE_TRANSITIONS, nextMilestoneStatus, nextOrderStatus, OrderAction } from './order-transitions';
 import type { MilestoneStatus, OrderStatus } from './order.constants';
 
 export const orderNotFound = () => new AppError(ErrorCode.ORDER_NOT_FOUND);
 
 export async function findOrder(manager: EntityManager, id: string, lock = false): Promise<Order> {
-  const order = await manager
-    .getRepository(Order)
-    .findOne({ where: { id }, lock: lock ? { mode: 'pessimistic_write' } : undefined });
+  const [order] = await selectOrders(manager, { id }, lock);
   if (!order) throw orderNotFound();
   return order;
 }
 
 export async function milestonesOf(manager: EntityManager, orderId: string): Promise<OrderMilestone[]> {
-  return manager.getRepository(OrderMilestone).find({ where: { orderId }, order: { number: 'ASC' } });
+  return selectMilestones(manager, { orderId });
 }
 
 export function isOrderDepartment(viewer: Viewer, order: Order): boolean {
@@ -80,6 +79,7 @@ export function milestoneView(m: OrderMilestone, rounds: number, running: boolea
     kpis: m.kpis,
     status: m.status,
     acceptedAt: iso(m.acceptedAt),
+    paidAt: iso(m.paidAt),
     overdue: running && m.status !== 'accepted' && m.dueDate < today,
     rounds,
   };
@@ -87,15 +87,26 @@ export function milestoneView(m: OrderMilestone, rounds: number, running: boolea
 
 /** The order as `viewer` may see it: everything for its parties; without the bid's plan text for the public. */
 export async function orderView(manager: EntityManager, order: Order, viewer: Viewer): Promise<OrderView> {
-  const [names] = await manager.query<{ firm: string; department: string }[]>(
-    `SELECT e.legal_name AS firm, d.name AS department FROM enterprises e, organizations d WHERE e.id = $1 AND d.id = $2`,
-    [order.enterpriseId, order.departmentId],
-  );
+  const names = await db(manager)
+    .selectFrom('enterprises as e')
+    .innerJoin('organizations as d', (j) => j.on('d.id', '=', order.departmentId))
+    .select(['e.legal_name as firm', 'd.name as department'])
+    .where('e.id', '=', order.enterpriseId)
+    .executeTakeFirstOrThrow();
   const milestones = await milestonesOf(manager, order.id);
-  const rounds = await manager.query<{ milestone_id: string; n: number }[]>(
-    `SELECT milestone_id, count(*)::int AS n FROM milestone_submissions WHERE milestone_id = ANY($1) GROUP BY milestone_id`,
-    [milestones.map((m) => m.id)],
-  );
+  const rounds =
+    milestones.length === 0
+      ? []
+      : await db(manager)
+          .selectFrom('milestone_submissions')
+          .select(['milestone_id', sql<number>`count(*)::int`.as('n')])
+          .where(
+            'milestone_id',
+            'in',
+            milestones.map((m) => m.id),
+          )
+          .groupBy('milestone_id')
+          .execute();
   const today = cityToday();
   const running = order.status === 'in_progress';
   return {

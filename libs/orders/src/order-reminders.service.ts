@@ -1,7 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
 import { AppConfig } from '@app/common';
+import { db } from '@app/database';
 import { NotificationsService } from '@app/notifications';
 import { cityTodayByDb } from '@app/database';
 
@@ -35,18 +37,40 @@ export class OrderRemindersService {
   async sweep(): Promise<{ dueSoon: number; overdue: number }> {
     const days = this.config.get('ORDER_REMINDER_DAYS');
     const today = await cityTodayByDb(this.dataSource.manager);
-    const rows = await this.dataSource.query<DueRow[]>(
-      `SELECT m.id AS milestone_id, m.number, to_char(m.due_date, 'YYYY-MM-DD') AS due_date, o.id AS order_id, o.problem_id,
-              o.title, o.enterprise_id, o.department_id, m.due_date < $1::date AS overdue
-       FROM order_milestones m JOIN orders o ON o.id = m.order_id
-       WHERE o.status = 'in_progress' AND m.status IN ('open', 'returned', 'submitted') AND m.due_date <= $1::date + $2::int
-         AND NOT EXISTS (
-           SELECT 1 FROM notifications n WHERE n.kind = 'order.reminder' AND n.data->>'milestoneId' = m.id::text
-             AND n.data->>'reminder' = CASE WHEN m.due_date < $1::date THEN 'overdue' ELSE 'dueSoon' END
-             AND (m.due_date >= $1::date OR n.created_at > now() - make_interval(days => $2)))
-       ORDER BY m.due_date, m.id`,
-      [today, days],
-    );
+    const rows: DueRow[] = await db(this.dataSource)
+      .selectFrom('order_milestones as m')
+      .innerJoin('orders as o', 'o.id', 'm.order_id')
+      .select([
+        'm.id as milestone_id',
+        'm.number',
+        sql<string>`to_char(m.due_date, 'YYYY-MM-DD')`.as('due_date'),
+        'o.id as order_id',
+        'o.problem_id',
+        'o.title',
+        'o.enterprise_id',
+        'o.department_id',
+        sql<boolean>`m.due_date < ${today}::date`.as('overdue'),
+      ])
+      .where('o.status', '=', 'in_progress')
+      .where('m.status', 'in', ['open', 'returned', 'submitted'])
+      .where(sql<boolean>`m.due_date <= ${today}::date + ${days}::int`)
+      // The notifications already sent are the record of which reminder went out (a read model).
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('notifications as n')
+              .select(sql`1`.as('one'))
+              .where('n.kind', '=', 'order.reminder')
+              .where(sql<boolean>`n.data->>'milestoneId' = m.id::text`)
+              .where(sql<boolean>`n.data->>'reminder' = CASE WHEN m.due_date < ${today}::date THEN 'overdue' ELSE 'dueSoon' END`)
+              .where(sql<boolean>`(m.due_date >= ${today}::date OR n.created_at > now() - make_interval(days => ${days}))`),
+          ),
+        ),
+      )
+      .orderBy('m.due_date')
+      .orderBy('m.id')
+      .execute();
     let dueSoon = 0;
     let overdue = 0;
     for (const r of rows) {

@@ -1,14 +1,10 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { ComplaintsModule } from '@app/complaints';
 import { OcdsModule } from '@app/ocds';
 import { OrderOcds } from './order-ocds';
 import { EvaluationModule } from '@app/evaluation';
 import { ProblemsModule } from '@app/problems';
 import { DeliveryService } from './delivery.service';
-import { MilestoneSubmission } from './entities/milestone-submission.entity';
-import { OrderMilestone } from './entities/order-milestone.entity';
-import { Order } from './entities/order.entity';
 import { OrderEvents } from './order-events';
 import { OrdersService } from './orders.service';
 import { OrderRemindersService } from './order-reminders.service';
@@ -16,17 +12,10 @@ import { VariationsService } from './variations.service';
 import { OutcomeService } from './outcome.service';
 import { CatalogueService } from './catalogue.service';
 import { TrackRecordService } from './track-record.service';
-import { OrderVariation } from './entities/order-variation.entity';
 
 /** The order after the award: milestones agreed by both sides, pilot then scale-up, delivery. */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([Order, OrderMilestone, MilestoneSubmission, OrderVariation]),
-    ComplaintsModule,
-    EvaluationModule,
-    ProblemsModule,
-    OcdsModule,
-  ],
+  imports: [ComplaintsModule, EvaluationModule, ProblemsModule, OcdsModule],
   providers: [
     OrderOcds,
     OrdersService,

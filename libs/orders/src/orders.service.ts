@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError, AuthUser, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Page, PageQueryDto, toPage } from '@app/common';
 import { StandstillService } from '@app/complaints';
+import { db } from '@app/database';
 import { DecisionsService } from '@app/evaluation';
 import { assertDepartmentOfficer, assertVisible, findProblem, Viewer } from '@app/problems';
 import { AgreePlanDto, OrderView, ReasonDto, SetPlanDto } from './dto/order.dto';
-import { Order } from './entities/order.entity';
+import type { Order } from './order-rows';
+import { selectOrders } from './order-rows';
 import { checkPlan } from './order-plan';
 import {
   assertDepartment,
@@ -40,27 +43,29 @@ export class OrdersService {
     return this.dataSource.transaction(async (manager) => {
       const problem = await findProblem(manager, problemId, true);
       assertDepartmentOfficer(actor, problem, 'placeOrder');
-      const existing = await manager.getRepository(Order).findOne({ where: { problemId } });
+      const [existing] = await selectOrders(manager, { problemId });
       if (existing) throw new AppError(ErrorCode.ORDER_EXISTS, {}, { orderId: existing.id });
       await this.standstill.assertOrderMayStart(manager, problemId);
       const terms = await this.decisions.winningTerms(manager, problemId);
       if (!terms) throw new AppError(ErrorCode.STANDSTILL_NOT_OVER, { context: 'noAward' });
-      const order = await manager.getRepository(Order).save(
-        manager.getRepository(Order).create({
-          problemId,
+      const order = await db(manager)
+        .insertInto('orders')
+        .values({
+          problem_id: problemId,
           title: problem.title,
-          proposalId: terms.proposalId,
-          enterpriseId: terms.enterpriseId,
-          departmentId: problem.departmentId,
+          proposal_id: terms.proposalId,
+          enterprise_id: terms.enterpriseId,
+          department_id: problem.departmentId,
           status: 'drafting',
-          price: String(terms.price),
-          durationMonths: terms.durationMonths,
+          price: terms.price,
+          duration_months: terms.durationMonths,
           plan: terms.plan,
           staged: false,
-          planVersion: 0,
-          createdBy: actor.id,
-        }),
-      );
+          plan_version: 0,
+          created_by: actor.id,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       const saved = await findOrder(manager, order.id);
       await this.events.record(
         manager,
@@ -86,7 +91,7 @@ export class OrdersService {
   async forProblem(viewer: Viewer, problemId: string): Promise<OrderView> {
     const manager = this.dataSource.manager;
     assertVisible(viewer, await findProblem(manager, problemId));
-    const order = await manager.getRepository(Order).findOne({ where: { problemId } });
+    const [order] = await selectOrders(manager, { problemId });
     if (!order) throw orderNotFound();
     return orderView(manager, order, viewer);
   }
@@ -98,11 +103,13 @@ export class OrdersService {
       return { items: [], nextCursor: null };
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor<{ at: string; id: string }>(query.cursor, ['at', 'id']);
-    const rows = await this.dataSource.query<{ id: string; created_at: Date }[]>(
-      `SELECT id, created_at FROM orders WHERE ${column} = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
-       ORDER BY created_at DESC, id DESC LIMIT $4`,
-      [actor.organizationId, after?.at ?? null, after?.id ?? null, limit + 1],
-    );
+    let q = db(this.dataSource).selectFrom('orders').select(['id', 'created_at']).where(column, '=', actor.organizationId);
+    if (after) q = q.where(sql<boolean>`(created_at, id) < (${after.at}::timestamptz, ${after.id}::uuid)`);
+    const rows = await q
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const page = toPage(
       rows,
       limit,
@@ -121,19 +128,34 @@ export class OrdersService {
       if (order.status !== 'drafting')
         throw new AppError(ErrorCode.ORDER_STATUS_CONFLICT, { context: order.status }, { status: order.status });
       const milestones = checkPlan(dto, Number(order.price), await cityTodayByDb(manager));
-      await manager.query(`DELETE FROM order_milestones WHERE order_id = $1`, [id]);
-      for (const [i, m] of milestones.entries()) {
-        await manager.query(
-          `INSERT INTO order_milestones (order_id, number, phase, deliverable, due_date, amount, kpis, status)
-           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, 'planned')`,
-          [id, i + 1, m.phase, m.deliverable, m.dueDate, m.amount, JSON.stringify(m.kpis)],
-        );
-      }
+      await db(manager).deleteFrom('order_milestones').where('order_id', '=', id).execute();
+      await db(manager)
+        .insertInto('order_milestones')
+        .values(
+          milestones.map((m, i) => ({
+            order_id: id,
+            number: i + 1,
+            phase: m.phase,
+            deliverable: m.deliverable,
+            due_date: m.dueDate,
+            amount: m.amount,
+            kpis: JSON.stringify(m.kpis),
+            status: 'planned',
+          })),
+        )
+        .execute();
       const version = order.planVersion + 1;
-      await manager.query(
-        `UPDATE orders SET staged = $2, plan_version = $3, department_agreed_version = NULL, firm_agreed_version = NULL, updated_at = now() WHERE id = $1`,
-        [id, dto.staged, version],
-      );
+      await db(manager)
+        .updateTable('orders')
+        .set({
+          staged: dto.staged,
+          plan_version: version,
+          department_agreed_version: null,
+          firm_agreed_version: null,
+          updated_at: sql<Date>`now()`,
+        })
+        .where('id', '=', id)
+        .execute();
       const after = await findOrder(manager, id);
       await this.events.record(
         manager,
@@ -164,19 +186,30 @@ export class OrdersService {
         );
       }
       const side = isOrderDepartment(actor, order) ? 'department' : 'firm';
-      await manager.query(`UPDATE orders SET ${side}_agreed_version = $2, updated_at = now() WHERE id = $1`, [
-        id,
-        order.planVersion,
-      ]);
+      await db(manager)
+        .updateTable('orders')
+        .set({
+          ...(side === 'department'
+            ? { department_agreed_version: order.planVersion }
+            : { firm_agreed_version: order.planVersion }),
+          updated_at: sql<Date>`now()`,
+        })
+        .where('id', '=', id)
+        .execute();
       let current = await findOrder(manager, id);
       await this.events.record(manager, actor, current, 'order.plan_agreed', null, { side, planVersion: order.planVersion }, {});
       if (current.departmentAgreedVersion === current.planVersion && current.firmAgreedVersion === current.planVersion) {
         const to = orderMove(current, 'start');
-        await manager.query(`UPDATE orders SET status = $2, started_at = now(), updated_at = now() WHERE id = $1`, [id, to]);
-        await manager.query(
-          `UPDATE order_milestones SET status = CASE WHEN phase = 'scale_up' THEN 'locked' ELSE 'open' END WHERE order_id = $1`,
-          [id],
-        );
+        await db(manager)
+          .updateTable('orders')
+          .set({ status: to, started_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+          .where('id', '=', id)
+          .execute();
+        await db(manager)
+          .updateTable('order_milestones')
+          .set({ status: sql<string>`CASE WHEN phase = 'scale_up' THEN 'locked' ELSE 'open' END` })
+          .where('order_id', '=', id)
+          .execute();
         current = await findOrder(manager, id);
         await this.events.record(
           manager,
@@ -202,10 +235,11 @@ export class OrdersService {
       const order = await findOrder(manager, id, true);
       assertDepartment(actor, order);
       const to = orderMove(order, 'terminate');
-      await manager.query(
-        `UPDATE orders SET status = $2, terminated_at = now(), termination_reason = $3, updated_at = now() WHERE id = $1`,
-        [id, to, reason],
-      );
+      await db(manager)
+        .updateTable('orders')
+        .set({ status: to, terminated_at: sql<Date>`now()`, termination_reason: reason, updated_at: sql<Date>`now()` })
+        .where('id', '=', id)
+        .execute();
       const after = await findOrder(manager, id);
       await this.events.record(
         manager,

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { sql } from 'kysely';
 import { AppError, AuthUser, ErrorCode, nfc } from '@app/common';
+import { db } from '@app/database';
 import { findProblem } from '@app/problems';
 import { FirmStatementDto, RecordOutcomeDto } from './dto/outcome.dto';
 import { OrderView } from './dto/order.dto';
-import { Order } from './entities/order.entity';
+import type { Order } from './order-rows';
 import { OrderEvents } from './order-events';
 import { assertDepartment, assertFirm, findOrder, orderView } from './order-records';
 import { checkOutcomeKpis } from './outcome-rules';
@@ -40,10 +42,10 @@ export class OutcomeService {
       }
       if (await outcomeOf(manager, orderId)) throw new AppError(ErrorCode.OUTCOME_EXISTS);
       const kpis = checkOutcomeKpis(await kpisOf(manager, order), dto.kpis);
-      await manager.query(
-        `INSERT INTO order_outcomes (order_id, kpis, solved, explanation, recorded_by) VALUES ($1, $2::jsonb, $3, $4, $5)`,
-        [orderId, JSON.stringify(kpis), dto.solved, explanation, actor.id],
-      );
+      await db(manager)
+        .insertInto('order_outcomes')
+        .values({ order_id: orderId, kpis: JSON.stringify(kpis), solved: dto.solved, explanation, recorded_by: actor.id })
+        .execute();
       await this.events.record(
         manager,
         actor,
@@ -64,10 +66,11 @@ export class OutcomeService {
       assertFirm(actor, order);
       const before = await outcomeOf(manager, orderId);
       if (!before) throw new AppError(ErrorCode.OUTCOME_NOT_RECORDED);
-      await manager.query(
-        `UPDATE order_outcomes SET firm_statement = $2, firm_statement_by = $3, firm_statement_at = now() WHERE order_id = $1`,
-        [orderId, statement, actor.id],
-      );
+      await db(manager)
+        .updateTable('order_outcomes')
+        .set({ firm_statement: statement, firm_statement_by: actor.id, firm_statement_at: sql<Date>`now()` })
+        .where('order_id', '=', orderId)
+        .execute();
       await this.events.record(
         manager,
         actor,

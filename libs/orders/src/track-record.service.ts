@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
 import { AppError, cityIso, ErrorCode } from '@app/common';
+import { db } from '@app/database';
 import type { KpiOutcomeView, SolvedAnswer } from './dto/outcome.dto';
 import { TrackRecordView } from './dto/track-record.dto';
 
@@ -17,37 +19,48 @@ export class TrackRecordService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async of(enterpriseId: string): Promise<TrackRecordView> {
-    const [firm] = await this.dataSource.query<{ status: string }[]>(`SELECT status FROM enterprises WHERE id = $1`, [
-      enterpriseId,
-    ]);
+    const q = db(this.dataSource);
+    const firm = await q.selectFrom('enterprises').select('status').where('id', '=', enterpriseId).executeTakeFirst();
     if (!firm || firm.status === 'pending' || firm.status === 'rejected') throw new AppError(ErrorCode.ENTERPRISE_NOT_FOUND);
-    const [counts] = await this.dataSource.query<{ completed: number; terminated: number; running: number }[]>(
-      `SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed, count(*) FILTER (WHERE status = 'terminated')::int AS terminated,
-              count(*) FILTER (WHERE status = 'in_progress')::int AS running
-       FROM orders WHERE enterprise_id = $1`,
-      [enterpriseId],
-    );
-    const [milestones] = await this.dataSource.query<{ accepted: number; on_time: number }[]>(
-      `SELECT count(*)::int AS accepted,
-              count(*) FILTER (WHERE (m.accepted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= m.due_date)::int AS on_time
-       FROM order_milestones m JOIN orders o ON o.id = m.order_id WHERE o.enterprise_id = $1 AND m.status = 'accepted'`,
-      [enterpriseId],
-    );
-    const delivered = await this.dataSource.query<
-      {
+    const counts = await q
+      .selectFrom('orders')
+      .select([
+        sql<number>`count(*) FILTER (WHERE status = 'completed')::int`.as('completed'),
+        sql<number>`count(*) FILTER (WHERE status = 'terminated')::int`.as('terminated'),
+        sql<number>`count(*) FILTER (WHERE status = 'in_progress')::int`.as('running'),
+      ])
+      .where('enterprise_id', '=', enterpriseId)
+      .executeTakeFirstOrThrow();
+    const milestones = await q
+      .selectFrom('order_milestones as m')
+      .innerJoin('orders as o', 'o.id', 'm.order_id')
+      .select([
+        sql<number>`count(*)::int`.as('accepted'),
+        sql<number>`count(*) FILTER (WHERE (m.accepted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= m.due_date)::int`.as(
+          'on_time',
+        ),
+      ])
+      .where('o.enterprise_id', '=', enterpriseId)
+      .where('m.status', '=', 'accepted')
+      .executeTakeFirstOrThrow();
+    const delivered = await q
+      .selectFrom('orders as o')
+      .innerJoin('organizations as d', 'd.id', 'o.department_id')
+      .leftJoin('order_outcomes as oc', 'oc.order_id', 'o.id')
+      .select(['o.id', 'o.title', 'd.name as department_name', 'o.completed_at', 'oc.solved', 'oc.kpis'])
+      .where('o.enterprise_id', '=', enterpriseId)
+      .where('o.status', '=', 'completed')
+      .orderBy('o.completed_at', 'desc')
+      .orderBy('o.id')
+      .$castTo<{
         id: string;
         title: string;
         department_name: string;
         completed_at: Date;
         solved: SolvedAnswer | null;
         kpis: KpiOutcomeView[] | null;
-      }[]
-    >(
-      `SELECT o.id, o.title, d.name AS department_name, o.completed_at, oc.solved, oc.kpis
-       FROM orders o JOIN organizations d ON d.id = o.department_id LEFT JOIN order_outcomes oc ON oc.order_id = o.id
-       WHERE o.enterprise_id = $1 AND o.status = 'completed' ORDER BY o.completed_at DESC, o.id`,
-      [enterpriseId],
-    );
+      }>()
+      .execute();
     const kpis = delivered.flatMap((d) => d.kpis ?? []);
     const met = kpis.filter((k) => k.met).length;
     const solved = { yes: 0, partly: 0, no: 0 };

@@ -1,5 +1,5 @@
 import { AppError, ErrorCode, Msg, nfc } from '@app/common';
-import type { OrderMilestone } from './entities/order-milestone.entity';
+import type { OrderMilestone } from './order-rows';
 import type { MilestoneChangeDto } from './dto/variation.dto';
 
 /** What a variation changes in one milestone (only the fields given). */

@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
+import { db } from '@app/database';
 import { AppError, AuthUser, cityIso, ErrorCode, nfc } from '@app/common';
 import type { Viewer } from '@app/problems';
 import { ReasonDto } from './dto/order.dto';
 import { ProposeVariationDto, VariationList, VariationView } from './dto/variation.dto';
-import { OrderVariation } from './entities/order-variation.entity';
-import { Order } from './entities/order.entity';
+import type { OrderVariation } from './order-rows';
+import { selectVariations } from './order-rows';
+import type { Order } from './order-rows';
 import { OrderEvents } from './order-events';
 import { findOrder, isOrderDepartment, isOrderFirm, isOrderParty, milestonesOf } from './order-records';
 import { checkVariation } from './variation-rules';
@@ -41,18 +44,28 @@ export class VariationsService {
       const side = sideOf(actor, order);
       if (order.status !== 'in_progress')
         throw new AppError(ErrorCode.ORDER_STATUS_CONFLICT, { context: order.status }, { status: order.status });
-      const repo = manager.getRepository(OrderVariation);
-      if (await repo.findOne({ where: { orderId, status: 'proposed' } })) throw new AppError(ErrorCode.VARIATION_PENDING);
+      if ((await selectVariations(manager, { orderId, status: 'proposed' })).length > 0)
+        throw new AppError(ErrorCode.VARIATION_PENDING);
       const changes = checkVariation(
         await milestonesOf(manager, orderId),
         dto.changes,
         Number(order.price),
         await cityTodayByDb(manager),
       );
-      const number = (await repo.count({ where: { orderId } })) + 1;
-      const saved = await repo.save(
-        repo.create({ orderId, number, status: 'proposed', reason, changes, proposedBySide: side, proposedBy: actor.id }),
-      );
+      const number = (await selectVariations(manager, { orderId })).length + 1;
+      const saved = await db(manager)
+        .insertInto('order_variations')
+        .values({
+          order_id: orderId,
+          number,
+          status: 'proposed',
+          reason,
+          changes: JSON.stringify(changes),
+          proposed_by_side: side,
+          proposed_by: actor.id,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       await this.events.record(
         manager,
         actor,
@@ -65,7 +78,7 @@ export class VariationsService {
         },
         { n: number, reason },
       );
-      return toView(await repo.findOneByOrFail({ id: saved.id }));
+      return toView(await this.one(manager, orderId, saved.id));
     });
   }
 
@@ -79,24 +92,23 @@ export class VariationsService {
         await cityTodayByDb(manager),
       );
       for (const c of changes) {
-        await manager.query(
-          `UPDATE order_milestones SET deliverable = COALESCE($3, deliverable), due_date = COALESCE($4::date, due_date),
-                  amount = COALESCE($5::bigint, amount), kpis = COALESCE($6::jsonb, kpis)
-           WHERE order_id = $1 AND number = $2`,
-          [
-            orderId,
-            c.milestone,
-            c.deliverable ?? null,
-            c.dueDate ?? null,
-            c.amount ?? null,
-            c.kpis ? JSON.stringify(c.kpis) : null,
-          ],
-        );
+        await db(manager)
+          .updateTable('order_milestones')
+          .set({
+            ...(c.deliverable !== undefined ? { deliverable: c.deliverable } : {}),
+            ...(c.dueDate !== undefined ? { due_date: c.dueDate } : {}),
+            ...(c.amount !== undefined ? { amount: c.amount } : {}),
+            ...(c.kpis !== undefined ? { kpis: JSON.stringify(c.kpis) } : {}),
+          })
+          .where('order_id', '=', orderId)
+          .where('number', '=', c.milestone)
+          .execute();
       }
-      await manager.query(`UPDATE order_variations SET status = 'agreed', answered_by = $2, answered_at = now() WHERE id = $1`, [
-        v.id,
-        actor.id,
-      ]);
+      await db(manager)
+        .updateTable('order_variations')
+        .set({ status: 'agreed', answered_by: actor.id, answered_at: sql<Date>`now()` })
+        .where('id', '=', v.id)
+        .execute();
       await this.events.record(
         manager,
         actor,
@@ -115,10 +127,11 @@ export class VariationsService {
   async reject(actor: AuthUser, orderId: string, number: number, dto: ReasonDto): Promise<VariationView> {
     const reason = nfc(dto.reason);
     return this.answer(actor, orderId, number, async (manager, order, v) => {
-      await manager.query(
-        `UPDATE order_variations SET status = 'rejected', answered_by = $2, answered_at = now(), rejection_reason = $3 WHERE id = $1`,
-        [v.id, actor.id, reason],
-      );
+      await db(manager)
+        .updateTable('order_variations')
+        .set({ status: 'rejected', answered_by: actor.id, answered_at: sql<Date>`now()`, rejection_reason: reason })
+        .where('id', '=', v.id)
+        .execute();
       await this.events.record(
         manager,
         actor,
@@ -138,7 +151,7 @@ export class VariationsService {
   async list(viewer: Viewer, orderId: string): Promise<VariationList> {
     const order = await findOrder(this.dataSource.manager, orderId);
     if (!isOrderParty(viewer, order)) throw new AppError(ErrorCode.ORDER_FORBIDDEN, { context: 'party' });
-    const rows = await this.dataSource.getRepository(OrderVariation).find({ where: { orderId }, order: { number: 'ASC' } });
+    const rows = await selectVariations(this.dataSource.manager, { orderId });
     return { items: rows.map(toView) };
   }
 
@@ -151,16 +164,21 @@ export class VariationsService {
     return this.dataSource.transaction(async (manager) => {
       const order = await findOrder(manager, orderId, true);
       const side = sideOf(actor, order);
-      const repo = manager.getRepository(OrderVariation);
-      const v = await repo.findOne({ where: { orderId, number } });
+      const [v]: (OrderVariation | undefined)[] = await selectVariations(manager, { orderId, number });
       if (!v) throw new AppError(ErrorCode.VARIATION_NOT_FOUND);
       if (v.status !== 'proposed') throw new AppError(ErrorCode.VARIATION_STATUS_CONFLICT, {}, { status: v.status });
       if (v.proposedBySide === side) throw new AppError(ErrorCode.VARIATION_FORBIDDEN);
       if (order.status !== 'in_progress')
         throw new AppError(ErrorCode.ORDER_STATUS_CONFLICT, { context: order.status }, { status: order.status });
       await apply(manager, order, v);
-      return toView(await repo.findOneByOrFail({ id: v.id }));
+      return toView(await this.one(manager, orderId, v.id));
     });
+  }
+
+  private async one(manager: EntityManager, orderId: string, id: string): Promise<OrderVariation> {
+    const [v] = await selectVariations(manager, { orderId, id });
+    if (!v) throw new AppError(ErrorCode.VARIATION_NOT_FOUND);
+    return v;
   }
 }
 

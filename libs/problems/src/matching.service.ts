@@ -33,6 +33,9 @@ const FIT_SCORE = sql<string>`round((
   + ${sql.lit(FIT_WEIGHTS.text)} * text_similarity
   + ${sql.lit(FIT_WEIGHTS.area)} * same_area::int)::numeric, 4)`;
 
+/** part / whole to three decimals, as the track record states it; null with nothing to count. */
+const rate = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 1000);
+
 /** Enterprise members of a firm are notified in batches of this many firms. */
 const NOTIFY_BATCH = 500;
 
@@ -64,6 +67,10 @@ export class SuggestedEnterprise {
   /** The firm's delivered orders, and those whose department answered the bottleneck was solved (or partly). */
   completedOrders: number;
   solvedOrders: number;
+  /** Share of its accepted milestones accepted on or before their due date (city calendar); null with none. */
+  onTimeRate: number | null;
+  /** Share of the KPIs recorded in its orders' outcomes that were met; null with none. */
+  kpiAchievementRate: number | null;
 }
 
 export class Subscriptions {
@@ -76,6 +83,8 @@ export class Subscriptions {
 export class RecommendedProblem extends ProblemSummary {
   score: number;
   reasons: FitReasons;
+  /** The firm's own completed orders in this problem's sector that solved (or partly solved) the bottleneck. */
+  provenInSector: number;
 }
 
 export class RecommendedProblemList {
@@ -144,15 +153,41 @@ export class MatchingService {
           .where('p.status', '=', 'published')
           .where('p.deadline', '>', sql<Date>`now()`),
       )
+      // the firm's track record (libs/orders' tables, read only): sectors where it already solved a bottleneck
+      .with('proven', (q) =>
+        q
+          .selectFrom('orders as od')
+          .innerJoin('order_outcomes as oc', 'oc.order_id', 'od.id')
+          .innerJoin('problems as pp', (j) =>
+            // a re-order's problem is its source order's
+            j.on(
+              sql<boolean>`pp.id = coalesce(od.problem_id, (SELECT so.problem_id FROM orders so WHERE so.id = od.source_order_id))`,
+            ),
+          )
+          .select(['pp.sector', sql<number>`count(*)::int`.as('n')])
+          .where('od.enterprise_id', '=', enterpriseId)
+          .where('od.status', '=', 'completed')
+          .where('oc.solved', 'in', ['yes', 'partly'])
+          .groupBy('pp.sector'),
+      )
       .selectFrom('fit')
-      .selectAll()
-      .select(FIT_SCORE.as('score'))
+      .leftJoin('proven', 'proven.sector', 'fit.sector')
+      .selectAll('fit')
+      .select([FIT_SCORE.as('score'), sql<number>`coalesce(proven.n, 0)`.as('proven_in_sector')])
       .orderBy('score', 'desc')
+      .orderBy('proven_in_sector', 'desc')
       .orderBy('deadline', 'asc')
       .orderBy('id')
       .limit(limit)
       .execute();
-    return { items: rows.map((r) => ({ ...toProblemSummary(r), score: Number(r.score), reasons: reasonsOf(r) })) };
+    return {
+      items: rows.map((r) => ({
+        ...toProblemSummary(r),
+        score: Number(r.score),
+        reasons: reasonsOf(r),
+        provenInSector: r.proven_in_sector,
+      })),
+    };
   }
 
   /** Verified firms ranked for a problem, for its department's officers. */
@@ -213,6 +248,19 @@ export class MatchingService {
               .where('o.status', '=', 'completed')
               .where('oc.solved', 'in', ['yes', 'partly'])
               .as('solved_orders'),
+            // accepted milestones and how many on time (by the city's calendar), KPIs recorded and met
+            sql<number>`(SELECT count(*)::int FROM order_milestones m JOIN orders o ON o.id = m.order_id
+                          WHERE o.enterprise_id = e.id AND m.status = 'accepted')`.as('accepted_milestones'),
+            sql<number>`(SELECT count(*)::int FROM order_milestones m JOIN orders o ON o.id = m.order_id
+                          WHERE o.enterprise_id = e.id AND m.status = 'accepted'
+                            AND (m.accepted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= m.due_date)`.as('on_time_milestones'),
+            sql<number>`(SELECT count(*)::int FROM orders o JOIN order_outcomes oc ON oc.order_id = o.id
+                          CROSS JOIN jsonb_array_elements(oc.kpis) k WHERE o.enterprise_id = e.id AND o.status = 'completed')`.as(
+              'kpis_recorded',
+            ),
+            sql<number>`(SELECT count(*)::int FROM orders o JOIN order_outcomes oc ON oc.order_id = o.id
+                          CROSS JOIN jsonb_array_elements(oc.kpis) k
+                          WHERE o.enterprise_id = e.id AND o.status = 'completed' AND (k ->> 'met')::boolean)`.as('kpis_met'),
           ])
           .where('e.status', '=', 'verified'),
       )
@@ -222,6 +270,8 @@ export class MatchingService {
       .orderBy('score', 'desc')
       .orderBy('solved_orders', 'desc')
       .orderBy('completed_orders', 'desc')
+      .orderBy(sql`kpis_met::numeric / nullif(kpis_recorded, 0)`, sql`desc nulls last`)
+      .orderBy(sql`on_time_milestones::numeric / nullif(accepted_milestones, 0)`, sql`desc nulls last`)
       .orderBy('legal_name')
       .orderBy('id')
       .limit(limit)
@@ -239,6 +289,8 @@ export class MatchingService {
         reasons: reasonsOf(r),
         completedOrders: r.completed_orders ?? 0,
         solvedOrders: r.solved_orders ?? 0,
+        onTimeRate: rate(r.on_time_milestones, r.accepted_milestones),
+        kpiAchievementRate: rate(r.kpis_met, r.kpis_recorded),
       })),
     };
   }

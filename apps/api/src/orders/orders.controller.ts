@@ -208,6 +208,24 @@ export class OrdersController {
   }
 
   @ApiBearerAuth()
+  @Roles('officer')
+  @Post('orders/:id/milestones/:milestoneId/paid')
+  @HttpCode(200)
+  @ApiDoc({
+    summary: 'Record a milestone as paid',
+    description:
+      'The ordering department’s officers, once per accepted milestone: its amount paid now. Public, and an OCDS implementation transaction.',
+    errors: MILESTONE_ERRORS,
+  })
+  markMilestonePaid(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('milestoneId', ParseUUIDPipe) milestoneId: string,
+  ) {
+    return this.delivery.markPaid(actor, id, milestoneId);
+  }
+
+  @ApiBearerAuth()
   @Roles('officer', 'enterprise')
   @Post('orders/:id/variations')
   @ApiDoc({

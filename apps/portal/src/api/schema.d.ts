@@ -2620,6 +2620,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/complaints/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach a file to a complaint
+         * @description The complaining firm, while its complaint is pending and the standstill runs (by the database clock): PDF, DOCX, XLSX, ZIP, PNG or JPEG, recognised by content; at most ATTACHMENT_MAX_BYTES and 10 per complaint. Public with the complaint once it is decided.
+         *
+         *     Signed in as enterprise.
+         *
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `COMPLAINT_FORBIDDEN` (403), `ROLE_FORBIDDEN` (403), `COMPLAINT_NOT_FOUND` (404), `COMPLAINT_STATUS_CONFLICT` (409), `COMPLAINT_PERIOD_CLOSED` (409), `COMPLAINT_ATTACHMENTS_FULL` (409), `ATTACHMENT_TOO_LARGE` (413), `PAYLOAD_TOO_LARGE` (413), `ATTACHMENT_TYPE_NOT_ALLOWED` (415), `UNSUPPORTED_MEDIA_TYPE` (415), `DATABASE_UNAVAILABLE` (503).
+         */
+        post: operations["addComplaintAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{id}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a complaint’s attachment
+         * @description The file as uploaded, with its name: public once the complaint is decided, before that only its parties.
+         *
+         *     Public; a signed-in caller may see more.
+         *
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `COMPLAINT_NOT_FOUND` (404), `ATTACHMENT_NOT_FOUND` (404), `DATABASE_UNAVAILABLE` (503).
+         */
+        get: operations["downloadComplaintAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/problems/{id}/order": {
         parameters: {
             query?: never;
@@ -2846,6 +2894,30 @@ export interface paths {
          *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `ORDER_FORBIDDEN` (403), `ROLE_FORBIDDEN` (403), `ORDER_NOT_FOUND` (404), `MILESTONE_NOT_FOUND` (404), `ORDER_STATUS_CONFLICT` (409), `MILESTONE_STATUS_CONFLICT` (409), `MILESTONE_RETURN_LIMIT` (409), `PAYLOAD_TOO_LARGE` (413), `UNSUPPORTED_MEDIA_TYPE` (415), `DATABASE_UNAVAILABLE` (503).
          */
         post: operations["returnDeliverable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/milestones/{milestoneId}/paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a milestone as paid
+         * @description The ordering department’s officers, once per accepted milestone: its amount paid now. Public, and an OCDS implementation transaction.
+         *
+         *     Signed in as officer.
+         *
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `ORDER_FORBIDDEN` (403), `ROLE_FORBIDDEN` (403), `ORDER_NOT_FOUND` (404), `MILESTONE_NOT_FOUND` (404), `ORDER_STATUS_CONFLICT` (409), `MILESTONE_STATUS_CONFLICT` (409), `DATABASE_UNAVAILABLE` (503).
+         */
+        post: operations["markMilestonePaid"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3369,6 +3441,10 @@ export interface components {
             /** @description The firm's delivered orders, and those whose department answered the bottleneck was solved (or partly). */
             completedOrders: number;
             solvedOrders: number;
+            /** @description Share of its accepted milestones accepted on or before their due date (city calendar); null with none. */
+            onTimeRate: number | null;
+            /** @description Share of the KPIs recorded in its orders' outcomes that were met; null with none. */
+            kpiAchievementRate: number | null;
         };
         SuggestedEnterpriseList: {
             items: components["schemas"]["SuggestedEnterprise"][];
@@ -3410,6 +3486,8 @@ export interface components {
             relevance?: number;
             score: number;
             reasons: components["schemas"]["FitReasons"];
+            /** @description The firm's own completed orders in this problem's sector that solved (or partly solved) the bottleneck. */
+            provenInSector: number;
         };
         RecommendedProblemList: {
             items: components["schemas"]["RecommendedProblem"][];
@@ -4685,6 +4763,15 @@ export interface components {
             id: string;
             name: string;
         };
+        ComplaintAttachmentView: {
+            id: string;
+            fileName: string;
+            /** @description Decided by the bytes, never by the name (PDF, DOCX, XLSX, ZIP, PNG, JPEG). */
+            mediaType: string;
+            sizeBytes: number;
+            sha256: string;
+            uploadedAt: string;
+        };
         ComplaintView: {
             /** @enum {string} */
             status: "submitted" | "answered" | "upheld" | "dismissed" | "withdrawn";
@@ -4703,6 +4790,8 @@ export interface components {
             decisionReason: string | null;
             reviewedAt: string | null;
             withdrawnAt: string | null;
+            /** @description The evidence the firm attached, oldest first. */
+            attachments: components["schemas"]["ComplaintAttachmentView"][];
         };
         ComplaintList: {
             items: components["schemas"]["ComplaintView"][];
@@ -4751,6 +4840,8 @@ export interface components {
             amount: number;
             kpis: components["schemas"]["KpiTargetView"][];
             acceptedAt: string | null;
+            /** @description When the department recorded paying its amount: public, and an OCDS transaction. */
+            paidAt: string | null;
             /** @description Past its due date (city calendar) and not accepted, while the order runs. */
             overdue: boolean;
             /** @description Submissions so far. */
@@ -5009,7 +5100,7 @@ export interface components {
              * @example PROBLEM_NOT_FOUND
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_CHARACTERS" | "REQUEST_TOO_COMPLEX" | "PASSWORD_TOO_WEAK" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_LOCKED" | "ACCOUNT_DISABLED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "PASSWORD_SETUP_TOKEN_INVALID" | "REGISTRATION_LINK_INVALID" | "INVITATION_LINK_INVALID" | "FORBIDDEN" | "CSRF_CHECK_FAILED" | "ROLE_FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "USER_NOT_FOUND" | "DEPARTMENT_NOT_FOUND" | "AREA_POPULATION_NOT_FOUND" | "DATE_IN_FUTURE" | "SERIES_RANGE_INVALID" | "EMAIL_TAKEN" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_REQUIRED" | "ROLE_NOT_ASSIGNABLE" | "CANNOT_DISABLE_SELF" | "TAX_CODE_INVALID" | "TAX_CODE_TAKEN" | "AREA_NOT_FOUND" | "AREA_CODE_INVALID" | "EFFECTIVE_DATE_INVALID" | "ENTERPRISE_NOT_FOUND" | "ENTERPRISE_FORBIDDEN" | "ENTERPRISE_STATUS_CONFLICT" | "ENTERPRISE_NOT_VERIFIED" | "PROBLEM_NOT_FOUND" | "PROBLEM_FORBIDDEN" | "PROBLEM_NOT_EDITABLE" | "PROBLEM_STATUS_CONFLICT" | "DEADLINE_TOO_SOON" | "CLARIFICATION_DEADLINE_INVALID" | "RUBRIC_INVALID" | "RUBRIC_FROZEN" | "AMENDMENT_EMPTY" | "DEADLINE_SHORTENED" | "CLARIFICATION_CLOSED" | "QUESTION_NOT_FOUND" | "PROPOSAL_NOT_FOUND" | "PROPOSAL_SEALED" | "PROPOSAL_DEADLINE_PASSED" | "PROPOSAL_EXISTS" | "PROPOSAL_WITHDRAWN" | "NOTHING_TO_CONFIRM" | "AMENDMENT_NOT_LATEST" | "PROBLEM_NOT_OPEN" | "IDEMPOTENCY_KEY_REUSED" | "ATTACHMENT_TYPE_NOT_ALLOWED" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_NOT_FOUND" | "PROBLEM_DOCUMENTS_FULL" | "NOT_ON_PANEL" | "PANEL_INVALID" | "PANEL_CHANGE_REASON_REQUIRED" | "CONFLICT_DECLARATION_REQUIRED" | "CONFLICT_DECLARATION_FINAL" | "CONFLICT_OF_INTEREST" | "SCORES_INCOMPLETE" | "SCORES_ALREADY_SUBMITTED" | "SCORES_NOT_SUBMITTED" | "SCORES_HIDDEN" | "SCORING_INCOMPLETE" | "CONSENSUS_NOT_ALLOWED" | "AWARD_JUSTIFICATION_REQUIRED" | "AWARD_NOT_ALLOWED" | "PROBLEM_NOT_DECIDED" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_FORBIDDEN" | "COMPLAINT_PERIOD_CLOSED" | "COMPLAINT_EXISTS" | "COMPLAINT_STATUS_CONFLICT" | "STANDSTILL_NOT_OVER" | "HOLIDAY_NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_FORBIDDEN" | "ORDER_EXISTS" | "ORDER_STATUS_CONFLICT" | "ORDER_PLAN_INVALID" | "ORDER_PLAN_VERSION_STALE" | "MILESTONE_NOT_FOUND" | "MILESTONE_STATUS_CONFLICT" | "MILESTONE_RETURN_LIMIT" | "MILESTONE_KPI_RESULTS_INVALID" | "VARIATION_NOT_FOUND" | "VARIATION_STATUS_CONFLICT" | "VARIATION_PENDING" | "VARIATION_INVALID" | "VARIATION_FORBIDDEN" | "OUTCOME_EXISTS" | "OUTCOME_NOT_RECORDED" | "OUTCOME_KPIS_INVALID" | "CATALOGUE_ENTRY_NOT_FOUND" | "REORDER_PRICE_ABOVE_CEILING" | "OCDS_RANGE_TOO_LARGE" | "AUDIT_ENTRY_NOT_FOUND" | "AUDIT_ENTRY_NOT_IN_TREE" | "AUDIT_TREE_SIZE_INVALID" | "AUDIT_CHECKPOINT_NOT_FOUND" | "AREA_OUTSIDE_BOUNDARY" | "IMPORT_FILE_INVALID" | "IMPORT_FILE_TOO_LARGE" | "IMPORT_NOT_FOUND" | "IMPORT_STATUS_CONFLICT" | "CLAIM_NOT_FOUND" | "CLAIM_STATUS_CONFLICT" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_CHARACTERS" | "REQUEST_TOO_COMPLEX" | "PASSWORD_TOO_WEAK" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_LOCKED" | "ACCOUNT_DISABLED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "PASSWORD_SETUP_TOKEN_INVALID" | "REGISTRATION_LINK_INVALID" | "INVITATION_LINK_INVALID" | "FORBIDDEN" | "CSRF_CHECK_FAILED" | "ROLE_FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "USER_NOT_FOUND" | "DEPARTMENT_NOT_FOUND" | "AREA_POPULATION_NOT_FOUND" | "DATE_IN_FUTURE" | "SERIES_RANGE_INVALID" | "EMAIL_TAKEN" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_REQUIRED" | "ROLE_NOT_ASSIGNABLE" | "CANNOT_DISABLE_SELF" | "TAX_CODE_INVALID" | "TAX_CODE_TAKEN" | "AREA_NOT_FOUND" | "AREA_CODE_INVALID" | "EFFECTIVE_DATE_INVALID" | "ENTERPRISE_NOT_FOUND" | "ENTERPRISE_FORBIDDEN" | "ENTERPRISE_STATUS_CONFLICT" | "ENTERPRISE_NOT_VERIFIED" | "PROBLEM_NOT_FOUND" | "PROBLEM_FORBIDDEN" | "PROBLEM_NOT_EDITABLE" | "PROBLEM_STATUS_CONFLICT" | "DEADLINE_TOO_SOON" | "CLARIFICATION_DEADLINE_INVALID" | "RUBRIC_INVALID" | "RUBRIC_FROZEN" | "AMENDMENT_EMPTY" | "DEADLINE_SHORTENED" | "CLARIFICATION_CLOSED" | "QUESTION_NOT_FOUND" | "PROPOSAL_NOT_FOUND" | "PROPOSAL_SEALED" | "PROPOSAL_DEADLINE_PASSED" | "PROPOSAL_EXISTS" | "PROPOSAL_WITHDRAWN" | "NOTHING_TO_CONFIRM" | "AMENDMENT_NOT_LATEST" | "PROBLEM_NOT_OPEN" | "IDEMPOTENCY_KEY_REUSED" | "ATTACHMENT_TYPE_NOT_ALLOWED" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_NOT_FOUND" | "PROBLEM_DOCUMENTS_FULL" | "NOT_ON_PANEL" | "PANEL_INVALID" | "PANEL_CHANGE_REASON_REQUIRED" | "CONFLICT_DECLARATION_REQUIRED" | "CONFLICT_DECLARATION_FINAL" | "CONFLICT_OF_INTEREST" | "SCORES_INCOMPLETE" | "SCORES_ALREADY_SUBMITTED" | "SCORES_NOT_SUBMITTED" | "SCORES_HIDDEN" | "SCORING_INCOMPLETE" | "CONSENSUS_NOT_ALLOWED" | "AWARD_JUSTIFICATION_REQUIRED" | "AWARD_NOT_ALLOWED" | "PROBLEM_NOT_DECIDED" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_FORBIDDEN" | "COMPLAINT_PERIOD_CLOSED" | "COMPLAINT_EXISTS" | "COMPLAINT_ATTACHMENTS_FULL" | "COMPLAINT_STATUS_CONFLICT" | "STANDSTILL_NOT_OVER" | "HOLIDAY_NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_FORBIDDEN" | "ORDER_EXISTS" | "ORDER_STATUS_CONFLICT" | "ORDER_PLAN_INVALID" | "ORDER_PLAN_VERSION_STALE" | "MILESTONE_NOT_FOUND" | "MILESTONE_STATUS_CONFLICT" | "MILESTONE_RETURN_LIMIT" | "MILESTONE_KPI_RESULTS_INVALID" | "VARIATION_NOT_FOUND" | "VARIATION_STATUS_CONFLICT" | "VARIATION_PENDING" | "VARIATION_INVALID" | "VARIATION_FORBIDDEN" | "OUTCOME_EXISTS" | "OUTCOME_NOT_RECORDED" | "OUTCOME_KPIS_INVALID" | "CATALOGUE_ENTRY_NOT_FOUND" | "REORDER_PRICE_ABOVE_CEILING" | "OCDS_RANGE_TOO_LARGE" | "AUDIT_ENTRY_NOT_FOUND" | "AUDIT_ENTRY_NOT_IN_TREE" | "AUDIT_TREE_SIZE_INVALID" | "AUDIT_CHECKPOINT_NOT_FOUND" | "AREA_OUTSIDE_BOUNDARY" | "IMPORT_FILE_INVALID" | "IMPORT_FILE_TOO_LARGE" | "IMPORT_NOT_FOUND" | "IMPORT_STATUS_CONFLICT" | "CLAIM_NOT_FOUND" | "CLAIM_STATUS_CONFLICT" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INTERNAL_ERROR";
             /** @example Không tìm thấy bài toán này. */
             message: string;
             /** @description Structured facts about the error, e.g. one entry per invalid field for VALIDATION_FAILED. */
@@ -14247,6 +14338,165 @@ export interface operations {
             };
         };
     };
+    addComplaintAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintAttachmentView"];
+                };
+            };
+            /** @description Error: `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `COMPLAINT_FORBIDDEN`, `ROLE_FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `COMPLAINT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `COMPLAINT_STATUS_CONFLICT`, `COMPLAINT_PERIOD_CLOSED`, `COMPLAINT_ATTACHMENTS_FULL` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ATTACHMENT_TOO_LARGE`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ATTACHMENT_TYPE_NOT_ALLOWED`, `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    downloadComplaintAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Error: `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `COMPLAINT_NOT_FOUND`, `ATTACHMENT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     getProblemOrder: {
         parameters: {
             query?: never;
@@ -15116,6 +15366,82 @@ export interface operations {
             };
             /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    markMilestonePaid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                milestoneId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderView"];
+                };
+            };
+            /** @description Error: `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ORDER_FORBIDDEN`, `ROLE_FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ORDER_NOT_FOUND`, `MILESTONE_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ORDER_STATUS_CONFLICT`, `MILESTONE_STATUS_CONFLICT` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

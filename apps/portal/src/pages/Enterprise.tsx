@@ -1,9 +1,12 @@
+import { lazy, Suspense } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { PageTitle, QueryView } from '../components';
 import { formatDate } from '../format';
+
+const TrackRecord = lazy(() => import('./after/TrackRecord'));
 
 export default function Enterprise() {
   const { t } = useTranslation();
@@ -75,6 +78,9 @@ export default function Enterprise() {
               {t('enterprises.tags')}: {e.tags.join(', ')}
             </p>
           )}
+          <Suspense fallback={null}>
+            <TrackRecord enterpriseId={e.id} />
+          </Suspense>
         </article>
       )}
     </QueryView>

@@ -87,7 +87,9 @@ function Page() {
             ) : (
               <ul className="cards">
                 {list.items.map((p) => (
-                  <ProblemCard key={p.id} problem={p} />
+                  <ProblemCard key={p.id} problem={p}>
+                    {p.provenInSector > 0 && <p className="muted">{t('forYou.proven', { count: p.provenInSector })}</p>}
+                  </ProblemCard>
                 ))}
               </ul>
             )

@@ -20,34 +20,36 @@ function List() {
           page.items.length === 0 ? (
             <p className="muted">{t('orders.none')}</p>
           ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('orders.title')}</th>
-                  <th scope="col">{t('orders.status')}</th>
-                  <th scope="col">{t('orders.price')}</th>
-                  <th scope="col">{t('orders.progress')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((o) => (
-                  <tr key={o.id}>
-                    <td>
-                      <Link to={`/orders/${o.id}`}>{o.title}</Link>
-                    </td>
-                    <td>{t(`orders.statuses.${o.status}`)}</td>
-                    <td>{formatMoney(o.price)}</td>
-                    <td>
-                      {t('orders.accepted', {
-                        done: o.milestones.filter((m) => m.status === 'accepted').length,
-                        total: o.milestones.length,
-                      })}
-                      {o.milestones.some((m) => m.overdue) && <> · {t('orders.overdue')}</>}
-                    </td>
+            <div className="table-scroll" tabIndex={0} role="region" aria-label={t('orders.mine')}>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('orders.title')}</th>
+                    <th scope="col">{t('orders.status')}</th>
+                    <th scope="col">{t('orders.price')}</th>
+                    <th scope="col">{t('orders.progress')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {page.items.map((o) => (
+                    <tr key={o.id}>
+                      <td>
+                        <Link to={`/orders/${o.id}`}>{o.title}</Link>
+                      </td>
+                      <td>{t(`orders.statuses.${o.status}`)}</td>
+                      <td>{formatMoney(o.price)}</td>
+                      <td>
+                        {t('orders.accepted', {
+                          done: o.milestones.filter((m) => m.status === 'accepted').length,
+                          total: o.milestones.length,
+                        })}
+                        {o.milestones.some((m) => m.overdue) && <> · {t('orders.overdue')}</>}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )
         }
       </QueryView>

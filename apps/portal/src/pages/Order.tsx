@@ -6,6 +6,10 @@ import { api, unwrap, type Schemas } from '../api/client';
 import { ErrorMessage, PageTitle, QueryView } from '../components';
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '../format';
 import { useSession } from '../session';
+import { MarkPaid, PlanAgreement, SubmissionHistory, Terminate } from './after/OrderPlan';
+import { Variations } from './after/OrderVariations';
+import { FirmStatement, RecordOutcome } from './after/OutcomeForms';
+import './after/texts';
 
 type Order = Schemas['OrderView'];
 type Milestone = Schemas['MilestoneView'];
@@ -125,34 +129,36 @@ export function OrderOutcome({ outcome }: { outcome: NonNullable<Order['outcome'
       </p>
       <p className="prose">{outcome.explanation}</p>
       {outcome.kpis.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('orders.kpi')}</th>
-              <th scope="col">{t('orders.baseline')}</th>
-              <th scope="col">{t('orders.target')}</th>
-              <th scope="col">{t('orders.achieved')}</th>
-              <th scope="col">{t('orders.met')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {outcome.kpis.map((k) => (
-              <tr key={k.kpi}>
-                <td>{k.kpi}</td>
-                <td>
-                  {formatNumber(k.baseline, 2)} {k.unit}
-                </td>
-                <td>
-                  {formatNumber(k.target, 2)} {k.unit}
-                </td>
-                <td>
-                  {formatNumber(k.achieved, 2)} {k.unit}
-                </td>
-                <td>{k.met ? t('orders.yes') : t('orders.no')}</td>
+        <div className="table-scroll" tabIndex={0} role="region" aria-label={t('orders.outcomeKpis')}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('orders.kpi')}</th>
+                <th scope="col">{t('orders.baseline')}</th>
+                <th scope="col">{t('orders.target')}</th>
+                <th scope="col">{t('orders.achieved')}</th>
+                <th scope="col">{t('orders.met')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {outcome.kpis.map((k) => (
+                <tr key={k.kpi}>
+                  <td>{k.kpi}</td>
+                  <td>
+                    {formatNumber(k.baseline, 2)} {k.unit}
+                  </td>
+                  <td>
+                    {formatNumber(k.target, 2)} {k.unit}
+                  </td>
+                  <td>
+                    {formatNumber(k.achieved, 2)} {k.unit}
+                  </td>
+                  <td>{k.met ? t('orders.yes') : t('orders.no')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {outcome.firmStatement && (
         <blockquote>
@@ -178,6 +184,9 @@ export default function OrderPage() {
       {(o) => {
         const isFirm = user?.role === 'enterprise' && user.organizationId === o.enterprise.id;
         const isDept = user?.role === 'officer' && user.organizationId === o.department.id;
+        const side = isDept ? 'department' : isFirm ? 'firm' : null;
+        const records = side !== null || user?.role === 'admin';
+        const ended = o.status === 'completed' || o.status === 'terminated';
         return (
           <article>
             {o.problemId && (
@@ -210,7 +219,18 @@ export default function OrderPage() {
                 <dd>{formatDateTime(o.startedAt)}</dd>
               </div>
             </dl>
+            {o.sourceOrderId && (
+              <p>
+                <Link to={`/catalogue/${o.sourceOrderId}`}>{t('orders.sourceEntry')}</Link>
+              </p>
+            )}
             {o.justification && <p className="prose">{t('orders.justification', { text: o.justification })}</p>}
+            {o.plan && (
+              <details>
+                <summary>{t('orders.bidPlan')}</summary>
+                <p className="prose">{o.plan}</p>
+              </details>
+            )}
             {o.terminationReason && <p role="status">{t('orders.terminated', { reason: o.terminationReason })}</p>}
             <section aria-labelledby="milestones-heading">
               <h2 id="milestones-heading">{t('orders.milestones')}</h2>
@@ -224,6 +244,15 @@ export default function OrderPage() {
                         {t('orders.milestone', { n: m.number })} · {t(`orders.phases.${m.phase}`)}
                       </h3>
                       <p className="prose">{m.deliverable}</p>
+                      {m.kpis.length > 0 && (
+                        <ul className="compact">
+                          {m.kpis.map((k) => (
+                            <li key={k.name}>
+                              {t('orders.kpiTarget', { name: k.name, target: formatNumber(k.target, 2), unit: k.unit ?? '' })}
+                            </li>
+                          ))}
+                        </ul>
+                      )}
                       <p>
                         {t('orders.due', { date: formatDate(m.dueDate) })} · {formatMoney(m.amount)} ·{' '}
                         <strong>{t(`orders.milestoneStatuses.${m.status}`)}</strong>
@@ -236,12 +265,20 @@ export default function OrderPage() {
                       {isDept && o.status === 'in_progress' && m.status === 'submitted' && (
                         <ReviewDeliverable order={o} milestone={m} />
                       )}
+                      {m.paidAt && <p>{t('orders.paidOn', { date: formatDateTime(m.paidAt) })}</p>}
+                      {isDept && m.status === 'accepted' && !m.paidAt && <MarkPaid order={o} milestone={m} />}
+                      {records && m.rounds > 0 && <SubmissionHistory order={o} milestone={m} />}
                     </li>
                   ))}
                 </ol>
               )}
             </section>
+            {side && o.status === 'drafting' && <PlanAgreement order={o} side={side} />}
+            {records && <Variations order={o} side={side} />}
+            {isDept && !ended && <Terminate order={o} />}
             {o.outcome && <OrderOutcome outcome={o.outcome} />}
+            {isDept && ended && !o.outcome && <RecordOutcome order={o} />}
+            {isFirm && o.outcome && <FirmStatement order={o} />}
           </article>
         );
       }}

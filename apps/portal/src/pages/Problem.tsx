@@ -213,7 +213,7 @@ export default function Problem() {
           )}
           {decided && (
             <Suspense fallback={null}>
-              <ProblemOrder problemId={p.id} />
+              <ProblemOrder problemId={p.id} departmentId={p.departmentId} />
             </Suspense>
           )}
 

@@ -24,7 +24,7 @@ describe('translations', () => {
   });
 
   // vi.json/en.json: every page; staff.vi.json/staff.en.json: the staff pages' own, loaded with their chunk.
-  it.each(['', 'staff.'])(
+  it.each(['', 'staff.', 'after.'])(
     "have the same keys and placeholders in the portal's languages (apps/portal/src/locales/%svi.json)",
     (prefix) => {
       const dir = join(__dirname, '../../../../apps/portal/src/locales');

@@ -47,6 +47,17 @@ export class ComplainingFirm {
   name: string;
 }
 
+/** A file attached to a complaint as evidence: read with the complaint, by whoever may read it. */
+export class ComplaintAttachmentView {
+  id: string;
+  fileName: string;
+  /** Decided by the bytes, never by the name (PDF, DOCX, XLSX, ZIP, PNG, JPEG). */
+  mediaType: string;
+  sizeBytes: number;
+  sha256: string;
+  uploadedAt: string;
+}
+
 /** A complaint as anyone allowed to read it sees it: the firm, never the person who filed it. */
 export class ComplaintView {
   id: string;
@@ -66,6 +77,8 @@ export class ComplaintView {
   decisionReason: string | null;
   reviewedAt: string | null;
   withdrawnAt: string | null;
+  /** The evidence the firm attached, oldest first. */
+  attachments: ComplaintAttachmentView[];
 }
 
 export class ComplaintList {

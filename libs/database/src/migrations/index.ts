@@ -14,6 +14,8 @@ import { SharedBlobs1763800000700 } from './1763800000700-shared-blobs';
 import { RegistrationRequests1763800000800 } from './1763800000800-registration-requests';
 import { ProblemDocuments1763800000801 } from './1763800000801-problem-documents';
 import { MemberInvitations1763800000802 } from './1763800000802-member-invitations';
+import { ComplaintAttachments1763800000950 } from './1763800000950-complaint-attachments';
+import { MilestonePayments1763800000951 } from './1763800000951-milestone-payments';
 
 /** Every migration, in order. Listed by hand so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -33,4 +35,6 @@ export const MIGRATIONS = [
   RegistrationRequests1763800000800,
   ProblemDocuments1763800000801,
   MemberInvitations1763800000802,
+  ComplaintAttachments1763800000950,
+  MilestonePayments1763800000951,
 ];

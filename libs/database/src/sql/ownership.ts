@@ -32,6 +32,7 @@ export const TABLE_OWNERS = {
   audit_tree_head: 'audit',
   audit_tree_node: 'audit',
   city_holidays: 'calendar',
+  complaint_attachments: 'complaints',
   complaints: 'complaints',
   standstill_periods: 'complaints',
   enterprises: 'enterprises',
@@ -107,6 +108,10 @@ export const READ_MODELS: Partial<Record<keyof DB, { readers: readonly Library[]
     readers: ['problems'],
     why: "a firm's completed orders rank it among equal fits (matching); orders depends on problems, so no call back",
   },
+  order_milestones: {
+    readers: ['problems'],
+    why: "a firm's on-time rate among equal fits (matching, as orders above)",
+  },
   order_outcomes: {
     readers: ['problems'],
     why: 'whether those orders solved the bottleneck (matching, as orders above)',
@@ -122,6 +127,10 @@ export const READ_MODELS: Partial<Record<keyof DB, { readers: readonly Library[]
   users: {
     readers: ['enterprises', 'evaluation', 'notifications'],
     why: "enterprises: a firm's accounts are the users with its organization_id (member lists, the owner check, claimants, mail recipients); notifications: recipients (active accounts, language, e-mail); evaluation: the panel's names and e-mails in the panel's order, and whether an appointed evaluator or a reminded officer is active",
+  },
+  notifications: {
+    readers: ['orders'],
+    why: 'the order reminder sweep: the notifications already sent are the record of which reminder went out',
   },
   proposals: {
     readers: ['complaints', 'evaluation', 'ocds', 'orders', 'problems'],

@@ -129,6 +129,18 @@ export interface CityHolidays {
   updated_by: string | null;
 }
 
+export interface ComplaintAttachments {
+  complaint_id: string;
+  content: Buffer;
+  created_at: Generated<Timestamp>;
+  file_name: string;
+  id: Generated<string>;
+  media_type: string;
+  sha256: string;
+  size_bytes: number;
+  uploaded_by: string;
+}
+
 export interface Complaints {
   answer: string | null;
   answered_at: Timestamp | null;
@@ -330,6 +342,8 @@ export interface OrderMilestones {
   kpis: Generated<Json>;
   number: number;
   order_id: string;
+  paid_at: Timestamp | null;
+  paid_by: string | null;
   phase: string;
   status: string;
 }
@@ -662,6 +676,7 @@ export interface DB {
   blob_chunks: BlobChunks;
   blob_objects: BlobObjects;
   city_holidays: CityHolidays;
+  complaint_attachments: ComplaintAttachments;
   complaints: Complaints;
   conflict_declarations: ConflictDeclarations;
   enterprise_activity_deltas: EnterpriseActivityDeltas;

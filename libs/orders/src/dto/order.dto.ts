@@ -164,6 +164,8 @@ export class MilestoneView {
   @ApiProperty({ enum: MILESTONE_STATUSES })
   status: MilestoneStatus;
   acceptedAt: string | null;
+  /** When the department recorded paying its amount: public, and an OCDS transaction. */
+  paidAt: string | null;
   /** Past its due date (city calendar) and not accepted, while the order runs. */
   overdue: boolean;
   /** Submissions so far. */

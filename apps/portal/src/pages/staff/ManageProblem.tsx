@@ -266,6 +266,16 @@ function Suggestions({ problemId }: { problemId: string }) {
                       <Link to={`/enterprises/${s.enterpriseId}`}>{s.legalName}</Link> —{' '}
                       {s.sectors.map((x) => t(`sectors.${x}`)).join(', ')}
                       {s.invited && ` (${t('staff.manage.invited')})`}
+                      {s.completedOrders > 0 && (
+                        <span className="muted">
+                          {' · '}
+                          {t('staff.manage.trackRecord', {
+                            completed: s.completedOrders,
+                            solved: s.solvedOrders,
+                            onTime: s.onTimeRate === null ? '—' : `${formatNumber(s.onTimeRate * 100)}%`,
+                          })}
+                        </span>
+                      )}
                     </label>
                   </li>
                 ))}

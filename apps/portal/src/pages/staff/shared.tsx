@@ -10,6 +10,7 @@ import { ErrorMessage, QueryView } from '../../components';
 import { formatMoney } from '../../format';
 import { RequireSignIn } from '../../RequireSignIn';
 import { useSession } from '../../session';
+import { saveBlob } from '../../upload';
 
 // The staff pages' texts travel with their chunk: a public page's first load never carries them.
 i18n.addResourceBundle('vi', 'translation', staffVi, true, false);
@@ -70,13 +71,7 @@ async function download(proposalId: string, file: AttachmentMeta): Promise<void>
     params: { path: { id: proposalId, attachmentId: file.id } },
     parseAs: 'blob',
   });
-  const blob = unwrap(result) as unknown as Blob;
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = file.fileName;
-  link.click();
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(unwrap(result) as unknown as Blob, file.fileName);
 }
 
 /** An opened proposal as the department or a panel member reads it: the texts, price and attachments. */

@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppError, AuthUser, cityIso, ErrorCode, sha256Hex } from '@app/common';
+import { sql } from 'kysely';
+import { AuditService } from '@app/audit';
+import { db } from '@app/database';
+import { findProblem, Viewer } from '@app/problems';
+import { DECIDED_COMPLAINT_STATUSES, PENDING_COMPLAINT_STATUSES } from './complaint.constants';
+import { findComplaint, isParty, notFound } from './complaints.service';
+import { ComplaintAttachmentView } from './dto/complaint.dto';
+import { ATTACHMENT_COLUMNS, attachmentView, MAX_COMPLAINT_ATTACHMENTS } from './complaint-attachment-rows';
+import { StandstillService } from './standstill.service';
+
+/**
+ * The evidence of a complaint: its firm attaches files while the complaint is pending and the
+ * standstill still runs (what arrives after the period is as late as a complaint would be); they are
+ * read by whoever may read the complaint — its parties while pending, everyone once decided.
+ */
+@Injectable()
+export class ComplaintAttachmentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly standstill: StandstillService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async add(
+    actor: AuthUser,
+    complaintId: string,
+    file: { fileName: string; mediaType: string | null; bytes: Buffer },
+  ): Promise<ComplaintAttachmentView> {
+    return this.dataSource.transaction(async (manager) => {
+      const peek = await findComplaint(manager, complaintId);
+      if (!isParty(actor, peek)) throw notFound();
+      // The problem row's lock serialises this with the reviewing body's decision, as filing is.
+      await findProblem(manager, peek.problem_id, true);
+      const row = await findComplaint(manager, complaintId, true);
+      if (actor.role !== 'enterprise' || actor.organizationId !== row.enterprise_id) {
+        throw new AppError(ErrorCode.COMPLAINT_FORBIDDEN, { context: 'complainant' });
+      }
+      if (!PENDING_COMPLAINT_STATUSES.includes(row.status)) {
+        throw new AppError(ErrorCode.COMPLAINT_STATUS_CONFLICT, { context: 'attach' }, { status: row.status });
+      }
+      const s = await this.standstill.of(manager, row.problem_id);
+      if (!s || !s.open || s.decision.decidedAt.getTime() !== row.decided_at.getTime()) {
+        const endsAt = s ? cityIso(s.endsAt) : null;
+        throw new AppError(ErrorCode.COMPLAINT_PERIOD_CLOSED, endsAt ? { endsAt } : { context: 'noDecision' }, { endsAt });
+      }
+      if (!file.mediaType) throw new AppError(ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED);
+      const { count } = await db(manager)
+        .selectFrom('complaint_attachments')
+        .select(sql<number>`count(*)::int`.as('count'))
+        .where('complaint_id', '=', complaintId)
+        .executeTakeFirstOrThrow();
+      if (count >= MAX_COMPLAINT_ATTACHMENTS) {
+        throw new AppError(
+          ErrorCode.COMPLAINT_ATTACHMENTS_FULL,
+          { max: MAX_COMPLAINT_ATTACHMENTS },
+          { max: MAX_COMPLAINT_ATTACHMENTS },
+        );
+      }
+      const saved = await db(manager)
+        .insertInto('complaint_attachments')
+        .values({
+          complaint_id: complaintId,
+          file_name: file.fileName,
+          media_type: file.mediaType,
+          size_bytes: file.bytes.length,
+          sha256: sha256Hex(file.bytes),
+          content: file.bytes,
+          uploaded_by: actor.id,
+        })
+        .returning(ATTACHMENT_COLUMNS)
+        .executeTakeFirstOrThrow();
+      const view = attachmentView(saved);
+      await this.audit.record(manager, {
+        actor,
+        action: 'complaint.attachment_added',
+        entityType: 'complaint',
+        entityId: complaintId,
+        after: { attachment: view },
+      });
+      return view;
+    });
+  }
+
+  async download(
+    viewer: Viewer,
+    complaintId: string,
+    attachmentId: string,
+  ): Promise<ComplaintAttachmentView & { bytes: Buffer }> {
+    const manager = this.dataSource.manager;
+    const complaint = await findComplaint(manager, complaintId);
+    if (!DECIDED_COMPLAINT_STATUSES.includes(complaint.status) && !isParty(viewer, complaint)) throw notFound();
+    const row = await db(manager)
+      .selectFrom('complaint_attachments')
+      .select([...ATTACHMENT_COLUMNS, 'content'])
+      .where('id', '=', attachmentId)
+      .where('complaint_id', '=', complaintId)
+      .executeTakeFirst();
+    if (!row) throw new AppError(ErrorCode.ATTACHMENT_NOT_FOUND);
+    return { ...attachmentView(row), bytes: row.content };
+  }
+}
