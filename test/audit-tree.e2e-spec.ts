@@ -74,7 +74,7 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
         `SELECT EXISTS (SELECT 1 FROM audit_pending p JOIN audit_log a ON a.seq = p.seq WHERE a.entity_id = $1) AS pending`,
         [dept.id],
       );
-      expect(row.pending).toBe(true);
+      expect(row!.pending).toBe(true);
     } finally {
       await builder.rollbackTransaction();
       await builder.release();
@@ -87,7 +87,7 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
   it('publishes a signed head anyone can check with the published key', async () => {
     const head = await latestHead(); // no token: public
     expect(head.algorithm).toBe('Ed25519');
-    const total = (await ctx.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM audit_log`))[0].n;
+    const total = (await ctx.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM audit_log`))[0]!.n;
     expect(head.treeSize).toBe(total);
     const key = createPublicKey({
       key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(head.publicKey, 'base64').toString('base64url') },
@@ -130,11 +130,11 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
     );
     const [held] = await ctx.dataSource.query<{ id: string }[]>(`SELECT id FROM audit_sealed WHERE ref = $1`, [problemId]);
     await tree.publish();
-    const sealed = await ctx.http.get(`/api/v1/audit/proofs/${held.id}`).expect(404);
+    const sealed = await ctx.http.get(`/api/v1/audit/proofs/${held!.id}`).expect(404);
     const unknown = await ctx.http.get(`/api/v1/audit/proofs/${randomUUID()}`).expect(404);
     expect(sealed.body.code).toBe('AUDIT_ENTRY_NOT_FOUND');
     expect(sealed.body).toEqual(unknown.body);
-    await ctx.http.get(`/api/v1/audit/proofs/${entries[0].id}?treeSize=${head.treeSize + 1000}`).expect(400);
+    await ctx.http.get(`/api/v1/audit/proofs/${entries[0]!.id}?treeSize=${head.treeSize + 1000}`).expect(400);
   });
 
   it('an earlier head is consistent with a later one, and verify starts from a checkpoint', async () => {
@@ -171,7 +171,8 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
 
   it('detects two entries reordered, even when the attacker rehashes the whole chain after them', async () => {
     const head = await latestHead();
-    const [a, b] = await ctx.dataSource.query<{ pos: string; seq: string; prev_hash: string; hash: string }[]>(
+    type ChainRow = { pos: string; seq: string; prev_hash: string; hash: string };
+    const [a, b] = await ctx.dataSource.query<[ChainRow, ChainRow]>(
       `SELECT pos, seq, prev_hash, hash FROM audit_chain ORDER BY pos DESC LIMIT 2`,
     );
     const [newer, older] = [a, b];
@@ -193,21 +194,21 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
           ]);
       });
     // 1. Swapped in place: the links break at the first of them.
-    await asSuperuser((m) => m.query(`UPDATE audit_chain SET seq = -seq WHERE pos IN ($1, $2)`, [older.pos, newer.pos]));
+    await asSuperuser((m) => m.query(`UPDATE audit_chain SET seq = -seq WHERE pos IN ($1, $2)`, [older!.pos, newer!.pos]));
     await swap([
-      { ...older, seq: newer.seq },
-      { ...newer, seq: older.seq },
+      { ...older, seq: newer!.seq },
+      { ...newer, seq: older!.seq },
     ]);
     try {
       const res = await verify();
       expect(res.valid).toBe(false);
-      expect(res.firstBroken).toMatchObject({ seq: newer.seq, reason: 'hash_mismatch' });
+      expect(res.firstBroken).toMatchObject({ seq: newer!.seq, reason: 'hash_mismatch' });
       // 2. Rehashed so the chain holds again: the signed head no longer matches.
-      const h1 = rowHash(await content(newer.seq), older.prev_hash);
-      const h2 = rowHash(await content(older.seq), h1);
+      const h1 = rowHash(await content(newer!.seq), older!.prev_hash);
+      const h2 = rowHash(await content(older!.seq), h1);
       await swap([
-        { ...older, seq: newer.seq, hash: h1 },
-        { ...newer, seq: older.seq, prev_hash: h1, hash: h2 },
+        { ...older, seq: newer!.seq, hash: h1 },
+        { ...newer, seq: older!.seq, prev_hash: h1, hash: h2 },
       ]);
       const rehashed = await verify();
       expect(rehashed.firstBroken).toBeNull();
@@ -216,7 +217,7 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
         expect.objectContaining({ treeSize: head.treeSize, source: 'published', holds: false, reason: 'root_mismatch' }),
       );
     } finally {
-      await asSuperuser((m) => m.query(`UPDATE audit_chain SET seq = -seq WHERE pos IN ($1, $2)`, [older.pos, newer.pos]));
+      await asSuperuser((m) => m.query(`UPDATE audit_chain SET seq = -seq WHERE pos IN ($1, $2)`, [older!.pos, newer!.pos]));
       await swap([older, newer]);
     }
     expect(await verify()).toMatchObject({ valid: true });
@@ -270,24 +271,24 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
       `SELECT c.seq, c.pos, c.prev_hash, c.hash FROM audit_chain c ORDER BY pos DESC LIMIT 1`,
     );
     const [original] = await ctx.dataSource.query<{ action: string }[]>(`SELECT action FROM audit_log WHERE seq = $1`, [
-      target.seq,
+      target!.seq,
     ]);
     try {
       await asSuperuser(async (m) => {
-        await m.query(`UPDATE audit_log SET action = 'department.viewed' WHERE seq = $1`, [target.seq]);
+        await m.query(`UPDATE audit_log SET action = 'department.viewed' WHERE seq = $1`, [target!.seq]);
         const [row] = await m.query(
           `SELECT id, occurred_at, actor_id, actor_role, action, entity_type, entity_id, before, after FROM audit_log WHERE seq = $1`,
-          [target.seq],
+          [target!.seq],
         );
-        await m.query(`UPDATE audit_chain SET hash = $2 WHERE pos = $1`, [target.pos, rowHash(row, target.prev_hash)]);
+        await m.query(`UPDATE audit_chain SET hash = $2 WHERE pos = $1`, [target!.pos, rowHash(row, target!.prev_hash)]);
       });
       const res = await verify(`?treeSize=${held.treeSize}&rootHash=${held.rootHash}`);
       expect(res.valid).toBe(false);
       expect(res.heads.filter((h) => !h.holds).map((h) => h.reason)).toEqual(['root_mismatch', 'root_mismatch']);
     } finally {
       await asSuperuser(async (m) => {
-        await m.query(`UPDATE audit_log SET action = $2 WHERE seq = $1`, [target.seq, original.action]);
-        await m.query(`UPDATE audit_chain SET hash = $2 WHERE pos = $1`, [target.pos, target.hash]);
+        await m.query(`UPDATE audit_log SET action = $2 WHERE seq = $1`, [target!.seq, original!.action]);
+        await m.query(`UPDATE audit_chain SET hash = $2 WHERE pos = $1`, [target!.pos, target!.hash]);
       });
     }
     expect(await verify()).toMatchObject({ valid: true });

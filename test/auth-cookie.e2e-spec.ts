@@ -22,7 +22,7 @@ describe('portal session cookie', () => {
     if (!line) throw new Error(`no refresh cookie in ${JSON.stringify(header)}`);
     return line;
   }
-  const pair = (line: string) => line.split(';')[0];
+  const pair = (line: string) => line.split(';')[0]!;
 
   async function portalLogin(): Promise<string> {
     const res = await ctx.http

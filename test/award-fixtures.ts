@@ -67,7 +67,7 @@ export async function runCompetition(
       .send({ declarations: bids.map((b) => ({ enterpriseId: b.firm.id, conflict: false, note: 'Không có quan hệ' })) })
       .expect(200);
     for (const [i, proposalId] of proposals.entries()) {
-      const scores = TEST_RUBRIC.criteria.map((c) => ({ criterion: c.key, score: bids[i].score, comment: 'Đạt yêu cầu' }));
+      const scores = TEST_RUBRIC.criteria.map((c) => ({ criterion: c.key, score: bids[i]!.score, comment: 'Đạt yêu cầu' }));
       await api.put(`/api/v1/proposals/${proposalId}/scores`).set(bearer(e.token)).send({ scores }).expect(200);
       await api.post(`/api/v1/proposals/${proposalId}/scores/submit`).set(bearer(e.token)).expect(200);
     }

@@ -50,7 +50,7 @@ describe('complaint attachments', () => {
       { firm: winner, price: 900_000_000, score: 8 },
       { firm: loser, price: 800_000_000, score: 7 },
     ]);
-    await award(ctx, dept, c.problemId, c.proposals[0]);
+    await award(ctx, dept, c.problemId, c.proposals[0]!);
     const res = await ctx.http
       .post(`/api/v1/problems/${c.problemId}/complaints`)
       .set(bearer(loser.token))

@@ -50,7 +50,7 @@ describe('standstill and complaints after the decision', () => {
       ],
       title,
     );
-    await award(ctx, dept, c.problemId, c.proposals[0]);
+    await award(ctx, dept, c.problemId, c.proposals[0]!);
     return c;
   };
   const file = (firm: TestFirm, problemId: string) =>
@@ -207,7 +207,7 @@ describe('standstill and complaints after the decision', () => {
     expect(await kinds(dept.token)).toContain('complaint.decided');
 
     // The department decides again (the second-ranked bid, with a justification): a new period opens.
-    await award(ctx, dept, problemId, proposals[1], 'Theo kết luận giải quyết khiếu nại, chọn hồ sơ xếp thứ hai.');
+    await award(ctx, dept, problemId, proposals[1]!, 'Theo kết luận giải quyết khiếu nại, chọn hồ sơ xếp thứ hai.');
     const s = (await api().get(`/api/v1/problems/${problemId}/standstill`).expect(200)).body;
     expect(s).toMatchObject({ open: true, pendingComplaints: 0 });
     // The old complaint counts for the old decision only; the other bidder may now complain.
@@ -239,7 +239,7 @@ describe('standstill and complaints after the decision', () => {
     const releases = (await api().get(`/api/v1/ocds/releases?problemId=${problemId}`).expect(200)).body.releases as {
       tag: string[];
     }[];
-    expect(releases[releases.length - 1].tag).toEqual(['tenderCancellation']);
+    expect(releases[releases.length - 1]!.tag).toEqual(['tenderCancellation']);
     expect(await auditOf(problemId)).toContain('problem.award_cancelled');
 
     const second = await runCompetition(ctx, dept, panel, [

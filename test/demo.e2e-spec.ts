@@ -39,7 +39,7 @@ describe('npm run demo', () => {
               (SELECT count(*)::int FROM proposal_scores) AS scores`,
     );
     expect(counts).toMatchObject({ departments: 4, firms: 8, verified: 7 });
-    expect(counts.scores).toBeGreaterThan(0);
+    expect(counts!.scores).toBeGreaterThan(0);
     const again = await runDemo();
     expect(again.code).toBe(0);
     expect(again.output).toContain('already loaded');

@@ -20,7 +20,7 @@ export interface FirmHistory {
 export async function insertFirm(ctx: TestContext, firm: FirmHistory): Promise<string> {
   return ctx.dataSource.transaction(async (m) => {
     const last = firm.transitions[firm.transitions.length - 1];
-    const [{ id }] = await m.query<{ id: string }[]>(
+    const [{ id }] = await m.query<[{ id: string }]>(
       `INSERT INTO organizations (kind, name) VALUES ('enterprise', $1) RETURNING id`,
       [`Công ty Thử nghiệm ${firm.areaCode}`],
     );

@@ -142,7 +142,7 @@ export function daysBefore(date: string, days: number): string {
 
 export async function countRows(ctx: TestContext, sql: string, params: unknown[] = []): Promise<number> {
   const rows = await ctx.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${sql}`, params);
-  return rows[0].n;
+  return rows[0]!.n;
 }
 
 const mailDir = resolve(process.env.MAIL_DIR ?? '.data/mail');

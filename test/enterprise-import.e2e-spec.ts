@@ -46,7 +46,7 @@ describe('baseline import of the official list', () => {
       if (v.status === 'failed') throw new Error(`import failed: ${JSON.stringify(v)}`);
       return v.status === status ? v : null;
     }, 60_000);
-  const firms = async () => (await ctx.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM enterprises`))[0].n;
+  const firms = async () => (await ctx.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM enterprises`))[0]!.n;
   const density = (q: string) => ctx.http.get(`/api/v1/indicators/enterprise-density${q}`).expect(200);
 
   let firstImportId: string;
@@ -91,7 +91,7 @@ describe('baseline import of the official list', () => {
     const lines = parseCsv(report.text);
     expect(lines[0]).toEqual(['row', 'outcome', 'tax_code', 'unit_code', 'problems', 'suggested_units']);
     expect(lines).toHaveLength(10_001);
-    expect(lines.filter((l) => l[1] === 'ambiguous_unit')[0][5]).toMatch(
+    expect(lines.filter((l) => l[1] === 'ambiguous_unit')[0]![5]).toMatch(
       /10888 Xã Cẩm Giang; 10903 Xã Cẩm Giàng|10903 Xã Cẩm Giàng; 10888 Xã Cẩm Giang/,
     );
     await ctx.http.get(`/api/v1/enterprise-imports/${firstImportId}/report.csv`).set(bearer(officer)).expect(403);
@@ -167,7 +167,7 @@ describe('baseline import of the official list', () => {
       after: { sha256: done.sha256, source: 'Sở KH&CN Hải Phòng, danh sách 06/2024' },
     });
     const [row] = await ctx.dataSource.query(`SELECT status, origin, import_id FROM enterprises WHERE tax_code = $1`, [
-      firm.taxCode,
+      firm!.taxCode,
     ]);
     expect(row).toMatchObject({ origin: 'imported', import_id: firstImportId });
   });
@@ -288,10 +288,10 @@ describe('baseline import of the official list', () => {
 
   it("lets the firm's owner claim its imported record: a claim, not a 409, decided by an admin", async () => {
     const firm = list.good[1];
-    const body = registrationBody({ taxCode: firm.taxCode });
+    const body = registrationBody({ taxCode: firm!.taxCode });
     const res = await registerAndConfirm(ctx, body);
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ enterprise: { status: 'verified', taxCode: firm.taxCode }, claim: { status: 'pending' } });
+    expect(res.body).toMatchObject({ enterprise: { status: 'verified', taxCode: firm!.taxCode }, claim: { status: 'pending' } });
     const claimant = await login(ctx, body.email);
     const enterpriseId = res.body.enterprise.id;
     const claimId = res.body.claim.id;
@@ -330,7 +330,7 @@ describe('baseline import of the official list', () => {
     // Claimed: a further registration with the tax code is a duplicate again, and the import leaves it alone.
     const dup = await ctx.http
       .post('/api/v1/auth/register-enterprise')
-      .send(registrationBody({ taxCode: firm.taxCode }))
+      .send(registrationBody({ taxCode: firm!.taxCode }))
       .expect(409);
     expect(dup.body.code).toBe('TAX_CODE_TAKEN');
     expect(

@@ -59,7 +59,7 @@ export async function createVerifiedEnterprise(
     `INSERT INTO enterprises (id, tax_code, legal_name, address, area_code, sectors, tags, status, status_effective_date)
      VALUES ($1, $2, $3, 'Số 1 Lạch Tray, Hải Phòng', $4, $6, $7, $5, CASE WHEN $5 = 'pending' THEN NULL ELSE current_date END)`,
     [
-      org.id,
+      org!.id,
       freshTaxCode(),
       legalName,
       options.areaCode ?? TEST_AREA_CODE,
@@ -69,9 +69,9 @@ export async function createVerifiedEnterprise(
     ],
   );
   const memberEmail = options.email ?? `member-${randomUUID().slice(0, 8)}@firm.test.vn`;
-  const memberId = await createUser(ctx, { email: memberEmail, role: 'enterprise', organizationId: org.id });
+  const memberId = await createUser(ctx, { email: memberEmail, role: 'enterprise', organizationId: org!.id });
   await ctx.dataSource.query(`UPDATE users SET org_role = 'owner' WHERE id = $1`, [memberId]);
-  return { id: org.id, memberId, memberEmail, token: await login(ctx, memberEmail) };
+  return { id: org!.id, memberId, memberEmail, token: await login(ctx, memberEmail) };
 }
 
 export interface TestDepartment {
@@ -123,7 +123,7 @@ export async function createPublishedProblem(
       Number(process.env.PROPOSAL_RECEIPT_GRACE_SECONDS),
     ],
   );
-  return row.id;
+  return row!.id;
 }
 
 /**

@@ -82,7 +82,7 @@ describe('fair bidding', () => {
     expect(await ctx.app.get(ProblemDeadlinesService).close(problemId)).toBe('closed');
   };
   const newestSeq = async () =>
-    (await ctx.dataSource.query<{ n: string }[]>(`SELECT coalesce(max(seq), 0)::text AS n FROM audit_log`))[0].n;
+    (await ctx.dataSource.query<{ n: string }[]>(`SELECT coalesce(max(seq), 0)::text AS n FROM audit_log`))[0]!.n;
   const dbAuditMentions = async (ids: string[], sinceSeq = '0') =>
     (
       await ctx.dataSource.query<{ n: number }[]>(
@@ -91,7 +91,7 @@ describe('fair bidding', () => {
             OR a.after::text LIKE '%' || s.secret || '%' OR a.before::text LIKE '%' || s.secret || '%')`,
         [ids, sinceSeq],
       )
-    )[0].n;
+    )[0]!.n;
 
   it('keeps every bid action out of the audit log — rows, filters, counts, seq and verify — until the proposals open', async () => {
     const problemId = await createPublishedProblem(ctx, dept, { deadlineIn: '1 hour' });
@@ -158,7 +158,7 @@ describe('fair bidding', () => {
     const names = ['Bến Bính', 'Hạ Long Số', 'Kiến An Data'];
     for (const n of toDepartment) for (const secret of [...secrets, ...names]) expect(n.row).not.toContain(secret);
     // Other roles cannot read the log at all.
-    for (const token of [dept.token, firmA.token, evaluators[0].token])
+    for (const token of [dept.token, firmA.token, evaluators[0]!.token])
       await api().get('/api/v1/audit').set(bearer(token)).expect(403);
 
     // The proposals open (deadline + grace, then closing): the held entries join the chain, in order.
@@ -220,17 +220,17 @@ describe('fair bidding', () => {
         .send({ declarations: [{ enterpriseId: firmA.id, conflict: false }] })
         .expect(200);
     }
-    await score(evaluators[0], 9);
-    await score(evaluators[1], 4);
+    await score(evaluators[0]!, 9);
+    await score(evaluators[1]!, 4);
     for (const query of [
       '&action=scores.saved',
       '&action=scores.submitted',
-      `&actorId=${evaluators[0].id}&entityType=proposal`,
+      `&actorId=${evaluators[0]!.id}&entityType=proposal`,
     ]) {
       expect({ query, items: await auditSince(since, query) }).toEqual({ query, items: [] });
     }
     expect((await audit(`&entityId=${a.body.id}`)).items.map((i) => i.action)).not.toContain('scores.submitted');
-    await score(evaluators[2], 7);
+    await score(evaluators[2]!, 7);
     const submitted = (await audit('&action=scores.submitted')).items.filter((i) => i.entityId === a.body.id);
     expect(submitted.map((i) => i.actorId).reverse()).toEqual(evaluators.map((e) => e.id));
     expect(await verify()).toMatchObject({ valid: true });

@@ -50,7 +50,7 @@ function random(): number {
   t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
-const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
+const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)]!;
 
 describe('fuzzing every operation from the OpenAPI document', () => {
   let ctx: TestContext;

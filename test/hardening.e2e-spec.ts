@@ -176,11 +176,11 @@ describe('hardening: bad input, accounts, outages', () => {
       }
       const shape = (xs: { status: number; code: string; retry: boolean }[]) =>
         xs.map(({ status, code, retry }) => ({ status, code, retry }));
-      expect(shape(answers['nobody-here@firm.test.vn'])).toEqual(shape(answers['known@firm.test.vn']));
-      expect(answers['known@firm.test.vn'][5]).toMatchObject({ status: 429, code: 'ACCOUNT_LOCKED' });
+      expect(shape(answers['nobody-here@firm.test.vn']!)).toEqual(shape(answers['known@firm.test.vn']!));
+      expect(answers['known@firm.test.vn']![5]).toMatchObject({ status: 429, code: 'ACCOUNT_LOCKED' });
       // Both paths do one argon2 verification: similar timing (generous bound for a shared CI machine).
       const mean = (xs: { ms: number }[]) => xs.reduce((a, b) => a + b.ms, 0) / xs.length;
-      const ratio = mean(answers['known@firm.test.vn']) / mean(answers['nobody-here@firm.test.vn']);
+      const ratio = mean(answers['known@firm.test.vn']!) / mean(answers['nobody-here@firm.test.vn']!);
       expect(ratio).toBeGreaterThan(0.33);
       expect(ratio).toBeLessThan(3);
     });
@@ -199,11 +199,11 @@ describe('hardening: bad input, accounts, outages', () => {
         }
       }
       const shape = (xs: { status: number; body: unknown }[]) => xs.map(({ status, body }) => ({ status, body }));
-      expect(shape(answers['has-account@firm.test.vn'])).toEqual(shape(answers['no-account@firm.test.vn']));
-      expect(answers['no-account@firm.test.vn'][0].status).toBe(202);
+      expect(shape(answers['has-account@firm.test.vn']!)).toEqual(shape(answers['no-account@firm.test.vn']!));
+      expect(answers['no-account@firm.test.vn']![0]!.status).toBe(202);
       // Both paths hash the password and write one mail job: similar timing (generous bound for CI).
       const mean = (xs: { ms: number }[]) => xs.reduce((a, b) => a + b.ms, 0) / xs.length;
-      const ratio = mean(answers['has-account@firm.test.vn']) / mean(answers['no-account@firm.test.vn']);
+      const ratio = mean(answers['has-account@firm.test.vn']!) / mean(answers['no-account@firm.test.vn']!);
       expect(ratio).toBeGreaterThan(0.33);
       expect(ratio).toBeLessThan(3);
     });
@@ -306,7 +306,7 @@ describe('hardening: bad input, accounts, outages', () => {
       const session = await ctx.http.post('/api/v1/admin/queues/session').set(bearer(admin)).expect(204);
       const cookie = String(session.headers['set-cookie']);
       expect(cookie).toMatch(/^hpsm_queues=.+; Path=\/api\/admin\/queues; HttpOnly; SameSite=Strict/);
-      await ctx.http.get('/api/admin/queues').set('Cookie', cookie.split(';')[0]).expect(200);
+      await ctx.http.get('/api/admin/queues').set('Cookie', cookie.split(';')[0]!).expect(200);
     });
 
     it('writes mail files readable by their owner only', async () => {

@@ -99,7 +99,7 @@ export async function createUser(
 ): Promise<string> {
   const user = await ctx.app.get(UsersService).insertUser(ctx.dataSource.manager, {
     email: fields.email,
-    fullName: fields.fullName ?? fields.email.split('@')[0],
+    fullName: fields.fullName ?? fields.email.split('@')[0]!,
     role: fields.role,
     organizationId: fields.organizationId ?? null,
     passwordHash: await hashPassword(PASSWORD),
@@ -112,7 +112,7 @@ export async function createDepartment(ctx: TestContext, name = 'Sở Khoa học
     `INSERT INTO organizations (kind, name, code) VALUES ('department', $1, $2) RETURNING id`,
     [name, code ?? null],
   );
-  return rows[0].id;
+  return rows[0]!.id;
 }
 
 export async function login(ctx: TestContext, email: string, password = PASSWORD): Promise<string> {

@@ -76,7 +76,7 @@ describe('language: Vietnamese by default, English on request', () => {
     const [dept] = await ctx.dataSource.query<{ id: string }[]>(
       `INSERT INTO organizations (kind, name) VALUES ('department', 'Sở Tư pháp') RETURNING id`,
     );
-    await createUser(ctx, { email: 'officer@lang.vn', role: 'officer', organizationId: dept.id });
+    await createUser(ctx, { email: 'officer@lang.vn', role: 'officer', organizationId: dept!.id });
     return login(ctx, 'officer@lang.vn');
   }
 
@@ -91,7 +91,7 @@ describe('language: Vietnamese by default, English on request', () => {
     const ok = await ctx.http.patch('/api/v1/me').set(bearer(token)).send({ language: 'en' }).expect(200);
     expect(ok.body).toMatchObject({ id, role: 'evaluator', language: 'en' });
     const [row] = await ctx.dataSource.query<{ language: string }[]>(`SELECT language FROM users WHERE email = 'admin@lang.vn'`);
-    expect(row.language).toBe('vi');
+    expect(row!.language).toBe('vi');
     await ctx.http.patch('/api/v1/me').send({ language: 'en' }).expect(401);
   });
 

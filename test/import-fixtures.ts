@@ -15,7 +15,11 @@ export interface RefUnit {
   /** '31' formed from the old Hai Phong, '30' from Hải Dương (NQ 1669 Điều 1). */
   formerProvince: string;
 }
-export const REF_UNITS: RefUnit[] = parseCsvRecords(readFileSync(join(DATA, 'haiphong-communes-2025-origin.csv'), 'utf8')).map(
+export const REF_UNITS: RefUnit[] = parseCsvRecords(readFileSync(join(DATA, 'haiphong-communes-2025-origin.csv'), 'utf8'), [
+  'code',
+  'name',
+  'former_province_code',
+]).map(
   (r) => ({
     code: r.code,
     name: r.name,
@@ -116,7 +120,7 @@ export function generateList(rows: number, options: { seed?: number; from?: stri
   const from = Date.parse(`${options.from ?? '2012-01-01'}T00:00:00Z`);
   const to = Date.parse(`${options.to ?? '2026-06-30'}T00:00:00Z`);
   const day = (min = from) => iso(new Date(min + Math.floor(rand() * Math.max(1, (to - min) / 86_400_000)) * 86_400_000));
-  const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)];
+  const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
   const good: GoodRow[] = [];
   const expected: Record<string, number> = {};
   const out: string[][] = [];
@@ -130,8 +134,8 @@ export function generateList(rows: number, options: { seed?: number; from?: stri
     const base = [
       tax,
       `Công ty TNHH Công nghệ số ${i} Hải Phòng`,
-      `Số ${i} đường Lạch Tray, ${unit.name}`,
-      unit.code,
+      `Số ${i} đường Lạch Tray, ${unit!.name}`,
+      unit!.code,
       'ict',
       founded,
       '',
@@ -146,7 +150,7 @@ export function generateList(rows: number, options: { seed?: number; from?: stri
         kind = 'invalid_tax_code';
         break;
       case 1:
-        base[0] = taxCodes[i - 6]; // row i-6 is good (k = 15)
+        base[0] = taxCodes[i - 6]!; // row i-6 is good (k = 15)
         kind = 'duplicate_in_file';
         break;
       case 2:
@@ -170,7 +174,7 @@ export function generateList(rows: number, options: { seed?: number; from?: stri
         kind = 'invalid';
         break;
       default: {
-        base[3] = unitForm(unit, i);
+        base[3] = unitForm(unit!, i);
         base[4] = pick(['ict', 'ecommerce;ict', 'Thương mại điện tử', 'logistics_seaport', 'Y tế, Giáo dục']);
         base[5] = i % 2 ? founded : vn(founded);
         let start = founded;
@@ -189,7 +193,7 @@ export function generateList(rows: number, options: { seed?: number; from?: stri
           base[7] = 'suspended';
           base[8] = vn(end);
         } else base[7] = pick(['', 'Đang hoạt động', 'active']);
-        good.push({ taxCode: tax, unitCode: unit.code, start, end });
+        good.push({ taxCode: tax, unitCode: unit!.code, start, end });
       }
     }
     expected[kind] = (expected[kind] ?? 0) + 1;

@@ -316,7 +316,7 @@ describe('enterprise-density indicator', () => {
       });
       expect((await series('?from=2010-01&to=2025-01').expect(400)).body.code).toBe('SERIES_RANGE_INVALID');
       const [y, m] = vnToday().split('-').map(Number);
-      const nextMonth = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+      const nextMonth = m === 12 ? `${y! + 1}-01` : `${y}-${String(m! + 1).padStart(2, '0')}`;
       expect((await series(`?to=${nextMonth}`).expect(400)).body.code).toBe('DATE_IN_FUTURE');
       expect((await series('?from=2025-13').expect(400)).body.code).toBe('VALIDATION_FAILED');
     });
@@ -348,8 +348,8 @@ describe('enterprise-density indicator', () => {
         'note',
       ]);
       expect(rows).toHaveLength(115);
-      const record = (row: string[]) => Object.fromEntries(header.map((h, i) => [h, row[i]]));
-      expect(record(rows[0])).toEqual({
+      const record = (row: string[]) => Object.fromEntries(header!.map((h, i) => [h, row[i]]));
+      expect(record(rows[0]!)).toEqual({
         as_of: '2025-08-30',
         area_code: '31',
         name: 'Thành phố Hải Phòng',
@@ -365,7 +365,7 @@ describe('enterprise-density indicator', () => {
       });
       json.areas.forEach(
         (a: { areaCode: string; name: string; enterprises: number; density: number | null; reason?: string }, i: number) => {
-          const r = record(rows[i + 1]);
+          const r = record(rows[i + 1]!);
           expect([
             r.area_code,
             r.name,
@@ -390,8 +390,8 @@ describe('enterprise-density indicator', () => {
         .expect(200);
       expect(res.headers['content-disposition']).toBe('attachment; filename="enterprise-density-series_31_2024-11_2025-02.csv"');
       const [header, ...rows] = parseCsv(res.text);
-      expect(header.slice(0, 5)).toEqual(['month', 'as_of', 'area_code', 'name', 'enterprises']);
-      expect(rows.map((r) => [r[0], r[1], Number(r[4]), Number(r[header.indexOf('density_per_1000')])])).toEqual(
+      expect(header!.slice(0, 5)).toEqual(['month', 'as_of', 'area_code', 'name', 'enterprises']);
+      expect(rows.map((r) => [r[0], r[1], Number(r[4]), Number(r[header!.indexOf('density_per_1000')])])).toEqual(
         json.items.map((p: { month: string; asOf: string; enterprises: number; density: number }) => [
           p.month,
           p.asOf,

@@ -93,7 +93,7 @@ describe('OpenAPI document', () => {
     const schemas = (
       document as unknown as { components: { schemas: Record<string, { properties: { code: { enum: string[] } } }> } }
     ).components.schemas;
-    expect(schemas.ErrorBody.properties.code.enum.sort()).toEqual(Object.values(ErrorCode).sort());
+    expect(schemas.ErrorBody!.properties.code.enum.sort()).toEqual(Object.values(ErrorCode).sort());
     const errorResponses = operations.flatMap(([, , o]) => Object.entries(o.responses).filter(([s]) => /^[45]/.test(s)));
     expect(errorResponses.length).toBeGreaterThan(100);
     for (const [, response] of errorResponses) {

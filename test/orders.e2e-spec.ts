@@ -33,7 +33,7 @@ describe('the order after the award: milestones agreed by both sides, pilot then
       { firm: winner, price: 900_000_000, score: 8 },
       { firm: loser, price: 850_000_000, score: 7 },
     ]);
-    await award(ctx, dept, c.problemId, c.proposals[0]);
+    await award(ctx, dept, c.problemId, c.proposals[0]!);
     return c;
   };
   const stagedPlan = (pilotAmount = 300_000_000) => ({
@@ -140,95 +140,95 @@ describe('the order after the award: milestones agreed by both sides, pilot then
 
     // Scale-up is locked until the pilot is accepted; only the firm submits, with every KPI measured.
     const locked = await api()
-      .post(`${url}/milestones/${scale.id}/submissions`)
+      .post(`${url}/milestones/${scale!.id}/submissions`)
       .set(bearer(winner.token))
       .send(results(KPI_SCALE, 85))
       .expect(409);
     expect(locked.body.code).toBe('MILESTONE_STATUS_CONFLICT');
-    await api().post(`${url}/milestones/${pilot.id}/submissions`).set(bearer(dept.token)).send(results(KPI_PILOT, 4)).expect(403);
+    await api().post(`${url}/milestones/${pilot!.id}/submissions`).set(bearer(dept.token)).send(results(KPI_PILOT, 4)).expect(403);
     await api()
-      .post(`${url}/milestones/${pilot.id}/submissions`)
+      .post(`${url}/milestones/${pilot!.id}/submissions`)
       .set(bearer(loser.token))
       .send(results(KPI_PILOT, 4))
       .expect(403);
     const wrongKpi = await api()
-      .post(`${url}/milestones/${pilot.id}/submissions`)
+      .post(`${url}/milestones/${pilot!.id}/submissions`)
       .set(bearer(winner.token))
       .send(results(KPI_SCALE, 4))
       .expect(400);
     expect(wrongKpi.body.code).toBe('MILESTONE_KPI_RESULTS_INVALID');
     await api()
-      .post(`${url}/milestones/${pilot.id}/submissions`)
+      .post(`${url}/milestones/${pilot!.id}/submissions`)
       .set(bearer(winner.token))
       .send(results(KPI_PILOT, 6))
       .expect(201);
     await api()
-      .post(`${url}/milestones/${pilot.id}/submissions`)
+      .post(`${url}/milestones/${pilot!.id}/submissions`)
       .set(bearer(winner.token))
       .send(results(KPI_PILOT, 6))
       .expect(409);
 
     // The firm cannot accept its own deliverable, nor can another department.
-    await api().post(`${url}/milestones/${pilot.id}/accept`).set(bearer(winner.token)).expect(403);
-    expect((await api().post(`${url}/milestones/${pilot.id}/accept`).set(bearer(otherDept.token)).expect(403)).body.code).toBe(
+    await api().post(`${url}/milestones/${pilot!.id}/accept`).set(bearer(winner.token)).expect(403);
+    expect((await api().post(`${url}/milestones/${pilot!.id}/accept`).set(bearer(otherDept.token)).expect(403)).body.code).toBe(
       'ORDER_FORBIDDEN',
     );
-    await api().post(`${url}/milestones/${pilot.id}/return`).set(bearer(dept.token)).send({ reason: 'x' }).expect(400);
+    await api().post(`${url}/milestones/${pilot!.id}/return`).set(bearer(dept.token)).send({ reason: 'x' }).expect(400);
     const returned = await api()
-      .post(`${url}/milestones/${pilot.id}/return`)
+      .post(`${url}/milestones/${pilot!.id}/return`)
       .set(bearer(dept.token))
       .send({ reason: 'Thời gian xử lý 6 ngày chưa đạt mục tiêu 5 ngày.' })
       .expect(200);
     expect(returned.body.milestones[0]).toMatchObject({ status: 'returned', rounds: 1 });
     await api()
-      .post(`${url}/milestones/${pilot.id}/submissions`)
+      .post(`${url}/milestones/${pilot!.id}/submissions`)
       .set(bearer(winner.token))
       .send(results(KPI_PILOT, 4))
       .expect(201);
-    const accepted = (await api().post(`${url}/milestones/${pilot.id}/accept`).set(bearer(dept.token)).expect(200)).body;
+    const accepted = (await api().post(`${url}/milestones/${pilot!.id}/accept`).set(bearer(dept.token)).expect(200)).body;
     expect(accepted.milestones.map((m: { status: string }) => m.status)).toEqual(['accepted', 'open']);
-    await api().post(`${url}/milestones/${pilot.id}/return`).set(bearer(dept.token)).send({ reason: 'Xem lại' }).expect(409);
+    await api().post(`${url}/milestones/${pilot!.id}/return`).set(bearer(dept.token)).send({ reason: 'Xem lại' }).expect(409);
 
     // Every round is kept, with dates and reasons, for the parties only.
-    const rounds = (await api().get(`${url}/milestones/${pilot.id}/submissions`).set(bearer(dept.token)).expect(200)).body.items;
+    const rounds = (await api().get(`${url}/milestones/${pilot!.id}/submissions`).set(bearer(dept.token)).expect(200)).body.items;
     expect(rounds.map((r: { round: number; decision: string }) => [r.round, r.decision])).toEqual([
       [1, 'returned'],
       [2, 'accepted'],
     ]);
     expect(rounds[0].decisionReason).toBe('Thời gian xử lý 6 ngày chưa đạt mục tiêu 5 ngày.');
     expect(rounds[0].kpiResults).toEqual([{ kpi: KPI_PILOT.name, value: 6, evidence: expect.any(String) }]);
-    await api().get(`${url}/milestones/${pilot.id}/submissions`).set(bearer(loser.token)).expect(403);
-    await api().get(`${url}/milestones/${pilot.id}/submissions`).expect(401);
+    await api().get(`${url}/milestones/${pilot!.id}/submissions`).set(bearer(loser.token)).expect(403);
+    await api().get(`${url}/milestones/${pilot!.id}/submissions`).expect(401);
 
     // Overdue: past its due date and not accepted.
-    await ctx.dataSource.query(`UPDATE order_milestones SET due_date = current_date - 1 WHERE id = $1`, [scale.id]);
+    await ctx.dataSource.query(`UPDATE order_milestones SET due_date = current_date - 1 WHERE id = $1`, [scale!.id]);
     expect((await api().get(url).expect(200)).body.milestones[1]).toMatchObject({ overdue: true });
 
     // Returns are bounded (ORDER_MAX_RETURNS, 3 by default): then accept or terminate.
     for (let i = 0; i < 3; i++) {
       await api()
-        .post(`${url}/milestones/${scale.id}/submissions`)
+        .post(`${url}/milestones/${scale!.id}/submissions`)
         .set(bearer(winner.token))
         .send(results(KPI_SCALE, 70 + i))
         .expect(201);
       await api()
-        .post(`${url}/milestones/${scale.id}/return`)
+        .post(`${url}/milestones/${scale!.id}/return`)
         .set(bearer(dept.token))
         .send({ reason: `Chưa đạt (lần ${i + 1})` })
         .expect(200);
     }
     await api()
-      .post(`${url}/milestones/${scale.id}/submissions`)
+      .post(`${url}/milestones/${scale!.id}/submissions`)
       .set(bearer(winner.token))
       .send(results(KPI_SCALE, 82))
       .expect(201);
     const limit = await api()
-      .post(`${url}/milestones/${scale.id}/return`)
+      .post(`${url}/milestones/${scale!.id}/return`)
       .set(bearer(dept.token))
       .send({ reason: 'Chưa đạt' })
       .expect(409);
     expect(limit.body.code).toBe('MILESTONE_RETURN_LIMIT');
-    const done = (await api().post(`${url}/milestones/${scale.id}/accept`).set(bearer(dept.token)).expect(200)).body;
+    const done = (await api().post(`${url}/milestones/${scale!.id}/accept`).set(bearer(dept.token)).expect(200)).body;
     expect(done).toMatchObject({ status: 'completed' });
     expect(done.milestones.every((m: { overdue: boolean }) => !m.overdue)).toBe(true);
     await api().post(`${url}/terminate`).set(bearer(dept.token)).send({ reason: 'Không còn nhu cầu' }).expect(409);
@@ -336,11 +336,11 @@ describe('the order after the award: milestones agreed by both sides, pilot then
 
     // An accepted milestone is final; a rejected variation changes nothing and keeps its number.
     await api()
-      .post(`/api/v1/orders/${orderId}/milestones/${milestones[0].id}/submissions`)
+      .post(`/api/v1/orders/${orderId}/milestones/${milestones[0]!.id}/submissions`)
       .set(bearer(winner.token))
       .send({ text: 'Hồ sơ thiết kế', kpiResults: [] })
       .expect(201);
-    await api().post(`/api/v1/orders/${orderId}/milestones/${milestones[0].id}/accept`).set(bearer(dept.token)).expect(200);
+    await api().post(`/api/v1/orders/${orderId}/milestones/${milestones[0]!.id}/accept`).set(bearer(dept.token)).expect(200);
     await api()
       .post(url)
       .set(bearer(dept.token))
@@ -393,7 +393,7 @@ describe('the order after the award: milestones agreed by both sides, pilot then
     expect(await reminders(winner.token)).toHaveLength(0);
     await ctx.dataSource.query(
       `UPDATE order_milestones SET due_date = (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + 1 WHERE id = $1`,
-      [milestones[0].id],
+      [milestones[0]!.id],
     );
     expect((await sweep()).dueSoon).toBeGreaterThanOrEqual(1);
     await sweep();
@@ -401,7 +401,7 @@ describe('the order after the award: milestones agreed by both sides, pilot then
     expect((await reminders(dept.token)).map((n) => n.data.reminder)).toEqual(['dueSoon']);
     await ctx.dataSource.query(
       `UPDATE order_milestones SET due_date = (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - 1 WHERE id = $1`,
-      [milestones[0].id],
+      [milestones[0]!.id],
     );
     await sweep();
     await sweep();

@@ -45,7 +45,7 @@ describe('outcome, track record and the catalogue of proven solutions', () => {
       { firm: loser, price: 550_000_000, score: 7 },
     ]);
     await ctx.dataSource.query(`UPDATE problems SET kpis = $2::jsonb WHERE id = $1`, [c.problemId, JSON.stringify(PROBLEM_KPIS)]);
-    await award(ctx, dept, c.problemId, c.proposals[0]);
+    await award(ctx, dept, c.problemId, c.proposals[0]!);
     await endStandstill(ctx, c.problemId);
     const orderId = (await api().post(`/api/v1/problems/${c.problemId}/order`).set(bearer(dept.token)).expect(201)).body
       .id as string;
@@ -77,8 +77,8 @@ describe('outcome, track record and the catalogue of proven solutions', () => {
     solved,
     explanation: 'Thời gian cấp phép giảm từ 20 xuống 6 ngày; tỷ lệ nộp trực tuyến đạt 72%, chưa đạt mục tiêu 80%.',
     kpis: [
-      { kpi: PROBLEM_KPIS[0].name, baseline: 20, target: 7, achieved: 6, unit: 'ngày', direction: 'lower' },
-      { kpi: PROBLEM_KPIS[1].name, baseline: 10, target: 80, achieved: 72, unit: '%', direction: 'higher' },
+      { kpi: PROBLEM_KPIS[0]!.name, baseline: 20, target: 7, achieved: 6, unit: 'ngày', direction: 'lower' },
+      { kpi: PROBLEM_KPIS[1]!.name, baseline: 10, target: 80, achieved: 72, unit: '%', direction: 'higher' },
     ],
   });
 
@@ -146,12 +146,12 @@ describe('outcome, track record and the catalogue of proven solutions', () => {
       period: { endDate: '2027-06-30T23:59:59+07:00' },
       milestones: [{ status: 'scheduled' }],
     });
-    expect(contract?.contracts?.[0].awardID).toBe(
-      (releases.find((r) => r.tag.includes('award')) as { awards: { id: string }[] } | undefined)?.awards[0].id,
+    expect(contract?.contracts?.[0]!.awardID).toBe(
+      (releases.find((r) => r.tag.includes('award')) as { awards: { id: string }[] } | undefined)?.awards[0]!.id,
     );
     const implementation = releases.filter((r) => r.tag[0] === 'implementation');
     expect(implementation).toHaveLength(1);
-    expect(implementation[0].contracts?.[0]).toMatchObject({
+    expect(implementation[0]!.contracts?.[0]).toMatchObject({
       status: 'terminated',
       implementation: { milestones: [{ status: 'met', dateMet: expect.any(String) }] },
     });
@@ -313,9 +313,9 @@ describe('outcome, track record and the catalogue of proven solutions', () => {
       contracts?: { implementation?: { transactions?: { value: object; payer: { id: string }; payee: { id: string } }[] } }[];
     }[];
     const last = releases.filter((r) => r.tag[0] === 'implementation').pop()!;
-    const [transaction] = last.contracts?.[0].implementation?.transactions ?? [];
+    const [transaction] = last.contracts?.[0]!.implementation?.transactions ?? [];
     expect(transaction).toMatchObject({ value: { amount: 600_000_000, currency: 'VND' } });
-    expect(last.parties.find((p) => p.id === transaction.payer.id)?.roles).toContain('payer');
-    expect(last.parties.find((p) => p.id === transaction.payee.id)?.roles).toContain('payee');
+    expect(last.parties.find((p) => p.id === transaction!.payer.id)?.roles).toContain('payer');
+    expect(last.parties.find((p) => p.id === transaction!.payee.id)?.roles).toContain('payee');
   });
 });

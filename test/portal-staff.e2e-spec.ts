@@ -180,8 +180,8 @@ describe('a whole competition in the browser', () => {
       { name: 'Vũ Đức Long', email: 'long@chuyengia.vn', role: 'evaluator' },
     ];
     // Without a department an officer's account is refused before it reaches the API.
-    await admin.getByLabel('Họ và tên').fill(staff[0].name);
-    await admin.getByLabel('Thư điện tử').fill(staff[0].email);
+    await admin.getByLabel('Họ và tên').fill(staff[0]!.name);
+    await admin.getByLabel('Thư điện tử').fill(staff[0]!.email);
     await admin.getByRole('button', { name: 'Tạo tài khoản' }).click();
     await admin.getByText('Cán bộ sở phải thuộc một sở.').waitFor();
     for (const s of staff) {
@@ -223,7 +223,7 @@ describe('a whole competition in the browser', () => {
 
     // ── The officer drafts the problem; the rubric's total is shown live and must be 100 ──
     const officer = await person();
-    await signIn(officer, officerMail.email);
+    await signIn(officer, officerMail!.email);
     await officer.getByRole('banner').getByRole('link', { name: 'Bàn làm việc' }).click();
     await officer.getByRole('heading', { level: 1, name: 'Bàn làm việc của sở' }).waitFor();
     await expectAccessible(officer);
@@ -286,8 +286,8 @@ describe('a whole competition in the browser', () => {
     await officer.getByText('Đang nhận đề xuất').first().waitFor();
 
     // The panel: three evaluators, one chair.
-    for (const e of [e1, e2, e3]) await officer.getByRole('checkbox', { name: new RegExp(e.name) }).check();
-    await officer.getByLabel(`Chọn ${e2.name} làm chủ tịch hội đồng`).check();
+    for (const e of [e1, e2, e3]) await officer.getByRole('checkbox', { name: new RegExp(e!.name) }).check();
+    await officer.getByLabel(`Chọn ${e2!.name} làm chủ tịch hội đồng`).check();
     await officer.getByRole('button', { name: 'Lưu hội đồng' }).click();
     await officer.getByRole('status').getByText('Đã lưu hội đồng.').waitFor();
     await expectAccessible(officer);
@@ -350,15 +350,15 @@ describe('a whole competition in the browser', () => {
     const evaluators: Page[] = [];
     for (const e of [e1, e2, e3]) {
       const page = await person();
-      await signIn(page, e.email);
+      await signIn(page, e!.email);
       evaluators.push(page);
     }
     const [p1, p2, p3] = evaluators;
-    await p1.getByRole('banner').getByRole('link', { name: 'Hội đồng của tôi' }).click();
-    await p1.getByRole('link', { name: title }).first().click();
-    await p1.getByText(/Các đề xuất được niêm phong đến hạn nộp/).waitFor();
-    expect(await p1.locator('main').textContent()).not.toContain(firms.a.name);
-    await expectAccessible(p1);
+    await p1!.getByRole('banner').getByRole('link', { name: 'Hội đồng của tôi' }).click();
+    await p1!.getByRole('link', { name: title }).first().click();
+    await p1!.getByText(/Các đề xuất được niêm phong đến hạn nộp/).waitFor();
+    expect(await p1!.locator('main').textContent()).not.toContain(firms.a.name);
+    await expectAccessible(p1!);
 
     // ── The deadline passes (moved in the database) and the sweep closes the problem ──
     for (const k of ['a', 'b', 'c'] as const) {
@@ -373,21 +373,21 @@ describe('a whole competition in the browser', () => {
 
     // Evaluator 1 declares a conflict with Đồng Xanh: that bid never opens for them.
     const bidders = [firms.a.name, firms.b.name, firms.c.name];
-    await go(p1, `/evaluation/${problemId}`);
-    await p1.getByRole('heading', { name: 'Khai báo xung đột lợi ích' }).waitFor();
-    expect(await p1.locator('main').textContent()).not.toContain(firms.d.name);
-    await expectAccessible(p1);
-    await p1.getByLabel(`Tôi có xung đột lợi ích với ${firms.a.name}`).check();
-    await p1.getByLabel('Ghi chú (không bắt buộc)').fill('Người thân làm việc tại doanh nghiệp.');
-    await p1.getByLabel(`Tôi không có xung đột lợi ích với ${firms.b.name}`).check();
-    await p1.getByLabel(`Tôi không có xung đột lợi ích với ${firms.c.name}`).check();
-    await p1.getByRole('button', { name: 'Gửi khai báo' }).click();
-    await p1.getByText(`Đã khai báo. Có xung đột lợi ích với: ${firms.a.name}.`).waitFor();
-    await p1.getByRole('region', { name: `Phiếu chấm: ${firms.b.name}` }).waitFor();
-    await expectAccessible(p1);
-    expect(await p1.getByRole('region', { name: `Phiếu chấm: ${firms.a.name}` }).count()).toBe(0);
-    expect(await p1.locator('main').textContent()).not.toContain('ĐỒNG XANH');
-    const conflicted = await login(ctx, e1.email, STAFF_PASSWORD);
+    await go(p1!, `/evaluation/${problemId}`);
+    await p1!.getByRole('heading', { name: 'Khai báo xung đột lợi ích' }).waitFor();
+    expect(await p1!.locator('main').textContent()).not.toContain(firms.d.name);
+    await expectAccessible(p1!);
+    await p1!.getByLabel(`Tôi có xung đột lợi ích với ${firms.a.name}`).check();
+    await p1!.getByLabel('Ghi chú (không bắt buộc)').fill('Người thân làm việc tại doanh nghiệp.');
+    await p1!.getByLabel(`Tôi không có xung đột lợi ích với ${firms.b.name}`).check();
+    await p1!.getByLabel(`Tôi không có xung đột lợi ích với ${firms.c.name}`).check();
+    await p1!.getByRole('button', { name: 'Gửi khai báo' }).click();
+    await p1!.getByText(`Đã khai báo. Có xung đột lợi ích với: ${firms.a.name}.`).waitFor();
+    await p1!.getByRole('region', { name: `Phiếu chấm: ${firms.b.name}` }).waitFor();
+    await expectAccessible(p1!);
+    expect(await p1!.getByRole('region', { name: `Phiếu chấm: ${firms.a.name}` }).count()).toBe(0);
+    expect(await p1!.locator('main').textContent()).not.toContain('ĐỒNG XANH');
+    const conflicted = await login(ctx, e1!.email, STAFF_PASSWORD);
     expect((await ctx.http.get(`/api/v1/proposals/${proposals.a}`).set(bearer(conflicted))).status).toBe(403);
 
     // The officer sees the panel short of evaluators for Đồng Xanh and adds a fourth, with a reason.
@@ -395,7 +395,7 @@ describe('a whole competition in the browser', () => {
     await officer.getByRole('cell', { name: 'Cần thêm chuyên gia đánh giá' }).waitFor();
     await go(officer, `/office/problems/${problemId}`);
     await officer.getByText('Cần thêm chuyên gia: phải có ít nhất 3 người không xung đột lợi ích.').waitFor();
-    await officer.getByRole('checkbox', { name: new RegExp(e4.name) }).check();
+    await officer.getByRole('checkbox', { name: new RegExp(e4!.name) }).check();
     await officer.getByRole('button', { name: 'Lưu hội đồng' }).click();
     await officer
       .getByRole('alert')
@@ -412,65 +412,65 @@ describe('a whole competition in the browser', () => {
     await expectAccessible(officer);
 
     const p4 = await person();
-    await signIn(p4, e4.email);
+    await signIn(p4, e4!.email);
     evaluators.push(p4);
 
     // ── Scoring: a draft autosaves; Đồng Xanh gets 9 from one and 5 from another (a disagreement) ──
-    await go(p2, `/evaluation/${problemId}`);
-    await declareNone(p2, bidders);
-    const sheet = p2.getByRole('region', { name: `Phiếu chấm: ${firms.a.name}` });
+    await go(p2!, `/evaluation/${problemId}`);
+    await declareNone(p2!, bidders);
+    const sheet = p2!.getByRole('region', { name: `Phiếu chấm: ${firms.a.name}` });
     await sheet.getByRole('button', { name: /Tải xuống thuyet-minh\.pdf/ }).waitFor();
-    await sheet.getByLabel(`Điểm ${CRITERIA[0].name} (0–10)`).fill('9');
+    await sheet.getByLabel(`Điểm ${CRITERIA[0]!.name} (0–10)`).fill('9');
     await sheet.getByText(/Đã lưu nháp lúc/).waitFor();
-    await p2.reload();
+    await p2!.reload();
     expect(
-      await p2
+      await p2!
         .getByRole('region', { name: `Phiếu chấm: ${firms.a.name}` })
-        .getByLabel(`Điểm ${CRITERIA[0].name} (0–10)`)
+        .getByLabel(`Điểm ${CRITERIA[0]!.name} (0–10)`)
         .inputValue(),
     ).toBe('9');
-    await p2
+    await p2!
       .getByRole('region', { name: `Phiếu chấm: ${firms.a.name}` })
-      .getByLabel(`Điểm ${CRITERIA[1].name} (0–10)`)
+      .getByLabel(`Điểm ${CRITERIA[1]!.name} (0–10)`)
       .fill('11');
-    await p2.getByText('Điểm từ 0 đến 10, tối đa hai chữ số thập phân.').waitFor();
-    await expectAccessible(p2);
+    await p2!.getByText('Điểm từ 0 đến 10, tối đa hai chữ số thập phân.').waitFor();
+    await expectAccessible(p2!);
     // Before submitting, nobody else's score is shown.
-    expect(await p2.getByRole('heading', { name: 'Điểm của các chuyên gia khác' }).count()).toBe(0);
-    await score(p2, firms.a.name, '9');
-    await p2.getByRole('heading', { name: 'Điểm của các chuyên gia khác' }).first().waitFor();
-    await score(p2, firms.b.name, '7');
-    await score(p2, firms.c.name, '6,5');
+    expect(await p2!.getByRole('heading', { name: 'Điểm của các chuyên gia khác' }).count()).toBe(0);
+    await score(p2!, firms.a.name, '9');
+    await p2!.getByRole('heading', { name: 'Điểm của các chuyên gia khác' }).first().waitFor();
+    await score(p2!, firms.b.name, '7');
+    await score(p2!, firms.c.name, '6,5');
 
-    await go(p3, `/evaluation/${problemId}`);
-    await declareNone(p3, bidders);
-    await score(p3, firms.a.name, '5');
-    await score(p3, firms.b.name, '7');
-    await score(p3, firms.c.name, '6,5');
+    await go(p3!, `/evaluation/${problemId}`);
+    await declareNone(p3!, bidders);
+    await score(p3!, firms.a.name, '5');
+    await score(p3!, firms.b.name, '7');
+    await score(p3!, firms.c.name, '6,5');
     await go(p4, `/evaluation/${problemId}`);
     await declareNone(p4, bidders);
     await score(p4, firms.a.name, '8');
     await score(p4, firms.b.name, '7');
     await score(p4, firms.c.name, '6,5');
-    await score(p1, firms.b.name, '7');
-    await score(p1, firms.c.name, '6,5');
+    await score(p1!, firms.b.name, '7');
+    await score(p1!, firms.c.name, '6,5');
 
     // The chair records a consensus for the flagged proposal.
-    await p2.reload();
-    await p2.getByRole('heading', { name: 'Đồng thuận của chủ tịch hội đồng' }).waitFor();
-    await p2.getByText(/Chênh lệch 40,00 điểm, vượt ngưỡng 20/).waitFor();
-    await expectAccessible(p2);
-    await p2.getByLabel('Điểm đồng thuận (0–100)').fill('72');
-    await p2.getByLabel('Lý do đồng thuận').fill('Hội đồng thống nhất: giải pháp tốt nhưng kế hoạch nhân sự còn mỏng.');
-    await p2.getByRole('button', { name: 'Ghi điểm đồng thuận' }).click();
-    await p2
+    await p2!.reload();
+    await p2!.getByRole('heading', { name: 'Đồng thuận của chủ tịch hội đồng' }).waitFor();
+    await p2!.getByText(/Chênh lệch 40,00 điểm, vượt ngưỡng 20/).waitFor();
+    await expectAccessible(p2!);
+    await p2!.getByLabel('Điểm đồng thuận (0–100)').fill('72');
+    await p2!.getByLabel('Lý do đồng thuận').fill('Hội đồng thống nhất: giải pháp tốt nhưng kế hoạch nhân sự còn mỏng.');
+    await p2!.getByRole('button', { name: 'Ghi điểm đồng thuận' }).click();
+    await p2!
       .getByText(/Điểm đồng thuận 72,00/)
       .first()
       .waitFor();
     // Evaluator 3 is not the chair: no consensus form.
-    await p3.reload();
-    await p3.getByRole('region', { name: `Phiếu chấm: ${firms.a.name}` }).waitFor();
-    expect(await p3.getByRole('heading', { name: 'Đồng thuận của chủ tịch hội đồng' }).count()).toBe(0);
+    await p3!.reload();
+    await p3!.getByRole('region', { name: `Phiếu chấm: ${firms.a.name}` }).waitFor();
+    expect(await p3!.getByRole('heading', { name: 'Đồng thuận của chủ tịch hội đồng' }).count()).toBe(0);
 
     // ── The officer reads the ranking, with the per-criterion breakdown, and awards ──
     await go(officer, '/office');
@@ -480,7 +480,7 @@ describe('a whole competition in the browser', () => {
     await officer.getByText('Điểm đồng thuận 72,00', { exact: false }).waitFor();
     await officer.getByRole('button', { name: `Chi tiết theo tiêu chí của ${firms.b.name}` }).click();
     await officer
-      .getByRole('cell', { name: `Nhận xét ${CRITERIA[2].name}: 7` })
+      .getByRole('cell', { name: `Nhận xét ${CRITERIA[2]!.name}: 7` })
       .first()
       .waitFor();
     await officer.getByRole('radio', { name: new RegExp(firms.b.name) }).check();
@@ -511,10 +511,10 @@ describe('a whole competition in the browser', () => {
     await firmPages.d.getByRole('alert').waitFor();
     expect(await firmPages.d.locator('main').textContent()).not.toContain('TRÀNG KÊNH');
 
-    await go(p3, '/evaluation');
-    await p3.getByRole('heading', { level: 1, name: 'Hội đồng của tôi' }).waitFor();
-    await p3.getByText('Đã có kết quả').first().waitFor();
-    await expectAccessible(p3);
+    await go(p3!, '/evaluation');
+    await p3!.getByRole('heading', { level: 1, name: 'Hội đồng của tôi' }).waitFor();
+    await p3!.getByText('Đã có kết quả').first().waitFor();
+    await expectAccessible(p3!);
 
     // The administrator's remaining pages: population figures and the audit log with its chain check.
     await go(admin, '/admin/population');

@@ -178,7 +178,7 @@ describe('portal in the browser', () => {
   });
 
   it('indicator dashboard: every commune-level unit in a sortable table, chart, CSV, sources', async () => {
-    const [{ count }] = await ctx.dataSource.query<{ count: number }[]>(
+    const [{ count }] = await ctx.dataSource.query<[{ count: number }]>(
       `SELECT count(*)::int AS count FROM areas WHERE unit_type <> 'city' AND valid_to IS NULL`,
     );
     const page = await open('/indicators');
@@ -223,7 +223,7 @@ describe('portal in the browser', () => {
     await ctx.http
       .post('/api/v1/users')
       .set(bearer(admin))
-      .send({ email, fullName: 'Nguyễn Văn An', role: 'officer', departmentId: dept.id })
+      .send({ email, fullName: 'Nguyễn Văn An', role: 'officer', departmentId: dept!.id })
       .expect(201);
     const mail = await eventually(async () => (await mailsTo(email, since, '/set-password?token='))[0]);
     const link = new URL(/https?:\/\/\S+\/set-password\?token=[^\s"<>]+/.exec(mail)![0]);
@@ -265,7 +265,7 @@ describe('portal in the browser', () => {
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     await eventually(async () => {
       const [row] = await ctx.dataSource.query<{ language: string }[]>(`SELECT language FROM users WHERE email = $1`, [email]);
-      return row.language === 'en';
+      return row!.language === 'en';
     });
 
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -311,7 +311,7 @@ describe('portal in the browser', () => {
     const [firm] = await ctx.dataSource.query<{ status: string }[]>(`SELECT status FROM enterprises WHERE tax_code = $1`, [
       taxCode,
     ]);
-    expect(firm.status).toBe('pending');
+    expect(firm!.status).toBe('pending');
     await close(page);
 
     const again = await open('/register');
@@ -351,7 +351,7 @@ describe('portal in the browser', () => {
         `SELECT count(*)::int AS n FROM notifications WHERE user_id = $1`,
         [firm.memberId],
       );
-      return row.n > 0;
+      return row!.n > 0;
     });
 
     // The mailed link opens the proposal page, which asks to sign in and comes back.
@@ -392,7 +392,7 @@ describe('portal in the browser', () => {
       .waitFor();
     const invitation = await eventually(async () => (await mailsTo('hoa@lachtray-digital.vn', since, '/invitation?token='))[0]);
     const [profile] = await ctx.dataSource.query<{ phone: string }[]>(`SELECT phone FROM enterprises WHERE id = $1`, [firm.id]);
-    expect(profile.phone).toBe('0225 3555 888');
+    expect(profile!.phone).toBe('0225 3555 888');
     await expectAccessible(page);
     await close(page);
 
@@ -414,7 +414,7 @@ describe('portal in the browser', () => {
     // Another firm opening the same address sees an error sentence and nothing of the bid.
     const other = await open('/sign-in');
     await signIn(other, rival.memberEmail);
-    await other.getByRole('banner').getByText(rival.memberEmail.split('@')[0]).waitFor();
+    await other.getByRole('banner').getByText(rival.memberEmail.split('@')[0]!).waitFor();
     await other.goto(`${base}/proposals/${proposalId}`);
     await other.getByRole('alert').waitFor();
     const text = await other.locator('main').textContent();
@@ -445,7 +445,7 @@ describe('portal in the browser', () => {
       .expect(201);
     const page = await open('/sign-in');
     await signIn(page, firm.memberEmail);
-    await page.getByRole('banner').getByText(firm.memberEmail.split('@')[0]).waitFor();
+    await page.getByRole('banner').getByText(firm.memberEmail.split('@')[0]!).waitFor();
     await page.goto(`${base}/proposals/${submitted.body.id}`);
     await page.getByText('Hồ sơ bài toán đã được sửa đổi sau khi bạn nộp').waitFor();
     await expectAccessible(page);
@@ -457,7 +457,7 @@ describe('portal in the browser', () => {
       `SELECT count(*)::int AS n FROM proposal_confirmations WHERE proposal_id = $1 AND amendment_number = 1`,
       [submitted.body.id],
     );
-    expect(row.n).toBe(1);
+    expect(row!.n).toBe(1);
     await close(page);
   });
 
@@ -478,7 +478,7 @@ describe('portal in the browser', () => {
       `SELECT count(*)::int AS n FROM problem_followers WHERE problem_id = $1`,
       [problemId],
     );
-    expect(follow.n).toBe(1);
+    expect(follow!.n).toBe(1);
     // The page knows it is followed when it is opened again.
     await page.reload();
     await page.getByRole('button', { name: 'Đang theo dõi (bấm để bỏ)' }).waitFor();
@@ -517,13 +517,13 @@ describe('portal in the browser', () => {
          FROM proposals p JOIN proposal_versions v ON v.proposal_id = p.id AND v.version = p.current_version WHERE p.enterprise_id = $1`,
       [firm.id],
     );
-    expect(row.version).toBe(1);
-    await page.getByRole('cell', { name: row.sha256 }).waitFor();
+    expect(row!.version).toBe(1);
+    await page.getByRole('cell', { name: row!.sha256 }).waitFor();
     const [attached] = await ctx.dataSource.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM proposal_attachments WHERE enterprise_id = $1 AND proposal_id IS NOT NULL`,
       [firm.id],
     );
-    expect(attached.n).toBe(1);
+    expect(attached!.n).toBe(1);
 
     await page.getByRole('link', { name: 'Sửa và nộp lại' }).click();
     await page.getByRole('heading', { level: 1, name: 'Nộp lại đề xuất (phiên bản 2)' }).waitFor();

@@ -615,7 +615,7 @@ describe('problems: drafting, publishing, clarifications, amendments, closing', 
       if (n > 0) return false;
       for (const name of ['problems', 'notifications', 'mail']) {
         const counts = await ctx.worker!.get<Queue>(getQueueToken(name), { strict: false }).getJobCounts('waiting', 'active');
-        if (counts.waiting + counts.active > 0) return false;
+        if (counts.waiting! + counts.active! > 0) return false;
       }
       return true;
     });

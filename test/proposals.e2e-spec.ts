@@ -82,7 +82,7 @@ describe('sealed proposals', () => {
       `SELECT extract(epoch FROM deadline - clock_timestamp())::float8 AS s FROM problems WHERE id = $1`,
       [problemId],
     );
-    return rows[0].s;
+    return rows[0]!.s;
   }
 
   async function waitUntilSecondsToDeadline(problemId: string, target: number, rowsOf: RowsOf = viaPool): Promise<void> {
@@ -255,7 +255,7 @@ describe('sealed proposals', () => {
         ['admin', adminToken],
       ]) {
         for (const path of probes) {
-          const res = await ctx.http.get(path).set(bearer(token));
+          const res = await ctx.http.get(path).set(bearer(token!));
           expect({ who, path, status: res.status, code: res.body.code }).toEqual({
             who,
             path,
@@ -268,7 +268,7 @@ describe('sealed proposals', () => {
 
       // Another firm cannot tell the proposal from one that does not exist, and lists only its own.
       for (const path of [probes[0], probes[2], probes[3]]) {
-        const res = await ctx.http.get(path).set(bearer(firm2.token));
+        const res = await ctx.http.get(path!).set(bearer(firm2.token));
         expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 404, code: 'PROPOSAL_NOT_FOUND' });
       }
       const missing = await ctx.http
@@ -276,7 +276,7 @@ describe('sealed proposals', () => {
         .set(bearer(firm2.token))
         .expect(404);
       expect(missing.body.code).toBe('PROPOSAL_NOT_FOUND');
-      const list = await ctx.http.get(probes[1]).set(bearer(firm2.token)).expect(200);
+      const list = await ctx.http.get(probes[1]!).set(bearer(firm2.token)).expect(200);
       expect(list.body).toEqual({ items: [], nextCursor: null });
       const put = await ctx.http.put(`/api/v1/proposals/${proposalId}`).set(bearer(firm2.token)).send(body('HIJACK')).expect(404);
       expect(put.body.code).toBe('PROPOSAL_NOT_FOUND');
@@ -295,12 +295,12 @@ describe('sealed proposals', () => {
       if (page.status === 200) expect(JSON.stringify(page.body)).not.toMatch(/proposal|bid/i);
 
       // The firm itself reads everything.
-      const own = await ctx.http.get(probes[0]).set(bearer(firm1.token)).expect(200);
+      const own = await ctx.http.get(probes[0]!).set(bearer(firm1.token)).expect(200);
       expect(own.body.content.approach).toContain(PHRASE);
       expect(own.body.content.price).toBe(PRICE);
-      const file = await ctx.http.get(probes[3]).set(bearer(firm1.token)).buffer(true).expect(200);
+      const file = await ctx.http.get(probes[3]!).set(bearer(firm1.token)).buffer(true).expect(200);
       expect(Buffer.from(file.body as Buffer).equals(PDF(FILE_PHRASE))).toBe(true);
-      const ownList = await ctx.http.get(probes[1]).set(bearer(firm1.token)).expect(200);
+      const ownList = await ctx.http.get(probes[1]!).set(bearer(firm1.token)).expect(200);
       expect(ownList.body.items.map((p: { id: string }) => p.id)).toEqual([proposalId]);
     });
 
@@ -416,9 +416,9 @@ describe('sealed proposals', () => {
       [deptB.token, 'FORBIDDEN'],
       [evaluatorToken, 'NOT_ON_PANEL'],
     ]) {
-      expect((await ctx.http.get(`/api/v1/proposals/${proposalId}`).set(bearer(token)).expect(403)).body.code).toBe(code);
-      await ctx.http.get(`/api/v1/proposals/${proposalId}/attachments/${att.body.id}`).set(bearer(token)).expect(403);
-      await ctx.http.get(`/api/v1/problems/${problemId}/proposals`).set(bearer(token)).expect(403);
+      expect((await ctx.http.get(`/api/v1/proposals/${proposalId}`).set(bearer(token!)).expect(403)).body.code).toBe(code);
+      await ctx.http.get(`/api/v1/proposals/${proposalId}/attachments/${att.body.id}`).set(bearer(token!)).expect(403);
+      await ctx.http.get(`/api/v1/problems/${problemId}/proposals`).set(bearer(token!)).expect(403);
     }
     await ctx.http.get(`/api/v1/proposals/${proposalId}`).set(bearer(firm2.token)).expect(404);
   });
@@ -443,8 +443,8 @@ describe('sealed proposals', () => {
       async untilWaiting(n = 1) {
         for (let i = 0; ; i++) {
           const waiting = await watcher.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`);
-          if (waiting.rows[0].n >= n) return;
-          if (i > 400) throw new Error(`only ${waiting.rows[0].n} of ${n} bid actions reached the lock`);
+          if (waiting.rows[0]!.n >= n) return;
+          if (i > 400) throw new Error(`only ${waiting.rows[0]!.n} of ${n} bid actions reached the lock`);
           await sleep(25);
         }
       },

@@ -56,7 +56,7 @@ describe('two APIs and two workers on one PostgreSQL and Redis', () => {
   const statuses: number[] = [];
   let next = 0;
   /** The APIs in turn (round-robin), or one by index; each client has its own address (X-Forwarded-For). */
-  const on = (i?: number) => request(cluster.apiUrls[(i ?? next++) % cluster.apiUrls.length]);
+  const on = (i?: number) => request(cluster.apiUrls[(i ?? next++) % cluster.apiUrls.length]!);
   const track = <T extends { status: number }>(res: T): T => {
     statuses.push(res.status);
     return res;
@@ -166,13 +166,13 @@ describe('two APIs and two workers on one PostgreSQL and Redis', () => {
           .send(proposalBody('IDEM')),
       ),
     );
-    track(a);
-    track(b);
-    const answered = [a, b].filter((r) => r.status === 201);
+    track(a!);
+    track(b!);
+    const answered = [a, b].filter((r) => r!.status === 201);
     // Both succeed with the same receipt, or one waits for the other and is told the key is in use.
     expect(answered.length).toBeGreaterThanOrEqual(1);
-    for (const r of [a, b]) expect([201, 409]).toContain(r.status);
-    if (answered.length === 2) expect(a.body).toEqual(b.body);
+    for (const r of [a, b]) expect([201, 409]).toContain(r!.status);
+    if (answered.length === 2) expect(a!.body).toEqual(b!.body);
     const count = await ctx.dataSource.query(
       `SELECT count(*)::int AS n FROM proposal_versions v JOIN proposals p ON p.id = v.proposal_id WHERE p.problem_id = $1`,
       [problemId],
@@ -182,7 +182,7 @@ describe('two APIs and two workers on one PostgreSQL and Redis', () => {
 
   /** Creates and publishes a problem through the cluster; its deadline `seconds` from now. */
   async function publishProblem(dept: TestDepartment, seconds: number): Promise<string> {
-    const [{ now }] = await ctx.dataSource.query<{ now: Date }[]>(`SELECT now() AS now`);
+    const [{ now }] = await ctx.dataSource.query<[{ now: Date }]>(`SELECT now() AS now`);
     const deadline = new Date(new Date(now).getTime() + seconds * 1000).toISOString();
     const created = track(
       await on()
@@ -249,7 +249,7 @@ describe('two APIs and two workers on one PostgreSQL and Redis', () => {
     }
 
     // The burst: six bids split across both instances, sent together just before the deadline.
-    const [{ ms }] = await ctx.dataSource.query<{ ms: number }[]>(
+    const [{ ms }] = await ctx.dataSource.query<[{ ms: number }]>(
       `SELECT extract(epoch FROM deadline - now()) * 1000 AS ms FROM problems WHERE id = $1`,
       [problemId],
     );
@@ -292,7 +292,7 @@ describe('two APIs and two workers on one PostgreSQL and Redis', () => {
     // The close: both workers hold the close job's queue and run the sweep; it happens once.
     await eventually(async () => {
       const rows = await ctx.dataSource.query<{ status: string }[]>(`SELECT status FROM problems WHERE id = $1`, [problemId]);
-      expect(rows[0].status).toBe('closed');
+      expect(rows[0]!.status).toBe('closed');
     }, 30_000);
     await sleep(2500); // long enough for a second close, if one could happen, to show
     const closes = await ctx.dataSource.query(
@@ -330,7 +330,7 @@ describe('two APIs and two workers on one PostgreSQL and Redis', () => {
       const text = await readFile(join(mailDir, name), 'utf8');
       const to =
         /^To: (.+)$/m
-          .exec(text)?.[1]
+          .exec(text)?.[1]!
           .trim()
           .replace(/^.*<(.+)>$/, '$1') ?? '';
       written.set(to, (written.get(to) ?? 0) + 1);
@@ -353,9 +353,9 @@ describe('two APIs and two workers on one PostgreSQL and Redis', () => {
       try {
         const schedulers = await queue.getJobSchedulers();
         expect(schedulers.length).toBe(1);
-        if (id) expect(schedulers[0].key).toBe(id);
+        if (id) expect(schedulers[0]!.key).toBe(id);
         // …and one delayed run of it waiting, not one per worker.
-        const delayed = (await queue.getDelayed()).filter((j) => j.repeatJobKey === schedulers[0].key);
+        const delayed = (await queue.getDelayed()).filter((j) => j.repeatJobKey === schedulers[0]!.key);
         expect(delayed.length).toBeLessThanOrEqual(1);
       } finally {
         await queue.close();

@@ -49,40 +49,40 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs migrations once, in a one-shot service the app services wait for', () => {
-    expect(compose.services.migrate.command).toEqual(['node', 'dist/apps/api/main.js', 'migrate']);
-    expect(compose.services.migrate.restart).toBe('no');
+    expect(compose.services.migrate!.command).toEqual(['node', 'dist/apps/api/main.js', 'migrate']);
+    expect(compose.services.migrate!.restart).toBe('no');
     for (const name of ['api', 'worker']) {
-      expect(compose.services[name].depends_on?.migrate?.condition).toBe('service_completed_successfully');
-      expect(compose.services[name].command?.join(' ')).not.toContain('migrate');
-      expect(compose.services[name].healthcheck).toBeDefined();
+      expect(compose.services[name]!.depends_on?.migrate?.condition).toBe('service_completed_successfully');
+      expect(compose.services[name]!.command?.join(' ')).not.toContain('migrate');
+      expect(compose.services[name]!.healthcheck).toBeDefined();
     }
   });
 
   it('passes the settings production needs and keeps attachments on a named volume', () => {
-    const env = compose.services.api.environment ?? {};
+    const env = compose.services.api!.environment ?? {};
     for (const key of ['SMTP_URL', 'PUBLIC_URL', 'TRUST_PROXY', 'CORS_ORIGINS', 'STORAGE_DIR', 'DATA_MASTER_KEY', 'JWT_SECRET']) {
       expect(env).toHaveProperty(key);
     }
-    expect(env.STORAGE_DIR.startsWith('/')).toBe(true);
-    expect(compose.services.api.volumes).toContain(`storage:${env.STORAGE_DIR}`);
+    expect(env.STORAGE_DIR!.startsWith('/')).toBe(true);
+    expect(compose.services.api!.volumes).toContain(`storage:${env.STORAGE_DIR}`);
     expect(compose.volumes).toHaveProperty('storage');
     // Only the migrator sees the first admin's password.
     expect(env).not.toHaveProperty('ADMIN_PASSWORD');
   });
 
   it('shows the scaled form: api and worker replicas behind a load balancer, attachments shared', () => {
-    expect(compose.services.api.deploy?.replicas).toBeGreaterThanOrEqual(2);
-    expect(compose.services.worker.deploy?.replicas).toBeGreaterThanOrEqual(2);
+    expect(compose.services.api!.deploy?.replicas).toBeGreaterThanOrEqual(2);
+    expect(compose.services.worker!.deploy?.replicas).toBeGreaterThanOrEqual(2);
     // Replicas cannot share a host port: only the load balancer publishes one.
-    expect(compose.services.api.ports).toBeUndefined();
-    expect(compose.services.lb.ports).toEqual(['${API_PORT:-3000}:8080']);
-    expect(compose.services.lb.depends_on?.api?.condition).toBe('service_healthy');
+    expect(compose.services.api!.ports).toBeUndefined();
+    expect(compose.services.lb!.ports).toEqual(['${API_PORT:-3000}:8080']);
+    expect(compose.services.lb!.depends_on?.api?.condition).toBe('service_healthy');
     const nginx = readFileSync(join(root, 'deploy', 'nginx.conf'), 'utf8');
     expect(nginx).toMatch(/server api:3000 resolve;/);
     expect(nginx).toMatch(/listen 8080;/);
     // Files in PostgreSQL by default (every replica reads every file); the API trusts the one proxy hop.
-    expect(compose.services.api.environment?.BLOB_STORE).toBe('${BLOB_STORE:-postgres}');
-    expect(compose.services.api.environment?.TRUST_PROXY).toBe('${TRUST_PROXY:-1}');
+    expect(compose.services.api!.environment?.BLOB_STORE).toBe('${BLOB_STORE:-postgres}');
+    expect(compose.services.api!.environment?.TRUST_PROXY).toBe('${TRUST_PROXY:-1}');
   });
 
   it('builds on the current Node LTS, runs as a non-root user with a health check', () => {

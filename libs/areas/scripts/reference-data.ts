@@ -60,9 +60,16 @@ function checkName(name: string, code: string): string {
 /** Reads and checks the CSVs in `dir` (libs/areas/data, or ../shared/data). */
 /** The origin file is derived here (see data/README.md), so it is always read from libs/areas/data. */
 export function readReferenceData(dir = DATA_DIR, originDir = DATA_DIR): ReferenceData {
-  const cityRows = parseCsvRecords(readFileSync(join(dir, CITY_FILE), 'utf8'));
+  const cityRows = parseCsvRecords(readFileSync(join(dir, CITY_FILE), 'utf8'), [
+    'code',
+    'name',
+    'area_km2',
+    'population',
+    'population_as_of',
+    'source',
+  ]);
   if (cityRows.length !== 1) fail(`${CITY_FILE} must hold exactly one row`);
-  const c = cityRows[0];
+  const c = cityRows[0] ?? fail(`${CITY_FILE} must hold exactly one row`);
   if (!/^\d{2}$/.test(c.code)) fail(`city code ${c.code} is not a 2-digit province code`);
   const city: ReferenceArea = {
     code: c.code,
@@ -96,7 +103,13 @@ export function readReferenceData(dir = DATA_DIR, originDir = DATA_DIR): Referen
   }
 
   const seen = new Set<string>([city.code, oldCity.code]);
-  const districts = parseCsvRecords(readFileSync(join(dir, DISTRICTS_FILE), 'utf8')).map((r): ReferenceArea => {
+  const districts = parseCsvRecords(readFileSync(join(dir, DISTRICTS_FILE), 'utf8'), [
+    'code',
+    'name',
+    'unit_type',
+    'population',
+    'source',
+  ]).map((r): ReferenceArea => {
     if (!/^\d{3}$/.test(r.code)) fail(`district code ${r.code} is not 3 digits`);
     if (seen.has(r.code)) fail(`code ${r.code} appears twice`);
     seen.add(r.code);
@@ -117,14 +130,26 @@ export function readReferenceData(dir = DATA_DIR, originDir = DATA_DIR): Referen
   if (districts.length !== 15) fail(`${DISTRICTS_FILE} must hold the 15 district-level units`);
 
   const origins = new Map(
-    parseCsvRecords(readFileSync(join(originDir, ORIGIN_FILE), 'utf8')).map((r) => {
+    parseCsvRecords(readFileSync(join(originDir, ORIGIN_FILE), 'utf8'), [
+      'code',
+      'name',
+      'former_province_code',
+      'former_province_name',
+      'source',
+    ]).map((r) => {
       if (r.former_province_code !== '31' && r.former_province_code !== '30')
         fail(`former province of ${r.code}: ${r.former_province_code}`);
       if (r.source.trim() === '') fail(`${ORIGIN_FILE}: ${r.code} has no source`);
       return [r.code, r] as const;
     }),
   );
-  const communes = parseCsvRecords(readFileSync(join(dir, COMMUNES_FILE), 'utf8')).map((r): ReferenceArea => {
+  const communes = parseCsvRecords(readFileSync(join(dir, COMMUNES_FILE), 'utf8'), [
+    'code',
+    'name',
+    'unit_type',
+    'area_km2',
+    'population',
+  ]).map((r): ReferenceArea => {
     if (!/^\d{5}$/.test(r.code)) fail(`commune code ${r.code} is not 5 digits`);
     if (seen.has(r.code)) fail(`code ${r.code} appears twice`);
     seen.add(r.code);
@@ -150,7 +175,14 @@ export function readReferenceData(dir = DATA_DIR, originDir = DATA_DIR): Referen
   if (origins.size !== communes.length) fail(`${ORIGIN_FILE} lists units that ${COMMUNES_FILE} does not`);
 
   const byCode = new Map(communes.map((c) => [c.code, c]));
-  const formerUnits = parseCsvRecords(readFileSync(join(originDir, FORMER_UNITS_FILE), 'utf8')).map((r): FormerUnit => {
+  const formerUnits = parseCsvRecords(readFileSync(join(originDir, FORMER_UNITS_FILE), 'utf8'), [
+    'new_code',
+    'new_name',
+    'former_unit',
+    'former_district',
+    'share',
+    'resolution_item',
+  ]).map((r): FormerUnit => {
     const unit = byCode.get(r.new_code) ?? fail(`${FORMER_UNITS_FILE}: unknown unit ${r.new_code}`);
     if (unit.name !== r.new_name) fail(`${FORMER_UNITS_FILE}: ${r.new_code} is ${unit.name}, not ${r.new_name}`);
     if (!FORMER_UNIT_TYPES.some((t) => r.former_unit.startsWith(`${t} `)))

@@ -11,7 +11,7 @@ export type UnitResolution =
   | { ok: false; problem: 'unknown' | 'ambiguous'; suggestions: NamedUnit[] };
 
 /** Old-style tone placement ("Thuỷ", "Hoà") written the modern way ("Thủy", "Hòa"), so both spellings match. */
-const TONE_PLACEMENT: [RegExp, string][] = [
+const TONE_PLACEMENT: [[RegExp, string], [RegExp, string]] = [
   [/o([àáảãạ])/g, '$1'],
   [/u([ỳýỷỹỵ])/g, '$1'],
 ];
@@ -21,7 +21,7 @@ const UY: Record<string, string> = { ỳ: 'ùy', ý: 'úy', ỷ: 'ủy', ỹ: '�
 /** Lower-case NFC with one tone placement and single spaces. */
 export function canonicalName(text: string): string {
   let s = text.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
-  s = s.replace(TONE_PLACEMENT[0][0], (_m, t: string) => OA[t]).replace(TONE_PLACEMENT[1][0], (_m, t: string) => UY[t]);
+  s = s.replace(TONE_PLACEMENT[0][0], (m, t: string) => OA[t] ?? m).replace(TONE_PLACEMENT[1][0], (m, t: string) => UY[t] ?? m);
   return s;
 }
 
@@ -72,9 +72,9 @@ function keysOf(name: string): string[] {
 
 function index(levels: Map<string, NamedUnit[]>[], name: string, unit: NamedUnit): void {
   keysOf(name).forEach((k, i) => {
-    const list = levels[i].get(k) ?? [];
+    const list = levels[i]!.get(k) ?? [];
     if (!list.includes(unit)) list.push(unit);
-    levels[i].set(k, list);
+    levels[i]!.set(k, list);
   });
 }
 
@@ -141,10 +141,10 @@ export class UnitResolver {
           ] as [Map<string, NamedUnit[]>[], number, boolean][])),
     ];
     for (const [levels, i, former] of order) {
-      const found = levels[i].get(keys[i]);
+      const found = levels[i]!.get(keys[i]!);
       if (!found || found.length === 0) continue;
       if (found.length === 1)
-        return { ok: true, unit: found[0], matchedBy: former ? 'former_name' : i % 2 === 0 ? 'name' : 'unaccented_name' };
+        return { ok: true, unit: found[0]!, matchedBy: former ? 'former_name' : i % 2 === 0 ? 'name' : 'unaccented_name' };
       return { ok: false, problem: 'ambiguous', suggestions: found.map((u) => ({ code: u.code, name: u.name })) };
     }
     return { ok: false, problem: 'unknown', suggestions: this.nearest(bare(unaccented(full))) };

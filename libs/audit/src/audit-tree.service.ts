@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
-import { db } from '@app/database';
+import { db, transactionNow } from '@app/database';
 import { GENESIS_HASH, rowHash } from './audit-hash';
 import { proveConsistency, proveInclusion } from './audit-proofs';
 import { AuditSigner, TreeHeadBody } from './audit-signer';
@@ -56,9 +56,7 @@ export class AuditTreeService {
       const last = await latestHeadRow(m);
       if (size === 0 || (last && Number(last.tree_size) >= size)) return null;
       const rootHash = await subtreeRoot(nodeReader(m), 0, size);
-      const {
-        rows: [{ now }],
-      } = await sql<{ now: Date }>`SELECT now() AS now`.execute(db(m));
+      const now = await transactionNow(m);
       const body: TreeHeadBody = { treeSize: size, rootHash, signedAt: now.toISOString() };
       const signature = this.signer.sign(body);
       await db(m)

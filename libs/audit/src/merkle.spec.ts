@@ -15,7 +15,7 @@ import {
 /** RFC 6962's definition, written out directly over the leaves: the reference the stored tree must match. */
 function naiveRoot(leaves: string[]): string {
   if (leaves.length === 0) return EMPTY_ROOT;
-  if (leaves.length === 1) return leaves[0];
+  if (leaves.length === 1) return leaves[0]!;
   let k = 1;
   while (k * 2 < leaves.length) k *= 2;
   return nodeHash(naiveRoot(leaves.slice(0, k)), naiveRoot(leaves.slice(k)));
@@ -61,7 +61,7 @@ describe('audit Merkle tree (RFC 6962)', () => {
         hash: naiveRoot(leaves.slice(index * 2 ** level, (index + 1) * 2 ** level)),
       })),
     );
-    for (let i = 21; i < N; i++) resumed.append(leaves[i]);
+    for (let i = 21; i < N; i++) resumed.append(leaves[i]!);
     expect(resumed.root()).toBe(roots[N]);
   });
 
@@ -69,10 +69,10 @@ describe('audit Merkle tree (RFC 6962)', () => {
     for (let n = 1; n <= N; n++) {
       for (let m = 0; m < n; m++) {
         const proof = await inclusionPath(read, m, n);
-        expect(verifyInclusion(leaves[m], m, n, proof, roots[n])).toBe(true);
-        expect(verifyInclusion(leaves[(m + 1) % N], m, n, proof, roots[n])).toBe(false);
-        if (n > 1) expect(verifyInclusion(leaves[m], (m + 1) % n, n, proof, roots[n])).toBe(false);
-        expect(verifyInclusion(leaves[m], m, n, proof, roots[n - 1])).toBe(false);
+        expect(verifyInclusion(leaves[m]!, m, n, proof, roots[n]!)).toBe(true);
+        expect(verifyInclusion(leaves[(m + 1) % N]!, m, n, proof, roots[n]!)).toBe(false);
+        if (n > 1) expect(verifyInclusion(leaves[m]!, (m + 1) % n, n, proof, roots[n]!)).toBe(false);
+        expect(verifyInclusion(leaves[m]!, m, n, proof, roots[n - 1]!)).toBe(false);
       }
     }
   });
@@ -81,10 +81,10 @@ describe('audit Merkle tree (RFC 6962)', () => {
     for (let n = 1; n <= N; n++) {
       for (let m = 1; m <= n; m++) {
         const proof = await consistencyProof(read, m, n);
-        expect(verifyConsistency(m, n, roots[m], roots[n], proof)).toBe(true);
+        expect(verifyConsistency(m, n, roots[m]!, roots[n]!, proof)).toBe(true);
         if (m < n) {
           const other = naiveRoot([...leaves.slice(0, m - 1), leafHash(chainHash(999))]);
-          expect(verifyConsistency(m, n, other, roots[n], proof)).toBe(false);
+          expect(verifyConsistency(m, n, other, roots[n]!, proof)).toBe(false);
         }
       }
     }
@@ -92,7 +92,7 @@ describe('audit Merkle tree (RFC 6962)', () => {
 
   it('a reordered history has another root', () => {
     const swapped = [...leaves];
-    [swapped[3], swapped[4]] = [swapped[4], swapped[3]];
+    [swapped[3], swapped[4]] = [swapped[4]!, swapped[3]!];
     expect(naiveRoot(swapped)).not.toBe(roots[N]);
   });
 });

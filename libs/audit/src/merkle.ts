@@ -122,8 +122,8 @@ export function verifyConsistency(size1: number, size2: number, root1: string, r
   for (const c of path.slice(1)) {
     if (sn === 0) return false;
     if (fn % 2 === 1 || fn === sn) {
-      fr = nodeHash(c, fr);
-      sr = nodeHash(c, sr);
+      fr = nodeHash(c, fr!);
+      sr = nodeHash(c, sr!);
       if (fn % 2 === 0) {
         while (fn % 2 === 0 && fn !== 0) {
           fn = Math.floor(fn / 2);
@@ -131,7 +131,7 @@ export function verifyConsistency(size1: number, size2: number, root1: string, r
         }
       }
     } else {
-      sr = nodeHash(sr, c);
+      sr = nodeHash(sr!, c);
     }
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);
@@ -170,7 +170,7 @@ export class Frontier {
     const made = [{ level: 0, index: this.size, hash: leaf }];
     let hash = leaf;
     let level = 0;
-    while (this.nodes.length > 0 && this.nodes[this.nodes.length - 1].level === level) {
+    while (this.nodes.length > 0 && this.nodes[this.nodes.length - 1]!.level === level) {
       const left = this.nodes.pop() as { level: number; hash: string };
       hash = nodeHash(left.hash, hash);
       level += 1;
@@ -183,8 +183,8 @@ export class Frontier {
 
   root(): string {
     if (this.nodes.length === 0) return EMPTY_ROOT;
-    let acc = this.nodes[this.nodes.length - 1].hash;
-    for (let i = this.nodes.length - 2; i >= 0; i--) acc = nodeHash(this.nodes[i].hash, acc);
+    let acc = this.nodes[this.nodes.length - 1]!.hash;
+    for (let i = this.nodes.length - 2; i >= 0; i--) acc = nodeHash(this.nodes[i]!.hash, acc);
     return acc;
   }
 }

@@ -248,7 +248,7 @@ export class ComplaintsService {
   async get(viewer: Viewer, id: string): Promise<ComplaintView> {
     const row = await findComplaint(this.dataSource.manager, id);
     if (!DECIDED_COMPLAINT_STATUSES.includes(row.status) && !isParty(viewer, row)) throw notFound();
-    return (await toViews(this.dataSource.manager, [row]))[0];
+    return (await toViews(this.dataSource.manager, [row]))[0]!;
   }
 
   /** A problem's complaints: decided ones for everyone; the department and admins see all; a firm also its own. */
@@ -354,7 +354,7 @@ export class ComplaintsService {
   }
 
   private async read(manager: EntityManager, id: string): Promise<ComplaintView> {
-    return (await toViews(manager, [await findComplaint(manager, id)]))[0];
+    return (await toViews(manager, [await findComplaint(manager, id)]))[0]!;
   }
 }
 

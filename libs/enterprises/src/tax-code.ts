@@ -22,7 +22,7 @@ export function validateTaxCode(input: string): TaxCodeResult {
   const compact = input.normalize('NFC').replace(/[\s.]/g, '');
   const match = /^(\d{10})(?:-(\d{3}))?$/.exec(compact);
   if (!match) return { valid: false, problem: 'format' };
-  const [, main, branch] = match;
+  const [, main = '', branch] = match;
   if (main.slice(2, 9) === '0000000') return { valid: false, problem: 'serial' };
   if (taxCodeCheckDigit(main.slice(0, 9)) !== Number(main[9])) return { valid: false, problem: 'check_digit' };
   if (branch === '000') return { valid: false, problem: 'branch' };

@@ -265,7 +265,7 @@ export class ScoresService {
           : [];
         return {
           proposalId,
-          mine: { ...mine[0], fullName: state.members.find((m) => m.userId === user.id)?.fullName ?? '' },
+          mine: { ...mine[0]!, fullName: state.members.find((m) => m.userId === user.id)?.fullName ?? '' },
           evaluations: query.evaluatorId ? others.filter((o) => o.evaluatorId === query.evaluatorId) : others,
         };
       }

@@ -62,7 +62,7 @@ describe('rankProposals', () => {
       ['good', 2, 70],
       ['low', null, 50],
     ]);
-    expect(ranked[2].passed).toBe(false);
+    expect(ranked[2]!.passed).toBe(false);
   });
 
   it('breaks ties by lower price, then by earlier submission', () => {

@@ -50,7 +50,7 @@ export class OperationsService implements OnModuleInit {
     };
     const [database, redis] = await Promise.all([
       check(() => sql<{ one: number }>`select 1 as one`.execute(db(this.dataSource))),
-      check(async () => ((await this.queues()[0].client) as unknown as Redis).ping()),
+      check(async () => ((await this.queues()[0]!.client) as unknown as Redis).ping()),
     ]);
     return { ok: database.status === 'up' && redis.status === 'up', details: { database, redis } };
   }

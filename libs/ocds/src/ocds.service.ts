@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, AppError, ErrorCode } from '@app/common';
 import { AuditTreeService } from '@app/audit';
-import { db } from '@app/database';
+import { db, transactionNow } from '@app/database';
 import {
   buildRelease,
   buildReleasePackage,
@@ -145,9 +145,7 @@ export class OcdsService {
     event: OcdsContractEvent,
     input: OcdsContractInput,
   ): Promise<OcdsRelease> {
-    const {
-      rows: [{ now }],
-    } = await sql<{ now: Date }>`SELECT now() AS now`.execute(db(manager));
+    const now = await transactionNow(manager);
     const ocid = ocidOf(this.config.get('OCDS_OCID_PREFIX'), problemId);
     const release = buildContractRelease(event, input, ocid, `${ocid}-${event}`, now);
     await this.insert(manager, problemId, ocid, `${ocid}-${event}`, [event], now, release);

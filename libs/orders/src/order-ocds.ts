@@ -32,7 +32,7 @@ export class OrderOcds {
       statusDetails: order.status === 'terminated' ? (order.terminationReason ?? undefined) : undefined,
       price: Number(order.price),
       startDate: order.startedAt,
-      endDate: milestones.length > 0 ? milestones[milestones.length - 1].dueDate : null,
+      endDate: milestones.length > 0 ? milestones[milestones.length - 1]!.dueDate : null,
       milestones: milestones.map((m) => ({
         number: m.number,
         title: m.deliverable,

@@ -31,16 +31,16 @@ describe('plan of milestones', () => {
     expect(issuesOf(() => checkPlan(plan(), 999, '2026-12-01'))).toEqual(['orderPlan.amounts']);
     expect(issuesOf(() => checkPlan(plan(), 1000, '2027-02-01'))).toEqual(['orderPlan.pastDue']);
     const backwards = plan();
-    backwards.milestones[1].dueDate = '2027-01-01';
+    backwards.milestones[1]!.dueDate = '2027-01-01';
     expect(issuesOf(() => checkPlan(backwards, 1000, '2026-12-01'))).toEqual(['orderPlan.dueOrder']);
   });
 
   it('needs pilot milestones (with KPIs) before scale-up ones in a staged order, and only single ones otherwise', () => {
     const reversed = plan();
-    reversed.milestones = [{ ...reversed.milestones[1], dueDate: '2027-01-01' }, reversed.milestones[0]];
+    reversed.milestones = [{ ...reversed.milestones[1]!, dueDate: '2027-01-01' }, reversed.milestones[0]!];
     expect(issuesOf(() => checkPlan(reversed, 1000, '2026-12-01'))).toContain('orderPlan.stages');
     const noKpi = plan();
-    noKpi.milestones[0].kpis = [];
+    noKpi.milestones[0]!.kpis = [];
     expect(issuesOf(() => checkPlan(noKpi, 1000, '2026-12-01'))).toEqual(['orderPlan.pilotKpis']);
     expect(issuesOf(() => checkPlan(plan({ staged: false }), 1000, '2026-12-01'))).toEqual(['orderPlan.notStaged']);
     const single = plan({ staged: false });

@@ -28,7 +28,7 @@ export function checkPlan(dto: SetPlanDto, price: number, today: string): Planne
   if (total !== price) problems.push(new Msg('orderPlan.amounts', { total, price }));
   milestones.forEach((m, i) => {
     if (m.dueDate < today) problems.push(new Msg('orderPlan.pastDue', { n: i + 1 }));
-    if (i > 0 && m.dueDate < milestones[i - 1].dueDate) problems.push(new Msg('orderPlan.dueOrder', { n: i + 1 }));
+    if (i > 0 && m.dueDate < milestones[i - 1]!.dueDate) problems.push(new Msg('orderPlan.dueOrder', { n: i + 1 }));
     if (new Set(m.kpis.map((k) => k.name)).size !== m.kpis.length) problems.push(new Msg('orderPlan.kpiTwice', { n: i + 1 }));
   });
   if (dto.staged) {

@@ -64,7 +64,7 @@ export function checkVariation(
   const total = after.reduce((s, m) => s + m.amount, 0);
   if (total !== price) issues.push(new Msg('orderPlan.amounts', { total, price }));
   after.forEach((m, i) => {
-    if (i > 0 && m.dueDate < after[i - 1].dueDate) issues.push(new Msg('orderPlan.dueOrder', { n: m.number }));
+    if (i > 0 && m.dueDate < after[i - 1]!.dueDate) issues.push(new Msg('orderPlan.dueOrder', { n: m.number }));
   });
   if (issues.length > 0) throw new AppError(ErrorCode.VARIATION_INVALID, { issues }, issues);
   return changes;

@@ -41,12 +41,12 @@ export class ProposalReadingService {
       const opener = await this.openerFor(manager, access);
       const versions = await versionsOf(manager, proposalId);
       const latest = versions[versions.length - 1];
-      const [plain] = openParts(opener, keysOf(latest), versionAad(proposalId, latest.version), [
-        { iv: latest.iv, tag: latest.auth_tag, ciphertext: latest.ciphertext },
+      const [plain] = openParts(opener, keysOf(latest!), versionAad(proposalId, latest!.version), [
+        { iv: latest!.iv, tag: latest!.auth_tag, ciphertext: latest!.ciphertext },
       ]);
       const content = JSON.parse((plain as Buffer).toString('utf8')) as ProposalContent;
-      if (receiptSha256(content) !== latest.content_sha256)
-        throw new Error(`Proposal ${proposalId} v${latest.version} fails its receipt hash`);
+      if (receiptSha256(content) !== latest!.content_sha256)
+        throw new Error(`Proposal ${proposalId} v${latest!.version} fails its receipt hash`);
       const attachments = await this.attachmentViews(
         manager,
         opener,
@@ -54,7 +54,7 @@ export class ProposalReadingService {
         content.attachments.map((a) => a.id),
       );
       return {
-        ...summaryOf(access.row, latest),
+        ...summaryOf(access.row, latest!),
         content,
         attachments,
         receipts: versions.map((v) => receiptOf(proposalId, v)),

@@ -27,7 +27,7 @@ describe('receipt hash', () => {
     expect(Object.keys(reordered)[0]).toBe('attachments');
     expect(receiptSha256(reordered)).toBe(receiptSha256(content));
     expect(receiptSha256({ ...content, price: content.price + 1 })).not.toBe(receiptSha256(content));
-    expect(receiptSha256({ ...content, attachments: [{ ...content.attachments[0], sha256: 'b'.repeat(64) }] })).not.toBe(
+    expect(receiptSha256({ ...content, attachments: [{ ...content.attachments[0]!, sha256: 'b'.repeat(64) }] })).not.toBe(
       receiptSha256(content),
     );
   });

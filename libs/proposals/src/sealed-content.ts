@@ -25,5 +25,5 @@ export function sealVersion(
   content: ProposalContent,
 ): SealedVersion {
   const { keys, parts } = sealParts(recipients, versionAad(proposalId, version), [Buffer.from(canonicalJson(content), 'utf8')]);
-  return { sha256: receiptSha256(content), ciphertext: parts[0].ciphertext, iv: parts[0].iv, tag: parts[0].tag, ...keys };
+  return { sha256: receiptSha256(content), ciphertext: parts[0]!.ciphertext, iv: parts[0]!.iv, tag: parts[0]!.tag, ...keys };
 }

@@ -60,13 +60,18 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** Rows as objects keyed by the header row. */
-export function parseCsvRecords(text: string): Record<string, string>[] {
+/**
+ * Rows as objects keyed by the header row. Name the columns you read and each row is typed by
+ * them (a missing column fails here, once, instead of reading as undefined on every row).
+ */
+export function parseCsvRecords<K extends string = string>(text: string, columns: readonly K[] = []): Record<K, string>[] {
   const [header, ...rows] = parseCsv(text);
   if (!header) return [];
+  const missing = columns.filter((c) => !header.includes(c));
+  if (missing.length > 0) throw new Error(`CSV has no column ${missing.join(', ')}`);
   return rows.map((fields, n) => {
     if (fields.length !== header.length)
       throw new Error(`CSV row ${n + 2} has ${fields.length} fields, the header ${header.length}`);
-    return Object.fromEntries(header.map((name, i) => [name, fields[i]]));
+    return Object.fromEntries(header.map((name, i) => [name, fields[i] ?? ''])) as Record<K, string>;
   });
 }

@@ -31,7 +31,7 @@ export function checkJsonShape(text: string, maxDepth = JSON_MAX_DEPTH, maxItems
       counts.push(0);
       if (counts.length > maxDepth) return 'depth';
     } else if (c === 0x5d || c === 0x7d) counts.pop();
-    else if (c === 0x2c && counts.length > 0 && ++counts[counts.length - 1] >= maxItems) return 'items';
+    else if (c === 0x2c && counts.length > 0 && ++counts[counts.length - 1]! >= maxItems) return 'items';
   }
   return null;
 }

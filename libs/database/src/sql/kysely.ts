@@ -7,6 +7,7 @@ import {
   PostgresIntrospector,
   PostgresQueryCompiler,
   QueryResult,
+  sql,
 } from 'kysely';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { DB } from './schema';
@@ -67,6 +68,12 @@ class ManagerDriver implements Driver {
   }
   async releaseConnection(): Promise<void> {}
   async destroy(): Promise<void> {}
+}
+
+/** The database clock (the transaction's start time inside a transaction): deadlines and stamps never use the app's clock. */
+export async function transactionNow(source: EntityManager | DataSource): Promise<Date> {
+  const { rows } = await sql<{ now: Date }>`SELECT now() AS now`.execute(db(source));
+  return rows[0]!.now;
 }
 
 const builders = new WeakMap<EntityManager, Database>();

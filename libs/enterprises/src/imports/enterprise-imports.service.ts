@@ -183,7 +183,7 @@ export class EnterpriseImportsService {
             .join('; '),
         ]);
       }
-      after = rows[rows.length - 1].row_number;
+      after = rows[rows.length - 1]!.row_number;
     }
     return {
       filename: `import-report_${imp.file_sha256.slice(0, 12)}.csv`,

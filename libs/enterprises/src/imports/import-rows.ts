@@ -227,7 +227,7 @@ export function checkRow(row: FileRow, ctx: RowContext): CheckedRow {
   }
 
   if (tax.valid && !ctx.seen.has(tax.normalized)) ctx.seen.add(tax.normalized);
-  if (outcomes.length > 0) return { rowNumber: row.rowNumber, outcome: outcomes[0], taxCode, record: null, problems };
+  if (outcomes.length > 0) return { rowNumber: row.rowNumber, outcome: outcomes[0]!, taxCode, record: null, problems };
   const source = c.source ?? ctx.fileSource;
   return {
     rowNumber: row.rowNumber,
@@ -246,7 +246,7 @@ export function checkRow(row: FileRow, ctx: RowContext): CheckedRow {
         activityStartedOn && activityStartedOn !== foundedOn
           ? (c.activityEvidence ?? translate(DEFAULT_LANGUAGE, 'imports.statedEvidence', { source }))
           : null,
-      status: status,
+      status: status!,
       statusDate: status === 'active' ? null : statusDate,
       source,
     },

@@ -16,7 +16,7 @@ import {
 
 const flip = (buf: Buffer, index = 0): Buffer => {
   const copy = Buffer.from(buf);
-  copy[index] ^= 0x01;
+  copy[index]! ^= 0x01;
   return copy;
 };
 
@@ -87,7 +87,7 @@ describe('crypto envelope', () => {
       expect(name?.toString('utf8')).toBe('hồ-sơ.pdf');
     }
     // Parts cannot be swapped: each has its own AAD.
-    expect(() => openParts(asBidder, keys, 'att:1', [parts[1], parts[0]])).toThrow();
+    expect(() => openParts(asBidder, keys, 'att:1', [parts[1]!, parts[0]!])).toThrow();
     // Another firm's key opens nothing.
     const intruder = { openDataKey: (k: typeof keys, aad: string) => unwrapKey(randomKey(), k.keyForBidder, aad) };
     expect(() => openParts(intruder, keys, 'att:1', parts)).toThrow();

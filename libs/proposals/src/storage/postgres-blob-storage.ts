@@ -109,7 +109,7 @@ export class PostgresBlobStorage implements BlobStorage {
         .execute();
       for (const row of page) yield { key: row.key, modifiedAt: row.modified_at };
       if (page.length < 1000) return;
-      after = page[page.length - 1].key;
+      after = page[page.length - 1]!.key;
     }
   }
 
