@@ -15,6 +15,7 @@ import { RegistrationMailer } from './registration/registration-mailer.service';
 import { MemberInvitation } from './members/member-invitation.entity';
 import { MemberInvitationsService } from './members/member-invitations.service';
 import { InvitationMailer } from './members/invitation-mailer.service';
+import { ActivitySnapshotsService } from './activity-snapshots.service';
 
 @Module({
   imports: [
@@ -32,8 +33,10 @@ import { InvitationMailer } from './members/invitation-mailer.service';
     RegistrationMailer,
     MemberInvitationsService,
     InvitationMailer,
+    ActivitySnapshotsService,
   ],
   exports: [
+    ActivitySnapshotsService,
     EnterprisesService,
     EnterpriseStatusService,
     EnterpriseMailer,

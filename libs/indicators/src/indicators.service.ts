@@ -64,8 +64,9 @@ export const endOfCityDay = (day: string) => `${day}T23:59:59.999+07:00`;
  * The enterprise-density indicator. Counts come from enterprise_activity_deltas (the registry
  * writes +1/-1 per area and sector on each transition's effective date, with the moment it was
  * recorded): the count on a day as known at a moment is the sum of deltas dated up to the day and
- * recorded up to the moment, so a query's cost grows with areas × days on which something changed
- * (and revisions), never with the number of firms. The city is the one in force on the date, with
+ * recorded up to the moment. That sum is read from monthly snapshots plus the recent deltas
+ * (density-queries.ts), so a query costs one row per area plus what changed lately, never the
+ * number of firms. The city is the one in force on the date, with
  * its own units and population (areas' validity periods).
  */
 @Injectable()
@@ -126,7 +127,7 @@ export class IndicatorsService {
       asOf,
       target,
       boundary: boundaryView(city, lang),
-      vintage: vintageOf(asOf, knowledge, revisionRows),
+      vintage: vintageOf(asOf, knowledge, cityCount, revisionRows),
       city: {
         areaCode: city.code,
         name: city.name,
@@ -272,29 +273,25 @@ function boundaryView(city: CityBoundary, lang: Language): BoundaryView {
 
 /**
  * The first shown figure for asOf is what was recorded by the end of that day; each later day on
- * which records changed the city figure is a revision. Rows are per recording day, so this costs
- * days, not firms.
+ * which records changed the city figure is a revision. `known` is the city figure as known at the
+ * knowledge cut; `later` the city's deltas dated up to asOf but recorded after that day, per
+ * recording day (so this costs days on which something was back-dated, not firms).
  */
 export function vintageOf(
   asOf: string,
   knowledge: Knowledge,
-  rows: readonly { recorded_on: string; delta: number }[],
+  known: number,
+  later: readonly { recorded_on: string; delta: number }[],
 ): VintageView {
   const dayOver = knowledge.cut === null ? cityToday() > asOf : Date.parse(knowledge.cut) > Date.parse(endOfCityDay(asOf));
-  let running = 0;
-  let first: number | null = null;
+  const first = known - later.reduce((sum, r) => sum + r.delta, 0);
+  let running = first;
   const revisions: RevisionView[] = [];
-  for (const r of rows) {
-    if (r.recorded_on <= asOf) {
-      running += r.delta;
-      continue;
-    }
-    first ??= running;
+  for (const r of later) {
     if (r.delta === 0) continue;
     running += r.delta;
     revisions.push({ recordedOn: r.recorded_on, enterprises: running, change: r.delta });
   }
-  if (first === null) first = running;
   return {
     knownAt: knowledge.iso,
     latest: knowledge.latest,
