@@ -78,7 +78,9 @@ describe('indicator snapshots agree with the full recomputation', () => {
     '2024-02-29',
     '2023-01-01',
   ];
-  const CUTS = () => [undefined, daysAgo(3), '2025-08-20', '2024-06-30T12:00:00+07:00'];
+  /** Whole days and instants; `midDay` is set to an instant inside a day on which back-dated rows were recorded. */
+  let midDay: string | undefined;
+  const CUTS = () => [undefined, daysAgo(3), '2025-08-20', '2024-06-30T12:00:00+07:00', midDay];
 
   /** Every asked day and knowledge cut: the API's city, areas and sectors equal the recomputation. */
   async function expectAgreement(label: string) {
@@ -115,6 +117,15 @@ describe('indicator snapshots agree with the full recomputation', () => {
             label,
             q,
             first: units.reduce((s, code) => s + (first.get(code) ?? 0), 0),
+          });
+        }
+        // Each revision is the recomputation as known at the end of the day it was recorded.
+        for (const r of (body.vintage.revisions as { recordedOn: string; enterprises: number }[]).slice(-3)) {
+          const then = await recompute('area', asOf, `${r.recordedOn}T23:59:59.999+07:00`);
+          expect({ label, q, revision: r }).toEqual({
+            label,
+            q,
+            revision: { ...r, enterprises: Object.keys(got).reduce((s, code) => s + (then.get(code) ?? 0), 0) },
           });
         }
         compared += 1;
@@ -169,6 +180,13 @@ describe('indicator snapshots agree with the full recomputation', () => {
       const second = end ? new Date(Math.max(first.getTime(), lag(end).getTime())) : first;
       await recordedFirm(area, sectors, start, end, [first, second]);
     }
+    // An instant in the middle of the recordings of back-dated rows: part of that day known, part not.
+    const late = await ctx.dataSource.query<{ at: Date }[]>(
+      `SELECT recorded_at AS at FROM enterprise_activity_deltas
+       WHERE (recorded_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > day + 20 ORDER BY recorded_at`,
+    );
+    expect(late.length).toBeGreaterThan(10);
+    midDay = new Date(late[Math.floor(late.length / 2)].at.getTime() + 1).toISOString();
     await expectAgreement('nothing folded');
     expect(await snapshots.fold()).toBeGreaterThan(100);
     expect(await pending()).toBe(0);

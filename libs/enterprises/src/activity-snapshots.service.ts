@@ -16,7 +16,9 @@ const FOLD_LOCK = 0x1d1ca702;
  * (rows of transactions still open are invisible and wait for a later fold), adds exactly
  * `delta - folded_delta` of each to its month and marks it folded, all in one transaction: a reader's
  * single statement sees the rows either before or after, never half. A back-dated delta lands in
- * its own month; the running counts of that key are then recomputed from its months.
+ * its own month; the running counts of that key are then recomputed from its months. Rows recorded
+ * on a later day than they are dated (revisions; a baseline import) are also summed per month and
+ * day of recording in enterprise_activity_late, so "as known at" answers stay as cheap.
  */
 @Injectable()
 export class ActivitySnapshotsService {
@@ -38,9 +40,14 @@ export class ActivitySnapshotsService {
           RETURNING 1
         ), months AS (
           INSERT INTO enterprise_activity_months AS m (dimension, key, month, delta, enterprises)
-          SELECT dimension, key, date_trunc('month', day)::date, SUM(change)::int, 0 FROM picked GROUP BY 1, 2, 3
+          SELECT dimension, key, date_trunc('month', day::timestamp)::date, SUM(change)::int, 0 FROM picked GROUP BY 1, 2, 3
           ON CONFLICT (dimension, key, month) DO UPDATE SET delta = m.delta + EXCLUDED.delta
           RETURNING dimension, key
+        ), late AS (
+          INSERT INTO enterprise_activity_late AS l (dimension, key, month, recorded_on, delta)
+          SELECT dimension, key, date_trunc('month', day::timestamp)::date, (recorded_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, SUM(change)::int
+          FROM picked WHERE (recorded_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > day GROUP BY 1, 2, 3, 4
+          ON CONFLICT (dimension, key, month, recorded_on) DO UPDATE SET delta = l.delta + EXCLUDED.delta
         )
         SELECT dimension, key, (SELECT count(*) FROM marked)::int AS rows FROM months GROUP BY 1, 2`);
       if (touched.length === 0) return 0;

@@ -13,21 +13,41 @@
 /** The first day of the month that holds the day after $p: months before it are complete up to $p. */
 const openFrom = (p: string) => `date_trunc('month', (${p}::date + 1)::timestamp)::date`;
 
+/** The Hai Phong day of an instant (or of a timestamptz column). */
+const cityDay = (t: string) => `(${t} AT TIME ZONE 'Asia/Ho_Chi_Minh')::date`;
+/** The first instant of the Hai Phong day after the date $d. */
+const startOfDayAfter = (d: string) => `(((${d})::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`;
+/** The cut $c is the end of its Hai Phong day (knownAt given as a date): that whole day is known. */
+const wholeDay = (c: string) => `(${c}::timestamptz + interval '1 millisecond' >= ${startOfDayAfter(cityDay(`${c}::timestamptz`))})`;
+
 /**
  * Per key of one dimension: the change on top of the folded months before openFrom($asOf), as known
- * at $cut. Each part reads an index of enterprise_activity_deltas (day; pending rows; recorded_at).
+ * at $cut (NULL: everything so far). The folded part recorded after the cut is taken back out: from
+ * enterprise_activity_late when the cut is at or after the end of asOf's day (all such rows were recorded late), else
+ * from the deltas recorded since the cut. Each part reads an index (day; pending rows; recorded_at).
  */
-const recentChanges = (dimension: 'area' | 'sector', asOf: string, cut: string) => `
+const recentChanges = (dimension: 'area' | 'sector', asOf: string, cut: string) => {
+  const cutDay = cityDay(`${cut}::timestamptz`);
+  const afterAsOf = `(${cutDay} > ${asOf}::date OR (${cutDay} = ${asOf}::date AND ${wholeDay(cut)}))`;
+  return `
   SELECT key, SUM(change)::int AS change FROM (
     SELECT key, delta AS change FROM enterprise_activity_deltas
     WHERE dimension = '${dimension}' AND day >= ${openFrom(asOf)} AND day <= ${asOf}::date
+      AND (${cut}::timestamptz IS NULL OR recorded_at <= ${cut}::timestamptz)
     UNION ALL
     SELECT key, delta - folded_delta FROM enterprise_activity_deltas
     WHERE dimension = '${dimension}' AND delta <> folded_delta AND day < ${openFrom(asOf)}
+      AND (${cut}::timestamptz IS NULL OR recorded_at <= ${cut}::timestamptz)
     UNION ALL
-    SELECT key, -delta FROM enterprise_activity_deltas
-    WHERE dimension = '${dimension}' AND recorded_at > ${cut}::timestamptz AND day <= ${asOf}::date
+    SELECT key, -folded_delta FROM enterprise_activity_deltas
+    WHERE dimension = '${dimension}' AND recorded_at > ${cut}::timestamptz AND day < ${openFrom(asOf)}
+      AND (NOT ${afterAsOf} OR (NOT ${wholeDay(cut)} AND recorded_at < ${startOfDayAfter(cutDay)}))
+    UNION ALL
+    SELECT key, -delta FROM enterprise_activity_late
+    WHERE dimension = '${dimension}' AND ${afterAsOf} AND month < ${openFrom(asOf)}
+      AND recorded_on > ${cutDay}
   ) d GROUP BY key`;
+};
 
 /** The running count at the end of the last folded month of `key` before `before`. */
 const foldedCount = (dimension: 'area' | 'sector', key: string, before: string) => `
@@ -56,14 +76,30 @@ export const SECTOR_COUNTS_SQL = `
 /**
  * $1 as-of day, $2 the city's units, $3 knowledge cut: the city's deltas dated up to asOf but
  * recorded after that day (Hai Phong time), summed by the day they were recorded: the revisions
- * of the figure first published for asOf. Cost: rows recorded after asOf (none for today).
+ * of the figure first published for asOf. Complete months come from enterprise_activity_late (the
+ * cut's own day from the deltas, unless the cut is its end); the rest as in the counts. Cost: days
+ * on which something was back-dated, not firms.
  */
 export const REVISIONS_SQL = `
-  SELECT to_char((recorded_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, 'YYYY-MM-DD') AS recorded_on, SUM(delta)::int AS delta
-  FROM enterprise_activity_deltas
-  WHERE dimension = 'area' AND key = ANY($2::text[]) AND day <= $1::date
-    AND recorded_at >= ($1::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
-    AND ($3::timestamptz IS NULL OR recorded_at <= $3::timestamptz)
+  SELECT to_char(recorded_on, 'YYYY-MM-DD') AS recorded_on, SUM(delta)::int AS delta FROM (
+    SELECT recorded_on, delta FROM enterprise_activity_late
+    WHERE dimension = 'area' AND key = ANY($2::text[]) AND month < ${openFrom('$1')} AND recorded_on > $1::date
+      AND ($3::timestamptz IS NULL OR recorded_on < ${cityDay('$3::timestamptz')}
+           OR (recorded_on = ${cityDay('$3::timestamptz')} AND ${wholeDay('$3')}))
+    UNION ALL
+    SELECT ${cityDay('recorded_at')}, folded_delta FROM enterprise_activity_deltas
+    WHERE dimension = 'area' AND key = ANY($2::text[]) AND day < ${openFrom('$1')} AND NOT ${wholeDay('$3')}
+      AND recorded_at >= GREATEST(${startOfDayAfter('$1')}, ${startOfDayAfter(`${cityDay('$3::timestamptz')} - 1`)})
+      AND recorded_at <= $3::timestamptz
+    UNION ALL
+    SELECT ${cityDay('recorded_at')}, delta FROM enterprise_activity_deltas
+    WHERE dimension = 'area' AND key = ANY($2::text[]) AND day >= ${openFrom('$1')} AND day <= $1::date
+      AND recorded_at >= ${startOfDayAfter('$1')} AND ($3::timestamptz IS NULL OR recorded_at <= $3::timestamptz)
+    UNION ALL
+    SELECT ${cityDay('recorded_at')}, delta - folded_delta FROM enterprise_activity_deltas
+    WHERE dimension = 'area' AND key = ANY($2::text[]) AND delta <> folded_delta AND day < ${openFrom('$1')}
+      AND recorded_at >= ${startOfDayAfter('$1')} AND ($3::timestamptz IS NULL OR recorded_at <= $3::timestamptz)
+  ) r
   GROUP BY 1
   ORDER BY 1`;
 
