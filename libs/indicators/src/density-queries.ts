@@ -18,7 +18,8 @@ const cityDay = (t: string) => `(${t} AT TIME ZONE 'Asia/Ho_Chi_Minh')::date`;
 /** The first instant of the Hai Phong day after the date $d. */
 const startOfDayAfter = (d: string) => `(((${d})::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`;
 /** The cut $c is the end of its Hai Phong day (knownAt given as a date): that whole day is known. */
-const wholeDay = (c: string) => `(${c}::timestamptz + interval '1 millisecond' >= ${startOfDayAfter(cityDay(`${c}::timestamptz`))})`;
+const wholeDay = (c: string) =>
+  `(${c}::timestamptz + interval '1 millisecond' >= ${startOfDayAfter(cityDay(`${c}::timestamptz`))})`;
 
 /**
  * Per key of one dimension: the change on top of the folded months before openFrom($asOf), as known
