@@ -19,7 +19,17 @@ import { cityToday } from '@app/common';
 import { HAIPHONG_COMMUNES, seedAreaReferenceData } from '@app/areas';
 import { runMigrations, typeOrmOptions } from '@app/database';
 import { ActivitySnapshotsService } from '@app/enterprises';
-import { AREA_COUNTS_SQL, addMonths, REVISIONS_SQL, SECTOR_COUNTS_SQL, SERIES_SQL } from '@app/indicators';
+import { db } from '@app/database';
+import {
+  addMonths,
+  compiled,
+  foldedAreaCountsQuery,
+  foldedSectorCountsQuery,
+  openFrom,
+  recentChangesQuery,
+  revisionsQuery,
+  seriesQuery,
+} from '@app/indicators';
 import { createApp } from '../apps/api/src/bootstrap';
 import { addDays, BENCH_TAX_PREFIX, seedRegistry } from './seed-registry';
 
@@ -151,14 +161,28 @@ async function main(): Promise<void> {
     const to = today.slice(0, 7);
     const from24 = addMonths(to, -23);
     const units = HAIPHONG_COMMUNES.map((a) => a.code);
+    const k = db(ds);
+    const plan = (q: Parameters<typeof compiled>[0]) => {
+      const c = compiled(q);
+      return explain(ds, c.sql, [...c.parameters]);
+    };
+    // What the service runs (density-queries.ts): folded counts and recent changes, revisions, series.
     const plans = {
-      snapshot: await explain(ds, AREA_COUNTS_SQL, [today, units, null]),
-      snapshotYearAgo: await explain(ds, AREA_COUNTS_SQL, [yearAgo, units, null]),
-      revisionsToday: await explain(ds, REVISIONS_SQL, [today, units, null]),
-      revisionsYearAgo: await explain(ds, REVISIONS_SQL, [yearAgo, units, null]),
-      sectors: await explain(ds, SECTOR_COUNTS_SQL, [today, null]),
-      seriesCity24: await explain(ds, SERIES_SQL, [`${from24}-01`, today, null, oldCityUnits]),
-      seriesArea24: await explain(ds, SERIES_SQL, [`${from24}-01`, today, null, [busiest]]),
+      snapshotFolded: await plan(foldedAreaCountsQuery(k, units, openFrom(today))),
+      snapshotRecent: await plan(recentChangesQuery(k, 'area', today, null)),
+      snapshotYearAgoFolded: await plan(foldedAreaCountsQuery(k, units, openFrom(yearAgo))),
+      snapshotYearAgoRecent: await plan(recentChangesQuery(k, 'area', yearAgo, null)),
+      snapshotYearAgoKnownSixMonthsLater: await plan(
+        recentChangesQuery(k, 'area', yearAgo, {
+          at: new Date(Date.parse(`${addDays(yearAgo, 182)}T16:59:59.999Z`)).toISOString(),
+        }),
+      ),
+      revisionsToday: await plan(revisionsQuery(k, today, units, null)),
+      revisionsYearAgo: await plan(revisionsQuery(k, yearAgo, units, null)),
+      sectorsFolded: await plan(foldedSectorCountsQuery(k, openFrom(today))),
+      sectorsRecent: await plan(recentChangesQuery(k, 'sector', today, null)),
+      seriesCity24: await plan(seriesQuery(k, `${from24}-01`, today, null, units, oldCityUnits)),
+      seriesArea24: await plan(seriesQuery(k, `${from24}-01`, today, null, units, [busiest])),
     };
     mkdirSync(RESULTS, { recursive: true });
     writeFileSync(

@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
+import { db } from '@app/database';
 
 /** Only folds wait for each other (two workers, or a worker and a bench); writers never take it. */
 const FOLD_LOCK = 0x1d1ca702;
+/** Rows per INSERT of folded months (5 parameters a row, well under PostgreSQL's 65,535). */
+const BATCH = 5_000;
 
 /**
  * Folds the indicator's deltas into enterprise_activity_months (per dimension, key and month: the
@@ -27,41 +31,98 @@ export class ActivitySnapshotsService {
   /** Folds every committed pending delta; returns how many delta rows it folded. */
   async fold(): Promise<number> {
     return this.dataSource.transaction(async (m) => {
-      await m.query('SELECT pg_advisory_xact_lock($1)', [FOLD_LOCK]);
-      const touched = await m.query<{ dimension: string; key: string; rows: number }[]>(`
-        WITH picked AS MATERIALIZED (
-          SELECT dimension, key, day, recorded_at, delta - folded_delta AS change
-          FROM enterprise_activity_deltas WHERE delta <> folded_delta
-          FOR UPDATE
-        ), marked AS (
-          UPDATE enterprise_activity_deltas t SET folded_delta = t.folded_delta + p.change
-          FROM picked p
-          WHERE t.dimension = p.dimension AND t.key = p.key AND t.day = p.day AND t.recorded_at = p.recorded_at
-          RETURNING 1
-        ), months AS (
-          INSERT INTO enterprise_activity_months AS m (dimension, key, month, delta, enterprises)
-          SELECT dimension, key, date_trunc('month', day::timestamp)::date, SUM(change)::int, 0 FROM picked GROUP BY 1, 2, 3
-          ON CONFLICT (dimension, key, month) DO UPDATE SET delta = m.delta + EXCLUDED.delta
-          RETURNING dimension, key
-        ), late AS (
-          INSERT INTO enterprise_activity_late AS l (dimension, key, month, recorded_on, delta)
-          SELECT dimension, key, date_trunc('month', day::timestamp)::date, (recorded_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, SUM(change)::int
-          FROM picked WHERE (recorded_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > day GROUP BY 1, 2, 3, 4
-          ON CONFLICT (dimension, key, month, recorded_on) DO UPDATE SET delta = l.delta + EXCLUDED.delta
+      const k = db(m);
+      await sql`SELECT pg_advisory_xact_lock(${FOLD_LOCK})`.execute(k);
+      // Locked until commit: a writer adding to one of these rows waits, so `delta` stays as read.
+      const picked = await k
+        .selectFrom('enterprise_activity_deltas')
+        .select([
+          'dimension',
+          'key',
+          sql<string>`day::text`.as('day'),
+          sql<string>`recorded_at::text`.as('recorded_at'),
+          sql<string>`(recorded_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text`.as('recorded_on'),
+          sql<number>`delta - folded_delta`.as('change'),
+        ])
+        .where(sql<boolean>`delta <> folded_delta`)
+        .forUpdate()
+        .execute();
+      if (picked.length === 0) return 0;
+      await k
+        .updateTable('enterprise_activity_deltas')
+        .set({ folded_delta: sql<number>`delta` })
+        .where(
+          sql<boolean>`(dimension, key, day, recorded_at) IN (SELECT * FROM unnest(
+            ${picked.map((p) => p.dimension)}::text[], ${picked.map((p) => p.key)}::text[],
+            ${picked.map((p) => p.day)}::date[], ${picked.map((p) => p.recorded_at)}::timestamptz[]))`,
         )
-        SELECT dimension, key, (SELECT count(*) FROM marked)::int AS rows FROM months GROUP BY 1, 2`);
-      if (touched.length === 0) return 0;
-      await m.query(
-        `UPDATE enterprise_activity_months m SET enterprises = s.running
-         FROM (
-           SELECT dimension, key, month, SUM(delta) OVER (PARTITION BY dimension, key ORDER BY month)::int AS running
-           FROM enterprise_activity_months
-           WHERE (dimension, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-         ) s
-         WHERE m.dimension = s.dimension AND m.key = s.key AND m.month = s.month AND m.enterprises <> s.running`,
-        [touched.map((t) => t.dimension), touched.map((t) => t.key)],
-      );
-      return touched[0].rows;
+        .execute();
+
+      const months = new Map<string, { dimension: string; key: string; month: string; delta: number }>();
+      const late = new Map<string, { dimension: string; key: string; month: string; recorded_on: string; delta: number }>();
+      for (const p of picked) {
+        const month = `${p.day.slice(0, 7)}-01`;
+        const id = `${p.dimension}\u0000${p.key}\u0000${month}`;
+        const m0 = months.get(id) ?? months.set(id, { dimension: p.dimension, key: p.key, month, delta: 0 }).get(id)!;
+        m0.delta += p.change;
+        if (p.recorded_on > p.day) {
+          const lid = `${id}\u0000${p.recorded_on}`;
+          const l0 =
+            late.get(lid) ??
+            late.set(lid, { dimension: p.dimension, key: p.key, month, recorded_on: p.recorded_on, delta: 0 }).get(lid)!;
+          l0.delta += p.change;
+        }
+      }
+      const monthRows = [...months.values()];
+      for (let i = 0; i < monthRows.length; i += BATCH) {
+        await k
+          .insertInto('enterprise_activity_months')
+          .values(monthRows.slice(i, i + BATCH).map((r) => ({ ...r, enterprises: 0 })))
+          .onConflict((oc) =>
+            oc
+              .columns(['dimension', 'key', 'month'])
+              .doUpdateSet({ delta: sql<number>`enterprise_activity_months.delta + excluded.delta` }),
+          )
+          .execute();
+      }
+      const lateRows = [...late.values()];
+      for (let i = 0; i < lateRows.length; i += BATCH) {
+        await k
+          .insertInto('enterprise_activity_late')
+          .values(lateRows.slice(i, i + BATCH))
+          .onConflict((oc) =>
+            oc
+              .columns(['dimension', 'key', 'month', 'recorded_on'])
+              .doUpdateSet({ delta: sql<number>`enterprise_activity_late.delta + excluded.delta` }),
+          )
+          .execute();
+      }
+      // The running counts of every key touched, recomputed from its months (a back-dated delta
+      // moves every later month of that key).
+      const touched = [...new Map(monthRows.map((r) => [`${r.dimension}\u0000${r.key}`, r])).values()];
+      await k
+        .updateTable('enterprise_activity_months as m')
+        .from(
+          k
+            .selectFrom('enterprise_activity_months')
+            .select([
+              'dimension',
+              'key',
+              'month',
+              sql<number>`(SUM(delta) OVER (PARTITION BY dimension, key ORDER BY month))::int`.as('running'),
+            ])
+            .where(
+              sql<boolean>`(dimension, key) IN (SELECT * FROM unnest(${touched.map((t) => t.dimension)}::text[], ${touched.map((t) => t.key)}::text[]))`,
+            )
+            .as('s'),
+        )
+        .set({ enterprises: sql<number>`s.running` })
+        .whereRef('m.dimension', '=', 's.dimension')
+        .whereRef('m.key', '=', 's.key')
+        .whereRef('m.month', '=', 's.month')
+        .where(sql<boolean>`m.enterprises <> s.running`)
+        .execute();
+      return picked.length;
     });
   }
 }

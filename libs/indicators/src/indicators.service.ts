@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { db } from '@app/database';
 import {
   AppConfig,
   AppError,
@@ -24,7 +25,7 @@ import {
 } from '@app/areas';
 import { SECTORS } from '@app/enterprises';
 import { measure } from './density';
-import { AREA_COUNTS_SQL, REVISIONS_SQL, SECTOR_COUNTS_SQL, SERIES_SQL } from './density-queries';
+import { countsByKey, KnowledgeCut, revisionsQuery, seriesQuery } from './density-queries';
 import {
   AreaDensityView,
   BoundaryView,
@@ -49,6 +50,8 @@ interface AreaCountRow {
   unit_type: AreaUnitType;
   enterprises: number;
 }
+
+const cutOf = (knowledge: Knowledge): KnowledgeCut | null => (knowledge.cut ? { at: knowledge.cut } : null);
 
 /** What the platform knew: `cut` bounds recorded_at (null: everything so far), `iso` is shown. */
 export interface Knowledge {
@@ -107,12 +110,17 @@ export class IndicatorsService {
       );
     }
     const current = asOf >= BOUNDARY_CHANGE_DATE;
-    const [rows, figures, sectors, revisionRows] = await Promise.all([
-      this.dataSource.query<AreaCountRow[]>(AREA_COUNTS_SQL, [asOf, unitCodes, knowledge.cut]),
+    const k = db(this.dataSource);
+    const cut = cutOf(knowledge);
+    const [counts, figures, sectors, revisionRows] = await Promise.all([
+      countsByKey(k, 'area', asOf, cut, unitCodes),
       this.areas.figuresByArea(),
-      query.groupBy === 'sector' && current ? this.sectorCounts(asOf, knowledge.cut) : undefined,
-      this.dataSource.query<{ recorded_on: string; delta: number }[]>(REVISIONS_SQL, [asOf, unitCodes, knowledge.cut]),
+      query.groupBy === 'sector' && current ? this.sectorCounts(asOf, cut) : undefined,
+      revisionsQuery(k, asOf, unitCodes, cut).execute(),
     ]);
+    const rows: AreaCountRow[] = city.countedUnits
+      .map((u) => ({ code: u.code, name: u.name, unit_type: u.unitType, enterprises: counts.get(u.code) ?? 0 }))
+      .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 
     const target = this.target;
     const pick = (code: string) => choosePopulationFigure(figures.get(code) ?? [], asOf);
@@ -177,13 +185,10 @@ export class IndicatorsService {
     // For the city: the first boundary's units are summed apart (the old city); for a unit: that unit.
     const innerCodes = isCity ? (boundaries[0]?.countedUnits.map((u) => u.code) ?? []) : [area.code];
 
+    // The opening balance's keys: every unit firms are counted in, under any boundary.
+    const allUnits = [...new Set(boundaries.flatMap((b) => b.countedUnits.map((u) => u.code)))];
     const [rows, figures] = await Promise.all([
-      this.dataSource.query<{ month_start: string; all_delta: number; inner_delta: number | null }[]>(SERIES_SQL, [
-        `${from}-01`,
-        lastAsOf,
-        knowledge.cut,
-        innerCodes,
-      ]),
+      seriesQuery(db(this.dataSource), `${from}-01`, lastAsOf, cutOf(knowledge), allUnits, innerCodes).execute(),
       this.areas.figuresByArea(),
     ]);
     const byMonth = new Map(rows.map((r) => [r.month_start.slice(0, 7), r]));
@@ -211,9 +216,8 @@ export class IndicatorsService {
   }
 
   /** Every sector of the registry, zero where none is active; busiest first. */
-  private async sectorCounts(asOf: string, cut: string | null): Promise<SectorCountView[]> {
-    const rows = await this.dataSource.query<{ sector: string; enterprises: number }[]>(SECTOR_COUNTS_SQL, [asOf, cut]);
-    const counts = new Map(rows.map((r) => [r.sector, r.enterprises]));
+  private async sectorCounts(asOf: string, cut: KnowledgeCut | null): Promise<SectorCountView[]> {
+    const counts = await countsByKey(db(this.dataSource), 'sector', asOf, cut);
     const sectors = [...new Set<string>([...SECTORS, ...counts.keys()])];
     return sectors
       .map((sector) => ({ sector, enterprises: counts.get(sector) ?? 0 }))

@@ -66,8 +66,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   'libs/identity/src/entities/refresh-token.entity.ts',
   'libs/identity/src/entities/user.entity.ts',
   'libs/identity/src/users.service.ts',
-  'libs/indicators/src/density-queries.ts',
-  'libs/indicators/src/indicators.service.ts',
   'libs/jobs/src/operations.service.ts',
   'libs/jobs/src/outbox-message.entity.ts',
   'libs/jobs/src/outbox-relay.service.ts',
