@@ -10,6 +10,9 @@
  *     for each request, with the request's problem, firm and user and fresh ids in place of the
  *     recorded ones (ciphertext reused: the raw server does no crypto, no validation, no JWT).
  *
+ *   - the request path: bench/request-path.ts (a cheap request and a small public read, with the
+ *     access log on at `info`) runs first in a child process, its figures join the table.
+ *
  * Every figure is printed beside its ratio to the raw server. Needs the marketplace bench's seed
  * (10k problems, 100k proposals): run after bench/marketplace.ts (npm run bench does). Writes
  * bench/results/baseline.{json,md}. Never a test: it fails only on an error.
@@ -18,7 +21,8 @@
  */
 import './marketplace-env';
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +33,27 @@ import { Pool } from 'pg';
 import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import { ProblemSearchService } from '@app/problems';
 import { createApp } from '../apps/api/src/bootstrap';
+import type { RequestPathFigure } from './request-path';
+
+/**
+ * The request path (bench/request-path.ts) in a child process with the access log on, as in
+ * production, its stdout (the log lines) sent to a file as a log collector would take them.
+ */
+function measureRequestPath(): RequestPathFigure[] {
+  const logFile = join(os.tmpdir(), `request-path-${process.pid}.log`);
+  const fd = openSync(logFile, 'w');
+  try {
+    const tsNode = join(__dirname, '..', 'node_modules', 'ts-node', 'dist', 'bin.js');
+    const run = spawnSync(process.execPath, [tsNode, '-r', 'tsconfig-paths/register', join(__dirname, 'request-path.ts')], {
+      stdio: ['ignore', fd, 'inherit'],
+      env: { ...process.env, LOG_LEVEL: 'info', TS_NODE_TRANSPILE_ONLY: '1' },
+    });
+    if (run.status !== 0) throw new Error(`bench/request-path.ts failed (exit ${run.status ?? run.signal})`);
+  } finally {
+    closeSync(fd);
+  }
+  return (JSON.parse(readFileSync(join(RESULTS, 'request-path.json'), 'utf8')) as { figures: RequestPathFigure[] }).figures;
+}
 
 interface AutocannonRequest {
   method?: string;
@@ -124,6 +149,8 @@ async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
   if (!url || !/bench/.test(new URL(url).pathname))
     throw new Error('Set DATABASE_URL to a database whose name contains "bench".');
+  log('the request path: a cheap request and a small public read, access log on');
+  const requestPath = measureRequestPath();
   const app = await createApp();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const productBase = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -358,6 +385,7 @@ async function main(): Promise<void> {
         product: submit.product.non2xx + submit.product.errors,
         raw: submit.raw.non2xx + submit.raw.errors,
       },
+      ...requestPath.map(({ figure, product, raw }) => ({ figure, product, raw })),
     ].map((r) => ({ ...r, ratio: ratio(r.product, r.raw) }));
     for (const r of rows) log(`${r.figure}: product ${r.product}, raw ${r.raw}, ratio ${r.ratio ?? '–'}`);
 

@@ -435,7 +435,7 @@ async function main(): Promise<void> {
       revise,
       notes: [
         'In-process API (Fastify) on a free port, autocannon from the same process and machine; PostgreSQL and Redis local.',
-        'Every write takes the audit chain advisory lock, so submissions and revisions are serialised at the audit append.',
+        'Writes take no city-wide lock: each appends its audit row in its own transaction; the worker chains committed rows in commit order off the request path (docs/decisions.md, issue 15). Sealed submissions hold their audit row until the deadline opens them.',
         'Each seeded version is encrypted with its own data key (AAD bound to its id); plaintexts repeat over a few hundred payloads.',
       ],
     };

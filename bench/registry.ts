@@ -18,7 +18,18 @@ import { DataSource } from 'typeorm';
 import { cityToday } from '@app/common';
 import { HAIPHONG_COMMUNES, seedAreaReferenceData } from '@app/areas';
 import { runMigrations, typeOrmOptions } from '@app/database';
-import { AREA_COUNTS_SQL, addMonths, SERIES_SQL } from '@app/indicators';
+import { ActivitySnapshotsService } from '@app/enterprises';
+import { db } from '@app/database';
+import {
+  addMonths,
+  compiled,
+  foldedAreaCountsQuery,
+  foldedSectorCountsQuery,
+  openFrom,
+  recentChangesQuery,
+  revisionsQuery,
+  seriesQuery,
+} from '@app/indicators';
 import { createApp } from '../apps/api/src/bootstrap';
 import { addDays, BENCH_TAX_PREFIX, seedRegistry } from './seed-registry';
 
@@ -126,13 +137,21 @@ async function main(): Promise<void> {
       console.log(`[bench] reusing the ${existing} firms already seeded`);
     }
 
+    // What the worker does every few seconds: the seeded deltas go into the monthly snapshots.
+    const f0 = performance.now();
+    const folded = await new ActivitySnapshotsService(ds).fold();
+    const foldSeconds = round2((performance.now() - f0) / 1000);
+    await ds.query('VACUUM ANALYZE enterprise_activity_deltas, enterprise_activity_months, enterprise_activity_late');
+    console.log(`[bench] folded ${folded} delta rows into the monthly snapshots in ${foldSeconds} s`);
+
     const [dataset] = await ds.query<Record<string, number>[]>(`
       SELECT (SELECT count(*)::int FROM enterprises) AS firms,
              (SELECT count(*)::int FROM enterprises WHERE status = 'verified') AS verified_now,
              (SELECT count(*)::int FROM enterprise_status_history) AS history_rows,
              (SELECT count(*)::int FROM enterprise_activity_deltas WHERE dimension = 'area') AS area_delta_rows,
              (SELECT count(*)::int FROM enterprise_activity_deltas WHERE dimension = 'sector') AS sector_delta_rows,
-             (SELECT count(DISTINCT day)::int FROM enterprise_activity_deltas) AS days_with_changes`);
+             (SELECT count(DISTINCT day)::int FROM enterprise_activity_deltas) AS days_with_changes,
+             (SELECT count(*)::int FROM enterprise_activity_months) AS snapshot_rows`);
     const [{ code: busiest }] = await ds.query<{ code: string }[]>(
       `SELECT area_code AS code FROM enterprises WHERE status = 'verified' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
     );
@@ -141,10 +160,29 @@ async function main(): Promise<void> {
     const yearAgo = addDays(today, -365);
     const to = today.slice(0, 7);
     const from24 = addMonths(to, -23);
+    const units = HAIPHONG_COMMUNES.map((a) => a.code);
+    const k = db(ds);
+    const plan = (q: Parameters<typeof compiled>[0]) => {
+      const c = compiled(q);
+      return explain(ds, c.sql, [...c.parameters]);
+    };
+    // What the service runs (density-queries.ts): folded counts and recent changes, revisions, series.
     const plans = {
-      snapshot: await explain(ds, AREA_COUNTS_SQL, [today, HAIPHONG_COMMUNES.map((a) => a.code), null]),
-      seriesCity24: await explain(ds, SERIES_SQL, [`${from24}-01`, today, null, oldCityUnits]),
-      seriesArea24: await explain(ds, SERIES_SQL, [`${from24}-01`, today, null, [busiest]]),
+      snapshotFolded: await plan(foldedAreaCountsQuery(k, units, openFrom(today))),
+      snapshotRecent: await plan(recentChangesQuery(k, 'area', today, null)),
+      snapshotYearAgoFolded: await plan(foldedAreaCountsQuery(k, units, openFrom(yearAgo))),
+      snapshotYearAgoRecent: await plan(recentChangesQuery(k, 'area', yearAgo, null)),
+      snapshotYearAgoKnownSixMonthsLater: await plan(
+        recentChangesQuery(k, 'area', yearAgo, {
+          at: new Date(Date.parse(`${addDays(yearAgo, 182)}T16:59:59.999Z`)).toISOString(),
+        }),
+      ),
+      revisionsToday: await plan(revisionsQuery(k, today, units, null)),
+      revisionsYearAgo: await plan(revisionsQuery(k, yearAgo, units, null)),
+      sectorsFolded: await plan(foldedSectorCountsQuery(k, openFrom(today))),
+      sectorsRecent: await plan(recentChangesQuery(k, 'sector', today, null)),
+      seriesCity24: await plan(seriesQuery(k, `${from24}-01`, today, null, units, oldCityUnits)),
+      seriesArea24: await plan(seriesQuery(k, `${from24}-01`, today, null, units, [busiest])),
     };
     mkdirSync(RESULTS, { recursive: true });
     writeFileSync(
@@ -208,7 +246,7 @@ async function main(): Promise<void> {
           node: process.version,
           postgres: version,
         },
-        dataset: { ...dataset, busiestWard: busiest, seedSeconds },
+        dataset: { ...dataset, busiestWard: busiest, seedSeconds, folded, foldSeconds },
         method: `sequential requests over HTTP to the API booted in-process; ${WARMUP} warm-up requests, then ${REQUESTS} timed; nearest-rank percentiles`,
         latencies,
         throughput,
@@ -241,7 +279,8 @@ function markdown(r: {
     `${r.date} on ${r.machine.cpus} × ${r.machine.cpu}, ${r.machine.memoryGb} GB, ${r.machine.platform}, Node ${r.machine.node}, ${r.machine.postgres}.`,
     '',
     `Dataset: ${d.firms} firms (${d.verified_now} verified today), ${d.history_rows} status changes, ${d.area_delta_rows} area and ${d.sector_delta_rows} sector delta rows over ${d.days_with_changes} days.` +
-      (d.seedSeconds !== null ? ` Seeded in ${d.seedSeconds} s.` : ''),
+      (d.seedSeconds !== null ? ` Seeded in ${d.seedSeconds} s.` : '') +
+      ` Monthly snapshots: ${d.snapshot_rows} rows (this run folded ${d.folded} delta rows in ${d.foldSeconds} s).`,
     '',
     `Method: ${r.method}. Figures are for comparison between runs on one machine, not targets.`,
     '',

@@ -3,9 +3,9 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { RequestMethod } from '@nestjs/common';
 import {
   AllExceptionsFilter,
   AppConfig,
@@ -68,19 +68,13 @@ export function requestIdOf(req: IncomingMessage): string {
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-        pinoHttp: {
-          level: config.get('LOG_LEVEL'),
-          // Fastify already gave the request its id (see bootstrap.ts); log under the same one.
-          genReqId: (req) => (req as IncomingMessage & { id?: string }).id ?? requestIdOf(req),
-          // One short line per request: who asked what, the answer and its time. No header dumps
-          // (they cost as much as a cheap query, and carry cookies and tokens).
-          serializers: {
-            req: (req: { id?: string; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: req.url }),
-            res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-          },
-          customProps: () => ({ service: 'api' }),
-        },
+        // No per-request middleware (a child logger and a context per request cost as much as a
+        // cheap answer): the access line is written by a Fastify hook (request-path.ts) through
+        // this module's root logger, which also carries the application's own logs.
+        forRoutes: [],
+        // Written to stdout without blocking the request: lines that arrive while a write is in
+        // flight go out together (pino flushes what is left when the process exits).
+        pinoHttp: [{ level: config.get('LOG_LEVEL') }, pino.destination({ dest: 1, sync: false })],
       }),
     }),
     ThrottlerModule.forRootAsync({

@@ -1,21 +1,13 @@
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
-import {
-  AppConfig,
-  createValidationPipe,
-  httpDuration,
-  installInputGuards,
-  RECEIVED_MARK,
-  trustProxyOption,
-  validateEnv,
-} from '@app/common';
-import { AppModule, requestIdOf, REQUEST_ID_HEADER } from './app.module';
+import { Logger, PinoLogger } from 'nestjs-pino';
+import { AppConfig, createValidationPipe, installInputGuards, trustProxyOption, validateEnv } from '@app/common';
+import { AppModule, requestIdOf } from './app.module';
+import { installRequestPath } from './request-path';
 import { createOpenApiDocument } from './openapi';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { servePortal } from './portal-static';
@@ -33,20 +25,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
     requestIdHeader: false,
     genReqId: requestIdOf,
   });
-  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
-    // The moment a bid (or any request) counts as received: the first hook, before the body is
-    // read and before the request can queue anywhere in this process. The body must still arrive
-    // and commit within the deadline's grace (the database refuses a later commit).
-    (request as unknown as Record<symbol, number>)[RECEIVED_MARK] = performance.now();
-    void reply.header(REQUEST_ID_HEADER, request.id);
-    done();
-  });
-  // Latency by route pattern (never the raw URL, which would make one series per id).
-  adapter.getInstance().addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    done();
-  });
+  // Received mark, request id, security headers, metrics and the access log: see request-path.ts.
+  installRequestPath(adapter.getInstance(), () => PinoLogger.root);
   // Our JSON parser (bounded depth and size, checked before parsing) replaces Nest's; see input-guard.ts.
   installInputGuards(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true, bodyParser: false });
@@ -60,17 +40,6 @@ export async function createApp(): Promise<NestFastifyApplication> {
     .map((o) => o.trim())
     .filter(Boolean);
   app.enableCors({ origin: origins.length ? origins : false, credentials: false });
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: [`'self'`],
-        styleSrc: [`'self'`, `'unsafe-inline'`],
-        imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
-        scriptSrc: [`'self'`, `https: 'unsafe-inline'`],
-      },
-    },
-  });
-
   // The portal's refresh-token cookie (apps/api/src/auth/session-cookie.ts).
   await app.register(cookie);
 

@@ -20,6 +20,7 @@ import { RetentionSweeper } from './retention/retention.sweeper';
 import { ImportsProcessor } from './processors/imports.processor';
 import { AuditTreeScheduler } from './audit/audit-tree.scheduler';
 import { OrdersProcessor } from './processors/orders.processor';
+import { ActivityFoldScheduler } from './indicators/activity-fold.scheduler';
 
 @Module({
   imports: [
@@ -51,6 +52,7 @@ import { OrdersProcessor } from './processors/orders.processor';
     OrdersProcessor,
     RetentionSweeper,
     AuditTreeScheduler,
+    ActivityFoldScheduler,
   ],
 })
 export class WorkerModule {}

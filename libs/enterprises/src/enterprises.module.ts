@@ -12,6 +12,7 @@ import { EnterpriseRegistrationService } from './registration/enterprise-registr
 import { RegistrationMailer } from './registration/registration-mailer.service';
 import { MemberInvitationsService } from './members/member-invitations.service';
 import { InvitationMailer } from './members/invitation-mailer.service';
+import { ActivitySnapshotsService } from './activity-snapshots.service';
 
 @Module({
   imports: [IdentityModule, MailModule],
@@ -27,8 +28,10 @@ import { InvitationMailer } from './members/invitation-mailer.service';
     RegistrationMailer,
     MemberInvitationsService,
     InvitationMailer,
+    ActivitySnapshotsService,
   ],
   exports: [
+    ActivitySnapshotsService,
     EnterprisesService,
     EnterpriseStatusService,
     EnterpriseMailer,

@@ -18,6 +18,7 @@ export * from './dto/change-enterprise-status.dto';
 export * from './dto/list-enterprises-query.dto';
 export * from './dto/add-enterprise-member.dto';
 export { applyDatedActivityDeltas } from './activity-store';
+export * from './activity-snapshots.service';
 export * from './effective-date-rules';
 export * from './claims/enterprise-claims.service';
 export * from './imports/enterprise-imports.service';

@@ -1,53 +1,304 @@
-/**
- * The indicator's SQL, kept in one place so the bench can EXPLAIN exactly what the service runs.
- * All read enterprise_activity_deltas through its primary key (dimension, key, day, recorded_at).
- * $3 / the knowledge cut is a timestamptz or NULL (everything recorded so far).
- */
-
-/** $1 as-of day, $2 the units counted in the city on that day, $3 knowledge cut: counts per unit. */
-export const AREA_COUNTS_SQL = `
-  SELECT a.code, a.name, a.unit_type, COALESCE(c.enterprises, 0)::int AS enterprises
-  FROM areas a
-  LEFT JOIN (
-    SELECT key, SUM(delta) AS enterprises
-    FROM enterprise_activity_deltas
-    WHERE dimension = 'area' AND day <= $1::date AND ($3::timestamptz IS NULL OR recorded_at <= $3::timestamptz)
-    GROUP BY key
-  ) c ON c.key = a.code
-  WHERE a.code = ANY($2::text[])
-  ORDER BY a.code`;
-
-/** $1 as-of day, $2 knowledge cut: active firms per sector city-wide. */
-export const SECTOR_COUNTS_SQL = `
-  SELECT key AS sector, SUM(delta)::int AS enterprises
-  FROM enterprise_activity_deltas
-  WHERE dimension = 'sector' AND day <= $1::date AND ($2::timestamptz IS NULL OR recorded_at <= $2::timestamptz)
-  GROUP BY key`;
+import { sql, type Compilable, type SelectQueryBuilder } from 'kysely';
+import type { Database, DB } from '@app/database';
 
 /**
- * $1 as-of day, $2 the city's units, $3 knowledge cut: the city's deltas up to asOf summed by the
- * day (Hai Phong time) they were recorded. Their running sum is the figure as known on each day:
- * rows recorded after asOf are revisions. Cost: days on which something was recorded.
+ * The indicator's SQL, kept in one place so the bench can EXPLAIN exactly what the service runs
+ * (each function returns a query; `.compile()` gives its text).
+ *
+ * Counts come from enterprise_activity_months (per dimension, key and month: the net change dated
+ * in the month and the running count at its end, over the deltas folded so far; see
+ * ActivitySnapshotsService) plus short reads of enterprise_activity_deltas:
+ * - the days of the last month asked for, up to the day asked (that month is not complete yet);
+ * - the pending part of earlier rows (`delta - folded_delta`: written since the last fold);
+ * - minus the folded part recorded after the knowledge cut: from enterprise_activity_late when the
+ *   cut is at or after the end of the asked day (only rows recorded late can be after it), else
+ *   from the deltas recorded since the cut.
+ * So an answer costs one snapshot row per unit plus recent deltas, never the number of firms.
  */
-export const REVISIONS_SQL = `
-  SELECT to_char((recorded_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, 'YYYY-MM-DD') AS recorded_on, SUM(delta)::int AS delta
-  FROM enterprise_activity_deltas
-  WHERE dimension = 'area' AND key = ANY($2::text[]) AND day <= $1::date
-    AND ($3::timestamptz IS NULL OR recorded_at <= $3::timestamptz)
-  GROUP BY 1
-  ORDER BY 1`;
+
+export type Dimension = 'area' | 'sector';
+
+/** What was known: `at` bounds recorded_at (an instant); null is everything recorded so far. */
+export interface KnowledgeCut {
+  at: string;
+}
+
+const DAY_MS = 86_400_000;
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+/** The Hai Phong day (UTC+7, no daylight saving) of an instant. */
+const cityDayOf = (instant: string) => new Date(Date.parse(instant) + 7 * 3_600_000).toISOString().slice(0, 10);
+/** The first instant of a Hai Phong day. */
+const startOfCityDay = (day: string) => new Date(Date.parse(`${day}T00:00:00+07:00`)).toISOString();
+
+/** The first day of the month holding the day after `day`: the months before it are complete up to `day`. */
+export function openFrom(day: string): string {
+  return `${addDays(day, 1).slice(0, 7)}-01`;
+}
+
+/** How a cut relates to the asked day, worked out once in code rather than in every query. */
+function cutFacts(cut: KnowledgeCut, asOf: string) {
+  const day = cityDayOf(cut.at);
+  const nextDay = startOfCityDay(addDays(day, 1));
+  const wholeDay = Date.parse(cut.at) + 1 >= Date.parse(nextDay);
+  return { day, nextDay, wholeDay, afterAsOf: day > asOf || (day === asOf && wholeDay) };
+}
+
+type ChangeQuery = SelectQueryBuilder<
+  DB,
+  'enterprise_activity_deltas' | 'enterprise_activity_late',
+  { key: string; change: number }
+>;
 
 /**
- * $1 first day of the first month, $2 the last day asked (month end, or today), $3 knowledge cut,
- * $4 the units whose deltas are summed in `inner_delta` (the old city's units, or the one area
- * asked for); `all_delta` sums every unit. Days before $1 fold into the first month (its opening
- * balance); the caller runs the sums per month and picks the boundary in force.
+ * Per key of one dimension: the rows whose sum is the change on top of the folded months before
+ * openFrom(asOf), as known at the cut.
  */
-export const SERIES_SQL = `
-  SELECT GREATEST(date_trunc('month', day::timestamp)::date, $1::date)::text AS month_start,
-         SUM(delta)::int AS all_delta,
-         (SUM(delta) FILTER (WHERE key = ANY($4::text[])))::int AS inner_delta
-  FROM enterprise_activity_deltas
-  WHERE dimension = 'area' AND day <= $2::date AND ($3::timestamptz IS NULL OR recorded_at <= $3::timestamptz)
-  GROUP BY 1
-  ORDER BY 1`;
+function changeParts(k: Database, dimension: Dimension, asOf: string, cut: KnowledgeCut | null) {
+  const open = openFrom(asOf);
+  const deltas = () => k.selectFrom('enterprise_activity_deltas').where('dimension', '=', dimension);
+  const known = <Q extends SelectQueryBuilder<DB, 'enterprise_activity_deltas', object>>(q: Q) =>
+    cut ? q.where('recorded_at', '<=', cut.at as never) : q;
+  const parts: ChangeQuery[] = [
+    known(
+      deltas()
+        .select(['key', 'delta as change'])
+        .where('day', '>=', open as never)
+        .where('day', '<=', asOf as never),
+    ),
+    known(
+      deltas()
+        .select(['key', sql<number>`delta - folded_delta`.as('change')])
+        .where(sql<boolean>`delta <> folded_delta`)
+        .where('day', '<', open as never),
+    ),
+  ] as ChangeQuery[];
+  if (cut) {
+    const c = cutFacts(cut, asOf);
+    const folded = deltas()
+      .select(['key', sql<number>`-folded_delta`.as('change')])
+      .where('recorded_at', '>', cut.at as never)
+      .where('day', '<', open as never);
+    if (!c.afterAsOf) parts.push(folded);
+    else {
+      if (!c.wholeDay) parts.push(folded.where('recorded_at', '<', c.nextDay as never));
+      parts.push(
+        k
+          .selectFrom('enterprise_activity_late')
+          .select(['key', sql<number>`-delta`.as('change')])
+          .where('dimension', '=', dimension)
+          .where('month', '<', open as never)
+          .where('recorded_on', '>', c.day as never),
+      );
+    }
+  }
+  return parts;
+}
+
+/** Per key: the change on top of the folded months (one row per key that changed). */
+export function recentChangesQuery(k: Database, dimension: Dimension, asOf: string, cut: KnowledgeCut | null) {
+  const [first, ...rest] = changeParts(k, dimension, asOf, cut);
+  const union = rest.reduce<ChangeQuery>((q, part) => q.unionAll(part), first);
+  return k
+    .selectFrom(union.as('d'))
+    .select(['d.key', sql<number>`SUM(d.change)::int`.as('change')])
+    .groupBy('d.key');
+}
+
+/** Per unit: the running count at the end of its last folded month before `before` (one index probe each). */
+export function foldedAreaCountsQuery(k: Database, units: readonly string[], before: string) {
+  return k
+    .selectFrom(sql<{ key: string }>`unnest(${[...units]}::text[])`.as('key'))
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('enterprise_activity_months as m')
+          .select('m.enterprises')
+          .where('m.dimension', '=', 'area')
+          .whereRef('m.key', '=', sql.ref('key.key'))
+          .where('m.month', '<', before as never)
+          .orderBy('m.month', 'desc')
+          .limit(1)
+          .as('s'),
+      (join) => join.onTrue(),
+    )
+    .select([sql<string>`key.key`.as('key'), 's.enterprises']);
+}
+
+/** Every sector ever folded: the running count at the end of its last folded month before `before`. */
+export function foldedSectorCountsQuery(k: Database, before: string) {
+  return k
+    .selectFrom((eb) =>
+      eb.selectFrom('enterprise_activity_months').select('key').distinct().where('dimension', '=', 'sector').as('k'),
+    )
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('enterprise_activity_months as m')
+          .select('m.enterprises')
+          .where('m.dimension', '=', 'sector')
+          .whereRef('m.key', '=', 'k.key')
+          .where('m.month', '<', before as never)
+          .orderBy('m.month', 'desc')
+          .limit(1)
+          .as('s'),
+      (join) => join.onTrue(),
+    )
+    .select(['k.key', 's.enterprises']);
+}
+
+/** Folded counts plus recent changes, per key. Two short queries, merged here. */
+export async function countsByKey(
+  k: Database,
+  dimension: Dimension,
+  asOf: string,
+  cut: KnowledgeCut | null,
+  units: readonly string[] = [],
+): Promise<Map<string, number>> {
+  const before = openFrom(asOf);
+  const [folded, recent] = await Promise.all([
+    dimension === 'area' ? foldedAreaCountsQuery(k, units, before).execute() : foldedSectorCountsQuery(k, before).execute(),
+    recentChangesQuery(k, dimension, asOf, cut).execute(),
+  ]);
+  const counts = new Map<string, number>();
+  for (const r of folded) counts.set(r.key, r.enterprises);
+  for (const r of recent) counts.set(r.key, (counts.get(r.key) ?? 0) + r.change);
+  return counts;
+}
+
+/**
+ * The city's deltas dated up to asOf but recorded after that day (Hai Phong time) and up to the
+ * cut, summed by the day they were recorded: the revisions of the figure first published for
+ * asOf. Complete months come from enterprise_activity_late (the cut's own day from the deltas,
+ * unless the cut is its end); the rest from the deltas. Cost: days on which something was
+ * back-dated, not firms.
+ */
+export function revisionsQuery(k: Database, asOf: string, units: readonly string[], cut: KnowledgeCut | null) {
+  const open = openFrom(asOf);
+  const after = startOfCityDay(addDays(asOf, 1));
+  const c = cut ? cutFacts(cut, asOf) : null;
+  type Part = SelectQueryBuilder<
+    DB,
+    'enterprise_activity_deltas' | 'enterprise_activity_late',
+    { recorded_on: string; delta: number }
+  >;
+  const recordedOn = sql<string>`to_char((recorded_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, 'YYYY-MM-DD')`.as('recorded_on');
+  const deltas = () =>
+    k
+      .selectFrom('enterprise_activity_deltas')
+      .where('dimension', '=', 'area')
+      .where('key', '=', sql<string>`ANY(${[...units]}::text[])`)
+      .where('recorded_at', '>=', after as never);
+  const upToCut = <Q extends SelectQueryBuilder<DB, 'enterprise_activity_deltas', object>>(q: Q) =>
+    cut ? q.where('recorded_at', '<=', cut.at as never) : q;
+  let late = k
+    .selectFrom('enterprise_activity_late')
+    .select([sql<string>`to_char(recorded_on, 'YYYY-MM-DD')`.as('recorded_on'), 'delta'])
+    .where('dimension', '=', 'area')
+    .where('key', '=', sql<string>`ANY(${[...units]}::text[])`)
+    .where('month', '<', open as never)
+    .where('recorded_on', '>', asOf as never);
+  if (c) late = late.where('recorded_on', c.wholeDay ? '<=' : '<', c.day as never);
+  const parts: Part[] = [
+    late,
+    upToCut(
+      deltas()
+        .select([recordedOn, 'delta'])
+        .where('day', '>=', open as never)
+        .where('day', '<=', asOf as never),
+    ) as Part,
+    upToCut(
+      deltas()
+        .select([recordedOn, sql<number>`delta - folded_delta`.as('delta')])
+        .where(sql<boolean>`delta <> folded_delta`)
+        .where('day', '<', open as never),
+    ) as Part,
+  ];
+  // The cut's own day, when the cut falls inside it: the folded rows recorded that day up to the cut.
+  if (c && !c.wholeDay && c.day > asOf) {
+    parts.push(
+      deltas()
+        .select([recordedOn, sql<number>`folded_delta`.as('delta')])
+        .where('day', '<', open as never)
+        .where('recorded_at', '>=', startOfCityDay(c.day) as never)
+        .where('recorded_at', '<=', cut!.at as never),
+    );
+  }
+  const [first, ...rest] = parts;
+  return k
+    .selectFrom(rest.reduce<Part>((q, part) => q.unionAll(part), first).as('r'))
+    .select(['r.recorded_on', sql<number>`SUM(r.delta)::int`.as('delta')])
+    .groupBy('r.recorded_on')
+    .orderBy('r.recorded_on');
+}
+
+/**
+ * The monthly series from `from` (first day of the first month) to `last` (month end, or today):
+ * per month, the change summed over every unit (`all_delta`) and over `inner` (the old city's
+ * units, or the one area asked for). The first month carries the opening balance (each unit's
+ * count at the end of the month before); the caller runs the sums per month and picks the
+ * boundary in force. `units` are all units firms are counted in (the opening balance's keys).
+ */
+export function seriesQuery(
+  k: Database,
+  from: string,
+  last: string,
+  cut: KnowledgeCut | null,
+  units: readonly string[],
+  inner: readonly string[],
+) {
+  const open = openFrom(last);
+  const bucket = sql<string>`GREATEST(date_trunc('month', day::timestamp)::date, ${from}::date)::text`.as('month_start');
+  type Part = SelectQueryBuilder<
+    DB,
+    'enterprise_activity_deltas' | 'enterprise_activity_months',
+    { month_start: string; key: string; delta: number }
+  >;
+  const deltas = () => k.selectFrom('enterprise_activity_deltas').where('dimension', '=', 'area');
+  const parts: Part[] = [
+    foldedAreaCountsQuery(k, units, from)
+      .clearSelect()
+      .select([
+        sql<string>`${from}::text`.as('month_start'),
+        sql<string>`key.key`.as('key'),
+        's.enterprises as delta',
+      ]) as unknown as Part,
+    k
+      .selectFrom('enterprise_activity_months')
+      .select([sql<string>`month::text`.as('month_start'), 'key', 'delta'])
+      .where('dimension', '=', 'area')
+      .where('month', '>=', from as never)
+      .where('month', '<', open as never),
+    deltas()
+      .select([bucket, 'key', 'delta'])
+      .where('day', '>=', open as never)
+      .where('day', '<=', last as never),
+    deltas()
+      .select([bucket, 'key', sql<number>`delta - folded_delta`.as('delta')])
+      .where(sql<boolean>`delta <> folded_delta`)
+      .where('day', '<', open as never),
+  ];
+  if (cut) {
+    parts.push(
+      deltas()
+        .select([bucket, 'key', sql<number>`-delta`.as('delta')])
+        .where('recorded_at', '>', cut.at as never)
+        .where('day', '<=', last as never),
+    );
+  }
+  const [first, ...rest] = parts;
+  return k
+    .selectFrom(rest.reduce<Part>((q, part) => q.unionAll(part), first).as('p'))
+    .select([
+      'p.month_start',
+      sql<number>`SUM(p.delta)::int`.as('all_delta'),
+      sql<number | null>`(SUM(p.delta) FILTER (WHERE p.key = ANY(${[...inner]}::text[])))::int`.as('inner_delta'),
+    ])
+    .groupBy('p.month_start')
+    .orderBy('p.month_start');
+}
+
+/** The SQL text and parameters of a query, for EXPLAIN in the bench. */
+export function compiled(query: Compilable): { sql: string; parameters: readonly unknown[] } {
+  const c = query.compile();
+  return { sql: c.sql, parameters: c.parameters };
+}

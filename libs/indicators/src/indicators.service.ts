@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { db } from '@app/database';
 import {
   AppConfig,
   AppError,
@@ -24,7 +25,7 @@ import {
 } from '@app/areas';
 import { SECTORS } from '@app/enterprises';
 import { measure } from './density';
-import { AREA_COUNTS_SQL, REVISIONS_SQL, SECTOR_COUNTS_SQL, SERIES_SQL } from './density-queries';
+import { countsByKey, KnowledgeCut, revisionsQuery, seriesQuery } from './density-queries';
 import {
   AreaDensityView,
   BoundaryView,
@@ -50,6 +51,8 @@ interface AreaCountRow {
   enterprises: number;
 }
 
+const cutOf = (knowledge: Knowledge): KnowledgeCut | null => (knowledge.cut ? { at: knowledge.cut } : null);
+
 /** What the platform knew: `cut` bounds recorded_at (null: everything so far), `iso` is shown. */
 export interface Knowledge {
   cut: string | null;
@@ -64,8 +67,9 @@ export const endOfCityDay = (day: string) => `${day}T23:59:59.999+07:00`;
  * The enterprise-density indicator. Counts come from enterprise_activity_deltas (the registry
  * writes +1/-1 per area and sector on each transition's effective date, with the moment it was
  * recorded): the count on a day as known at a moment is the sum of deltas dated up to the day and
- * recorded up to the moment, so a query's cost grows with areas × days on which something changed
- * (and revisions), never with the number of firms. The city is the one in force on the date, with
+ * recorded up to the moment. That sum is read from monthly snapshots plus the recent deltas
+ * (density-queries.ts), so a query costs one row per area plus what changed lately, never the
+ * number of firms. The city is the one in force on the date, with
  * its own units and population (areas' validity periods).
  */
 @Injectable()
@@ -106,12 +110,17 @@ export class IndicatorsService {
       );
     }
     const current = asOf >= BOUNDARY_CHANGE_DATE;
-    const [rows, figures, sectors, revisionRows] = await Promise.all([
-      this.dataSource.query<AreaCountRow[]>(AREA_COUNTS_SQL, [asOf, unitCodes, knowledge.cut]),
+    const k = db(this.dataSource);
+    const cut = cutOf(knowledge);
+    const [counts, figures, sectors, revisionRows] = await Promise.all([
+      countsByKey(k, 'area', asOf, cut, unitCodes),
       this.areas.figuresByArea(),
-      query.groupBy === 'sector' && current ? this.sectorCounts(asOf, knowledge.cut) : undefined,
-      this.dataSource.query<{ recorded_on: string; delta: number }[]>(REVISIONS_SQL, [asOf, unitCodes, knowledge.cut]),
+      query.groupBy === 'sector' && current ? this.sectorCounts(asOf, cut) : undefined,
+      revisionsQuery(k, asOf, unitCodes, cut).execute(),
     ]);
+    const rows: AreaCountRow[] = city.countedUnits
+      .map((u) => ({ code: u.code, name: u.name, unit_type: u.unitType, enterprises: counts.get(u.code) ?? 0 }))
+      .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 
     const target = this.target;
     const pick = (code: string) => choosePopulationFigure(figures.get(code) ?? [], asOf);
@@ -126,7 +135,7 @@ export class IndicatorsService {
       asOf,
       target,
       boundary: boundaryView(city, lang),
-      vintage: vintageOf(asOf, knowledge, revisionRows),
+      vintage: vintageOf(asOf, knowledge, cityCount, revisionRows),
       city: {
         areaCode: city.code,
         name: city.name,
@@ -176,13 +185,10 @@ export class IndicatorsService {
     // For the city: the first boundary's units are summed apart (the old city); for a unit: that unit.
     const innerCodes = isCity ? (boundaries[0]?.countedUnits.map((u) => u.code) ?? []) : [area.code];
 
+    // The opening balance's keys: every unit firms are counted in, under any boundary.
+    const allUnits = [...new Set(boundaries.flatMap((b) => b.countedUnits.map((u) => u.code)))];
     const [rows, figures] = await Promise.all([
-      this.dataSource.query<{ month_start: string; all_delta: number; inner_delta: number | null }[]>(SERIES_SQL, [
-        `${from}-01`,
-        lastAsOf,
-        knowledge.cut,
-        innerCodes,
-      ]),
+      seriesQuery(db(this.dataSource), `${from}-01`, lastAsOf, cutOf(knowledge), allUnits, innerCodes).execute(),
       this.areas.figuresByArea(),
     ]);
     const byMonth = new Map(rows.map((r) => [r.month_start.slice(0, 7), r]));
@@ -210,9 +216,8 @@ export class IndicatorsService {
   }
 
   /** Every sector of the registry, zero where none is active; busiest first. */
-  private async sectorCounts(asOf: string, cut: string | null): Promise<SectorCountView[]> {
-    const rows = await this.dataSource.query<{ sector: string; enterprises: number }[]>(SECTOR_COUNTS_SQL, [asOf, cut]);
-    const counts = new Map(rows.map((r) => [r.sector, r.enterprises]));
+  private async sectorCounts(asOf: string, cut: KnowledgeCut | null): Promise<SectorCountView[]> {
+    const counts = await countsByKey(db(this.dataSource), 'sector', asOf, cut);
     const sectors = [...new Set<string>([...SECTORS, ...counts.keys()])];
     return sectors
       .map((sector) => ({ sector, enterprises: counts.get(sector) ?? 0 }))
@@ -272,29 +277,25 @@ function boundaryView(city: CityBoundary, lang: Language): BoundaryView {
 
 /**
  * The first shown figure for asOf is what was recorded by the end of that day; each later day on
- * which records changed the city figure is a revision. Rows are per recording day, so this costs
- * days, not firms.
+ * which records changed the city figure is a revision. `known` is the city figure as known at the
+ * knowledge cut; `later` the city's deltas dated up to asOf but recorded after that day, per
+ * recording day (so this costs days on which something was back-dated, not firms).
  */
 export function vintageOf(
   asOf: string,
   knowledge: Knowledge,
-  rows: readonly { recorded_on: string; delta: number }[],
+  known: number,
+  later: readonly { recorded_on: string; delta: number }[],
 ): VintageView {
   const dayOver = knowledge.cut === null ? cityToday() > asOf : Date.parse(knowledge.cut) > Date.parse(endOfCityDay(asOf));
-  let running = 0;
-  let first: number | null = null;
+  const first = known - later.reduce((sum, r) => sum + r.delta, 0);
+  let running = first;
   const revisions: RevisionView[] = [];
-  for (const r of rows) {
-    if (r.recorded_on <= asOf) {
-      running += r.delta;
-      continue;
-    }
-    first ??= running;
+  for (const r of later) {
     if (r.delta === 0) continue;
     running += r.delta;
     revisions.push({ recordedOn: r.recorded_on, enterprises: running, change: r.delta });
   }
-  if (first === null) first = running;
   return {
     knownAt: knowledge.iso,
     latest: knowledge.latest,

@@ -129,7 +129,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const { body, headers } = toErrorBody(exception, languageFromHeader(request.headers['accept-language']));
     if (body.statusCode === 500) {
-      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+      // The request id ties this to the access line (the logger has no per-request context).
+      const what = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+      this.logger.error(`${request.method} ${request.url} (request ${request.id}): ${what}`);
     } else if (
       body.code === (ErrorCode.DATABASE_UNAVAILABLE as string) ||
       (body.statusCode === 400 && databaseErrorBody(exception))

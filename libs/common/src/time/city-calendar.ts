@@ -3,21 +3,13 @@ import { IsISO8601, Matches } from 'class-validator';
 
 /** Dates without a time ("as of") are the city's calendar days. Viet Nam has no daylight saving. */
 export const CITY_TIME_ZONE = 'Asia/Ho_Chi_Minh';
+const CITY_OFFSET_MS = 7 * 3_600_000;
 
-const dayFormat = new Intl.DateTimeFormat('en-CA', {
-  timeZone: CITY_TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-/** Today in Hai Phong as YYYY-MM-DD. */
+/** Today in Hai Phong as YYYY-MM-DD (UTC+7 all year: plain arithmetic, no time-zone lookup per call). */
 export function cityToday(now: Date = new Date()): string {
-  const parts = Object.fromEntries(dayFormat.formatToParts(now).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day}`;
+  return new Date(now.getTime() + CITY_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-const CITY_OFFSET_MS = 7 * 3_600_000;
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /**

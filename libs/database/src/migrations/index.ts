@@ -14,6 +14,7 @@ import { SharedBlobs1763800000700 } from './1763800000700-shared-blobs';
 import { RegistrationRequests1763800000800 } from './1763800000800-registration-requests';
 import { ProblemDocuments1763800000801 } from './1763800000801-problem-documents';
 import { MemberInvitations1763800000802 } from './1763800000802-member-invitations';
+import { IndicatorSnapshots1763800000900 } from './1763800000900-indicator-snapshots';
 import { ComplaintAttachments1763800000950 } from './1763800000950-complaint-attachments';
 import { MilestonePayments1763800000951 } from './1763800000951-milestone-payments';
 
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   RegistrationRequests1763800000800,
   ProblemDocuments1763800000801,
   MemberInvitations1763800000802,
+  IndicatorSnapshots1763800000900,
   ComplaintAttachments1763800000950,
   MilestonePayments1763800000951,
 ];

@@ -11,12 +11,6 @@ import { Library, READ_MODELS, TABLE_OWNERS } from './ownership';
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const LIBS = join(ROOT, 'libs');
 
-/** Files still written in the old style, while the typed layer is rolled out. Must end empty. */
-const NOT_YET_CONVERTED = new Set<string>([
-  'libs/indicators/src/density-queries.ts',
-  'libs/indicators/src/indicators.service.ts',
-]);
-
 /** The few places that legitimately talk to PostgreSQL below the query builder, and why. */
 const RAW_ACCESS_ALLOWED = new Set<string>([
   // The bridge itself runs compiled queries on TypeORM's query runner.
@@ -75,11 +69,6 @@ describe('table ownership and the one query style', () => {
   const findings = scan();
 
   it('every library writes only its own tables, reads others only through read models, and uses the typed builder', () => {
-    expect(findings.filter((f) => !NOT_YET_CONVERTED.has(f.file))).toEqual([]);
-  });
-
-  it('lists no converted file as pending', () => {
-    const stale = [...NOT_YET_CONVERTED].filter((file) => !findings.some((f) => f.file === file));
-    expect(stale).toEqual([]);
+    expect(findings).toEqual([]);
   });
 });

@@ -37,6 +37,8 @@ export const TABLE_OWNERS = {
   standstill_periods: 'complaints',
   enterprises: 'enterprises',
   enterprise_activity_deltas: 'enterprises',
+  enterprise_activity_late: 'enterprises',
+  enterprise_activity_months: 'enterprises',
   enterprise_claims: 'enterprises',
   enterprise_import_rows: 'enterprises',
   enterprise_imports: 'enterprises',
@@ -131,6 +133,18 @@ export const READ_MODELS: Partial<Record<keyof DB, { readers: readonly Library[]
   notifications: {
     readers: ['orders'],
     why: 'the order reminder sweep: the notifications already sent are the record of which reminder went out',
+  },
+  enterprise_activity_deltas: {
+    readers: ['indicators'],
+    why: "the indicator's dated +1/-1 per area and sector: the recent part of every count",
+  },
+  enterprise_activity_months: {
+    readers: ['indicators'],
+    why: 'the folded monthly counts the indicator answers from (one row per unit)',
+  },
+  enterprise_activity_late: {
+    readers: ['indicators'],
+    why: "the folded back-dated deltas by recording day: the indicator's revisions and knownAt",
   },
   proposals: {
     readers: ['complaints', 'evaluation', 'ocds', 'orders', 'problems'],

@@ -173,8 +173,25 @@ export interface EnterpriseActivityDeltas {
   day: Timestamp;
   delta: number;
   dimension: string;
+  folded_delta: Generated<number>;
   key: string;
   recorded_at: Generated<Timestamp>;
+}
+
+export interface EnterpriseActivityLate {
+  delta: number;
+  dimension: string;
+  key: string;
+  month: Timestamp;
+  recorded_on: Timestamp;
+}
+
+export interface EnterpriseActivityMonths {
+  delta: number;
+  dimension: string;
+  enterprises: number;
+  key: string;
+  month: Timestamp;
 }
 
 export interface EnterpriseClaims {
@@ -680,6 +697,8 @@ export interface DB {
   complaints: Complaints;
   conflict_declarations: ConflictDeclarations;
   enterprise_activity_deltas: EnterpriseActivityDeltas;
+  enterprise_activity_late: EnterpriseActivityLate;
+  enterprise_activity_months: EnterpriseActivityMonths;
   enterprise_claims: EnterpriseClaims;
   enterprise_import_rows: EnterpriseImportRows;
   enterprise_imports: EnterpriseImports;
