@@ -91,7 +91,7 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const log = (msg: string) => console.log(`[bench:baseline] ${msg}`);
 
@@ -110,7 +110,7 @@ const runOf = (r: AutocannonResult): Run => ({
   errors: r.errors + r.timeouts,
 });
 const medianRun = (runs: Run[]): Run => ({
-  reqPerSec: round2(median(runs.map((r) => r.reqPerSec))),
+  reqPerSec: round2(median(runs.map((r) => r.reqPerSec))!),
   p50Ms: median(runs.map((r) => r.p50Ms)),
   p99Ms: median(runs.map((r) => r.p99Ms)),
   non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
@@ -245,7 +245,7 @@ async function main(): Promise<void> {
           connections: CONNECTIONS,
           duration: DURATION_S,
           ...(rate ? { overallRate: rate } : {}),
-          requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: path(QUERIES[i++ % QUERIES.length]) }) }],
+          requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: path(QUERIES[i++ % QUERIES.length]!) }) }],
         }),
       );
     };
@@ -291,9 +291,9 @@ async function main(): Promise<void> {
     for (let k = 0; pairs.length < need && k < open.length * firms.length; k++) {
       const problemId = open[k % open.length];
       const firm = firms[(k + Math.floor(k / open.length) * 1013) % firms.length];
-      if (!live.has(`${problemId}:${firm.id}`)) {
-        live.add(`${problemId}:${firm.id}`);
-        pairs.push({ problemId, firmId: firm.id, userId: firm.user_id });
+      if (!live.has(`${problemId}:${firm!.id}`)) {
+        live.add(`${problemId}:${firm!.id}`);
+        pairs.push({ problemId, firmId: firm!.id, userId: firm!.user_id });
       }
     }
     if (pairs.length < need)
@@ -345,14 +345,14 @@ async function main(): Promise<void> {
                 return kind === 'product'
                   ? {
                       ...req,
-                      path: `/api/v1/problems/${pair.problemId}/proposals`,
-                      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(pair.firmId)}` },
+                      path: `/api/v1/problems/${pair!.problemId}/proposals`,
+                      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(pair!.firmId)}` },
                       body: body(next),
                     }
                   : {
                       ...req,
-                      path: `/submit/${pair.problemId}`,
-                      headers: { 'content-type': 'application/json', 'x-firm': pair.firmId, 'x-user': pair.userId },
+                      path: `/submit/${pair!.problemId}`,
+                      headers: { 'content-type': 'application/json', 'x-firm': pair!.firmId, 'x-user': pair!.userId },
                       body: body(next),
                     };
               },
@@ -386,7 +386,7 @@ async function main(): Promise<void> {
         raw: submit.raw.non2xx + submit.raw.errors,
       },
       ...requestPath.map(({ figure, product, raw }) => ({ figure, product, raw })),
-    ].map((r) => ({ ...r, ratio: ratio(r.product, r.raw) }));
+    ].map((r) => ({ ...r, ratio: ratio(r.product!, r.raw!) }));
     for (const r of rows) log(`${r.figure}: product ${r.product}, raw ${r.raw}, ratio ${r.ratio ?? '–'}`);
 
     const [{ version: pg }] = await ds.query<{ version: string }[]>('SELECT version()');

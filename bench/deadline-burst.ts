@@ -186,14 +186,14 @@ async function main(): Promise<void> {
                date_trunc('second', now()) + make_interval(secs => $3), now() + interval '1 second',
                '{"passMark": 50, "criteria": [{"key": "a", "name": "A", "weight": 100}]}'::jsonb, now(), make_interval(secs => $4))
        RETURNING id, deadline`,
-      [dept.id, dept.officer, WINDOW_S + LEAD_S, grace],
+      [dept!.id, dept!.officer, WINDOW_S + LEAD_S, grace],
     );
-    const deadline = new Date(problem.deadline).getTime();
+    const deadline = new Date(problem!.deadline).getTime();
     const planned = plan(deadline);
     log(`${planned.length} requests from ${firms.length} firms; deadline in ${Math.round((deadline - Date.now()) / 1000)} s`);
     const bodies = Array.from({ length: 50 }, (_, i) => bid(i));
     const answers = await new Promise<Answer[]>((resolve, reject) => {
-      const worker = new Worker(CLIENT, { eval: true, workerData: { base, problemId: problem.id, tokens, planned, bodies } });
+      const worker = new Worker(CLIENT, { eval: true, workerData: { base, problemId: problem!.id, tokens, planned, bodies } });
       worker.once('message', resolve);
       worker.once('error', reject);
     });
@@ -202,7 +202,7 @@ async function main(): Promise<void> {
 
     const versions = await ds.query<{ proposal_id: string; version: number; submitted_at: Date }[]>(
       `SELECT v.proposal_id, v.version, v.submitted_at FROM proposal_versions v JOIN proposals p ON p.id = v.proposal_id WHERE p.problem_id = $1`,
-      [problem.id],
+      [problem!.id],
     );
     const inDb = new Set(versions.map((v) => `${v.proposal_id}:${v.version}`));
     const ok = answers.filter((a) => a.status >= 200 && a.status < 300);

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
        VALUES ('bench-import-admin@bench.local', 'Bench admin', 'admin', 'x', 'active')
        ON CONFLICT ((lower(email))) DO UPDATE SET full_name = EXCLUDED.full_name RETURNING id`,
     );
-    const actor = { id: admin.id, role: 'admin' as const };
+    const actor = { id: admin!.id, role: 'admin' as const };
     const gen = await phase(() => Promise.resolve(generateList(ROWS, { seed: 106 })));
     const bytes = Buffer.from(gen.result.csv, 'utf8');
     console.log(`[bench] ${ROWS} rows, ${mb(bytes.length)} MB of CSV`);

@@ -209,14 +209,14 @@ async function seed(ds: DataSource, keyring: SealedKeyring): Promise<{ seeded: b
       const firm = firms[(problemIndex * 7 + slot * stride) % firms.length];
       const problemId = problems[problemIndex];
       const id = randomUUID();
-      const sealed = sealVersion(keyring.recipients(publicKeys.get(problemId) as Buffer, firm.id), id, 1, {
+      const sealed = sealVersion(keyring.recipients(publicKeys.get(problemId!) as Buffer, firm!.id), id, 1, {
         ...payload(k % DISTINCT_PAYLOADS),
         attachments: [],
       });
       cols.id.push(id);
-      cols.problem.push(problemId);
-      cols.firm.push(firm.id);
-      cols.user.push(firm.user_id);
+      cols.problem.push(problemId!);
+      cols.firm.push(firm!.id);
+      cols.user.push(firm!.user_id);
       v.sha.push(sealed.sha256);
       v.ct.push(sealed.ciphertext);
       v.iv.push(sealed.iv);
@@ -284,7 +284,7 @@ function figures(route: string, r: AutocannonResult): Figures {
 }
 
 async function searchBench(base: string): Promise<Figures> {
-  const probe = await fetch(`${base}/api/v1/problems?q=${encodeURIComponent(QUERIES[0])}&limit=20`);
+  const probe = await fetch(`${base}/api/v1/problems?q=${encodeURIComponent(QUERIES[0]!)}&limit=20`);
   const text = await probe.text();
   if (probe.status !== 200)
     return { route: 'GET /api/v1/problems?q=…', skipped: `answered ${probe.status}: ${text.slice(0, 200)}` };
@@ -298,7 +298,7 @@ async function searchBench(base: string): Promise<Figures> {
         method: 'GET',
         setupRequest: (req) => ({
           ...req,
-          path: `/api/v1/problems?q=${encodeURIComponent(QUERIES[i++ % QUERIES.length])}&limit=20`,
+          path: `/api/v1/problems?q=${encodeURIComponent(QUERIES[i++ % QUERIES.length]!)}&limit=20`,
         }),
       },
     ],
@@ -352,7 +352,7 @@ async function main(): Promise<void> {
     for (let k = 0; pairs.length < 3_000 && k < open.length * firms.length; k++) {
       const problemId = open[k % open.length];
       // Step 1013 through the firms for each problem (coprime with the default 2,000 firms): every pair is reached.
-      const firmId = firms[(k + Math.floor(k / open.length) * 1013) % firms.length].id;
+      const firmId = firms[(k + Math.floor(k / open.length) * 1013) % firms.length]!.id;
       if (!live.has(`${problemId}:${firmId}`)) {
         live.add(`${problemId}:${firmId}`);
         pairs.push({ problemId, firmId });
@@ -372,8 +372,8 @@ async function main(): Promise<void> {
             const pair = pairs[next++ % pairs.length];
             return {
               ...req,
-              path: `/api/v1/problems/${pair.problemId}/proposals`,
-              headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(pair.firmId)}` },
+              path: `/api/v1/problems/${pair!.problemId}/proposals`,
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(pair!.firmId)}` },
               body: JSON.stringify(payload(next)),
             };
           },
@@ -399,8 +399,8 @@ async function main(): Promise<void> {
             const t = targets[turn++ % targets.length];
             return {
               ...req,
-              path: `/api/v1/proposals/${t.id}`,
-              headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(t.enterprise_id)}` },
+              path: `/api/v1/proposals/${t!.id}`,
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(t!.enterprise_id)}` },
               body: JSON.stringify(payload(turn)),
             };
           },

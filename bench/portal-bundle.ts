@@ -47,7 +47,7 @@ export function measurePortalBundle(dist = join(__dirname, '..', 'dist', 'portal
     into.add(chunk.file);
     for (const imported of chunk.imports ?? []) closure(imported, into);
   };
-  const entry = Object.keys(manifest).find((k) => manifest[k].isEntry) as string;
+  const entry = Object.keys(manifest).find((k) => manifest[k]!.isEntry) as string;
   return PUBLIC_PAGES.map((page) => {
     const key = Object.keys(manifest).find((k) => k.endsWith(`src/pages/${page}.tsx`));
     if (!key) throw new Error(`no chunk for page ${page}: is it still loaded lazily?`);
@@ -55,7 +55,7 @@ export function measurePortalBundle(dist = join(__dirname, '..', 'dist', 'portal
     closure(entry, files);
     closure(key, files);
     const list = [...files].filter((f) => f.endsWith('.js'));
-    return { page, chunk: manifest[key].file, files: list, gzipBytes: list.reduce((sum, f) => sum + sizeOf(f), 0) };
+    return { page, chunk: manifest[key]!.file, files: list, gzipBytes: list.reduce((sum, f) => sum + sizeOf(f), 0) };
   });
 }
 

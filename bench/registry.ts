@@ -93,9 +93,9 @@ async function measure(base: string, name: string, path: string): Promise<Latenc
     path,
     status: 200,
     n: times.length,
-    p50Ms: round2(percentile(times, 0.5)),
-    p90Ms: round2(percentile(times, 0.9)),
-    p99Ms: round2(percentile(times, 0.99)),
+    p50Ms: round2(percentile(times, 0.5)!),
+    p90Ms: round2(percentile(times, 0.9)!),
+    p99Ms: round2(percentile(times, 0.99)!),
     meanMs: round2(times.reduce((s, t) => s + t, 0) / times.length),
     bytes: body.byteLength,
   };

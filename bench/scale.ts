@@ -123,9 +123,9 @@ async function main(): Promise<void> {
              VALUES ($1, $2, 'published', 'Scale ' || now(), 'Tóm tắt', 'Mô tả', 'Kết quả', 'ict', now() + interval '1 day',
                      now() + interval '1 hour', '{"passMark": 50, "criteria": [{"key": "a", "name": "A", "weight": 100}]}'::jsonb, now(), interval '10 seconds')
              RETURNING id`,
-            [dept.id, dept.officer],
+            [dept!.id, dept!.officer],
           )
-        ).rows[0].id;
+        ).rows[0]!.id;
         // A few warm-up requests per process (JIT, pools), not counted.
         for (const base of cluster.apiUrls) for (let i = 0; i < 5; i += 1) await fetch(`${base}/api/health`);
         const latencies: number[] = [];
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
         const seconds = (performance.now() - started) / 1000;
         latencies.sort((a, b) => a - b);
         const pct = (p: number) =>
-          Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]);
+          Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!);
         const ok = latencies.length - Object.values(failed).reduce((a, b) => a + b, 0);
         const round = {
           apis,
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
       join(RESULTS, 'scale.json'),
       JSON.stringify({ at, firms: FIRMS, concurrency: CONCURRENCY, machine, rounds }, null, 2) + '\n',
     );
-    const ratio = rounds.length === 2 && rounds[0].perSecond > 0 ? (rounds[1].perSecond / rounds[0].perSecond).toFixed(2) : 'n/a';
+    const ratio = rounds.length === 2 && rounds[0]!.perSecond > 0 ? (rounds[1]!.perSecond / rounds[0]!.perSecond).toFixed(2) : 'n/a';
     writeFileSync(
       join(RESULTS, 'scale.md'),
       [

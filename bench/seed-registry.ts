@@ -86,8 +86,8 @@ function generateFirms(count: number, today: string): Firm[] {
   const total = weights.reduce((s, w) => s + w, 0);
   const area = () => {
     let r = random() * total;
-    for (let i = 0; i < weights.length; i++) if ((r -= weights[i]) <= 0) return HAIPHONG_COMMUNES[i].code;
-    return HAIPHONG_COMMUNES[0].code;
+    for (let i = 0; i < weights.length; i++) if ((r -= weights[i]!) <= 0) return HAIPHONG_COMMUNES[i]!.code;
+    return HAIPHONG_COMMUNES[0]!.code;
   };
   const firms: Firm[] = [];
   let serial = 0;
@@ -105,13 +105,13 @@ function generateFirms(count: number, today: string): Firm[] {
     const history: Firm['history'] = [{ from: null, to: 'pending', on: registeredOn }];
     const move = (to: string, on: string) => {
       if (on > today) return false;
-      history.push({ from: history[history.length - 1].to, to, on });
+      history.push({ from: history[history.length - 1]!.to, to, on });
       return true;
     };
     const fate = random();
     if (fate < 0.05) move('rejected', addDays(registeredOn, between(3, 30)));
     else if (fate >= 0.12 && move('verified', addDays(registeredOn, between(1, 45)))) {
-      const last = () => history[history.length - 1].on;
+      const last = () => history[history.length - 1]!.on;
       if (random() < 0.12 && move('suspended', addDays(last(), between(30, 700))) && random() < 0.5) {
         move('verified', addDays(last(), between(10, 200)));
       }
@@ -126,8 +126,8 @@ function generateFirms(count: number, today: string): Firm[] {
       areaCode: area(),
       sectors,
       tags: [...new Set([pick(TAGS), pick(TAGS)])],
-      status: end.to,
-      statusOn: end.on,
+      status: end!.to,
+      statusOn: end!.on,
       history,
     });
   }

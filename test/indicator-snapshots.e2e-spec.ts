@@ -37,7 +37,7 @@ describe('indicator snapshots agree with the full recomputation', () => {
         await ctx.dataSource.query<{ n: string }[]>(
           `SELECT count(*) AS n FROM enterprise_activity_deltas WHERE delta <> folded_delta`,
         )
-      )[0].n,
+      )[0]!.n,
     );
 
   /** The full recomputation: every delta dated up to asOf and recorded up to the cut, per key. */
@@ -178,7 +178,7 @@ describe('indicator snapshots agree with the full recomputation', () => {
       };
       const first = lag(start);
       const second = end ? new Date(Math.max(first.getTime(), lag(end).getTime())) : first;
-      await recordedFirm(area, sectors, start, end, [first, second]);
+      await recordedFirm(area!, sectors!!!!!!!, start, end, [first, second]);
     }
     // An instant in the middle of the recordings of back-dated rows: part of that day known, part not.
     const late = await ctx.dataSource.query<{ at: Date }[]>(
@@ -186,7 +186,7 @@ describe('indicator snapshots agree with the full recomputation', () => {
        WHERE (recorded_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > day + 20 ORDER BY recorded_at`,
     );
     expect(late.length).toBeGreaterThan(10);
-    midDay = new Date(late[Math.floor(late.length / 2)].at.getTime() + 1).toISOString();
+    midDay = new Date(late[Math.floor(late.length / 2)]!.at.getTime() + 1).toISOString();
     await expectAgreement('nothing folded');
     expect(await snapshots.fold()).toBeGreaterThan(100);
     expect(await pending()).toBe(0);
@@ -202,9 +202,9 @@ describe('indicator snapshots agree with the full recomputation', () => {
       const footprint = { areaCode: area, sectors: [pick(SECTORS)] };
       const end = i % 4 === 0 ? addDays(start, 1 + Math.floor(random() * 60)) : null;
       await ctx.dataSource.transaction(async (m) => {
-        await applyActivityDeltas(m, start, footprintDeltas(footprint, 1));
+        await applyActivityDeltas(m, start, footprintDeltas(footprint!!!!!!!!, 1));
         await m.query('SELECT pg_sleep(0.01)');
-        if (end && end <= today) await applyActivityDeltas(m, end, footprintDeltas(footprint, -1));
+        if (end && end <= today) await applyActivityDeltas(m, end, footprintDeltas(footprint!!!!!!!!, -1));
       });
     });
     let folding = true;
@@ -233,7 +233,7 @@ describe('indicator snapshots agree with the full recomputation', () => {
     await ctx.dataSource.query(
       `INSERT INTO enterprise_activity_deltas (dimension, key, day, delta, recorded_at) VALUES ($1, $2, $3, 2, $4)
        ON CONFLICT (dimension, key, day, recorded_at) DO UPDATE SET delta = enterprise_activity_deltas.delta + EXCLUDED.delta`,
-      [row.dimension, row.key, row.day, row.recorded_at],
+      [row!.dimension, row!.key, row!.day, row!.recorded_at],
     );
     expect(await pending()).toBe(1);
     await expectAgreement('added to a folded row');

@@ -15,7 +15,7 @@ const populationCells = (p: PopulationFigure | null): CsvValue[] => [p?.value, p
  * the sector table instead (one CSV holds one table). UTF-8 with a byte-order mark for Excel.
  */
 export function snapshotCsv(view: DensitySnapshotView): CsvExport {
-  const scope = view.areas.length === 1 ? view.areas[0].areaCode : view.city.areaCode;
+  const scope = view.areas.length === 1 ? view.areas[0]!.areaCode : view.city.areaCode;
   if (view.sectors) {
     return {
       filename: `enterprise-density-by-sector_${view.asOf}.csv`,

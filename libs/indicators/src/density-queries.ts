@@ -97,7 +97,7 @@ function changeParts(k: Database, dimension: Dimension, asOf: string, cut: Knowl
 /** Per key: the change on top of the folded months (one row per key that changed). */
 export function recentChangesQuery(k: Database, dimension: Dimension, asOf: string, cut: KnowledgeCut | null) {
   const [first, ...rest] = changeParts(k, dimension, asOf, cut);
-  const union = rest.reduce<ChangeQuery>((q, part) => q.unionAll(part), first);
+  const union = rest.reduce<ChangeQuery>((q, part) => q.unionAll(part), first!);
   return k
     .selectFrom(union.as('d'))
     .select(['d.key', sql<number>`SUM(d.change)::int`.as('change')])
@@ -225,7 +225,7 @@ export function revisionsQuery(k: Database, asOf: string, units: readonly string
   }
   const [first, ...rest] = parts;
   return k
-    .selectFrom(rest.reduce<Part>((q, part) => q.unionAll(part), first).as('r'))
+    .selectFrom(rest.reduce<Part>((q, part) => q.unionAll(part), first!).as('r'))
     .select(['r.recorded_on', sql<number>`SUM(r.delta)::int`.as('delta')])
     .groupBy('r.recorded_on')
     .orderBy('r.recorded_on');
@@ -287,7 +287,7 @@ export function seriesQuery(
   }
   const [first, ...rest] = parts;
   return k
-    .selectFrom(rest.reduce<Part>((q, part) => q.unionAll(part), first).as('p'))
+    .selectFrom(rest.reduce<Part>((q, part) => q.unionAll(part), first!).as('p'))
     .select([
       'p.month_start',
       sql<number>`SUM(p.delta)::int`.as('all_delta'),
