@@ -45,7 +45,8 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { regex: '^@app/[^/]+/.+', message: 'Import a library through its index: @app/<lib>.' },
+            // One exception: `@app/common/http`, the HTTP-only entry of libs/common (apps/api only).
+            { regex: '^@app/(?!common/http$)[^/]+/.+', message: 'Import a library through its index: @app/<lib>.' },
             { regex: '(^|/)libs/[^/]+/src(/|$)', message: 'Import another library through @app/<lib>, not by its path.' },
             { regex: '^(\\.\\./)+[a-z-]+/src(/|$)', message: 'Import another library through @app/<lib>, not by its path.' },
           ],

@@ -234,6 +234,7 @@ const SERVER_INPUTS = [
   'nest-cli.json',
   'package-lock.json',
   'scripts/openapi-metadata.js',
+  'apps/worker/webpack.config.js',
 ];
 const SERVER_OUTPUTS = ['dist/apps/api/main.js', 'dist/apps/worker/main.js'];
 
@@ -373,6 +374,16 @@ async function test(args) {
         return finish(code);
       }
     }
+  }
+  // test/worker-bundle.e2e-spec.ts runs the built worker (only the worker: `build:server` would
+  // also regenerate openapi-metadata.ts, whose freshness a test checks).
+  const workerBuilt = SERVER_OUTPUTS[1];
+  const workerInputs = SERVER_INPUTS.filter((p) => !p.startsWith('apps/api')).concat('apps/worker/webpack.config.js');
+  if (workerInputs.some((p) => newestMtime(path.join(ROOT, p)) > newestMtime(path.join(ROOT, workerBuilt)))) {
+    log('building the worker: nest build worker');
+    const code = await runStep('build', localBin('nest'), ['build', 'worker'], { env });
+    if (isClosing()) return finishing;
+    if (code !== 0) return finish(code);
   }
   // The browser tests drive the built portal the API serves.
   const portalCode = await buildPortalIfChanged(env);

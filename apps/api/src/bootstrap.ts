@@ -6,15 +6,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import {
-  AppConfig,
-  createValidationPipe,
-  httpDuration,
-  installInputGuards,
-  RECEIVED_MARK,
-  trustProxyOption,
-  validateEnv,
-} from '@app/common';
+import { AppConfig, createValidationPipe, httpDuration, RECEIVED_MARK, trustProxyOption, validateEnv } from '@app/common';
+import { installInputGuards } from '@app/common/http';
 import { AppModule, requestIdOf, REQUEST_ID_HEADER } from './app.module';
 import { createOpenApiDocument } from './openapi';
 import { mountQueueDashboard } from './admin/queue-dashboard';
