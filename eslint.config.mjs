@@ -11,7 +11,6 @@ export default tseslint.config(
       'coverage/**',
       'apps/api/src/openapi-metadata.ts',
       'apps/portal/**',
-      'scripts/**',
       '*.js',
       '*.mjs',
     ],
@@ -52,6 +51,17 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // The launcher has its own tsconfig (tsx, "bundler" resolution); scripts/demo.ts is in the root one.
+    files: ['scripts/**/*.ts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        project: ['./tsconfig.json', './scripts/tsconfig.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
   },
   {

@@ -35,7 +35,7 @@ async function call(method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, token
     payload: body === undefined ? undefined : JSON.stringify(body),
   });
   if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
-  return res.body ? (res.json() as Json) : {};
+  return res.body ? res.json<Json>() : {};
 }
 
 async function login(email: string): Promise<string> {
@@ -80,7 +80,7 @@ const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
  */
 async function confirmRegistration(ds: DataSource, email: string): Promise<Json> {
   for (let attempt = 1; ; attempt++) {
-    const [request] = (await ds.query(`SELECT id FROM registration_requests WHERE email = $1`, [email])) as { id: string }[];
+    const [request] = await ds.query<{ id: string }[]>(`SELECT id FROM registration_requests WHERE email = $1`, [email]);
     const link = newOpaqueToken(request.id);
     await ds.query(`UPDATE registration_requests SET token_hash = $2 WHERE id = $1`, [request.id, link.hash]);
     try {
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
     evaluators.push(await user(`chuyengia${i + 1}@demo.haiphong.gov.vn`, name, 'evaluator'));
   }
 
-  const areas = (await ds.query(`SELECT code FROM areas WHERE unit_type <> 'city' ORDER BY code LIMIT 40`)) as { code: string }[];
+  const areas = await ds.query<{ code: string }[]>(`SELECT code FROM areas WHERE unit_type <> 'city' ORDER BY code LIMIT 40`);
   const firmSpecs: [string, string[], string][] = [
     ['Công ty Cổ phần Công nghệ Cảng Xanh', ['logistics_seaport', 'ict'], 'Cảng Xanh Tech'],
     ['Công ty TNHH Phần mềm Đồ Sơn', ['public_administration', 'ict'], 'Đồ Sơn Soft'],
@@ -284,7 +284,7 @@ async function main(): Promise<void> {
   async function closedWithBids(dept: string, fields: Json, bids: [number, string, number][]): Promise<string[]> {
     const id = await problem(dept, fields);
     await call('PUT', `/problems/${id}/panel`, departments[dept].officer.token, panel);
-    const ids = [];
+    const ids: string[] = [];
     for (const [firm, approach, price] of bids)
       ids.push((await call('POST', `/problems/${id}/proposals`, firms[firm].token, proposal(approach, price))).id as string);
     await ds.query(
