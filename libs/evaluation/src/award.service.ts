@@ -7,7 +7,7 @@ import { AuditService } from '@app/audit';
 import { scoresSeal } from './score-disclosure';
 import { NotificationsService } from '@app/notifications';
 import { OcdsService } from '@app/ocds';
-import { assertDepartmentOfficer, findProblem, Problem } from '@app/problems';
+import { assertDepartmentOfficer, findProblem, nextProblemStatus, Problem, transitionProblem } from '@app/problems';
 import { AwardDto, DeclareUnsuccessfulDto } from './dto/evaluation.dto';
 import { loadState, scoringComplete } from './evaluation-state';
 import { ConsensusScore, RankingItem, RankingService, RankingView } from './ranking.service';
@@ -91,8 +91,6 @@ interface OutcomeRow {
   decided_at: Date;
 }
 
-const DECIDABLE = ['closed', 'evaluating'];
-
 /**
  * The decision: the award (top-ranked, or another that passed with a written justification) or
  * an unsuccessful outcome, in one transaction with the proposals' states, the outcome row, the
@@ -140,7 +138,7 @@ export class AwardService {
           },
         );
       }
-      await manager.query(`UPDATE problems SET status = 'awarded', updated_at = now() WHERE id = $1`, [problemId]);
+      await transitionProblem(manager, problemId, 'award');
       await manager.query(`UPDATE proposals SET status = 'awarded', updated_at = now() WHERE id = $1`, [chosen.proposalId]);
       await manager.query(
         `UPDATE proposals SET status = 'not_awarded', updated_at = now() WHERE problem_id = $1 AND id <> $2 AND status = 'submitted'`,
@@ -188,7 +186,7 @@ export class AwardService {
       // Keep the ranking where scoring had finished, so bidders still see their scores and rank.
       const ranking =
         state.proposals.length > 0 && scoringComplete(state) ? await this.ranking.compute(manager, problemId, state) : null;
-      await manager.query(`UPDATE problems SET status = 'unsuccessful', updated_at = now() WHERE id = $1`, [problemId]);
+      await transitionProblem(manager, problemId, 'declareUnsuccessful');
       await manager.query(
         `UPDATE proposals SET status = 'not_awarded', updated_at = now() WHERE problem_id = $1 AND status = 'submitted'`,
         [problemId],
@@ -304,7 +302,7 @@ export class AwardService {
   private async decidable(manager: EntityManager, actor: AuthUser, problemId: string): Promise<Problem> {
     const problem = await findProblem(manager, problemId, true);
     assertDepartmentOfficer(actor, problem, 'decideOutcome');
-    if (!DECIDABLE.includes(problem.status)) {
+    if (!nextProblemStatus(problem.status, 'declareUnsuccessful')) {
       throw new AppError(ErrorCode.AWARD_NOT_ALLOWED, { status: problemStatus(problem.status) }, { status: problem.status });
     }
     return problem;

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig, AppError, AuthUser, cityIso, ErrorCode, nfc } from '@app/common';
 import { AuditService } from '@app/audit';
+import { transitionProblem } from '@app/problems';
 import { NotificationsService } from '@app/notifications';
 import { DeclareConflictsDto } from './dto/evaluation.dto';
 import { assertEvaluating, assertOpened, assertPanelMember, isShort, key, loadState, openedByClock } from './evaluation-state';
@@ -138,8 +139,7 @@ export class ConflictsService {
       }
       // The first declaration starts the evaluation.
       const started = state.problem.status === 'closed';
-      if (started)
-        await manager.query(`UPDATE problems SET status = 'evaluating', updated_at = now() WHERE id = $1`, [problemId]);
+      if (started) await transitionProblem(manager, problemId, 'startEvaluation');
       await this.audit.record(manager, {
         actor: user,
         action: 'conflicts.declared',

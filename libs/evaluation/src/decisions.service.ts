@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AuthUser } from '@app/common';
 import { AuditService } from '@app/audit';
 import { OcdsService } from '@app/ocds';
+import { transitionProblem } from '@app/problems';
 import { ProposalsService } from '@app/proposals';
 
 /** The decision on a problem as other libraries read it after the award. */
@@ -87,7 +88,7 @@ export class DecisionsService {
 
   /** Back to evaluating: the outcome is withdrawn, every live proposal competes again, scores stay as submitted. */
   async reopen(manager: EntityManager, actor: AuthUser, decision: CurrentDecision, reason: string): Promise<void> {
-    await manager.query(`UPDATE problems SET status = 'evaluating', updated_at = now() WHERE id = $1`, [decision.problemId]);
+    await transitionProblem(manager, decision.problemId, 'reopenEvaluation');
     await manager.query(
       `UPDATE proposals SET status = 'submitted', updated_at = now() WHERE problem_id = $1 AND status IN ('awarded', 'not_awarded')`,
       [decision.problemId],
@@ -105,10 +106,7 @@ export class DecisionsService {
 
   /** The award (or unsuccessful outcome) is set aside and the problem cancelled, with the reason; published as an OCDS cancellation. */
   async cancel(manager: EntityManager, actor: AuthUser, decision: CurrentDecision, reason: string): Promise<void> {
-    await manager.query(
-      `UPDATE problems SET status = 'cancelled', cancelled_at = now(), cancel_reason = $2, updated_at = now() WHERE id = $1`,
-      [decision.problemId, reason],
-    );
+    await transitionProblem(manager, decision.problemId, 'cancelDecision', { reason });
     await manager.query(
       `UPDATE proposals SET status = 'not_awarded', updated_at = now() WHERE problem_id = $1 AND status = 'awarded'`,
       [decision.problemId],

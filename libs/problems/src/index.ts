@@ -31,3 +31,5 @@ export * from './dto/questions.dto';
 export * from './dto/list-problems-query.dto';
 export * from './dto/matching.dto';
 export * from './documents/problem-documents.service';
+export * from './problem-lifecycle';
+export * from './transition-problem';

@@ -1,12 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { sql } from 'kysely';
 import { AppConfig } from '@app/common';
+import { db } from '@app/database';
 import { AuditService } from '@app/audit';
 import { DeadlineReminderPayload, OutboxService, PROBLEM_JOBS, QUEUES } from '@app/jobs';
 import { NotificationsService } from '@app/notifications';
 import { parseReminderHours, reminderTimes } from './deadline-rules';
 import { audienceOf } from './problem-audience';
+import { transitionProblem } from './transition-problem';
 
 const SWEEP_BATCH = 200;
 /** A close job that fires this close before the deadline (clock skew between worker and database) is retried, not dropped. */
@@ -65,20 +68,16 @@ export class ProblemDeadlinesService {
    */
   async close(problemId: string): Promise<CloseOutcome> {
     return this.dataSource.transaction(async (manager) => {
-      // (an UPDATE through manager.query() answers [rows, affected count])
-      const [rows] = await manager.query<
-        [{ id: string; department_id: string; title: string; deadline: Date; closed_at: Date }[], number]
-      >(
-        `UPDATE problems SET status = 'closed', closed_at = now(), updated_at = now()
-          WHERE id = $1 AND status = 'published' AND deadline + receipt_grace <= now()
-          RETURNING id, department_id, title, deadline, closed_at`,
-        [problemId],
-      );
-      const row = rows[0];
-      if (!row) {
-        const state = await manager.query<{ status: string }[]>(`SELECT status FROM problems WHERE id = $1`, [problemId]);
-        return state[0]?.status === 'published' ? 'not_due' : 'not_published';
-      }
+      const row = await db(manager)
+        .selectFrom('problems')
+        .select(['id', 'department_id', 'title', 'deadline', 'status', sql<boolean>`deadline + receipt_grace <= now()`.as('due')])
+        .where('id', '=', problemId)
+        .forNoKeyUpdate()
+        .executeTakeFirst();
+      if (row?.status !== 'published') return 'not_published';
+      if (!row.due) return 'not_due';
+      const closed = await transitionProblem(manager, problemId, 'close');
+      if (!closed) return 'not_published';
       await this.audit.release(manager, { scope: 'bids', ref: row.id });
       await this.audit.record(manager, {
         actor: null,
@@ -86,7 +85,7 @@ export class ProblemDeadlinesService {
         entityType: 'problem',
         entityId: row.id,
         before: { status: 'published' },
-        after: { status: 'closed', closedAt: row.closed_at, deadline: row.deadline },
+        after: { status: 'closed', closedAt: closed.at, deadline: row.deadline },
       });
       const bidders = await audienceOf(manager, row.id, ['bidders']);
       const data = { problemId: row.id };

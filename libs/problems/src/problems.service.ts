@@ -11,9 +11,10 @@ import { checkPublishable, defaultClarificationDeadline, movedClarificationDeadl
 import { CreateProblemDto } from './dto/create-problem.dto';
 import { UpdateProblemDto } from './dto/update-problem.dto';
 import { Problem } from './entities/problem.entity';
-import { CANCELLABLE_STATUSES } from './problem.constants';
 import { assertDepartmentOfficer, assertVisible, findProblem, Viewer } from './problem-access';
 import { audienceOf } from './problem-audience';
+import { nextProblemStatus } from './problem-lifecycle';
+import { transitionProblem } from './transition-problem';
 import { ProblemDeadlinesService } from './problem-deadlines.service';
 import { diffFields, normaliseFields, ProblemFields } from './problem-fields';
 import { ProblemView, toProblemView } from './problem-views';
@@ -177,7 +178,7 @@ export class ProblemsService {
           { clarificationDeadline: cityIso(problem.clarificationDeadline), deadline: cityIso(problem.deadline) },
         );
       }
-      await manager.getRepository(Problem).update({ id }, { status: 'published', publishedAt: now });
+      await transitionProblem(manager, id, 'publish');
       // The commit grace in force at publishing stays with the problem (the deadline guard reads it).
       await manager.query(`UPDATE problems SET receipt_grace = make_interval(secs => $2) WHERE id = $1`, [
         id,
@@ -217,7 +218,7 @@ export class ProblemsService {
     return this.dataSource.transaction(async (manager) => {
       const problem = await findProblem(manager, id, true);
       assertDepartmentOfficer(actor, problem, 'cancel');
-      if (!CANCELLABLE_STATUSES.includes(problem.status)) {
+      if (!nextProblemStatus(problem.status, 'cancel')) {
         throw new AppError(
           ErrorCode.PROBLEM_STATUS_CONFLICT,
           { context: 'cancel', status: problemStatus(problem.status) },
@@ -227,7 +228,7 @@ export class ProblemsService {
         );
       }
       const now = await databaseNow(manager);
-      await manager.getRepository(Problem).update({ id }, { status: 'cancelled', cancelledAt: now, cancelReason: text });
+      await transitionProblem(manager, id, 'cancel', { reason: text });
       // A draft was never public, so its cancellation is not an OCDS event.
       if (problem.status !== 'draft') await this.ocds.record(manager, id, 'tenderCancellation');
       // Bids on a problem cancelled before its proposals opened stay sealed for good; the log

@@ -1,0 +1,102 @@
+import type { DB } from './schema';
+
+export type Library =
+  | 'areas'
+  | 'audit'
+  | 'calendar'
+  | 'complaints'
+  | 'enterprises'
+  | 'evaluation'
+  | 'identity'
+  | 'indicators'
+  | 'jobs'
+  | 'notifications'
+  | 'ocds'
+  | 'orders'
+  | 'problems'
+  | 'proposals';
+
+/**
+ * Who owns each table: only the owner writes it (insert, update, delete), and other libraries
+ * reach it through the owner's exported API — or, for the read models below, by reading it.
+ * A table added by a migration without an owner here fails the type-check (the key set is DB's).
+ * `ownership.spec.ts` scans every library for writes and reads outside these rules.
+ */
+export const TABLE_OWNERS = {
+  areas: 'areas',
+  area_populations: 'areas',
+  audit_chain: 'audit',
+  audit_log: 'audit',
+  audit_pending: 'audit',
+  audit_sealed: 'audit',
+  audit_tree_head: 'audit',
+  audit_tree_node: 'audit',
+  city_holidays: 'calendar',
+  complaints: 'complaints',
+  standstill_periods: 'complaints',
+  enterprises: 'enterprises',
+  enterprise_activity_deltas: 'enterprises',
+  enterprise_claims: 'enterprises',
+  enterprise_import_rows: 'enterprises',
+  enterprise_imports: 'enterprises',
+  enterprise_status_history: 'enterprises',
+  member_invitations: 'enterprises',
+  registration_requests: 'enterprises',
+  conflict_declarations: 'evaluation',
+  problem_outcomes: 'evaluation',
+  problem_panel_members: 'evaluation',
+  proposal_consensus_scores: 'evaluation',
+  proposal_score_submissions: 'evaluation',
+  proposal_scores: 'evaluation',
+  login_failures: 'identity',
+  organizations: 'identity',
+  password_setup_tokens: 'identity',
+  refresh_tokens: 'identity',
+  users: 'identity',
+  outbox: 'jobs',
+  notifications: 'notifications',
+  ocds_releases: 'ocds',
+  milestone_submissions: 'orders',
+  order_milestones: 'orders',
+  order_outcomes: 'orders',
+  order_variations: 'orders',
+  orders: 'orders',
+  enterprise_subscriptions: 'problems',
+  problem_amendments: 'problems',
+  problem_documents: 'problems',
+  problem_followers: 'problems',
+  problem_invitations: 'problems',
+  problem_questions: 'problems',
+  problems: 'problems',
+  blob_chunks: 'proposals',
+  blob_objects: 'proposals',
+  idempotency_keys: 'proposals',
+  proposal_attachments: 'proposals',
+  proposal_confirmations: 'proposals',
+  proposal_versions: 'proposals',
+  proposals: 'proposals',
+} as const satisfies Record<keyof DB, Library>;
+
+/**
+ * Read models: tables an owner lets named libraries read directly (select and join, never write),
+ * because the reader needs them in its own queries (filters, joins, public feeds) and an API call
+ * per row would be slower and no clearer. Everything else is reached through the owner's API.
+ */
+export const READ_MODELS: Partial<Record<keyof DB, { readers: readonly Library[]; why: string }>> = {
+  problems: {
+    readers: ['areas', 'complaints', 'enterprises', 'evaluation', 'jobs', 'notifications', 'ocds', 'orders', 'proposals'],
+    why: 'the public record every later step hangs on (title, department, status, deadline, rubric)',
+  },
+  enterprises: {
+    readers: ['complaints', 'evaluation', 'indicators', 'jobs', 'notifications', 'ocds', 'orders', 'problems', 'proposals'],
+    why: "the registry's public fields (name, tax code, status, area, sectors)",
+  },
+  organizations: {
+    readers: ['enterprises', 'evaluation', 'notifications', 'ocds', 'orders', 'problems'],
+    why: 'department and firm names on views and OCDS parties',
+  },
+  proposals: {
+    readers: ['complaints', 'evaluation', 'ocds', 'orders'],
+    why: 'who bid, with what price and status, once opened (sealing is enforced by the proposals library)',
+  },
+};
