@@ -12,7 +12,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import waitOn from 'wait-on';
 import {
   BUILDS,
   fixedPort,
@@ -252,16 +251,15 @@ async function start(mode: Mode): Promise<void> {
     if (fingerprint) fs.writeFileSync(marker, `${fingerprint}\n`);
   }
 
-  // A crashed API or worker is restarted with backoff, and the crash is logged.
-  for (const [name, script] of [
-    ['api', 'dist/apps/api/main.js'],
-    ['worker', 'dist/apps/worker/main.js'],
-  ] as const) {
-    const launch = async (): Promise<Entry> => Promise.resolve(startService(name, process.execPath, [script], { env }));
-    supervise(name, await launch(), launch);
-  }
-
-  const base = `http://localhost:${port}`;
+  // A crashed API or worker is restarted with backoff, and the crash is logged. The API first: on
+  // two cores the worker's boot would halve the speed of the API's, and the person waiting needs
+  // the portal; the worker follows once the API answers (queued jobs wait in Redis meanwhile).
+  const launch = (name: string, script: string) => async (): Promise<Entry> =>
+    Promise.resolve(startService(name, process.execPath, [script], { env }));
+  const launchApi = launch('api', 'dist/apps/api/main.js');
+  supervise('api', await launchApi(), launchApi);
+  // wait-on is loaded only here: it brings axios and half a second of start-up.
+  const { default: waitOn } = await import('wait-on');
   const up = await waitOn({
     resources: [`http-get://127.0.0.1:${port}/api/health`],
     timeout: 60_000,
@@ -274,9 +272,13 @@ async function start(mode: Mode): Promise<void> {
   if (isClosing()) await finishing;
   log(
     up
-      ? `healthy in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`
+      ? `API healthy in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; starting the worker`
       : 'the API has not answered on /api/health within 60s; it may still be starting',
   );
+  const launchWorker = launch('worker', 'dist/apps/worker/main.js');
+  supervise('worker', await launchWorker(), launchWorker);
+
+  const base = `http://localhost:${port}`;
   log(`portal  ${base}/   <- open this in a browser`);
   log(`API     ${base}/api/v1`);
   log(`docs    ${base}/api/docs`);

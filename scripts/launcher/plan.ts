@@ -119,8 +119,9 @@ export function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
 }
 
-/** Newest modification time under `p` (a file or a folder), 0 when it does not exist. */
-export function newestMtime(p: string): number {
+/** Newest modification time under `p` (a file or a folder, leaving out `ignore`d paths), 0 when it does not exist. */
+export function newestMtime(p: string, ignore: ReadonlySet<string> = new Set()): number {
+  if (ignore.has(p)) return 0;
   let stat: fs.Stats;
   try {
     stat = fs.statSync(p);
@@ -129,7 +130,7 @@ export function newestMtime(p: string): number {
   }
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = stat.mtimeMs;
-  for (const entry of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
+  for (const entry of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry), ignore));
   return newest;
 }
 
@@ -142,6 +143,8 @@ export interface BuildTarget {
    * output file untouched, so those would look stale forever and every start would rebuild.
    */
   stamp: string;
+  /** Files inside the inputs that the build itself writes (they would make every build look stale). */
+  generated?: string[];
   command: string[];
   env?: Record<string, string>;
 }
@@ -153,6 +156,7 @@ export const BUILDS = {
     name: 'api',
     inputs: ['apps/api/src', 'apps/api/tsconfig.app.json', 'scripts/openapi-metadata.js', ...SHARED_SERVER_INPUTS],
     stamp: 'dist/apps/api/.built',
+    generated: ['apps/api/src/openapi-metadata.ts'],
     // openapi-metadata.js regenerates a committed file that test/openapi.e2e-spec.ts checks for
     // freshness: `npm test` must never run this target (it builds only the worker).
     command: ['npm', 'run', 'build:api'],
@@ -176,7 +180,8 @@ export const BUILDS = {
 /** True when the target was never built or an input changed since its stamp. */
 export function needsBuild(target: BuildTarget, root: string): boolean {
   const built = newestMtime(path.join(root, target.stamp));
-  return built === 0 || target.inputs.some((p) => newestMtime(path.join(root, p)) > built);
+  const ignore = new Set((target.generated ?? []).map((p) => path.join(root, p)));
+  return built === 0 || target.inputs.some((p) => newestMtime(path.join(root, p), ignore) > built);
 }
 
 /**

@@ -102,6 +102,18 @@ describe('launcher plan', () => {
       expect(needsBuild(target, root)).toBe(true);
     });
 
+    it('a file the build itself writes into its inputs does not make it stale', () => {
+      touch('src/a.ts', 100);
+      touch('src/generated.ts', 100);
+      touch('out/.built', 50);
+      // Rewritten in place by the build (its folder's time does not change).
+      const rewritten = new Date(Date.now() - 10_000);
+      fs.utimesSync(path.join(root, 'src/generated.ts'), rewritten, rewritten);
+      expect(needsBuild(target, root)).toBe(true);
+      expect(needsBuild({ ...target, generated: ['src/generated.ts'] }, root)).toBe(false);
+      expect(BUILDS.api.generated).toEqual(['apps/api/src/openapi-metadata.ts']);
+    });
+
     it('npm test never builds the API (its build regenerates a file a test checks); each target has its own stamp', () => {
       expect(BUILDS.api.command.join(' ')).toBe('npm run build:api');
       expect(BUILDS.worker.inputs).not.toContain('apps/api/src');
