@@ -59,7 +59,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: false,
-        project: ['./tsconfig.json', './scripts/tsconfig.json'],
+        project: ['./tsconfig.json', './scripts/launcher/tsconfig.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },

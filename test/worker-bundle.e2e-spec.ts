@@ -2,13 +2,16 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
+import { runMigrations } from '@app/database';
 import { freePort } from './cluster';
 
 /**
  * The worker runs no HTTP API: its built bundle (dist/apps/worker/main.js, built by `npm test` and
  * `npm start` when a source changed) must not load Swagger, passport, the throttler or fastify.
- * The real bundle is started against the test PostgreSQL and Redis until its health endpoint
- * answers; what it has loaded by then is read from require.cache (test/loaded-packages.js).
+ * The real bundle is started until its health endpoint answers, on a database and a Redis
+ * database of its own (so it takes no job and relays no outbox row of the other tests); what it
+ * has loaded by then is read from require.cache (test/loaded-packages.js).
  */
 const ROOT = join(__dirname, '..');
 const BUNDLE = join(ROOT, 'dist', 'apps', 'worker', 'main.js');
@@ -35,13 +38,46 @@ function packageOf(file: string): string {
   return first.startsWith('@') ? `${first}/${second}` : first;
 }
 
+const PROBE_DB = 'marketplace_test_worker_probe';
+
+/** Runs `sql` on the test cluster's maintenance database. */
+async function onCluster(sql: string): Promise<void> {
+  const url = new URL(process.env.DATABASE_URL ?? '');
+  url.pathname = '/postgres';
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A migrated database and a Redis database index apart from the other tests'. */
+async function isolatedEnv(): Promise<{ DATABASE_URL: string; REDIS_URL: string }> {
+  await onCluster(`DROP DATABASE IF EXISTS ${PROBE_DB} WITH (FORCE)`);
+  await onCluster(`CREATE DATABASE ${PROBE_DB}`);
+  const db = new URL(process.env.DATABASE_URL ?? '');
+  db.pathname = `/${PROBE_DB}`;
+  await runMigrations(db.toString());
+  const redis = new URL(process.env.REDIS_URL ?? '');
+  redis.pathname = '/15';
+  return { DATABASE_URL: db.toString(), REDIS_URL: redis.toString() };
+}
+
 async function loadedByWorker(): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'worker-bundle-'));
   const out = join(dir, 'loaded.json');
   const port = await freePort();
   const child = spawn(process.execPath, ['-r', join(__dirname, 'loaded-packages.js'), BUNDLE], {
     cwd: ROOT,
-    env: { ...process.env, LOADED_PACKAGES_FILE: out, WORKER_METRICS_PORT: String(port), METRICS_HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      ...(await isolatedEnv()),
+      LOADED_PACKAGES_FILE: out,
+      WORKER_METRICS_PORT: String(port),
+      METRICS_HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -63,11 +99,13 @@ async function loadedByWorker(): Promise<string[]> {
     while (!existsSync(out) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     const files = JSON.parse(readFileSync(out, 'utf8')) as string[];
     child.kill('SIGTERM');
-    await exited;
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
     return files;
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
+    await exited;
     rmSync(dir, { recursive: true, force: true });
+    await onCluster(`DROP DATABASE IF EXISTS ${PROBE_DB} WITH (FORCE)`);
   }
 }
 
@@ -77,7 +115,7 @@ describe('the worker bundle', () => {
   beforeAll(async () => {
     if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: npm test builds it (nest build worker)`);
     files = await loadedByWorker();
-  }, 90_000);
+  }, 150_000);
 
   it('runs (PostgreSQL, Redis, BullMQ, TypeORM, Nest) and loads no HTTP-only package', () => {
     const packages = new Set(files.map(packageOf));
