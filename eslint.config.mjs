@@ -11,7 +11,6 @@ export default tseslint.config(
       'coverage/**',
       'apps/api/src/openapi-metadata.ts',
       'apps/portal/**',
-      'scripts/**',
       '*.js',
       '*.mjs',
     ],
@@ -45,12 +44,24 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { regex: '^@app/[^/]+/.+', message: 'Import a library through its index: @app/<lib>.' },
+            // One exception: `@app/common/http`, the HTTP-only entry of libs/common (apps/api only).
+            { regex: '^@app/(?!common/http$)[^/]+/.+', message: 'Import a library through its index: @app/<lib>.' },
             { regex: '(^|/)libs/[^/]+/src(/|$)', message: 'Import another library through @app/<lib>, not by its path.' },
             { regex: '^(\\.\\./)+[a-z-]+/src(/|$)', message: 'Import another library through @app/<lib>, not by its path.' },
           ],
         },
       ],
+    },
+  },
+  {
+    // The launcher has its own tsconfig (tsx, "bundler" resolution); scripts/demo.ts is in the root one.
+    files: ['scripts/**/*.ts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        project: ['./tsconfig.json', './scripts/launcher/tsconfig.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
   },
   {

@@ -1,5 +1,5 @@
 // Two projects: fast unit specs next to the code, and e2e specs that boot the real
-// app against the Postgres and Redis started by `npm test` (scripts/run.mjs).
+// app against the Postgres and Redis started by `npm test` (scripts/run.ts).
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every benchmark in turn, against the bench database that scripts/run.mjs
+ * `npm run bench`: every benchmark in turn, against the bench database that scripts/run.ts
  * started (or DATABASE_URL / REDIS_URL). Each writes its figures under bench/results/.
  * Benchmarks are not tests: they never fail on a time, only on an error.
  */

@@ -9,7 +9,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
+import { db } from '@app/database';
 import { taxCodeCheckDigit } from '@app/enterprises';
 import { hashPassword, newOpaqueToken, UsersService } from '@app/identity';
 import { ProblemDeadlinesService } from '@app/problems';
@@ -35,7 +37,7 @@ async function call(method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, token
     payload: body === undefined ? undefined : JSON.stringify(body),
   });
   if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
-  return res.body ? (res.json() as Json) : {};
+  return res.body ? res.json<Json>() : {};
 }
 
 async function login(email: string): Promise<string> {
@@ -80,9 +82,13 @@ const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
  */
 async function confirmRegistration(ds: DataSource, email: string): Promise<Json> {
   for (let attempt = 1; ; attempt++) {
-    const [request] = (await ds.query(`SELECT id FROM registration_requests WHERE email = $1`, [email])) as { id: string }[];
+    const request = await db(ds)
+      .selectFrom('registration_requests')
+      .select('id')
+      .where('email', '=', email)
+      .executeTakeFirstOrThrow();
     const link = newOpaqueToken(request.id);
-    await ds.query(`UPDATE registration_requests SET token_hash = $2 WHERE id = $1`, [request.id, link.hash]);
+    await db(ds).updateTable('registration_requests').set({ token_hash: link.hash }).where('id', '=', request.id).execute();
     try {
       return await call('POST', '/auth/register-enterprise/confirm', null, { token: link.token });
     } catch (err) {
@@ -100,13 +106,16 @@ async function main(): Promise<void> {
   app = await createApp();
   await app.init();
   const ds = app.get(DataSource);
-  if ((await ds.query(`SELECT 1 FROM users WHERE email = $1`, [MARKER_EMAIL])).length) {
+  if (await db(ds).selectFrom('users').select('id').where('email', '=', MARKER_EMAIL).executeTakeFirst()) {
     // The award is the demo's last step: without it an earlier run stopped half-way.
-    const complete = await ds.query(
-      `SELECT 1 FROM problems p JOIN users u ON u.id = p.created_by WHERE u.email = $1 AND p.status = 'awarded'`,
-      [AWARDING_OFFICER],
-    );
-    if (complete.length) {
+    const complete = await db(ds)
+      .selectFrom('problems as p')
+      .innerJoin('users as u', 'u.id', 'p.created_by')
+      .select('p.id')
+      .where('u.email', '=', AWARDING_OFFICER)
+      .where('p.status', '=', 'awarded')
+      .executeTakeFirst();
+    if (complete) {
       console.log('[demo] the demo data is already loaded; nothing to do');
       return;
     }
@@ -134,7 +143,13 @@ async function main(): Promise<void> {
     evaluators.push(await user(`chuyengia${i + 1}@demo.haiphong.gov.vn`, name, 'evaluator'));
   }
 
-  const areas = (await ds.query(`SELECT code FROM areas WHERE unit_type <> 'city' ORDER BY code LIMIT 40`)) as { code: string }[];
+  const areas = await db(ds)
+    .selectFrom('areas')
+    .select('code')
+    .where('unit_type', '<>', 'city')
+    .orderBy('code')
+    .limit(40)
+    .execute();
   const firmSpecs: [string, string[], string][] = [
     ['Công ty Cổ phần Công nghệ Cảng Xanh', ['logistics_seaport', 'ict'], 'Cảng Xanh Tech'],
     ['Công ty TNHH Phần mềm Đồ Sơn', ['public_administration', 'ict'], 'Đồ Sơn Soft'],
@@ -248,10 +263,11 @@ async function main(): Promise<void> {
     budgetCeiling: 1_500_000_000,
     durationMonths: 6,
   });
-  await ds.query(
-    `UPDATE problems SET deadline = now() + interval '2 days 5 hours', clarification_deadline = now() + interval '1 day' WHERE id = $1`,
-    [closingSoon],
-  );
+  await db(ds)
+    .updateTable('problems')
+    .set({ deadline: sql`now() + interval '2 days 5 hours'`, clarification_deadline: sql`now() + interval '1 day'` })
+    .where('id', '=', closingSoon)
+    .execute();
 
   // A draft and a cancelled problem.
   await problem(
@@ -284,13 +300,17 @@ async function main(): Promise<void> {
   async function closedWithBids(dept: string, fields: Json, bids: [number, string, number][]): Promise<string[]> {
     const id = await problem(dept, fields);
     await call('PUT', `/problems/${id}/panel`, departments[dept].officer.token, panel);
-    const ids = [];
+    const ids: string[] = [];
     for (const [firm, approach, price] of bids)
       ids.push((await call('POST', `/problems/${id}/proposals`, firms[firm].token, proposal(approach, price))).id as string);
-    await ds.query(
-      `UPDATE problems SET clarification_deadline = now() - receipt_grace - interval '2 seconds', deadline = now() - receipt_grace - interval '1 second' WHERE id = $1`,
-      [id],
-    );
+    await db(ds)
+      .updateTable('problems')
+      .set({
+        clarification_deadline: sql`now() - receipt_grace - interval '2 seconds'`,
+        deadline: sql`now() - receipt_grace - interval '1 second'`,
+      })
+      .where('id', '=', id)
+      .execute();
     await app.get(ProblemDeadlinesService).sweep();
     for (const e of evaluators) {
       const bidders = (await call('GET', `/problems/${id}/bidders`, e.token)).items as { enterpriseId: string }[];

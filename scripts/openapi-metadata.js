@@ -22,6 +22,7 @@ const config = ts.getParsedCommandLineOfConfigFile(
   {},
   { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
 );
+if (!config) throw new Error('apps/api/tsconfig.app.json could not be read');
 const program = ts.createProgram(config.fileNames, config.options);
 new PluginMetadataGenerator().generate({
   tsProgramRef: program,

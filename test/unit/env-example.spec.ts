@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { envSchema } from '../../libs/common/src/config/env.schema';
+import { ENV_KEYS } from '../../libs/common/src/config/env.schema';
 
 /** .env.example and the README's table list every variable the schema reads. */
 describe('configuration documents', () => {
   const root = join(__dirname, '..', '..');
-  const keys = [...(envSchema.describe().keys ? Object.keys(envSchema.describe().keys as object) : [])];
+  const keys: string[] = [...ENV_KEYS];
 
   it('knows the schema keys', () => {
     expect(keys).toEqual(expect.arrayContaining(['DATABASE_URL', 'REDIS_REQUEST_TIMEOUT_MS', 'ORPHAN_BLOB_GRACE_HOURS']));

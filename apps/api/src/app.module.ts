@@ -1,19 +1,14 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import {
-  AllExceptionsFilter,
-  AppConfig,
-  AppConfigModule,
-  JwtAuthGuard,
-  ResilientThrottlerStorage,
-  RolesGuard,
-} from '@app/common';
+import { AppConfig, AppConfigModule } from '@app/common';
+import { AllExceptionsFilter, JwtAuthGuard, ResilientThrottlerStorage, RolesGuard } from '@app/common/http';
 import { DatabaseModule } from '@app/database';
 import { AuditModule } from '@app/audit';
 import { JobsModule } from '@app/jobs';
@@ -31,6 +26,7 @@ import { ComplaintsModule } from '@app/complaints';
 import { OrdersModule } from '@app/orders';
 import { NotificationsController } from './notifications/notifications.controller';
 import { AuthController, MeController } from './auth/auth.controller';
+import { JwtStrategy, LocalStrategy } from './auth/strategies';
 import { DepartmentsController, UsersController } from './users/users.controller';
 import { EvaluatorsController } from './users/evaluators.controller';
 import { CompetitionRulesController } from './problems/rules.controller';
@@ -90,6 +86,7 @@ export function requestIdOf(req: IncomingMessage): string {
     AuditModule,
     JobsModule,
     IdentityModule,
+    PassportModule,
     AreasModule,
     EnterprisesModule,
     IndicatorsModule,
@@ -137,6 +134,9 @@ export function requestIdOf(req: IncomingMessage): string {
     // Order matters: authenticate first, then check roles.
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
+    // How a request's credentials are read (HTTP only: the worker has no passport).
+    LocalStrategy,
+    JwtStrategy,
   ],
 })
 export class AppModule {}

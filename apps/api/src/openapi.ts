@@ -3,16 +3,8 @@ import { ModulesContainer, Reflector } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject, ParameterObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import {
-  API_ERRORS_KEY,
-  AppConfig,
-  ErrorCode,
-  httpStatusOf,
-  IS_PUBLIC_KEY,
-  OptionalJwtAuthGuard,
-  ROLES_KEY,
-  translate,
-} from '@app/common';
+import { API_ERRORS_KEY, AppConfig, ErrorCode, httpStatusOf, IS_PUBLIC_KEY, ROLES_KEY, translate } from '@app/common';
+import { OptionalJwtAuthGuard } from '@app/common/http';
 import metadata from './openapi-metadata';
 
 const TAGS: [string, string][] = [

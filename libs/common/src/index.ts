@@ -1,13 +1,14 @@
+// The parts every process shares (config, errors, auth roles and decorators, i18n, time, CSV...).
+// What only the HTTP API needs (passport guards, the exception filter, the throttler storage, the
+// request input guards) is in `@app/common/http`, so the worker never loads passport, throttler
+// or fastify (test/worker-bundle.e2e-spec.ts).
 export * from './config/env.schema';
 export * from './config/app-config.module';
 export * from './errors/error-codes';
 export * from './errors/app-error';
-export * from './errors/all-exceptions.filter';
 export * from './errors/validation';
 export * from './auth/roles';
 export * from './auth/decorators';
-export * from './auth/guards';
-export * from './auth/optional-jwt-auth.guard';
 export * from './time/city-calendar';
 export * from './csv/csv';
 export * from './pagination/pagination';
@@ -18,8 +19,6 @@ export * from './i18n/messages';
 export * from './i18n/request-language';
 export * from './portal-routes';
 export * from './openapi/api-doc';
-export * from './http/input-guard';
-export * from './http/resilient-throttler-storage';
 export * from './metrics/metrics';
 export * from './time/with-timeout';
 export * from './csv/table-file';

@@ -1,17 +1,16 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { AppConfig } from '@app/common';
 import { MailModule } from '@app/mail';
 import { AuthService } from './auth.service';
 import { UsersService } from './users.service';
 import { DepartmentsService } from './departments.service';
 import { AccountMailer } from './account-mailer.service';
-import { JwtStrategy, LocalStrategy } from './strategies';
 
+// Accounts, tokens and departments. The passport strategies that read a request's credentials are
+// HTTP-only and registered by apps/api (apps/api/src/auth/strategies.ts), so the worker never loads them.
 @Module({
   imports: [
-    PassportModule,
     MailModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
@@ -22,7 +21,7 @@ import { JwtStrategy, LocalStrategy } from './strategies';
       }),
     }),
   ],
-  providers: [AuthService, UsersService, DepartmentsService, AccountMailer, LocalStrategy, JwtStrategy],
+  providers: [AuthService, UsersService, DepartmentsService, AccountMailer],
   exports: [AuthService, UsersService, DepartmentsService, AccountMailer],
 })
 export class IdentityModule {}

@@ -8,7 +8,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { JwtService } from '@nestjs/jwt';
-import { ApiDoc, AppConfig, AppError, ErrorCode, languageFromHeader, Roles, toErrorBody } from '@app/common';
+import { ApiDoc, AppConfig, AppError, ErrorCode, languageFromHeader, Roles } from '@app/common';
+import { toErrorBody } from '@app/common/http';
 import { AuthService, type AccessTokenPayload } from '@app/identity';
 import { QUEUES } from '@app/jobs';
 

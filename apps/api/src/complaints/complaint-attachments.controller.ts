@@ -1,7 +1,8 @@
 import { Controller, Get, Param, ParseUUIDPipe, Post, Req, StreamableFile, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiDoc, AppConfig, AuthUser, CurrentUser, ErrorCode, OptionalJwtAuthGuard, Public, Roles } from '@app/common';
+import { ApiDoc, AppConfig, AuthUser, CurrentUser, ErrorCode, Public, Roles } from '@app/common';
+import { OptionalJwtAuthGuard } from '@app/common/http';
 import { ComplaintAttachmentsService, ComplaintAttachmentView } from '@app/complaints';
 import { cleanFileName, sniffAttachmentType } from '@app/proposals';
 import { contentDisposition, readSingleFile } from '../proposals/multipart-upload';

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiDoc, AuthUser, CurrentUser, ErrorCode, OptionalJwtAuthGuard, PageOf, Public, Roles } from '@app/common';
+import { ApiDoc, AuthUser, CurrentUser, ErrorCode, PageOf, Public, Roles } from '@app/common';
+import { OptionalJwtAuthGuard } from '@app/common/http';
 import {
   AnswerComplaintDto,
   ComplaintsService,

@@ -7,13 +7,13 @@ import {
   CurrentUser,
   ErrorCode,
   Language,
-  OptionalJwtAuthGuard,
   PageOf,
   PageQueryDto,
   Public,
   RequestLanguage,
   Roles,
 } from '@app/common';
+import { OptionalJwtAuthGuard } from '@app/common/http';
 import {
   AddEnterpriseMemberDto,
   EnterprisesService,

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiDoc, AuthUser, CurrentUser, ErrorCode, OptionalJwtAuthGuard, PageOf, PageQueryDto, Public, Roles } from '@app/common';
+import { ApiDoc, AuthUser, CurrentUser, ErrorCode, PageOf, PageQueryDto, Public, Roles } from '@app/common';
+import { OptionalJwtAuthGuard } from '@app/common/http';
 import {
   AgreePlanDto,
   CatalogueEntryView,

@@ -1,7 +1,8 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, StreamableFile, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiDoc, AppConfig, AuthUser, CurrentUser, ErrorCode, OptionalJwtAuthGuard, Public, Roles } from '@app/common';
+import { ApiDoc, AppConfig, AuthUser, CurrentUser, ErrorCode, Public, Roles } from '@app/common';
+import { OptionalJwtAuthGuard } from '@app/common/http';
 import { ProblemDocumentsService, ProblemDocumentView } from '@app/problems';
 import { cleanFileName, sniffAttachmentType } from '@app/proposals';
 import { contentDisposition, readSingleFile } from '../proposals/multipart-upload';

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiDoc, AuthUser, CurrentUser, ErrorCode, OptionalJwtAuthGuard, PageOf, PageQueryDto, Public, Roles } from '@app/common';
+import { ApiDoc, AuthUser, CurrentUser, ErrorCode, PageOf, PageQueryDto, Public, Roles } from '@app/common';
+import { OptionalJwtAuthGuard } from '@app/common/http';
 import {
   AmendmentsService,
   AmendProblemDto,

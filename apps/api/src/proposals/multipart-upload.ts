@@ -1,6 +1,7 @@
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import { AppError, ErrorCode, invalidCharacters, isStorableText, Msg } from '@app/common';
+import { AppError, ErrorCode, Msg } from '@app/common';
+import { invalidCharacters, isStorableText } from '@app/common/http';
 
 const FIELD = 'file';
 

@@ -1,4 +1,4 @@
-import { trustProxyOption, validateEnv } from './env.schema';
+import { AppEnv, ENV_KEYS, trustProxyOption, validateEnv } from './env.schema';
 
 const minimal = {
   DATABASE_URL: 'postgres://u:p@localhost:5432/marketplace',
@@ -54,5 +54,35 @@ describe('validateEnv', () => {
     expect(s3).toMatchObject({ BLOB_STORE: 's3', S3_BUCKET: 'hpsm', S3_FORCE_PATH_STYLE: true, S3_REGION: 'us-east-1' });
     expect(() => validateEnv({ ...minimal, BLOB_STORE: 'ftp' })).toThrow(/BLOB_STORE/);
     expect(() => validateEnv({ ...minimal, S3_PREFIX: '../up' })).toThrow(/S3_PREFIX/);
+  });
+
+  it('reads numbers and booleans from their text; an empty, fractional or out-of-range number is refused', () => {
+    expect(validateEnv({ ...minimal, DATABASE_POOL_SIZE: ' 25 ', S3_FORCE_PATH_STYLE: 'false' })).toMatchObject({
+      DATABASE_POOL_SIZE: 25,
+      S3_FORCE_PATH_STYLE: false,
+    });
+    expect(() => validateEnv({ ...minimal, PORT: '' })).toThrow(/"PORT" must be a number/);
+    expect(() => validateEnv({ ...minimal, PORT: 'abc' })).toThrow(/"PORT" must be a number/);
+    expect(() => validateEnv({ ...minimal, DATABASE_POOL_SIZE: '2.5' })).toThrow(/"DATABASE_POOL_SIZE" must be a whole number/);
+    expect(() => validateEnv({ ...minimal, PORT: '70000' })).toThrow(/"PORT" too big/);
+    expect(() => validateEnv({ ...minimal, S3_FORCE_PATH_STYLE: 'maybe' })).toThrow(/S3_FORCE_PATH_STYLE/);
+  });
+
+  it('refuses URLs of the wrong kind and keeps empty optional settings as unset', () => {
+    expect(() => validateEnv({ ...minimal, DATABASE_URL: 'mysql://u:p@h/db' })).toThrow(
+      /"DATABASE_URL" must be a postgres or postgresql URL/,
+    );
+    expect(() => validateEnv({ ...minimal, SMTP_URL: 'http://mail' })).toThrow(/SMTP_URL/);
+    const env = validateEnv({ ...minimal, SMTP_URL: '', AUDIT_SIGNING_KEY: '', ADMIN_PASSWORD: '' });
+    expect(env).toMatchObject({ SMTP_URL: '', AUDIT_SIGNING_KEY: '', ADMIN_PASSWORD: '' });
+    expect(() => validateEnv({ ...minimal, ADMIN_PASSWORD: 'short' })).toThrow(/ADMIN_PASSWORD/);
+  });
+
+  it('one definition is both the validation and the type: every key of AppEnv is a schema key', () => {
+    const env: AppEnv = validateEnv(minimal);
+    expect(Object.keys(env).sort()).toEqual(expect.arrayContaining(ENV_KEYS.filter((k) => env[k] !== undefined)));
+    expect(ENV_KEYS).toHaveLength(new Set(ENV_KEYS).size);
+    // Unknown variables (PATH, HOME, ...) are not part of the typed configuration.
+    expect(validateEnv({ ...minimal, HOME: '/root' })).not.toHaveProperty('HOME');
   });
 });

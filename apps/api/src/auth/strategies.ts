@@ -3,8 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy as JwtStrategyBase } from 'passport-jwt';
 import { Strategy as LocalStrategyBase } from 'passport-local';
 import { AppConfig, AuthUser } from '@app/common';
-import { AccessTokenPayload, AuthService } from './auth.service';
-import type { User } from './user';
+import { AccessTokenPayload, AuthService, User } from '@app/identity';
 
 @Injectable()
 export class LocalStrategy extends PassportStrategy(LocalStrategyBase, 'local') {
