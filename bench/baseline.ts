@@ -89,9 +89,9 @@ const RESULTS = join(__dirname, 'results');
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
-const median = (xs: number[]) => {
+const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const log = (msg: string) => console.log(`[bench:baseline] ${msg}`);
 
@@ -110,7 +110,7 @@ const runOf = (r: AutocannonResult): Run => ({
   errors: r.errors + r.timeouts,
 });
 const medianRun = (runs: Run[]): Run => ({
-  reqPerSec: round2(median(runs.map((r) => r.reqPerSec))!),
+  reqPerSec: round2(median(runs.map((r) => r.reqPerSec))),
   p50Ms: median(runs.map((r) => r.p50Ms)),
   p99Ms: median(runs.map((r) => r.p99Ms)),
   non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   const pool = new Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE) });
   const raw = Fastify({ logger: false });
   try {
-    const [{ problems, proposals }] = await ds.query<{ problems: number; proposals: number }[]>(
+    const [{ problems, proposals }] = await ds.query<[{ problems: number; proposals: number }]>(
       `SELECT (SELECT count(*) FROM problems)::int AS problems, (SELECT count(*) FROM proposals)::int AS proposals`,
     );
     if (problems < 1000) throw new Error('No marketplace seed: run `npm run bench -- marketplace` first.');
@@ -289,7 +289,7 @@ async function main(): Promise<void> {
     const need = 1 + SUBMITS * ROUNDS * 2;
     const pairs: { problemId: string; firmId: string; userId: string }[] = [];
     for (let k = 0; pairs.length < need && k < open.length * firms.length; k++) {
-      const problemId = open[k % open.length];
+      const problemId = open[k % open.length]!;
       const firm = firms[(k + Math.floor(k / open.length) * 1013) % firms.length];
       if (!live.has(`${problemId}:${firm!.id}`)) {
         live.add(`${problemId}:${firm!.id}`);
@@ -386,10 +386,10 @@ async function main(): Promise<void> {
         raw: submit.raw.non2xx + submit.raw.errors,
       },
       ...requestPath.map(({ figure, product, raw }) => ({ figure, product, raw })),
-    ].map((r) => ({ ...r, ratio: ratio(r.product!, r.raw!) }));
+    ].map((r) => ({ ...r, ratio: ratio(r.product, r.raw) }));
     for (const r of rows) log(`${r.figure}: product ${r.product}, raw ${r.raw}, ratio ${r.ratio ?? '–'}`);
 
-    const [{ version: pg }] = await ds.query<{ version: string }[]>('SELECT version()');
+    const [{ version: pg }] = await ds.query<[{ version: string }]>('SELECT version()');
     const result = {
       date: new Date().toISOString(),
       machine: {

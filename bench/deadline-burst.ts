@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     await ds.query(
       `INSERT INTO areas (code, name, unit_type, parent_code) VALUES ('11560', 'Phường Thủy Nguyên', 'ward', '31') ON CONFLICT (code) DO NOTHING`,
     );
-    const [{ n }] = await ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM organizations WHERE code LIKE 'BURST-F%'`);
+    const [{ n }] = await ds.query<[{ n: number }]>(`SELECT count(*)::int AS n FROM organizations WHERE code LIKE 'BURST-F%'`);
     if (n < FIRMS) {
       log(`seeding ${FIRMS} firms`);
       const codes = Array.from({ length: FIRMS }, (_, i) => taxCode(2_000_000 + i));
@@ -220,7 +220,7 @@ async function main(): Promise<void> {
     const receiptsAfterDeadline = ok.filter((a) => a.submittedAt && new Date(a.submittedAt).getTime() >= deadline).length;
     const other = answers.filter((a) => a.status >= 300 && !refusedLate(a));
     const lastMinute = beforeDeadline.map((a) => a.ms).sort((a, b) => a - b);
-    const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : 0);
+    const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
     const result = {
       date: new Date().toISOString(),
       machine: { platform: `${os.type()} ${os.release()} ${os.arch()}`, cpus: os.cpus().length, node: process.version },

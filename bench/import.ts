@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   try {
     // The registry bench's 100k firms, seeded the same way when that bench has not run yet, so the
     // search below runs over at least 100k firms.
-    const [{ n: seeded }] = await ds.query<{ n: number }[]>(
+    const [{ n: seeded }] = await ds.query<[{ n: number }]>(
       `SELECT count(*)::int AS n FROM enterprises WHERE tax_code LIKE $1 || '%'`,
       [BENCH_TAX_PREFIX],
     );
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     const again = await run('re-import');
 
     // The directory's search over every firm now in the registry, words in any order.
-    const [{ firms }] = await ds.query<{ firms: number }[]>(`SELECT count(*)::int AS firms FROM enterprises`);
+    const [{ firms }] = await ds.query<[{ firms: number }]>(`SELECT count(*)::int AS firms FROM enterprises`);
     await ds.query('ANALYZE enterprises');
     const directory = app.get(EnterprisesService);
     const plans: string[] = [];

@@ -118,8 +118,8 @@ function taxCode(serial: number): string {
 
 async function seed(ds: DataSource, keyring: SealedKeyring): Promise<{ seeded: boolean; seconds: number }> {
   const t0 = performance.now();
-  const [{ n }] = await ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM proposal_versions`);
-  const [{ p }] = await ds.query<{ p: number }[]>(`SELECT count(*)::int AS p FROM problems WHERE title LIKE $1`, [
+  const [{ n }] = await ds.query<[{ n: number }]>(`SELECT count(*)::int AS n FROM proposal_versions`);
+  const [{ p }] = await ds.query<[{ p: number }]>(`SELECT count(*)::int AS p FROM problems WHERE title LIKE $1`, [
     `${TITLE_PREFIX}%`,
   ]);
   if (p >= PROBLEMS && n >= PROPOSALS) {
@@ -350,7 +350,7 @@ async function main(): Promise<void> {
     );
     const pairs: { problemId: string; firmId: string }[] = [];
     for (let k = 0; pairs.length < 3_000 && k < open.length * firms.length; k++) {
-      const problemId = open[k % open.length];
+      const problemId = open[k % open.length]!;
       // Step 1013 through the firms for each problem (coprime with the default 2,000 firms): every pair is reached.
       const firmId = firms[(k + Math.floor(k / open.length) * 1013) % firms.length]!.id;
       if (!live.has(`${problemId}:${firmId}`)) {
@@ -411,7 +411,7 @@ async function main(): Promise<void> {
 
     // autocannon stops on time with requests still in flight; let them finish before closing.
     await new Promise((r) => setTimeout(r, 3000));
-    const [{ version: pg }] = await ds.query<{ version: string }[]>('SELECT version()');
+    const [{ version: pg }] = await ds.query<[{ version: string }]>('SELECT version()');
     const result = {
       date: new Date().toISOString(),
       machine: {

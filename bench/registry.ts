@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   const ds = await new DataSource(typeOrmOptions(url, 4)).initialize();
   try {
     await ds.transaction((m) => seedAreaReferenceData(m));
-    const [{ n: existing }] = await ds.query<{ n: number }[]>(
+    const [{ n: existing }] = await ds.query<[{ n: number }]>(
       `SELECT count(*)::int AS n FROM enterprises WHERE tax_code LIKE $1 || '%'`,
       [BENCH_TAX_PREFIX],
     );
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
              (SELECT count(*)::int FROM enterprise_activity_deltas WHERE dimension = 'sector') AS sector_delta_rows,
              (SELECT count(DISTINCT day)::int FROM enterprise_activity_deltas) AS days_with_changes,
              (SELECT count(*)::int FROM enterprise_activity_months) AS snapshot_rows`);
-    const [{ code: busiest }] = await ds.query<{ code: string }[]>(
+    const [{ code: busiest }] = await ds.query<[{ code: string }]>(
       `SELECT area_code AS code FROM enterprises WHERE status = 'verified' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
     );
 
@@ -219,7 +219,7 @@ async function main(): Promise<void> {
         latencies.push(result);
       }
       const throughput = [];
-      for (const [name, path] of [endpoints[0], endpoints[5]]) {
+      for (const [name, path] of [endpoints[0]!, endpoints[5]!]) {
         const r = await autocannon({ url: base + path, connections: 10, amount: 2000 });
         throughput.push({
           name,
@@ -235,7 +235,7 @@ async function main(): Promise<void> {
         console.log(`[bench] ${name} under 10 connections: ${round2(r.requests.average)} req/s`);
       }
 
-      const [{ version }] = await ds.query<{ version: string }[]>(`SELECT split_part(version(), ' on ', 1) AS version`);
+      const [{ version }] = await ds.query<[{ version: string }]>(`SELECT split_part(version(), ' on ', 1) AS version`);
       const report = {
         date: new Date().toISOString(),
         machine: {

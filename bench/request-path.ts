@@ -40,9 +40,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const RESULTS = join(__dirname, 'results');
 const log = (msg: string) => process.stderr.write(`[bench:request-path] ${msg}\n`);
 const round2 = (n: number) => Math.round(n * 100) / 100;
-const median = (xs: number[]) => {
+const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
 export interface RequestPathFigure {
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   try {
     const [{ code }] = (
       await pool.query<{ code: string }>(`SELECT code FROM areas WHERE unit_type = 'ward' ORDER BY code LIMIT 1`)
-    ).rows;
+    ).rows as [{ code: string }];
     raw.get('/live', () => ({ status: 'ok' }));
     raw.get<{ Params: { code: string } }>('/areas/:code', async (req, reply) => {
       // The same two reads as the product: the area, then its dated population figures.
@@ -105,15 +105,15 @@ async function main(): Promise<void> {
     const figures: RequestPathFigure[] = [];
     for (const c of cases) {
       const r = runs.get(c.name)!;
-      const rps = (xs: AutocannonResult[]) => round2(median(xs.map((x) => x.requests.total / x.duration))!);
+      const rps = (xs: AutocannonResult[]) => round2(median(xs.map((x) => x.requests.total / x.duration)));
       const p50 = (xs: AutocannonResult[]) => median(xs.map((x) => x.latency.p50));
       const p99 = (xs: AutocannonResult[]) => median(xs.map((x) => x.latency.p99));
       const bad = (xs: AutocannonResult[]) => xs.reduce((s, x) => s + x.non2xx + x.errors, 0);
       if (bad(r.product) + bad(r.raw) > 0) throw new Error(`${c.name}: non-2xx or errors during the runs`);
       figures.push(
         { figure: `${c.name}: req/s`, product: rps(r.product), raw: rps(r.raw), ratio: round2(rps(r.product) / rps(r.raw)) },
-        { figure: `${c.name}: p50 ms`, product: p50(r.product), raw: p50(r.raw), ratio: round2(p50(r.product)! / p50(r.raw)!) },
-        { figure: `${c.name}: p99 ms`, product: p99(r.product), raw: p99(r.raw), ratio: round2(p99(r.product)! / p99(r.raw)!) },
+        { figure: `${c.name}: p50 ms`, product: p50(r.product), raw: p50(r.raw), ratio: round2(p50(r.product) / p50(r.raw)) },
+        { figure: `${c.name}: p99 ms`, product: p99(r.product), raw: p99(r.raw), ratio: round2(p99(r.product) / p99(r.raw)) },
       );
     }
     for (const f of figures) log(`${f.figure}: product ${f.product}, raw ${f.raw}, ratio ${f.ratio}`);

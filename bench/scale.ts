@@ -186,7 +186,8 @@ async function main(): Promise<void> {
       join(RESULTS, 'scale.json'),
       JSON.stringify({ at, firms: FIRMS, concurrency: CONCURRENCY, machine, rounds }, null, 2) + '\n',
     );
-    const ratio = rounds.length === 2 && rounds[0]!.perSecond > 0 ? (rounds[1]!.perSecond / rounds[0]!.perSecond).toFixed(2) : 'n/a';
+    const ratio =
+      rounds.length === 2 && rounds[0]!.perSecond > 0 ? (rounds[1]!.perSecond / rounds[0]!.perSecond).toFixed(2) : 'n/a';
     writeFileSync(
       join(RESULTS, 'scale.md'),
       [

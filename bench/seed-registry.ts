@@ -80,7 +80,7 @@ interface Firm {
  */
 function generateFirms(count: number, today: string): Firm[] {
   const random = prng(20251231);
-  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   const weights = HAIPHONG_COMMUNES.map((a) => (a.unitType === 'ward' ? 3 : a.unitType === 'commune' ? 1 : 0.2));
   const total = weights.reduce((s, w) => s + w, 0);

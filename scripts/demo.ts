@@ -172,7 +172,7 @@ async function main(): Promise<void> {
         shortName,
         taxCode: taxCode(),
         address: `Số ${10 + i} đường Lạch Tray, Hải Phòng`,
-        areaCode: areas[(i * 5) % areas.length].code,
+        areaCode: areas[(i * 5) % areas.length]!.code,
         sectors,
         tags: ['chuyển đổi số', shortName.split(' ')[0]],
         headcountBand: ['10-49', '50-199', '1-9'][i % 3],
@@ -187,13 +187,13 @@ async function main(): Promise<void> {
   }
 
   async function problem(dept: string, fields: Json, publish = true): Promise<string> {
-    const created = await call('POST', '/problems', departments[dept].officer.token, {
+    const created = await call('POST', '/problems', departments[dept]!.officer.token, {
       rubric: RUBRIC,
       deadline: days(20),
       ...fields,
     });
     const id = created.id as string;
-    if (publish) await call('POST', `/problems/${id}/publish`, departments[dept].officer.token);
+    if (publish) await call('POST', `/problems/${id}/publish`, departments[dept]!.officer.token);
     return id;
   }
   const proposal = (approach: string, price: number) => ({
@@ -225,16 +225,16 @@ async function main(): Promise<void> {
     contact: { name: 'Phạm Văn Hùng', email: 'sxd@demo.haiphong.gov.vn', phone: '0225 3842 000' },
     deadline: days(28),
   });
-  const q = await call('POST', `/problems/${flood}/questions`, firms[2].token, {
+  const q = await call('POST', `/problems/${flood}/questions`, firms[2]!.token, {
     question: 'Sở có cung cấp API dữ liệu các trạm đo mưa hiện có không?',
   });
-  await call('POST', `/problems/${flood}/questions/${q.id as string}/answer`, departments.SXD.officer.token, {
+  await call('POST', `/problems/${flood}/questions/${q.id as string}/answer`, departments.SXD!.officer.token, {
     answer: 'Có. Dữ liệu 42 trạm được cung cấp qua API nội bộ sau khi ký thỏa thuận bảo mật.',
   });
-  await call('POST', `/problems/${flood}/questions`, firms[0].token, {
+  await call('POST', `/problems/${flood}/questions`, firms[0]!.token, {
     question: 'Giải pháp có cần tích hợp camera giao thông không?',
   });
-  await call('POST', `/problems/${flood}/amendments`, departments.SXD.officer.token, {
+  await call('POST', `/problems/${flood}/amendments`, departments.SXD!.officer.token, {
     reason: 'Bổ sung dữ liệu triều cường và gia hạn nộp hồ sơ',
     changes: {
       dataAvailable: 'Số liệu 42 trạm đo mưa, dữ liệu triều 2015–2025, bản đồ cống thoát nước 2024',
@@ -291,7 +291,7 @@ async function main(): Promise<void> {
     tags: ['địa chính'],
     budgetCeiling: 4_000_000_000,
   });
-  await call('POST', `/problems/${cancelled}/cancel`, departments.SNNMT.officer.token, {
+  await call('POST', `/problems/${cancelled}/cancel`, departments.SNNMT!.officer.token, {
     reason: 'Nhiệm vụ được chuyển sang dự án của Bộ Nông nghiệp và Môi trường.',
   });
 
@@ -299,10 +299,10 @@ async function main(): Promise<void> {
   const panel = { members: evaluators.map((e, i) => ({ userId: e.id, chair: i === 0 })) };
   async function closedWithBids(dept: string, fields: Json, bids: [number, string, number][]): Promise<string[]> {
     const id = await problem(dept, fields);
-    await call('PUT', `/problems/${id}/panel`, departments[dept].officer.token, panel);
+    await call('PUT', `/problems/${id}/panel`, departments[dept]!.officer.token, panel);
     const ids: string[] = [];
     for (const [firm, approach, price] of bids)
-      ids.push((await call('POST', `/problems/${id}/proposals`, firms[firm].token, proposal(approach, price))).id as string);
+      ids.push((await call('POST', `/problems/${id}/proposals`, firms[firm]!.token, proposal(approach, price))).id as string);
     await db(ds)
       .updateTable('problems')
       .set({
@@ -352,7 +352,8 @@ async function main(): Promise<void> {
     ],
   );
 
-  const [awarded, pa, pb, pc] = await closedWithBids(
+  // the problem, then its three bids in order
+  const [awarded, pa, pb, pc] = (await closedWithBids(
     'SXD',
     {
       title: 'Số hóa thủ tục cấp phép xây dựng',
@@ -370,7 +371,7 @@ async function main(): Promise<void> {
       [0, 'Mở rộng hệ thống một cửa hiện có', 1_300_000_000],
       [4, 'Ứng dụng di động chụp và nộp hồ sơ', 950_000_000],
     ],
-  );
+  )) as [string, string, string, string];
   const marks: Record<string, [number, number, number][]> = {
     [pa]: [
       [9, 8.5, 7],
@@ -390,9 +391,9 @@ async function main(): Promise<void> {
   };
   for (const [proposalId, rows] of Object.entries(marks)) {
     for (const [i, e] of evaluators.entries())
-      await score(e, proposalId, rows[i], i === 0 ? 'Đánh giá tổng thể tốt' : 'Cần làm rõ thêm');
+      await score(e, proposalId, rows[i]!, i === 0 ? 'Đánh giá tổng thể tốt' : 'Cần làm rõ thêm');
   }
-  await call('POST', `/problems/${awarded}/award`, departments.SXD.officer.token, { proposalId: pa });
+  await call('POST', `/problems/${awarded}/award`, departments.SXD!.officer.token, { proposalId: pa });
 
   console.log(`[demo] loaded: 4 departments, 3 evaluators, ${firms.length} firms, 8 problems (one awarded with scores)`);
   console.log(`[demo] every demo account's password: ${PASSWORD}`);

@@ -12,6 +12,7 @@ const Parsers = require('@stoplight/spectral-parsers');
 const { oas } = require('@stoplight/spectral-rulesets');
 
 const file = process.argv[2];
+if (!file) throw new Error('usage: node scripts/lint-openapi.mjs <openapi.json>');
 const source = readFileSync(file, 'utf8');
 
 const spectral = new Spectral();

@@ -14,7 +14,8 @@ const ts = require('typescript');
 const root = path.resolve(__dirname, '..');
 const sourceDir = path.join(root, 'apps/api/src');
 const outIndex = process.argv.indexOf('--out');
-const outputDir = outIndex > 0 ? path.resolve(process.argv[outIndex + 1]) : sourceDir;
+const outArg = outIndex > 0 ? process.argv[outIndex + 1] : undefined;
+const outputDir = outArg ? path.resolve(outArg) : sourceDir;
 process.chdir(root);
 // Our own program, so a stale metadata file (or any type error, which tsc reports anyway) never stops it.
 const config = ts.getParsedCommandLineOfConfigFile(

@@ -194,21 +194,21 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
           ]);
       });
     // 1. Swapped in place: the links break at the first of them.
-    await asSuperuser((m) => m.query(`UPDATE audit_chain SET seq = -seq WHERE pos IN ($1, $2)`, [older!.pos, newer!.pos]));
+    await asSuperuser((m) => m.query(`UPDATE audit_chain SET seq = -seq WHERE pos IN ($1, $2)`, [older.pos, newer.pos]));
     await swap([
-      { ...older, seq: newer!.seq },
-      { ...newer, seq: older!.seq },
+      { ...older, seq: newer.seq },
+      { ...newer, seq: older.seq },
     ]);
     try {
       const res = await verify();
       expect(res.valid).toBe(false);
-      expect(res.firstBroken).toMatchObject({ seq: newer!.seq, reason: 'hash_mismatch' });
+      expect(res.firstBroken).toMatchObject({ seq: newer.seq, reason: 'hash_mismatch' });
       // 2. Rehashed so the chain holds again: the signed head no longer matches.
-      const h1 = rowHash(await content(newer!.seq), older!.prev_hash);
-      const h2 = rowHash(await content(older!.seq), h1);
+      const h1 = rowHash(await content(newer.seq), older.prev_hash);
+      const h2 = rowHash(await content(older.seq), h1);
       await swap([
-        { ...older, seq: newer!.seq, hash: h1 },
-        { ...newer, seq: older!.seq, prev_hash: h1, hash: h2 },
+        { ...older, seq: newer.seq, hash: h1 },
+        { ...newer, seq: older.seq, prev_hash: h1, hash: h2 },
       ]);
       const rehashed = await verify();
       expect(rehashed.firstBroken).toBeNull();
@@ -217,7 +217,7 @@ describe('audit log: Merkle tree, signed heads, proofs (issue 15)', () => {
         expect.objectContaining({ treeSize: head.treeSize, source: 'published', holds: false, reason: 'root_mismatch' }),
       );
     } finally {
-      await asSuperuser((m) => m.query(`UPDATE audit_chain SET seq = -seq WHERE pos IN ($1, $2)`, [older!.pos, newer!.pos]));
+      await asSuperuser((m) => m.query(`UPDATE audit_chain SET seq = -seq WHERE pos IN ($1, $2)`, [older.pos, newer.pos]));
       await swap([older, newer]);
     }
     expect(await verify()).toMatchObject({ valid: true });

@@ -154,9 +154,9 @@ describe('evaluation and award', () => {
       .expect(403);
     for (const bad of [
       panelOf([e1, e2]),
-      { members: [e1, e2, e3].map((m) => ({ userId: m!.id, chair: true })) },
-      { members: [e1, e2, e3].map((m) => ({ userId: m!.id })) },
-      { members: [...[e1, e2].map((m, i) => ({ userId: m!.id, chair: i === 0 })), { userId: dept.officerId }] },
+      { members: [e1, e2, e3].map((m) => ({ userId: m.id, chair: true })) },
+      { members: [e1, e2, e3].map((m) => ({ userId: m.id })) },
+      { members: [...[e1, e2].map((m, i) => ({ userId: m.id, chair: i === 0 })), { userId: dept.officerId }] },
     ]) {
       const res = await api().put(`/api/v1/problems/${problemId}/panel`).set(bearer(dept.token)).send(bad).expect(400);
       expect(res.body.code).toBe('PANEL_INVALID');
@@ -167,18 +167,18 @@ describe('evaluation and award', () => {
       .send(panelOf([e1, e2, e3]))
       .expect(200);
     expect(panel.body.members.map((m: { userId: string; chair: boolean }) => [m.userId, m.chair])).toEqual([
-      [e1!.id, true],
-      [e2!.id, false],
-      [e3!.id, false],
+      [e1.id, true],
+      [e2.id, false],
+      [e3.id, false],
     ]);
     expect(
-      (await notifications(e2!.token)).filter((n) => n.kind === 'panel.assigned' && n.data.problemId === problemId),
+      (await notifications(e2.token)).filter((n) => n.kind === 'panel.assigned' && n.data.problemId === problemId),
     ).toHaveLength(1);
-    const mine = await api().get('/api/v1/me/panels').set(bearer(e2!.token)).expect(200);
+    const mine = await api().get('/api/v1/me/panels').set(bearer(e2.token)).expect(200);
     expect(mine.body.items.map((p: { problemId: string }) => p.problemId)).toContain(problemId);
     const theirs = await api().get('/api/v1/me/panels').set(bearer(outsider.token)).expect(200);
     expect(theirs.body.items).toEqual([]);
-    await api().get(`/api/v1/problems/${problemId}/panel`).set(bearer(e3!.token)).expect(200);
+    await api().get(`/api/v1/problems/${problemId}/panel`).set(bearer(e3.token)).expect(200);
 
     // A public amendment, then three bids through the API.
     await api()
@@ -192,12 +192,12 @@ describe('evaluation and award', () => {
     const pc = await submit(fc!, problemId, 900_000_000);
 
     // Before the deadline the panel sees nothing.
-    expect((await api().get(`/api/v1/problems/${problemId}/bidders`).set(bearer(e1!.token)).expect(403)).body.code).toBe(
+    expect((await api().get(`/api/v1/problems/${problemId}/bidders`).set(bearer(e1.token)).expect(403)).body.code).toBe(
       'PROPOSAL_SEALED',
     );
     await api()
       .post(`/api/v1/problems/${problemId}/conflict-declarations`)
-      .set(bearer(e1!.token))
+      .set(bearer(e1.token))
       .send({ declarations: [{ enterpriseId: fa!.id, conflict: false }] })
       .expect(403);
 
@@ -214,13 +214,13 @@ describe('evaluation and award', () => {
     ).toBe('PANEL_CHANGE_REASON_REQUIRED');
 
     // No proposal opens for an evaluator before they declare for its firm.
-    expect((await api().get(`/api/v1/proposals/${pa}`).set(bearer(e1!.token)).expect(403)).body.code).toBe(
+    expect((await api().get(`/api/v1/proposals/${pa}`).set(bearer(e1.token)).expect(403)).body.code).toBe(
       'CONFLICT_DECLARATION_REQUIRED',
     );
-    expect((await api().put(`/api/v1/proposals/${pa}/scores`).set(bearer(e1!.token)).send(uniform(8)).expect(403)).body.code).toBe(
+    expect((await api().put(`/api/v1/proposals/${pa}/scores`).set(bearer(e1.token)).send(uniform(8)).expect(403)).body.code).toBe(
       'CONFLICT_DECLARATION_REQUIRED',
     );
-    const bidders = await api().get(`/api/v1/problems/${problemId}/bidders`).set(bearer(e1!.token)).expect(200);
+    const bidders = await api().get(`/api/v1/problems/${problemId}/bidders`).set(bearer(e1.token)).expect(200);
     expect(bidders.body.items).toHaveLength(3);
     expect(Object.keys(bidders.body.items[0]).sort()).toEqual(['declaration', 'enterpriseId', 'name']);
     expect(bidders.body.items.map((b: { name: string }) => b.name).sort()).toEqual([
@@ -229,38 +229,38 @@ describe('evaluation and award', () => {
       'Công ty Cát Bi',
     ]);
 
-    await declareAll(e1!, problemId);
+    await declareAll(e1, problemId);
     const [{ status }] = await ctx.dataSource.query(`SELECT status FROM problems WHERE id = $1`, [problemId]);
     expect(status).toBe('evaluating');
-    await declareAll(e2!, problemId);
-    await declareAll(e3!, problemId);
-    const read = await api().get(`/api/v1/proposals/${pa}`).set(bearer(e1!.token)).expect(200);
+    await declareAll(e2, problemId);
+    await declareAll(e3, problemId);
+    const read = await api().get(`/api/v1/proposals/${pa}`).set(bearer(e1.token)).expect(200);
     expect(read.body.content.price).toBe(1_500_000_000);
 
     // Drafts; submission needs every criterion.
     await api()
       .put(`/api/v1/proposals/${pa}/scores`)
-      .set(bearer(e1!.token))
+      .set(bearer(e1.token))
       .send({ scores: [{ criterion: 'approach', score: 8.5, comment: 'Tốt' }] })
       .expect(200);
-    const incomplete = await api().post(`/api/v1/proposals/${pa}/scores/submit`).set(bearer(e1!.token)).expect(400);
+    const incomplete = await api().post(`/api/v1/proposals/${pa}/scores/submit`).set(bearer(e1.token)).expect(400);
     expect(incomplete.body).toMatchObject({ code: 'SCORES_INCOMPLETE', details: { missing: ['team', 'price'] } });
     await api()
       .put(`/api/v1/proposals/${pa}/scores`)
-      .set(bearer(e1!.token))
+      .set(bearer(e1.token))
       .send({ scores: [{ criterion: 'approach', score: 8.555 }] })
       .expect(400);
     await api()
       .put(`/api/v1/proposals/${pa}/scores`)
-      .set(bearer(e1!.token))
+      .set(bearer(e1.token))
       .send({ scores: [{ criterion: 'nope', score: 5 }] })
       .expect(400);
 
     // e2 scores A and submits; e1 (not submitted) cannot see e2's scores.
-    await score(e2!, pa, 8);
-    const hidden = await api().get(`/api/v1/proposals/${pa}/scores?evaluatorId=${e2!.id}`).set(bearer(e1!.token)).expect(403);
+    await score(e2, pa, 8);
+    const hidden = await api().get(`/api/v1/proposals/${pa}/scores?evaluatorId=${e2.id}`).set(bearer(e1.token)).expect(403);
     expect(hidden.body.code).toBe('SCORES_HIDDEN');
-    const own = await api().get(`/api/v1/proposals/${pa}/scores`).set(bearer(e1!.token)).expect(200);
+    const own = await api().get(`/api/v1/proposals/${pa}/scores`).set(bearer(e1.token)).expect(200);
     expect(own.body.mine.scores).toEqual([{ criterion: 'approach', name: 'Approach', score: 8.5, comment: 'Tốt' }]);
     expect(own.body.evaluations).toEqual([]);
 
@@ -279,38 +279,38 @@ describe('evaluation and award', () => {
     await api().get(`/api/v1/problems/${problemId}/evaluation-progress`).set(bearer(otherDept.token)).expect(403);
 
     // A: 80 average; B: 70; C: 50 (under the pass mark of 60).
-    await score(e1!, pa, 8);
-    await score(e3!, pa, 8);
-    const afterOwn = await api().get(`/api/v1/proposals/${pa}/scores`).set(bearer(e1!.token)).expect(200);
-    expect(afterOwn.body.evaluations.map((e: { evaluatorId: string }) => e.evaluatorId).sort()).toEqual([e2!.id, e3!.id].sort());
-    expect((await api().put(`/api/v1/proposals/${pa}/scores`).set(bearer(e1!.token)).send(uniform(9)).expect(409)).body.code).toBe(
+    await score(e1, pa, 8);
+    await score(e3, pa, 8);
+    const afterOwn = await api().get(`/api/v1/proposals/${pa}/scores`).set(bearer(e1.token)).expect(200);
+    expect(afterOwn.body.evaluations.map((e: { evaluatorId: string }) => e.evaluatorId).sort()).toEqual([e2.id, e3.id].sort());
+    expect((await api().put(`/api/v1/proposals/${pa}/scores`).set(bearer(e1.token)).send(uniform(9)).expect(409)).body.code).toBe(
       'SCORES_ALREADY_SUBMITTED',
     );
     for (const e of [e1, e2, e3]) {
-      await score(e!, pb, 7);
-      await score(e!, pc, 5);
+      await score(e, pb, 7);
+      await score(e, pc, 5);
     }
 
     // Reopen: the officer reopens e2's scores for B with a reason; scoring is incomplete again.
-    await api().post(`/api/v1/proposals/${pb}/scores/reopen`).set(bearer(dept.token)).send({ evaluatorId: e2!.id }).expect(400);
+    await api().post(`/api/v1/proposals/${pb}/scores/reopen`).set(bearer(dept.token)).send({ evaluatorId: e2.id }).expect(400);
     await api()
       .post(`/api/v1/proposals/${pb}/scores/reopen`)
-      .set(bearer(e1!.token))
-      .send({ evaluatorId: e2!.id, reason: 'Nhầm' })
+      .set(bearer(e1.token))
+      .send({ evaluatorId: e2.id, reason: 'Nhầm' })
       .expect(403);
     await api()
       .post(`/api/v1/proposals/${pb}/scores/reopen`)
       .set(bearer(dept.token))
-      .send({ evaluatorId: e2!.id, reason: 'Điểm tiêu chí nhân sự nhập nhầm' })
+      .send({ evaluatorId: e2.id, reason: 'Điểm tiêu chí nhân sự nhập nhầm' })
       .expect(200);
     expect((await api().get(`/api/v1/problems/${problemId}/ranking`).set(bearer(dept.token)).expect(409)).body.code).toBe(
       'SCORING_INCOMPLETE',
     );
-    await api().put(`/api/v1/proposals/${pb}/scores`).set(bearer(e2!.token)).send(uniform(7.25)).expect(200);
-    await api().post(`/api/v1/proposals/${pb}/scores/submit`).set(bearer(e2!.token)).expect(200);
+    await api().put(`/api/v1/proposals/${pb}/scores`).set(bearer(e2.token)).send(uniform(7.25)).expect(200);
+    await api().post(`/api/v1/proposals/${pb}/scores/submit`).set(bearer(e2.token)).expect(200);
     const [reopenRow] = await ctx.dataSource.query(
       `SELECT reopen_reason, reopened_by, submitted_at IS NOT NULL AS submitted FROM proposal_score_submissions WHERE proposal_id = $1 AND evaluator_id = $2`,
-      [pb, e2!.id],
+      [pb, e2.id],
     );
     expect(reopenRow).toEqual({ reopen_reason: 'Điểm tiêu chí nhân sự nhập nhầm', reopened_by: dept.officerId, submitted: true });
 
@@ -337,7 +337,7 @@ describe('evaluation and award', () => {
       consensus: null,
     });
     expect(ranking.body.items[1].evaluators.map((e: { total: number }) => e.total).sort()).toEqual([70, 70, 72.5]);
-    await api().get(`/api/v1/problems/${problemId}/ranking`).set(bearer(e3!.token)).expect(200);
+    await api().get(`/api/v1/problems/${problemId}/ranking`).set(bearer(e3.token)).expect(200);
     const officerScores = await api().get(`/api/v1/proposals/${pa}/scores`).set(bearer(dept.token)).expect(200);
     expect(officerScores.body.evaluations).toHaveLength(3);
 
@@ -410,7 +410,7 @@ describe('evaluation and award', () => {
     expect(ownA.body.evaluation.evaluators[0].scores).toEqual(
       CRITERIA.map((c) => expect.objectContaining({ criterion: c, score: 8, comment: 'Nhận xét 8' })),
     );
-    expect(JSON.stringify(ownA.body.evaluation)).not.toContain(e1!.id);
+    expect(JSON.stringify(ownA.body.evaluation)).not.toContain(e1.id);
     expect(JSON.stringify(ownA.body.evaluation)).not.toContain('Bạch Đằng');
     const ownC = await api().get(`/api/v1/proposals/${pc}`).set(bearer(fc!.token)).expect(200);
     expect(ownC.body.evaluation).toMatchObject({ rank: null, passed: false, finalScore: 50 });
@@ -526,22 +526,22 @@ describe('evaluation and award', () => {
     const pb = await submit(fb!, problemId, 1_100_000_000);
     await close(problemId);
 
-    await declareAll(e3!, problemId, [fa!.id]);
+    await declareAll(e3, problemId, [fa!.id]);
     // e3 never sees A: not the proposal, its attachment, its scores; nor can they score it.
-    expect((await api().get(`/api/v1/proposals/${pa}`).set(bearer(e3!.token)).expect(403)).body.code).toBe('CONFLICT_OF_INTEREST');
-    await api().get(`/api/v1/proposals/${pa}/attachments/${upload.body.id}`).set(bearer(e3!.token)).expect(403);
-    expect((await api().get(`/api/v1/proposals/${pa}/scores`).set(bearer(e3!.token)).expect(403)).body.code).toBe(
+    expect((await api().get(`/api/v1/proposals/${pa}`).set(bearer(e3.token)).expect(403)).body.code).toBe('CONFLICT_OF_INTEREST');
+    await api().get(`/api/v1/proposals/${pa}/attachments/${upload.body.id}`).set(bearer(e3.token)).expect(403);
+    expect((await api().get(`/api/v1/proposals/${pa}/scores`).set(bearer(e3.token)).expect(403)).body.code).toBe(
       'CONFLICT_OF_INTEREST',
     );
-    expect((await api().put(`/api/v1/proposals/${pa}/scores`).set(bearer(e3!.token)).send(uniform(9)).expect(403)).body.code).toBe(
+    expect((await api().put(`/api/v1/proposals/${pa}/scores`).set(bearer(e3.token)).send(uniform(9)).expect(403)).body.code).toBe(
       'CONFLICT_OF_INTEREST',
     );
-    const listed = await api().get(`/api/v1/problems/${problemId}/proposals`).set(bearer(e3!.token)).expect(200);
+    const listed = await api().get(`/api/v1/problems/${problemId}/proposals`).set(bearer(e3.token)).expect(200);
     expect(listed.body.items.map((p: { id: string }) => p.id)).toEqual([pb]);
     // No switching back.
     const back = await api()
       .post(`/api/v1/problems/${problemId}/conflict-declarations`)
-      .set(bearer(e3!.token))
+      .set(bearer(e3.token))
       .send({ declarations: [{ enterpriseId: fa!.id, conflict: false }] })
       .expect(409);
     expect(back.body.code).toBe('CONFLICT_DECLARATION_FINAL');
@@ -555,16 +555,16 @@ describe('evaluation and award', () => {
     expect(flagOf(pb)).toMatchObject({ eligible: 3, needsEvaluator: false });
 
     // e2 said "no conflict" with B and drafted scores, then declares one: the scores go.
-    await declareAll(e2!, problemId);
-    await api().put(`/api/v1/proposals/${pb}/scores`).set(bearer(e2!.token)).send(uniform(6)).expect(200);
+    await declareAll(e2, problemId);
+    await api().put(`/api/v1/proposals/${pb}/scores`).set(bearer(e2.token)).send(uniform(6)).expect(200);
     await api()
       .post(`/api/v1/problems/${problemId}/conflict-declarations`)
-      .set(bearer(e2!.token))
+      .set(bearer(e2.token))
       .send({ declarations: [{ enterpriseId: fb!.id, conflict: true, note: 'Vừa biết anh trai làm tại đây' }] })
       .expect(200);
     const [{ n: left }] = await ctx.dataSource.query(
       `SELECT count(*)::int AS n FROM proposal_scores WHERE proposal_id = $1 AND evaluator_id = $2`,
-      [pb, e2!.id],
+      [pb, e2.id],
     );
     expect(left).toBe(0);
 
@@ -576,29 +576,29 @@ describe('evaluation and award', () => {
       .expect(200);
     const rows = await ctx.dataSource.query(
       `SELECT change_reason FROM problem_panel_members WHERE problem_id = $1 AND user_id = $2`,
-      [problemId, e5!.id],
+      [problemId, e5.id],
     );
     expect(rows[0].change_reason).toBe('Bổ sung do xung đột lợi ích');
-    await declareAll(e1!, problemId);
-    await declareAll(e4!, problemId);
-    await declareAll(e5!, problemId);
-    for (const e of [e1, e2, e4, e5]) await score(e!, pa, 7);
-    for (const e of [e1, e3, e4]) await score(e!, pb, 8);
+    await declareAll(e1, problemId);
+    await declareAll(e4, problemId);
+    await declareAll(e5, problemId);
+    for (const e of [e1, e2, e4, e5]) await score(e, pa, 7);
+    for (const e of [e1, e3, e4]) await score(e, pb, 8);
     progress = await api().get(`/api/v1/problems/${problemId}/evaluation-progress`).set(bearer(dept.token)).expect(200);
     expect(progress.body.complete).toBe(false);
-    await score(e5!, pb, 6);
+    await score(e5, pb, 6);
 
     const ranking = await api().get(`/api/v1/problems/${problemId}/ranking`).set(bearer(dept.token)).expect(200);
     const itemA = ranking.body.items.find((i: { proposalId: string }) => i.proposalId === pa);
     expect(itemA.evaluators.map((e: { evaluatorId: string }) => e.evaluatorId).sort()).toEqual(
-      [e1!.id, e2!.id, e4!.id, e5!.id].sort(),
+      [e1.id, e2.id, e4.id, e5.id].sort(),
     );
     const itemB = ranking.body.items.find((i: { proposalId: string }) => i.proposalId === pb);
     expect(itemB.evaluators.map((e: { evaluatorId: string }) => e.evaluatorId).sort()).toEqual(
-      [e1!.id, e3!.id, e4!.id, e5!.id].sort(),
+      [e1.id, e3.id, e4.id, e5.id].sort(),
     );
     // e3's view of the ranking leaves A out.
-    const e3Ranking = await api().get(`/api/v1/problems/${problemId}/ranking`).set(bearer(e3!.token)).expect(200);
+    const e3Ranking = await api().get(`/api/v1/problems/${problemId}/ranking`).set(bearer(e3.token)).expect(200);
     expect(e3Ranking.body.items.map((i: { proposalId: string }) => i.proposalId)).toEqual([pb]);
   });
 
@@ -614,25 +614,25 @@ describe('evaluation and award', () => {
     await api().put(`/api/v1/proposals/${py}`).set(bearer(fy!.token)).send(proposalBody('Y2', 1_000_000_000)).expect(200);
     await close(problemId);
     for (const e of [e1, e2, e3]) {
-      await declareAll(e!, problemId);
-      for (const p of [px, py, pz]) await score(e!, p, 7.5);
+      await declareAll(e, problemId);
+      for (const p of [px, py, pz]) await score(e, p, 7.5);
     }
     // W: 100, 50, 80 → spread 50 > 20, flagged.
-    await score(e1!, pw, 10);
-    await score(e2!, pw, 5);
+    await score(e1, pw, 10);
+    await score(e2, pw, 5);
     // Consensus only once everyone eligible has submitted for it.
     expect(
       (
         await api()
           .post(`/api/v1/proposals/${pw}/consensus`)
-          .set(bearer(e1!.token))
+          .set(bearer(e1.token))
           .send({ score: 85, reason: 'Thống nhất' })
           .expect(409)
       ).body.code,
     ).toBe('CONSENSUS_NOT_ALLOWED');
-    await score(e3!, pw, 8);
+    await score(e3, pw, 8);
 
-    let ranking = await api().get(`/api/v1/problems/${problemId}/ranking`).set(bearer(e2!.token)).expect(200);
+    let ranking = await api().get(`/api/v1/problems/${problemId}/ranking`).set(bearer(e2.token)).expect(200);
     expect(ranking.body.items.map((i: { proposalId: string; rank: number }) => [i.proposalId, i.rank])).toEqual([
       [pw, 1],
       [px, 2],
@@ -646,12 +646,12 @@ describe('evaluation and award', () => {
     // Only the chair, only where flagged.
     await api()
       .post(`/api/v1/proposals/${pw}/consensus`)
-      .set(bearer(e2!.token))
+      .set(bearer(e2.token))
       .send({ score: 70, reason: 'Thống nhất' })
       .expect(409);
     await api()
       .post(`/api/v1/proposals/${px}/consensus`)
-      .set(bearer(e1!.token))
+      .set(bearer(e1.token))
       .send({ score: 70, reason: 'Thống nhất' })
       .expect(409);
     await api()
@@ -661,7 +661,7 @@ describe('evaluation and award', () => {
       .expect(403);
     await api()
       .post(`/api/v1/proposals/${pw}/consensus`)
-      .set(bearer(e1!.token))
+      .set(bearer(e1.token))
       .send({ score: 70, reason: 'Hội đồng thống nhất sau thảo luận' })
       .expect(200);
     ranking = await api().get(`/api/v1/problems/${problemId}/ranking`).set(bearer(dept.token)).expect(200);
@@ -695,7 +695,7 @@ describe('evaluation and award', () => {
     const problemId = await problemWithPanel([e1, e2, e3]);
     const pa = await submit(firms[0]!, problemId, 1_000_000_000);
     await close(problemId);
-    await declareAll(e1!, problemId);
+    await declareAll(e1, problemId);
     const t = bearer(outsider.token);
     const attempts: [string, () => Promise<{ status: number; body: { code: string } }>][] = [
       ['GET panel', () => api().get(`/api/v1/problems/${problemId}/panel`).set(t)],
@@ -723,7 +723,7 @@ describe('evaluation and award', () => {
       ['GET scores', () => api().get(`/api/v1/proposals/${pa}/scores`).set(t)],
       [
         'POST reopen',
-        () => api().post(`/api/v1/proposals/${pa}/scores/reopen`).set(t).send({ evaluatorId: e1!.id, reason: 'Thử' }),
+        () => api().post(`/api/v1/proposals/${pa}/scores/reopen`).set(t).send({ evaluatorId: e1.id, reason: 'Thử' }),
       ],
       ['POST consensus', () => api().post(`/api/v1/proposals/${pa}/consensus`).set(t).send({ score: 50, reason: 'Thử' })],
       ['GET ranking', () => api().get(`/api/v1/problems/${problemId}/ranking`).set(t)],
@@ -762,20 +762,20 @@ describe('evaluation and award', () => {
 
     // Not yet: closed less than EVALUATION_REMINDER_DAYS ago.
     await reminders.sweep();
-    expect(await remindersOf(e1!.token)).toHaveLength(0);
+    expect(await remindersOf(e1.token)).toHaveLength(0);
     await ctx.dataSource.query(`UPDATE problems SET closed_at = now() - interval '4 days' WHERE id = $1`, [problemId]);
-    await declareAll(e1!, problemId);
-    await score(e1!, pa, 6);
+    await declareAll(e1, problemId);
+    await score(e1, pa, 6);
     await reminders.sweep();
-    expect(await remindersOf(e1!.token)).toHaveLength(0); // done
-    expect(await remindersOf(e2!.token)).toHaveLength(1);
-    expect(await remindersOf(e3!.token)).toHaveLength(1);
+    expect(await remindersOf(e1.token)).toHaveLength(0); // done
+    expect(await remindersOf(e2.token)).toHaveLength(1);
+    expect(await remindersOf(e3.token)).toHaveLength(1);
     await reminders.sweep();
-    expect(await remindersOf(e2!.token)).toHaveLength(1); // not twice within the period
+    expect(await remindersOf(e2.token)).toHaveLength(1); // not twice within the period
 
     for (const e of [e2, e3]) {
-      await declareAll(e!, problemId);
-      await score(e!, pa, 6);
+      await declareAll(e, problemId);
+      await score(e, pa, 6);
     }
     await reminders.sweep();
     expect(await remindersOf(dept.token)).toHaveLength(0); // complete, but only just

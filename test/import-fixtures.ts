@@ -19,13 +19,11 @@ export const REF_UNITS: RefUnit[] = parseCsvRecords(readFileSync(join(DATA, 'hai
   'code',
   'name',
   'former_province_code',
-]).map(
-  (r) => ({
-    code: r.code,
-    name: r.name,
-    formerProvince: r.former_province_code,
-  }),
-);
+]).map((r) => ({
+  code: r.code,
+  name: r.name,
+  formerProvince: r.former_province_code,
+}));
 export const MERGER = '2025-07-01';
 
 const bareName = (name: string) => name.replace(/^(Phường|Xã|Đặc khu) /, '');
@@ -134,8 +132,8 @@ export function generateList(rows: number, options: { seed?: number; from?: stri
     const base = [
       tax,
       `Công ty TNHH Công nghệ số ${i} Hải Phòng`,
-      `Số ${i} đường Lạch Tray, ${unit!.name}`,
-      unit!.code,
+      `Số ${i} đường Lạch Tray, ${unit.name}`,
+      unit.code,
       'ict',
       founded,
       '',
@@ -174,7 +172,7 @@ export function generateList(rows: number, options: { seed?: number; from?: stri
         kind = 'invalid';
         break;
       default: {
-        base[3] = unitForm(unit!, i);
+        base[3] = unitForm(unit, i);
         base[4] = pick(['ict', 'ecommerce;ict', 'Thương mại điện tử', 'logistics_seaport', 'Y tế, Giáo dục']);
         base[5] = i % 2 ? founded : vn(founded);
         let start = founded;
@@ -193,7 +191,7 @@ export function generateList(rows: number, options: { seed?: number; from?: stri
           base[7] = 'suspended';
           base[8] = vn(end);
         } else base[7] = pick(['', 'Đang hoạt động', 'active']);
-        good.push({ taxCode: tax, unitCode: unit!.code, start, end });
+        good.push({ taxCode: tax, unitCode: unit.code, start, end });
       }
     }
     expected[kind] = (expected[kind] ?? 0) + 1;

@@ -25,7 +25,7 @@ describe('indicator snapshots agree with the full recomputation', () => {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
-  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const dayMs = 86_400_000;
   const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * dayMs).toISOString().slice(0, 10);
   const daysAgo = (n: number) => addDays(today, -n);
@@ -178,7 +178,7 @@ describe('indicator snapshots agree with the full recomputation', () => {
       };
       const first = lag(start);
       const second = end ? new Date(Math.max(first.getTime(), lag(end).getTime())) : first;
-      await recordedFirm(area!, sectors!!!!!!!, start, end, [first, second]);
+      await recordedFirm(area, sectors, start, end, [first, second]);
     }
     // An instant in the middle of the recordings of back-dated rows: part of that day known, part not.
     const late = await ctx.dataSource.query<{ at: Date }[]>(
@@ -202,9 +202,9 @@ describe('indicator snapshots agree with the full recomputation', () => {
       const footprint = { areaCode: area, sectors: [pick(SECTORS)] };
       const end = i % 4 === 0 ? addDays(start, 1 + Math.floor(random() * 60)) : null;
       await ctx.dataSource.transaction(async (m) => {
-        await applyActivityDeltas(m, start, footprintDeltas(footprint!!!!!!!!, 1));
+        await applyActivityDeltas(m, start, footprintDeltas(footprint, 1));
         await m.query('SELECT pg_sleep(0.01)');
-        if (end && end <= today) await applyActivityDeltas(m, end, footprintDeltas(footprint!!!!!!!!, -1));
+        if (end && end <= today) await applyActivityDeltas(m, end, footprintDeltas(footprint, -1));
       });
     });
     let folding = true;

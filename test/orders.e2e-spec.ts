@@ -145,7 +145,11 @@ describe('the order after the award: milestones agreed by both sides, pilot then
       .send(results(KPI_SCALE, 85))
       .expect(409);
     expect(locked.body.code).toBe('MILESTONE_STATUS_CONFLICT');
-    await api().post(`${url}/milestones/${pilot!.id}/submissions`).set(bearer(dept.token)).send(results(KPI_PILOT, 4)).expect(403);
+    await api()
+      .post(`${url}/milestones/${pilot!.id}/submissions`)
+      .set(bearer(dept.token))
+      .send(results(KPI_PILOT, 4))
+      .expect(403);
     await api()
       .post(`${url}/milestones/${pilot!.id}/submissions`)
       .set(bearer(loser.token))

@@ -86,9 +86,9 @@ function index(levels: Map<string, NamedUnit[]>[], name: string, unit: NamedUnit
  */
 export class UnitResolver {
   private readonly byCode = new Map<string, NamedUnit>();
-  private readonly levels: Map<string, NamedUnit[]>[] = [new Map(), new Map(), new Map(), new Map()];
+  private readonly levels = [0, 1, 2, 3].map(() => new Map<string, NamedUnit[]>());
   /** Former (pre-July-2025) names → the units that took them, tried only when no current name fits. */
-  private readonly formerLevels: Map<string, NamedUnit[]>[] = [new Map(), new Map(), new Map(), new Map()];
+  private readonly formerLevels = [0, 1, 2, 3].map(() => new Map<string, NamedUnit[]>());
   private readonly cache = new Map<string, UnitResolution>();
 
   /**

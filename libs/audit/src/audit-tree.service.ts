@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
 import { db, transactionNow } from '@app/database';
 import { GENESIS_HASH, rowHash } from './audit-hash';

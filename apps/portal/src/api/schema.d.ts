@@ -3592,7 +3592,7 @@ export interface components {
             email: string;
             fullName: string;
             /** @enum {string} */
-            role: "enterprise" | "admin" | "officer" | "evaluator";
+            role: "admin" | "officer" | "evaluator" | "enterprise";
             organizationId: string | null;
             /** @enum {string|null} */
             orgRole: "owner" | "member" | null;
