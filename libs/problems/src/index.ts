@@ -5,6 +5,8 @@ export * from './amendments.service';
 export * from './clarifications.service';
 export * from './problem-search.service';
 export * from './matching.service';
+export * from './matching-views';
+export * from './follows.service';
 export * from './problem.constants';
 export * from './problem-views';
 export type { Problem } from './problem-record';

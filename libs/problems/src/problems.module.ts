@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { OcdsModule } from '@app/ocds';
 import { AmendmentsService } from './amendments.service';
 import { ClarificationsService } from './clarifications.service';
+import { FollowsService } from './follows.service';
 import { MatchingService } from './matching.service';
 import { ProblemDeadlinesService } from './problem-deadlines.service';
 import { ProblemSearchService } from './problem-search.service';
@@ -15,6 +16,7 @@ const services = [
   ClarificationsService,
   ProblemSearchService,
   MatchingService,
+  FollowsService,
   ProblemDocumentsService,
 ];
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ApiDoc, AuthUser, CurrentUser, ErrorCode, Roles } from '@app/common';
-import { MatchingService, RankingQueryDto, UpdateSubscriptionsDto } from '@app/problems';
+import { FollowsService, MatchingService, RankingQueryDto, UpdateSubscriptionsDto } from '@app/problems';
 
 /** The firm's own view of the marketplace: what fits it, and what it wants to hear about. */
 @ApiTags('matching')
@@ -9,7 +9,10 @@ import { MatchingService, RankingQueryDto, UpdateSubscriptionsDto } from '@app/p
 @Roles('enterprise')
 @Controller({ path: 'me', version: '1' })
 export class MeMatchingController {
-  constructor(private readonly matching: MatchingService) {}
+  constructor(
+    private readonly matching: MatchingService,
+    private readonly follows: FollowsService,
+  ) {}
 
   @Get('recommended-problems')
   @ApiDoc({
@@ -28,7 +31,7 @@ export class MeMatchingController {
     errors: [ErrorCode.ENTERPRISE_NOT_FOUND],
   })
   getSubscriptions(@CurrentUser() actor: AuthUser) {
-    return this.matching.getSubscriptions(actor);
+    return this.follows.getSubscriptions(actor);
   }
 
   @Put('subscriptions')
@@ -38,6 +41,6 @@ export class MeMatchingController {
     errors: [ErrorCode.ENTERPRISE_NOT_FOUND],
   })
   setSubscriptions(@CurrentUser() actor: AuthUser, @Body() dto: UpdateSubscriptionsDto) {
-    return this.matching.putSubscriptions(actor, dto);
+    return this.follows.putSubscriptions(actor, dto);
   }
 }

@@ -12,6 +12,7 @@ import {
   CreateProblemDto,
   InviteEnterprisesDto,
   ListProblemsQueryDto,
+  FollowsService,
   MatchingService,
   ProblemSearchService,
   ProblemsService,
@@ -234,7 +235,10 @@ export class ProblemQuestionsController {
 @ApiBearerAuth()
 @Controller({ path: 'problems/:id', version: '1' })
 export class ProblemMatchingController {
-  constructor(private readonly matching: MatchingService) {}
+  constructor(
+    private readonly matching: MatchingService,
+    private readonly follows: FollowsService,
+  ) {}
 
   @Roles('officer')
   @Get('suggested-enterprises')
@@ -275,7 +279,7 @@ export class ProblemMatchingController {
     errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.ENTERPRISE_NOT_FOUND],
   })
   followingProblem(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
-    return this.matching.following(actor, id);
+    return this.follows.following(actor, id);
   }
 
   @Roles('enterprise')
@@ -287,7 +291,7 @@ export class ProblemMatchingController {
     errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.ENTERPRISE_NOT_FOUND],
   })
   followProblem(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
-    return this.matching.follow(actor, id);
+    return this.follows.follow(actor, id);
   }
 
   @Roles('enterprise')
@@ -298,6 +302,6 @@ export class ProblemMatchingController {
     errors: [ErrorCode.PROBLEM_NOT_FOUND, ErrorCode.ENTERPRISE_NOT_FOUND],
   })
   unfollowProblem(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
-    return this.matching.unfollow(actor, id);
+    return this.follows.unfollow(actor, id);
   }
 }

@@ -3,7 +3,7 @@ import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { AppConfig } from '@app/common';
 import { DeadlineReminderPayload, PROBLEM_JOBS, ProblemJobName, ProblemJobPayload, QUEUES } from '@app/jobs';
-import { MatchingService, ProblemDeadlinesService } from '@app/problems';
+import { FollowsService, ProblemDeadlinesService } from '@app/problems';
 
 /** Names the one periodic sweep; upserting it again (every worker start) replaces rather than duplicates it. */
 export const DEADLINE_SWEEP_SCHEDULER_ID = 'deadline-sweep';
@@ -19,7 +19,7 @@ export class ProblemsProcessor extends WorkerHost implements OnApplicationBootst
 
   constructor(
     private readonly deadlines: ProblemDeadlinesService,
-    private readonly matching: MatchingService,
+    private readonly follows: FollowsService,
     private readonly config: AppConfig,
     @InjectQueue(QUEUES.problems) private readonly queue: Queue,
   ) {
@@ -44,7 +44,7 @@ export class ProblemsProcessor extends WorkerHost implements OnApplicationBootst
       case PROBLEM_JOBS.deadlineReminder:
         return this.deadlines.remind(job.data as DeadlineReminderPayload);
       case PROBLEM_JOBS.notifyMatchingSubscribers:
-        return this.matching.notifyMatchingSubscribers((job.data as ProblemJobPayload).problemId);
+        return this.follows.notifyMatchingSubscribers((job.data as ProblemJobPayload).problemId);
       default: {
         const unknown: never = name;
         this.logger.error(`Unknown problems job ${String(unknown)}`);
