@@ -7,27 +7,12 @@ import type { ProblemSector, ProblemStatus } from './problem.constants';
 import type { Rubric } from './rubric';
 
 /** A problem as this library and its readers handle it (camelCase, typed jsonb, budget as a number). */
-export interface Problem {
+/** A problem as the library reads it: the officer's fields (ProblemFields) plus its record keeping. */
+export interface Problem extends ProblemFields {
   id: string;
   departmentId: string;
   createdBy: string;
   status: ProblemStatus;
-  title: string;
-  summary: string;
-  description: string;
-  expectedResults: string;
-  kpis: Kpi[];
-  sector: ProblemSector;
-  tags: string[];
-  areaCode: string | null;
-  dataAvailable: string | null;
-  constraints: string | null;
-  budgetCeiling: number | null;
-  durationMonths: number | null;
-  deadline: Date;
-  clarificationDeadline: Date;
-  rubric: Rubric;
-  contact: ProblemContact | null;
   publishedAt: Date | null;
   closedAt: Date | null;
   cancelledAt: Date | null;
