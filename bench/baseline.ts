@@ -119,9 +119,17 @@ const medianRun = (runs: Run[]): Run => ({
 
 /** A DataSource stand-in that sends the product's SQL through a bare pg Pool. */
 function poolAsDataSource(pool: Pool, rewrite: (sql: string) => string = (s) => s): DataSource {
-  return {
-    query: async (sql: string, params?: unknown[]) => (await pool.query(rewrite(sql), params)).rows,
-  } as unknown as DataSource;
+  return queryingStandIn(async (sql, params) => (await pool.query(rewrite(sql), params)).rows);
+}
+
+/**
+ * A stand-in data source whose reads all go to `query`: the typed SQL layer (`db(manager)`) sends a
+ * read outside a transaction to `manager.connection.query`, so the stand-in is its own connection.
+ */
+function queryingStandIn(query: (sql: string, params?: unknown[]) => Promise<unknown[]>): DataSource {
+  const standIn: Record<string, unknown> = { query };
+  standIn.connection = standIn;
+  return standIn as unknown as DataSource;
 }
 
 /** Records every statement the product sends while `recording` is on. */
@@ -213,8 +221,8 @@ async function main(): Promise<void> {
     // EXPLAIN of the first query of each search: the one every text search runs (the fallback
     // follows only an empty answer, and this stand-in answers nothing to keep it out).
     let explained = false;
-    const explainer = new ProblemSearchService({
-      query: async (sql: string, params?: unknown[]) => {
+    const explainer = new ProblemSearchService(
+      queryingStandIn(async (sql: string, params?: unknown[]) => {
         if (explained) return [];
         explained = true;
         const rows = (await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).rows;
@@ -223,8 +231,8 @@ async function main(): Promise<void> {
         sqlMs.push(ms);
         explains.push(plan.join('\n'));
         return [];
-      },
-    } as unknown as DataSource);
+      }),
+    );
     for (const q of QUERIES) {
       explains.push(`\n== q=${q}`);
       explained = false;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '@app/common';
+import { accessTokenKey } from './tokens';
 import { MailModule } from '@app/mail';
 import { AuthService } from './auth.service';
 import { UsersService } from './users.service';
@@ -14,11 +15,16 @@ import { AccountMailer } from './account-mailer.service';
     MailModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        secret: config.get('JWT_SECRET'),
-        signOptions: { algorithm: 'HS256', issuer: 'haiphong-marketplace' },
-        verifyOptions: { algorithms: ['HS256'], issuer: 'haiphong-marketplace' },
-      }),
+      useFactory: (config: AppConfig) => {
+        // One HMAC key both ways (HS256): @nestjs/jwt signs with privateKey and verifies with publicKey.
+        const key = accessTokenKey(config.get('JWT_SECRET'));
+        return {
+          privateKey: key,
+          publicKey: key,
+          signOptions: { algorithm: 'HS256', issuer: 'haiphong-marketplace' },
+          verifyOptions: { algorithms: ['HS256'], issuer: 'haiphong-marketplace' },
+        };
+      },
     }),
   ],
   providers: [AuthService, UsersService, DepartmentsService, AccountMailer],

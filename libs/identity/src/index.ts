@@ -10,4 +10,4 @@ export * from './dto/auth.dto';
 export * from './dto/user.dto';
 export { acceptablePasswordOrFail, passwordWeakness } from './password-policy';
 export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, hashPassword } from './password-hasher';
-export { newOpaqueToken, parseOpaqueToken, sameTokenHash } from './tokens';
+export { accessTokenKey, newOpaqueToken, parseOpaqueToken, sameTokenHash } from './tokens';

@@ -3,7 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy as JwtStrategyBase } from 'passport-jwt';
 import { Strategy as LocalStrategyBase } from 'passport-local';
 import { AppConfig, AuthUser } from '@app/common';
-import { AccessTokenPayload, AuthService, User } from '@app/identity';
+import { AccessTokenPayload, accessTokenKey, AuthService, User } from '@app/identity';
 
 @Injectable()
 export class LocalStrategy extends PassportStrategy(LocalStrategyBase, 'local') {
@@ -24,7 +24,8 @@ export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.get('JWT_SECRET'),
+      // A key object (see accessTokenKey); passport-jwt's types say string | Buffer, jsonwebtoken takes either.
+      secretOrKey: accessTokenKey(config.get('JWT_SECRET')) as unknown as Buffer,
       algorithms: ['HS256'],
       issuer: 'haiphong-marketplace',
       ignoreExpiration: false,

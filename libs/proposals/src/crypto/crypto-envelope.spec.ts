@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import {
   decrypt,
   deriveKey,
@@ -70,6 +71,25 @@ describe('crypto envelope', () => {
     expect(() => openWithPrivateKey(other, blob, 'aad')).toThrow();
     expect(() => openWithPrivateKey(pair, blob, 'other-aad')).toThrow();
     expect(() => openWithPrivateKey(pair, flip(blob, 40), 'aad')).toThrow();
+  });
+
+  it('opens with the X25519 of RFC 7748 (the key import is the standard curve, not only self-consistent)', () => {
+    // RFC 7748 section 6.1: Alice's key pair, Bob's public key as the ephemeral half, their shared secret.
+    const alice = {
+      privateKey: Buffer.from('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a', 'hex'),
+      publicKey: Buffer.from('8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a', 'hex'),
+    };
+    const bobPublic = Buffer.from('de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f', 'hex');
+    const shared = Buffer.from('4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742', 'hex');
+    const kek = Buffer.from(
+      hkdfSync('sha256', shared, Buffer.concat([bobPublic, alice.publicKey]), Buffer.from('hpsm-problem-seal-v1'), 32),
+    );
+    const dek = randomKey();
+    const blob = Buffer.concat([bobPublic, wrapKey(kek, dek, 'aad')]);
+    expect(openWithPrivateKey(alice, blob, 'aad').equals(dek)).toBe(true);
+    // And a fresh pair's public half is the one its private half implies.
+    const pair = newProblemKeyPair();
+    expect(openWithPrivateKey(pair, sealToPublicKey(pair.publicKey, dek, 'aad'), 'aad').equals(dek)).toBe(true);
   });
 
   it('seals several parts under one data key that both the problem and the bidder can open', () => {
