@@ -6,7 +6,6 @@ import {
   AppError,
   AuthUser,
   decodeCursor,
-  DEFAULT_LANGUAGE,
   DEFAULT_PAGE_SIZE,
   ErrorCode,
   Language,
@@ -73,19 +72,54 @@ export class NotificationsService {
   async notifyUsers(manager: EntityManager, userIds: string[], input: NotificationInput): Promise<string[]> {
     const unique = [...new Set(userIds)];
     if (unique.length === 0) return [];
-    // Written in each reader's saved language; the e-mail copy uses the same text.
     const readers = await db(manager).selectFrom('users').select(['id', 'language']).where('id', 'in', unique).execute();
-    const languageOf = new Map(readers.map((r) => [r.id, r.language as Language]));
-    const text = (userId: string, part: 'title' | 'body') =>
-      translate(languageOf.get(userId) ?? DEFAULT_LANGUAGE, `notifications.${input.message}.${part}`, input.params);
+    return this.notifyReaders(manager, readers, input);
+  }
+
+  /** Every active member of these enterprises. */
+  async notifyEnterprises(manager: EntityManager, enterpriseIds: string[], input: NotificationInput): Promise<string[]> {
+    if (enterpriseIds.length === 0) return [];
+    return this.notifyActiveMembers(manager, 'enterprise', enterpriseIds, input);
+  }
+
+  /** Every active officer of a department. */
+  async notifyDepartment(manager: EntityManager, departmentId: string, input: NotificationInput): Promise<string[]> {
+    return this.notifyActiveMembers(manager, 'officer', [departmentId], input);
+  }
+
+  private async notifyActiveMembers(
+    manager: EntityManager,
+    role: 'enterprise' | 'officer',
+    organizationIds: string[],
+    input: NotificationInput,
+  ): Promise<string[]> {
+    const readers = await db(manager)
+      .selectFrom('users')
+      .select(['id', 'language'])
+      .where('organization_id', 'in', organizationIds)
+      .where('role', '=', role)
+      .where('status', '=', 'active')
+      .execute();
+    return this.notifyReaders(manager, readers, input);
+  }
+
+  /** Written in each reader's saved language; the e-mail copy uses the same text. */
+  private async notifyReaders(
+    manager: EntityManager,
+    readers: { id: string; language: string }[],
+    input: NotificationInput,
+  ): Promise<string[]> {
+    if (readers.length === 0) return [];
+    const text = (language: string, part: 'title' | 'body') =>
+      translate(language as Language, `notifications.${input.message}.${part}`, input.params);
     const rows = await db(manager)
       .insertInto('notifications')
       .values(
-        unique.map((userId) => ({
-          user_id: userId,
+        readers.map((reader) => ({
+          user_id: reader.id,
           kind: input.kind,
-          title: text(userId, 'title'),
-          body: text(userId, 'body'),
+          title: text(reader.language, 'title'),
+          body: text(reader.language, 'body'),
           data: JSON.stringify(input.data ?? {}),
         })),
       )
@@ -99,39 +133,6 @@ export class NotificationsService {
       }
     }
     return ids;
-  }
-
-  /** Every active member of these enterprises. */
-  async notifyEnterprises(manager: EntityManager, enterpriseIds: string[], input: NotificationInput): Promise<string[]> {
-    if (enterpriseIds.length === 0) return [];
-    const users = await db(manager)
-      .selectFrom('users')
-      .select('id')
-      .where('organization_id', 'in', enterpriseIds)
-      .where('role', '=', 'enterprise')
-      .where('status', '=', 'active')
-      .execute();
-    return this.notifyUsers(
-      manager,
-      users.map((u) => u.id),
-      input,
-    );
-  }
-
-  /** Every active officer of a department. */
-  async notifyDepartment(manager: EntityManager, departmentId: string, input: NotificationInput): Promise<string[]> {
-    const users = await db(manager)
-      .selectFrom('users')
-      .select('id')
-      .where('organization_id', '=', departmentId)
-      .where('role', '=', 'officer')
-      .where('status', '=', 'active')
-      .execute();
-    return this.notifyUsers(
-      manager,
-      users.map((u) => u.id),
-      input,
-    );
   }
 
   async list(user: AuthUser, query: { limit?: number; cursor?: string; unread?: boolean }): Promise<Page<NotificationView>> {

@@ -52,7 +52,7 @@ export class ProposalAttachmentsService {
       return await bidTransaction(this.dataSource, async (manager) => {
         const problem = await problemOpenForBids(manager, problemId, receivedMark);
         await assertVerifiedEnterprise(manager, enterpriseId);
-        const recipients = await this.keyring.recipientsFor(manager, problemId, enterpriseId);
+        const recipients = await this.keyring.recipientsFor(manager, problem, enterpriseId);
         // Encrypted piece by piece into the store: the plaintext upload is the one whole copy in memory.
         const sealed = await sealFileStreamed(
           recipients,

@@ -24,6 +24,8 @@ export interface ProblemRow {
 export interface BiddableProblem extends ProblemRow {
   amendment_count: number;
   received_at: Date;
+  /** The problem's key as stored (public half first), null until its first bid; see SealedKeyring. */
+  sealed_key: Buffer | null;
 }
 
 export interface ProposalAccessRow {
@@ -118,6 +120,7 @@ export async function problemOpenForBids(
       'p.status',
       'p.title',
       'p.amendment_count',
+      'p.sealed_key',
       'r.received_at',
       sql<boolean>`r.received_at >= p.deadline`.as('past_deadline'),
     ])

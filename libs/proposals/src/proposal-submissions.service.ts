@@ -56,16 +56,9 @@ export class ProposalSubmissionsService {
       withIdempotency(manager, { userId: user.id, key: idempotencyKey, scope, body: dto }, async () => {
         const problem = await problemOpenForBids(manager, problemId, receivedMark);
         await assertVerifiedEnterprise(manager, enterpriseId);
-        const live = await db(manager)
-          .selectFrom('proposals')
-          .select('id')
-          .where('problem_id', '=', problemId)
-          .where('enterprise_id', '=', enterpriseId)
-          .where('status', '<>', 'withdrawn')
-          .executeTakeFirst();
-        if (live) throw proposalExists(live.id);
         const proposalId = randomUUID();
-        await db(manager)
+        // One live proposal per firm and problem (a partial unique index): the insert yields to it.
+        const inserted = await db(manager)
           .insertInto('proposals')
           .values({
             id: proposalId,
@@ -75,7 +68,19 @@ export class ProposalSubmissionsService {
             current_version: 1,
             created_by: user.id,
           })
-          .execute();
+          .onConflict((c) => c.columns(['problem_id', 'enterprise_id']).where('status', '<>', 'withdrawn').doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (!inserted) {
+          const live = await db(manager)
+            .selectFrom('proposals')
+            .select('id')
+            .where('problem_id', '=', problemId)
+            .where('enterprise_id', '=', enterpriseId)
+            .where('status', '<>', 'withdrawn')
+            .executeTakeFirst();
+          throw proposalExists(live?.id);
+        }
         const receipt = await this.recordVersion(manager, 'proposal.submitted', {
           user,
           problem,

@@ -28,7 +28,7 @@ export async function writeVersion(
   const problemId = problem.id;
   const attachments = await claimAttachments(manager, problemId, enterpriseId, proposalId, args.dto.attachmentIds ?? []);
   const content = toContent(args.dto, attachments);
-  const recipients = await keyring.recipientsFor(manager, problemId, enterpriseId);
+  const recipients = await keyring.recipientsFor(manager, problem, enterpriseId);
   const v = sealVersion(recipients, proposalId, version, content);
   const row = await db(manager)
     .insertInto('proposal_versions')

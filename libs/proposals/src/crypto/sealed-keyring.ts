@@ -39,8 +39,14 @@ export class SealedKeyring {
     this.problemKek = deriveKey(this.master, 'problem-key-wrap');
   }
 
-  async recipientsFor(manager: EntityManager, problemId: string, enterpriseId: string): Promise<Recipients> {
-    return this.recipients(await this.problemPublicKey(manager, problemId), enterpriseId);
+  /** `problem.sealed_key` as the caller read it with the problem (null: the first bid makes the key). */
+  async recipientsFor(
+    manager: EntityManager,
+    problem: { id: string; sealed_key: Buffer | null },
+    enterpriseId: string,
+  ): Promise<Recipients> {
+    const publicKey = problem.sealed_key?.subarray(0, PUBLIC_KEY_BYTES) ?? (await this.problemPublicKey(manager, problem.id));
+    return this.recipients(publicKey, enterpriseId);
   }
 
   /** For callers sealing many items of one problem (the benchmark's seeding): no query per item. */
