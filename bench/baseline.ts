@@ -162,6 +162,12 @@ async function main(): Promise<void> {
   const app = await createApp();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const productBase = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  // The API's memory: this process holds the product, the raw server and the load generator, so its
+  // peak resident set under the runs below is an upper bound for an API process of its own.
+  const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+  const rssAtStart = mb(process.memoryUsage().rss);
+  let rssPeak = rssAtStart;
+  const rssSampler = setInterval(() => (rssPeak = Math.max(rssPeak, mb(process.memoryUsage().rss))), 50);
   const ds = app.get(DataSource);
   const recorder = new Recorder();
   (ds as unknown as { logger: TypeOrmLogger }).logger = recorder;
@@ -395,6 +401,9 @@ async function main(): Promise<void> {
       },
       ...requestPath.map(({ figure, product, raw }) => ({ figure, product, raw })),
     ].map((r) => ({ ...r, ratio: ratio(r.product, r.raw) }));
+    clearInterval(rssSampler);
+    const memory = { rssAtStartMb: rssAtStart, rssPeakUnderLoadMb: rssPeak };
+    log(`memory: RSS ${rssAtStart} MB after start, peak ${rssPeak} MB under search and submit (whole bench process)`);
     for (const r of rows) log(`${r.figure}: product ${r.product}, raw ${r.raw}, ratio ${r.ratio ?? '–'}`);
 
     const [{ version: pg }] = await ds.query<[{ version: string }]>('SELECT version()');
@@ -408,6 +417,7 @@ async function main(): Promise<void> {
         postgres: pg,
       },
       data: { problems, proposals },
+      memory,
       settings: { durationS: DURATION_S, connections: CONNECTIONS, submitsPerRun: SUBMITS, rounds: ROUNDS },
       rows,
       runs: { search: runs.search, plain: runs.plain, halfLoad, submit: submitRuns },
@@ -436,6 +446,8 @@ async function main(): Promise<void> {
         '',
         `Search SQL per query, EXPLAIN (ANALYZE, BUFFERS) execution time, warm (ms): ${sqlWarm.join(', ')}; plans in baseline-search-explain.txt.`,
         '',
+        `Memory: RSS ${memory.rssAtStartMb} MB after start, peak ${memory.rssPeakUnderLoadMb} MB during the search and submit runs — the whole bench process (product, raw server and load generator), so an upper bound for the API alone.`,
+        '',
         `The product's submission, as recorded (${script.length} statements): ${result.recordedSubmitStatements.map((s) => `\`${s.slice(0, 60)}\``).join('; ')}`,
         '',
         ...result.notes.map((n) => `- ${n}`),
@@ -444,6 +456,7 @@ async function main(): Promise<void> {
     );
     log('written to bench/results/baseline.{json,md} and baseline-search-explain.txt');
   } finally {
+    clearInterval(rssSampler);
     await raw.close();
     await pool.end();
     await app.close();
