@@ -24,14 +24,12 @@ import {
   exitStatus,
   isClosing,
   log,
-  makeSink,
   rel,
   runStep,
   startService,
   supervise,
   teardown,
   type Entry,
-  type Sink,
 } from './launcher/processes';
 import { loadSecrets, startPostgres, startRedis } from './launcher/services';
 
@@ -103,13 +101,26 @@ async function setupInfra(mode: Mode): Promise<Infra> {
     'DATA_MASTER_KEY',
     ...(start.postgres ? (['POSTGRES_PASSWORD'] as const) : []),
   ]);
-  const sink = (name: string) => makeSink(name, mode.keepUp ? null : path.join(dataRoot, 'logs', `${name}.log`));
-  const logged = (sink: Sink) => (sink.file ? ` (log: ${rel(sink.file)})` : '');
+  // The servers write their output into files (emptied here), not the console; failures show the last lines.
+  const logFile = (name: string): string => {
+    fs.mkdirSync(path.join(dataRoot, 'logs'), { recursive: true });
+    fs.writeFileSync(path.join(dataRoot, 'logs', `${name}.log`), '');
+    return path.join(dataRoot, 'logs', `${name}.log`);
+  };
   const fromEnv = (name: 'DATABASE_URL' | 'REDIS_URL'): string => {
     log(`using ${name} from the environment: ${redact(process.env[name] ?? '')}`);
     return process.env[name] ?? '';
   };
-  const restartable: { entry: Entry; relaunch: () => Promise<Entry> }[] = [];
+  // Postgres or Redis dying: under npm start they are restarted from their data directories (the
+  // API answers 503 meanwhile); for tests and benches it is fatal.
+  const keep = (entry: Entry, relaunch: () => Promise<Entry>): void => {
+    if (mode.keepUp) return supervise(entry.name, entry, relaunch);
+    void entry.done.then((r) => {
+      if (isClosing()) return;
+      log(`${entry.name} exited unexpectedly (status ${exitStatus(r)}); stopping everything`);
+      void finish(1);
+    });
+  };
   let databaseId: string | null = null;
 
   const postgresTask = async (): Promise<string> => {
@@ -118,17 +129,14 @@ async function setupInfra(mode: Mode): Promise<Infra> {
       dataDir: path.join(dataRoot, 'postgres'),
       port: fixedPort(mode, process.env.PGPORT_EMBEDDED, 54329),
       password: secrets.POSTGRES_PASSWORD ?? '',
-      sink: sink('postgres'),
+      logFile: logFile('postgres'),
       extraFlags: mode.postgresFlags,
     };
     const server = await startPostgres(options);
     // A restart reuses the port the first start got.
-    restartable.push({
-      entry: server.entry,
-      relaunch: async () => (await startPostgres({ ...options, port: server.port })).entry,
-    });
+    keep(server.entry, async () => (await startPostgres({ ...options, port: server.port })).entry);
     databaseId = await server.ensureDatabase(mode.database, { recreate: mode.recreateDatabase });
-    log(`postgres ready on 127.0.0.1:${server.port}, database ${mode.database}${logged(options.sink)}`);
+    log(`postgres ready on 127.0.0.1:${server.port}, database ${mode.database} (log: ${rel(options.logFile)})`);
     return server.url(mode.database);
   };
 
@@ -137,12 +145,12 @@ async function setupInfra(mode: Mode): Promise<Infra> {
     const options = {
       dir: path.join(dataRoot, 'redis'),
       port: fixedPort(mode, process.env.REDIS_PORT_EMBEDDED, 63790),
-      sink: sink('redis'),
+      logFile: logFile('redis'),
     };
     const redis = await startRedis({ ...options, wipe: mode.wipeRedis });
     // A restart keeps the data: Redis reloads its append-only file from the same directory.
-    restartable.push({ entry: redis.entry, relaunch: async () => (await startRedis({ ...options, port: redis.port })).entry });
-    log(`redis ready on 127.0.0.1:${redis.port}${logged(options.sink)}`);
+    keep(redis.entry, async () => (await startRedis({ ...options, port: redis.port })).entry);
+    log(`redis ready on 127.0.0.1:${redis.port} (log: ${rel(options.logFile)})`);
     return redis.url;
   };
 
@@ -150,17 +158,6 @@ async function setupInfra(mode: Mode): Promise<Infra> {
   if (pgResult.status === 'rejected') throw pgResult.reason;
   if (redisResult.status === 'rejected') throw redisResult.reason;
 
-  // Postgres or Redis dying: under npm start they are restarted from their data directories (the
-  // API answers 503 meanwhile); for tests and benches it is fatal.
-  for (const { entry, relaunch } of restartable) {
-    if (mode.keepUp) supervise(entry.name, entry, relaunch);
-    else
-      void entry.done.then((r) => {
-        if (isClosing()) return;
-        log(`${entry.name} exited unexpectedly (status ${exitStatus(r)}); stopping everything`);
-        void finish(1);
-      });
-  }
   const { JWT_SECRET = '', DATA_MASTER_KEY = '' } = secrets;
   return { env: { DATABASE_URL: pgResult.value, REDIS_URL: redisResult.value, JWT_SECRET, DATA_MASTER_KEY }, databaseId };
 }

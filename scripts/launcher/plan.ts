@@ -18,9 +18,8 @@ export interface Mode {
   /** Empty Redis first. */
   wipeRedis: boolean;
   /**
-   * npm start: fixed ports (the printed URLs stay the same), the servers' output on the console and
-   * crashed children restarted. Otherwise (tests, benches) free ports, output into files under
-   * dataRoot/logs, and a crash ends the run.
+   * npm start: fixed ports (the printed URLs stay the same) and crashed children restarted.
+   * Otherwise (tests, benches) free ports, and a crash ends the run.
    */
   keepUp: boolean;
   /** Exit status after a Ctrl-C. */

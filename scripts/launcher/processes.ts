@@ -8,7 +8,6 @@
 // still running. pm2 and forever daemonise and outlive the terminal; execa and concurrently stop
 // everything at once.
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -156,43 +155,6 @@ export async function runStep(
   options: { env: NodeJS.ProcessEnv },
 ): Promise<number> {
   return closing ? 130 : exitStatus(await startService(name, command, args, options).done);
-}
-
-export interface Sink {
-  file: string | null;
-  /** The last 40 lines, shown when the server fails to start. */
-  tail: string[];
-  write(chunk: Buffer | string): void;
-  dumpTail(): void;
-}
-
-/** A line-oriented sink for a server's output: into `file`, or to the console prefixed with `prefix`. */
-export function makeSink(prefix: string, file: string | null): Sink {
-  if (file) fs.mkdirSync(path.dirname(file), { recursive: true });
-  const stream = file ? fs.createWriteStream(file, { flags: 'w' }) : null;
-  const tail: string[] = [];
-  let partial = '';
-  return {
-    file,
-    tail,
-    write(chunk) {
-      stream?.write(chunk);
-      const lines = (partial + chunk.toString()).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines.filter(Boolean)) {
-        if (tail.push(line) > 40) tail.shift();
-        if (!stream) process.stdout.write(`[${prefix}] ${line}\n`);
-      }
-    },
-    dumpTail() {
-      for (const line of tail.slice(-25)) process.stderr.write(`[${prefix}] ${line}\n`);
-    },
-  };
-}
-
-export function pipeTo(child: ChildProcess, sink: Sink): void {
-  child.stdout?.on('data', (c: Buffer) => sink.write(c));
-  child.stderr?.on('data', (c: Buffer) => sink.write(c));
 }
 
 /**

