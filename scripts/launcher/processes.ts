@@ -55,11 +55,13 @@ export interface Entry {
 const managed = new Set<Entry>();
 let closing = false;
 
-// Runs beside each child: when the launcher disappears (even by SIGKILL), stops the child.
+// Runs beside each child: when the launcher disappears (even by SIGKILL), stops the child (its first
+// stop signal, SIGKILL 20 s later: a worker whose Redis went at the same time may never finish).
 const WATCHDOG = [
   'L=$1; C=$2; S=$3; T=$4',
   'while kill -0 "$L" 2>/dev/null && kill -0 "$C" 2>/dev/null; do sleep 1; done',
-  'if kill -0 "$C" 2>/dev/null; then kill -s "$S" -- "$T" 2>/dev/null; fi',
+  'kill -0 "$C" 2>/dev/null || exit 0',
+  'kill -s "$S" -- "$T" 2>/dev/null; sleep 20; kill -0 "$C" 2>/dev/null && kill -9 -- "$T" 2>/dev/null',
 ].join('\n');
 function watch(pid: number, group: boolean, signal: NodeJS.Signals): ChildProcess {
   const args = [String(process.pid), String(pid), signal.replace(/^SIG/, ''), group ? `-${pid}` : String(pid)];
