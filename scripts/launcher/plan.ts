@@ -17,54 +17,41 @@ export interface Mode {
   recreateDatabase: boolean;
   /** Empty Redis first. */
   wipeRedis: boolean;
-  /** Fixed ports (npm start: the URLs stay the same) or free ones (tests, benches: never collide). */
-  fixedPorts: boolean;
-  /** Children's Postgres/Redis output into files under dataRoot/logs instead of the console. */
-  logsToFile: boolean;
+  /**
+   * npm start: fixed ports (the printed URLs stay the same) and crashed children restarted.
+   * Otherwise (tests, benches) free ports, and a crash ends the run.
+   */
+  keepUp: boolean;
   /** Exit status after a Ctrl-C. */
   exitOnInterrupt: number;
-  /** Restart crashed children (npm start keeps the product up). */
-  supervise: boolean;
   /** Extra `-c` settings for Postgres. */
   postgresFlags: string[];
 }
 
-export const MODES: Record<'start' | 'test' | 'bench', Mode> = {
-  start: {
-    dataRoot: '.data',
-    database: 'marketplace',
-    recreateDatabase: false,
-    wipeRedis: false,
-    fixedPorts: true,
-    logsToFile: false,
-    exitOnInterrupt: 0,
-    supervise: true,
-    postgresFlags: [],
-  },
-  test: {
-    dataRoot: '.data/test',
-    database: 'marketplace_test',
-    recreateDatabase: true,
-    wipeRedis: true,
-    fixedPorts: false,
-    logsToFile: true,
-    exitOnInterrupt: 130,
-    supervise: false,
-    // Throw-away data: trade durability for speed.
-    postgresFlags: ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'],
-  },
-  bench: {
-    dataRoot: '.data/test',
-    database: 'marketplace_bench',
-    recreateDatabase: false,
-    wipeRedis: false,
-    fixedPorts: false,
-    logsToFile: true,
-    exitOnInterrupt: 130,
-    supervise: false,
-    postgresFlags: [],
-  },
+const START: Mode = {
+  dataRoot: '.data',
+  database: 'marketplace',
+  recreateDatabase: false,
+  wipeRedis: false,
+  keepUp: true,
+  exitOnInterrupt: 0,
+  postgresFlags: [],
 };
+const TEST: Mode = {
+  dataRoot: '.data/test',
+  database: 'marketplace_test',
+  recreateDatabase: true,
+  wipeRedis: true,
+  keepUp: false,
+  exitOnInterrupt: 130,
+  // Throw-away data: trade durability for speed.
+  postgresFlags: ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'],
+};
+export const MODES = {
+  start: START,
+  test: TEST,
+  bench: { ...TEST, database: 'marketplace_bench', recreateDatabase: false, wipeRedis: false, postgresFlags: [] },
+} satisfies Record<string, Mode>;
 
 export interface Invocation {
   command: Command;
@@ -108,7 +95,7 @@ export function servicesToStart(env: NodeJS.ProcessEnv): { postgres: boolean; re
  * URLs printed stay the same; otherwise null, meaning "any free port".
  */
 export function fixedPort(mode: Mode, value: string | undefined, fallback: number): number | null {
-  if (!mode.fixedPorts) return null;
+  if (!mode.keepUp) return null;
   const port = Number(value ?? fallback);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`not a port: ${value}`);
   return port;

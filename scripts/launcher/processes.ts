@@ -8,7 +8,6 @@
 // still running. pm2 and forever daemonise and outlive the terminal; execa and concurrently stop
 // everything at once.
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -34,8 +33,7 @@ export interface ExitResult {
 
 /** Exit status of a finished child the way a shell reports it. */
 export function exitStatus({ code, signal }: ExitResult): number {
-  if (code !== null) return code;
-  return 128 + (signal ? (os.constants.signals[signal] ?? 0) : 0);
+  return code ?? 128 + (signal ? (os.constants.signals[signal] ?? 0) : 0);
 }
 
 /** [signal, ms to wait for the exit] tried in turn when stopping. */
@@ -52,18 +50,26 @@ export interface Entry {
   exited: boolean;
   result: ExitResult | null;
   done: Promise<ExitResult>;
-  watchdog?: ChildProcess;
 }
 
 const managed = new Set<Entry>();
 let closing = false;
 
-// Runs beside each child: when the launcher disappears (even by SIGKILL), stops the child.
+// Runs beside each child: when the launcher disappears (even by SIGKILL), stops the child (its first
+// stop signal, SIGKILL 20 s later: a worker whose Redis went at the same time may never finish).
 const WATCHDOG = [
   'L=$1; C=$2; S=$3; T=$4',
   'while kill -0 "$L" 2>/dev/null && kill -0 "$C" 2>/dev/null; do sleep 1; done',
-  'if kill -0 "$C" 2>/dev/null; then kill -s "$S" -- "$T" 2>/dev/null; fi',
+  'kill -0 "$C" 2>/dev/null || exit 0',
+  'kill -s "$S" -- "$T" 2>/dev/null; sleep 20; kill -0 "$C" 2>/dev/null && kill -9 -- "$T" 2>/dev/null',
 ].join('\n');
+function watch(pid: number, group: boolean, signal: NodeJS.Signals): ChildProcess {
+  const args = [String(process.pid), String(pid), signal.replace(/^SIG/, ''), group ? `-${pid}` : String(pid)];
+  const watchdog = spawn('/bin/sh', ['-c', WATCHDOG, 'watchdog', ...args], { detached: true, stdio: 'ignore' });
+  watchdog.on('error', () => {});
+  watchdog.unref();
+  return watchdog;
+}
 
 function signalEntry(entry: Entry, signal: NodeJS.Signals): void {
   if (entry.exited || !entry.pid) return;
@@ -86,22 +92,14 @@ export function manage(
   { tier = 0, group = true, stopPlan = DEFAULT_STOP }: { tier?: number; group?: boolean; stopPlan?: StopPlan } = {},
 ): Entry {
   let resolveDone: (r: ExitResult) => void = () => {};
-  const entry: Entry = {
-    name,
-    pid: child.pid,
-    tier,
-    group,
-    stopPlan,
-    exited: false,
-    result: null,
-    done: new Promise<ExitResult>((resolve) => (resolveDone = resolve)),
-  };
+  const done = new Promise<ExitResult>((resolve) => (resolveDone = resolve));
+  const entry: Entry = { name, pid: child.pid, tier, group, stopPlan, exited: false, result: null, done };
+  const watchdog = child.pid && watch(child.pid, group, stopPlan[0]?.[0] ?? 'SIGTERM');
   const finish = (result: ExitResult): void => {
     if (entry.exited) return;
-    entry.exited = true;
-    entry.result = result;
+    Object.assign(entry, { exited: true, result });
     managed.delete(entry);
-    if (entry.watchdog && entry.watchdog.exitCode === null) entry.watchdog.kill('SIGKILL');
+    if (watchdog && watchdog.exitCode === null) watchdog.kill('SIGKILL');
     resolveDone(result);
   };
   child.once('exit', (code, signal) => finish({ code, signal }));
@@ -111,14 +109,6 @@ export function manage(
   });
   if (!child.pid) return entry; // spawn failed; 'error' follows
   managed.add(entry);
-  const sig = stopPlan[0]?.[0].replace(/^SIG/, '') ?? 'TERM';
-  const target = group ? `-${child.pid}` : String(child.pid);
-  entry.watchdog = spawn('/bin/sh', ['-c', WATCHDOG, 'watchdog', String(process.pid), String(child.pid), sig, target], {
-    detached: true,
-    stdio: 'ignore',
-  });
-  entry.watchdog.on('error', () => {});
-  entry.watchdog.unref();
   if (closing) void stopEntry(entry);
   return entry;
 }
@@ -134,16 +124,12 @@ export async function stopEntry(entry: Entry): Promise<ExitResult> {
 }
 
 let teardownPromise: Promise<void> | null = null;
-/** Stops everything still running, tier by tier. Idempotent. */
+/** Stops everything still running, tier by tier (then anything registered meanwhile). Idempotent. */
 export function teardown(): Promise<void> {
   closing = true;
   teardownPromise ??= (async () => {
-    for (const tier of [0, 1, 2]) {
-      const entries = [...managed].filter((e) => e.tier === tier);
-      if (entries.length) await Promise.all(entries.map((e) => stopEntry(e)));
-    }
-    // Anything registered while we were busy.
-    if (managed.size) await Promise.all([...managed].map((e) => stopEntry(e)));
+    for (const tier of [0, 1, 2]) await Promise.all([...managed].filter((e) => e.tier === tier).map(stopEntry));
+    await Promise.all([...managed].map(stopEntry));
   })();
   return teardownPromise;
 }
@@ -157,63 +143,20 @@ process.on('exit', () => {
   for (const entry of managed) signalEntry(entry, entry.stopPlan[0]?.[0] ?? 'SIGTERM');
 });
 
-interface SpawnOptions {
-  env: NodeJS.ProcessEnv;
-  cwd?: string;
-}
-
-/** Runs a command to completion in its own process group with inherited output; returns its exit status. */
-export async function runStep(name: string, command: string, args: string[], { env, cwd = ROOT }: SpawnOptions): Promise<number> {
-  if (closing) return 130;
-  const entry = startService(name, command, args, { env, cwd });
-  return exitStatus(await entry.done);
-}
-
 /** Starts a long-running app process in its own process group with inherited output. */
-export function startService(name: string, command: string, args: string[], { env, cwd = ROOT }: SpawnOptions): Entry {
-  const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'inherit', 'inherit'] });
+export function startService(name: string, command: string, args: string[], { env }: { env: NodeJS.ProcessEnv }): Entry {
+  const child = spawn(command, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'inherit', 'inherit'] });
   return manage(name, child);
 }
 
-export interface Sink {
-  file: string | null;
-  tail: string[];
-  write(chunk: Buffer | string): void;
-  dumpTail(n?: number): void;
-}
-
-/** A line-oriented sink for a child's output: prefixed to the console, or into a file. Keeps a tail. */
-export function makeSink(prefix: string, file: string | null): Sink {
-  const tail: string[] = [];
-  let stream: fs.WriteStream | null = null;
-  if (file) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    stream = fs.createWriteStream(file, { flags: 'w' });
-  }
-  let partial = '';
-  return {
-    file,
-    tail,
-    write(chunk) {
-      stream?.write(chunk);
-      const lines = (partial + chunk.toString()).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!line) continue;
-        tail.push(line);
-        if (tail.length > 40) tail.shift();
-        if (!stream) process.stdout.write(`[${prefix}] ${line}\n`);
-      }
-    },
-    dumpTail(n = 25) {
-      for (const line of tail.slice(-n)) process.stderr.write(`[${prefix}] ${line}\n`);
-    },
-  };
-}
-
-export function pipeTo(child: ChildProcess, sink: Sink): void {
-  child.stdout?.on('data', (c: Buffer) => sink.write(c));
-  child.stderr?.on('data', (c: Buffer) => sink.write(c));
+/** Runs a command to completion the same way; returns its exit status. */
+export async function runStep(
+  name: string,
+  command: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv },
+): Promise<number> {
+  return closing ? 130 : exitStatus(await startService(name, command, args, options).done);
 }
 
 /**

@@ -42,9 +42,9 @@ describe('launcher plan', () => {
   });
 
   it('tests start clean, on throw-away settings, and fail on a crash; npm start keeps data and restarts', () => {
-    expect(MODES.test).toMatchObject({ recreateDatabase: true, wipeRedis: true, supervise: false, exitOnInterrupt: 130 });
+    expect(MODES.test).toMatchObject({ recreateDatabase: true, wipeRedis: true, keepUp: false, exitOnInterrupt: 130 });
     expect(MODES.test.postgresFlags).toContain('fsync=off');
-    expect(MODES.start).toMatchObject({ recreateDatabase: false, wipeRedis: false, supervise: true, postgresFlags: [] });
+    expect(MODES.start).toMatchObject({ recreateDatabase: false, wipeRedis: false, keepUp: true, postgresFlags: [] });
     // Tests and benches never share a database with npm start.
     expect(new Set([MODES.start.database, MODES.test.database, MODES.bench.database]).size).toBe(3);
   });
