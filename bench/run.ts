@@ -10,6 +10,7 @@ const BENCHES = [
   'bench/registry.ts',
   'bench/marketplace.ts',
   'bench/baseline.ts',
+  'bench/api-memory.ts',
   'bench/import.ts',
   'bench/deadline-burst.ts',
   'bench/scale.ts',
