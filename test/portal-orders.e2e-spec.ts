@@ -9,7 +9,7 @@ import { createPanel, endStandstill, Panel, runCompetition } from './award-fixtu
  * The issue's check path after the award, by clicking in a real browser at a phone's width (390 px):
  * the officer awards; a losing bidder complains from the problem page with a file attached, the department answers and the
  * reviewing admin dismisses it; the officer places the order; both sides agree a plan with a pilot and
- * a scale-up; the pilot is returned once then accepted, which opens the scale-up; a variation is agreed;
+ * a scale-up; the pilot (with a file the department downloads) is returned once then accepted, which opens the scale-up; a variation is agreed;
  * the outcome is recorded and the firm adds its statement; the solution appears in the catalogue and a
  * second department re-orders it; the firm's public page shows its track record. Every page is
  * scanned with axe-core and checked not to scroll sideways.
@@ -169,17 +169,33 @@ describe('portal: after the award, from the complaint to the re-order', () => {
     await firm.getByText('Chờ kết quả thí điểm').waitFor();
 
     // ── The pilot: returned once, then accepted ──
-    const deliver = async (value: string) => {
+    const deliver = async (value: string, file?: string) => {
       await go(firm, orderPath);
       await firm.getByLabel('Nội dung sản phẩm bàn giao').fill('Bàn giao hệ thống và báo cáo đo đạc');
       await firm.getByLabel('Giá trị đo được').fill(value);
       await firm.getByLabel('Minh chứng (cách đo, nguồn số liệu)').fill('Camera đếm xe, hai tuần');
+      if (file) {
+        // The deliverable's file goes up before the submission and waits in the list for it.
+        await firm.getByLabel('Đính kèm tệp cho sản phẩm này').setInputFiles({
+          name: file,
+          mimeType: 'application/pdf',
+          buffer: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2048, 0x20)]),
+        });
+        await firm.getByRole('list', { name: 'Tệp cho lần nộp tiếp theo' }).getByText(file).waitFor();
+      }
       await expectReadable(firm);
       await firm.getByRole('button', { name: 'Nộp sản phẩm' }).click();
       await firm.getByText('Chờ nghiệm thu').waitFor();
     };
-    await deliver('75');
+    await deliver('75', 'Báo cáo đo đạc.pdf');
     await go(officer, orderPath);
+    // The department reviews the round with its file, and downloads it.
+    await officer.getByText('Lượt 1 đang được xem xét: 1 tệp').waitFor();
+    const [download] = await Promise.all([
+      officer.waitForEvent('download'),
+      officer.getByRole('button', { name: 'Tải về Báo cáo đo đạc.pdf' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('Báo cáo đo đạc.pdf');
     // The firm cannot accept its own deliverable: the page offers it nothing to click.
     expect(await firm.getByRole('button', { name: 'Nghiệm thu mốc 1' }).count()).toBe(0);
     await officer.getByLabel('Lý do trả lại').fill('Thời gian chờ 75 giây chưa đạt mục tiêu 60 giây.');

@@ -49,6 +49,7 @@ import { CalendarController } from './calendar/calendar.controller';
 import { ComplaintsController } from './complaints/complaints.controller';
 import { ComplaintAttachmentsController } from './complaints/complaint-attachments.controller';
 import { OrdersController } from './orders/orders.controller';
+import { DeliverableFilesController } from './orders/deliverable-files.controller';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -143,6 +144,7 @@ function batchedStdout(): ReturnType<typeof pino.destination> {
     ComplaintsController,
     ComplaintAttachmentsController,
     OrdersController,
+    DeliverableFilesController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -84,3 +84,17 @@ export function saveBlob(blob: Blob, fileName: string): void {
   link.click();
   window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** Uploads one file to the deliverable the firm is preparing for a milestone, with progress. */
+export function uploadDeliverableFile(
+  orderId: string,
+  milestoneId: string,
+  file: File,
+  onProgress: (fraction: number) => void,
+): Promise<Schemas['DeliverableFileView']> {
+  return uploadFile(
+    `/api/v1/orders/${encodeURIComponent(orderId)}/milestones/${encodeURIComponent(milestoneId)}/files`,
+    file,
+    onProgress,
+  );
+}

@@ -22,3 +22,4 @@ export * from './openapi/api-doc';
 export * from './metrics/metrics';
 export * from './time/with-timeout';
 export * from './csv/table-file';
+export * from './files/stored-files';

@@ -1,7 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError, AuthUser, cityIso, ErrorCode, sha256Hex } from '@app/common';
+import {
+  AppError,
+  AuthUser,
+  cityIso,
+  downloadableFile,
+  ErrorCode,
+  IncomingFile,
+  STORED_FILE_COLUMNS,
+  storedFileValues,
+  storedFileView,
+} from '@app/common';
 import { sql } from 'kysely';
 import { AuditService } from '@app/audit';
 import { db } from '@app/database';
@@ -9,7 +19,7 @@ import { findProblem, Viewer } from '@app/problems';
 import { DECIDED_COMPLAINT_STATUSES, PENDING_COMPLAINT_STATUSES } from './complaint.constants';
 import { findComplaint, isParty, notFound } from './complaints.service';
 import { ComplaintAttachmentView } from './dto/complaint.dto';
-import { ATTACHMENT_COLUMNS, attachmentView, MAX_COMPLAINT_ATTACHMENTS } from './complaint-attachment-rows';
+import { MAX_COMPLAINT_ATTACHMENTS } from './complaint-attachment-rows';
 import { StandstillService } from './standstill.service';
 
 /**
@@ -25,11 +35,7 @@ export class ComplaintAttachmentsService {
     private readonly audit: AuditService,
   ) {}
 
-  async add(
-    actor: AuthUser,
-    complaintId: string,
-    file: { fileName: string; mediaType: string | null; bytes: Buffer },
-  ): Promise<ComplaintAttachmentView> {
+  async add(actor: AuthUser, complaintId: string, file: IncomingFile): Promise<ComplaintAttachmentView> {
     return this.dataSource.transaction(async (manager) => {
       const peek = await findComplaint(manager, complaintId);
       if (!isParty(actor, peek)) throw notFound();
@@ -47,33 +53,22 @@ export class ComplaintAttachmentsService {
         const endsAt = s ? cityIso(s.endsAt) : null;
         throw new AppError(ErrorCode.COMPLAINT_PERIOD_CLOSED, endsAt ? { endsAt } : { context: 'noDecision' }, { endsAt });
       }
-      if (!file.mediaType) throw new AppError(ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED);
       const { count } = await db(manager)
         .selectFrom('complaint_attachments')
         .select(sql<number>`count(*)::int`.as('count'))
         .where('complaint_id', '=', complaintId)
         .executeTakeFirstOrThrow();
-      if (count >= MAX_COMPLAINT_ATTACHMENTS) {
-        throw new AppError(
-          ErrorCode.COMPLAINT_ATTACHMENTS_FULL,
-          { max: MAX_COMPLAINT_ATTACHMENTS },
-          { max: MAX_COMPLAINT_ATTACHMENTS },
-        );
-      }
+      const values = storedFileValues(file, actor.id, {
+        count,
+        max: MAX_COMPLAINT_ATTACHMENTS,
+        full: ErrorCode.COMPLAINT_ATTACHMENTS_FULL,
+      });
       const saved = await db(manager)
         .insertInto('complaint_attachments')
-        .values({
-          complaint_id: complaintId,
-          file_name: file.fileName,
-          media_type: file.mediaType,
-          size_bytes: file.bytes.length,
-          sha256: sha256Hex(file.bytes),
-          content: file.bytes,
-          uploaded_by: actor.id,
-        })
-        .returning(ATTACHMENT_COLUMNS)
+        .values({ complaint_id: complaintId, ...values })
+        .returning(STORED_FILE_COLUMNS)
         .executeTakeFirstOrThrow();
-      const view = attachmentView(saved);
+      const view: ComplaintAttachmentView = storedFileView(saved);
       await this.audit.record(manager, {
         actor,
         action: 'complaint.attachment_added',
@@ -95,11 +90,10 @@ export class ComplaintAttachmentsService {
     if (!DECIDED_COMPLAINT_STATUSES.includes(complaint.status) && !isParty(viewer, complaint)) throw notFound();
     const row = await db(manager)
       .selectFrom('complaint_attachments')
-      .select([...ATTACHMENT_COLUMNS, 'content'])
+      .select([...STORED_FILE_COLUMNS, 'content'])
       .where('id', '=', attachmentId)
       .where('complaint_id', '=', complaintId)
       .executeTakeFirst();
-    if (!row) throw new AppError(ErrorCode.ATTACHMENT_NOT_FOUND);
-    return { ...attachmentView(row), bytes: row.content };
+    return downloadableFile(row);
   }
 }

@@ -8,6 +8,7 @@ import { AppConfig, AppError, AuthUser, ErrorCode, nfc } from '@app/common';
 import { db } from '@app/database';
 import type { Viewer } from '@app/problems';
 import { OrderView, ReasonDto, SubmissionList, SubmitDeliverableDto } from './dto/order.dto';
+import { bindPreparedFiles, filesOfRounds } from './deliverable-files.service';
 import { OrderEvents } from './order-events';
 import { OrderOcds } from './order-ocds';
 import { checkKpiResults } from './order-plan';
@@ -47,7 +48,7 @@ export class DeliveryService {
       const kpiResults = checkKpiResults(milestone.kpis, dto.kpiResults);
       const round = (await this.countRounds(manager, milestoneId)) + 1;
       const text = nfc(dto.text);
-      await db(manager)
+      const { id: submissionId } = await db(manager)
         .insertInto('milestone_submissions')
         .values({
           milestone_id: milestoneId,
@@ -56,7 +57,9 @@ export class DeliveryService {
           kpi_results: JSON.stringify(kpiResults),
           submitted_by: actor.id,
         })
-        .execute();
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const files = await bindPreparedFiles(manager, milestoneId, submissionId);
       await this.setStatus(manager, milestoneId, to);
       await this.events.record(
         manager,
@@ -69,6 +72,7 @@ export class DeliveryService {
           status: to,
           round,
           kpiResults,
+          files,
         },
         { department: 'deliverableSubmitted' },
         { n: milestone.number },
@@ -179,7 +183,11 @@ export class DeliveryService {
     const { order } = await this.load(this.dataSource.manager, orderId, milestoneId, false);
     if (!isOrderParty(viewer, order)) throw new AppError(ErrorCode.ORDER_FORBIDDEN, { context: 'party' });
     const rows = await selectSubmissions(this.dataSource.manager, milestoneId);
-    return { items: rows.map(submissionView) };
+    const files = await filesOfRounds(
+      this.dataSource.manager,
+      rows.map((r) => r.id),
+    );
+    return { items: rows.map((s) => submissionView(s, files.get(s.id) ?? [])) };
   }
 
   private assertRunning(order: Order): void {

@@ -1,6 +1,8 @@
 export * from './orders.module';
 export * from './orders.service';
 export * from './delivery.service';
+export { DeliverableFilesService } from './deliverable-files.service';
+export * from './dto/deliverable-file.dto';
 export * from './order-reminders.service';
 export * from './order.constants';
 export * from './order-transitions';

@@ -6,6 +6,7 @@ import { AppError, AuthUser, cityIso, cityToday, ErrorCode } from '@app/common';
 import { db } from '@app/database';
 import type { Viewer } from '@app/problems';
 import { MilestoneView, OrderView, SubmissionView } from './dto/order.dto';
+import type { DeliverableFileView } from './dto/deliverable-file.dto';
 import { outcomeOf } from './outcome-read';
 import { MilestoneAction, MILESTONE_TRANSITIONS, nextMilestoneStatus, nextOrderStatus, OrderAction } from './order-transitions';
 import type { MilestoneStatus, OrderStatus } from './order.constants';
@@ -136,7 +137,7 @@ export async function orderView(manager: EntityManager, order: Order, viewer: Vi
   };
 }
 
-export function submissionView(s: MilestoneSubmission): SubmissionView {
+export function submissionView(s: MilestoneSubmission, files: DeliverableFileView[]): SubmissionView {
   return {
     id: s.id,
     round: s.round,
@@ -146,5 +147,6 @@ export function submissionView(s: MilestoneSubmission): SubmissionView {
     decision: s.decision,
     decisionReason: s.decisionReason,
     decidedAt: iso(s.decidedAt),
+    files,
   };
 }

@@ -15,3 +15,5 @@ export type MilestonePhase = (typeof MILESTONE_PHASES)[number];
 
 export const MAX_MILESTONES = 30;
 export const MAX_MILESTONE_KPIS = 20;
+/** Files per round of a deliverable: enough for a report, its data and photos; more go in one ZIP. */
+export const MAX_DELIVERABLE_FILES = 10;

@@ -5,6 +5,7 @@ import { OrderOcds } from './order-ocds';
 import { EvaluationModule } from '@app/evaluation';
 import { ProblemsModule } from '@app/problems';
 import { DeliveryService } from './delivery.service';
+import { DeliverableFilesService } from './deliverable-files.service';
 import { OrderEvents } from './order-events';
 import { OrdersService } from './orders.service';
 import { OrderRemindersService } from './order-reminders.service';
@@ -20,6 +21,7 @@ import { TrackRecordService } from './track-record.service';
     OrderOcds,
     OrdersService,
     DeliveryService,
+    DeliverableFilesService,
     OrderEvents,
     OrderRemindersService,
     VariationsService,
@@ -30,6 +32,7 @@ import { TrackRecordService } from './track-record.service';
   exports: [
     OrdersService,
     DeliveryService,
+    DeliverableFilesService,
     OrderRemindersService,
     VariationsService,
     OutcomeService,

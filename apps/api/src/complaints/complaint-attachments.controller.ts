@@ -4,8 +4,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@ne
 import { ApiDoc, AppConfig, AuthUser, CurrentUser, ErrorCode, Public, Roles } from '@app/common';
 import { OptionalJwtAuthGuard } from '@app/common/http';
 import { ComplaintAttachmentsService, ComplaintAttachmentView } from '@app/complaints';
-import { cleanFileName, sniffAttachmentType } from '@app/proposals';
-import { contentDisposition, readSingleFile } from '../proposals/multipart-upload';
+import { readStoredFileUpload, storedFileDownload } from '../proposals/multipart-upload';
 
 /** The evidence a firm attaches to its complaint: read with the complaint, by whoever may read it. */
 @ApiTags('complaints')
@@ -40,12 +39,7 @@ export class ComplaintAttachmentsController {
     @Param('id', ParseUUIDPipe) complaintId: string,
     @Req() request: FastifyRequest,
   ): Promise<ComplaintAttachmentView> {
-    const file = await readSingleFile(request, this.config.get('ATTACHMENT_MAX_BYTES'));
-    return this.attachments.add(actor, complaintId, {
-      fileName: cleanFileName(file.fileName),
-      mediaType: sniffAttachmentType(file.bytes),
-      bytes: file.bytes,
-    });
+    return this.attachments.add(actor, complaintId, await readStoredFileUpload(request, this.config.get('ATTACHMENT_MAX_BYTES')));
   }
 
   @Public()
@@ -66,10 +60,6 @@ export class ComplaintAttachmentsController {
     @Param('attachmentId', ParseUUIDPipe) attachmentId: string,
   ): Promise<StreamableFile> {
     const file = await this.attachments.download(viewer, complaintId, attachmentId);
-    return new StreamableFile(file.bytes, {
-      type: file.mediaType,
-      disposition: contentDisposition(file.fileName),
-      length: file.bytes.length,
-    });
+    return storedFileDownload(file);
   }
 }

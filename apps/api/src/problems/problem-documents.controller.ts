@@ -4,8 +4,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiNoContentResponse, ApiOkRespons
 import { ApiDoc, AppConfig, AuthUser, CurrentUser, ErrorCode, Public, Roles } from '@app/common';
 import { OptionalJwtAuthGuard } from '@app/common/http';
 import { ProblemDocumentsService, ProblemDocumentView } from '@app/problems';
-import { cleanFileName, sniffAttachmentType } from '@app/proposals';
-import { contentDisposition, readSingleFile } from '../proposals/multipart-upload';
+import { readStoredFileUpload, storedFileDownload } from '../proposals/multipart-upload';
 
 /** The documents a department publishes with a problem: public with it, frozen once published. */
 @ApiTags('problems')
@@ -39,12 +38,7 @@ export class ProblemDocumentsController {
     @Param('id', ParseUUIDPipe) problemId: string,
     @Req() request: FastifyRequest,
   ): Promise<ProblemDocumentView> {
-    const file = await readSingleFile(request, this.config.get('ATTACHMENT_MAX_BYTES'));
-    return this.documents.add(actor, problemId, {
-      fileName: cleanFileName(file.fileName),
-      mediaType: sniffAttachmentType(file.bytes),
-      bytes: file.bytes,
-    });
+    return this.documents.add(actor, problemId, await readStoredFileUpload(request, this.config.get('ATTACHMENT_MAX_BYTES')));
   }
 
   @Public()
@@ -79,11 +73,7 @@ export class ProblemDocumentsController {
     @Param('documentId', ParseUUIDPipe) documentId: string,
   ): Promise<StreamableFile> {
     const file = await this.documents.download(viewer, problemId, documentId);
-    return new StreamableFile(file.bytes, {
-      type: file.mediaType,
-      disposition: contentDisposition(file.fileName),
-      length: file.bytes.length,
-    });
+    return storedFileDownload(file);
   }
 
   @Delete(':documentId')

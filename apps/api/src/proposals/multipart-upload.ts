@@ -1,7 +1,9 @@
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import { AppError, ErrorCode, Msg } from '@app/common';
+import { StreamableFile } from '@nestjs/common';
+import { AppError, ErrorCode, IncomingFile, Msg } from '@app/common';
 import { invalidCharacters, isStorableText } from '@app/common/http';
+import { cleanFileName, sniffAttachmentType } from '@app/proposals';
 
 const FIELD = 'file';
 
@@ -64,4 +66,22 @@ export function contentDisposition(fileName: string): string {
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^\x20-\x7e]|["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+}
+
+/**
+ * The one file of an upload as the stored-file tables take it (problem documents, complaint
+ * evidence, deliverable files): at most `maxBytes`, the name cleaned, the type decided by the bytes.
+ */
+export async function readStoredFileUpload(request: FastifyRequest, maxBytes: number): Promise<IncomingFile> {
+  const file = await readSingleFile(request, maxBytes);
+  return { fileName: cleanFileName(file.fileName), mediaType: sniffAttachmentType(file.bytes), bytes: file.bytes };
+}
+
+/** A stored file sent back as a download, under its own name. */
+export function storedFileDownload(file: { fileName: string; mediaType: string; bytes: Buffer }): StreamableFile {
+  return new StreamableFile(file.bytes, {
+    type: file.mediaType,
+    disposition: contentDisposition(file.fileName),
+    length: file.bytes.length,
+  });
 }

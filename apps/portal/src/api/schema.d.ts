@@ -3148,6 +3148,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/{id}/milestones/{milestoneId}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a milestone’s deliverable files
+         * @description The order’s parties and admins: every submitted round’s files; the firm also sees those of the round it is preparing (round null).
+         *
+         *     Signed in as officer or enterprise or admin.
+         *
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `ORDER_FORBIDDEN` (403), `ROLE_FORBIDDEN` (403), `ORDER_NOT_FOUND` (404), `MILESTONE_NOT_FOUND` (404), `DATABASE_UNAVAILABLE` (503).
+         */
+        get: operations["listDeliverableFiles"];
+        put?: never;
+        /**
+         * Attach a file to the deliverable being prepared
+         * @description The order’s firm, while the milestone is open or returned (the round it prepares) and the order runs: PDF, DOCX, XLSX, ZIP, PNG or JPEG, recognised by content; at most ATTACHMENT_MAX_BYTES and 10 per round. The file goes with the next submission of the milestone.
+         *
+         *     Signed in as enterprise.
+         *
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `ORDER_FORBIDDEN` (403), `ROLE_FORBIDDEN` (403), `ORDER_NOT_FOUND` (404), `MILESTONE_NOT_FOUND` (404), `ORDER_STATUS_CONFLICT` (409), `MILESTONE_STATUS_CONFLICT` (409), `DELIVERABLE_FILES_FULL` (409), `ATTACHMENT_TOO_LARGE` (413), `PAYLOAD_TOO_LARGE` (413), `ATTACHMENT_TYPE_NOT_ALLOWED` (415), `UNSUPPORTED_MEDIA_TYPE` (415), `DATABASE_UNAVAILABLE` (503).
+         */
+        post: operations["addDeliverableFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/milestones/{milestoneId}/files/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a deliverable file
+         * @description The file as uploaded, with its name: the order’s parties and admins (a round in preparation only its firm). Staff downloads are audited.
+         *
+         *     Signed in as officer or enterprise or admin.
+         *
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `ORDER_FORBIDDEN` (403), `ROLE_FORBIDDEN` (403), `ORDER_NOT_FOUND` (404), `MILESTONE_NOT_FOUND` (404), `ATTACHMENT_NOT_FOUND` (404), `DATABASE_UNAVAILABLE` (503).
+         */
+        get: operations["downloadDeliverableFile"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a file from the deliverable being prepared
+         * @description The order’s firm, until it submits the round; a submitted round’s files stay as submitted.
+         *
+         *     Signed in as enterprise.
+         *
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `ORDER_FORBIDDEN` (403), `ROLE_FORBIDDEN` (403), `ORDER_NOT_FOUND` (404), `MILESTONE_NOT_FOUND` (404), `ATTACHMENT_NOT_FOUND` (404), `ORDER_STATUS_CONFLICT` (409), `MILESTONE_STATUS_CONFLICT` (409), `DATABASE_UNAVAILABLE` (503).
+         */
+        delete: operations["removeDeliverableFile"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4952,6 +5016,17 @@ export interface components {
             value: number;
             evidence: string;
         };
+        DeliverableFileView: {
+            id: string;
+            fileName: string;
+            /** @description Decided by the bytes, never by the name (PDF, DOCX, XLSX, ZIP, PNG, JPEG). */
+            mediaType: string;
+            sizeBytes: number;
+            sha256: string;
+            uploadedAt: string;
+            /** @description The round it was submitted with; null while the firm is still preparing the next round. */
+            round: number | null;
+        };
         SubmissionView: {
             /** @enum {string|null} */
             decision: "accepted" | "returned" | null;
@@ -4962,6 +5037,8 @@ export interface components {
             submittedAt: string;
             decisionReason: string | null;
             decidedAt: string | null;
+            /** @description The files submitted with this round, oldest first (descriptions; download each by its id). */
+            files: components["schemas"]["DeliverableFileView"][];
         };
         SubmissionList: {
             items: components["schemas"]["SubmissionView"][];
@@ -5092,6 +5169,9 @@ export interface components {
             };
             delivered: components["schemas"]["DeliveredOrderView"][];
         };
+        DeliverableFileList: {
+            items: components["schemas"]["DeliverableFileView"][];
+        };
         /** @description Every error response. `code` is stable; `message` is in the language asked for. */
         ErrorBody: {
             /** @example 404 */
@@ -5100,7 +5180,7 @@ export interface components {
              * @example PROBLEM_NOT_FOUND
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_CHARACTERS" | "REQUEST_TOO_COMPLEX" | "PASSWORD_TOO_WEAK" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_LOCKED" | "ACCOUNT_DISABLED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "PASSWORD_SETUP_TOKEN_INVALID" | "REGISTRATION_LINK_INVALID" | "INVITATION_LINK_INVALID" | "FORBIDDEN" | "CSRF_CHECK_FAILED" | "ROLE_FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "USER_NOT_FOUND" | "DEPARTMENT_NOT_FOUND" | "AREA_POPULATION_NOT_FOUND" | "DATE_IN_FUTURE" | "SERIES_RANGE_INVALID" | "EMAIL_TAKEN" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_REQUIRED" | "ROLE_NOT_ASSIGNABLE" | "CANNOT_DISABLE_SELF" | "TAX_CODE_INVALID" | "TAX_CODE_TAKEN" | "AREA_NOT_FOUND" | "AREA_CODE_INVALID" | "EFFECTIVE_DATE_INVALID" | "ENTERPRISE_NOT_FOUND" | "ENTERPRISE_FORBIDDEN" | "ENTERPRISE_STATUS_CONFLICT" | "ENTERPRISE_NOT_VERIFIED" | "PROBLEM_NOT_FOUND" | "PROBLEM_FORBIDDEN" | "PROBLEM_NOT_EDITABLE" | "PROBLEM_STATUS_CONFLICT" | "DEADLINE_TOO_SOON" | "CLARIFICATION_DEADLINE_INVALID" | "RUBRIC_INVALID" | "RUBRIC_FROZEN" | "AMENDMENT_EMPTY" | "DEADLINE_SHORTENED" | "CLARIFICATION_CLOSED" | "QUESTION_NOT_FOUND" | "PROPOSAL_NOT_FOUND" | "PROPOSAL_SEALED" | "PROPOSAL_DEADLINE_PASSED" | "PROPOSAL_EXISTS" | "PROPOSAL_WITHDRAWN" | "NOTHING_TO_CONFIRM" | "AMENDMENT_NOT_LATEST" | "PROBLEM_NOT_OPEN" | "IDEMPOTENCY_KEY_REUSED" | "ATTACHMENT_TYPE_NOT_ALLOWED" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_NOT_FOUND" | "PROBLEM_DOCUMENTS_FULL" | "NOT_ON_PANEL" | "PANEL_INVALID" | "PANEL_CHANGE_REASON_REQUIRED" | "CONFLICT_DECLARATION_REQUIRED" | "CONFLICT_DECLARATION_FINAL" | "CONFLICT_OF_INTEREST" | "SCORES_INCOMPLETE" | "SCORES_ALREADY_SUBMITTED" | "SCORES_NOT_SUBMITTED" | "SCORES_HIDDEN" | "SCORING_INCOMPLETE" | "CONSENSUS_NOT_ALLOWED" | "AWARD_JUSTIFICATION_REQUIRED" | "AWARD_NOT_ALLOWED" | "PROBLEM_NOT_DECIDED" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_FORBIDDEN" | "COMPLAINT_PERIOD_CLOSED" | "COMPLAINT_EXISTS" | "COMPLAINT_ATTACHMENTS_FULL" | "COMPLAINT_STATUS_CONFLICT" | "STANDSTILL_NOT_OVER" | "HOLIDAY_NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_FORBIDDEN" | "ORDER_EXISTS" | "ORDER_STATUS_CONFLICT" | "ORDER_PLAN_INVALID" | "ORDER_PLAN_VERSION_STALE" | "MILESTONE_NOT_FOUND" | "MILESTONE_STATUS_CONFLICT" | "MILESTONE_RETURN_LIMIT" | "MILESTONE_KPI_RESULTS_INVALID" | "VARIATION_NOT_FOUND" | "VARIATION_STATUS_CONFLICT" | "VARIATION_PENDING" | "VARIATION_INVALID" | "VARIATION_FORBIDDEN" | "OUTCOME_EXISTS" | "OUTCOME_NOT_RECORDED" | "OUTCOME_KPIS_INVALID" | "CATALOGUE_ENTRY_NOT_FOUND" | "REORDER_PRICE_ABOVE_CEILING" | "OCDS_RANGE_TOO_LARGE" | "AUDIT_ENTRY_NOT_FOUND" | "AUDIT_ENTRY_NOT_IN_TREE" | "AUDIT_TREE_SIZE_INVALID" | "AUDIT_CHECKPOINT_NOT_FOUND" | "AREA_OUTSIDE_BOUNDARY" | "IMPORT_FILE_INVALID" | "IMPORT_FILE_TOO_LARGE" | "IMPORT_NOT_FOUND" | "IMPORT_STATUS_CONFLICT" | "CLAIM_NOT_FOUND" | "CLAIM_STATUS_CONFLICT" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_CHARACTERS" | "REQUEST_TOO_COMPLEX" | "PASSWORD_TOO_WEAK" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_LOCKED" | "ACCOUNT_DISABLED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "PASSWORD_SETUP_TOKEN_INVALID" | "REGISTRATION_LINK_INVALID" | "INVITATION_LINK_INVALID" | "FORBIDDEN" | "CSRF_CHECK_FAILED" | "ROLE_FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "USER_NOT_FOUND" | "DEPARTMENT_NOT_FOUND" | "AREA_POPULATION_NOT_FOUND" | "DATE_IN_FUTURE" | "SERIES_RANGE_INVALID" | "EMAIL_TAKEN" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_REQUIRED" | "ROLE_NOT_ASSIGNABLE" | "CANNOT_DISABLE_SELF" | "TAX_CODE_INVALID" | "TAX_CODE_TAKEN" | "AREA_NOT_FOUND" | "AREA_CODE_INVALID" | "EFFECTIVE_DATE_INVALID" | "ENTERPRISE_NOT_FOUND" | "ENTERPRISE_FORBIDDEN" | "ENTERPRISE_STATUS_CONFLICT" | "ENTERPRISE_NOT_VERIFIED" | "PROBLEM_NOT_FOUND" | "PROBLEM_FORBIDDEN" | "PROBLEM_NOT_EDITABLE" | "PROBLEM_STATUS_CONFLICT" | "DEADLINE_TOO_SOON" | "CLARIFICATION_DEADLINE_INVALID" | "RUBRIC_INVALID" | "RUBRIC_FROZEN" | "AMENDMENT_EMPTY" | "DEADLINE_SHORTENED" | "CLARIFICATION_CLOSED" | "QUESTION_NOT_FOUND" | "PROPOSAL_NOT_FOUND" | "PROPOSAL_SEALED" | "PROPOSAL_DEADLINE_PASSED" | "PROPOSAL_EXISTS" | "PROPOSAL_WITHDRAWN" | "NOTHING_TO_CONFIRM" | "AMENDMENT_NOT_LATEST" | "PROBLEM_NOT_OPEN" | "IDEMPOTENCY_KEY_REUSED" | "ATTACHMENT_TYPE_NOT_ALLOWED" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_NOT_FOUND" | "PROBLEM_DOCUMENTS_FULL" | "NOT_ON_PANEL" | "PANEL_INVALID" | "PANEL_CHANGE_REASON_REQUIRED" | "CONFLICT_DECLARATION_REQUIRED" | "CONFLICT_DECLARATION_FINAL" | "CONFLICT_OF_INTEREST" | "SCORES_INCOMPLETE" | "SCORES_ALREADY_SUBMITTED" | "SCORES_NOT_SUBMITTED" | "SCORES_HIDDEN" | "SCORING_INCOMPLETE" | "CONSENSUS_NOT_ALLOWED" | "AWARD_JUSTIFICATION_REQUIRED" | "AWARD_NOT_ALLOWED" | "PROBLEM_NOT_DECIDED" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_FORBIDDEN" | "COMPLAINT_PERIOD_CLOSED" | "COMPLAINT_EXISTS" | "COMPLAINT_ATTACHMENTS_FULL" | "COMPLAINT_STATUS_CONFLICT" | "STANDSTILL_NOT_OVER" | "HOLIDAY_NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_FORBIDDEN" | "ORDER_EXISTS" | "ORDER_STATUS_CONFLICT" | "ORDER_PLAN_INVALID" | "ORDER_PLAN_VERSION_STALE" | "MILESTONE_NOT_FOUND" | "MILESTONE_STATUS_CONFLICT" | "MILESTONE_RETURN_LIMIT" | "MILESTONE_KPI_RESULTS_INVALID" | "DELIVERABLE_FILES_FULL" | "VARIATION_NOT_FOUND" | "VARIATION_STATUS_CONFLICT" | "VARIATION_PENDING" | "VARIATION_INVALID" | "VARIATION_FORBIDDEN" | "OUTCOME_EXISTS" | "OUTCOME_NOT_RECORDED" | "OUTCOME_KPIS_INVALID" | "CATALOGUE_ENTRY_NOT_FOUND" | "REORDER_PRICE_ABOVE_CEILING" | "OCDS_RANGE_TOO_LARGE" | "AUDIT_ENTRY_NOT_FOUND" | "AUDIT_ENTRY_NOT_IN_TREE" | "AUDIT_TREE_SIZE_INVALID" | "AUDIT_CHECKPOINT_NOT_FOUND" | "AREA_OUTSIDE_BOUNDARY" | "IMPORT_FILE_INVALID" | "IMPORT_FILE_TOO_LARGE" | "IMPORT_NOT_FOUND" | "IMPORT_STATUS_CONFLICT" | "CLAIM_NOT_FOUND" | "CLAIM_STATUS_CONFLICT" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INTERNAL_ERROR";
             /** @example Không tìm thấy bài toán này. */
             message: string;
             /** @description Structured facts about the error, e.g. one entry per invalid field for VALIDATION_FAILED. */
@@ -16199,6 +16279,318 @@ export interface operations {
             };
             /** @description Error: `ENTERPRISE_NOT_FOUND` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listDeliverableFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                milestoneId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliverableFileList"];
+                };
+            };
+            /** @description Error: `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ORDER_FORBIDDEN`, `ROLE_FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ORDER_NOT_FOUND`, `MILESTONE_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    addDeliverableFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                milestoneId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliverableFileView"];
+                };
+            };
+            /** @description Error: `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ORDER_FORBIDDEN`, `ROLE_FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ORDER_NOT_FOUND`, `MILESTONE_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ORDER_STATUS_CONFLICT`, `MILESTONE_STATUS_CONFLICT`, `DELIVERABLE_FILES_FULL` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ATTACHMENT_TOO_LARGE`, `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ATTACHMENT_TYPE_NOT_ALLOWED`, `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    downloadDeliverableFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                milestoneId: string;
+                fileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Error: `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ORDER_FORBIDDEN`, `ROLE_FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ORDER_NOT_FOUND`, `MILESTONE_NOT_FOUND`, `ATTACHMENT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    removeDeliverableFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                milestoneId: string;
+                fileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ORDER_FORBIDDEN`, `ROLE_FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ORDER_NOT_FOUND`, `MILESTONE_NOT_FOUND`, `ATTACHMENT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ORDER_STATUS_CONFLICT`, `MILESTONE_STATUS_CONFLICT` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,6 +9,7 @@ import { useSession } from '../session';
 import { MarkPaid, PlanAgreement, SubmissionHistory, Terminate } from './after/OrderPlan';
 import { Variations } from './after/OrderVariations';
 import { FirmStatement, RecordOutcome } from './after/OutcomeForms';
+import { deliverableFilesKey, PreparedFiles, ReviewedRoundFiles } from './after/DeliverableFiles';
 import './after/texts';
 
 type Order = Schemas['OrderView'];
@@ -35,7 +36,10 @@ function SubmitDeliverable({ order, milestone }: { order: Order; milestone: Mile
           },
         }),
       ),
-    onSuccess: (data) => queryClient.setQueryData(['order', order.id], data),
+    onSuccess: (data) => {
+      queryClient.setQueryData(['order', order.id], data);
+      void queryClient.invalidateQueries({ queryKey: deliverableFilesKey(order.id, milestone.id) });
+    },
   });
   const id = `deliverable-${milestone.number}`;
   return (
@@ -72,6 +76,7 @@ function SubmitDeliverable({ order, milestone }: { order: Order; milestone: Mile
           />
         </fieldset>
       ))}
+      <PreparedFiles order={order} milestone={milestone} />
       {submit.error && <ErrorMessage error={submit.error} />}
       <button type="submit" disabled={submit.isPending}>
         {t('orders.submitDeliverable')}
@@ -99,6 +104,7 @@ function ReviewDeliverable({ order, milestone }: { order: Order; milestone: Mile
   const id = `return-${milestone.number}`;
   return (
     <div className="stack">
+      <ReviewedRoundFiles order={order} milestone={milestone} />
       <button type="button" onClick={() => accept.mutate()} disabled={accept.isPending}>
         {t('orders.accept', { n: milestone.number })}
       </button>

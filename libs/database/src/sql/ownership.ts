@@ -59,6 +59,7 @@ export const TABLE_OWNERS = {
   outbox: 'jobs',
   notifications: 'notifications',
   ocds_releases: 'ocds',
+  deliverable_files: 'orders',
   milestone_submissions: 'orders',
   order_milestones: 'orders',
   order_outcomes: 'orders',

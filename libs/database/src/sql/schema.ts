@@ -169,6 +169,19 @@ export interface ConflictDeclarations {
   problem_id: string;
 }
 
+export interface DeliverableFiles {
+  content: Buffer;
+  created_at: Generated<Timestamp>;
+  file_name: string;
+  id: Generated<string>;
+  media_type: string;
+  milestone_id: string;
+  sha256: string;
+  size_bytes: number;
+  submission_id: string | null;
+  uploaded_by: string;
+}
+
 export interface EnterpriseActivityDeltas {
   day: Timestamp;
   delta: number;
@@ -696,6 +709,7 @@ export interface DB {
   complaint_attachments: ComplaintAttachments;
   complaints: Complaints;
   conflict_declarations: ConflictDeclarations;
+  deliverable_files: DeliverableFiles;
   enterprise_activity_deltas: EnterpriseActivityDeltas;
   enterprise_activity_late: EnterpriseActivityLate;
   enterprise_activity_months: EnterpriseActivityMonths;

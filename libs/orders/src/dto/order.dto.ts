@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsCalendarDate } from '@app/common';
+import { DeliverableFileView } from './deliverable-file.dto';
 import { MAX_MILESTONE_KPIS, MAX_MILESTONES, MILESTONE_PHASES, MILESTONE_STATUSES, ORDER_STATUSES } from '../order.constants';
 import type { MilestonePhase, MilestoneStatus, OrderStatus } from '../order.constants';
 import { OrderOutcomeView } from './outcome.dto';
@@ -220,6 +221,8 @@ export class SubmissionView {
   decision: 'accepted' | 'returned' | null;
   decisionReason: string | null;
   decidedAt: string | null;
+  /** The files submitted with this round, oldest first (descriptions; download each by its id). */
+  files: DeliverableFileView[];
 }
 
 export class SubmissionList {

@@ -2,7 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
-import { AppError, AuthUser, cityIso, ErrorCode, sha256Hex } from '@app/common';
+import {
+  AppError,
+  AuthUser,
+  downloadableFile,
+  ErrorCode,
+  IncomingFile,
+  STORED_FILE_COLUMNS,
+  storedFileValues,
+  storedFileView,
+} from '@app/common';
 import { AuditService } from '@app/audit';
 import { db } from '@app/database';
 import { assertDepartmentOfficer, assertVisible, findProblem, Viewer } from '../problem-access';
@@ -20,25 +29,6 @@ export class ProblemDocumentView {
   uploadedAt: string;
 }
 
-/** The columns a document's view is made of (not the bytes: only a download needs them). */
-const VIEW_COLUMNS = ['id', 'file_name', 'media_type', 'size_bytes', 'sha256', 'created_at'] as const;
-
-const toView = (d: {
-  id: string;
-  file_name: string;
-  media_type: string;
-  size_bytes: number;
-  sha256: string;
-  created_at: Date;
-}): ProblemDocumentView => ({
-  id: d.id,
-  fileName: d.file_name,
-  mediaType: d.media_type,
-  sizeBytes: d.size_bytes,
-  sha256: d.sha256,
-  uploadedAt: cityIso(d.created_at),
-});
-
 /**
  * A problem's documents: its department's officers attach and remove them while it is a draft;
  * published with it, they are frozen (what changes later is said by a numbered amendment) and
@@ -51,39 +41,28 @@ export class ProblemDocumentsService {
     private readonly audit: AuditService,
   ) {}
 
-  async add(
-    actor: AuthUser,
-    problemId: string,
-    file: { fileName: string; mediaType: string | null; bytes: Buffer },
-  ): Promise<ProblemDocumentView> {
+  async add(actor: AuthUser, problemId: string, file: IncomingFile): Promise<ProblemDocumentView> {
     return this.dataSource.transaction(async (manager) => {
       const problem = await findProblem(manager, problemId, true);
       assertVisible(actor, problem);
       assertDepartmentOfficer(actor, problem, 'edit');
       if (problem.status !== 'draft') throw new AppError(ErrorCode.PROBLEM_NOT_EDITABLE, {}, { status: problem.status });
-      if (!file.mediaType) throw new AppError(ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED);
       const { count } = await db(manager)
         .selectFrom('problem_documents')
         .select(sql<number>`count(*)::int`.as('count'))
         .where('problem_id', '=', problemId)
         .executeTakeFirstOrThrow();
-      if (count >= MAX_PROBLEM_DOCUMENTS) {
-        throw new AppError(ErrorCode.PROBLEM_DOCUMENTS_FULL, { max: MAX_PROBLEM_DOCUMENTS }, { max: MAX_PROBLEM_DOCUMENTS });
-      }
+      const values = storedFileValues(file, actor.id, {
+        count,
+        max: MAX_PROBLEM_DOCUMENTS,
+        full: ErrorCode.PROBLEM_DOCUMENTS_FULL,
+      });
       const saved = await db(manager)
         .insertInto('problem_documents')
-        .values({
-          problem_id: problemId,
-          file_name: file.fileName,
-          media_type: file.mediaType,
-          size_bytes: file.bytes.length,
-          sha256: sha256Hex(file.bytes),
-          content: file.bytes,
-          uploaded_by: actor.id,
-        })
-        .returning(VIEW_COLUMNS)
+        .values({ problem_id: problemId, ...values })
+        .returning(STORED_FILE_COLUMNS)
         .executeTakeFirstOrThrow();
-      const view = toView(saved);
+      const view = storedFileView(saved);
       await this.audit.record(manager, {
         actor,
         action: 'problem.document_added',
@@ -100,12 +79,12 @@ export class ProblemDocumentsService {
     assertVisible(viewer, problem);
     const rows = await db(this.dataSource)
       .selectFrom('problem_documents')
-      .select(VIEW_COLUMNS)
+      .select(STORED_FILE_COLUMNS)
       .where('problem_id', '=', problemId)
       .orderBy('created_at', 'asc')
       .orderBy('id', 'asc')
       .execute();
-    return rows.map(toView);
+    return rows.map((r): ProblemDocumentView => storedFileView(r));
   }
 
   async download(viewer: Viewer, problemId: string, documentId: string): Promise<ProblemDocumentView & { bytes: Buffer }> {
@@ -113,12 +92,11 @@ export class ProblemDocumentsService {
     assertVisible(viewer, problem);
     const doc = await db(this.dataSource)
       .selectFrom('problem_documents')
-      .select([...VIEW_COLUMNS, 'content'])
+      .select([...STORED_FILE_COLUMNS, 'content'])
       .where('id', '=', documentId)
       .where('problem_id', '=', problemId)
       .executeTakeFirst();
-    if (!doc) throw new AppError(ErrorCode.ATTACHMENT_NOT_FOUND);
-    return { ...toView(doc), bytes: doc.content };
+    return downloadableFile(doc);
   }
 
   async remove(actor: AuthUser, problemId: string, documentId: string): Promise<void> {
@@ -129,7 +107,7 @@ export class ProblemDocumentsService {
       if (problem.status !== 'draft') throw new AppError(ErrorCode.PROBLEM_NOT_EDITABLE, {}, { status: problem.status });
       const doc = await db(manager)
         .selectFrom('problem_documents')
-        .select(VIEW_COLUMNS)
+        .select(STORED_FILE_COLUMNS)
         .where('id', '=', documentId)
         .where('problem_id', '=', problemId)
         .executeTakeFirst();
@@ -140,7 +118,7 @@ export class ProblemDocumentsService {
         action: 'problem.document_removed',
         entityType: 'problem',
         entityId: problemId,
-        before: { document: toView(doc) },
+        before: { document: storedFileView(doc) },
       });
     });
   }

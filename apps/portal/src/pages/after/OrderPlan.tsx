@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { ErrorMessage } from '../../components';
 import { formatDateTime, formatMoney, formatNumber } from '../../format';
+import { RoundFiles, useSubmissions } from './DeliverableFiles';
 import './texts';
 
 type Order = Schemas['OrderView'];
@@ -296,15 +297,7 @@ export function Terminate({ order }: { order: Order }) {
 /** Every round of a milestone's deliverable, with the department's decision and its date (the parties). */
 export function SubmissionHistory({ order, milestone }: { order: Order; milestone: Milestone }) {
   const { t } = useTranslation();
-  const rounds = useQuery({
-    queryKey: ['order', order.id, 'submissions', milestone.id, milestone.rounds, milestone.status],
-    queryFn: async () =>
-      unwrap(
-        await api.GET('/api/v1/orders/{id}/milestones/{milestoneId}/submissions', {
-          params: { path: { id: order.id, milestoneId: milestone.id } },
-        }),
-      ).items,
-  });
+  const rounds = useSubmissions(order, milestone);
   if (!rounds.data?.length) return null;
   return (
     <details>
@@ -329,6 +322,7 @@ export function SubmissionHistory({ order, milestone }: { order: Order; mileston
                 </li>
               ))}
             </ul>
+            <RoundFiles order={order} milestone={milestone} files={r.files} />
             {r.decisionReason && (
               <p className="prose">
                 <strong>{t('orders.returnReason')}:</strong> {r.decisionReason}

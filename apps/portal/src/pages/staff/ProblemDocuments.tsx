@@ -1,10 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
 import { ErrorMessage } from '../../components';
 import { formatNumber } from '../../format';
-import { attachmentProblem, uploadProblemDocument } from '../../upload';
+import { FileUpload } from '../../file-upload';
+import { uploadProblemDocument } from '../../upload';
 
 /**
  * The documents published with a draft (terms of reference, data samples, maps): added and removed
@@ -18,10 +18,6 @@ export function DraftDocuments({ problemId }: { problemId: string }) {
     queryKey: key,
     queryFn: async () => unwrap(await api.GET('/api/v1/problems/{id}/documents', { params: { path: { id: problemId } } })),
   });
-  const [progress, setProgress] = useState<number | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  // The quick check before sending (type and size), in words; the API's own refusal comes as an error.
-  const [refusal, setRefusal] = useState<string | null>(null);
   const remove = useMutation({
     mutationFn: async (documentId: string) =>
       unwrap(
@@ -29,21 +25,6 @@ export function DraftDocuments({ problemId }: { problemId: string }) {
       ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: key }),
   });
-
-  const add = async (file: File) => {
-    setError(null);
-    setRefusal(attachmentProblem(file));
-    if (attachmentProblem(file)) return;
-    setProgress(0);
-    try {
-      await uploadProblemDocument(problemId, file, setProgress);
-      await queryClient.invalidateQueries({ queryKey: key });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setProgress(null);
-    }
-  };
 
   return (
     <section aria-labelledby="documents-heading" className="boxed">
@@ -70,27 +51,13 @@ export function DraftDocuments({ problemId }: { problemId: string }) {
           ))}
         </ul>
       )}
-      <div className="field">
-        <label htmlFor="problem-document">{t('staff.documents.add')}</label>
-        <input
-          id="problem-document"
-          type="file"
-          accept=".pdf,.docx,.xlsx,.zip,.png,.jpg,.jpeg"
-          disabled={progress !== null}
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
-            if (file) void add(file);
-          }}
-        />
-      </div>
-      {progress !== null && <progress value={progress} max={1} aria-label={t('staff.documents.uploading')} />}
-      {refusal && (
-        <p className="error" role="alert">
-          {refusal}
-        </p>
-      )}
-      {error !== null && <ErrorMessage error={error} />}
+      <FileUpload
+        id="problem-document"
+        label={t('staff.documents.add')}
+        uploadingLabel={t('staff.documents.uploading')}
+        upload={(file, onProgress) => uploadProblemDocument(problemId, file, onProgress)}
+        onUploaded={() => queryClient.invalidateQueries({ queryKey: key })}
+      />
       {remove.error && <ErrorMessage error={remove.error} />}
     </section>
   );
