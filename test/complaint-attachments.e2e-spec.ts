@@ -11,7 +11,7 @@ const GROUNDS = 'Hồ sơ trúng tuyển không có chứng chỉ của nhân s�
 
 /**
  * A complaint's evidence: only the complaining firm attaches, while the complaint is pending and the
- * standstill runs; its parties read the files before the decision, everyone after it; audited.
+ * standstill runs; only its parties read the files, also once the complaint is decided and public; audited.
  */
 describe('complaint attachments', () => {
   let ctx: TestContext;
@@ -59,7 +59,7 @@ describe('complaint attachments', () => {
     return { problemId: c.problemId, complaintId: res.body.id as string };
   }
 
-  it('the complaining firm attaches; nobody else can; parties read it before the decision, everyone after', async () => {
+  it('the complaining firm attaches; nobody else can; only its parties read the files, before and after the decision', async () => {
     const { problemId, complaintId } = await complaint();
 
     // Everyone but the complaining firm is refused: the winner, the department, another department, the admin, no one.
@@ -87,15 +87,24 @@ describe('complaint attachments', () => {
     expect((await download(winner.token, complaintId, attachmentId).expect(404)).body.code).toBe('COMPLAINT_NOT_FOUND');
     expect((await download(otherDept.token, complaintId, attachmentId).expect(404)).body.code).toBe('COMPLAINT_NOT_FOUND');
 
-    // Once decided, public with the complaint; no more files.
+    // Once decided, the complaint is public but its evidence is not (files and their names may
+    // carry personal data): the public and other firms neither list nor download it; the parties
+    // still do. No more files.
     await ctx.http
       .post(`/api/v1/complaints/${complaintId}/dismiss`)
       .set(bearer(adminToken))
       .send({ reason: 'Chứng chỉ đã nộp kèm hồ sơ năng lực.' })
       .expect(200);
-    expect((await download(null, complaintId, attachmentId).expect(200)).body).toEqual(PDF);
+    for (const token of [null, winner.token, otherDept.token])
+      expect((await download(token, complaintId, attachmentId).expect(404)).body.code).toBe('COMPLAINT_NOT_FOUND');
     const listed = await ctx.http.get(`/api/v1/problems/${problemId}/complaints`).expect(200);
-    expect(listed.body.items[0].attachments.map((a: { id: string }) => a.id)).toEqual([attachmentId]);
+    expect(listed.body.items[0]).toMatchObject({ id: complaintId, status: 'dismissed', attachments: [] });
+    expect(JSON.stringify(listed.body)).not.toContain('Biên bản');
+    const publicOne = await ctx.http.get(`/api/v1/complaints/${complaintId}`).expect(200);
+    expect(publicOne.body.attachments).toEqual([]);
+    const forDept = await ctx.http.get(`/api/v1/problems/${problemId}/complaints`).set(bearer(dept.token)).expect(200);
+    expect(forDept.body.items[0].attachments.map((a: { id: string }) => a.id)).toEqual([attachmentId]);
+    expect((await download(loser.token, complaintId, attachmentId).expect(200)).body).toEqual(PDF);
     expect((await upload(loser.token, complaintId, PDF).expect(409)).body.code).toBe('COMPLAINT_STATUS_CONFLICT');
 
     const actions = await ctx.dataSource.query<{ action: string }[]>(

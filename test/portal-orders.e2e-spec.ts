@@ -1,4 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createUser, PASSWORD, startApp, TestContext } from './harness';
@@ -15,6 +17,8 @@ import { createPanel, endStandstill, Panel, runCompetition } from './award-fixtu
  * scanned with axe-core and checked not to scroll sideways.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Set (e.g. docs/screenshots/after) to keep a full-page screenshot of every page checked, in order. */
+const SCREENSHOTS_DIR = process.env.SCREENSHOTS_DIR;
 jest.setTimeout(300_000);
 
 describe('portal: after the award, from the complaint to the re-order', () => {
@@ -70,7 +74,20 @@ describe('portal: after the award, from the complaint to the re-order', () => {
     );
     const width = await page.evaluate<number>('document.documentElement.scrollWidth');
     expect({ url: page.url(), width: width <= 390 }).toEqual({ url: page.url(), width: true });
+    if (SCREENSHOTS_DIR) {
+      mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+      const where = new URL(page.url()).pathname
+        .replace(/[0-9a-f-]{36}/g, 'id')
+        .replace(/\W+/g, '-')
+        .replace(/^-|-$/g, '');
+      shots += 1;
+      await page.screenshot({
+        path: join(SCREENSHOTS_DIR, `${String(shots).padStart(2, '0')}-${where || 'home'}-390.png`),
+        fullPage: true,
+      });
+    }
   }
+  let shots = 0;
 
   it('walks award → complaint dismissed → pilot and scale-up → returned once, accepted → outcome → re-order', async () => {
     const title = 'Điều khiển đèn tín hiệu thích ứng tại các nút giao';
@@ -252,7 +269,8 @@ describe('portal: after the award, from the complaint to the re-order', () => {
     await visitor.goto(`${base}${problemPath}`);
     await visitor.getByText('2/2 mốc đã nghiệm thu', { exact: false }).waitFor();
     await visitor.getByText('Hồ sơ trúng tuyển chưa chứng minh', { exact: false }).waitFor();
-    await visitor.getByRole('button', { name: 'Tải bien-ban.pdf' }).waitFor();
+    // The decided complaint is public, its evidence is not (personal data): no file for the visitor.
+    expect(await visitor.getByRole('button', { name: 'Tải bien-ban.pdf' }).count()).toBe(0);
     await visitor.getByText('Thời gian chờ tại 10 nút giao giảm từ 95 xuống 55 giây.').waitFor();
     await expectReadable(visitor);
 

@@ -16,7 +16,7 @@ import { sql } from 'kysely';
 import { AuditService } from '@app/audit';
 import { db } from '@app/database';
 import { findProblem, Viewer } from '@app/problems';
-import { DECIDED_COMPLAINT_STATUSES, PENDING_COMPLAINT_STATUSES } from './complaint.constants';
+import { PENDING_COMPLAINT_STATUSES } from './complaint.constants';
 import { findComplaint, isParty, notFound } from './complaints.service';
 import { ComplaintAttachmentView } from './dto/complaint.dto';
 import { MAX_COMPLAINT_ATTACHMENTS } from './complaint-attachment-rows';
@@ -25,7 +25,7 @@ import { StandstillService } from './standstill.service';
 /**
  * The evidence of a complaint: its firm attaches files while the complaint is pending and the
  * standstill still runs (what arrives after the period is as late as a complaint would be); they are
- * read by whoever may read the complaint — its parties while pending, everyone once decided.
+ * read by the complaint's parties only, also once it is decided and public (see toViews).
  */
 @Injectable()
 export class ComplaintAttachmentsService {
@@ -87,7 +87,7 @@ export class ComplaintAttachmentsService {
   ): Promise<ComplaintAttachmentView & { bytes: Buffer }> {
     const manager = this.dataSource.manager;
     const complaint = await findComplaint(manager, complaintId);
-    if (!DECIDED_COMPLAINT_STATUSES.includes(complaint.status) && !isParty(viewer, complaint)) throw notFound();
+    if (!isParty(viewer, complaint)) throw notFound();
     const row = await db(manager)
       .selectFrom('complaint_attachments')
       .select([...STORED_FILE_COLUMNS, 'content'])

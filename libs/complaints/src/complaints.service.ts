@@ -90,11 +90,15 @@ function toView(r: ComplaintRow, attachments: ComplaintAttachmentView[] = []): C
   };
 }
 
-/** Complaint rows as views, each with its attachments' descriptions (one query for all). */
-async function toViews(manager: EntityManager, rows: ComplaintRow[]): Promise<ComplaintView[]> {
+/**
+ * Complaint rows as views, each with its attachments' descriptions (one query for all) for the
+ * complaint's parties only: a decided complaint is public, its evidence is not — files (and their
+ * names) may carry personal data, which the published complaint must not.
+ */
+async function toViews(manager: EntityManager, rows: ComplaintRow[], viewer: Viewer): Promise<ComplaintView[]> {
   const files = await attachmentsOf(
     manager,
-    rows.map((r) => r.id),
+    rows.filter((r) => isParty(viewer, r)).map((r) => r.id),
   );
   return rows.map((r) => toView(r, files.get(r.id)));
 }
@@ -185,7 +189,7 @@ export class ComplaintsService {
         params: { problem: problem.title },
         data: { problemId, complaintId: row.id },
       });
-      return this.read(manager, row.id);
+      return this.read(manager, actor, row.id);
     });
   }
 
@@ -248,7 +252,7 @@ export class ComplaintsService {
   async get(viewer: Viewer, id: string): Promise<ComplaintView> {
     const row = await findComplaint(this.dataSource.manager, id);
     if (!DECIDED_COMPLAINT_STATUSES.includes(row.status) && !isParty(viewer, row)) throw notFound();
-    return (await toViews(this.dataSource.manager, [row]))[0]!;
+    return (await toViews(this.dataSource.manager, [row], viewer))[0]!;
   }
 
   /** A problem's complaints: decided ones for everyone; the department and admins see all; a firm also its own. */
@@ -261,11 +265,11 @@ export class ComplaintsService {
       .orderBy('c.id')
       .execute();
     const visible = rows.filter((r) => DECIDED_COMPLAINT_STATUSES.includes(r.status) || isParty(viewer, r));
-    return { items: await toViews(manager, visible) };
+    return { items: await toViews(manager, visible, viewer) };
   }
 
   /** The reviewing body's queue: pending complaints by default, oldest first. */
-  async reviewQueue(query: ReviewQueueQueryDto): Promise<Page<ComplaintView>> {
+  async reviewQueue(reviewer: AuthUser, query: ReviewQueueQueryDto): Promise<Page<ComplaintView>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor<{ at: string; id: string }>(query.cursor, ['at', 'id']);
     const statuses = query.status ? [query.status] : PENDING_COMPLAINT_STATUSES;
@@ -282,7 +286,7 @@ export class ComplaintsService {
       (r) => ({ at: r.submitted_at.toISOString(), id: r.id }),
       (r) => r,
     );
-    return { ...page, items: await toViews(this.dataSource.manager, page.items) };
+    return { ...page, items: await toViews(this.dataSource.manager, page.items, reviewer) };
   }
 
   /** The common part of every transition: lock, check who acts and from which status, audit, reread. */
@@ -320,7 +324,7 @@ export class ComplaintsService {
         before: { status: row.status },
         after: { status: to, ...details },
       });
-      return this.read(manager, id);
+      return this.read(manager, actor, id);
     });
   }
 
@@ -353,8 +357,8 @@ export class ComplaintsService {
     });
   }
 
-  private async read(manager: EntityManager, id: string): Promise<ComplaintView> {
-    return (await toViews(manager, [await findComplaint(manager, id)]))[0]!;
+  private async read(manager: EntityManager, actor: AuthUser, id: string): Promise<ComplaintView> {
+    return (await toViews(manager, [await findComplaint(manager, id)], actor))[0]!;
   }
 }
 

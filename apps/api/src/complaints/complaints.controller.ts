@@ -74,8 +74,8 @@ export class ComplaintsController {
     errors: [ErrorCode.INVALID_CURSOR],
   })
   @ApiOkResponse({ type: PageOf(ComplaintView) })
-  listComplaintsForReview(@Query() query: ReviewQueueQueryDto) {
-    return this.complaints.reviewQueue(query);
+  listComplaintsForReview(@CurrentUser() user: AuthUser, @Query() query: ReviewQueueQueryDto) {
+    return this.complaints.reviewQueue(user, query);
   }
 
   @Public()

@@ -4854,7 +4854,7 @@ export interface components {
             decisionReason: string | null;
             reviewedAt: string | null;
             withdrawnAt: string | null;
-            /** @description The evidence the firm attached, oldest first. */
+            /** @description The evidence the firm attached, oldest first: for the complaint's parties only (empty for anyone else, also once decided). */
             attachments: components["schemas"]["ComplaintAttachmentView"][];
         };
         ComplaintList: {

@@ -77,7 +77,7 @@ export class ComplaintView {
   decisionReason: string | null;
   reviewedAt: string | null;
   withdrawnAt: string | null;
-  /** The evidence the firm attached, oldest first. */
+  /** The evidence the firm attached, oldest first: for the complaint's parties only (empty for anyone else, also once decided). */
   attachments: ComplaintAttachmentView[];
 }
 
