@@ -49,6 +49,7 @@ import { CalendarController } from './calendar/calendar.controller';
 import { ComplaintsController } from './complaints/complaints.controller';
 import { ComplaintAttachmentsController } from './complaints/complaint-attachments.controller';
 import { OrdersController } from './orders/orders.controller';
+import { MiniCompetitionsController } from './orders/mini-competitions.controller';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -128,6 +129,7 @@ export function requestIdOf(req: IncomingMessage): string {
     ComplaintsController,
     ComplaintAttachmentsController,
     OrdersController,
+    MiniCompetitionsController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },

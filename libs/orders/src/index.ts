@@ -16,3 +16,4 @@ export * from './catalogue.service';
 export * from './track-record.service';
 export * from './dto/catalogue.dto';
 export * from './dto/track-record.dto';
+export * from './mini-competition.service';

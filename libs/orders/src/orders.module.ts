@@ -12,6 +12,7 @@ import { VariationsService } from './variations.service';
 import { OutcomeService } from './outcome.service';
 import { CatalogueService } from './catalogue.service';
 import { TrackRecordService } from './track-record.service';
+import { MiniCompetitionService } from './mini-competition.service';
 
 /** The order after the award: milestones agreed by both sides, pilot then scale-up, delivery. */
 @Module({
@@ -26,6 +27,7 @@ import { TrackRecordService } from './track-record.service';
     OutcomeService,
     CatalogueService,
     TrackRecordService,
+    MiniCompetitionService,
   ],
   exports: [
     OrdersService,
@@ -35,6 +37,7 @@ import { TrackRecordService } from './track-record.service';
     OutcomeService,
     CatalogueService,
     TrackRecordService,
+    MiniCompetitionService,
   ],
 })
 export class OrdersModule {}

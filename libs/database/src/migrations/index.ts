@@ -17,6 +17,7 @@ import { MemberInvitations1763800000802 } from './1763800000802-member-invitatio
 import { IndicatorSnapshots1763800000900 } from './1763800000900-indicator-snapshots';
 import { ComplaintAttachments1763800000950 } from './1763800000950-complaint-attachments';
 import { MilestonePayments1763800000951 } from './1763800000951-milestone-payments';
+import { MiniCompetitions1763800000970 } from './1763800000970-mini-competitions';
 
 /** Every migration, in order. Listed by hand so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   IndicatorSnapshots1763800000900,
   ComplaintAttachments1763800000950,
   MilestonePayments1763800000951,
+  MiniCompetitions1763800000970,
 ];
