@@ -166,7 +166,7 @@ describe('mini-competition among catalogue firms', () => {
     await award(ctx, buyer, problemId, pb!);
     await endStandstill(ctx, problemId);
     const order = (await api().post(`/api/v1/problems/${problemId}/order`).set(bearer(buyer.token)).expect(201)).body;
-    expect(order).toMatchObject({ enterpriseId: firmB.id, sourceOrderId: e.e2, problemId });
+    expect(order).toMatchObject({ enterprise: { id: firmB.id }, sourceOrderId: e.e2, problemId });
     // The catalogue shows the entry was ordered again.
     expect((await api().get(`/api/v1/catalogue/${e.e2}`).expect(200)).body.reorders).toBe(1);
     expect((await api().get(`/api/v1/catalogue/${e.e1}`).expect(200)).body.reorders).toBe(0);

@@ -34,3 +34,4 @@ export * from './problem-lifecycle';
 export * from './transition-problem';
 export { storeSealedKey } from './sealed-key';
 export * from './mini-competitions';
+export * from './mini-competition-views';

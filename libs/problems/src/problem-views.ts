@@ -3,7 +3,7 @@ import { cityIso } from '@app/common';
 import type { DB } from '@app/database';
 import type { Problem } from './problem-record';
 import type { Rubric } from './rubric';
-import { MiniCompetitionView } from './mini-competitions';
+import { MiniCompetitionView } from './mini-competition-views';
 import type { ProblemSector, ProblemStatus } from './problem.constants';
 
 export class Kpi {

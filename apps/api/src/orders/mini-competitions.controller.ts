@@ -2,6 +2,7 @@ import { Body, Controller, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ApiDoc, AuthUser, CurrentUser, ErrorCode, Roles } from '@app/common';
 import { MiniCompetitionService, StartMiniCompetitionDto } from '@app/orders';
+import { ProblemView } from '@app/problems';
 
 @ApiTags('orders')
 @Controller({ version: '1' })
@@ -23,7 +24,7 @@ export class MiniCompetitionsController {
       ErrorCode.PROBLEM_FORBIDDEN,
     ],
   })
-  startMiniCompetition(@CurrentUser() actor: AuthUser, @Body() dto: StartMiniCompetitionDto) {
+  startMiniCompetition(@CurrentUser() actor: AuthUser, @Body() dto: StartMiniCompetitionDto): Promise<ProblemView> {
     return this.miniCompetitions.start(actor, dto);
   }
 }
