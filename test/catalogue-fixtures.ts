@@ -30,7 +30,9 @@ export async function catalogueEntry(
   await award(ctx, dept, c.problemId, c.proposals[0]!);
   await endStandstill(ctx, c.problemId);
   const orderId = (await api.post(`/api/v1/problems/${c.problemId}/order`).set(bearer(dept.token)).expect(201)).body.id as string;
-  const milestones = [{ phase: 'single', deliverable: 'Hệ thống trực tuyến', dueDate: '2027-06-30', amount: 600_000_000, kpis: [] }];
+  const milestones = [
+    { phase: 'single', deliverable: 'Hệ thống trực tuyến', dueDate: '2027-06-30', amount: 600_000_000, kpis: [] },
+  ];
   await api.put(`/api/v1/orders/${orderId}/plan`).set(bearer(winner.token)).send({ staged: false, milestones }).expect(200);
   await api.post(`/api/v1/orders/${orderId}/agree`).set(bearer(winner.token)).send({ planVersion: 1 }).expect(200);
   const started = (await api.post(`/api/v1/orders/${orderId}/agree`).set(bearer(dept.token)).send({ planVersion: 1 }).expect(200))

@@ -23,7 +23,8 @@ describe('mini-competition among catalogue firms', () => {
   let adminToken: string;
   /** e1: A solved; e2: B partly; e3: A again; eNo: B, not solved; eHealth: B, another sector. */
   const e: Record<'e1' | 'e2' | 'e3' | 'eNo' | 'eHealth', string> = { e1: '', e2: '', e3: '', eNo: '', eHealth: '' };
-  const justification = 'Ba giải pháp đã được kiểm chứng cho cùng điểm nghẽn; cạnh tranh giữa các doanh nghiệp này để có giá tốt nhất.';
+  const justification =
+    'Ba giải pháp đã được kiểm chứng cho cùng điểm nghẽn; cạnh tranh giữa các doanh nghiệp này để có giá tốt nhất.';
 
   beforeAll(async () => {
     ctx = await startApp();
@@ -53,7 +54,10 @@ describe('mini-competition among catalogue firms', () => {
     // The wrong users: a firm (even a listed one) and an admin.
     expect((await start(firmA.token, [e.e1, e.e2]).expect(403)).body.code).toBe('ROLE_FORBIDDEN');
     expect((await start(adminToken, [e.e1, e.e2]).expect(403)).body.code).toBe('ROLE_FORBIDDEN');
-    await api().post('/api/v1/catalogue/mini-competitions').send({ entryOrderIds: [e.e1, e.e2], justification }).expect(401);
+    await api()
+      .post('/api/v1/catalogue/mini-competitions')
+      .send({ entryOrderIds: [e.e1, e.e2], justification })
+      .expect(401);
     // Not an entry: an order answered "not solved", or no order at all.
     const notSolved = await start(buyer.token, [e.e1, e.eNo]).expect(404);
     expect(notSolved.body).toMatchObject({ code: 'CATALOGUE_ENTRY_NOT_FOUND', details: { entryOrderIds: [e.eNo] } });
@@ -91,11 +95,7 @@ describe('mini-competition among catalogue firms', () => {
     });
     // A draft is the department's working paper: not public, not editable by the source department.
     await api().get(`/api/v1/problems/${problemId}`).expect(404);
-    await api()
-      .patch(`/api/v1/problems/${problemId}`)
-      .set(bearer(source.token))
-      .send({ title: 'Chiếm quyền' })
-      .expect(403);
+    await api().patch(`/api/v1/problems/${problemId}`).set(bearer(source.token)).send({ title: 'Chiếm quyền' }).expect(403);
     // The officer edits it in the usual editor; the firms cannot be changed through it.
     const title = 'Số hoá cấp phép xây dựng tại phường Hồng Bàng';
     await api().patch(`/api/v1/problems/${problemId}`).set(bearer(buyer.token)).send({ title }).expect(200);
@@ -135,17 +135,26 @@ describe('mini-competition among catalogue firms', () => {
     });
     // The listed firms are invited (and told); the outsider is not.
     const invitations = async (token: string) =>
-      ((await api().get('/api/v1/me/notifications?limit=100').set(bearer(token)).expect(200)).body.items as {
-        kind: string;
-        title: string;
-        data: { problemId?: string };
-      }[]).filter((n) => n.kind === 'problem.invitation' && n.data.problemId === problemId);
+      (
+        (await api().get('/api/v1/me/notifications?limit=100').set(bearer(token)).expect(200)).body.items as {
+          kind: string;
+          title: string;
+          data: { problemId?: string };
+        }[]
+      ).filter((n) => n.kind === 'problem.invitation' && n.data.problemId === problemId);
     expect(await invitations(firmA.token)).toHaveLength(1);
     expect((await invitations(firmB.token))[0]?.title).toMatch(/chào giá cạnh tranh/);
     expect(await invitations(outsider.token)).toHaveLength(0);
 
     // Only the listed firms may bid: a verified outsider gets a clear 403.
-    const bid = { approach: 'Thiết kế rồi triển khai', solution: 'Nền tảng', plan: 'Ba tháng', team: 'Năm kỹ sư', price: 1, durationMonths: 3 };
+    const bid = {
+      approach: 'Thiết kế rồi triển khai',
+      solution: 'Nền tảng',
+      plan: 'Ba tháng',
+      team: 'Năm kỹ sư',
+      price: 1,
+      durationMonths: 3,
+    };
     const refused = await api().post(`/api/v1/problems/${problemId}/proposals`).set(bearer(outsider.token)).send(bid).expect(403);
     expect(refused.body.code).toBe('NOT_INVITED_TO_BID');
     expect(refused.body.message).toMatch(/không nằm trong danh sách được mời/);
@@ -179,8 +188,9 @@ describe('mini-competition among catalogue firms', () => {
     const pkg = (await api().get(`/api/v1/ocds/releases?problemId=${problemId}`).expect(200)).body;
     expect(validate(pkg)).toBe(true);
     expect(validate.errors ?? []).toEqual([]);
-    const tender = (pkg.releases as { tag: string[]; tender: Record<string, unknown> }[]).find((r) => r.tag.includes('tender'))!
-      .tender;
+    const tender = (pkg.releases as { tag: string[]; tender: Record<string, unknown> }[]).find((r) =>
+      r.tag.includes('tender'),
+    )!.tender;
     expect(tender).toMatchObject({ procurementMethod: 'selective', procurementMethodRationale: justification });
     expect(tender.procurementMethodDetails).toMatch(/danh mục giải pháp/);
   });

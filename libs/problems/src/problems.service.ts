@@ -141,7 +141,12 @@ export class ProblemsService {
     } as ProblemFields;
   }
 
-  private async insertDraft(manager: EntityManager, actor: AuthUser, departmentId: string, fields: ProblemFields): Promise<Problem> {
+  private async insertDraft(
+    manager: EntityManager,
+    actor: AuthUser,
+    departmentId: string,
+    fields: ProblemFields,
+  ): Promise<Problem> {
     const saved = await db(manager)
       .insertInto('problems')
       .values({
@@ -357,7 +362,14 @@ export class ProblemsService {
     if (!firms) return null;
     await db(manager)
       .insertInto('problem_invitations')
-      .values(firms.map((enterpriseId) => ({ problem_id: problem.id, enterprise_id: enterpriseId, invited_by: actor.id, message: null })))
+      .values(
+        firms.map((enterpriseId) => ({
+          problem_id: problem.id,
+          enterprise_id: enterpriseId,
+          invited_by: actor.id,
+          message: null,
+        })),
+      )
       .onConflict((c) => c.doNothing())
       .execute();
     await this.notifications.notifyEnterprises(manager, firms, {
