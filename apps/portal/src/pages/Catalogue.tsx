@@ -81,7 +81,9 @@ export function CatalogueList() {
           )
         }
       </QueryView>
-      {picking && list.data && <MiniCompetitionStart picked={list.data.items.filter((e) => picked.includes(e.orderId))} />}
+      {picking && list.data && (
+        <MiniCompetitionStart picked={picked.flatMap((id) => list.data.items.filter((e) => e.orderId === id))} />
+      )}
     </>
   );
 }
