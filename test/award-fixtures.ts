@@ -35,8 +35,19 @@ export async function runCompetition(
   bids: { firm: TestFirm; price: number; score: number }[],
   title?: string,
 ): Promise<Competition> {
-  const api = ctx.http;
   const problemId = await createPublishedProblem(ctx, dept, { title });
+  return { problemId, proposals: await bidAndScore(ctx, dept, panel, problemId, bids) };
+}
+
+/** On a published problem: the panel, the bids, the deadline passed, declarations and scores; the proposal ids. */
+export async function bidAndScore(
+  ctx: TestContext,
+  dept: TestDepartment,
+  panel: Panel,
+  problemId: string,
+  bids: { firm: TestFirm; price: number; score: number }[],
+): Promise<string[]> {
+  const api = ctx.http;
   await api
     .put(`/api/v1/problems/${problemId}/panel`)
     .set(bearer(dept.token))
@@ -72,7 +83,7 @@ export async function runCompetition(
       await api.post(`/api/v1/proposals/${proposalId}/scores/submit`).set(bearer(e.token)).expect(200);
     }
   }
-  return { problemId, proposals };
+  return proposals;
 }
 
 export async function award(

@@ -50,6 +50,7 @@ import { ComplaintsController } from './complaints/complaints.controller';
 import { ComplaintAttachmentsController } from './complaints/complaint-attachments.controller';
 import { OrdersController } from './orders/orders.controller';
 import { DeliverableFilesController } from './orders/deliverable-files.controller';
+import { MiniCompetitionsController } from './orders/mini-competitions.controller';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -145,6 +146,7 @@ function batchedStdout(): ReturnType<typeof pino.destination> {
     ComplaintAttachmentsController,
     OrdersController,
     DeliverableFilesController,
+    MiniCompetitionsController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -35,6 +35,8 @@ export interface OcdsProblemSnapshot {
   award?: { date: Date; supplier: OcdsFirm; price: number; durationMonths: number | null; justification?: string | null };
   unsuccessful?: { date: Date; reason: string };
   cancelled?: { date: Date; reason: string };
+  /** A mini-competition among catalogue firms: only they may bid, for the department's stated reason. */
+  miniCompetition?: { justification: string };
 }
 
 export interface OcdsOptions {
@@ -129,9 +131,14 @@ export function buildRelease(
     description: snapshot.summary,
     status: event === 'tenderCancellation' ? 'cancelled' : tenderStatus(snapshot.status),
     procuringEntity: buyer,
-    procurementMethod: 'open',
+    // OCDS 1.1.5 method codelist: `selective` — only the qualified (here: proven catalogue) firms may bid.
+    procurementMethod: snapshot.miniCompetition ? 'selective' : 'open',
     // OCDS data is published in Vietnamese (the release's `language`).
-    procurementMethodDetails: translate('vi', 'ocds.procurementMethodDetails'),
+    procurementMethodDetails: translate(
+      'vi',
+      snapshot.miniCompetition ? 'ocds.procurementMethodDetailsMiniCompetition' : 'ocds.procurementMethodDetails',
+    ),
+    ...(snapshot.miniCompetition ? { procurementMethodRationale: snapshot.miniCompetition.justification } : {}),
     mainProcurementCategory: 'services',
     awardCriteria: 'ratedCriteria',
     submissionMethod: ['electronicSubmission'],

@@ -112,6 +112,12 @@ export class OcdsService {
         changedFields: Object.keys(a.changes as Record<string, unknown>),
       })),
     };
+    const mini = await db(manager)
+      .selectFrom('mini_competitions')
+      .select('justification')
+      .where('problem_id', '=', problemId)
+      .executeTakeFirst();
+    if (mini) snapshot.miniCompetition = { justification: mini.justification };
     if (p.status === 'cancelled') snapshot.cancelled = { date: p.cancelled_at ?? date, reason: p.cancel_reason ?? '' };
     if (options.award) {
       const supplier = firms.find((f) => f.id === options.award?.enterpriseId);

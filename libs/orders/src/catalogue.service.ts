@@ -42,7 +42,7 @@ interface EntryRow {
 }
 
 /** Only competition orders completed and answered "solved" or "partly" are entries. */
-const entries = (manager: EntityManager) =>
+export const catalogueEntries = (manager: EntityManager) =>
   db(manager)
     .selectFrom('orders as o')
     .innerJoin('order_outcomes as oc', 'oc.order_id', 'o.id')
@@ -90,7 +90,7 @@ export class CatalogueService {
   async list(query: CatalogueQueryDto): Promise<Page<CatalogueEntryView>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor<{ at: string; id: string }>(query.cursor, ['at', 'id']);
-    let q = entries(this.dataSource.manager);
+    let q = catalogueEntries(this.dataSource.manager);
     if (query.sector) q = q.where('p.sector', '=', query.sector);
     if (after) q = q.where(sql<boolean>`(o.completed_at, o.id) < (${after.at}::timestamptz, ${after.id}::uuid)`);
     const rows = await q
@@ -107,7 +107,7 @@ export class CatalogueService {
   }
 
   async get(orderId: string): Promise<CatalogueEntryView> {
-    const row = await entries(this.dataSource.manager).where('o.id', '=', orderId).executeTakeFirst();
+    const row = await catalogueEntries(this.dataSource.manager).where('o.id', '=', orderId).executeTakeFirst();
     if (!row) throw new AppError(ErrorCode.CATALOGUE_ENTRY_NOT_FOUND);
     return this.view(row);
   }
@@ -118,7 +118,7 @@ export class CatalogueService {
     const title = nfc(dto.title);
     const justification = nfc(dto.justification);
     return this.dataSource.transaction(async (manager) => {
-      const row = await entries(manager).where('o.id', '=', sourceOrderId).executeTakeFirst();
+      const row = await catalogueEntries(manager).where('o.id', '=', sourceOrderId).executeTakeFirst();
       if (!row) throw new AppError(ErrorCode.CATALOGUE_ENTRY_NOT_FOUND);
       const ceiling = this.ceilingOf(Number(row.price));
       if (dto.price > ceiling)

@@ -18,3 +18,4 @@ export * from './catalogue.service';
 export * from './track-record.service';
 export * from './dto/catalogue.dto';
 export * from './dto/track-record.dto';
+export * from './mini-competition.service';

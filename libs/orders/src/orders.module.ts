@@ -13,6 +13,7 @@ import { VariationsService } from './variations.service';
 import { OutcomeService } from './outcome.service';
 import { CatalogueService } from './catalogue.service';
 import { TrackRecordService } from './track-record.service';
+import { MiniCompetitionService } from './mini-competition.service';
 
 /** The order after the award: milestones agreed by both sides, pilot then scale-up, delivery. */
 @Module({
@@ -28,6 +29,7 @@ import { TrackRecordService } from './track-record.service';
     OutcomeService,
     CatalogueService,
     TrackRecordService,
+    MiniCompetitionService,
   ],
   exports: [
     OrdersService,
@@ -38,6 +40,7 @@ import { TrackRecordService } from './track-record.service';
     OutcomeService,
     CatalogueService,
     TrackRecordService,
+    MiniCompetitionService,
   ],
 })
 export class OrdersModule {}

@@ -6,7 +6,7 @@ import { AppError, AuthUser, decodeCursor, DEFAULT_PAGE_SIZE, ErrorCode, nfc, Pa
 import { StandstillService } from '@app/complaints';
 import { db } from '@app/database';
 import { DecisionsService } from '@app/evaluation';
-import { assertDepartmentOfficer, assertVisible, findProblem, Viewer } from '@app/problems';
+import { assertDepartmentOfficer, assertVisible, catalogueSourceOf, findProblem, Viewer } from '@app/problems';
 import { AgreePlanDto, OrderView, ReasonDto, SetPlanDto } from './dto/order.dto';
 import type { Order } from './order-rows';
 import { selectOrders } from './order-rows';
@@ -54,6 +54,8 @@ export class OrdersService {
           problem_id: problemId,
           title: problem.title,
           proposal_id: terms.proposalId,
+          // a mini-competition's order cites the winner's catalogue entry, so the catalogue counts it
+          source_order_id: await catalogueSourceOf(manager, problemId, terms.enterpriseId),
           enterprise_id: terms.enterpriseId,
           department_id: problem.departmentId,
           status: 'drafting',

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppError, AuthUser, cityIso, ErrorCode, nfc } from '@app/common';
 import { AuditService } from '@app/audit';
 import { db } from '@app/database';
+import { invitedFirmsOf } from './mini-competitions';
 import { NotificationsService } from '@app/notifications';
 import { UpdateSubscriptionsDto } from './dto/matching.dto';
 import type { ProblemSector } from './problem.constants';
@@ -118,6 +119,8 @@ export class FollowsService {
         .where('id', '=', problemId)
         .executeTakeFirst();
       if (problem?.status !== 'published') return { notified: 0 };
+      // A mini-competition is open only to its catalogue firms, told when it was published.
+      if (await invitedFirmsOf(manager, problemId)) return { notified: 0 };
       const rows = await db(manager)
         .selectFrom('enterprise_subscriptions as s')
         .innerJoin('enterprises as e', (j) =>

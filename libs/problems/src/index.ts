@@ -33,3 +33,5 @@ export * from './documents/problem-documents.service';
 export * from './problem-lifecycle';
 export * from './transition-problem';
 export { storeSealedKey } from './sealed-key';
+export * from './mini-competitions';
+export * from './mini-competition-views';

@@ -3,6 +3,7 @@ import { cityIso } from '@app/common';
 import type { DB } from '@app/database';
 import type { Problem } from './problem-record';
 import type { Rubric } from './rubric';
+import { MiniCompetitionView } from './mini-competition-views';
 import type { ProblemSector, ProblemStatus } from './problem.constants';
 
 export class Kpi {
@@ -45,6 +46,8 @@ export class ProblemView {
   amendmentCount: number;
   createdAt: string;
   updatedAt: string;
+  /** Set when only the listed catalogue firms may bid (a mini-competition); null for an open problem. */
+  miniCompetition?: MiniCompetitionView | null;
 }
 
 /**

@@ -21,6 +21,10 @@ import { diffFields, normaliseFields, ProblemFields } from './problem-fields';
 import { ProblemView, toProblemView } from './problem-views';
 import { Problem, problemColumns } from './problem-record';
 import { assertValidRubric } from './rubric-errors';
+import { insertMiniCompetition, invitedFirmsOf, miniCompetitionOf, MiniCompetitionStart } from './mini-competitions';
+
+/** A mini-competition's draft deadline is this many days beyond the minimum open period (editable). */
+export const MINI_COMPETITION_EXTRA_OPEN_DAYS = 5;
 
 /**
  * The database clock; every deadline rule is judged by it, never by the API host's clock. Rounded up
@@ -58,13 +62,71 @@ export class ProblemsService {
   ) {}
 
   async create(actor: AuthUser, dto: CreateProblemDto): Promise<ProblemView> {
+    const departmentId = this.departmentOf(actor);
+    const given = normaliseFields(dto);
+    const fields = this.withDefaults(given, given.deadline as Date);
+    assertValidRubric(fields.rubric);
+    assertClarificationBeforeDeadline(fields);
+    return this.dataSource.transaction(async (manager) => {
+      if (fields.areaCode) await assertCommuneLevelArea(manager, fields.areaCode);
+      const problem = await this.insertDraft(manager, actor, departmentId, fields);
+      return this.view(manager, problem);
+    });
+  }
+
+  /**
+   * A mini-competition among catalogue firms (called by the catalogue, in its transaction, with the
+   * entries it checked): a draft prefilled from the template entry's problem — the officer edits it
+   * in the usual editor and publishes it as any other — restricted to the entries' firms.
+   * Any department may start one, the entries' own included: the competition, not the department,
+   * is what makes the price fair.
+   */
+  async startMiniCompetition(manager: EntityManager, actor: AuthUser, start: MiniCompetitionStart): Promise<ProblemView> {
+    const departmentId = this.departmentOf(actor);
+    const template = await findProblem(manager, start.templateProblemId);
+    const now = await databaseNow(manager);
+    const openDays = this.config.get('PROBLEM_MIN_OPEN_DAYS') + MINI_COMPETITION_EXTRA_OPEN_DAYS;
+    const fields = this.withDefaults(
+      {
+        title: template.title,
+        summary: template.summary,
+        description: template.description,
+        expectedResults: template.expectedResults,
+        kpis: template.kpis,
+        sector: template.sector,
+        tags: template.tags,
+        dataAvailable: template.dataAvailable,
+        constraints: template.constraints,
+        durationMonths: template.durationMonths,
+        rubric: template.rubric,
+      },
+      new Date(now.getTime() + openDays * 86_400_000),
+    );
+    const problem = await this.insertDraft(manager, actor, departmentId, fields);
+    await insertMiniCompetition(manager, problem.id, actor.id, start);
+    await this.audit.record(manager, {
+      actor,
+      action: 'problem.miniCompetitionStarted',
+      entityType: 'problem',
+      entityId: problem.id,
+      after: {
+        justification: start.justification,
+        entryOrderIds: start.entries.map((e) => e.orderId),
+        enterpriseIds: [...new Set(start.entries.map((e) => e.enterpriseId))],
+      },
+    });
+    return this.view(manager, problem);
+  }
+
+  private departmentOf(actor: AuthUser): string {
     if (actor.role !== 'officer' || !actor.organizationId) {
       throw new AppError(ErrorCode.PROBLEM_FORBIDDEN, { context: 'officerOnly' });
     }
-    const departmentId = actor.organizationId;
-    const given = normaliseFields(dto);
-    const deadline = given.deadline as Date;
-    const fields = {
+    return actor.organizationId;
+  }
+
+  private withDefaults(given: Partial<ProblemFields>, deadline: Date): ProblemFields {
+    return {
       kpis: [],
       areaCode: null,
       dataAvailable: null,
@@ -73,37 +135,40 @@ export class ProblemsService {
       durationMonths: null,
       contact: null,
       ...given,
+      deadline,
       clarificationDeadline:
         given.clarificationDeadline ?? defaultClarificationDeadline(deadline, this.config.get('CLARIFICATION_CLOSE_DAYS')),
     } as ProblemFields;
-    assertValidRubric(fields.rubric);
-    assertClarificationBeforeDeadline(fields);
-    return this.dataSource.transaction(async (manager) => {
-      if (fields.areaCode) await assertCommuneLevelArea(manager, fields.areaCode);
-      const saved = await db(manager)
-        .insertInto('problems')
-        .values({
-          // every required field is in `fields` (the DTO's validation and the defaults above)
-          ...(problemColumns(fields) as Insertable<DB['problems']>),
-          department_id: departmentId,
-          created_by: actor.id,
-          status: 'draft',
-          amendment_count: 0,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const problem = await findProblem(manager, saved.id);
-      const view = await this.view(manager, problem);
-      const snapshot = toProblemView(problem, view.departmentName, utcIso);
-      await this.audit.record(manager, {
-        actor,
-        action: 'problem.created',
-        entityType: 'problem',
-        entityId: problem.id,
-        after: snapshot,
-      });
-      return view;
+  }
+
+  private async insertDraft(
+    manager: EntityManager,
+    actor: AuthUser,
+    departmentId: string,
+    fields: ProblemFields,
+  ): Promise<Problem> {
+    const saved = await db(manager)
+      .insertInto('problems')
+      .values({
+        // every required field is in `fields` (the DTO's validation and the defaults above)
+        ...(problemColumns(fields) as Insertable<DB['problems']>),
+        department_id: departmentId,
+        created_by: actor.id,
+        status: 'draft',
+        amendment_count: 0,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const problem = await findProblem(manager, saved.id);
+    const view = await this.view(manager, problem);
+    await this.audit.record(manager, {
+      actor,
+      action: 'problem.created',
+      entityType: 'problem',
+      entityId: problem.id,
+      after: toProblemView(problem, view.departmentName, utcIso),
     });
+    return problem;
   }
 
   /** Drafts only: once published, a problem changes by numbered amendment. */
@@ -200,6 +265,7 @@ export class ProblemsService {
         .where('id', '=', id)
         .execute();
       await this.deadlines.planDeadlineJobs(manager, id, now);
+      const invited = await this.inviteMiniCompetitionFirms(manager, actor, problem);
       await this.outbox.enqueue(manager, {
         queue: QUEUES.problems,
         name: PROBLEM_JOBS.notifyMatchingSubscribers,
@@ -221,6 +287,7 @@ export class ProblemsService {
           deadline: snapshot.deadline,
           clarificationDeadline: snapshot.clarificationDeadline,
           rubric: snapshot.rubric,
+          ...(invited ? { invitedEnterpriseIds: invited } : {}),
         },
       });
       return view;
@@ -282,6 +349,35 @@ export class ProblemsService {
       .select('name')
       .where('id', '=', problem.departmentId)
       .executeTakeFirst();
-    return toProblemView(problem, row?.name ?? null);
+    return { ...toProblemView(problem, row?.name ?? null), miniCompetition: await miniCompetitionOf(manager, problem.id) };
+  }
+
+  /**
+   * On publishing a mini-competition, its firms (fixed since the start) are invited as a department
+   * invites any firm: a problem_invitations row and a notification each. Returns them, or null for
+   * an open problem.
+   */
+  private async inviteMiniCompetitionFirms(manager: EntityManager, actor: AuthUser, problem: Problem): Promise<string[] | null> {
+    const firms = await invitedFirmsOf(manager, problem.id);
+    if (!firms) return null;
+    await db(manager)
+      .insertInto('problem_invitations')
+      .values(
+        firms.map((enterpriseId) => ({
+          problem_id: problem.id,
+          enterprise_id: enterpriseId,
+          invited_by: actor.id,
+          message: null,
+        })),
+      )
+      .onConflict((c) => c.doNothing())
+      .execute();
+    await this.notifications.notifyEnterprises(manager, firms, {
+      kind: 'problem.invitation',
+      message: 'miniCompetitionInvitation',
+      params: { problem: problem.title, deadline: problem.deadline },
+      data: { problemId: problem.id },
+    });
+    return firms;
   }
 }

@@ -6,6 +6,7 @@ import { db } from '@app/database';
 import { AppConfig, AppError, AuthUser, ErrorCode, sha256Hex } from '@app/common';
 import { AuditService } from '@app/audit';
 import { assertVerifiedEnterprise } from '@app/enterprises';
+import { assertInvitedToBid } from '@app/problems';
 
 import { cleanFileName, sniffAttachmentType } from './attachment-types';
 import { openFileStreamed, pack, sealFileStreamed, unpack } from './crypto/crypto-envelope';
@@ -52,6 +53,8 @@ export class ProposalAttachmentsService {
       return await bidTransaction(this.dataSource, async (manager) => {
         const problem = await problemOpenForBids(manager, problemId, receivedMark);
         await assertVerifiedEnterprise(manager, enterpriseId);
+        // Files are part of a bid: a firm not invited to a mini-competition cannot store them either.
+        await assertInvitedToBid(manager, problemId, enterpriseId);
         const recipients = await this.keyring.recipientsFor(manager, problem, enterpriseId);
         // Encrypted piece by piece into the store: the plaintext upload is the one whole copy in memory.
         const sealed = await sealFileStreamed(

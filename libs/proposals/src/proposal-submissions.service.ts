@@ -9,6 +9,7 @@ import { AppError, AuthUser, ErrorCode } from '@app/common';
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
 import { assertVerifiedEnterprise } from '@app/enterprises';
+import { assertInvitedToBid } from '@app/problems';
 
 import { SealedKeyring } from './crypto/sealed-keyring';
 import { SubmitProposalDto } from './dto/submit-proposal.dto';
@@ -56,6 +57,7 @@ export class ProposalSubmissionsService {
       withIdempotency(manager, { userId: user.id, key: idempotencyKey, scope, body: dto }, async () => {
         const problem = await problemOpenForBids(manager, problemId, receivedMark);
         await assertVerifiedEnterprise(manager, enterpriseId);
+        await assertInvitedToBid(manager, problemId, enterpriseId);
         const proposalId = randomUUID();
         // One live proposal per firm and problem (a partial unique index): the insert yields to it.
         const inserted = await db(manager)

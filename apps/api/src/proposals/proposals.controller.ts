@@ -78,13 +78,14 @@ export class ProposalsController {
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiDoc({
     summary: 'Submit a sealed proposal',
-    description: `Verified firms, before the deadline (database clock). Answers a receipt. ${RECEIPT_HASH}`,
+    description: `Verified firms, before the deadline (database clock); on a mini-competition only its listed catalogue firms. Answers a receipt. ${RECEIPT_HASH}`,
     errors: [
       ErrorCode.PROBLEM_NOT_FOUND,
       ErrorCode.PROBLEM_NOT_OPEN,
       ErrorCode.PROPOSAL_DEADLINE_PASSED,
       ErrorCode.PROPOSAL_EXISTS,
       ErrorCode.ENTERPRISE_NOT_VERIFIED,
+      ErrorCode.NOT_INVITED_TO_BID,
       ErrorCode.ENTERPRISE_NOT_FOUND,
       ErrorCode.ATTACHMENT_NOT_FOUND,
       ErrorCode.IDEMPOTENCY_KEY_REUSED,
@@ -268,6 +269,7 @@ export class ProposalsController {
       ErrorCode.PROPOSAL_DEADLINE_PASSED,
       ErrorCode.ENTERPRISE_NOT_VERIFIED,
       ErrorCode.ENTERPRISE_NOT_FOUND,
+      ErrorCode.NOT_INVITED_TO_BID,
       ErrorCode.ATTACHMENT_TOO_LARGE,
       ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED,
     ],

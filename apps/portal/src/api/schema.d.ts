@@ -1447,11 +1447,11 @@ export interface paths {
         put?: never;
         /**
          * Submit a sealed proposal
-         * @description Verified firms, before the deadline (database clock). Answers a receipt. receipt.sha256 = SHA-256 (hex) of canonical JSON (keys sorted, no whitespace) of {approach, solution, plan, team, price, durationMonths, references, attachments}: texts NFC-normalised and trimmed, references [] when none (strings or {title, url}), attachments [{id, sha256}] in the order of attachmentIds (sha256 of the file bytes, as returned by the upload). GET /proposals/:id returns that object as `content`. submittedAt is when the server received the version by the database clock (ISO 8601, Asia/Ho_Chi_Minh): a version received before the deadline counts if it commits within the grace after it (PROPOSAL_RECEIPT_GRACE_SECONDS); the proposals open to the department only after deadline + grace. amendmentNumber: the amendment in force when submitted.
+         * @description Verified firms, before the deadline (database clock); on a mini-competition only its listed catalogue firms. Answers a receipt. receipt.sha256 = SHA-256 (hex) of canonical JSON (keys sorted, no whitespace) of {approach, solution, plan, team, price, durationMonths, references, attachments}: texts NFC-normalised and trimmed, references [] when none (strings or {title, url}), attachments [{id, sha256}] in the order of attachmentIds (sha256 of the file bytes, as returned by the upload). GET /proposals/:id returns that object as `content`. submittedAt is when the server received the version by the database clock (ISO 8601, Asia/Ho_Chi_Minh): a version received before the deadline counts if it commits within the grace after it (PROPOSAL_RECEIPT_GRACE_SECONDS); the proposals open to the department only after deadline + grace. amendmentNumber: the amendment in force when submitted.
          *
          *     Signed in as enterprise.
          *
-         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `ENTERPRISE_NOT_VERIFIED` (403), `ROLE_FORBIDDEN` (403), `PROBLEM_NOT_FOUND` (404), `ENTERPRISE_NOT_FOUND` (404), `ATTACHMENT_NOT_FOUND` (404), `PROBLEM_NOT_OPEN` (409), `PROPOSAL_DEADLINE_PASSED` (409), `PROPOSAL_EXISTS` (409), `PAYLOAD_TOO_LARGE` (413), `UNSUPPORTED_MEDIA_TYPE` (415), `IDEMPOTENCY_KEY_REUSED` (422), `DATABASE_UNAVAILABLE` (503).
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `ENTERPRISE_NOT_VERIFIED` (403), `NOT_INVITED_TO_BID` (403), `ROLE_FORBIDDEN` (403), `PROBLEM_NOT_FOUND` (404), `ENTERPRISE_NOT_FOUND` (404), `ATTACHMENT_NOT_FOUND` (404), `PROBLEM_NOT_OPEN` (409), `PROPOSAL_DEADLINE_PASSED` (409), `PROPOSAL_EXISTS` (409), `PAYLOAD_TOO_LARGE` (413), `UNSUPPORTED_MEDIA_TYPE` (415), `IDEMPOTENCY_KEY_REUSED` (422), `DATABASE_UNAVAILABLE` (503).
          */
         post: operations["submitProposal"];
         delete?: never;
@@ -1603,7 +1603,7 @@ export interface paths {
          *
          *     Signed in as enterprise.
          *
-         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `ENTERPRISE_NOT_VERIFIED` (403), `ROLE_FORBIDDEN` (403), `PROBLEM_NOT_FOUND` (404), `ENTERPRISE_NOT_FOUND` (404), `PROBLEM_NOT_OPEN` (409), `PROPOSAL_DEADLINE_PASSED` (409), `ATTACHMENT_TOO_LARGE` (413), `PAYLOAD_TOO_LARGE` (413), `ATTACHMENT_TYPE_NOT_ALLOWED` (415), `UNSUPPORTED_MEDIA_TYPE` (415), `DATABASE_UNAVAILABLE` (503).
+         *     Error codes: `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `ENTERPRISE_NOT_VERIFIED` (403), `NOT_INVITED_TO_BID` (403), `ROLE_FORBIDDEN` (403), `PROBLEM_NOT_FOUND` (404), `ENTERPRISE_NOT_FOUND` (404), `PROBLEM_NOT_OPEN` (409), `PROPOSAL_DEADLINE_PASSED` (409), `ATTACHMENT_TOO_LARGE` (413), `PAYLOAD_TOO_LARGE` (413), `ATTACHMENT_TYPE_NOT_ALLOWED` (415), `UNSUPPORTED_MEDIA_TYPE` (415), `DATABASE_UNAVAILABLE` (503).
          */
         post: operations["uploadAttachment"];
         delete?: never;
@@ -3212,6 +3212,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/catalogue/mini-competitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a mini-competition among catalogue firms
+         * @description An officer of any department picks catalogue entries of one kind of bottleneck (the same sector) from at least two verified firms and writes why. The answer is a draft problem prefilled from the newest entry, restricted to those firms: edit it, then publish it as any problem. The firms are fixed from here on; they are invited when it is published, and no other firm may bid (NOT_INVITED_TO_BID). For one firm, use the direct re-order.
+         *
+         *     Signed in as officer.
+         *
+         *     Error codes: `MINI_COMPETITION_MIXED_KINDS` (400), `MINI_COMPETITION_TOO_FEW_FIRMS` (400), `VALIDATION_FAILED` (400), `INVALID_CHARACTERS` (400), `INVALID_JSON` (400), `REQUEST_TOO_COMPLEX` (400), `UNAUTHENTICATED` (401), `ENTERPRISE_NOT_VERIFIED` (403), `PROBLEM_FORBIDDEN` (403), `ROLE_FORBIDDEN` (403), `CATALOGUE_ENTRY_NOT_FOUND` (404), `PAYLOAD_TOO_LARGE` (413), `UNSUPPORTED_MEDIA_TYPE` (415), `DATABASE_UNAVAILABLE` (503).
+         */
+        post: operations["startMiniCompetition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3264,6 +3288,16 @@ export interface components {
             email?: string | null;
             phone?: string | null;
         };
+        MiniCompetitionFirm: {
+            id: string;
+            name: string;
+            /** @description The catalogue entries (completed orders) of this firm the competition cites. */
+            entryOrderIds: string[];
+        };
+        MiniCompetitionView: {
+            justification: string;
+            firms: components["schemas"]["MiniCompetitionFirm"][];
+        };
         ProblemView: {
             id: string;
             title: string;
@@ -3294,6 +3328,8 @@ export interface components {
             amendmentCount: number;
             createdAt: string;
             updatedAt: string;
+            /** @description Set when only the listed catalogue firms may bid (a mini-competition); null for an open problem. */
+            miniCompetition?: components["schemas"]["MiniCompetitionView"] | null;
         };
         KpiDto: {
             /** @example Thời gian xử lý hồ sơ */
@@ -4940,7 +4976,7 @@ export interface components {
             /** @description The problem's title, or the re-order's own. */
             title: string;
             proposalId: string | null;
-            /** @description For a direct re-order: the catalogue order it repeats, and why without a competition. */
+            /** @description The catalogue order it repeats (a direct re-order, or the winner's entry in a mini-competition); why without a competition (re-order only). */
             sourceOrderId: string | null;
             justification: string | null;
             enterprise: components["schemas"]["NamedParty"];
@@ -5122,7 +5158,7 @@ export interface components {
             explanation: string;
             kpis: components["schemas"]["KpiOutcomeView"][];
             completedAt: string;
-            /** @description Direct re-orders placed from this entry so far. */
+            /** @description Orders placed from this entry so far: direct re-orders and won mini-competitions citing it. */
             reorders: number;
             /** @description The most a direct re-order may cost (REORDER_PRICE_CEILING_PERCENT of the price). */
             reorderPriceCeiling: number;
@@ -5172,6 +5208,12 @@ export interface components {
         DeliverableFileList: {
             items: components["schemas"]["DeliverableFileView"][];
         };
+        StartMiniCompetitionDto: {
+            /** @description The catalogue entries (their order ids) whose firms are invited; at least two distinct firms. */
+            entryOrderIds: string[];
+            /** @description Why a competition among these proven solutions rather than an open problem (public). */
+            justification: string;
+        };
         /** @description Every error response. `code` is stable; `message` is in the language asked for. */
         ErrorBody: {
             /** @example 404 */
@@ -5180,7 +5222,7 @@ export interface components {
              * @example PROBLEM_NOT_FOUND
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_CHARACTERS" | "REQUEST_TOO_COMPLEX" | "PASSWORD_TOO_WEAK" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_LOCKED" | "ACCOUNT_DISABLED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "PASSWORD_SETUP_TOKEN_INVALID" | "REGISTRATION_LINK_INVALID" | "INVITATION_LINK_INVALID" | "FORBIDDEN" | "CSRF_CHECK_FAILED" | "ROLE_FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "USER_NOT_FOUND" | "DEPARTMENT_NOT_FOUND" | "AREA_POPULATION_NOT_FOUND" | "DATE_IN_FUTURE" | "SERIES_RANGE_INVALID" | "EMAIL_TAKEN" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_REQUIRED" | "ROLE_NOT_ASSIGNABLE" | "CANNOT_DISABLE_SELF" | "TAX_CODE_INVALID" | "TAX_CODE_TAKEN" | "AREA_NOT_FOUND" | "AREA_CODE_INVALID" | "EFFECTIVE_DATE_INVALID" | "ENTERPRISE_NOT_FOUND" | "ENTERPRISE_FORBIDDEN" | "ENTERPRISE_STATUS_CONFLICT" | "ENTERPRISE_NOT_VERIFIED" | "PROBLEM_NOT_FOUND" | "PROBLEM_FORBIDDEN" | "PROBLEM_NOT_EDITABLE" | "PROBLEM_STATUS_CONFLICT" | "DEADLINE_TOO_SOON" | "CLARIFICATION_DEADLINE_INVALID" | "RUBRIC_INVALID" | "RUBRIC_FROZEN" | "AMENDMENT_EMPTY" | "DEADLINE_SHORTENED" | "CLARIFICATION_CLOSED" | "QUESTION_NOT_FOUND" | "PROPOSAL_NOT_FOUND" | "PROPOSAL_SEALED" | "PROPOSAL_DEADLINE_PASSED" | "PROPOSAL_EXISTS" | "PROPOSAL_WITHDRAWN" | "NOTHING_TO_CONFIRM" | "AMENDMENT_NOT_LATEST" | "PROBLEM_NOT_OPEN" | "IDEMPOTENCY_KEY_REUSED" | "ATTACHMENT_TYPE_NOT_ALLOWED" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_NOT_FOUND" | "PROBLEM_DOCUMENTS_FULL" | "NOT_ON_PANEL" | "PANEL_INVALID" | "PANEL_CHANGE_REASON_REQUIRED" | "CONFLICT_DECLARATION_REQUIRED" | "CONFLICT_DECLARATION_FINAL" | "CONFLICT_OF_INTEREST" | "SCORES_INCOMPLETE" | "SCORES_ALREADY_SUBMITTED" | "SCORES_NOT_SUBMITTED" | "SCORES_HIDDEN" | "SCORING_INCOMPLETE" | "CONSENSUS_NOT_ALLOWED" | "AWARD_JUSTIFICATION_REQUIRED" | "AWARD_NOT_ALLOWED" | "PROBLEM_NOT_DECIDED" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_FORBIDDEN" | "COMPLAINT_PERIOD_CLOSED" | "COMPLAINT_EXISTS" | "COMPLAINT_ATTACHMENTS_FULL" | "COMPLAINT_STATUS_CONFLICT" | "STANDSTILL_NOT_OVER" | "HOLIDAY_NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_FORBIDDEN" | "ORDER_EXISTS" | "ORDER_STATUS_CONFLICT" | "ORDER_PLAN_INVALID" | "ORDER_PLAN_VERSION_STALE" | "MILESTONE_NOT_FOUND" | "MILESTONE_STATUS_CONFLICT" | "MILESTONE_RETURN_LIMIT" | "MILESTONE_KPI_RESULTS_INVALID" | "DELIVERABLE_FILES_FULL" | "VARIATION_NOT_FOUND" | "VARIATION_STATUS_CONFLICT" | "VARIATION_PENDING" | "VARIATION_INVALID" | "VARIATION_FORBIDDEN" | "OUTCOME_EXISTS" | "OUTCOME_NOT_RECORDED" | "OUTCOME_KPIS_INVALID" | "CATALOGUE_ENTRY_NOT_FOUND" | "REORDER_PRICE_ABOVE_CEILING" | "OCDS_RANGE_TOO_LARGE" | "AUDIT_ENTRY_NOT_FOUND" | "AUDIT_ENTRY_NOT_IN_TREE" | "AUDIT_TREE_SIZE_INVALID" | "AUDIT_CHECKPOINT_NOT_FOUND" | "AREA_OUTSIDE_BOUNDARY" | "IMPORT_FILE_INVALID" | "IMPORT_FILE_TOO_LARGE" | "IMPORT_NOT_FOUND" | "IMPORT_STATUS_CONFLICT" | "CLAIM_NOT_FOUND" | "CLAIM_STATUS_CONFLICT" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_CHARACTERS" | "REQUEST_TOO_COMPLEX" | "PASSWORD_TOO_WEAK" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_LOCKED" | "ACCOUNT_DISABLED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "PASSWORD_SETUP_TOKEN_INVALID" | "REGISTRATION_LINK_INVALID" | "INVITATION_LINK_INVALID" | "FORBIDDEN" | "CSRF_CHECK_FAILED" | "ROLE_FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "USER_NOT_FOUND" | "DEPARTMENT_NOT_FOUND" | "AREA_POPULATION_NOT_FOUND" | "DATE_IN_FUTURE" | "SERIES_RANGE_INVALID" | "EMAIL_TAKEN" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_REQUIRED" | "ROLE_NOT_ASSIGNABLE" | "CANNOT_DISABLE_SELF" | "TAX_CODE_INVALID" | "TAX_CODE_TAKEN" | "AREA_NOT_FOUND" | "AREA_CODE_INVALID" | "EFFECTIVE_DATE_INVALID" | "ENTERPRISE_NOT_FOUND" | "ENTERPRISE_FORBIDDEN" | "ENTERPRISE_STATUS_CONFLICT" | "ENTERPRISE_NOT_VERIFIED" | "PROBLEM_NOT_FOUND" | "PROBLEM_FORBIDDEN" | "PROBLEM_NOT_EDITABLE" | "PROBLEM_STATUS_CONFLICT" | "DEADLINE_TOO_SOON" | "CLARIFICATION_DEADLINE_INVALID" | "RUBRIC_INVALID" | "RUBRIC_FROZEN" | "AMENDMENT_EMPTY" | "DEADLINE_SHORTENED" | "CLARIFICATION_CLOSED" | "QUESTION_NOT_FOUND" | "PROPOSAL_NOT_FOUND" | "PROPOSAL_SEALED" | "PROPOSAL_DEADLINE_PASSED" | "PROPOSAL_EXISTS" | "PROPOSAL_WITHDRAWN" | "NOTHING_TO_CONFIRM" | "AMENDMENT_NOT_LATEST" | "PROBLEM_NOT_OPEN" | "IDEMPOTENCY_KEY_REUSED" | "ATTACHMENT_TYPE_NOT_ALLOWED" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_NOT_FOUND" | "PROBLEM_DOCUMENTS_FULL" | "NOT_ON_PANEL" | "PANEL_INVALID" | "PANEL_CHANGE_REASON_REQUIRED" | "CONFLICT_DECLARATION_REQUIRED" | "CONFLICT_DECLARATION_FINAL" | "CONFLICT_OF_INTEREST" | "SCORES_INCOMPLETE" | "SCORES_ALREADY_SUBMITTED" | "SCORES_NOT_SUBMITTED" | "SCORES_HIDDEN" | "SCORING_INCOMPLETE" | "CONSENSUS_NOT_ALLOWED" | "AWARD_JUSTIFICATION_REQUIRED" | "AWARD_NOT_ALLOWED" | "PROBLEM_NOT_DECIDED" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_FORBIDDEN" | "COMPLAINT_PERIOD_CLOSED" | "COMPLAINT_EXISTS" | "COMPLAINT_ATTACHMENTS_FULL" | "COMPLAINT_STATUS_CONFLICT" | "STANDSTILL_NOT_OVER" | "HOLIDAY_NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_FORBIDDEN" | "ORDER_EXISTS" | "ORDER_STATUS_CONFLICT" | "ORDER_PLAN_INVALID" | "ORDER_PLAN_VERSION_STALE" | "MILESTONE_NOT_FOUND" | "MILESTONE_STATUS_CONFLICT" | "MILESTONE_RETURN_LIMIT" | "MILESTONE_KPI_RESULTS_INVALID" | "DELIVERABLE_FILES_FULL" | "VARIATION_NOT_FOUND" | "VARIATION_STATUS_CONFLICT" | "VARIATION_PENDING" | "VARIATION_INVALID" | "VARIATION_FORBIDDEN" | "OUTCOME_EXISTS" | "OUTCOME_NOT_RECORDED" | "OUTCOME_KPIS_INVALID" | "CATALOGUE_ENTRY_NOT_FOUND" | "REORDER_PRICE_ABOVE_CEILING" | "NOT_INVITED_TO_BID" | "MINI_COMPETITION_TOO_FEW_FIRMS" | "MINI_COMPETITION_MIXED_KINDS" | "OCDS_RANGE_TOO_LARGE" | "AUDIT_ENTRY_NOT_FOUND" | "AUDIT_ENTRY_NOT_IN_TREE" | "AUDIT_TREE_SIZE_INVALID" | "AUDIT_CHECKPOINT_NOT_FOUND" | "AREA_OUTSIDE_BOUNDARY" | "IMPORT_FILE_INVALID" | "IMPORT_FILE_TOO_LARGE" | "IMPORT_NOT_FOUND" | "IMPORT_STATUS_CONFLICT" | "CLAIM_NOT_FOUND" | "CLAIM_STATUS_CONFLICT" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INTERNAL_ERROR";
             /** @example Không tìm thấy bài toán này. */
             message: string;
             /** @description Structured facts about the error, e.g. one entry per invalid field for VALIDATION_FAILED. */
@@ -10177,7 +10219,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Error: `ENTERPRISE_NOT_VERIFIED`, `ROLE_FORBIDDEN` */
+            /** @description Error: `ENTERPRISE_NOT_VERIFIED`, `NOT_INVITED_TO_BID`, `ROLE_FORBIDDEN` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10767,7 +10809,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Error: `ENTERPRISE_NOT_VERIFIED`, `ROLE_FORBIDDEN` */
+            /** @description Error: `ENTERPRISE_NOT_VERIFIED`, `NOT_INVITED_TO_BID`, `ROLE_FORBIDDEN` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16591,6 +16633,92 @@ export interface operations {
             };
             /** @description Error: `ORDER_STATUS_CONFLICT`, `MILESTONE_STATUS_CONFLICT` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    startMiniCompetition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartMiniCompetitionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Error: `MINI_COMPETITION_MIXED_KINDS`, `MINI_COMPETITION_TOO_FEW_FIRMS`, `VALIDATION_FAILED`, `INVALID_CHARACTERS`, `INVALID_JSON`, `REQUEST_TOO_COMPLEX` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `ENTERPRISE_NOT_VERIFIED`, `PROBLEM_FORBIDDEN`, `ROLE_FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `CATALOGUE_ENTRY_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -7,6 +7,7 @@ import { ErrorMessage, PageTitle, QueryView, SectorOptions } from '../components
 import { formatDate, formatMoney, formatNumber } from '../format';
 import { useSession } from '../session';
 import { OrderOutcome } from './Order';
+import { MiniCompetitionStart, PickEntry } from './after/MiniCompetitionStart';
 import './after/texts';
 
 type Entry = Schemas['CatalogueEntryView'];
@@ -17,6 +18,10 @@ export function CatalogueList() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const sector = params.get('sector') ?? '';
+  const { user } = useSession();
+  // Entries picked for a mini-competition: one kind of bottleneck, so only once a sector is chosen.
+  const [picked, setPicked] = useState<string[]>([]);
+  const picking = user?.role === 'officer' && sector !== '';
   const list = useQuery({
     queryKey: ['catalogue', sector],
     queryFn: async () =>
@@ -35,11 +40,15 @@ export function CatalogueList() {
         <select
           id="catalogue-sector"
           value={sector}
-          onChange={(e) => setParams(e.target.value ? { sector: e.target.value } : {})}
+          onChange={(e) => {
+            setPicked([]);
+            setParams(e.target.value ? { sector: e.target.value } : {});
+          }}
         >
           <SectorOptions />
         </select>
       </div>
+      {user?.role === 'officer' && !picking && <p className="muted">{t('catalogue.mini.chooseSector')}</p>}
       <QueryView query={list}>
         {(page) =>
           page.items.length === 0 ? (
@@ -59,12 +68,22 @@ export function CatalogueList() {
                     <strong>{t(`orders.solved.${e.solved}`)}</strong> · {formatMoney(e.price)} ·{' '}
                     {t('catalogue.kpisMet', { met: e.kpis.filter((k) => k.met).length, total: e.kpis.length })}
                   </p>
+                  {picking && (
+                    <PickEntry
+                      entry={e}
+                      picked={picked.includes(e.orderId)}
+                      onChange={(on) => setPicked((ids) => (on ? [...ids, e.orderId] : ids.filter((id) => id !== e.orderId)))}
+                    />
+                  )}
                 </li>
               ))}
             </ul>
           )
         }
       </QueryView>
+      {picking && list.data && (
+        <MiniCompetitionStart picked={picked.flatMap((id) => list.data.items.filter((e) => e.orderId === id))} />
+      )}
     </>
   );
 }

@@ -7,6 +7,7 @@ import { api, unwrap } from '../api/client';
 import { Countdown, ErrorMessage, PageTitle, QueryView, StatusBadge } from '../components';
 import { useSession } from '../session';
 import { formatDateTime, formatMoney, formatNumber } from '../format';
+import { mayBid, MiniCompetitionNotice } from './MiniCompetitionNotice';
 
 const ProblemOrder = lazy(() => import('./ProblemOrder'));
 
@@ -170,11 +171,16 @@ export default function Problem() {
               <dd>{formatDateTime(p.clarificationDeadline)}</dd>
             </div>
           </dl>
+          {p.miniCompetition && <MiniCompetitionNotice mini={p.miniCompetition} firmId={isFirm ? user.organizationId : null} />}
           {isFirm && p.status === 'published' && (
             <p className="actions">
-              <Link className="button" to={`/problems/${p.id}/propose`}>
-                {t('problem.propose')}
-              </Link>{' '}
+              {mayBid(p.miniCompetition, user.organizationId) && (
+                <>
+                  <Link className="button" to={`/problems/${p.id}/propose`}>
+                    {t('problem.propose')}
+                  </Link>{' '}
+                </>
+              )}
               <FollowButton problemId={p.id} />
             </p>
           )}

@@ -18,6 +18,7 @@ import { IndicatorSnapshots1763800000900 } from './1763800000900-indicator-snaps
 import { ComplaintAttachments1763800000950 } from './1763800000950-complaint-attachments';
 import { MilestonePayments1763800000951 } from './1763800000951-milestone-payments';
 import { DeliverableFiles1763800000960 } from './1763800000960-deliverable-files';
+import { MiniCompetitions1763800000970 } from './1763800000970-mini-competitions';
 
 /** Every migration, in order. Listed by hand so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   ComplaintAttachments1763800000950,
   MilestonePayments1763800000951,
   DeliverableFiles1763800000960,
+  MiniCompetitions1763800000970,
 ];

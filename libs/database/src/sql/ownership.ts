@@ -66,6 +66,8 @@ export const TABLE_OWNERS = {
   order_variations: 'orders',
   orders: 'orders',
   enterprise_subscriptions: 'problems',
+  mini_competition_entries: 'problems',
+  mini_competitions: 'problems',
   problem_amendments: 'problems',
   problem_documents: 'problems',
   problem_followers: 'problems',
@@ -102,6 +104,10 @@ export const READ_MODELS: Partial<Record<keyof DB, { readers: readonly Library[]
   organizations: {
     readers: ['enterprises', 'evaluation', 'notifications', 'ocds', 'orders', 'problems'],
     why: 'department and firm names on views and OCDS parties',
+  },
+  mini_competitions: {
+    readers: ['ocds'],
+    why: "a mini-competition's tender is `selective` with the department's rationale (read in the event transaction, as amendments)",
   },
   problem_amendments: {
     readers: ['ocds'],

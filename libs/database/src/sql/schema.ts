@@ -340,6 +340,20 @@ export interface MilestoneSubmissions {
   text: string;
 }
 
+export interface MiniCompetitionEntries {
+  enterprise_id: string;
+  position: number;
+  problem_id: string;
+  source_order_id: string;
+}
+
+export interface MiniCompetitions {
+  created_at: Generated<Timestamp>;
+  created_by: string;
+  justification: string;
+  problem_id: string;
+}
+
 export interface Notifications {
   body: string;
   created_at: Generated<Timestamp>;
@@ -723,6 +737,8 @@ export interface DB {
   login_failures: LoginFailures;
   member_invitations: MemberInvitations;
   milestone_submissions: MilestoneSubmissions;
+  mini_competition_entries: MiniCompetitionEntries;
+  mini_competitions: MiniCompetitions;
   notifications: Notifications;
   ocds_releases: OcdsReleases;
   order_milestones: OrderMilestones;

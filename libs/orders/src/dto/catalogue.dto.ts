@@ -1,5 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { PageQueryDto } from '@app/common';
 import { SECTORS } from '@app/enterprises';
 import { KpiOutcomeView, SOLVED_ANSWERS, type SolvedAnswer } from './outcome.dto';
@@ -31,7 +45,7 @@ export class CatalogueEntryView {
   explanation: string;
   kpis: KpiOutcomeView[];
   completedAt: string;
-  /** Direct re-orders placed from this entry so far. */
+  /** Orders placed from this entry so far: direct re-orders and won mini-competitions citing it. */
   reorders: number;
   /** The most a direct re-order may cost (REORDER_PRICE_CEILING_PERCENT of the price). */
   reorderPriceCeiling: number;
@@ -58,4 +72,23 @@ export class ReorderDto {
   @Min(0)
   @Max(1_000_000_000_000_000)
   price!: number;
+}
+
+/** Start a mini-competition among the firms of several catalogue entries of one kind. */
+export class StartMiniCompetitionDto {
+  /** The catalogue entries (their order ids) whose firms are invited; at least two distinct firms. */
+  @ApiProperty({ type: [String] })
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  entryOrderIds!: string[];
+
+  /** Why a competition among these proven solutions rather than an open problem (public). */
+  @ApiProperty()
+  @IsString()
+  @MinLength(20)
+  @MaxLength(10_000)
+  justification!: string;
 }

@@ -185,7 +185,7 @@ export class OrderView {
   /** The problem's title, or the re-order's own. */
   title: string;
   proposalId: string | null;
-  /** For a direct re-order: the catalogue order it repeats, and why without a competition. */
+  /** The catalogue order it repeats (a direct re-order, or the winner's entry in a mini-competition); why without a competition (re-order only). */
   sourceOrderId: string | null;
   justification: string | null;
   enterprise: NamedParty;

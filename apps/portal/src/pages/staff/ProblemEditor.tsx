@@ -6,6 +6,7 @@ import { api, unwrap, type Schemas } from '../../api/client';
 import { ErrorMessage, PageTitle, QueryView } from '../../components';
 import { SECTORS } from '../../enums';
 import { fromCityInput, RequireRole, toCityInput, useProblem } from './shared';
+import { MiniCompetitionNotice } from '../MiniCompetitionNotice';
 
 type Criterion = { key: string; name: string; description: string; weight: string };
 type Fields = {
@@ -296,7 +297,16 @@ function Editor({ existing }: { existing?: Schemas['ProblemView'] }) {
 function EditExisting() {
   const id = useParams().id as string;
   const problem = useProblem(id);
-  return <QueryView query={problem}>{(p) => <Editor existing={p} />}</QueryView>;
+  return (
+    <QueryView query={problem}>
+      {(p) => (
+        <>
+          {p.miniCompetition && <MiniCompetitionNotice mini={p.miniCompetition} firmId={null} />}
+          <Editor existing={p} />
+        </>
+      )}
+    </QueryView>
+  );
 }
 
 export function NewProblem() {
