@@ -145,6 +145,14 @@ describe('mini-competition among catalogue firms', () => {
     expect(await invitations(firmA.token)).toHaveLength(1);
     expect((await invitations(firmB.token))[0]?.title).toMatch(/chào giá cạnh tranh/);
     expect(await invitations(outsider.token)).toHaveLength(0);
+    // Nor can the department invite the outsider afterwards: it would be invited to a bid it cannot make.
+    const invite = await api()
+      .post(`/api/v1/problems/${problemId}/invitations`)
+      .set(bearer(buyer.token))
+      .send({ enterpriseIds: [outsider.id] })
+      .expect(409);
+    expect(invite.body).toMatchObject({ code: 'MINI_COMPETITION_FIRMS_FIXED', details: { enterpriseIds: [outsider.id] } });
+    expect(await invitations(outsider.token)).toHaveLength(0);
 
     // Only the listed firms may bid: a verified outsider gets a clear 403.
     const bid = {

@@ -9,6 +9,7 @@ import { NotificationsService } from '@app/notifications';
 import { InviteEnterprisesDto } from './dto/matching.dto';
 import type { ProblemSector } from './problem.constants';
 import { assertDepartmentOfficer, enterpriseOf, findProblem } from './problem-access';
+import { invitedFirmsOf } from './mini-competitions';
 import { SUMMARY_COLUMNS, toProblemSummary } from './problem-search.service';
 import { FitReasons, InvitationResult, RecommendedProblemList, SuggestedEnterpriseList } from './matching-views';
 
@@ -248,6 +249,10 @@ export class MatchingService {
           },
         );
       }
+      // A mini-competition's firms were fixed when it started: inviting another would invite a bid it cannot make.
+      const listed = await invitedFirmsOf(manager, problemId);
+      const unlisted = listed ? ids.filter((id) => !listed.includes(id)) : [];
+      if (unlisted.length > 0) throw new AppError(ErrorCode.MINI_COMPETITION_FIRMS_FIXED, {}, { enterpriseIds: unlisted });
       const verified = await db(manager)
         .selectFrom('enterprises')
         .select('id')

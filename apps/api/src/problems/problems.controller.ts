@@ -265,6 +265,7 @@ export class ProblemMatchingController {
       ErrorCode.PROBLEM_FORBIDDEN,
       ErrorCode.PROBLEM_STATUS_CONFLICT,
       ErrorCode.ENTERPRISE_NOT_VERIFIED,
+      ErrorCode.MINI_COMPETITION_FIRMS_FIXED,
     ],
   })
   inviteEnterprises(@CurrentUser() actor: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: InviteEnterprisesDto) {
