@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { bearer, PASSWORD, startApp, TestContext } from './harness';
+import { bearer, startApp, TestContext } from './harness';
+import { phoneReader, signedInOnPhone } from './portal-phone';
 import { createDepartmentWithOfficer, createVerifiedEnterprise, TestDepartment, TestFirm } from './factories';
 import { createPanel, Panel } from './award-fixtures';
 import { catalogueEntry } from './catalogue-fixtures';
@@ -46,27 +46,9 @@ describe('portal: a mini-competition among catalogue firms', () => {
     await ctx?.close();
   });
 
-  async function signedIn(email: string, path: string): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(`${base}/sign-in?next=${encodeURIComponent(path)}`);
-    await page.getByLabel('Thư điện tử').fill(email);
-    await page.getByLabel('Mật khẩu').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL(`${base}${path}`);
-    return page;
-  }
+  const signedIn = (email: string, path: string): Promise<Page> => signedInOnPhone(browser, base, email, path);
 
-  /** No serious WCAG 2.1 A/AA violation, and nothing wider than the phone's screen. */
-  async function expectReadable(page: Page): Promise<void> {
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(serious.map((v) => `${page.url()} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual(
-      [],
-    );
-    const width = await page.evaluate<number>('document.documentElement.scrollWidth');
-    expect({ url: page.url(), width: width <= 390 }).toEqual({ url: page.url(), width: true });
-  }
+  const expectReadable = phoneReader('mini-competition');
 
   it('starts from the catalogue, lands in the editor, and only the listed firms may bid', async () => {
     // ── The officer picks two entries of one kind on /catalogue ──

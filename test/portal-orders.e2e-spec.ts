@@ -1,9 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createUser, PASSWORD, startApp, TestContext } from './harness';
+import { createUser, startApp, TestContext } from './harness';
+import { phoneReader, signedInOnPhone } from './portal-phone';
 import { createDepartmentWithOfficer, createVerifiedEnterprise, TestDepartment, TestFirm } from './factories';
 import { createPanel, endStandstill, Panel, runCompetition } from './award-fixtures';
 
@@ -17,8 +15,6 @@ import { createPanel, endStandstill, Panel, runCompetition } from './award-fixtu
  * scanned with axe-core and checked not to scroll sideways.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Set (e.g. docs/screenshots/after) to keep a full-page screenshot of every page checked, in order. */
-const SCREENSHOTS_DIR = process.env.SCREENSHOTS_DIR;
 jest.setTimeout(300_000);
 
 describe('portal: after the award, from the complaint to the re-order', () => {
@@ -49,45 +45,13 @@ describe('portal: after the award, from the complaint to the re-order', () => {
     await ctx?.close();
   });
 
-  async function signedIn(email: string, path: string): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('dialog', (d) => void d.accept());
-    await page.goto(`${base}/sign-in?next=${encodeURIComponent(path)}`);
-    await page.getByLabel('Thư điện tử').fill(email);
-    await page.getByLabel('Mật khẩu').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL(`${base}${path}`);
-    return page;
-  }
+  const signedIn = (email: string, path: string): Promise<Page> => signedInOnPhone(browser, base, email, path);
 
   async function go(page: Page, path: string): Promise<void> {
     await page.goto(`${base}${path}`);
   }
 
-  /** No serious WCAG 2.1 A/AA violation, and nothing wider than the phone's screen. */
-  async function expectReadable(page: Page): Promise<void> {
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(serious.map((v) => `${page.url()} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual(
-      [],
-    );
-    const width = await page.evaluate<number>('document.documentElement.scrollWidth');
-    expect({ url: page.url(), width: width <= 390 }).toEqual({ url: page.url(), width: true });
-    if (SCREENSHOTS_DIR) {
-      mkdirSync(SCREENSHOTS_DIR, { recursive: true });
-      const where = new URL(page.url()).pathname
-        .replace(/[0-9a-f-]{36}/g, 'id')
-        .replace(/\W+/g, '-')
-        .replace(/^-|-$/g, '');
-      shots += 1;
-      await page.screenshot({
-        path: join(SCREENSHOTS_DIR, `${String(shots).padStart(2, '0')}-${where || 'home'}-390.png`),
-        fullPage: true,
-      });
-    }
-  }
-  let shots = 0;
+  const expectReadable = phoneReader('orders');
 
   it('walks award → complaint dismissed → pilot and scale-up → returned once, accepted → outcome → re-order', async () => {
     const title = 'Điều khiển đèn tín hiệu thích ứng tại các nút giao';
