@@ -1,8 +1,10 @@
 /**
- * API memory under load (issue 15, item 5): the built API (`dist/apps/api/main.js`, built first if
+ * The API in its own process (issue 15, items 2, 3 and 5): the built API (`dist/apps/api/main.js`, built first if
  * missing) in a process of its own, as `npm start` runs it, against the bench database; its resident
  * set read from /proc (VmRSS sampled every 50 ms, and the kernel's own peak VmHWM) after start and
- * through runs of text search, the list without text, the indicator and a small public read.
+ * through runs of text search, the list without text, the indicator and a small public read — each
+ * at full load and at half of its throughput, for the tail latency with the load generator outside
+ * the API's process (bench/baseline.ts runs both in one process, which inflates every tail).
  * Needs the marketplace seed (npm run bench -- marketplace). Writes bench/results/memory.{json,md}.
  * Environment: BENCH_DURATION_S per run (10), BENCH_CONNECTIONS (20).
  */
@@ -11,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import getPort from 'get-port';
+import { API_NODE_FLAGS } from '../scripts/launcher/plan';
 
 const ROOT = join(__dirname, '..');
 const RESULTS = join(__dirname, 'results');
@@ -24,7 +27,13 @@ type Autocannon = (opts: {
   connections: number;
   duration: number;
   requests?: { method: string; setupRequest?: (req: { path?: string }) => { path?: string } }[];
-}) => Promise<{ requests: { total: number }; duration: number; non2xx: number; errors: number }>;
+}) => Promise<{
+  requests: { total: number };
+  latency: { p50: number; p99: number };
+  duration: number;
+  non2xx: number;
+  errors: number;
+}>;
 const autocannon = createRequire(__filename)('autocannon') as Autocannon;
 
 /** A figure from /proc/<pid>/status in MB (VmRSS: now; VmHWM: the peak since the process started). */
@@ -32,6 +41,35 @@ function procMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Math.round(Number(match[1]) / 1024) : NaN;
 }
+
+/**
+ * An open-loop client: one request every 1/rate s, spread evenly (autocannon's overallRate sends each
+ * second's budget in a burst, which measures queueing behind the burst, not the API's tail).
+ * Latency counts from the planned send time, so a late sender adds to it rather than hiding it.
+ */
+async function paced(base: string, path: (i: number) => string, rate: number, durationS: number): Promise<number[]> {
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  const start = performance.now();
+  const total = Math.round(rate * durationS);
+  for (let i = 0; i < total; i++) {
+    const planned = start + (i * 1000) / rate;
+    const wait = planned - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    pending.push(
+      fetch(`${base}${path(i)}`).then(async (res) => {
+        await res.arrayBuffer();
+        if (!res.ok) throw new Error(`${path(i)} answered ${res.status}`);
+        latencies.push(performance.now() - planned);
+      }),
+    );
+  }
+  await Promise.all(pending);
+  return latencies.sort((a, b) => a - b);
+}
+
+const percentile = (sorted: number[], p: number): number =>
+  Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN);
 
 async function waitHealthy(base: string, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -54,7 +92,9 @@ async function main(): Promise<void> {
     if (built.status !== 0) throw new Error('npm run build:api failed');
   }
   const port = await getPort();
-  const api = spawn(process.execPath, [main], {
+  // The flags npm start gives the API; API_NODE_FLAGS=' ' measures without them.
+  const flags = process.env.API_NODE_FLAGS !== undefined ? process.env.API_NODE_FLAGS.split(' ').filter(Boolean) : API_NODE_FLAGS;
+  const api = spawn(process.execPath, [...flags, main], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -68,7 +108,7 @@ async function main(): Promise<void> {
     log(`API pid ${pid}: RSS ${afterStart} MB after start`);
     let sampledPeak = afterStart;
     const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, procMb(pid, 'VmRSS'))), 50);
-    const runs: { name: string; reqPerSec: number; rssAfterMb: number }[] = [];
+    const runs: { name: string; reqPerSec: number; p50Ms: number; p99Ms: number; p99AtHalfMs: number; rssAfterMb: number }[] = [];
     const area = (await (await fetch(`${base}/api/v1/areas?unitType=ward&limit=1`)).json()) as { items: { code: string }[] };
     const cases: { name: string; path: (i: number) => string }[] = [
       {
@@ -80,23 +120,39 @@ async function main(): Promise<void> {
       { name: 'one area', path: () => `/api/v1/areas/${area.items[0]?.code ?? '31'}` },
     ];
     for (const c of cases) {
-      let i = 0;
-      const r = await autocannon({
-        url: base,
-        connections: CONNECTIONS,
-        duration: DURATION_S,
-        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: c.path(i++) }) }],
-      });
-      if (r.non2xx + r.errors > 0) throw new Error(`${c.name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+      // At full load (throughput), then paced at half of it (the tail latency a user sees on a busy day).
+      const run = async () => {
+        let i = 0;
+        const r = await autocannon({
+          url: base,
+          connections: CONNECTIONS,
+          duration: DURATION_S,
+          requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: c.path(i++) }) }],
+        });
+        if (r.non2xx + r.errors > 0) throw new Error(`${c.name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+        return r;
+      };
+      const full = await run();
+      const reqPerSec = Math.round(full.requests.total / full.duration);
+      const half = await paced(base, c.path, Math.max(1, reqPerSec / 2), DURATION_S);
       const rss = procMb(pid, 'VmRSS');
-      runs.push({ name: c.name, reqPerSec: Math.round(r.requests.total / r.duration), rssAfterMb: rss });
-      log(`${c.name}: ${runs.at(-1)?.reqPerSec} req/s, RSS ${rss} MB after`);
+      runs.push({
+        name: c.name,
+        reqPerSec,
+        p50Ms: full.latency.p50,
+        p99Ms: full.latency.p99,
+        p99AtHalfMs: percentile(half, 99),
+        rssAfterMb: rss,
+      });
+      log(
+        `${c.name}: ${reqPerSec} req/s (p99 ${full.latency.p99} ms), p99 ${percentile(half, 99)} ms at half of it (paced), RSS ${rss} MB after`,
+      );
     }
     clearInterval(sampler);
     const peak = Math.max(sampledPeak, procMb(pid, 'VmHWM'));
     const result = {
       date: new Date().toISOString(),
-      settings: { durationS: DURATION_S, connections: CONNECTIONS },
+      settings: { durationS: DURATION_S, connections: CONNECTIONS, nodeFlags: flags },
       rssAfterStartMb: afterStart,
       rssPeakMb: peak,
       targetMb: 250,
@@ -108,15 +164,15 @@ async function main(): Promise<void> {
     writeFileSync(
       join(RESULTS, 'memory.md'),
       [
-        '# API memory under load',
+        '# The API in its own process: memory and latency under load',
         '',
-        `Run ${result.date}: the built API in its own process (as \`npm start\` runs it), ${CONNECTIONS} connections, ${DURATION_S} s per run.`,
+        `Run ${result.date}: the built API in its own process (as \`npm start\` runs it: \`node ${flags.join(' ')}\`), ${CONNECTIONS} connections, ${DURATION_S} s per run.`,
         '',
         `RSS after start: ${afterStart} MB. Peak RSS (VmHWM, and VmRSS sampled every 50 ms): **${peak} MB** (target ≤ 250 MB).`,
         '',
-        '| run | req/s | RSS after the run (MB) |',
-        '|---|---|---|',
-        ...runs.map((r) => `| ${r.name} | ${r.reqPerSec} | ${r.rssAfterMb} |`),
+        '| run | req/s (max) | p50 ms (max load) | p99 ms (max load) | p99 ms at half of max, evenly paced | RSS after the runs (MB) |',
+        '|---|---|---|---|---|---|',
+        ...runs.map((r) => `| ${r.name} | ${r.reqPerSec} | ${r.p50Ms} | ${r.p99Ms} | ${r.p99AtHalfMs} | ${r.rssAfterMb} |`),
         '',
       ].join('\n'),
     );

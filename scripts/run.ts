@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  API_NODE_FLAGS,
   BUILDS,
   fixedPort,
   migrationFingerprint,
@@ -226,7 +227,8 @@ async function start(mode: Mode): Promise<void> {
   // two cores the worker's boot would halve the speed of the API's, and the person waiting needs
   // the portal; the worker follows once the API answers (queued jobs wait in Redis meanwhile).
   const keepRunning = (name: string) => {
-    const launch = () => Promise.resolve(startService(name, process.execPath, [`dist/apps/${name}/main.js`], { env }));
+    const flags = name === 'api' ? API_NODE_FLAGS : [];
+    const launch = () => Promise.resolve(startService(name, process.execPath, [...flags, `dist/apps/${name}/main.js`], { env }));
     void launch().then((entry) => supervise(name, entry, launch));
   };
   keepRunning('api');
