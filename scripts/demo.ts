@@ -2,7 +2,8 @@
  * `npm run demo`: loads a living Hai Phong demo into the development database (never production):
  * departments with officers, evaluators, verified firms across the Plan 106 sectors, and problems
  * in every state — open (with Q&A and an amendment), closing soon, draft, cancelled, under
- * evaluation, and one awarded with scores. Everything goes through the real API in-process
+ * evaluation, and one awarded with scores whose order (a pilot returned once, then a scale-up) is
+ * delivered and its outcome recorded, so the catalogue has an entry. Everything goes through the real API in-process
  * (Fastify inject), so the data obeys the same rules as real use; only the clock is moved (deadlines
  * pushed into the past) the way the tests do. Running it twice does nothing the second time.
  */
@@ -20,8 +21,10 @@ import { runSeed, SeedModule } from '../apps/api/src/seed';
 
 const PASSWORD = process.env.DEMO_PASSWORD ?? 'Cau-Rao-demo-2026';
 const MARKER_EMAIL = 'admin@demo.haiphong.local';
-/** The officer who awards the demo's last problem (departments are mailed as <code>@demo.haiphong.gov.vn). */
+/** The officer who awards the demo's last problem and orders its solution (departments are mailed as <code>@demo.haiphong.gov.vn). */
 const AWARDING_OFFICER = 'sxd@demo.haiphong.gov.vn';
+/** The firm whose bid wins that problem (the second firm registered). */
+const WINNING_FIRM = 'chu.doanhnghiep2@demo-firm.vn';
 
 type Json = Record<string, unknown>;
 let app: NestFastifyApplication;
@@ -97,6 +100,65 @@ async function confirmRegistration(ds: DataSource, email: string): Promise<Json>
   }
 }
 
+/**
+ * After the award: the standstill passes (the clock is moved, as for the deadlines), the order is
+ * placed, a pilot then a scale-up are agreed and delivered (the pilot returned once), the outcome
+ * recorded: the solution enters the catalogue and the firm's track record.
+ */
+async function orderAndDeliver(ds: DataSource, awarded: string, officer: string, winner: string): Promise<void> {
+  await call('GET', `/problems/${awarded}/standstill`, null);
+  await db(ds)
+    .updateTable('standstill_periods')
+    .set({ ends_at: sql`now() - interval '1 second'` })
+    .where('problem_id', '=', awarded)
+    .execute();
+  const orderId = (await call('POST', `/problems/${awarded}/order`, officer)).id as string;
+  const kpi = { name: 'Thời gian cấp phép', unit: 'ngày' };
+  await call('PUT', `/orders/${orderId}/plan`, winner, {
+    staged: true,
+    milestones: [
+      {
+        phase: 'pilot',
+        deliverable: 'Thí điểm cổng nộp hồ sơ tại phường Hồng Bàng',
+        dueDate: '2027-03-31',
+        amount: 500_000_000,
+        kpis: [{ ...kpi, target: 12 }],
+      },
+      {
+        phase: 'scale_up',
+        deliverable: 'Triển khai toàn thành phố, kết nối bản đồ quy hoạch',
+        dueDate: '2027-06-30',
+        amount: 1_250_000_000,
+        kpis: [{ ...kpi, target: 10 }],
+      },
+    ],
+  });
+  await call('POST', `/orders/${orderId}/agree`, officer, { planVersion: 1 });
+  const started = await call('POST', `/orders/${orderId}/agree`, winner, { planVersion: 1 });
+  const [pilot, scaleUp] = (started.milestones as { id: string }[]).map((m) => m.id);
+  const deliver = (milestone: string, text: string, days: number) =>
+    call('POST', `/orders/${orderId}/milestones/${milestone}/submissions`, winner, {
+      text,
+      kpiResults: [{ kpi: kpi.name, value: days, evidence: 'Trích xuất từ hệ thống một cửa: 120 hồ sơ trong tháng.' }],
+    });
+  await deliver(pilot!, 'Cổng thí điểm vận hành tại phường Hồng Bàng; báo cáo đo đạc kèm theo.', 13);
+  await call('POST', `/orders/${orderId}/milestones/${pilot}/return`, officer, {
+    reason: 'Thời gian cấp phép 13 ngày chưa đạt mục tiêu 12 ngày của giai đoạn thí điểm.',
+  });
+  await deliver(pilot!, 'Đã tinh gọn bước thẩm định; đo lại trong tháng tiếp theo.', 11);
+  await call('POST', `/orders/${orderId}/milestones/${pilot}/accept`, officer);
+  await deliver(scaleUp!, 'Hệ thống vận hành toàn thành phố, 92% hồ sơ nộp trực tuyến.', 8);
+  await call('POST', `/orders/${orderId}/milestones/${scaleUp}/accept`, officer);
+  await call('POST', `/orders/${orderId}/outcome`, officer, {
+    solved: 'yes',
+    explanation: 'Thời gian cấp phép xây dựng giảm từ 25 xuống 8 ngày; 92% hồ sơ được nộp trực tuyến.',
+    kpis: [{ kpi: kpi.name, baseline: 25, target: 10, achieved: 8, unit: kpi.unit, direction: 'lower' }],
+  });
+  await call('POST', `/orders/${orderId}/outcome/statement`, winner, {
+    statement: 'Chúng tôi cam kết bảo trì miễn phí 12 tháng và hỗ trợ các địa phương khác triển khai lại.',
+  });
+}
+
 async function main(): Promise<void> {
   if (process.env.NODE_ENV === 'production') throw new Error('npm run demo never runs with NODE_ENV=production');
   const seedCtx = await NestFactory.createApplicationContext(SeedModule, { logger: ['error', 'warn'] });
@@ -107,16 +169,32 @@ async function main(): Promise<void> {
   await app.init();
   const ds = app.get(DataSource);
   if (await db(ds).selectFrom('users').select('id').where('email', '=', MARKER_EMAIL).executeTakeFirst()) {
-    // The award is the demo's last step: without it an earlier run stopped half-way.
+    // The order's outcome is the demo's last step: without it an earlier run stopped half-way.
     const complete = await db(ds)
-      .selectFrom('problems as p')
+      .selectFrom('order_outcomes as o')
+      .innerJoin('orders as r', 'r.id', 'o.order_id')
+      .innerJoin('problems as p', 'p.id', 'r.problem_id')
       .innerJoin('users as u', 'u.id', 'p.created_by')
-      .select('p.id')
+      .select('o.order_id')
       .where('u.email', '=', AWARDING_OFFICER)
-      .where('p.status', '=', 'awarded')
       .executeTakeFirst();
     if (complete) {
       console.log('[demo] the demo data is already loaded; nothing to do');
+      return;
+    }
+    // Demo data loaded before the order chapter existed: the award is there, no order yet.
+    const awardedWithoutOrder = await db(ds)
+      .selectFrom('problems as p')
+      .innerJoin('users as u', 'u.id', 'p.created_by')
+      .leftJoin('orders as r', 'r.problem_id', 'p.id')
+      .select('p.id')
+      .where('u.email', '=', AWARDING_OFFICER)
+      .where('p.status', '=', 'awarded')
+      .where('r.id', 'is', null)
+      .executeTakeFirst();
+    if (awardedWithoutOrder) {
+      await orderAndDeliver(ds, awardedWithoutOrder.id, await login(AWARDING_OFFICER), await login(WINNING_FIRM));
+      console.log('[demo] added the order of the awarded problem, delivered into the catalogue');
       return;
     }
     throw new Error(
@@ -395,7 +473,11 @@ async function main(): Promise<void> {
   }
   await call('POST', `/problems/${awarded}/award`, departments.SXD!.officer.token, { proposalId: pa });
 
-  console.log(`[demo] loaded: 4 departments, 3 evaluators, ${firms.length} firms, 8 problems (one awarded with scores)`);
+  await orderAndDeliver(ds, awarded, departments.SXD!.officer.token, firms[1]!.token);
+
+  console.log(
+    `[demo] loaded: 4 departments, 3 evaluators, ${firms.length} firms, 8 problems (one awarded, ordered and delivered: a catalogue entry)`,
+  );
   console.log(`[demo] every demo account's password: ${PASSWORD}`);
   console.log('[demo]   officers:   sxd@demo.haiphong.gov.vn, skhcn@…, syt@…, snnmt@demo.haiphong.gov.vn');
   console.log('[demo]   evaluators: chuyengia1@demo.haiphong.gov.vn … chuyengia3@…');

@@ -27,6 +27,13 @@ async function main(): Promise<void> {
   const awarded = (await get('/problems?status=awarded&limit=1')).items[0];
   const open = (await get('/problems?status=published&sort=deadline&limit=1')).items[0];
   const firm = (await get('/enterprises?status=verified&limit=1')).items[0];
+  // The demo's awarded problem was ordered and delivered: its order, and the catalogue entry it made.
+  const order = awarded
+    ? ((await (await fetch(`${base}/api/v1/problems/${awarded.id}/order`)).json()) as {
+        id?: string;
+        enterprise?: { id: string };
+      })
+    : undefined;
 
   const evaluating =
     (await get('/problems?status=closed&limit=1')).items[0] ?? (await get('/problems?status=evaluating&limit=1')).items[0];
@@ -42,6 +49,10 @@ async function main(): Promise<void> {
     ['enterprises', '/enterprises'],
     ['enterprise', firm && `/enterprises/${firm.id}`],
     ['indicators', '/indicators'],
+    ['order', order?.id && `/orders/${order.id}`],
+    ['catalogue', '/catalogue'],
+    ['catalogue-entry', order?.id && `/catalogue/${order.id}`],
+    ['firm-track-record', order?.enterprise && `/enterprises/${order.enterprise.id}`],
     ['register', '/register'],
     ['sign-in', '/sign-in'],
     ['staff-office', '/office', OFFICER],

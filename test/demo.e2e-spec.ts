@@ -26,7 +26,7 @@ describe('npm run demo', () => {
   });
   afterAll(() => ctx.close());
 
-  it('loads a living portal through the real API — every problem state, an award with scores — and does nothing the second time', async () => {
+  it('loads a living portal through the real API — every problem state, an award with scores, its order delivered into the catalogue — and does nothing the second time', async () => {
     const first = await runDemo();
     expect(first.output).toContain('[demo] loaded');
     expect(first.code).toBe(0);
@@ -40,6 +40,17 @@ describe('npm run demo', () => {
     );
     expect(counts).toMatchObject({ departments: 4, firms: 8, verified: 7 });
     expect(counts!.scores).toBeGreaterThan(0);
+    // After the award: the order delivered (the pilot returned once), its outcome, a catalogue entry.
+    const catalogue = await ctx.http.get('/api/v1/catalogue').expect(200);
+    expect(catalogue.body.items).toHaveLength(1);
+    const order = (await ctx.http.get(`/api/v1/orders/${catalogue.body.items[0].orderId}`).expect(200)).body;
+    expect(order).toMatchObject({ status: 'completed', staged: true, outcome: { solved: 'yes' } });
+    expect(order.milestones.map((m: { phase: string; status: string; rounds: number }) => [m.phase, m.status, m.rounds])).toEqual(
+      [
+        ['pilot', 'accepted', 2],
+        ['scale_up', 'accepted', 1],
+      ],
+    );
     const again = await runDemo();
     expect(again.code).toBe(0);
     expect(again.output).toContain('already loaded');
