@@ -16,6 +16,48 @@ export function ErrorMessage({ error }: { error: unknown }) {
   );
 }
 
+/**
+ * One labelled text area of a form: the label names it, and a hint, when given, is tied to it for
+ * screen readers. Required with at least `minLength` characters unless told otherwise.
+ */
+export function TextAreaField({
+  id,
+  label,
+  value,
+  onChange,
+  minLength = 3,
+  rows,
+  help,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  minLength?: number;
+  rows?: number;
+  help?: string;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea
+        id={id}
+        required
+        minLength={minLength}
+        rows={rows}
+        aria-describedby={help ? `${id}-help` : undefined}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      {help && (
+        <span id={`${id}-help`} className="muted">
+          {help}
+        </span>
+      )}
+    </div>
+  );
+}
+
 export function Loading() {
   const { t } = useTranslation();
   return (

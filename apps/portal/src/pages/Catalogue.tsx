@@ -3,7 +3,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, unwrap, type Schemas } from '../api/client';
-import { ErrorMessage, PageTitle, QueryView, SectorOptions } from '../components';
+import { ErrorMessage, PageTitle, QueryView, SectorOptions, TextAreaField } from '../components';
 import { formatDate, formatMoney, formatNumber } from '../format';
 import { useSession } from '../session';
 import { OrderOutcome } from './Order';
@@ -129,21 +129,15 @@ function Reorder({ entry }: { entry: Entry }) {
           onChange={(e) => setTitle(e.target.value)}
         />
       </div>
-      <div className="field">
-        <label htmlFor="reorder-justification">{t('catalogue.justification')}</label>
-        <textarea
-          id="reorder-justification"
-          required
-          minLength={20}
-          rows={5}
-          aria-describedby="reorder-justification-help"
-          value={justification}
-          onChange={(e) => setJustification(e.target.value)}
-        />
-        <span id="reorder-justification-help" className="muted">
-          {t('catalogue.justificationHelp')}
-        </span>
-      </div>
+      <TextAreaField
+        id="reorder-justification"
+        label={t('catalogue.justification')}
+        value={justification}
+        onChange={setJustification}
+        minLength={20}
+        rows={5}
+        help={t('catalogue.justificationHelp')}
+      />
       <div className="field">
         <label htmlFor="reorder-price">{t('catalogue.price')}</label>
         <input

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api, unwrap, type Schemas } from '../api/client';
-import { ErrorMessage } from '../components';
+import { ErrorMessage, TextAreaField } from '../components';
 import { formatDateTime, formatNumber } from '../format';
 import { attachmentProblem, saveBlob, uploadComplaintAttachment } from '../upload';
 import { useSession } from '../session';
@@ -46,17 +46,14 @@ function FileComplaint({ problemId, onFiled }: { problemId: string; onFiled: () 
     >
       <h3>{t('complaints.file')}</h3>
       <p className="muted">{t('complaints.fileHelp')}</p>
-      <div className="field">
-        <label htmlFor="complaint-grounds">{t('complaints.grounds')}</label>
-        <textarea
-          id="complaint-grounds"
-          required
-          minLength={10}
-          rows={5}
-          value={grounds}
-          onChange={(e) => setGrounds(e.target.value)}
-        />
-      </div>
+      <TextAreaField
+        id="complaint-grounds"
+        label={t('complaints.grounds')}
+        value={grounds}
+        onChange={setGrounds}
+        minLength={10}
+        rows={5}
+      />
       <div className="field">
         <label htmlFor="complaint-files">{t('complaints.files')}</label>
         <input
@@ -141,10 +138,7 @@ function AnswerComplaint({ complaint, onDone }: { complaint: Complaint; onDone: 
         send.mutate();
       }}
     >
-      <div className="field">
-        <label htmlFor={id}>{t('complaints.yourAnswer')}</label>
-        <textarea id={id} required minLength={3} value={answer} onChange={(e) => setAnswer(e.target.value)} />
-      </div>
+      <TextAreaField id={id} label={t('complaints.yourAnswer')} value={answer} onChange={setAnswer} />
       {send.error && <ErrorMessage error={send.error} />}
       <button type="submit" disabled={send.isPending}>
         {t('complaints.sendAnswer')}

@@ -3,7 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api, unwrap, type Schemas } from '../../api/client';
-import { ErrorMessage } from '../../components';
+import { ErrorMessage, TextAreaField } from '../../components';
 
 type Entry = Schemas['CatalogueEntryView'];
 
@@ -51,21 +51,15 @@ export function MiniCompetitionStart({ picked }: { picked: Entry[] }) {
       <p role="status">
         {firms.length === 0 ? t('catalogue.mini.noneChosen') : t('catalogue.mini.chosen', { firms: firms.join(', ') })}
       </p>
-      <div className="field">
-        <label htmlFor="mini-justification">{t('catalogue.mini.justification')}</label>
-        <textarea
-          id="mini-justification"
-          required
-          minLength={20}
-          rows={4}
-          aria-describedby="mini-justification-help"
-          value={justification}
-          onChange={(e) => setJustification(e.target.value)}
-        />
-        <span id="mini-justification-help" className="muted">
-          {t('catalogue.mini.justificationHelp')}
-        </span>
-      </div>
+      <TextAreaField
+        id="mini-justification"
+        label={t('catalogue.mini.justification')}
+        value={justification}
+        onChange={setJustification}
+        minLength={20}
+        rows={4}
+        help={t('catalogue.mini.justificationHelp')}
+      />
       {start.error && <ErrorMessage error={start.error} />}
       <button type="submit" disabled={start.isPending || firms.length < 2}>
         {t('catalogue.mini.start')}

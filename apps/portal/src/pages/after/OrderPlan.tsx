@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '../../api/client';
-import { ErrorMessage } from '../../components';
+import { ErrorMessage, TextAreaField } from '../../components';
 import { formatDateTime, formatMoney, formatNumber } from '../../format';
 import { RoundFiles, useSubmissions } from './DeliverableFiles';
 import './texts';
@@ -282,10 +282,7 @@ export function Terminate({ order }: { order: Order }) {
         terminate.mutate();
       }}
     >
-      <div className="field">
-        <label htmlFor="terminate-reason">{t('orders.terminateReason')}</label>
-        <textarea id="terminate-reason" required minLength={3} value={reason} onChange={(e) => setReason(e.target.value)} />
-      </div>
+      <TextAreaField id="terminate-reason" label={t('orders.terminateReason')} value={reason} onChange={setReason} />
       {terminate.error && <ErrorMessage error={terminate.error} />}
       <button type="submit" disabled={terminate.isPending}>
         {t('orders.confirmTerminate')}

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '../../api/client';
-import { ErrorMessage } from '../../components';
+import { ErrorMessage, TextAreaField } from '../../components';
 import { formatDate, formatDateTime, formatMoney } from '../../format';
 import './texts';
 
@@ -69,10 +69,7 @@ function Answer({ order, variation }: { order: Order; variation: Variation }) {
           reject.mutate();
         }}
       >
-        <div className="field">
-          <label htmlFor={id}>{t('orders.rejectReason')}</label>
-          <textarea id={id} required minLength={3} value={reason} onChange={(e) => setReason(e.target.value)} />
-        </div>
+        <TextAreaField id={id} label={t('orders.rejectReason')} value={reason} onChange={setReason} />
         <button type="submit" className="secondary" disabled={reject.isPending}>
           {t('orders.rejectVariation', { n: variation.number })}
         </button>
@@ -151,10 +148,7 @@ function Propose({ order }: { order: Order }) {
           </div>
         </fieldset>
       ))}
-      <div className="field">
-        <label htmlFor="variation-reason">{t('orders.variationReason')}</label>
-        <textarea id="variation-reason" required minLength={3} value={reason} onChange={(e) => setReason(e.target.value)} />
-      </div>
+      <TextAreaField id="variation-reason" label={t('orders.variationReason')} value={reason} onChange={setReason} />
       {propose.error && <ErrorMessage error={propose.error} />}
       <button type="submit" disabled={propose.isPending || changes.length === 0}>
         {t('orders.sendVariation')}

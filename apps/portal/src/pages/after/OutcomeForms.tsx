@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '../../api/client';
-import { ErrorMessage, Loading } from '../../components';
+import { ErrorMessage, Loading, TextAreaField } from '../../components';
 import { useOrderUpdate } from './OrderPlan';
 import './texts';
 
@@ -180,10 +180,7 @@ export function FirmStatement({ order }: { order: Order }) {
         save.mutate();
       }}
     >
-      <div className="field">
-        <label htmlFor="firm-statement">{t('orders.yourStatement')}</label>
-        <textarea id="firm-statement" required minLength={3} value={statement} onChange={(e) => setStatement(e.target.value)} />
-      </div>
+      <TextAreaField id="firm-statement" label={t('orders.yourStatement')} value={statement} onChange={setStatement} />
       {save.error && <ErrorMessage error={save.error} />}
       <button type="submit" disabled={save.isPending}>
         {t('orders.saveStatement')}
