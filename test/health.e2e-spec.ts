@@ -48,4 +48,11 @@ describe('health, docs and request ids', () => {
     const res = await ctx.http.get('/api/v1/no-such-thing').expect(404);
     expect(res.body).toEqual({ statusCode: 404, code: 'ROUTE_NOT_FOUND', message: expect.any(String) });
   });
+
+  it('sends no CORS headers and answers no preflight without an allowlist (the default)', async () => {
+    const origin = 'https://cong.haiphong.gov.vn';
+    const res = await ctx.http.get('/api/health/live').set('Origin', origin).expect(200);
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    await ctx.http.options('/api/v1/problems').set('Origin', origin).set('Access-Control-Request-Method', 'GET').expect(404);
+  });
 });

@@ -25,6 +25,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
     // Fastify owns the request id; the logger and the response header reuse it.
     requestIdHeader: false,
     genReqId: requestIdOf,
+    // No Nest middleware anywhere (the access log is a Fastify hook): no middie hook per request.
+    skipMiddie: true,
   });
   // Received mark, request id, security headers, metrics and the access log: see request-path.ts.
   installRequestPath(adapter.getInstance(), () => PinoLogger.root);
@@ -40,9 +42,11 @@ export async function createApp(): Promise<NestFastifyApplication> {
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean);
-  app.enableCors({ origin: origins.length ? origins : false, credentials: false });
-  // The portal's refresh-token cookie (apps/api/src/auth/session-cookie.ts).
-  await app.register(cookie);
+  // No allowlist, no cross-origin reads: then no CORS hook runs on every request either.
+  if (origins.length > 0) app.enableCors({ origin: origins, credentials: false });
+  // The portal's refresh-token cookie (apps/api/src/auth/session-cookie.ts): its parser and
+  // serializer only, no hooks on every request.
+  await app.register(cookie, { hook: false });
 
   // Uploads (proposal attachments): one file per request, bounded; JSON bodies keep BODY_LIMIT_BYTES.
   await app.register(multipart, {

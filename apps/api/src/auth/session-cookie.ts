@@ -36,28 +36,27 @@ export class SessionCookie {
    */
   static token(request: FastifyRequest, bodyToken: string | undefined): string | undefined {
     if (bodyToken) return bodyToken;
-    const cookie = request.cookies?.[REFRESH_COOKIE];
+    const header = request.headers.cookie;
+    const cookie = header ? request.server.parseCookie(header)[REFRESH_COOKIE] : undefined;
     if (!cookie) return undefined;
     if (!SessionCookie.requested(request)) throw new AppError(ErrorCode.CSRF_CHECK_FAILED);
     return cookie;
   }
 
   set(reply: FastifyReply, token: string): void {
-    void reply.setCookie(REFRESH_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: this.secure,
-      path: REFRESH_COOKIE_PATH,
-      maxAge: this.ttlDays * 86_400,
-    });
+    this.write(reply, token, { maxAge: this.ttlDays * 86_400 });
   }
 
   clear(reply: FastifyReply): void {
-    void reply.clearCookie(REFRESH_COOKIE, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: this.secure,
-      path: REFRESH_COOKIE_PATH,
-    });
+    this.write(reply, '', { maxAge: 0, expires: new Date(0) });
+  }
+
+  /**
+   * @fastify/cookie is registered without its hooks (bootstrap.ts): only these routes read or set
+   * a cookie, so the others do not pay a parse and a send hook each. Its serializer writes the header.
+   */
+  private write(reply: FastifyReply, value: string, lifetime: { maxAge: number; expires?: Date }): void {
+    const options = { httpOnly: true, sameSite: 'strict', secure: this.secure, path: REFRESH_COOKIE_PATH, ...lifetime } as const;
+    void reply.header('set-cookie', reply.server.serializeCookie(REFRESH_COOKIE, value, options));
   }
 }

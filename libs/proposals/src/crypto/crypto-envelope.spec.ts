@@ -1,4 +1,4 @@
-import { hkdfSync } from 'node:crypto';
+import { createPrivateKey, createPublicKey, hkdfSync } from 'node:crypto';
 import {
   decrypt,
   deriveKey,
@@ -90,6 +90,11 @@ describe('crypto envelope', () => {
     // And a fresh pair's public half is the one its private half implies.
     const pair = newProblemKeyPair();
     expect(openWithPrivateKey(pair, sealToPublicKey(pair.publicKey, dek, 'aad'), 'aad').equals(dek)).toBe(true);
+    // The public half (X25519 with the base point) is the one OpenSSL derives, as DER (RFC 8410).
+    const openssl = createPublicKey(
+      createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: pair.privateKey.toString('base64url'), x: '' }, format: 'jwk' }),
+    ).export({ format: 'der', type: 'spki' });
+    expect(openssl.subarray(12).equals(pair.publicKey)).toBe(true);
   });
 
   it('seals several parts under one data key that both the problem and the bidder can open', () => {

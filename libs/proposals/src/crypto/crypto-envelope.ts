@@ -26,8 +26,6 @@ export const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const X25519_BYTES = 32;
-/** The DER wrapper of a raw X25519 public key (RFC 8410). */
-const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
 
 export interface Sealed {
   iv: Buffer;
@@ -107,8 +105,8 @@ export interface ProblemKeyPair {
 
 /**
  * Any 32 random bytes are an X25519 private key (the scalar is clamped when used). Keys are made
- * this way, not with generateKeyPairSync, and exported as DER, not JWK: on Node 20 a JWK export
- * racing the garbage collection of a key-generation job deadlocks the process (seen in the bench).
+ * this way, not with generateKeyPairSync, and never exported as JWK: on Node 20 a JWK export racing
+ * the garbage collection of a key-generation job deadlocks the process (seen in the bench).
  */
 export function newProblemKeyPair(): ProblemKeyPair {
   const privateKey = randomBytes(X25519_BYTES);
@@ -243,9 +241,12 @@ function ecdhKek(privateKey: KeyObject, publicKey: KeyObject, ephPublic: Buffer,
   );
 }
 
+/**
+ * The public half is X25519(private, 9), the base point (RFC 7748, section 6.1): one scalar
+ * multiplication, about half the cost of deriving a public KeyObject and exporting it as DER.
+ */
 function publicKeyOf(privateKey: KeyObject): Buffer {
-  const der = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
-  return Buffer.from(der.subarray(X25519_SPKI_PREFIX.length));
+  return diffieHellman({ privateKey, publicKey: BASE_POINT });
 }
 
 /*
@@ -254,8 +255,23 @@ function publicKeyOf(privateKey: KeyObject): Buffer {
  * to OpenSSL (~0.05 ms). Nothing is ever exported as JWK (see newProblemKeyPair).
  */
 function publicKeyObject(raw: Buffer): KeyObject {
-  return createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: raw.toString('base64url') }, format: 'jwk' });
+  const x = raw.toString('base64url');
+  let key = recentPublicKeys.get(x);
+  if (!key) {
+    key = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x }, format: 'jwk' });
+    // Bids come in bursts per problem: its key is imported once, not per bid. Public keys only.
+    if (recentPublicKeys.size >= RECENT_PUBLIC_KEYS) recentPublicKeys.delete(recentPublicKeys.keys().next().value as string);
+    recentPublicKeys.set(x, key);
+  }
+  return key;
 }
+const RECENT_PUBLIC_KEYS = 1024;
+const recentPublicKeys = new Map<string, KeyObject>();
+/** u = 9, the X25519 base point, little-endian. */
+const BASE_POINT = createPublicKey({
+  key: { kty: 'OKP', crv: 'X25519', x: Buffer.from([9, ...new Array<number>(31).fill(0)]).toString('base64url') },
+  format: 'jwk',
+});
 
 /** Node requires `x` to be a string but builds a private key from `d` alone (the public half follows from it). */
 function privateKeyObject(raw: Buffer): KeyObject {

@@ -17,6 +17,7 @@ import {
 } from './crypto-envelope';
 
 const PUBLIC_KEY_BYTES = 32;
+const RECENT_BIDDER_KEYS = 4096;
 const problemKeyAad = (problemId: string) => `problem-key:${problemId}`;
 
 /**
@@ -32,6 +33,7 @@ const problemKeyAad = (problemId: string) => `problem-key:${problemId}`;
 export class SealedKeyring {
   private readonly master: Buffer;
   private readonly problemKek: Buffer;
+  private readonly recentBidderKeys = new Map<string, Buffer>();
 
   constructor(config: AppConfig) {
     this.master = Buffer.from(config.get('DATA_MASTER_KEY'), 'base64');
@@ -90,8 +92,16 @@ export class SealedKeyring {
     return { openDataKey: (keys: WrappedKeys, aad: string) => openWithPrivateKey(pair, keys.keyForProblem, aad) };
   }
 
+  /** Remembered for the firms bidding lately: one HKDF per firm, not per bid (the master key is held anyway). */
   private bidderKey(enterpriseId: string): Buffer {
-    return deriveKey(this.master, `bidder:${enterpriseId}`);
+    let key = this.recentBidderKeys.get(enterpriseId);
+    if (!key) {
+      key = deriveKey(this.master, `bidder:${enterpriseId}`);
+      if (this.recentBidderKeys.size >= RECENT_BIDDER_KEYS)
+        this.recentBidderKeys.delete(this.recentBidderKeys.keys().next().value as string);
+      this.recentBidderKeys.set(enterpriseId, key);
+    }
+    return key;
   }
 
   /** The public half of the problem's key, made on first use. It can seal, never open. */
