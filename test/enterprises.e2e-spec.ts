@@ -663,7 +663,7 @@ describe('enterprise registry: registration, profile, members, directory', () =>
         // Capture the SQL the endpoint really runs, then ask the planner how it would run it.
         const spy = jest.spyOn(ctx.dataSource, 'query');
         await ctx.http.get('/api/v1/enterprises').query({ q: 'dien tu cang' }).expect(200);
-        const call = spy.mock.calls.find(([sql]) => typeof sql === 'string' && sql.includes('search_document'));
+        const call = spy.mock.calls.find(([sql]) => typeof sql === 'string' && sql.includes('search_vector'));
         spy.mockRestore();
         expect(call).toBeDefined();
         const [sql, params] = call as [string, unknown[]];
@@ -675,7 +675,7 @@ describe('enterprise registry: registration, profile, members, directory', () =>
           const rows = await m.query<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${sql}`, params);
           return rows.map((r) => r['QUERY PLAN']).join('\n');
         });
-        expect(plan).toContain('Bitmap Index Scan on enterprises_search_tsv_idx');
+        expect(plan).toContain('Bitmap Index Scan on enterprises_search_vector_idx');
       } finally {
         await ctx.dataSource.query(`DELETE FROM enterprises WHERE tax_code LIKE 'LOAD-%'`);
         await ctx.dataSource.query(

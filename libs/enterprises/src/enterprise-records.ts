@@ -11,7 +11,7 @@ export interface EnterpriseProduct {
 
 /**
  * A registered firm. Its id is its organisation's id (users.organization_id points at both).
- * search_document is a generated column and is left out here: only the directory query reads it.
+ * search_document and search_vector are generated columns, left out here: only the directory query reads them.
  */
 export interface Enterprise {
   id: string;

@@ -183,17 +183,19 @@ export class EnterprisesService {
       .leftJoin('areas as a', 'a.code', 'e.area_code')
       .where('e.status', '=', status);
     if (text) {
-      let rank: RawBuilder<unknown> = sql`0`;
+      // Rank: the full-text rank of the stored vector, read not recomputed, since a common word matches
+      // thousands of firms; text with only punctuated fragments ranks by how closely it matches as
+      // typed (few candidates: the trigram index found them). 6 decimals so the cursor compares exactly.
+      let rank: RawBuilder<unknown> = sql`word_similarity(f_search_norm(${text}), e.search_document)`;
       if (words.length > 0) {
         const tsquery = wordsInAnyOrder(words);
-        qb = qb.where(sql<boolean>`to_tsvector('simple', e.search_document) @@ ${tsquery}`);
-        rank = sql`ts_rank(to_tsvector('simple', e.search_document), ${tsquery})`;
+        qb = qb.where(sql<boolean>`e.search_vector @@ ${tsquery}`);
+        rank = sql`ts_rank(e.search_vector, ${tsquery})`;
       }
       // Text with punctuation is matched as typed (the trigram index serves it); % and _ are plain characters.
       for (const f of fragments)
         qb = qb.where(sql<boolean>`e.search_document LIKE '%' || f_search_norm(${escapeLike(f)}) || '%'`);
-      // Rank: full-text rank plus how closely the words match as typed; 6 decimals so the cursor compares exactly.
-      sortKey = sql`round((${rank} + word_similarity(f_search_norm(${text}), e.search_document))::numeric, 6)`;
+      sortKey = sql`round((${rank})::numeric, 6)`;
     }
     if (query.sector) qb = qb.where(sql<boolean>`e.sectors @> ARRAY[${query.sector}]::text[]`);
     if (query.areaCode) qb = qb.where('e.area_code', '=', query.areaCode);

@@ -19,6 +19,7 @@ import { ComplaintAttachments1763800000950 } from './1763800000950-complaint-att
 import { MilestonePayments1763800000951 } from './1763800000951-milestone-payments';
 import { DeliverableFiles1763800000960 } from './1763800000960-deliverable-files';
 import { MiniCompetitions1763800000970 } from './1763800000970-mini-competitions';
+import { EnterpriseSearchVector1763800000980 } from './1763800000980-enterprise-search-vector';
 
 /** Every migration, in order. Listed by hand so the bundled apps need no file globbing. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   MilestonePayments1763800000951,
   DeliverableFiles1763800000960,
   MiniCompetitions1763800000970,
+  EnterpriseSearchVector1763800000980,
 ];

@@ -268,6 +268,7 @@ export interface Enterprises {
   phone: string | null;
   products: Generated<Json>;
   search_document: Generated<string | null>;
+  search_vector: Generated<string | null>;
   sectors: string[];
   short_name: string | null;
   status: Generated<string>;
