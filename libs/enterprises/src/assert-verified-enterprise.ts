@@ -9,10 +9,20 @@ import { ACTIVE_STATUS } from './enterprise.constants';
  * at the same moment waits for that transaction (and the other way round) instead of slipping by.
  */
 export async function assertVerifiedEnterprise(manager: EntityManager, enterpriseId: string | null | undefined): Promise<void> {
-  const row = enterpriseId
-    ? await db(manager).selectFrom('enterprises').select('status').where('id', '=', enterpriseId).forShare().executeTakeFirst()
-    : undefined;
-  const status = row?.status ?? null;
+  const row = enterpriseId ? await firmStatusForShare(manager, enterpriseId).executeTakeFirst() : undefined;
+  refuseUnlessVerified(enterpriseId, row?.status ?? null);
+}
+
+/**
+ * The firm's status read FOR SHARE, as assertVerifiedEnterprise reads it; a caller on a hot path
+ * selects it as a subquery of its own read (`.as('firm_status')`) and then calls refuseUnlessVerified.
+ */
+export function firmStatusForShare(manager: EntityManager, enterpriseId: string) {
+  return db(manager).selectFrom('enterprises').select('status').where('id', '=', enterpriseId).forShare();
+}
+
+/** The refusal for a firm that is not verified (`status` null: no such firm). */
+export function refuseUnlessVerified(enterpriseId: string | null | undefined, status: string | null): void {
   if (status !== ACTIVE_STATUS) {
     throw new AppError(
       ErrorCode.ENTERPRISE_NOT_VERIFIED,

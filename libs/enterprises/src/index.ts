@@ -5,7 +5,7 @@ export * from './status-transitions';
 export { footprintDeltas, footprintMove, netDeltas } from './activity-deltas';
 export { applyActivityDeltas } from './activity-store';
 export type { ActivityDelta, ActivityDimension, ActivityFootprint } from './activity-deltas';
-export { assertVerifiedEnterprise } from './assert-verified-enterprise';
+export { assertVerifiedEnterprise, firmStatusForShare, refuseUnlessVerified } from './assert-verified-enterprise';
 export type { Enterprise, EnterpriseProduct } from './enterprise-records';
 export * from './enterprise-views';
 export * from './enterprises.service';

@@ -1,3 +1,4 @@
+import { RawBuilder, sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import { AppError, ErrorCode } from '@app/common';
 import { db } from '@app/database';
@@ -53,8 +54,29 @@ export async function invitedFirmsOf(manager: EntityManager, problemId: string):
  * bid; any other firm, verified or not, gets 403 NOT_INVITED_TO_BID.
  */
 export async function assertInvitedToBid(manager: EntityManager, problemId: string, enterpriseId: string): Promise<void> {
-  const invited = await invitedFirmsOf(manager, problemId);
-  if (invited && !invited.includes(enterpriseId)) throw new AppError(ErrorCode.NOT_INVITED_TO_BID);
+  const row = await db(manager)
+    .selectNoFrom(invitedToBid(manager, problemId, enterpriseId).as('invited'))
+    .executeTakeFirst();
+  refuseUnlessInvited(row?.invited ?? false);
+}
+
+/**
+ * Whether the firm may bid, as assertInvitedToBid decides it: the problem is no mini-competition,
+ * or the firm is on its list. A caller on a hot path selects it in its own read
+ * (`.as('invited')`) and then calls refuseUnlessInvited.
+ */
+export function invitedToBid(manager: EntityManager, problemId: string, enterpriseId: string): RawBuilder<boolean> {
+  const restricted = db(manager).selectFrom('mini_competitions').select('problem_id').where('problem_id', '=', problemId);
+  const listed = db(manager)
+    .selectFrom('mini_competition_entries')
+    .select('problem_id')
+    .where('problem_id', '=', problemId)
+    .where('enterprise_id', '=', enterpriseId);
+  return sql<boolean>`(NOT EXISTS ${restricted} OR EXISTS ${listed})`;
+}
+
+export function refuseUnlessInvited(invited: boolean): void {
+  if (!invited) throw new AppError(ErrorCode.NOT_INVITED_TO_BID);
 }
 
 /**

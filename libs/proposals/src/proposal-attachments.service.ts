@@ -5,8 +5,6 @@ import { DataSource } from 'typeorm';
 import { db } from '@app/database';
 import { AppConfig, AppError, AuthUser, ErrorCode, sha256Hex } from '@app/common';
 import { AuditService } from '@app/audit';
-import { assertVerifiedEnterprise } from '@app/enterprises';
-import { assertInvitedToBid } from '@app/problems';
 
 import { cleanFileName, sniffAttachmentType } from './attachment-types';
 import { openFileStreamed, pack, sealFileStreamed, unpack } from './crypto/crypto-envelope';
@@ -14,7 +12,7 @@ import { SealedKeyring } from './crypto/sealed-keyring';
 import { attachmentAad } from './sealed-content';
 import { BLOB_STORAGE, BlobStorage } from './storage/blob-storage';
 import { AttachmentView, DownloadedAttachment, keysOf } from './proposal-views';
-import { attachmentTooLarge, bidsSeal, bidTransaction, firmOf, problemOpenForBids } from './proposal-records';
+import { attachmentTooLarge, bidsSeal, bidTransaction, firmOf, problemOpenToFirm } from './proposal-records';
 import { ProposalReadingService } from './proposal-reading.service';
 
 /** A firm's encrypted attachments: uploaded before the deadline, downloaded by whoever may read the proposal. */
@@ -51,10 +49,8 @@ export class ProposalAttachmentsService {
     let stored = false;
     try {
       return await bidTransaction(this.dataSource, async (manager) => {
-        const problem = await problemOpenForBids(manager, problemId, receivedMark);
-        await assertVerifiedEnterprise(manager, enterpriseId);
-        // Files are part of a bid: a firm not invited to a mini-competition cannot store them either.
-        await assertInvitedToBid(manager, problemId, enterpriseId);
+        // Files are part of a bid: a firm not verified, or not invited to a mini-competition, cannot store them either.
+        const problem = await problemOpenToFirm(manager, problemId, enterpriseId, receivedMark);
         const recipients = await this.keyring.recipientsFor(manager, problem, enterpriseId);
         // Encrypted piece by piece into the store: the plaintext upload is the one whole copy in memory.
         const sealed = await sealFileStreamed(

@@ -8,8 +8,6 @@ import { writeVersion } from './proposal-versions';
 import { AppError, AuthUser, ErrorCode } from '@app/common';
 import { AuditService } from '@app/audit';
 import { NotificationsService } from '@app/notifications';
-import { assertVerifiedEnterprise } from '@app/enterprises';
-import { assertInvitedToBid } from '@app/problems';
 
 import { SealedKeyring } from './crypto/sealed-keyring';
 import { SubmitProposalDto } from './dto/submit-proposal.dto';
@@ -24,6 +22,7 @@ import {
   firmOf,
   ownProposalForUpdate,
   problemOpenForBids,
+  problemOpenToFirm,
   proposalExists,
   VersionRow,
   versionsOf,
@@ -55,9 +54,7 @@ export class ProposalSubmissionsService {
     const scope = `POST /problems/${problemId}/proposals`;
     return bidTransaction(this.dataSource, (manager) =>
       withIdempotency(manager, { userId: user.id, key: idempotencyKey, scope, body: dto }, async () => {
-        const problem = await problemOpenForBids(manager, problemId, receivedMark);
-        await assertVerifiedEnterprise(manager, enterpriseId);
-        await assertInvitedToBid(manager, problemId, enterpriseId);
+        const problem = await problemOpenToFirm(manager, problemId, enterpriseId, receivedMark);
         const proposalId = randomUUID();
         // One live proposal per firm and problem (a partial unique index): the insert yields to it.
         const inserted = await db(manager)
@@ -112,8 +109,7 @@ export class ProposalSubmissionsService {
         if (proposal.status === 'withdrawn') {
           throw new AppError(ErrorCode.PROPOSAL_WITHDRAWN);
         }
-        const problem = await problemOpenForBids(manager, proposal.problem_id, receivedMark);
-        await assertVerifiedEnterprise(manager, enterpriseId);
+        const problem = await problemOpenToFirm(manager, proposal.problem_id, enterpriseId, receivedMark);
         const version = proposal.current_version + 1;
         // A new version answers any amendment made since the last one.
         await db(manager)

@@ -1,6 +1,6 @@
 import type { Type as Class } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, KeyObject, timingSafeEqual } from 'node:crypto';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AppError } from '../errors/app-error';
@@ -57,9 +57,14 @@ export const DEFAULT_PAGE_SIZE = 20;
  */
 const CURSOR_MAC_BYTES = 12;
 
+/** The MAC key as a key object, made once per JWT_SECRET (a string key is re-imported on every call). */
+let macKey: { secret: string | undefined; key: KeyObject } | undefined;
+
 function cursorMac(payload: string): Buffer {
-  const key = `cursor:${process.env.JWT_SECRET ?? ''}`;
-  return createHmac('sha256', key).update(payload).digest().subarray(0, CURSOR_MAC_BYTES);
+  const secret = process.env.JWT_SECRET;
+  if (!macKey || macKey.secret !== secret)
+    macKey = { secret, key: createSecretKey(Buffer.from(`cursor:${secret ?? ''}`, 'utf8')) };
+  return createHmac('sha256', macKey.key).update(payload).digest().subarray(0, CURSOR_MAC_BYTES);
 }
 
 export function encodeCursor(key: Record<string, string | number>): string {

@@ -10,8 +10,6 @@ export function cityToday(now: Date = new Date()): string {
   return new Date(now.getTime() + CITY_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
 /**
  * An instant as the API shows it: ISO 8601 in Hai Phong's zone with its offset written out,
  * e.g. 2026-11-22T17:30:00.000+07:00 for 2026-11-22T10:30:00.000Z. Viet Nam has no daylight
@@ -21,11 +19,8 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 export function cityIso(at: Date | string): string {
   const ms = new Date(at).getTime();
   if (Number.isNaN(ms)) throw new RangeError(`Not an instant: ${String(at)}`);
-  const d = new Date(ms + CITY_OFFSET_MS);
-  return (
-    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` +
-    `T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}+07:00`
-  );
+  // The UTC ISO form of the shifted instant, with the offset written in place of the Z (one native call per date).
+  return `${new Date(ms + CITY_OFFSET_MS).toISOString().slice(0, -1)}+07:00`;
 }
 
 /** An instant as stored data has always written it: UTC, `toISOString()`. */
