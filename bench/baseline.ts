@@ -17,7 +17,7 @@
  * (10k problems, 100k proposals): run after bench/marketplace.ts (npm run bench does). Writes
  * bench/results/baseline.{json,md}. Never a test: it fails only on an error.
  * Environment: BENCH_DURATION_S per search run (8), BENCH_CONNECTIONS (20), BENCH_SUBMITS per
- * submit run (2000, after a warm-up of BENCH_SUBMITS_WARM_UP, 300, on each side), BENCH_ROUNDS of
+ * submit run (2000, after a warm-up of BENCH_SUBMITS_WARM_UP, 1000, on each side), BENCH_ROUNDS of
  * alternation (2).
  */
 import './marketplace-env';
@@ -76,6 +76,7 @@ type Autocannon = (opts: {
   connections: number;
   duration?: number;
   amount?: number;
+  sampleInt?: number;
   overallRate?: number;
   requests?: AutocannonRequest[];
 }) => Promise<AutocannonResult>;
@@ -86,7 +87,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 2000);
 // Short cold runs measured the JIT: 600 submissions right after start ran at 200 req/s, the same
 // code warm at 310. Both servers get the same warm-up, not counted.
-const SUBMITS_WARM_UP = Number(process.env.BENCH_SUBMITS_WARM_UP ?? 300);
+const SUBMITS_WARM_UP = Number(process.env.BENCH_SUBMITS_WARM_UP ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const QUERIES = ['giao thong', 'cảng biển', 'du lich thong minh', 'y te so', 'moi truong', 'Thủy Nguyên'];
 const RESULTS = join(__dirname, 'results');
@@ -355,6 +356,9 @@ async function main(): Promise<void> {
           url: base,
           connections: CONNECTIONS,
           amount,
+          // A run of `amount` requests ends on autocannon's next sample tick (1 s by default), which
+          // rounded every submit run up to whole seconds; 10 ms ticks time it to 10 ms.
+          sampleInt: 10,
           requests: [
             {
               method: 'POST',
