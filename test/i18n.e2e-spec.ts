@@ -1,3 +1,4 @@
+import { NotificationsService } from '@app/notifications';
 import { bearer, createUser, eventually, login, startApp, TestContext } from './harness';
 import { mailsTo } from './enterprise-fixtures';
 
@@ -121,5 +122,37 @@ describe('language: Vietnamese by default, English on request', () => {
     expect(enMail).toContain('as evaluator');
     expect(enMail).toContain('http://localhost:3000/sign-in');
     expect(enMail).not.toContain('Kính gửi');
+  });
+
+  it('writes each reader’s in-app notification in their saved language, in one go for all readers', async () => {
+    const viId = await createUser(ctx, { email: 'reader-vi@lang.vn', role: 'evaluator' });
+    const enId = await createUser(ctx, { email: 'reader-en@lang.vn', role: 'evaluator' });
+    await ctx.dataSource.query(`UPDATE users SET language = 'en' WHERE id = $1`, [enId]);
+    const notifications = ctx.app.get(NotificationsService);
+    const ids = await ctx.dataSource.transaction((manager) =>
+      notifications.notifyUsers(manager, [viId, enId, viId], {
+        kind: 'problem.cancelled',
+        message: 'problemCancelled',
+        params: { problem: 'Cầu Rào 2', reason: 'trùng lặp' },
+        email: false,
+      }),
+    );
+    expect(ids).toHaveLength(2);
+    const inbox = async (email: string) =>
+      (
+        await ctx.http
+          .get('/api/v1/me/notifications')
+          .set(bearer(await login(ctx, email)))
+          .expect(200)
+      ).body.items as {
+        title: string;
+        body: string;
+      }[];
+    expect(await inbox('reader-vi@lang.vn')).toEqual([
+      expect.objectContaining({ title: 'Bài toán đã bị hủy: Cầu Rào 2', body: expect.stringContaining('Lý do: trùng lặp') }),
+    ]);
+    expect(await inbox('reader-en@lang.vn')).toEqual([
+      expect.objectContaining({ title: 'Problem cancelled: Cầu Rào 2', body: expect.stringContaining('Reason: trùng lặp') }),
+    ]);
   });
 });

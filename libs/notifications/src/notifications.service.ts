@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { sql } from 'kysely';
+import { SelectQueryBuilder, sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   AppError,
@@ -8,14 +8,16 @@ import {
   decodeCursor,
   DEFAULT_PAGE_SIZE,
   ErrorCode,
+  DEFAULT_LANGUAGE,
   Language,
+  LANGUAGES,
   MessageParams,
   Page,
   PageOf,
   toPage,
   translate,
 } from '@app/common';
-import { db } from '@app/database';
+import { db, type DB } from '@app/database';
 import { OutboxService, QUEUES } from '@app/jobs';
 import { NotificationData, NotificationView, toNotificationView } from './notification-views';
 import { DeliverEmailsPayload, NOTIFICATION_JOBS, NotificationKind } from './notification-jobs';
@@ -55,6 +57,9 @@ export interface PendingEmail {
   departmentName: string | null;
 }
 
+/** The users table as a notification's recipients are chosen from it. */
+type UsersQuery = SelectQueryBuilder<DB, 'users', object>;
+
 /** E-mails are sent in jobs of at most this many notifications. */
 const EMAIL_BATCH = 200;
 
@@ -72,8 +77,7 @@ export class NotificationsService {
   async notifyUsers(manager: EntityManager, userIds: string[], input: NotificationInput): Promise<string[]> {
     const unique = [...new Set(userIds)];
     if (unique.length === 0) return [];
-    const readers = await db(manager).selectFrom('users').select(['id', 'language']).where('id', 'in', unique).execute();
-    return this.notifyReaders(manager, readers, input);
+    return this.notifyReaders(manager, (users) => users.where('id', 'in', unique), input);
   }
 
   /** Every active member of these enterprises. */
@@ -93,35 +97,42 @@ export class NotificationsService {
     organizationIds: string[],
     input: NotificationInput,
   ): Promise<string[]> {
-    const readers = await db(manager)
-      .selectFrom('users')
-      .select(['id', 'language'])
-      .where('organization_id', 'in', organizationIds)
-      .where('role', '=', role)
-      .where('status', '=', 'active')
-      .execute();
-    return this.notifyReaders(manager, readers, input);
+    return this.notifyReaders(
+      manager,
+      (users) => users.where('organization_id', 'in', organizationIds).where('role', '=', role).where('status', '=', 'active'),
+      input,
+    );
   }
 
-  /** Written in each reader's saved language; the e-mail copy uses the same text. */
+  /**
+   * Written in each reader's saved language, chosen by the insert itself (the text in every
+   * language goes along as one JSON parameter), so the readers are not read first; the e-mail
+   * copy uses the same text.
+   */
   private async notifyReaders(
     manager: EntityManager,
-    readers: { id: string; language: string }[],
+    readers: (users: UsersQuery) => UsersQuery,
     input: NotificationInput,
   ): Promise<string[]> {
-    if (readers.length === 0) return [];
-    const text = (language: string, part: 'title' | 'body') =>
-      translate(language as Language, `notifications.${input.message}.${part}`, input.params);
+    const inEveryLanguage = (part: 'title' | 'body') =>
+      JSON.stringify(
+        Object.fromEntries(
+          LANGUAGES.map((language) => [language, translate(language, `notifications.${input.message}.${part}`, input.params)]),
+        ),
+      );
+    const inReadersLanguage = (texts: string) =>
+      sql<string>`coalesce(${texts}::jsonb ->> language, ${texts}::jsonb ->> ${DEFAULT_LANGUAGE})`;
     const rows = await db(manager)
       .insertInto('notifications')
-      .values(
-        readers.map((reader) => ({
-          user_id: reader.id,
-          kind: input.kind,
-          title: text(reader.language, 'title'),
-          body: text(reader.language, 'body'),
-          data: JSON.stringify(input.data ?? {}),
-        })),
+      .columns(['user_id', 'kind', 'title', 'body', 'data'])
+      .expression(
+        readers(db(manager).selectFrom('users')).select([
+          'id',
+          sql<string>`${input.kind}::text`.as('kind'),
+          inReadersLanguage(inEveryLanguage('title')).as('title'),
+          inReadersLanguage(inEveryLanguage('body')).as('body'),
+          sql<string>`${JSON.stringify(input.data ?? {})}::jsonb`.as('data'),
+        ]),
       )
       .returning('id')
       .execute();
