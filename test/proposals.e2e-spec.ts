@@ -573,6 +573,40 @@ describe('sealed proposals', () => {
     ]);
   });
 
+  it('a suspension decided while a bid is in flight wins: the bid waits for it and is refused; the suspended firm cannot revise', async () => {
+    const firm = await createVerifiedEnterprise(ctx, { legalName: 'Công ty TNHH Đình Chỉ Giữa Chừng' });
+    const earlier = await submit(firm.token, await createPublishedProblem(ctx, deptA), body('BEFORE')).expect(201);
+    const problemId = await createPublishedProblem(ctx, deptA);
+    // An admin's suspension, not yet committed, holds the firm's row (its own connection).
+    const admin = new Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    try {
+      await admin.query('BEGIN');
+      await admin.query(`UPDATE enterprises SET status = 'suspended', status_reason = 'Đang xác minh' WHERE id = $1`, [firm.id]);
+      const inFlight = submit(firm.token, problemId, body('IN-FLIGHT')).then((r) => r);
+      // The bid reads the firm FOR SHARE, so it waits for the suspension instead of slipping by.
+      for (let i = 0; ; i++) {
+        const [{ n }] = (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`)).rows as [
+          { n: number },
+        ];
+        if (n > 0) break;
+        if (i > 400) throw new Error('the bid never waited for the firm row');
+        await sleep(25);
+      }
+      await admin.query('COMMIT');
+      const refused = await inFlight;
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ code: 'ENTERPRISE_NOT_VERIFIED', details: { status: 'suspended' } });
+    } finally {
+      await admin.end();
+    }
+    const left = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM proposals WHERE problem_id = $1`, [problemId]);
+    expect(left[0].n).toBe(0);
+    const revise = await ctx.http.put(`/api/v1/proposals/${earlier.body.id}`).set(bearer(firm.token)).send(body('AFTER'));
+    expect(revise.status).toBe(403);
+    expect(revise.body.code).toBe('ENTERPRISE_NOT_VERIFIED');
+  });
+
   it('only members of verified firms submit, to published problems, with valid bodies', async () => {
     const problemId = await createPublishedProblem(ctx, deptA);
     const unverified = await submit(pending.token, problemId, body('PENDING')).expect(403);
