@@ -9,6 +9,7 @@ import {
   randomBytes,
 } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { recentMemo } from './recent-memo';
 
 /**
  * The one envelope used for everything sealed (a version's content, an attachment's bytes and
@@ -255,18 +256,10 @@ function publicKeyOf(privateKey: KeyObject): Buffer {
  * to OpenSSL (~0.05 ms). Nothing is ever exported as JWK (see newProblemKeyPair).
  */
 function publicKeyObject(raw: Buffer): KeyObject {
-  const x = raw.toString('base64url');
-  let key = recentPublicKeys.get(x);
-  if (!key) {
-    key = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x }, format: 'jwk' });
-    // Bids come in bursts per problem: its key is imported once, not per bid. Public keys only.
-    if (recentPublicKeys.size >= RECENT_PUBLIC_KEYS) recentPublicKeys.delete(recentPublicKeys.keys().next().value as string);
-    recentPublicKeys.set(x, key);
-  }
-  return key;
+  return recentPublicKey(raw.toString('base64url'));
 }
-const RECENT_PUBLIC_KEYS = 1024;
-const recentPublicKeys = new Map<string, KeyObject>();
+// Bids come in bursts per problem: its key is imported once, not per bid. Public keys only.
+const recentPublicKey = recentMemo(1024, (x) => createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x }, format: 'jwk' }));
 /** u = 9, the X25519 base point, little-endian. */
 const BASE_POINT = createPublicKey({
   key: { kty: 'OKP', crv: 'X25519', x: Buffer.from([9, ...new Array<number>(31).fill(0)]).toString('base64url') },

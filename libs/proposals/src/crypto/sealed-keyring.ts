@@ -15,9 +15,9 @@ import {
   wrapKey,
   WrappedKeys,
 } from './crypto-envelope';
+import { recentMemo } from './recent-memo';
 
 const PUBLIC_KEY_BYTES = 32;
-const RECENT_BIDDER_KEYS = 4096;
 const problemKeyAad = (problemId: string) => `problem-key:${problemId}`;
 
 /**
@@ -33,7 +33,8 @@ const problemKeyAad = (problemId: string) => `problem-key:${problemId}`;
 export class SealedKeyring {
   private readonly master: Buffer;
   private readonly problemKek: Buffer;
-  private readonly recentBidderKeys = new Map<string, Buffer>();
+  /** The firm's own key (HKDF of the master key and its id), remembered for the firms bidding lately (the master key is held anyway). */
+  private readonly bidderKey = recentMemo(4096, (enterpriseId) => deriveKey(this.master, `bidder:${enterpriseId}`));
 
   constructor(config: AppConfig) {
     this.master = Buffer.from(config.get('DATA_MASTER_KEY'), 'base64');
@@ -90,18 +91,6 @@ export class SealedKeyring {
       privateKey: unwrapKey(this.problemKek, sealedKey.subarray(PUBLIC_KEY_BYTES), problemKeyAad(problemId)),
     };
     return { openDataKey: (keys: WrappedKeys, aad: string) => openWithPrivateKey(pair, keys.keyForProblem, aad) };
-  }
-
-  /** Remembered for the firms bidding lately: one HKDF per firm, not per bid (the master key is held anyway). */
-  private bidderKey(enterpriseId: string): Buffer {
-    let key = this.recentBidderKeys.get(enterpriseId);
-    if (!key) {
-      key = deriveKey(this.master, `bidder:${enterpriseId}`);
-      if (this.recentBidderKeys.size >= RECENT_BIDDER_KEYS)
-        this.recentBidderKeys.delete(this.recentBidderKeys.keys().next().value as string);
-      this.recentBidderKeys.set(enterpriseId, key);
-    }
-    return key;
   }
 
   /** The public half of the problem's key, made on first use. It can seal, never open. */
