@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, auditWriteDuration, decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '@app/common';
-import { db } from '@app/database';
+import { db, prepare } from '@app/database';
 import { AuditRow, toJsonValue } from './audit-hash';
 import { AuditTreeService } from './audit-tree.service';
 import { ChainVerification } from './audit-tree-views';
@@ -103,6 +103,29 @@ function rowOf(e: Entry) {
   };
 }
 
+type EntryRow = ReturnType<typeof rowOf>;
+
+/** The columns of an entry, as values of a prepared statement. */
+const entryColumns = (p: EntryRow): EntryRow => ({
+  id: p.id,
+  occurred_at: p.occurred_at,
+  actor_id: p.actor_id,
+  actor_role: p.actor_role,
+  action: p.action,
+  entity_type: p.entity_type,
+  entity_id: p.entity_id,
+  before: p.before,
+  after: p.after,
+});
+
+/** One entry appended (every audited change), prepared once. */
+const appendOne = prepare((database, p: EntryRow) => database.insertInto('audit_log').values(entryColumns(p)));
+
+/** One sealed entry held (every bid and score), prepared once. */
+const holdSealed = prepare((database, p: EntryRow & { scope: string; ref: string }) =>
+  database.insertInto('audit_sealed').values({ scope: p.scope, ref: p.ref, ...entryColumns(p) }),
+);
+
 /** Entries per INSERT when many are appended at once (10 columns each; PostgreSQL binds at most 65,535). */
 const APPEND_CHUNK = 500;
 
@@ -140,6 +163,10 @@ export class AuditService {
     if (entries.length === 0) return;
     const end = auditWriteDuration.startTimer();
     try {
+      if (entries.length === 1) {
+        await appendOne(manager, rowOf(entries[0]!));
+        return;
+      }
       // In chunks, so a release of thousands of entries stays under the bind-parameter limit.
       for (let i = 0; i < entries.length; i += APPEND_CHUNK) {
         await db(manager)
@@ -162,24 +189,21 @@ export class AuditService {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('AuditService.recordSealed must run inside the transaction of the change it records');
     }
-    await db(manager)
-      .insertInto('audit_sealed')
-      .values({
-        scope: seal.scope,
-        ref: seal.ref,
-        ...rowOf({
-          id: randomUUID(),
-          occurredAt: new Date(),
-          actorId: record.actor?.id ?? null,
-          actorRole: record.actor?.role ?? null,
-          action: record.action,
-          entityType: record.entityType,
-          entityId: record.entityId ?? null,
-          before: toJsonValue(record.before),
-          after: toJsonValue(record.after),
-        }),
-      })
-      .execute();
+    await holdSealed(manager, {
+      scope: seal.scope,
+      ref: seal.ref,
+      ...rowOf({
+        id: randomUUID(),
+        occurredAt: new Date(),
+        actorId: record.actor?.id ?? null,
+        actorRole: record.actor?.role ?? null,
+        action: record.action,
+        entityType: record.entityType,
+        entityId: record.entityId ?? null,
+        before: toJsonValue(record.before),
+        after: toJsonValue(record.after),
+      }),
+    });
   }
 
   /**

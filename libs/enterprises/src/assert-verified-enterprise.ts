@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { AppError, enterpriseStatus, ErrorCode } from '@app/common';
-import { db } from '@app/database';
+import { db, type Database } from '@app/database';
 import { ACTIVE_STATUS } from './enterprise.constants';
 
 /**
@@ -9,7 +9,7 @@ import { ACTIVE_STATUS } from './enterprise.constants';
  * at the same moment waits for that transaction (and the other way round) instead of slipping by.
  */
 export async function assertVerifiedEnterprise(manager: EntityManager, enterpriseId: string | null | undefined): Promise<void> {
-  const row = enterpriseId ? await firmStatusForShare(manager, enterpriseId).executeTakeFirst() : undefined;
+  const row = enterpriseId ? await firmStatusForShare(db(manager), enterpriseId).executeTakeFirst() : undefined;
   refuseUnlessVerified(enterpriseId, row?.status ?? null);
 }
 
@@ -17,8 +17,8 @@ export async function assertVerifiedEnterprise(manager: EntityManager, enterpris
  * The firm's status read FOR SHARE, as assertVerifiedEnterprise reads it; a caller on a hot path
  * selects it as a subquery of its own read (`.as('firm_status')`) and then calls refuseUnlessVerified.
  */
-export function firmStatusForShare(manager: EntityManager, enterpriseId: string) {
-  return db(manager).selectFrom('enterprises').select('status').where('id', '=', enterpriseId).forShare();
+export function firmStatusForShare(database: Database, enterpriseId: string) {
+  return database.selectFrom('enterprises').select('status').where('id', '=', enterpriseId).forShare();
 }
 
 /** The refusal for a firm that is not verified (`status` null: no such firm). */

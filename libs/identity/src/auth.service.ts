@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, AppError, AuthUser, cityIso, ErrorCode } from '@app/common';
 import { AuditService } from '@app/audit';
-import { db } from '@app/database';
+import { db, prepare } from '@app/database';
 import { selectUsers, toUser, User } from './user';
 import { hashPassword, verifyPassword } from './password-hasher';
 import { acceptablePasswordOrFail } from './password-policy';
@@ -18,6 +18,11 @@ export interface AccessTokenPayload {
   role: string;
   org: string | null;
 }
+
+/** Who an access token's subject is now, on every authenticated request. */
+const userForToken = prepare((db, p: { id: string }) =>
+  db.selectFrom('users').select(['id', 'email', 'role', 'organization_id', 'status']).where('id', '=', p.id),
+);
 
 @Injectable()
 export class AuthService {
@@ -280,11 +285,7 @@ export class AuthService {
 
   /** Resolves an access token's subject to a live user; disabled accounts lose access at once. */
   async userForAccessToken(payload: AccessTokenPayload): Promise<AuthUser | null> {
-    const user = await db(this.dataSource)
-      .selectFrom('users')
-      .select(['id', 'email', 'role', 'organization_id', 'status'])
-      .where('id', '=', payload.sub)
-      .executeTakeFirst();
+    const [user] = await userForToken(this.dataSource, { id: payload.sub });
     if (!user || user.status !== 'active') return null;
     return { id: user.id, email: user.email, role: user.role as AuthUser['role'], organizationId: user.organization_id };
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { db } from '@app/database';
+import { prepare } from '@app/database';
 import { MailJobName, MailJobPayloads, QUEUES, QueueName } from './queues';
 
 export interface OutboxJob {
@@ -14,19 +14,19 @@ export interface OutboxJob {
  * Writes jobs into the outbox inside the caller's transaction: the job exists if and only if
  * the change that caused it committed. The relay in the worker moves rows to BullMQ.
  */
+const insertJob = prepare((database, p: { queue: string; jobName: string; payload: string; runAt: Date | null }) =>
+  database.insertInto('outbox').values({ queue: p.queue, job_name: p.jobName, payload: p.payload, run_at: p.runAt, attempts: 0 }),
+);
+
 @Injectable()
 export class OutboxService {
   async enqueue(manager: EntityManager, job: OutboxJob): Promise<void> {
-    await db(manager)
-      .insertInto('outbox')
-      .values({
-        queue: job.queue,
-        job_name: job.name,
-        payload: JSON.stringify(job.payload),
-        run_at: job.runAt ?? null,
-        attempts: 0,
-      })
-      .execute();
+    await insertJob(manager, {
+      queue: job.queue,
+      jobName: job.name,
+      payload: JSON.stringify(job.payload),
+      runAt: job.runAt ?? null,
+    });
   }
 
   /** Typed shortcut for mail jobs. */

@@ -15,9 +15,9 @@ import {
   Page,
   PageOf,
   toPage,
-  translate,
+  translator,
 } from '@app/common';
-import { db, type DB } from '@app/database';
+import { db, prepare, type Database, type DB } from '@app/database';
 import { OutboxService, QUEUES } from '@app/jobs';
 import { NotificationData, NotificationView, toNotificationView } from './notification-views';
 import { DeliverEmailsPayload, NOTIFICATION_JOBS, NotificationKind } from './notification-jobs';
@@ -60,6 +60,46 @@ export interface PendingEmail {
 /** The users table as a notification's recipients are chosen from it. */
 type UsersQuery = SelectQueryBuilder<DB, 'users', object>;
 
+/** A notification's kind, its text in every language (JSON: language → text) and its data (JSON). */
+interface NotificationTexts {
+  kind: string;
+  titles: string;
+  bodies: string;
+  data: string;
+}
+
+/** One row per reader, in the reader's saved language (Vietnamese when it has no text in it). */
+function insertNotifications(db: Database, p: NotificationTexts, readers: (users: UsersQuery) => UsersQuery) {
+  const inReadersLanguage = (texts: string) =>
+    sql<string>`coalesce(${texts}::jsonb ->> language, ${texts}::jsonb ->> ${DEFAULT_LANGUAGE})`;
+  return db
+    .insertInto('notifications')
+    .columns(['user_id', 'kind', 'title', 'body', 'data'])
+    .expression(
+      readers(db.selectFrom('users')).select([
+        'id',
+        sql<string>`${p.kind}::text`.as('kind'),
+        inReadersLanguage(p.titles).as('title'),
+        inReadersLanguage(p.bodies).as('body'),
+        sql<string>`${p.data}::jsonb`.as('data'),
+      ]),
+    )
+    .returning('id');
+}
+
+const notifyUsersById = prepare((db, p: NotificationTexts & { userIds: string[] }) =>
+  insertNotifications(db, p, (users) => users.where('id', '=', (eb) => eb.fn.any(eb.val(p.userIds)))),
+);
+
+const notifyActiveMembers = prepare((db, p: NotificationTexts & { organizationIds: string[]; role: string }) =>
+  insertNotifications(db, p, (users) =>
+    users
+      .where('organization_id', '=', (eb) => eb.fn.any(eb.val(p.organizationIds)))
+      .where('role', '=', p.role)
+      .where('status', '=', 'active'),
+  ),
+);
+
 /** E-mails are sent in jobs of at most this many notifications. */
 const EMAIL_BATCH = 200;
 
@@ -77,30 +117,21 @@ export class NotificationsService {
   async notifyUsers(manager: EntityManager, userIds: string[], input: NotificationInput): Promise<string[]> {
     const unique = [...new Set(userIds)];
     if (unique.length === 0) return [];
-    return this.notifyReaders(manager, (users) => users.where('id', 'in', unique), input);
+    return this.notifyReaders(manager, input, (texts) => notifyUsersById(manager, { ...texts, userIds: unique }));
   }
 
   /** Every active member of these enterprises. */
   async notifyEnterprises(manager: EntityManager, enterpriseIds: string[], input: NotificationInput): Promise<string[]> {
     if (enterpriseIds.length === 0) return [];
-    return this.notifyActiveMembers(manager, 'enterprise', enterpriseIds, input);
+    return this.notifyReaders(manager, input, (texts) =>
+      notifyActiveMembers(manager, { ...texts, role: 'enterprise', organizationIds: enterpriseIds }),
+    );
   }
 
   /** Every active officer of a department. */
   async notifyDepartment(manager: EntityManager, departmentId: string, input: NotificationInput): Promise<string[]> {
-    return this.notifyActiveMembers(manager, 'officer', [departmentId], input);
-  }
-
-  private async notifyActiveMembers(
-    manager: EntityManager,
-    role: 'enterprise' | 'officer',
-    organizationIds: string[],
-    input: NotificationInput,
-  ): Promise<string[]> {
-    return this.notifyReaders(
-      manager,
-      (users) => users.where('organization_id', 'in', organizationIds).where('role', '=', role).where('status', '=', 'active'),
-      input,
+    return this.notifyReaders(manager, input, (texts) =>
+      notifyActiveMembers(manager, { ...texts, role: 'officer', organizationIds: [departmentId] }),
     );
   }
 
@@ -111,31 +142,22 @@ export class NotificationsService {
    */
   private async notifyReaders(
     manager: EntityManager,
-    readers: (users: UsersQuery) => UsersQuery,
     input: NotificationInput,
+    insert: (texts: NotificationTexts) => Promise<{ id: string }[]>,
   ): Promise<string[]> {
-    const inEveryLanguage = (part: 'title' | 'body') =>
-      JSON.stringify(
-        Object.fromEntries(
-          LANGUAGES.map((language) => [language, translate(language, `notifications.${input.message}.${part}`, input.params)]),
-        ),
-      );
-    const inReadersLanguage = (texts: string) =>
-      sql<string>`coalesce(${texts}::jsonb ->> language, ${texts}::jsonb ->> ${DEFAULT_LANGUAGE})`;
-    const rows = await db(manager)
-      .insertInto('notifications')
-      .columns(['user_id', 'kind', 'title', 'body', 'data'])
-      .expression(
-        readers(db(manager).selectFrom('users')).select([
-          'id',
-          sql<string>`${input.kind}::text`.as('kind'),
-          inReadersLanguage(inEveryLanguage('title')).as('title'),
-          inReadersLanguage(inEveryLanguage('body')).as('body'),
-          sql<string>`${JSON.stringify(input.data ?? {})}::jsonb`.as('data'),
-        ]),
-      )
-      .returning('id')
-      .execute();
+    const titles: Record<string, string> = {};
+    const bodies: Record<string, string> = {};
+    for (const language of LANGUAGES) {
+      const text = translator(language, input.params);
+      titles[language] = text(`notifications.${input.message}.title`);
+      bodies[language] = text(`notifications.${input.message}.body`);
+    }
+    const rows = await insert({
+      kind: input.kind,
+      titles: JSON.stringify(titles),
+      bodies: JSON.stringify(bodies),
+      data: JSON.stringify(input.data ?? {}),
+    });
     const ids = rows.map((r) => r.id);
     if (input.email !== false) {
       for (let i = 0; i < ids.length; i += EMAIL_BATCH) {

@@ -1,7 +1,7 @@
 import { RawBuilder, sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import { AppError, ErrorCode } from '@app/common';
-import { db } from '@app/database';
+import { db, type Database } from '@app/database';
 import type { MiniCompetitionFirm, MiniCompetitionView } from './mini-competition-views';
 
 /** What a department starts a mini-competition with: entries already checked by the catalogue. */
@@ -55,7 +55,7 @@ export async function invitedFirmsOf(manager: EntityManager, problemId: string):
  */
 export async function assertInvitedToBid(manager: EntityManager, problemId: string, enterpriseId: string): Promise<void> {
   const row = await db(manager)
-    .selectNoFrom(invitedToBid(manager, problemId, enterpriseId).as('invited'))
+    .selectNoFrom(invitedToBid(db(manager), problemId, enterpriseId).as('invited'))
     .executeTakeFirst();
   refuseUnlessInvited(row?.invited ?? false);
 }
@@ -65,9 +65,9 @@ export async function assertInvitedToBid(manager: EntityManager, problemId: stri
  * or the firm is on its list. A caller on a hot path selects it in its own read
  * (`.as('invited')`) and then calls refuseUnlessInvited.
  */
-export function invitedToBid(manager: EntityManager, problemId: string, enterpriseId: string): RawBuilder<boolean> {
-  const restricted = db(manager).selectFrom('mini_competitions').select('problem_id').where('problem_id', '=', problemId);
-  const listed = db(manager)
+export function invitedToBid(database: Database, problemId: string, enterpriseId: string): RawBuilder<boolean> {
+  const restricted = database.selectFrom('mini_competitions').select('problem_id').where('problem_id', '=', problemId);
+  const listed = database
     .selectFrom('mini_competition_entries')
     .select('problem_id')
     .where('problem_id', '=', problemId)

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { AppError, AuthUser, ErrorCode } from '@app/common';
 import { Seal } from '@app/audit';
-import { db } from '@app/database';
+import { db, prepare, type Database } from '@app/database';
 import { firmStatusForShare, refuseUnlessVerified } from '@app/enterprises';
 import { invitedToBid, refuseUnlessInvited } from '@app/problems';
 
@@ -112,7 +112,7 @@ export async function problemOpenForBids(
   problemId: string,
   receivedMark: number,
 ): Promise<BiddableProblem> {
-  const problem = await readBiddableProblem(manager, problemId, receivedMark).executeTakeFirst();
+  const [problem] = await problemForBid(manager, { problemId, waitedSeconds: waitedSince(receivedMark) });
   return refuseUnlessOpen(problem);
 }
 
@@ -127,21 +127,18 @@ export async function problemOpenToFirm(
   enterpriseId: string,
   receivedMark: number,
 ): Promise<BiddableProblem> {
-  const row = await readBiddableProblem(manager, problemId, receivedMark)
-    .select([
-      firmStatusForShare(manager, enterpriseId).as('firm_status'),
-      invitedToBid(manager, problemId, enterpriseId).as('invited'),
-    ])
-    .executeTakeFirst();
+  const [row] = await problemForFirmBid(manager, { problemId, enterpriseId, waitedSeconds: waitedSince(receivedMark) });
   const { firm_status, invited, ...problem } = refuseUnlessOpen(row);
   refuseUnlessVerified(enterpriseId, firm_status);
   refuseUnlessInvited(invited);
   return problem;
 }
 
-function readBiddableProblem(manager: EntityManager, problemId: string, receivedMark: number) {
-  const waitedSeconds = Math.max(0, performance.now() - receivedMark) / 1000;
-  return db(manager)
+/** Seconds the request has waited in this process since it fully arrived. */
+const waitedSince = (receivedMark: number) => Math.max(0, performance.now() - receivedMark) / 1000;
+
+function biddableProblem(database: Database, problemId: string, waitedSeconds: number) {
+  return database
     .with('r', (q) => q.selectNoFrom(sql<Date>`clock_timestamp() - make_interval(secs => ${waitedSeconds})`.as('received_at')))
     .selectFrom(['problems as p', 'r'])
     .select([
@@ -156,6 +153,17 @@ function readBiddableProblem(manager: EntityManager, problemId: string, received
     ])
     .where('p.id', '=', problemId);
 }
+
+const problemForBid = prepare((database, p: { problemId: string; waitedSeconds: number }) =>
+  biddableProblem(database, p.problemId, p.waitedSeconds),
+);
+
+const problemForFirmBid = prepare((database, p: { problemId: string; enterpriseId: string; waitedSeconds: number }) =>
+  biddableProblem(database, p.problemId, p.waitedSeconds).select([
+    firmStatusForShare(database, p.enterpriseId).as('firm_status'),
+    invitedToBid(database, p.problemId, p.enterpriseId).as('invited'),
+  ]),
+);
 
 function refuseUnlessOpen<T extends BiddableProblem>(problem: T | undefined): T {
   if (!problem || problem.status === 'draft') throw problemNotFound();

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
-import { db } from '@app/database';
+import { db, prepare } from '@app/database';
 import { writeVersion } from './proposal-versions';
 import { AppError, AuthUser, ErrorCode } from '@app/common';
 import { AuditService } from '@app/audit';
@@ -27,6 +27,22 @@ import {
   VersionRow,
   versionsOf,
 } from './proposal-records';
+
+// One live proposal per firm and problem (a partial unique index): the insert yields to it.
+const insertProposal = prepare((database, p: { proposalId: string; problemId: string; enterpriseId: string; userId: string }) =>
+  database
+    .insertInto('proposals')
+    .values({
+      id: p.proposalId,
+      problem_id: p.problemId,
+      enterprise_id: p.enterpriseId,
+      status: 'submitted',
+      current_version: 1,
+      created_by: p.userId,
+    })
+    .onConflict((c) => c.columns(['problem_id', 'enterprise_id']).where('status', '<>', 'withdrawn').doNothing())
+    .returning('id'),
+);
 
 /**
  * Submitting sealed proposals: submission, revision and withdrawal before the deadline (checked up
@@ -56,20 +72,7 @@ export class ProposalSubmissionsService {
       withIdempotency(manager, { userId: user.id, key: idempotencyKey, scope, body: dto }, async () => {
         const problem = await problemOpenToFirm(manager, problemId, enterpriseId, receivedMark);
         const proposalId = randomUUID();
-        // One live proposal per firm and problem (a partial unique index): the insert yields to it.
-        const inserted = await db(manager)
-          .insertInto('proposals')
-          .values({
-            id: proposalId,
-            problem_id: problemId,
-            enterprise_id: enterpriseId,
-            status: 'submitted',
-            current_version: 1,
-            created_by: user.id,
-          })
-          .onConflict((c) => c.columns(['problem_id', 'enterprise_id']).where('status', '<>', 'withdrawn').doNothing())
-          .returning('id')
-          .executeTakeFirst();
+        const [inserted] = await insertProposal(manager, { proposalId, problemId, enterpriseId, userId: user.id });
         if (!inserted) {
           const live = await db(manager)
             .selectFrom('proposals')

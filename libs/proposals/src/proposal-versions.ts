@@ -1,12 +1,45 @@
 import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import { AppError, AuthUser, ErrorCode, nfc } from '@app/common';
-import { db } from '@app/database';
+import { db, prepare } from '@app/database';
 import { SealedKeyring } from './crypto/sealed-keyring';
 import { SubmitProposalDto } from './dto/submit-proposal.dto';
 import { ProposalContent, ProposalReference, Receipt } from './receipt';
 import { sealVersion } from './sealed-content';
 import { BiddableProblem, cityTime } from './proposal-records';
+
+interface VersionValues {
+  proposal_id: string;
+  version: number;
+  submitted_by: string;
+  content_sha256: string;
+  ciphertext: Buffer;
+  iv: Buffer;
+  auth_tag: Buffer;
+  key_for_problem: Buffer;
+  key_for_bidder: Buffer;
+  submitted_at: Date;
+  amendment_number: number;
+}
+
+const insertVersion = prepare((database, p: VersionValues) =>
+  database
+    .insertInto('proposal_versions')
+    .values({
+      proposal_id: p.proposal_id,
+      version: p.version,
+      submitted_by: p.submitted_by,
+      content_sha256: p.content_sha256,
+      ciphertext: p.ciphertext,
+      iv: p.iv,
+      auth_tag: p.auth_tag,
+      key_for_problem: p.key_for_problem,
+      key_for_bidder: p.key_for_bidder,
+      submitted_at: p.submitted_at,
+      amendment_number: p.amendment_number,
+    })
+    .returning(cityTime('submitted_at').as('submitted_at')),
+);
 
 /**
  * Writes version `version` of a proposal, sealed to the problem and the firm, citing the firm's
@@ -30,23 +63,19 @@ export async function writeVersion(
   const content = toContent(args.dto, attachments);
   const recipients = await keyring.recipientsFor(manager, problem, enterpriseId);
   const v = sealVersion(recipients, proposalId, version, content);
-  const row = await db(manager)
-    .insertInto('proposal_versions')
-    .values({
-      proposal_id: proposalId,
-      version,
-      submitted_by: args.user.id,
-      content_sha256: v.sha256,
-      ciphertext: v.ciphertext,
-      iv: v.iv,
-      auth_tag: v.tag,
-      key_for_problem: v.keyForProblem,
-      key_for_bidder: v.keyForBidder,
-      submitted_at: problem.received_at,
-      amendment_number: problem.amendment_count,
-    })
-    .returning(cityTime('submitted_at').as('submitted_at'))
-    .executeTakeFirstOrThrow();
+  const [row] = await insertVersion(manager, {
+    proposal_id: proposalId,
+    version,
+    submitted_by: args.user.id,
+    content_sha256: v.sha256,
+    ciphertext: v.ciphertext,
+    iv: v.iv,
+    auth_tag: v.tag,
+    key_for_problem: v.keyForProblem,
+    key_for_bidder: v.keyForBidder,
+    submitted_at: problem.received_at,
+    amendment_number: problem.amendment_count,
+  });
   if (attachments.length > 0) {
     await db(manager)
       .updateTable('proposal_attachments')
@@ -58,7 +87,7 @@ export async function writeVersion(
       )
       .execute();
   }
-  return { proposalId, version, submittedAt: row.submitted_at, sha256: v.sha256, amendmentNumber: problem.amendment_count };
+  return { proposalId, version, submittedAt: row!.submitted_at, sha256: v.sha256, amendmentNumber: problem.amendment_count };
 }
 
 /** The firm's own uploads for this problem, not yet cited by another of its proposals. */

@@ -61,12 +61,17 @@ function resolveValue(lang: Language, value: MessageValue): string | number {
 
 /** The text for `key` in `lang`, with its values filled in (nested messages translated first). */
 export function translate(lang: Language, key: string, params: MessageParams = {}): string {
+  return translator(lang, params)(key);
+}
+
+/** Texts for several keys with the same values (a title and its body): the values are resolved once. */
+export function translator(lang: Language, params: MessageParams = {}): (key: string) => string {
   const options: Record<string, unknown> = { lng: lang };
   for (const [name, value] of Object.entries(params)) {
     if (value === undefined) continue;
     options[name] = name === 'context' ? value : resolveValue(lang, value);
   }
-  return (i18n.t as (key: string, options: object) => string)(key, options);
+  return (key) => (i18n.t as (key: string, options: object) => string)(key, options);
 }
 
 /** True when `key` names a text in `lang` (no fallback). */

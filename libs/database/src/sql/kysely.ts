@@ -16,7 +16,7 @@ import type { DB } from './schema';
 export type Database = Kysely<DB>;
 
 /** Runs Kysely's compiled SQL on a TypeORM manager — inside the manager's transaction when it has one. */
-class ManagerConnection implements DatabaseConnection {
+export class ManagerConnection implements DatabaseConnection {
   constructor(private readonly manager: EntityManager) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
