@@ -39,8 +39,8 @@ export type PreparedStatement<P, R> = (source: EntityManager | DataSource, value
  * (`${p.q}%`, JSON.stringify) or a missing value is an error, not a wrong statement. A list goes in
  * whole as one array value (`= any(${p.ids})`); `in` would expand a real array at build time.
  *
- *   const userById = prepare((db, p: { id: string }) => db.selectFrom('users').select('email').where('id', '=', p.id));
- *   const [user] = await userById(manager, { id });
+ *   const byId = prepare((db, p: { id: string }) => db.selectFrom('<table>').select('status').where('id', '=', p.id));
+ *   const [row] = await byId(manager, { id });
  */
 export function prepare<P extends object, R>(build: (db: Database, p: P) => Compilable<R>): PreparedStatement<P, R> {
   let compiled: { query: CompiledQuery<R>; slots: Slot[] } | undefined;
