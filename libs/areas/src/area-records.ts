@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
-import type { DataSource, EntityManager } from 'typeorm';
-import { db } from '@app/database';
+import type { Database } from '@app/database';
 import type { AreaUnitType } from './area-types';
 
 /** The city or one of its commune-level units (reference data, loaded by the seed). */
@@ -36,8 +35,8 @@ export interface AreaPopulation {
 export const calendarDay = (day: string) => sql<Date>`${day}::date`;
 
 /** The areas table with its dates as YYYY-MM-DD text; map the rows with toArea(). */
-export function selectAreas(source: EntityManager | DataSource) {
-  return db(source)
+export function selectAreas(database: Database) {
+  return database
     .selectFrom('areas as a')
     .select([
       'a.code',
@@ -77,8 +76,8 @@ export function toArea(row: {
 }
 
 /** The area_populations table with as_of as YYYY-MM-DD text; map the rows with toAreaPopulation(). */
-export function selectAreaPopulations(source: EntityManager | DataSource) {
-  return db(source)
+export function selectAreaPopulations(database: Database) {
+  return database
     .selectFrom('area_populations as p')
     .select([
       'p.id',

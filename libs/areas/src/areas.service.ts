@@ -21,7 +21,7 @@ import {
   toPage,
 } from '@app/common';
 import { AuditService } from '@app/audit';
-import { db } from '@app/database';
+import { db, prepare } from '@app/database';
 import { Area, AreaPopulation, calendarDay, selectAreaPopulations, selectAreas, toArea, toAreaPopulation } from './area-records';
 import type { PopulationFigure } from './area-types';
 import { AreaDetailView, AreaView, ListAreasQueryDto, PopulationRecordView, SetPopulationDto } from './dto/area.dto';
@@ -54,6 +54,14 @@ const recordOf = (p: AreaPopulation): PopulationRecordView => ({
   updatedAt: cityIso(p.updatedAt),
 });
 const auditView = (p: AreaPopulation) => ({ areaCode: p.areaCode, ...figureOf(p) });
+
+const areaByCode = prepare((database, p: { code: string }) => selectAreas(database).where('a.code', '=', p.code));
+const areaByCodeForUpdate = prepare((database, p: { code: string }) =>
+  selectAreas(database).where('a.code', '=', p.code).forNoKeyUpdate(),
+);
+const populationsOfArea = prepare((database, p: { code: string }) =>
+  selectAreaPopulations(database).where('p.area_code', '=', p.code).orderBy('p.as_of', 'desc'),
+);
 
 export class SuggestedUnitView {
   code: string;
@@ -119,7 +127,7 @@ export class AreasService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor<{ code: string }>(query.cursor, ['code']);
     const day = query.inForceOn ?? cityToday();
-    let qb = selectAreas(this.dataSource)
+    let qb = selectAreas(db(this.dataSource))
       .where((eb) => eb.or([eb('a.valid_from', 'is', null), eb('a.valid_from', '<=', calendarDay(day))]))
       .where((eb) => eb.or([eb('a.valid_to', 'is', null), eb('a.valid_to', '>=', calendarDay(day))]))
       .orderBy('a.code', 'asc')
@@ -144,9 +152,7 @@ export class AreasService {
 
   async get(code: string): Promise<AreaDetailView> {
     const area = await this.requireArea(code);
-    const rows = (
-      await selectAreaPopulations(this.dataSource).where('p.area_code', '=', code).orderBy('p.as_of', 'desc').execute()
-    ).map(toAreaPopulation);
+    const rows = (await populationsOfArea(this.dataSource, { code })).map(toAreaPopulation);
     const current = choosePopulationFigure(rows.map(figureOf), cityToday());
     return { ...this.view(area, current), populations: rows.map(recordOf) };
   }
@@ -313,14 +319,13 @@ export class AreasService {
   }
 
   async requireArea(code: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<Area> {
-    const query = selectAreas(manager).where('a.code', '=', code);
-    const row = await (lock ? query.forNoKeyUpdate() : query).executeTakeFirst();
+    const [row] = await (lock ? areaByCodeForUpdate : areaByCode)(manager, { code });
     if (!row) throw unknownArea(code);
     return toArea(row);
   }
 
   private async findFigure(manager: EntityManager, code: string, asOf: string): Promise<AreaPopulation | undefined> {
-    const row = await selectAreaPopulations(manager)
+    const row = await selectAreaPopulations(db(manager))
       .where('p.area_code', '=', code)
       .where('p.as_of', '=', calendarDay(asOf))
       .executeTakeFirst();
@@ -329,7 +334,7 @@ export class AreasService {
 
   /** Every recorded figure of these areas (all areas when omitted), for choosing one per date. */
   async figuresByArea(codes?: readonly string[]): Promise<Map<string, PopulationFigure[]>> {
-    let qb = selectAreaPopulations(this.dataSource);
+    let qb = selectAreaPopulations(db(this.dataSource));
     if (codes) qb = qb.where('p.area_code', '=', sql<string>`ANY(${[...codes]})`);
     const map = new Map<string, PopulationFigure[]>();
     for (const row of (await qb.execute()).map(toAreaPopulation)) {

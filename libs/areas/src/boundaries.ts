@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { db } from '@app/database';
 import { Area, selectAreas, toArea } from './area-records';
 import type { AreaUnitType } from './area-types';
 import { COMMUNE_LEVEL_UNIT_TYPES } from './commune-level-area';
@@ -35,7 +36,7 @@ const unit = (r: Area): BoundaryUnit => ({ code: r.code, name: r.name, unitType:
  * callers read it once per request and pick the one in force per date with cityOn().
  */
 export async function loadCityBoundaries(manager: EntityManager): Promise<CityBoundary[]> {
-  const rows = (await selectAreas(manager).orderBy('a.code').execute()).map(toArea);
+  const rows = (await selectAreas(db(manager)).orderBy('a.code').execute()).map(toArea);
   const cities = rows.filter((r) => r.unitType === 'city' && r.parentCode === null);
   const communeLevel = (r: Area) => (COMMUNE_LEVEL_UNIT_TYPES as readonly string[]).includes(r.unitType);
   return cities

@@ -47,9 +47,12 @@ const DATE_TIME_FORMATS: Record<Language, Intl.DateTimeFormat> = {
   en: new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'medium', timeStyle: 'short' }),
 };
 
+/** The zone's name, the same in every sentence: translated once per language, on first use. */
+const cityTimeLabel: Partial<Record<Language, string>> = {};
+
 /** An instant as people in Hai Phong read it, in their language, with the zone named. */
 export function formatDateTime(lang: Language, at: Date): string {
-  return `${DATE_TIME_FORMATS[lang].format(at)} (${translate(lang, 'common.cityTime')})`;
+  return `${DATE_TIME_FORMATS[lang].format(at)} (${(cityTimeLabel[lang] ??= translate(lang, 'common.cityTime'))})`;
 }
 
 function resolveValue(lang: Language, value: MessageValue): string | number {
