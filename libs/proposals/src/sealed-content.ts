@@ -1,7 +1,7 @@
 // eslint-disable-next-line no-restricted-imports -- the index validates the environment on import; this leaf module is used by environment-free unit specs (and the portal)
-import { canonicalJson } from '@app/common/hashing';
+import { canonicalJson, sha256Hex } from '@app/common/hashing';
 import { Recipients, sealParts } from './crypto/crypto-envelope';
-import { ProposalContent, receiptSha256 } from './receipt';
+import { ProposalContent } from './receipt';
 
 /** AADs bind each ciphertext and wrapped key to its row, so none can be moved to another. */
 export const versionAad = (proposalId: string, version: number) => `proposal-version:${proposalId}:${version}`;
@@ -24,6 +24,8 @@ export function sealVersion(
   version: number,
   content: ProposalContent,
 ): SealedVersion {
-  const { keys, parts } = sealParts(recipients, versionAad(proposalId, version), [Buffer.from(canonicalJson(content), 'utf8')]);
-  return { sha256: receiptSha256(content), ciphertext: parts[0]!.ciphertext, iv: parts[0]!.iv, tag: parts[0]!.tag, ...keys };
+  const plaintext = Buffer.from(canonicalJson(content), 'utf8');
+  const { keys, parts } = sealParts(recipients, versionAad(proposalId, version), [plaintext]);
+  // The receipt's hash (receiptSha256) is over these very bytes: canonicalised once.
+  return { sha256: sha256Hex(plaintext), ciphertext: parts[0]!.ciphertext, iv: parts[0]!.iv, tag: parts[0]!.tag, ...keys };
 }
