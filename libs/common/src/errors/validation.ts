@@ -69,8 +69,40 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
+const RULES_REMEMBERED = Symbol('rulesRemembered');
+
+/**
+ * class-validator finds a class's rules by scanning every decorated class, on every validation of
+ * every object (typestack/class-validator#2686): with this API's hundreds of DTOs the scan cost
+ * more than the validation itself (~12 µs of a ~250 µs area read). A class's rules do not change
+ * once it is loaded, so the answer is remembered per class and arguments, and all of it forgotten
+ * whenever a rule is added (a class loaded later).
+ */
+export function rememberValidationRules(): void {
+  const storage = getMetadataStorage() as ReturnType<typeof getMetadataStorage> & { [RULES_REMEMBERED]?: true };
+  if (storage[RULES_REMEMBERED]) return;
+  storage[RULES_REMEMBERED] = true;
+  const find = storage.getTargetValidationMetadatas.bind(storage);
+  const add = storage.addValidationMetadata.bind(storage);
+  type Rules = ReturnType<typeof find>;
+  let remembered = new WeakMap<object, Map<string, Rules>>();
+  storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
+    const key = JSON.stringify([schema, always, strictGroups, groups ?? null]);
+    let byArguments = remembered.get(target);
+    if (!byArguments) remembered.set(target, (byArguments = new Map<string, Rules>()));
+    let rules = byArguments.get(key);
+    if (!rules) byArguments.set(key, (rules = find(target, schema, always, strictGroups, groups)));
+    return rules;
+  };
+  storage.addValidationMetadata = (metadata) => {
+    remembered = new WeakMap();
+    add(metadata);
+  };
+}
+
 /** The one global ValidationPipe: unknown fields are refused, input is transformed to DTO classes. */
 export function createValidationPipe(): ValidationPipe {
+  rememberValidationRules();
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
