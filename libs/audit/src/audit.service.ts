@@ -85,6 +85,21 @@ function entryOf(r: AuditRow): Entry {
   };
 }
 
+/** The entry for a record of a change happening now. */
+function newEntry(record: AuditRecord): Entry {
+  return {
+    id: randomUUID(),
+    occurredAt: new Date(),
+    actorId: record.anonymous ? null : (record.actor?.id ?? null),
+    actorRole: record.actor?.role ?? null,
+    action: record.action,
+    entityType: record.entityType,
+    entityId: record.entityId ?? null,
+    before: toJsonValue(record.before),
+    after: toJsonValue(record.after),
+  };
+}
+
 /** jsonb as a parameter: JSON text (node-postgres would turn a bare array into a PostgreSQL array). */
 const jsonb = (value: object | null): string | null => (value === null ? null : JSON.stringify(value));
 
@@ -145,17 +160,7 @@ export class AuditService {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('AuditService.record must run inside the transaction of the change it records');
     }
-    await this.append(manager, {
-      id: randomUUID(),
-      occurredAt: new Date(),
-      actorId: record.anonymous ? null : (record.actor?.id ?? null),
-      actorRole: record.actor?.role ?? null,
-      action: record.action,
-      entityType: record.entityType,
-      entityId: record.entityId ?? null,
-      before: toJsonValue(record.before),
-      after: toJsonValue(record.after),
-    });
+    await this.append(manager, newEntry(record));
   }
 
   /** Appends entries to the log (content only: the worker chains them once committed). */
@@ -189,21 +194,7 @@ export class AuditService {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('AuditService.recordSealed must run inside the transaction of the change it records');
     }
-    await holdSealed(manager, {
-      scope: seal.scope,
-      ref: seal.ref,
-      ...rowOf({
-        id: randomUUID(),
-        occurredAt: new Date(),
-        actorId: record.actor?.id ?? null,
-        actorRole: record.actor?.role ?? null,
-        action: record.action,
-        entityType: record.entityType,
-        entityId: record.entityId ?? null,
-        before: toJsonValue(record.before),
-        after: toJsonValue(record.after),
-      }),
-    });
+    await holdSealed(manager, { scope: seal.scope, ref: seal.ref, ...rowOf(newEntry(record)) });
   }
 
   /**
