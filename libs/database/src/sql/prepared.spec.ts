@@ -47,6 +47,11 @@ describe('prepare: a statement compiled once, run with values bound by name', ()
     await expect(wrapped(recordingManager().manager, { data: 'a' })).rejects.toThrow(/changed or wrapped/);
   });
 
+  it('refuses a builder that spreads the stand-ins (it would see no values)', async () => {
+    const statement = prepare((db, p: { email: string }) => db.updateTable('users').set({ ...p }));
+    await expect(statement(recordingManager().manager, { email: 'a' })).rejects.toThrow(/cannot be listed or spread/);
+  });
+
   it('refuses to run without a value for every stand-in', async () => {
     const statement = prepare((db, p: { id: string }) => db.selectFrom('users').select('id').where('id', '=', p.id));
     const { manager, sent } = recordingManager();

@@ -59,7 +59,13 @@ export function prepare<P extends object, R>(build: (db: Database, p: P) => Comp
 }
 
 function compile<P extends object, R>(build: (db: Database, p: P) => Compilable<R>): { query: CompiledQuery<R>; slots: Slot[] } {
-  const standIns = new Proxy({} as P, { get: (_, name) => (typeof name === 'string' ? standIn(name) : undefined) });
+  const standIns = new Proxy({} as P, {
+    get: (_, name) => (typeof name === 'string' ? standIn(name) : undefined),
+    // `{ ...p }` or Object.keys(p) would see no values and build a statement without them.
+    ownKeys: () => {
+      throw new Error('Prepared statement: name each value (p.name); the stand-ins cannot be listed or spread');
+    },
+  });
   const query = build(compiler, standIns).compile();
   const slots = query.parameters.map((value): Slot => {
     if (typeof value === 'string' && value.startsWith(STAND_IN) && value.endsWith('\u0000')) {
