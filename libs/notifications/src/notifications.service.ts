@@ -69,14 +69,14 @@ interface NotificationTexts {
 }
 
 /** One row per reader, in the reader's saved language (Vietnamese when it has no text in it). */
-function insertNotifications(db: Database, p: NotificationTexts, readers: (users: UsersQuery) => UsersQuery) {
+function insertNotifications(database: Database, p: NotificationTexts, readers: (users: UsersQuery) => UsersQuery) {
   const inReadersLanguage = (texts: string) =>
     sql<string>`coalesce(${texts}::jsonb ->> language, ${texts}::jsonb ->> ${DEFAULT_LANGUAGE})`;
-  return db
+  return database
     .insertInto('notifications')
     .columns(['user_id', 'kind', 'title', 'body', 'data'])
     .expression(
-      readers(db.selectFrom('users')).select([
+      readers(database.selectFrom('users')).select([
         'id',
         sql<string>`${p.kind}::text`.as('kind'),
         inReadersLanguage(p.titles).as('title'),
@@ -87,12 +87,12 @@ function insertNotifications(db: Database, p: NotificationTexts, readers: (users
     .returning('id');
 }
 
-const notifyUsersById = prepare((db, p: NotificationTexts & { userIds: string[] }) =>
-  insertNotifications(db, p, (users) => users.where('id', '=', (eb) => eb.fn.any(eb.val(p.userIds)))),
+const notifyUsersById = prepare((database, p: NotificationTexts & { userIds: string[] }) =>
+  insertNotifications(database, p, (users) => users.where('id', '=', (eb) => eb.fn.any(eb.val(p.userIds)))),
 );
 
-const notifyActiveMembers = prepare((db, p: NotificationTexts & { organizationIds: string[]; role: string }) =>
-  insertNotifications(db, p, (users) =>
+const notifyActiveMembers = prepare((database, p: NotificationTexts & { organizationIds: string[]; role: string }) =>
+  insertNotifications(database, p, (users) =>
     users
       .where('organization_id', '=', (eb) => eb.fn.any(eb.val(p.organizationIds)))
       .where('role', '=', p.role)
