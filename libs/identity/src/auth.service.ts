@@ -20,8 +20,8 @@ export interface AccessTokenPayload {
 }
 
 /** Who an access token's subject is now, on every authenticated request. */
-const userForToken = prepare((db, p: { id: string }) =>
-  db.selectFrom('users').select(['id', 'email', 'role', 'organization_id', 'status']).where('id', '=', p.id),
+const userForToken = prepare((database, p: { id: string }) =>
+  database.selectFrom('users').select(['id', 'email', 'role', 'organization_id', 'status']).where('id', '=', p.id),
 );
 
 @Injectable()

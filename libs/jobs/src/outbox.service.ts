@@ -10,14 +10,14 @@ export interface OutboxJob {
   runAt?: Date;
 }
 
-/**
- * Writes jobs into the outbox inside the caller's transaction: the job exists if and only if
- * the change that caused it committed. The relay in the worker moves rows to BullMQ.
- */
 const insertJob = prepare((database, p: { queue: string; jobName: string; payload: string; runAt: Date | null }) =>
   database.insertInto('outbox').values({ queue: p.queue, job_name: p.jobName, payload: p.payload, run_at: p.runAt, attempts: 0 }),
 );
 
+/**
+ * Writes jobs into the outbox inside the caller's transaction: the job exists if and only if
+ * the change that caused it committed. The relay in the worker moves rows to BullMQ.
+ */
 @Injectable()
 export class OutboxService {
   async enqueue(manager: EntityManager, job: OutboxJob): Promise<void> {
