@@ -1,5 +1,5 @@
 import { NotificationsService } from '@app/notifications';
-import { bearer, createUser, eventually, login, startApp, TestContext } from './harness';
+import { bearer, createDepartment, createUser, eventually, login, startApp, TestContext } from './harness';
 import { mailsTo } from './enterprise-fixtures';
 
 /** Every person reads this product in Vietnamese first; English on request. Codes never change. */
@@ -154,5 +154,31 @@ describe('language: Vietnamese by default, English on request', () => {
     expect(await inbox('reader-en@lang.vn')).toEqual([
       expect.objectContaining({ title: 'Problem cancelled: Cầu Rào 2', body: expect.stringContaining('Reason: trùng lặp') }),
     ]);
+  });
+
+  it('tells a department’s active officers only: not a disabled officer, nor another department’s', async () => {
+    const department = await createDepartment(ctx, 'Sở Giao thông Vận tải', 'SGTVT-READERS');
+    const other = await createDepartment(ctx, 'Sở Y tế', 'SYT-READERS');
+    const active = await createUser(ctx, { email: 'active@readers.vn', role: 'officer', organizationId: department });
+    const disabled = await createUser(ctx, { email: 'disabled@readers.vn', role: 'officer', organizationId: department });
+    await createUser(ctx, { email: 'other@readers.vn', role: 'officer', organizationId: other });
+    await ctx.dataSource.query(`UPDATE users SET status = 'disabled' WHERE id = $1`, [disabled]);
+    const ids = await ctx.dataSource.transaction((manager) =>
+      ctx.app.get(NotificationsService).notifyDepartment(manager, department, {
+        kind: 'problem.cancelled',
+        message: 'problemCancelled',
+        params: { problem: 'Cầu Rào 3', reason: 'trùng lặp' },
+      }),
+    );
+    const readers = await ctx.dataSource.query<{ user_id: string }[]>(`SELECT user_id FROM notifications WHERE id = ANY($1)`, [
+      ids,
+    ]);
+    expect(readers).toEqual([{ user_id: active }]);
+    // The e-mail goes to the same readers: its job names exactly these notifications.
+    const jobs = await ctx.dataSource.query<{ payload: { notificationIds: string[] } }[]>(
+      `SELECT payload FROM outbox WHERE job_name = 'deliver-emails' AND payload->'notificationIds' ?| $1::text[]`,
+      [ids],
+    );
+    expect(jobs).toEqual([{ payload: { notificationIds: ids } }]);
   });
 });
