@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, auditWriteDuration, decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '@app/common';
-import { db, prepare } from '@app/database';
+import { db, named, prepare } from '@app/database';
 import { AuditRow, toJsonValue } from './audit-hash';
 import { AuditTreeService } from './audit-tree.service';
 import { ChainVerification } from './audit-tree-views';
@@ -121,17 +121,8 @@ function rowOf(e: Entry) {
 type EntryRow = ReturnType<typeof rowOf>;
 
 /** The columns of an entry, as values of a prepared statement. */
-const entryColumns = (p: EntryRow): EntryRow => ({
-  id: p.id,
-  occurred_at: p.occurred_at,
-  actor_id: p.actor_id,
-  actor_role: p.actor_role,
-  action: p.action,
-  entity_type: p.entity_type,
-  entity_id: p.entity_id,
-  before: p.before,
-  after: p.after,
-});
+const entryColumns = (p: EntryRow) =>
+  named(p, ['id', 'occurred_at', 'actor_id', 'actor_role', 'action', 'entity_type', 'entity_id', 'before', 'after']);
 
 /** One entry appended (every audited change), prepared once. */
 const appendOne = prepare((database, p: EntryRow) => database.insertInto('audit_log').values(entryColumns(p)));
@@ -168,6 +159,7 @@ export class AuditService {
     if (entries.length === 0) return;
     const end = auditWriteDuration.startTimer();
     try {
+      // One entry (every audited change) through the prepared insert; releases of many below.
       if (entries.length === 1) {
         await appendOne(manager, rowOf(entries[0]!));
         return;

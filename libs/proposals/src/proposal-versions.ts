@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import { AppError, AuthUser, ErrorCode, nfc } from '@app/common';
-import { db, prepare } from '@app/database';
+import { db, named, prepare } from '@app/database';
 import { SealedKeyring } from './crypto/sealed-keyring';
 import { SubmitProposalDto } from './dto/submit-proposal.dto';
 import { ProposalContent, ProposalReference, Receipt } from './receipt';
@@ -25,19 +25,21 @@ interface VersionValues {
 const insertVersion = prepare((database, p: VersionValues) =>
   database
     .insertInto('proposal_versions')
-    .values({
-      proposal_id: p.proposal_id,
-      version: p.version,
-      submitted_by: p.submitted_by,
-      content_sha256: p.content_sha256,
-      ciphertext: p.ciphertext,
-      iv: p.iv,
-      auth_tag: p.auth_tag,
-      key_for_problem: p.key_for_problem,
-      key_for_bidder: p.key_for_bidder,
-      submitted_at: p.submitted_at,
-      amendment_number: p.amendment_number,
-    })
+    .values(
+      named(p, [
+        'proposal_id',
+        'version',
+        'submitted_by',
+        'content_sha256',
+        'ciphertext',
+        'iv',
+        'auth_tag',
+        'key_for_problem',
+        'key_for_bidder',
+        'submitted_at',
+        'amendment_number',
+      ]),
+    )
     .returning(cityTime('submitted_at').as('submitted_at')),
 );
 

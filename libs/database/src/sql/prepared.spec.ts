@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import type { Database } from './kysely';
-import { prepare } from './prepared';
+import { named, prepare } from './prepared';
 
 /** A manager in a transaction that records what it is asked to run (no database: this checks binding only). */
 function recordingManager() {
@@ -36,6 +36,16 @@ describe('prepare: a statement compiled once, run with values bound by name', ()
       ['suspended', 'officer', 'a', ['x', 'y']],
       ['suspended', 'enterprise', 'b', []],
     ]);
+  });
+
+  it('names an insert’s values after its columns (named)', async () => {
+    const statement = prepare((db, p: { email: string; full_name: string }) =>
+      db.insertInto('users').values({ ...named(p, ['email', 'full_name']), role: 'admin' }),
+    );
+    const { manager, sent } = recordingManager();
+    await statement(manager, { email: 'a@b.vn', full_name: 'A' });
+    expect(sent[0]!.sql).toBe('insert into "users" ("email", "full_name", "role") values ($1, $2, $3)');
+    expect(sent[0]!.parameters).toEqual(['a@b.vn', 'A', 'admin']);
   });
 
   it('refuses a builder that changed a stand-in instead of passing it on', async () => {

@@ -58,6 +58,14 @@ export function prepare<P extends object, R>(build: (db: Database, p: P) => Comp
   };
 }
 
+/**
+ * The stand-ins for these names as one object, for an insert whose values are named as its
+ * columns: `.values(named(p, ['id', 'status']))` instead of `{ id: p.id, status: p.status }`.
+ */
+export function named<P extends object, K extends keyof P & string>(p: P, names: readonly K[]): Pick<P, K> {
+  return Object.fromEntries(names.map((name) => [name, p[name]])) as Pick<P, K>;
+}
+
 function compile<P extends object, R>(build: (db: Database, p: P) => Compilable<R>): { query: CompiledQuery<R>; slots: Slot[] } {
   const standIns = new Proxy({} as P, {
     get: (_, name) => (typeof name === 'string' ? standIn(name) : undefined),
