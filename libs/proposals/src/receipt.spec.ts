@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { decrypt, newProblemKeyPair, openWithPrivateKey, randomKey } from './crypto/crypto-envelope';
 import { ProposalContent, receiptSha256 } from './receipt';
+import { sealVersion, versionAad } from './sealed-content';
 
 const content: ProposalContent = {
   approach: 'Tiếp cận',
@@ -30,5 +32,15 @@ describe('receipt hash', () => {
     expect(receiptSha256({ ...content, attachments: [{ ...content.attachments[0]!, sha256: 'b'.repeat(64) }] })).not.toBe(
       receiptSha256(content),
     );
+  });
+
+  it('is the hash of exactly what a version seals (the department opens bytes with that receipt)', () => {
+    const problemKey = newProblemKeyPair();
+    const proposalId = '0b7c1a52-0d4e-4b0e-9a53-2f7b8f0f9c11';
+    const sealed = sealVersion({ problemPublicKey: problemKey.publicKey, bidderKey: randomKey() }, proposalId, 2, content);
+    expect(sealed.sha256).toBe(receiptSha256(content));
+    const aad = versionAad(proposalId, 2);
+    const opened = decrypt(openWithPrivateKey(problemKey, sealed.keyForProblem, aad), sealed, `${aad}#0`);
+    expect(createHash('sha256').update(opened).digest('hex')).toBe(sealed.sha256);
   });
 });
