@@ -6,7 +6,7 @@ import {
   diffieHellman,
   hkdfSync,
   KeyObject,
-  randomBytes,
+  randomFillSync,
 } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { recentMemo } from './recent-memo';
@@ -49,6 +49,30 @@ export interface Recipients {
 /** Turns one of the wrapped copies back into the data key; see SealedKeyring. */
 export interface DataKeyOpener {
   openDataKey(keys: WrappedKeys, aad: string): Buffer;
+}
+
+/*
+ * Keys and IVs are cut from a pool of random bytes refilled 4 KiB at a time, as Node's randomUUID
+ * does: each crypto.randomBytes call costs a job object and a system call (OpenSSL's fork check),
+ * and a seal takes five. Each piece is copied out and its place in the pool zeroed, so no key stays
+ * behind in the pool and no byte is handed out twice.
+ */
+const POOL_BYTES = 4096;
+const pool = Buffer.alloc(POOL_BYTES);
+let poolAt = POOL_BYTES;
+
+/** `size` fresh random bytes (a CSPRNG's output, as crypto.randomBytes). */
+function randomBytes(size: number): Buffer {
+  const out = Buffer.alloc(size);
+  if (size > POOL_BYTES) return randomFillSync(out);
+  if (poolAt + size > POOL_BYTES) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  pool.copy(out, 0, poolAt, poolAt + size);
+  pool.fill(0, poolAt, poolAt + size);
+  poolAt += size;
+  return out;
 }
 
 export function randomKey(): Buffer {
@@ -106,8 +130,8 @@ export interface ProblemKeyPair {
 
 /**
  * Any 32 random bytes are an X25519 private key (the scalar is clamped when used). Keys are made
- * this way, not with generateKeyPairSync, and never exported as JWK: on Node 20 a JWK export racing
- * the garbage collection of a key-generation job deadlocks the process (seen in the bench).
+ * this way, never with generateKeyPairSync: on Node 20 a JWK export racing the garbage collection
+ * of a key-generation job deadlocked the process (seen in the bench), and no such job runs here.
  */
 export function newProblemKeyPair(): ProblemKeyPair {
   const privateKey = randomBytes(X25519_BYTES);
@@ -243,28 +267,25 @@ function ecdhKek(privateKey: KeyObject, publicKey: KeyObject, ephPublic: Buffer,
 }
 
 /**
- * The public half is X25519(private, 9), the base point (RFC 7748, section 6.1): one scalar
- * multiplication, about half the cost of deriving a public KeyObject and exporting it as DER.
+ * The public half, as raw bytes. OpenSSL computes it when the private key is imported (X25519 with
+ * the base point, RFC 7748 section 6.1); the JWK export hands those bytes back (~2 µs), where a
+ * second scalar multiplication cost ~30 µs and a DER export ~60 µs.
  */
 function publicKeyOf(privateKey: KeyObject): Buffer {
-  return diffieHellman({ privateKey, publicKey: BASE_POINT });
+  const { x } = createPublicKey(privateKey).export({ format: 'jwk' });
+  return Buffer.from(x as string, 'base64url');
 }
 
 /*
  * Raw X25519 keys are imported as JWK, not DER: OpenSSL 3's DER decoders cost ~1 ms a key (most
  * of a submission's CPU when each seal imported three), the JWK import hands the raw bytes straight
- * to OpenSSL (~0.05 ms). Nothing is ever exported as JWK (see newProblemKeyPair).
+ * to OpenSSL (~0.05 ms). Only public halves are ever exported, as JWK (see newProblemKeyPair).
  */
 function publicKeyObject(raw: Buffer): KeyObject {
   return recentPublicKey(raw.toString('base64url'));
 }
 // Bids come in bursts per problem: its key is imported once, not per bid. Public keys only.
 const recentPublicKey = recentMemo(1024, (x) => createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x }, format: 'jwk' }));
-/** u = 9, the X25519 base point, little-endian. */
-const BASE_POINT = createPublicKey({
-  key: { kty: 'OKP', crv: 'X25519', x: Buffer.from([9, ...new Array<number>(31).fill(0)]).toString('base64url') },
-  format: 'jwk',
-});
 
 /** Node requires `x` to be a string but builds a private key from `d` alone (the public half follows from it). */
 function privateKeyObject(raw: Buffer): KeyObject {
