@@ -1,3 +1,4 @@
+import { JwtService } from '@nestjs/jwt';
 import { bearer, createUser, login, PASSWORD, startApp, TestContext } from './harness';
 
 describe('authentication', () => {
@@ -45,6 +46,31 @@ describe('authentication', () => {
   it('rejects a forged or missing access token', async () => {
     expect((await ctx.http.get('/api/v1/me').expect(401)).body.code).toBe('UNAUTHENTICATED');
     await ctx.http.get('/api/v1/me').set(bearer('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad')).expect(401);
+  });
+
+  it('checks a token it accepted before again: refused once expired, altered, or its account disabled', async () => {
+    // The API remembers tokens that passed the full check; every limit must still hold on the next use.
+    const userId = await createUser(ctx, { email: 'short@test.vn', role: 'evaluator' });
+    const jwt = ctx.app.get(JwtService);
+    const claims = { sub: userId, role: 'evaluator', org: null };
+    const shortLived = await jwt.signAsync(claims, { expiresIn: 2 });
+    await ctx.http.get('/api/v1/me').set(bearer(shortLived)).expect(200);
+    await ctx.http.get('/api/v1/me').set(bearer(shortLived)).expect(200);
+    // The same claims signed with another secret, and the remembered token with one character changed.
+    const forged = await jwt.signAsync(claims, { expiresIn: 900, secret: 'not-the-secret-not-the-secret-not-the-secret' });
+    await ctx.http.get('/api/v1/me').set(bearer(forged)).expect(401);
+    const altered = `${shortLived.slice(0, -2)}${shortLived.at(-2) === 'A' ? 'B' : 'A'}${shortLived.at(-1)}`;
+    await ctx.http.get('/api/v1/me').set(bearer(altered)).expect(401);
+    // Expiry: jsonwebtoken refuses a token from its `exp` second on; so does the memory.
+    const { exp } = jwt.decode<{ exp: number }>(shortLived);
+    await new Promise((r) => setTimeout(r, Math.max(0, exp * 1000 - Date.now()) + 50));
+    expect((await ctx.http.get('/api/v1/me').set(bearer(shortLived)).expect(401)).body.code).toBe('UNAUTHENTICATED');
+    // A remembered, unexpired token stops working the moment its account is disabled.
+    const token = await login(ctx, 'short@test.vn');
+    await ctx.http.get('/api/v1/me').set(bearer(token)).expect(200);
+    const admin = await login(ctx, 'admin@test.vn');
+    await ctx.http.post(`/api/v1/users/${userId}/disable`).set(bearer(admin)).expect(200);
+    await ctx.http.get('/api/v1/me').set(bearer(token)).expect(401);
   });
 
   it('rotates refresh tokens and revokes the whole family when an old one is reused', async () => {
