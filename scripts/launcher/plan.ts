@@ -73,11 +73,15 @@ export function parseArgs(argv: string[]): Invocation | null {
       return { command, mode: MODES.bench, args };
     case 'infra':
       // `infra --test`: the test cluster, kept as it is (no wipe) and stopped by Ctrl-C with status 0.
+      // `infra --bench`: the same cluster with the settings `npm run bench` gives it (durable commits),
+      // for running one bench file at a time against it.
       return {
         command,
-        mode: args.includes('--test')
-          ? { ...MODES.test, recreateDatabase: false, wipeRedis: false, exitOnInterrupt: 0 }
-          : MODES.start,
+        mode: args.includes('--bench')
+          ? { ...MODES.bench, exitOnInterrupt: 0 }
+          : args.includes('--test')
+            ? { ...MODES.test, recreateDatabase: false, wipeRedis: false, exitOnInterrupt: 0 }
+            : MODES.start,
         args,
       };
     default:

@@ -41,6 +41,16 @@ describe('launcher plan', () => {
     expect(parseArgs(['infra'])?.mode).toBe(MODES.start);
   });
 
+  it('infra --bench is the bench cluster with durable commits, as npm run bench starts it', () => {
+    const bench = parseArgs(['infra', '--bench'])?.mode;
+    expect(bench).toMatchObject({
+      database: 'marketplace_bench',
+      recreateDatabase: false,
+      postgresFlags: [],
+      exitOnInterrupt: 0,
+    });
+  });
+
   it('tests start clean, on throw-away settings, and fail on a crash; npm start keeps data and restarts', () => {
     expect(MODES.test).toMatchObject({ recreateDatabase: true, wipeRedis: true, keepUp: false, exitOnInterrupt: 130 });
     expect(MODES.test.postgresFlags).toContain('fsync=off');
