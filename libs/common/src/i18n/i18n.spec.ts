@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as ts from 'typescript';
 import { ErrorCode } from '../errors/error-codes';
 import i18next from 'i18next';
-import { hasTranslation, languageFromHeader, LANGUAGES, LOCALES, Msg, translate, translator } from './i18n';
+import { formatDateTime, hasTranslation, languageFromHeader, LANGUAGES, LOCALES, Msg, translate, translator } from './i18n';
 
 /** Every key of a nested translation object, dotted. */
 function keysOf(value: object, prefix = ''): string[] {
@@ -97,6 +97,22 @@ describe('translations', () => {
     expect(translator('en', { status: new Msg('errors.PROBLEM_NOT_FOUND') })('errors.PROBLEM_NOT_FOUND')).toBe(
       'No such problem.',
     );
+  });
+
+  it('write instants in city time, the same as Intl does, in bursts within a minute and across minutes', () => {
+    const intl = {
+      vi: new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' }),
+      en: new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'medium', timeStyle: 'short' }),
+    };
+    let at = Date.UTC(2026, 11, 31, 16, 58, 59, 500); // 23:58:59.5 in Hai Phong, New Year's Eve
+    for (let i = 0; i < 400; i++, at += 997) {
+      for (const lang of LANGUAGES) {
+        const text = formatDateTime(lang, new Date(at));
+        expect(text.startsWith(`${intl[lang].format(new Date(at))} (`)).toBe(true);
+      }
+    }
+    expect(formatDateTime('vi', new Date('2026-12-31T16:59:59.999Z'))).toContain('23:59');
+    expect(formatDateTime('vi', new Date('2026-12-31T17:00:00.000Z'))).toContain('00:00');
   });
 
   it('speak Vietnamese by default and English on request', () => {

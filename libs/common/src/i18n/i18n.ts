@@ -50,9 +50,17 @@ const DATE_TIME_FORMATS: Record<Language, Intl.DateTimeFormat> = {
 /** The zone's name, the same in every sentence: translated once per language, on first use. */
 const cityTimeLabel: Partial<Record<Language, string>> = {};
 
+/** The last minute formatted in each language: the formats show minutes, and bids come in bursts. */
+const lastMinute: Partial<Record<Language, { minute: number; text: string }>> = {};
+
 /** An instant as people in Hai Phong read it, in their language, with the zone named. */
 export function formatDateTime(lang: Language, at: Date): string {
-  return `${DATE_TIME_FORMATS[lang].format(at)} (${(cityTimeLabel[lang] ??= translate(lang, 'common.cityTime'))})`;
+  const minute = Math.floor(at.getTime() / 60_000);
+  const last = lastMinute[lang];
+  if (last?.minute === minute) return last.text;
+  const text = `${DATE_TIME_FORMATS[lang].format(at)} (${(cityTimeLabel[lang] ??= translate(lang, 'common.cityTime'))})`;
+  lastMinute[lang] = { minute, text };
+  return text;
 }
 
 function resolveValue(lang: Language, value: MessageValue): string | number {

@@ -70,6 +70,13 @@ describe('crypto envelope', () => {
     expect(deriveKey(master, 'bidder:x').equals(deriveKey(master, 'bidder:x'))).toBe(true);
     expect(deriveKey(master, 'bidder:x').equals(deriveKey(master, 'bidder:y'))).toBe(false);
     expect(deriveKey(master, 'bidder:x')).toHaveLength(32);
+    // The same bytes as Node's HKDF (RFC 5869), for any master key and purpose.
+    for (let i = 0; i < 50; i++) {
+      const key = randomKey();
+      const info = `bidder:${i}:${'ư'.repeat(i)}`;
+      const expected = Buffer.from(hkdfSync('sha256', key, Buffer.from('hpsm-proposals-v1'), Buffer.from(info, 'utf8'), 32));
+      expect(deriveKey(key, info).equals(expected)).toBe(true);
+    }
   });
 
   it('seals to a problem public key that only the private key opens', () => {
