@@ -8,14 +8,11 @@
  * Needs the marketplace seed (npm run bench -- marketplace). Writes bench/results/memory.{json,md}.
  * Environment: BENCH_DURATION_S per run (10), BENCH_CONNECTIONS (20).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import getPort from 'get-port';
-import { API_NODE_FLAGS } from '../scripts/launcher/plan';
+import { apiNodeFlags, procMb, startBuiltApi } from './processes';
 
-const ROOT = join(__dirname, '..');
 const RESULTS = join(__dirname, 'results');
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -35,12 +32,6 @@ type Autocannon = (opts: {
   errors: number;
 }>;
 const autocannon = createRequire(__filename)('autocannon') as Autocannon;
-
-/** A figure from /proc/<pid>/status in MB (VmRSS: now; VmHWM: the peak since the process started). */
-function procMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Math.round(Number(match[1]) / 1024) : NaN;
-}
 
 /**
  * An open-loop client: one request every 1/rate s, spread evenly (autocannon's overallRate sends each
@@ -71,38 +62,12 @@ async function paced(base: string, path: (i: number) => string, rate: number, du
 const percentile = (sorted: number[], p: number): number =>
   Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN);
 
-async function waitHealthy(base: string, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const ok = await fetch(`${base}/api/health/live`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('the API did not answer /api/health/live within 60 s');
-}
-
 async function main(): Promise<void> {
-  const main = join(ROOT, 'dist', 'apps', 'api', 'main.js');
-  if (!existsSync(main)) {
-    log('building the API (npm run build:api)');
-    const built = spawnSync('npm', ['run', 'build:api'], { cwd: ROOT, stdio: 'inherit' });
-    if (built.status !== 0) throw new Error('npm run build:api failed');
-  }
-  const port = await getPort();
-  // The flags npm start gives the API; API_NODE_FLAGS=' ' measures without them.
-  const flags = process.env.API_NODE_FLAGS !== undefined ? process.env.API_NODE_FLAGS.split(' ').filter(Boolean) : API_NODE_FLAGS;
-  const api = spawn(process.execPath, [...flags, main], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const pid = api.pid as number;
-  const base = `http://127.0.0.1:${port}`;
+  // The API as npm start runs it (its node flags; API_NODE_FLAGS=' ' measures without them).
+  const api = await startBuiltApi({ logLevel: 'warn' });
+  const { pid, base } = api;
+  const flags = apiNodeFlags();
   try {
-    await waitHealthy(base);
     await new Promise((r) => setTimeout(r, 1000));
     const afterStart = procMb(pid, 'VmRSS');
     log(`API pid ${pid}: RSS ${afterStart} MB after start`);
@@ -177,8 +142,7 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } finally {
-    api.kill('SIGTERM');
-    await new Promise((r) => api.once('exit', r));
+    await api.stop();
   }
 }
 

@@ -1,39 +1,43 @@
 /**
  * Baseline bench (issue 15, item 6): the product side by side with a raw Fastify + pg server
- * running the same SQL on the same database, machine and process, in alternated runs.
+ * running the same SQL on the same database and machine, in alternated runs. Each server runs in a
+ * process of its own and the load generator (autocannon) in this one:
  *
- *   - search: the raw server builds its SQL with the product's own ProblemSearchService (so the
- *     text is the same by construction) and sends it through a bare pg Pool; EXPLAIN (ANALYZE,
- *     BUFFERS) of each query goes to bench/results/baseline-search-explain.txt;
- *   - submit: one real submission through the product is recorded statement by statement (the
- *     auth lookup, the transaction, every INSERT); the raw server replays exactly those statements
- *     for each request, with the request's problem, firm and user and fresh ids in place of the
- *     recorded ones (ciphertext reused: the raw server does no crypto, no validation, no JWT).
- *
+ *   - the product: the built API as `npm start` runs it (bench/processes.ts: its node flags,
+ *     NODE_ENV=production, the access log on at `info`, written to a file as a collector takes it);
+ *   - the raw server: bench/raw-server.ts (Fastify, a bare pg Pool, no logger, validation, guards or
+ *     crypto). Search: the SQL built by the product's own ProblemSearchService (so the text is the
+ *     same by construction); EXPLAIN (ANALYZE, BUFFERS) of each query goes to
+ *     bench/results/baseline-search-explain.txt. Submit: one real submission through the product
+ *     (in this process, before the runs) is recorded statement by statement (the auth lookup, the
+ *     transaction, every INSERT); the raw server replays exactly those statements for each request,
+ *     with the request's problem, firm and user and fresh ids in place of the recorded ones
+ *     (ciphertext reused: no crypto, no validation, no JWT);
  *   - the request path: bench/request-path.ts (a cheap request and a small public read, with the
  *     access log on at `info`) runs first in a child process, its figures join the table.
  *
- * Every figure is printed beside its ratio to the raw server. Needs the marketplace bench's seed
+ * Every figure is printed beside its ratio to the raw server; for submit, the CPU time each process
+ * spent per request (/proc) says where the difference goes. Needs the marketplace bench's seed
  * (10k problems, 100k proposals): run after bench/marketplace.ts (npm run bench does). Writes
  * bench/results/baseline.{json,md}. Never a test: it fails only on an error.
  * Environment: BENCH_DURATION_S per search run (8), BENCH_CONNECTIONS (20), BENCH_SUBMITS per
- * submit run (2000, after a warm-up of BENCH_SUBMITS_WARM_UP, 1000, on each side), BENCH_ROUNDS of
- * alternation (2).
+ * submit run (2000, after a warm-up of BENCH_SUBMITS_WARM_UP, 3000, on each side), BENCH_ROUNDS of
+ * alternation (3).
  */
 import './marketplace-env';
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import Fastify from 'fastify';
 import { JwtService } from '@nestjs/jwt';
 import { Pool } from 'pg';
 import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import { ProblemSearchService } from '@app/problems';
 import { createApp } from '../apps/api/src/bootstrap';
+import { cpuMs, ownCpuMs, postgresCpuMs, procMb, type Server, startBuiltApi, startRawServer } from './processes';
+import type { SubmitScript } from './raw-server';
 import type { RequestPathFigure } from './request-path';
 
 /**
@@ -86,12 +90,12 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 2000);
 // Short cold runs measured the JIT: 600 submissions right after start ran at 200 req/s, the same
-// code warm at 310. Both servers get the same warm-up, not counted.
-const SUBMITS_WARM_UP = Number(process.env.BENCH_SUBMITS_WARM_UP ?? 1000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+// code warm at 310; in a process of its own the built API was still speeding up after 1000. Both
+// servers get the same warm-up, not counted.
+const SUBMITS_WARM_UP = Number(process.env.BENCH_SUBMITS_WARM_UP ?? 3000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const QUERIES = ['giao thong', 'cảng biển', 'du lich thong minh', 'y te so', 'moi truong', 'Thủy Nguyên'];
 const RESULTS = join(__dirname, 'results');
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const median = (xs: number[]): number => {
@@ -122,11 +126,6 @@ const medianRun = (runs: Run[]): Run => ({
   errors: runs.reduce((a, r) => a + r.errors, 0),
 });
 
-/** A DataSource stand-in that sends the product's SQL through a bare pg Pool. */
-function poolAsDataSource(pool: Pool, rewrite: (sql: string) => string = (s) => s): DataSource {
-  return queryingStandIn(async (sql, params) => (await pool.query(rewrite(sql), params)).rows);
-}
-
 /**
  * A stand-in data source whose reads all go to `query`: the typed SQL layer (`db(manager)`) sends a
  * read outside a transaction to `manager.connection.query`, so the stand-in is its own connection.
@@ -151,11 +150,24 @@ class Recorder implements TypeOrmLogger {
   log() {}
 }
 
-/** Replaces every uuid in a value (strings, JSON text, arrays) by its mapping; Buffers and Dates pass as they are. */
-function remap(value: unknown, map: (id: string) => string): unknown {
-  if (typeof value === 'string') return value.replace(UUID, (id) => map(id.toLowerCase()));
-  if (Array.isArray(value)) return value.map((v) => remap(v, map));
-  return value;
+/** The i-th bid's content: a realistic size, so the recorded ciphertext the raw server replays is too. */
+function bidBody(i: number): string {
+  return JSON.stringify({
+    approach: `Phương án ${i}: khảo sát hiện trạng, chuẩn hoá dữ liệu, xây dựng nền tảng dùng chung và đào tạo cán bộ.`,
+    solution: `Kiến trúc vi dịch vụ, API mở, dữ liệu mở theo chuẩn quốc gia; phương án số ${i}.`,
+    plan: 'Tháng 1–2: khảo sát; tháng 3–5: phát triển; tháng 6: nghiệm thu.',
+    team: 'Trưởng nhóm, 2 kiến trúc sư, 6 kỹ sư, 1 chuyên gia dữ liệu',
+    price: 500_000_000 + (i % 97) * 10_000_000,
+    durationMonths: 3 + (i % 10),
+    references: [`Dự án tham chiếu ${i % 17}`],
+  });
+}
+
+/** CPU time per request of each process during a run (ms), from /proc. */
+interface CpuPerRequest {
+  server: number;
+  postgres: number;
+  loadGenerator: number;
 }
 
 async function main(): Promise<void> {
@@ -164,67 +176,34 @@ async function main(): Promise<void> {
     throw new Error('Set DATABASE_URL to a database whose name contains "bench".');
   log('the request path: a cheap request and a small public read, access log on');
   const requestPath = measureRequestPath();
-  const app = await createApp();
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const productBase = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  // The API's memory: this process holds the product, the raw server and the load generator, so its
-  // peak resident set under the runs below is an upper bound for an API process of its own.
-  const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
-  const rssAtStart = mb(process.memoryUsage().rss);
-  let rssPeak = rssAtStart;
-  const rssSampler = setInterval(() => (rssPeak = Math.max(rssPeak, mb(process.memoryUsage().rss))), 50);
-  const ds = app.get(DataSource);
-  const recorder = new Recorder();
-  (ds as unknown as { logger: TypeOrmLogger }).logger = recorder;
   const pool = new Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE) });
-  const raw = Fastify({ logger: false });
+  const scriptFile = join(os.tmpdir(), `baseline-submit-${process.pid}.json`);
+  const accessLog = join(os.tmpdir(), `baseline-access-${process.pid}.log`);
+  let product: Server | null = null;
+  let raw: Server | null = null;
   try {
-    const [{ problems, proposals }] = await ds.query<[{ problems: number; proposals: number }]>(
-      `SELECT (SELECT count(*) FROM problems)::int AS problems, (SELECT count(*) FROM proposals)::int AS proposals`,
+    // ---- set-up with the product in this process: the data, the tokens, one recorded submission ----
+    const app = await createApp();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const recorded = await (async () => {
+      try {
+        return await prepareSubmissions(app);
+      } finally {
+        await app.close();
+      }
+    })();
+    const { problems, proposals, pairs, tokens, script, pg } = recorded;
+    writeFileSync(scriptFile, JSON.stringify(script));
+    log(
+      `recorded ${script.statements.length} statements of one submission: ${script.statements.map((s) => s.sql.trim().split(/\s+/).slice(0, 3).join(' ')).join(' | ')}`,
     );
-    if (problems < 1000) throw new Error('No marketplace seed: run `npm run bench -- marketplace` first.');
-    log(`database: ${problems} problems, ${proposals} proposals`);
 
-    // ---- the raw server ---------------------------------------------------------------------
-    const rawSearch = new ProblemSearchService(poolAsDataSource(pool));
-    raw.get<{ Querystring: { q?: string; limit?: string } }>('/search', async (req) => {
-      const page = await rawSearch.search(undefined, { q: req.query.q, limit: Number(req.query.limit ?? 20) });
-      return { items: page.items, nextCursor: page.nextCursor };
-    });
-    let script: { sql: string; params: unknown[] }[] = [];
-    let recorded = { problemId: '', firmId: '', userId: '' };
-    raw.post<{ Params: { problemId: string }; Headers: { 'x-firm': string; 'x-user': string } }>(
-      '/submit/:problemId',
-      async (req, reply) => {
-        const ids = new Map<string, string>([
-          [recorded.problemId, req.params.problemId],
-          [recorded.firmId, req.headers['x-firm']],
-          [recorded.userId, req.headers['x-user']],
-        ]);
-        const map = (id: string) => {
-          let to = ids.get(id);
-          if (!to) ids.set(id, (to = randomUUID()));
-          return to;
-        };
-        const client = await pool.connect();
-        try {
-          for (const s of script)
-            await client.query(
-              s.sql,
-              s.params.map((p) => remap(p, map)),
-            );
-        } catch (err) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw err;
-        } finally {
-          client.release();
-        }
-        return reply.code(201).send({ id: ids.get(recorded.problemId) });
-      },
-    );
-    await raw.listen({ port: 0, host: '127.0.0.1' });
-    const rawAddress = raw.server.address();
-    const rawBase = `http://127.0.0.1:${typeof rawAddress === 'object' && rawAddress ? rawAddress.port : 0}`;
+    // ---- the two servers, each in a process of its own ---------------------------------------
+    product = await startBuiltApi({ logLevel: 'info', logFile: accessLog });
+    raw = await startRawServer({ RAW_SUBMIT_SCRIPT: scriptFile });
+    const productBase = product.base;
+    const rawBase = raw.base;
+    log(`product (built API, pid ${product.pid}) on ${productBase}; raw server (pid ${raw.pid}) on ${rawBase}`);
 
     // ---- search ------------------------------------------------------------------------------
     const explains: string[] = [];
@@ -289,71 +268,14 @@ async function main(): Promise<void> {
     };
 
     // ---- submit ------------------------------------------------------------------------------
-    const firms = await ds.query<{ id: string; user_id: string }[]>(
-      `SELECT e.id, u.id AS user_id FROM enterprises e JOIN users u ON u.organization_id = e.id AND u.role = 'enterprise'
-       WHERE e.status = 'verified' ORDER BY e.id`,
-    );
-    const open = (
-      await ds.query<{ id: string }[]>(
-        `SELECT id FROM problems WHERE status = 'published' AND deadline > now() + interval '1 hour'`,
-      )
-    ).map((r) => r.id);
-    const live = new Set(
-      (
-        await ds.query<{ k: string }[]>(
-          `SELECT problem_id || ':' || enterprise_id AS k FROM proposals WHERE status <> 'withdrawn'`,
-        )
-      ).map((r) => r.k),
-    );
-    const need = 1 + (SUBMITS * ROUNDS + SUBMITS_WARM_UP) * 2;
-    const pairs: { problemId: string; firmId: string; userId: string }[] = [];
-    for (let k = 0; pairs.length < need && k < open.length * firms.length; k++) {
-      const problemId = open[k % open.length]!;
-      const firm = firms[(k + Math.floor(k / open.length) * 1013) % firms.length];
-      if (!live.has(`${problemId}:${firm!.id}`)) {
-        live.add(`${problemId}:${firm!.id}`);
-        pairs.push({ problemId, firmId: firm!.id, userId: firm!.user_id });
-      }
-    }
-    if (pairs.length < need)
-      throw new Error(`Only ${pairs.length} open (problem, firm) pairs are left; reseed the bench database.`);
-    const jwt = app.get(JwtService);
-    const tokens = new Map<string, string>();
-    for (const p of pairs)
-      if (!tokens.has(p.firmId))
-        tokens.set(p.firmId, await jwt.signAsync({ sub: p.userId, role: 'enterprise', org: p.firmId }, { expiresIn: 3600 }));
-    const body = (i: number) =>
-      JSON.stringify({
-        approach: `Phương án ${i}: khảo sát hiện trạng, chuẩn hoá dữ liệu, xây dựng nền tảng dùng chung và đào tạo cán bộ.`,
-        solution: `Kiến trúc vi dịch vụ, API mở, dữ liệu mở theo chuẩn quốc gia; phương án số ${i}.`,
-        plan: 'Tháng 1–2: khảo sát; tháng 3–5: phát triển; tháng 6: nghiệm thu.',
-        team: 'Trưởng nhóm, 2 kiến trúc sư, 6 kỹ sư, 1 chuyên gia dữ liệu',
-        price: 500_000_000 + (i % 97) * 10_000_000,
-        durationMonths: 3 + (i % 10),
-        references: [`Dự án tham chiếu ${i % 17}`],
-      });
-
-    // Record one real submission's statements.
-    const first = pairs.shift() as (typeof pairs)[number];
-    recorder.recording = true;
-    const res = await fetch(`${productBase}/api/v1/problems/${first.problemId}/proposals`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(first.firmId)}` },
-      body: body(0),
-    });
-    recorder.recording = false;
-    if (res.status !== 201) throw new Error(`recording submission answered ${res.status}: ${await res.text()}`);
-    script = recorder.statements;
-    recorded = { problemId: first.problemId, firmId: first.firmId, userId: first.userId };
-    log(
-      `recorded ${script.length} statements of one submission: ${script.map((s) => s.sql.trim().split(/\s+/).slice(0, 3).join(' ')).join(' | ')}`,
-    );
-
     let next = 0;
-    const submitRun = async (base: string, kind: 'product' | 'raw', amount = SUBMITS) =>
-      runOf(
+    const servers = { product, raw };
+    const submitRun = async (kind: 'product' | 'raw', amount = SUBMITS): Promise<Run & { cpuMsPerRequest: CpuPerRequest }> => {
+      const server = servers[kind];
+      const before = { server: cpuMs(server.pid), postgres: postgresCpuMs(), loadGenerator: ownCpuMs(process.pid) };
+      const result = runOf(
         await autocannon({
-          url: base,
+          url: server.base,
           connections: CONNECTIONS,
           amount,
           // A run of `amount` requests ends on autocannon's next sample tick (1 s by default), which
@@ -363,36 +285,57 @@ async function main(): Promise<void> {
             {
               method: 'POST',
               setupRequest: (req): AutocannonRequest => {
-                const pair = pairs[next++];
+                const pair = pairs[next++]!;
                 return kind === 'product'
                   ? {
                       ...req,
-                      path: `/api/v1/problems/${pair!.problemId}/proposals`,
-                      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(pair!.firmId)}` },
-                      body: body(next),
+                      path: `/api/v1/problems/${pair.problemId}/proposals`,
+                      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(pair.firmId)}` },
+                      body: bidBody(next),
                     }
                   : {
                       ...req,
-                      path: `/submit/${pair!.problemId}`,
-                      headers: { 'content-type': 'application/json', 'x-firm': pair!.firmId, 'x-user': pair!.userId },
-                      body: body(next),
+                      path: `/submit/${pair.problemId}`,
+                      headers: { 'content-type': 'application/json', 'x-firm': pair.firmId, 'x-user': pair.userId },
+                      body: bidBody(next),
                     };
               },
             },
           ],
         }),
       );
-    const submitRuns = { product: [] as Run[], raw: [] as Run[] };
+      const per = (ms: number) => Math.round((ms / amount) * 1000) / 1000;
+      const cpuMsPerRequest = {
+        server: per(cpuMs(server.pid) - before.server),
+        postgres: per(postgresCpuMs() - before.postgres),
+        loadGenerator: per(ownCpuMs(process.pid) - before.loadGenerator),
+      };
+      return { ...result, cpuMsPerRequest };
+    };
+    const submitRuns = {
+      product: [] as (Run & { cpuMsPerRequest: CpuPerRequest })[],
+      raw: [] as (Run & { cpuMsPerRequest: CpuPerRequest })[],
+    };
     log(`submit warm-up: ${SUBMITS_WARM_UP} on each side`);
-    await submitRun(productBase, 'product', SUBMITS_WARM_UP);
-    await submitRun(rawBase, 'raw', SUBMITS_WARM_UP);
+    await submitRun('product', SUBMITS_WARM_UP);
+    await submitRun('raw', SUBMITS_WARM_UP);
     for (let round = 0; round < ROUNDS; round++) {
-      log(`submit round ${round + 1}/${ROUNDS}`);
-      submitRuns.product.push(await submitRun(productBase, 'product'));
-      submitRuns.raw.push(await submitRun(rawBase, 'raw'));
+      // Alternate which side goes first, so drift in the machine's speed hits both alike.
+      const order = round % 2 === 0 ? (['product', 'raw'] as const) : (['raw', 'product'] as const);
+      for (const kind of order) submitRuns[kind].push(await submitRun(kind));
+      const [p, r] = [submitRuns.product.at(-1)!, submitRuns.raw.at(-1)!];
+      log(
+        `submit round ${round + 1}/${ROUNDS}: product ${p.reqPerSec} req/s, raw ${r.reqPerSec} req/s (${round2(p.reqPerSec / r.reqPerSec)}×)`,
+      );
     }
     const submit = { product: medianRun(submitRuns.product), raw: medianRun(submitRuns.raw) };
-    await new Promise((r) => setTimeout(r, 2000));
+    const cpuMedian = (xs: { cpuMsPerRequest: CpuPerRequest }[]): CpuPerRequest => ({
+      server: median(xs.map((x) => x.cpuMsPerRequest.server)),
+      postgres: median(xs.map((x) => x.cpuMsPerRequest.postgres)),
+      loadGenerator: median(xs.map((x) => x.cpuMsPerRequest.loadGenerator)),
+    });
+    const submitCpu = { product: cpuMedian(submitRuns.product), raw: cpuMedian(submitRuns.raw) };
+    const memory = { productRssNowMb: procMb(product.pid, 'VmRSS'), productRssPeakMb: procMb(product.pid, 'VmHWM') };
 
     const ratio = (a: number, b: number) => (b > 0 ? round2(a / b) : null);
     const rows = [
@@ -410,14 +353,19 @@ async function main(): Promise<void> {
         product: submit.product.non2xx + submit.product.errors,
         raw: submit.raw.non2xx + submit.raw.errors,
       },
-      ...requestPath.map(({ figure, product, raw }) => ({ figure, product, raw })),
+      { figure: "submit: the server's CPU ms per request", product: submitCpu.product.server, raw: submitCpu.raw.server },
+      { figure: "submit: PostgreSQL's CPU ms per request", product: submitCpu.product.postgres, raw: submitCpu.raw.postgres },
+      {
+        figure: "submit: the load generator's CPU ms per request",
+        product: submitCpu.product.loadGenerator,
+        raw: submitCpu.raw.loadGenerator,
+      },
+      ...requestPath.map(({ figure, product: p, raw: r }) => ({ figure, product: p, raw: r })),
     ].map((r) => ({ ...r, ratio: ratio(r.product, r.raw) }));
-    clearInterval(rssSampler);
-    const memory = { rssAtStartMb: rssAtStart, rssPeakUnderLoadMb: rssPeak };
-    log(`memory: RSS ${rssAtStart} MB after start, peak ${rssPeak} MB under search and submit (whole bench process)`);
+    log(`memory: the product's RSS ${memory.productRssNowMb} MB after the runs, peak ${memory.productRssPeakMb} MB`);
     for (const r of rows) log(`${r.figure}: product ${r.product}, raw ${r.raw}, ratio ${r.ratio ?? '–'}`);
 
-    const [{ version: pg }] = await ds.query<[{ version: string }]>('SELECT version()');
+    const submitRatios = submitRuns.product.map((p, i) => round2(p.reqPerSec / submitRuns.raw[i]!.reqPerSec));
     const result = {
       date: new Date().toISOString(),
       machine: {
@@ -437,12 +385,14 @@ async function main(): Promise<void> {
         rounds: ROUNDS,
       },
       rows,
+      submitRatioPerRound: submitRatios,
       runs: { search: runs.search, plain: runs.plain, halfLoad, submit: submitRuns },
       searchSqlMs: { cold: sqlMs.slice(0, QUERIES.length), warm: sqlWarm },
-      recordedSubmitStatements: script.map((s) => s.sql.trim().replace(/\s+/g, ' ')),
+      recordedSubmitStatements: script.statements.map((s) => s.sql.trim().replace(/\s+/g, ' ')),
       notes: [
-        "Product and raw server in one process with autocannon, on a 2-core machine shared with other engineers' builds and tests: figures are noisy; medians of alternated runs.",
-        "The raw server: Fastify with no logger, validation, guards or serialisation schema; pg Pool of the same size. Search SQL is built by the product's ProblemSearchService; submit replays the statements recorded from one real product submission (ids remapped, ciphertext reused, no crypto, no JWT).",
+        "Three processes: the product (the built API with npm start's node flags, NODE_ENV=production, access log on at info, to a file), the raw server (tsx) and autocannon (this process), on a 2-core machine whose speed drifts by a third within minutes: medians of alternated runs.",
+        "The raw server: Fastify with no logger, validation, guards or serialisation schema; pg Pool of the same size. Search SQL is built by the product's ProblemSearchService; submit replays the statements recorded from one real product submission (ids remapped, ciphertext reused, no crypto, no JWT). Each submission comes from another firm with its own token.",
+        'CPU ms per request: user + system time from /proc over the run, divided by the requests; PostgreSQL is every postgres process.',
         'Ratio = product / raw (for req/s higher is better; for times lower is better).',
       ],
     };
@@ -461,11 +411,13 @@ async function main(): Promise<void> {
         '|---|---|---|---|',
         ...rows.map((r) => `| ${r.figure} | ${r.product} | ${r.raw} | ${r.ratio ?? '–'} |`),
         '',
+        `Submit, product / raw in each round: ${submitRatios.join(', ')}.`,
+        '',
         `Search SQL per query, EXPLAIN (ANALYZE, BUFFERS) execution time, warm (ms): ${sqlWarm.join(', ')}; plans in baseline-search-explain.txt.`,
         '',
-        `Memory: RSS ${memory.rssAtStartMb} MB after start, peak ${memory.rssPeakUnderLoadMb} MB during the search and submit runs — the whole bench process (product, raw server and load generator), so an upper bound for the API alone.`,
+        `Memory: the product's resident set ${memory.productRssNowMb} MB after the runs, peak ${memory.productRssPeakMb} MB (VmHWM).`,
         '',
-        `The product's submission, as recorded (${script.length} statements): ${result.recordedSubmitStatements.map((s) => `\`${s.slice(0, 60)}\``).join('; ')}`,
+        `The product's submission, as recorded (${script.statements.length} statements): ${result.recordedSubmitStatements.map((s) => `\`${s.slice(0, 60)}\``).join('; ')}`,
         '',
         ...result.notes.map((n) => `- ${n}`),
         '',
@@ -473,11 +425,72 @@ async function main(): Promise<void> {
     );
     log('written to bench/results/baseline.{json,md} and baseline-search-explain.txt');
   } finally {
-    clearInterval(rssSampler);
-    await raw.close();
+    await product?.stop();
+    await raw?.stop();
     await pool.end();
-    await app.close();
+    rmSync(scriptFile, { force: true });
+    rmSync(accessLog, { force: true });
   }
+}
+
+/**
+ * With the product in this process: the database's size, open (problem, firm) pairs enough for
+ * every run, a token per firm, and one real submission recorded statement by statement.
+ */
+async function prepareSubmissions(app: Awaited<ReturnType<typeof createApp>>) {
+  const ds = app.get(DataSource);
+  const recorder = new Recorder();
+  (ds as unknown as { logger: TypeOrmLogger }).logger = recorder;
+  const productBase = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const [{ problems, proposals }] = await ds.query<[{ problems: number; proposals: number }]>(
+    `SELECT (SELECT count(*) FROM problems)::int AS problems, (SELECT count(*) FROM proposals)::int AS proposals`,
+  );
+  if (problems < 1000) throw new Error('No marketplace seed: run `npm run bench -- marketplace` first.');
+  log(`database: ${problems} problems, ${proposals} proposals`);
+  const firms = await ds.query<{ id: string; user_id: string }[]>(
+    `SELECT e.id, u.id AS user_id FROM enterprises e JOIN users u ON u.organization_id = e.id AND u.role = 'enterprise'
+     WHERE e.status = 'verified' ORDER BY e.id`,
+  );
+  const open = (
+    await ds.query<{ id: string }[]>(
+      `SELECT id FROM problems WHERE status = 'published' AND deadline > now() + interval '1 hour'`,
+    )
+  ).map((r) => r.id);
+  const live = new Set(
+    (
+      await ds.query<{ k: string }[]>(`SELECT problem_id || ':' || enterprise_id AS k FROM proposals WHERE status <> 'withdrawn'`)
+    ).map((r) => r.k),
+  );
+  const need = 1 + (SUBMITS * ROUNDS + SUBMITS_WARM_UP) * 2;
+  const pairs: { problemId: string; firmId: string; userId: string }[] = [];
+  for (let k = 0; pairs.length < need && k < open.length * firms.length; k++) {
+    const problemId = open[k % open.length]!;
+    const firm = firms[(k + Math.floor(k / open.length) * 1013) % firms.length]!;
+    if (!live.has(`${problemId}:${firm.id}`)) {
+      live.add(`${problemId}:${firm.id}`);
+      pairs.push({ problemId, firmId: firm.id, userId: firm.user_id });
+    }
+  }
+  if (pairs.length < need)
+    throw new Error(`Only ${pairs.length} open (problem, firm) pairs are left; reseed the bench database.`);
+  const jwt = app.get(JwtService);
+  const tokens = new Map<string, string>();
+  for (const p of pairs)
+    if (!tokens.has(p.firmId))
+      tokens.set(p.firmId, await jwt.signAsync({ sub: p.userId, role: 'enterprise', org: p.firmId }, { expiresIn: 3600 }));
+
+  const first = pairs.shift()!;
+  recorder.recording = true;
+  const res = await fetch(`${productBase}/api/v1/problems/${first.problemId}/proposals`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(first.firmId)}` },
+    body: bidBody(0),
+  });
+  recorder.recording = false;
+  if (res.status !== 201) throw new Error(`recording submission answered ${res.status}: ${await res.text()}`);
+  const script: SubmitScript = { ...first, statements: recorder.statements };
+  const [{ version: pg }] = await ds.query<[{ version: string }]>('SELECT version()');
+  return { problems, proposals, pairs, tokens, script, pg };
 }
 
 main().catch((err: unknown) => {

@@ -316,6 +316,8 @@ async function bench(mode: Mode, args: string[]): Promise<void> {
   // Transpile only: type-checking at run time kept the TypeScript compiler's ~600 MB in the process
   // that hosts the product under test, and its garbage collection in every figure (npm test type-checks).
   const env = childEnv(infra, { ...QUIET, NODE_ENV: 'production', MAIL_DIR: mailDir }, { TS_NODE_TRANSPILE_ONLY: 'true' });
+  // Benches that measure the API from outside run the built API, as npm start does: the current source.
+  await buildIfChanged(BUILDS.api, env);
   log('benchmarking: ts-node -r tsconfig-paths/register bench/run.ts');
   await runToEnd('bench', [tsNode, '-r', 'tsconfig-paths/register', 'bench/run.ts', ...args], env, 'bench finished');
 }
