@@ -36,6 +36,7 @@ import { Pool } from 'pg';
 import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import { ProblemSearchService } from '@app/problems';
 import { createApp } from '../apps/api/src/bootstrap';
+import { bidContent } from './bid-content';
 import { cpuMs, ownCpuMs, postgresCpuMs, procMb, type Server, startBuiltApi, startRawServer } from './processes';
 import type { SubmitScript } from './raw-server';
 import type { RequestPathFigure } from './request-path';
@@ -150,18 +151,8 @@ class Recorder implements TypeOrmLogger {
   log() {}
 }
 
-/** The i-th bid's content: a realistic size, so the recorded ciphertext the raw server replays is too. */
-function bidBody(i: number): string {
-  return JSON.stringify({
-    approach: `Phương án ${i}: khảo sát hiện trạng, chuẩn hoá dữ liệu, xây dựng nền tảng dùng chung và đào tạo cán bộ.`,
-    solution: `Kiến trúc vi dịch vụ, API mở, dữ liệu mở theo chuẩn quốc gia; phương án số ${i}.`,
-    plan: 'Tháng 1–2: khảo sát; tháng 3–5: phát triển; tháng 6: nghiệm thu.',
-    team: 'Trưởng nhóm, 2 kiến trúc sư, 6 kỹ sư, 1 chuyên gia dữ liệu',
-    price: 500_000_000 + (i % 97) * 10_000_000,
-    durationMonths: 3 + (i % 10),
-    references: [`Dự án tham chiếu ${i % 17}`],
-  });
-}
+/** The i-th bid as a request body: a realistic size, so the recorded ciphertext the raw server replays is too. */
+const bidBody = (i: number): string => JSON.stringify(bidContent(i));
 
 /** CPU time per request of each process during a run (ms), from /proc. */
 interface CpuPerRequest {

@@ -27,8 +27,9 @@ import { JwtService } from '@nestjs/jwt';
 import { DataSource } from 'typeorm';
 import { runMigrations } from '@app/database';
 import { taxCodeCheckDigit } from '@app/enterprises';
-import { ProposalContent, SealedKeyring, sealVersion } from '@app/proposals';
+import { SealedKeyring, sealVersion } from '@app/proposals';
 import { createApp } from '../apps/api/src/bootstrap';
+import { bidContent } from './bid-content';
 
 interface AutocannonRequest {
   method?: string;
@@ -95,18 +96,6 @@ const PLACES = [
   'Vĩnh Bảo',
 ];
 const QUERIES = ['giao thong', 'cảng biển', 'du lich thong minh', 'y te so', 'moi truong', 'Thủy Nguyên'];
-
-function payload(i: number): Omit<ProposalContent, 'attachments'> {
-  return {
-    approach: `Phương án ${i}: khảo sát hiện trạng, chuẩn hoá dữ liệu, xây dựng nền tảng dùng chung và đào tạo cán bộ.`,
-    solution: `Kiến trúc vi dịch vụ, API mở, dữ liệu mở theo chuẩn quốc gia; phương án số ${i}.`,
-    plan: 'Tháng 1–2: khảo sát; tháng 3–5: phát triển; tháng 6: nghiệm thu.',
-    team: 'Trưởng nhóm, 2 kiến trúc sư, 6 kỹ sư, 1 chuyên gia dữ liệu',
-    price: 500_000_000 + (i % 97) * 10_000_000,
-    durationMonths: 3 + (i % 10),
-    references: [`Dự án tham chiếu ${i % 17}`],
-  };
-}
 
 function taxCode(serial: number): string {
   for (let s = serial; ; s += 1_000_000) {
@@ -210,7 +199,7 @@ async function seed(ds: DataSource, keyring: SealedKeyring): Promise<{ seeded: b
       const problemId = problems[problemIndex];
       const id = randomUUID();
       const sealed = sealVersion(keyring.recipients(publicKeys.get(problemId!) as Buffer, firm!.id), id, 1, {
-        ...payload(k % DISTINCT_PAYLOADS),
+        ...bidContent(k % DISTINCT_PAYLOADS),
         attachments: [],
       });
       cols.id.push(id);
@@ -374,7 +363,7 @@ async function main(): Promise<void> {
               ...req,
               path: `/api/v1/problems/${pair!.problemId}/proposals`,
               headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(pair!.firmId)}` },
-              body: JSON.stringify(payload(next)),
+              body: JSON.stringify(bidContent(next)),
             };
           },
         },
@@ -401,7 +390,7 @@ async function main(): Promise<void> {
               ...req,
               path: `/api/v1/proposals/${t!.id}`,
               headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(t!.enterprise_id)}` },
-              body: JSON.stringify(payload(turn)),
+              body: JSON.stringify(bidContent(turn)),
             };
           },
         },

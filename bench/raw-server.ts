@@ -16,7 +16,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { ProblemSearchService } from '@app/problems';
@@ -56,16 +56,17 @@ function poolAsDataSource(pool: Pool): DataSource {
   return standIn as unknown as DataSource;
 }
 
-async function main(): Promise<void> {
-  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
-  const script = process.env.RAW_SUBMIT_SCRIPT
-    ? (JSON.parse(readFileSync(process.env.RAW_SUBMIT_SCRIPT, 'utf8'), revive) as SubmitScript)
-    : undefined;
+/**
+ * The raw server's routes on a fresh Fastify: bench/request-path.ts serves the same /live and
+ * /areas in its own process; `script` enables /submit.
+ */
+export function buildRawServer(pool: Pool, script?: SubmitScript): FastifyInstance {
   const search = new ProblemSearchService(poolAsDataSource(pool));
   const raw = Fastify({ logger: false });
 
   raw.get('/live', () => ({ status: 'ok' }));
   raw.get<{ Params: { code: string } }>('/areas/:code', async (req, reply) => {
+    // The same two reads as the product: the area, then its dated population figures.
     const { rows } = await pool.query(`SELECT * FROM areas WHERE code = $1`, [req.params.code]);
     if (!rows[0]) return reply.code(404).send();
     const figures = await pool.query(`SELECT * FROM area_populations WHERE area_code = $1 ORDER BY as_of DESC`, [
@@ -107,6 +108,15 @@ async function main(): Promise<void> {
       return reply.code(201).send({ id: ids.get(script.problemId) });
     },
   );
+  return raw;
+}
+
+async function main(): Promise<void> {
+  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
+  const script = process.env.RAW_SUBMIT_SCRIPT
+    ? (JSON.parse(readFileSync(process.env.RAW_SUBMIT_SCRIPT, 'utf8'), revive) as SubmitScript)
+    : undefined;
+  const raw = buildRawServer(pool, script);
   await raw.listen({ port: 0, host: '127.0.0.1' });
   const address = raw.server.address();
   process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`);
@@ -119,7 +129,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -17,9 +17,9 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Fastify from 'fastify';
 import { Pool } from 'pg';
 import { createApp } from '../apps/api/src/bootstrap';
+import { buildRawServer } from './raw-server';
 
 interface AutocannonResult {
   requests: { total: number; average: number };
@@ -59,21 +59,11 @@ async function main(): Promise<void> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const product = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const pool = new Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE) });
-  const raw = Fastify({ logger: false });
+  const raw = buildRawServer(pool);
   try {
     const [{ code }] = (
       await pool.query<{ code: string }>(`SELECT code FROM areas WHERE unit_type = 'ward' ORDER BY code LIMIT 1`)
     ).rows as [{ code: string }];
-    raw.get('/live', () => ({ status: 'ok' }));
-    raw.get<{ Params: { code: string } }>('/areas/:code', async (req, reply) => {
-      // The same two reads as the product: the area, then its dated population figures.
-      const { rows } = await pool.query(`SELECT * FROM areas WHERE code = $1`, [req.params.code]);
-      if (!rows[0]) return reply.code(404).send();
-      const figures = await pool.query(`SELECT * FROM area_populations WHERE area_code = $1 ORDER BY as_of DESC`, [
-        req.params.code,
-      ]);
-      return { ...rows[0], populations: figures.rows };
-    });
     await raw.listen({ port: 0, host: '127.0.0.1' });
     const address = raw.server.address();
     const rawBase = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
