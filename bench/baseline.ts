@@ -38,7 +38,7 @@ import { ProblemSearchService } from '@app/problems';
 import { createApp } from '../apps/api/src/bootstrap';
 import { bidContent } from './bid-content';
 import { cpuMs, ownCpuMs, postgresCpuMs, procMb, type Server, startBuiltApi, startRawServer } from './processes';
-import type { SubmitScript } from './raw-server';
+import { queryingStandIn, type SubmitScript } from './raw-server';
 import type { RequestPathFigure } from './request-path';
 
 /**
@@ -126,16 +126,6 @@ const medianRun = (runs: Run[]): Run => ({
   non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
   errors: runs.reduce((a, r) => a + r.errors, 0),
 });
-
-/**
- * A stand-in data source whose reads all go to `query`: the typed SQL layer (`db(manager)`) sends a
- * read outside a transaction to `manager.connection.query`, so the stand-in is its own connection.
- */
-function queryingStandIn(query: (sql: string, params?: unknown[]) => Promise<unknown[]>): DataSource {
-  const standIn: Record<string, unknown> = { query };
-  standIn.connection = standIn;
-  return standIn as unknown as DataSource;
-}
 
 /** Records every statement the product sends while `recording` is on. */
 class Recorder implements TypeOrmLogger {

@@ -45,13 +45,12 @@ function revive(_key: string, value: unknown): unknown {
 }
 
 /**
- * A data source stand-in for the product's search service: the typed SQL layer sends a read outside
- * a transaction to `manager.connection.query`, so the stand-in is its own connection.
+ * A data source stand-in whose reads all go to `query` (the product's search service on a bare pg
+ * Pool here, an EXPLAIN recorder in bench/baseline.ts): the typed SQL layer sends a read outside a
+ * transaction to `manager.connection.query`, so the stand-in is its own connection.
  */
-function poolAsDataSource(pool: Pool): DataSource {
-  const standIn: Record<string, unknown> = {
-    query: async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows,
-  };
+export function queryingStandIn(query: (sql: string, params?: unknown[]) => Promise<unknown[]>): DataSource {
+  const standIn: Record<string, unknown> = { query };
   standIn.connection = standIn;
   return standIn as unknown as DataSource;
 }
@@ -61,7 +60,7 @@ function poolAsDataSource(pool: Pool): DataSource {
  * /areas in its own process; `script` enables /submit.
  */
 export function buildRawServer(pool: Pool, script?: SubmitScript): FastifyInstance {
-  const search = new ProblemSearchService(poolAsDataSource(pool));
+  const search = new ProblemSearchService(queryingStandIn(async (sql, params) => (await pool.query(sql, params)).rows));
   const raw = Fastify({ logger: false });
 
   raw.get('/live', () => ({ status: 'ok' }));
