@@ -278,7 +278,9 @@ async function test(mode: Mode, args: string[]): Promise<void> {
   const mailDir = path.join(ROOT, '.data', 'test', 'mail');
   fs.rmSync(mailDir, { recursive: true, force: true });
   fs.mkdirSync(mailDir, { recursive: true });
-  const env = childEnv(infra, QUIET, { NODE_ENV: 'test', MAIL_DIR: mailDir });
+  // A UTF-8 locale where none is set (a bare Debian shell): without one Chromium names a download
+  // with a Vietnamese file name plain "download", and the portal tests check those names.
+  const env = childEnv(infra, { ...QUIET, LANG: 'C.UTF-8' }, { NODE_ENV: 'test', MAIL_DIR: mailDir });
   if (process.env.SKIP_CHECKS === '1') log('SKIP_CHECKS=1: skipping tsc, eslint, prettier and dependency-cruiser');
   else
     for (const [name, argv] of Object.entries(checks)) {
