@@ -41,5 +41,5 @@ VOLUME ["/var/lib/marketplace/storage", "/var/lib/marketplace/mail"]
 EXPOSE 3000
 # api: GET /api/health/live; worker (HEALTHCHECK_ROLE=worker): its internal /health.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=4 CMD ["node", "scripts/healthcheck.mjs"]
-# The API's heap limit: see API_NODE_FLAGS in scripts/launcher/plan.ts.
-CMD ["node", "--max-old-space-size=256", "dist/apps/api/main.js"]
+# The API's heap settings: see API_NODE_FLAGS in scripts/launcher/plan.ts.
+CMD ["node", "--max-old-space-size=256", "--no-allocation-site-pretenuring", "dist/apps/api/main.js"]

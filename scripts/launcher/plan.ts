@@ -146,8 +146,14 @@ export interface BuildTarget {
  * set grew to 445 MB with ~80 MB live. A 256 MB old-space limit makes V8 collect sooner: peak 217 MB
  * at the same throughput and tail latency (bench/api-memory.ts; 192 MB gave the same peak with a
  * longer search tail). Uploads are Buffers outside this heap.
+ *
+ * No allocation-site pretenuring: V8 saw objects built at start-up survive and made their allocation
+ * sites allocate straight into the old generation; the same sites then ran per request, and the dead
+ * old objects kept the young ones they point to alive through every scavenge. The API promoted
+ * ~1.5 MB per scavenge and ran a full collection every ~0.7 s under a list load; without it, none,
+ * and the list's CPU per request fell by a quarter (docs/decisions.md, "Pretenuring").
  */
-export const API_NODE_FLAGS = ['--max-old-space-size=256'];
+export const API_NODE_FLAGS = ['--max-old-space-size=256', '--no-allocation-site-pretenuring'];
 
 const SHARED_SERVER_INPUTS = ['libs', 'tsconfig.json', 'nest-cli.json', 'package-lock.json'];
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  API_NODE_FLAGS,
   BUILDS,
   MODES,
   fixedPort,
@@ -72,6 +73,13 @@ describe('launcher plan', () => {
     expect(fixedPort(MODES.bench, undefined, 63790)).toBeNull();
     expect(() => fixedPort(MODES.start, 'abc', 54329)).toThrow(/not a port/);
     expect(() => fixedPort(MODES.start, '70000', 54329)).toThrow(/not a port/);
+  });
+
+  it('the container files start the API with the same node flags as npm start', () => {
+    const root = path.join(__dirname, '..', '..');
+    const command = JSON.stringify(['node', ...API_NODE_FLAGS, 'dist/apps/api/main.js']).replace(/,/g, ', ');
+    expect(fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toContain(`CMD ${command}`);
+    expect(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')).toContain(`command: ${command}`);
   });
 
   it('hides passwords in URLs it logs', () => {
