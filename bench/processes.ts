@@ -110,12 +110,16 @@ function withDescendants(pid: number): number[] {
   }
 }
 
-/** CPU time (user + system) one process has used so far, in ms; 0 once it has exited. */
-export function ownCpuMs(pid: number): number {
+/**
+ * CPU time (user + system) one process has used so far, in ms, with `reaped` also that of the
+ * children it has waited for; 0 once it has exited.
+ */
+export function ownCpuMs(pid: number, reaped = false): number {
   try {
-    // Fields after the command name: state is the 1st, utime the 12th, stime the 13th.
+    // Fields after the command name: state is the 1st, utime the 12th, stime the 13th, cutime and cstime next.
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
+    const children = reaped ? Number(fields[13]) + Number(fields[14]) : 0;
+    return (Number(fields[11]) + Number(fields[12]) + children) * MS_PER_TICK;
   } catch {
     return 0;
   }
@@ -126,13 +130,17 @@ export function cpuMs(pid: number): number {
   return withDescendants(pid).reduce((sum, p) => sum + ownCpuMs(p), 0);
 }
 
-/** CPU time of every PostgreSQL process on the machine (the bench's cluster is the only one), in ms. */
+/**
+ * CPU time of every PostgreSQL process on the machine (the bench's cluster is the only one), in ms,
+ * with that of the backends and autovacuum workers that exited: the postmaster reaps them, and
+ * their time moves to its children's fields (without it a run's figure could come out negative).
+ */
 export function postgresCpuMs(): number {
   let total = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').startsWith('postgres')) total += ownCpuMs(Number(entry));
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').startsWith('postgres')) total += ownCpuMs(Number(entry), true);
     } catch {
       // exited meanwhile
     }
