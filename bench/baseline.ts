@@ -13,8 +13,8 @@
  *     transaction, every INSERT); the raw server replays exactly those statements for each request,
  *     with the request's problem, firm and user and fresh ids in place of the recorded ones
  *     (ciphertext reused: no crypto, no validation, no JWT);
- *   - the request path: bench/request-path.ts (a cheap request and a small public read, with the
- *     access log on at `info`) runs first in a child process, its figures join the table.
+ *   - the request path: bench/request-path.ts (a cheap request and a small public read) against the
+ *     same two processes after the search runs; its figures join the table.
  *
  * Every figure is printed beside its ratio to the raw server; for submit, the CPU time each process
  * spent per request (/proc) says where the difference goes. Needs the marketplace bench's seed
@@ -26,8 +26,7 @@
  */
 import './marketplace-env';
 import 'reflect-metadata';
-import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -39,27 +38,7 @@ import { createApp } from '../apps/api/src/bootstrap';
 import { bidContent } from './bid-content';
 import { cpuMs, ownCpuMs, postgresCpuMs, procMb, type Server, startBuiltApi, startRawServer } from './processes';
 import { queryingStandIn, type SubmitScript } from './raw-server';
-import type { RequestPathFigure } from './request-path';
-
-/**
- * The request path (bench/request-path.ts) in a child process with the access log on, as in
- * production, its stdout (the log lines) sent to a file as a log collector would take them.
- */
-function measureRequestPath(): RequestPathFigure[] {
-  const logFile = join(os.tmpdir(), `request-path-${process.pid}.log`);
-  const fd = openSync(logFile, 'w');
-  try {
-    const tsNode = join(__dirname, '..', 'node_modules', 'ts-node', 'dist', 'bin.js');
-    const run = spawnSync(process.execPath, [tsNode, '-r', 'tsconfig-paths/register', join(__dirname, 'request-path.ts')], {
-      stdio: ['ignore', fd, 'inherit'],
-      env: { ...process.env, LOG_LEVEL: 'info', TS_NODE_TRANSPILE_ONLY: '1' },
-    });
-    if (run.status !== 0) throw new Error(`bench/request-path.ts failed (exit ${run.status ?? run.signal})`);
-  } finally {
-    closeSync(fd);
-  }
-  return (JSON.parse(readFileSync(join(RESULTS, 'request-path.json'), 'utf8')) as { figures: RequestPathFigure[] }).figures;
-}
+import { measureRequestPath } from './request-path';
 
 interface AutocannonRequest {
   method?: string;
@@ -160,8 +139,6 @@ async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
   if (!url || !/bench/.test(new URL(url).pathname))
     throw new Error('Set DATABASE_URL to a database whose name contains "bench".');
-  log('the request path: a cheap request and a small public read, access log on');
-  const requestPath = measureRequestPath();
   const pool = new Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE) });
   const scriptFile = join(os.tmpdir(), `baseline-submit-${process.pid}.json`);
   const accessLog = join(os.tmpdir(), `baseline-access-${process.pid}.log`);
@@ -252,6 +229,13 @@ async function main(): Promise<void> {
       product: await searchRun(productBase, productPath, Math.max(1, Math.round(search.product.reqPerSec / 2))),
       raw: await searchRun(rawBase, rawPath, Math.max(1, Math.round(search.raw.reqPerSec / 2))),
     };
+
+    // ---- the request path: a cheap request and a small public read ---------------------------
+    log('the request path: /health/live and one area, against the same two processes');
+    const [{ code: areaCode }] = (
+      await pool.query<{ code: string }>(`SELECT code FROM areas WHERE unit_type = 'ward' ORDER BY code LIMIT 1`)
+    ).rows as [{ code: string }];
+    const requestPath = await measureRequestPath(product, raw, areaCode);
 
     // ---- submit ------------------------------------------------------------------------------
     let next = 0;
