@@ -11,6 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { paced, percentile } from './paced';
 import { apiNodeFlags, procMb, startBuiltApi } from './processes';
 
 const RESULTS = join(__dirname, 'results');
@@ -32,35 +33,6 @@ type Autocannon = (opts: {
   errors: number;
 }>;
 const autocannon = createRequire(__filename)('autocannon') as Autocannon;
-
-/**
- * An open-loop client: one request every 1/rate s, spread evenly (autocannon's overallRate sends each
- * second's budget in a burst, which measures queueing behind the burst, not the API's tail).
- * Latency counts from the planned send time, so a late sender adds to it rather than hiding it.
- */
-async function paced(base: string, path: (i: number) => string, rate: number, durationS: number): Promise<number[]> {
-  const latencies: number[] = [];
-  const pending: Promise<void>[] = [];
-  const start = performance.now();
-  const total = Math.round(rate * durationS);
-  for (let i = 0; i < total; i++) {
-    const planned = start + (i * 1000) / rate;
-    const wait = planned - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    pending.push(
-      fetch(`${base}${path(i)}`).then(async (res) => {
-        await res.arrayBuffer();
-        if (!res.ok) throw new Error(`${path(i)} answered ${res.status}`);
-        latencies.push(performance.now() - planned);
-      }),
-    );
-  }
-  await Promise.all(pending);
-  return latencies.sort((a, b) => a - b);
-}
-
-const percentile = (sorted: number[], p: number): number =>
-  Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN);
 
 async function main(): Promise<void> {
   // The API as npm start runs it (its node flags; API_NODE_FLAGS=' ' measures without them).
@@ -99,7 +71,8 @@ async function main(): Promise<void> {
       };
       const full = await run();
       const reqPerSec = Math.round(full.requests.total / full.duration);
-      const half = await paced(base, c.path, Math.max(1, reqPerSec / 2), DURATION_S);
+      const { latencies: half, bad } = await paced(base, c.path, Math.max(1, reqPerSec / 2), DURATION_S);
+      if (bad > 0) throw new Error(`${c.name}: ${bad} bad answers at half load`);
       const rss = procMb(pid, 'VmRSS');
       runs.push({
         name: c.name,
