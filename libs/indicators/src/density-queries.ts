@@ -182,11 +182,15 @@ export function revisionsQuery(k: Database, asOf: string, units: readonly string
     { recorded_on: string; delta: number }
   >;
   const recordedOn = sql<string>`to_char((recorded_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, 'YYYY-MM-DD')`.as('recorded_on');
+  // IN (SELECT unnest(…)) rather than = ANY(…): for ANY the planner estimates each of the ~110 codes
+  // against the column's statistics, in each of the three parts — 1.7 ms of planning per request
+  // for a query that runs in 0.3 ms (0.4 ms planned this way; bench/results/registry-explain.txt).
+  const inUnits = sql<boolean>`key IN (SELECT unnest(${[...units]}::text[]))`;
   const deltas = () =>
     k
       .selectFrom('enterprise_activity_deltas')
       .where('dimension', '=', 'area')
-      .where('key', '=', sql<string>`ANY(${[...units]}::text[])`)
+      .where(inUnits)
       .where('recorded_at', '>=', after as never);
   const upToCut = <Q extends SelectQueryBuilder<DB, 'enterprise_activity_deltas', object>>(q: Q) =>
     cut ? q.where('recorded_at', '<=', cut.at as never) : q;
@@ -194,7 +198,7 @@ export function revisionsQuery(k: Database, asOf: string, units: readonly string
     .selectFrom('enterprise_activity_late')
     .select([sql<string>`to_char(recorded_on, 'YYYY-MM-DD')`.as('recorded_on'), 'delta'])
     .where('dimension', '=', 'area')
-    .where('key', '=', sql<string>`ANY(${[...units]}::text[])`)
+    .where(inUnits)
     .where('month', '<', open as never)
     .where('recorded_on', '>', asOf as never);
   if (c) late = late.where('recorded_on', c.wholeDay ? '<=' : '<', c.day as never);
