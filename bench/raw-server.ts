@@ -111,7 +111,12 @@ export function buildRawServer(pool: Pool, script?: SubmitScript): FastifyInstan
 }
 
 async function main(): Promise<void> {
-  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
+  // The product's pool settings (libs/database typeorm-options.ts): its size, and idle connections kept.
+  const pool = new Pool({
+    connectionString: process.env.DATABASE_URL,
+    max: Number(process.env.DATABASE_POOL_SIZE ?? 20),
+    idleTimeoutMillis: 0,
+  });
   const script = process.env.RAW_SUBMIT_SCRIPT
     ? (JSON.parse(readFileSync(process.env.RAW_SUBMIT_SCRIPT, 'utf8'), revive) as SubmitScript)
     : undefined;

@@ -16,7 +16,11 @@ export function typeOrmOptions(databaseUrl: string, poolSize = 10): DataSourceOp
     migrationsTransactionMode: 'each',
     // connectionTimeoutMillis: a database that does not answer (or a pool with no free connection
     // for 5 s) fails the request with 503 DATABASE_UNAVAILABLE instead of holding it open.
-    extra: { max: poolSize, options: '-c timezone=UTC', connectionTimeoutMillis: 5000 },
+    // idleTimeoutMillis 0: a connection, once opened, stays in the pool (at most `max` of them). pg's
+    // default closed any idle for 10 s, so every burst opened new ones: a fork, authentication and
+    // a backend with cold catalog caches whose first statements took 80+ ms to plan — requests
+    // queued behind them for up to half a second under a steady load (docs/decisions.md).
+    extra: { max: poolSize, idleTimeoutMillis: 0, options: '-c timezone=UTC', connectionTimeoutMillis: 5000 },
     applicationName: 'haiphong-marketplace',
   };
 }
