@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       };
       const full = await run();
       const reqPerSec = Math.round(full.requests.total / full.duration);
-      const { latencies: half, bad } = await paced(base, c.path, Math.max(1, reqPerSec / 2), DURATION_S);
+      const { latencies: half, bad, clientStallMs } = await paced(base, c.path, Math.max(1, reqPerSec / 2), DURATION_S);
       if (bad > 0) throw new Error(`${c.name}: ${bad} bad answers at half load`);
       const rss = procMb(pid, 'VmRSS');
       runs.push({
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
         rssAfterMb: rss,
       });
       log(
-        `${c.name}: ${reqPerSec} req/s (p99 ${full.latency.p99} ms), p99 ${percentile(half, 99)} ms at half of it (paced), RSS ${rss} MB after`,
+        `${c.name}: ${reqPerSec} req/s (p99 ${full.latency.p99} ms), p99 ${percentile(half, 99)} ms at half of it (paced; the client's longest stall ${clientStallMs} ms), RSS ${rss} MB after`,
       );
     }
     clearInterval(sampler);

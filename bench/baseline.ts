@@ -111,6 +111,13 @@ const medianRun = (runs: Run[]): Run => ({
   errors: runs.reduce((a, r) => a + r.errors, 0),
 });
 
+/** One evenly paced run at half of max throughput. */
+interface HalfRun {
+  p50Ms: number;
+  p99Ms: number;
+  clientStallMs: number;
+}
+
 /** Records every statement the product sends while `recording` is on. */
 class Recorder implements TypeOrmLogger {
   recording = false;
@@ -223,21 +230,28 @@ async function main(): Promise<void> {
     }
     const search = { product: medianRun(runs.search.product), raw: medianRun(runs.search.raw) };
     const plain = { product: medianRun(runs.plain.product), raw: medianRun(runs.plain.raw) };
-    log("search at half of each one's max throughput, evenly paced");
-    const atHalf = async (base: string, path: (q: string) => string, maxReqPerSec: number) => {
-      const { latencies, bad } = await paced(
-        base,
-        (i) => path(QUERIES[i % QUERIES.length]!),
-        Math.max(1, maxReqPerSec / 2),
-        DURATION_S,
-      );
+    log("search at half of each one's max throughput, evenly paced, in alternated rounds");
+    const atHalf = async (side: string, base: string, path: (q: string) => string, maxReqPerSec: number) => {
+      const rate = Math.max(1, maxReqPerSec / 2);
+      const { latencies, bad, clientStallMs } = await paced(base, (i) => path(QUERIES[i % QUERIES.length]!), rate, DURATION_S);
       if (bad > 0) throw new Error(`search at half load: ${bad} bad answers from ${base}`);
-      return { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+      const run = { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), clientStallMs };
+      log(
+        `  ${side} at ${Math.round(rate)} req/s: p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms (the client's longest stall ${clientStallMs} ms)`,
+      );
+      return run;
     };
-    const halfLoad = {
-      product: await atHalf(productBase, productPath, search.product.reqPerSec),
-      raw: await atHalf(rawBase, rawPath, search.raw.reqPerSec),
-    };
+    const halfRuns = { product: [] as HalfRun[], raw: [] as HalfRun[] };
+    for (let round = 0; round < ROUNDS; round++) {
+      halfRuns.product.push(await atHalf('product', productBase, productPath, search.product.reqPerSec));
+      halfRuns.raw.push(await atHalf('raw', rawBase, rawPath, search.raw.reqPerSec));
+    }
+    const halfMedian = (runs: HalfRun[]) => ({
+      p50Ms: median(runs.map((r) => r.p50Ms)),
+      p99Ms: median(runs.map((r) => r.p99Ms)),
+      runs,
+    });
+    const halfLoad = { product: halfMedian(halfRuns.product), raw: halfMedian(halfRuns.raw) };
 
     // ---- the request path: a cheap request and a small public read ---------------------------
     log('the request path: /health/live and one area, against the same two processes');
@@ -406,6 +420,8 @@ async function main(): Promise<void> {
         ...rows.map((r) => `| ${r.figure} | ${r.product} | ${r.raw} | ${r.ratio ?? '–'} |`),
         '',
         `**Submit, product / raw: ${submitRatio}** (the median over pairs of rounds, one with each side first: ${submitPairRatios.join(', ')}). In each round, the product first in the odd ones: ${submitRatios.join(', ')}.`,
+        '',
+        `Search with text at half of max throughput, evenly paced (bench/paced.ts), p99 ms per round (the client's longest stall): product ${halfLoad.product.runs.map((r) => `${r.p99Ms} (${r.clientStallMs})`).join(', ')}; raw ${halfLoad.raw.runs.map((r) => `${r.p99Ms} (${r.clientStallMs})`).join(', ')}.`,
         '',
         `Search SQL per query, EXPLAIN (ANALYZE, BUFFERS) execution time, warm (ms): ${sqlWarm.join(', ')}; plans in baseline-search-explain.txt.`,
         '',

@@ -9,12 +9,18 @@
  * so on two cores the client's own queue showed up as the server's tail.
  */
 import { Agent, request } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface PacedRun {
   /** Latencies in ms, sorted ascending. */
   latencies: number[];
   /** Answers that were not 2xx, or failed. */
   bad: number;
+  /**
+   * The client's own longest event-loop stall (ms): a pause of this process (its GC, say) delays
+   * sends and reads and counts as the server's latency, so a run with a long one says little.
+   */
+  clientStallMs: number;
 }
 
 function get(agent: Agent, url: URL): Promise<number> {
@@ -31,6 +37,8 @@ function get(agent: Agent, url: URL): Promise<number> {
 
 export async function paced(base: string, path: (i: number) => string, rate: number, durationS: number): Promise<PacedRun> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const latencies: number[] = [];
   let bad = 0;
   const pending: Promise<void>[] = [];
@@ -54,8 +62,9 @@ export async function paced(base: string, path: (i: number) => string, rate: num
     await Promise.all(pending);
   } finally {
     agent.destroy();
+    loop.disable();
   }
-  return { latencies: latencies.sort((a, b) => a - b), bad };
+  return { latencies: latencies.sort((a, b) => a - b), bad, clientStallMs: Math.round(loop.max / 1e6) };
 }
 
 /** Nearest-rank percentile of an ascending list, rounded to whole ms. */
