@@ -11,8 +11,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { paced, percentile } from './paced';
+import { paced } from './paced';
 import { apiNodeFlags, procMb, startBuiltApi } from './processes';
+import { percentile } from './stats';
 
 const RESULTS = join(__dirname, 'results');
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);

@@ -36,9 +36,10 @@ import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import { ProblemSearchService } from '@app/problems';
 import { createApp } from '../apps/api/src/bootstrap';
 import { bidContent } from './bid-content';
-import { paced, percentile } from './paced';
+import { paced } from './paced';
 import { cpuMs, ownCpuMs, postgresCpuMs, procMb, type Server, startBuiltApi, startRawServer } from './processes';
 import { queryingStandIn, type SubmitScript } from './raw-server';
+import { median, percentile } from './stats';
 import { measureRequestPath } from './request-path';
 
 interface AutocannonRequest {
@@ -83,10 +84,6 @@ const QUERIES = ['giao thong', 'cảng biển', 'du lich thong minh', 'y te so',
 const RESULTS = join(__dirname, 'results');
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const log = (msg: string) => console.log(`[bench:baseline] ${msg}`);
 
 interface Run {
@@ -267,10 +264,7 @@ async function main(): Promise<void> {
 
     // ---- the request path: a cheap request and a small public read ---------------------------
     log('the request path: /health/live and one area, against the same two processes');
-    const [{ code: areaCode }] = (
-      await pool.query<{ code: string }>(`SELECT code FROM areas WHERE unit_type = 'ward' ORDER BY code LIMIT 1`)
-    ).rows as [{ code: string }];
-    const requestPath = await measureRequestPath(product, raw, areaCode);
+    const requestPath = await measureRequestPath(product, raw);
 
     // ---- submit ------------------------------------------------------------------------------
     let next = 0;
@@ -410,7 +404,7 @@ async function main(): Promise<void> {
       searchSqlMs: { warmMedianOf5: sqlWarm },
       recordedSubmitStatements: script.statements.map((s) => s.sql.trim().replace(/\s+/g, ' ')),
       notes: [
-        "Three processes: the product (the built API with npm start's node flags, NODE_ENV=production, access log on at info, to a file), the raw server (tsx) and autocannon (this process), on a 2-core machine whose speed drifts by a third within minutes: medians of alternated runs.",
+        "Three processes: the product (the built API with npm start's node flags, NODE_ENV=production, access log on at info, to a file), the raw server (tsx) and the load generators (autocannon, and bench/paced.ts for the half load) in this process, on a 2-core machine whose speed drifts by a third within minutes: medians of alternated runs.",
         "The raw server: Fastify with no logger, validation, guards or serialisation schema; pg Pool of the same size. Search SQL is built by the product's ProblemSearchService; submit replays the statements recorded from one real product submission (ids remapped, ciphertext reused, no crypto, no JWT). Each submission comes from another firm with its own token.",
         'CPU ms per request: user + system time from /proc over the run, divided by the requests; PostgreSQL is every postgres process.',
         'Ratio = product / raw (for req/s higher is better; for times lower is better).',

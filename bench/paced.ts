@@ -66,7 +66,3 @@ export async function paced(base: string, path: (i: number) => string, rate: num
   }
   return { latencies: latencies.sort((a, b) => a - b), bad, clientStallMs: Math.round(loop.max / 1e6) };
 }
-
-/** Nearest-rank percentile of an ascending list, rounded to whole ms. */
-export const percentile = (sorted: readonly number[], p: number): number =>
-  Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN);

@@ -18,8 +18,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'pg';
 import { cpuMs, ownCpuMs, type Server, startBuiltApi, startRawServer } from './processes';
+import { median } from './stats';
 
 interface AutocannonResult {
   requests: { total: number; average: number };
@@ -41,10 +41,6 @@ const RESULTS = join(__dirname, 'results');
 const log = (msg: string) => process.stderr.write(`[bench:request-path] ${msg}\n`);
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 export interface RequestPathFigure {
   figure: string;
@@ -78,7 +74,13 @@ async function run(server: Server, path: string): Promise<Run> {
 }
 
 /** The cheap requests against the two running servers; also writes request-path.json. */
-export async function measureRequestPath(product: Server, raw: Server, areaCode: string): Promise<RequestPathFigure[]> {
+export async function measureRequestPath(product: Server, raw: Server): Promise<RequestPathFigure[]> {
+  // The first ward, as the product lists it.
+  const wards = (await (await fetch(`${product.base}/api/v1/areas?unitType=ward&limit=1`)).json()) as {
+    items: { code: string }[];
+  };
+  const areaCode = wards.items[0]?.code;
+  if (!areaCode) throw new Error('No ward in the areas: run the seed first');
   const cases = [
     { name: 'GET /health/live', product: '/api/health/live', raw: '/live' },
     { name: `GET /v1/areas/${areaCode}`, product: `/api/v1/areas/${areaCode}`, raw: `/areas/${areaCode}` },
@@ -141,19 +143,16 @@ export async function measureRequestPath(product: Server, raw: Server, areaCode:
 
 /** Run alone: start the built API (access log on, to a file) and the raw server, then measure. */
 async function main(): Promise<void> {
-  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
   const accessLog = join(os.tmpdir(), `request-path-access-${process.pid}.log`);
   let product: Server | null = null;
   let raw: Server | null = null;
   try {
-    const { rows } = await pool.query<{ code: string }>(`SELECT code FROM areas WHERE unit_type = 'ward' ORDER BY code LIMIT 1`);
     product = await startBuiltApi({ logLevel: 'info', logFile: accessLog });
     raw = await startRawServer();
-    await measureRequestPath(product, raw, rows[0]!.code);
+    await measureRequestPath(product, raw);
   } finally {
     await product?.stop();
     await raw?.stop();
-    await pool.end();
     rmSync(accessLog, { force: true });
   }
 }
